@@ -1,0 +1,99 @@
+/** `scimwatch check`: the diagnosis from a terminal. Exit 0 verdict, 1 Descope failed, 2 bad usage. */
+import { parseArgs } from "node:util";
+import { gatherFacts, UnknownTenantError } from "../check/gather.js";
+import { ConfigError } from "../config/env.js";
+import { isDescopeError } from "../descope/errors.js";
+import { descopeClientFromEnv } from "../descope/from-env.js";
+import { diagnose } from "../diagnosis/diagnose.js";
+import { IDP_IDS, type IdpId, parseIdp } from "../idp/catalog.js";
+import { renderReport } from "../render/text.js";
+import { parseWhen } from "../time/when.js";
+import type { Io } from "./io.js";
+
+export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--json]`;
+
+export async function runCheck(argv: string[], io: Io): Promise<number> {
+  const json = argv.includes("--json");
+  const usage = (message: string): number => {
+    io.stderr(`scimwatch: ${message}\n${CHECK_USAGE}\n`);
+    if (json) io.stdout(`${JSON.stringify({ error: { code: "usage", message } })}\n`);
+    return 2;
+  };
+
+  let values: { tenant?: string; idp?: string; "assigned-at"?: string; json?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        tenant: { type: "string" },
+        idp: { type: "string" },
+        "assigned-at": { type: "string" },
+        json: { type: "boolean" },
+      },
+    }));
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  if (positionals.length === 0) return usage("missing <loginId>");
+  if (positionals.length > 1) return usage(`unexpected argument: ${positionals[1]}`);
+  const loginId = (positionals[0] as string).trim();
+  if (!loginId || loginId.length > 320) return usage("the login ID must be 1 to 320 characters");
+
+  let idp: IdpId | undefined;
+  if (values.idp !== undefined) {
+    idp = parseIdp(values.idp);
+    if (!idp) return usage(`unknown IdP: ${values.idp} (one of ${IDP_IDS.join(", ")})`);
+  }
+  const now = io.now();
+  let assignedAt: number | undefined;
+  if (values["assigned-at"] !== undefined) {
+    assignedAt = parseWhen(values["assigned-at"], now);
+    if (assignedAt === undefined) {
+      return usage(
+        `malformed --assigned-at: ${values["assigned-at"]} (use ISO-8601, e.g. 2026-11-28T09:30:00Z)`,
+      );
+    }
+  }
+
+  try {
+    const client = descopeClientFromEnv(io.env);
+    const facts = await gatherFacts(
+      client,
+      { loginId, tenant: values.tenant, idp, assignedAt },
+      now,
+    );
+    const d = diagnose(facts, io.now());
+    if (json) {
+      const { verdict, tenantId, summary, evidence, remediation, checkedAt } = d;
+      io.stdout(
+        `${JSON.stringify({
+          verdict,
+          loginId: d.loginId,
+          tenantId,
+          summary,
+          evidence,
+          remediation,
+          checkedAt,
+          tenantName: d.tenantName,
+          idp: d.idp,
+          notes: d.notes,
+        })}\n`,
+      );
+    } else {
+      io.stdout(renderReport(d));
+    }
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) return usage(e.message);
+    if (e instanceof UnknownTenantError) return usage(e.message);
+    if (isDescopeError(e)) {
+      io.stderr(`scimwatch: ${e.message}\n`);
+      if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

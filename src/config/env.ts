@@ -1,0 +1,42 @@
+/** Environment settings, validated with zod. Errors name the variable, never its value. */
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+const nonEmpty = z.string().trim().min(1);
+
+export const descopeEnvSchema = z.object({
+  DESCOPE_PROJECT_ID: nonEmpty,
+  DESCOPE_MANAGEMENT_KEY: nonEmpty,
+  DESCOPE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type DescopeEnv = z.infer<typeof descopeEnvSchema>;
+
+const HINTS: Record<string, string> = {
+  DESCOPE_PROJECT_ID: "the Descope project ID (Console › Project settings)",
+  DESCOPE_MANAGEMENT_KEY: "a Descope management key (Console › Company › Management keys)",
+  DESCOPE_BASE_URL: "an http(s) URL, e.g. https://api.descope.com",
+};
+
+/** Parses env with a schema; on failure throws one ConfigError line naming the variable. */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv,
+  hints: Record<string, string> = {},
+): z.output<S> {
+  // Treat empty strings as unset so `FOO=` in a .env file means "not set".
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const res = schema.safeParse(cleaned);
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const name = String(issue?.path[0] ?? "environment");
+  const missing = cleaned[name] === undefined;
+  const hint = hints[name] ?? HINTS[name];
+  throw new ConfigError(
+    `${name} is ${missing ? "not set" : "malformed"}${hint ? `: set it to ${hint}` : ""}`,
+  );
+}

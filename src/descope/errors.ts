@@ -1,0 +1,31 @@
+/** Why a Descope call failed, in a form people can act on. */
+export type DescopeErrorCode =
+  | "descope_unreachable"
+  | "descope_rate_limited"
+  | "descope_auth"
+  | "descope_bad_response"
+  | "descope_error";
+
+export class DescopeError extends Error {
+  override readonly name = "DescopeError";
+  constructor(
+    readonly code: DescopeErrorCode,
+    message: string,
+    /** Seconds after which a retry makes sense, when known. */
+    readonly retryAfterSec?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export function isDescopeError(e: unknown): e is DescopeError {
+  return e instanceof DescopeError;
+}
+
+/** "retry in about 40 s (after 14:32:05 UTC)" */
+export function retryHint(retryAfterSec: number | undefined, now = Date.now()): string {
+  if (retryAfterSec === undefined) return "retry in a minute";
+  const at = new Date(now + retryAfterSec * 1000).toISOString().slice(11, 19);
+  return `retry in about ${Math.max(1, Math.ceil(retryAfterSec))} s (after ${at} UTC)`;
+}

@@ -1,0 +1,73 @@
+/**
+ * The plain data a diagnosis rests on. Adapters gather it (from Descope live,
+ * or from the audit index); `diagnose()` only reads it.
+ */
+import type { IdpGuess } from "../idp/infer.js";
+
+/** One audit event, normalised from Descope's wire format. */
+export interface AuditEvent {
+  id: string;
+  action: string;
+  /** Epoch milliseconds. */
+  at: number;
+  loginIds: string[];
+  userId?: string | undefined;
+  tenants: string[];
+  method?: string | undefined;
+  /** SCIMEvent: the SCIM operation. */
+  scimAction?: string | undefined;
+  /** SCIMEvent: set when the call failed; LoginFailed: the reason. */
+  error?: string | undefined;
+  /** SCIMEvent: the `active` the IdP sent, when it sent one. */
+  active?: boolean | undefined;
+}
+
+export interface UserTenantFacts {
+  tenantId: string;
+  tenantName?: string | undefined;
+  roleNames: string[];
+}
+
+export interface UserFacts {
+  userId: string;
+  loginIds: string[];
+  name?: string | undefined;
+  email?: string | undefined;
+  /** enabled | disabled | invited | expired */
+  status: string;
+  /** Descope's upper-case `SCIM` flag. */
+  scim: boolean;
+  /** Epoch milliseconds (Descope sends seconds). */
+  createdAt: number | null;
+  tenants: UserTenantFacts[];
+  projectRoles: string[];
+}
+
+export interface GroupMapping {
+  groups: string[];
+  role: string;
+}
+
+export interface TenantFacts {
+  id: string;
+  name?: string | undefined;
+  jitDisabled: boolean | null;
+  /** IdP groups mapped to Descope roles in the tenant's SSO settings. */
+  groupMappings: GroupMapping[];
+}
+
+export interface CheckFacts {
+  loginId: string;
+  /** The tenant asked about, or the user's only tenant when none was asked. */
+  tenant: TenantFacts | null;
+  /** Whether the tenant was named by the person asking (vs inferred from the user). */
+  tenantRequested: boolean;
+  user: UserFacts | null;
+  /** Audit events for this login ID, any order. */
+  events: AuditEvent[];
+  idp: IdpGuess;
+  /** When IT assigned the user in the IdP, if known (epoch ms). */
+  assignedAt: number | null;
+  /** Where the events came from: a live search now, or the shared index as of a time. */
+  eventsAsOf?: { source: "live" | "index"; at: number } | undefined;
+}

@@ -1,0 +1,38 @@
+export const VERDICTS = [
+  "provisioned",
+  "provisioned_no_roles",
+  "deprovisioned",
+  "other_tenant",
+  "not_scim_managed",
+  "scim_error",
+  "pending_cycle",
+  "sso_without_scim",
+  "not_provisioned",
+] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** The verdict in a few words, for headers. */
+export const VERDICT_TITLES: Record<Verdict, string> = {
+  provisioned: "Provisioned",
+  provisioned_no_roles: "Provisioned, but no roles",
+  deprovisioned: "Deprovisioned (disabled)",
+  other_tenant: "In another tenant",
+  not_scim_managed: "Exists, but not managed by SCIM",
+  scim_error: "The IdP's push failed",
+  pending_cycle: "Waiting for the IdP's next cycle",
+  sso_without_scim: "Signed in through SSO, never provisioned",
+  not_provisioned: "Not provisioned",
+};
+
+/** Whether the verdict means the user can work normally. */
+export const VERDICT_OK: Record<Verdict, boolean> = {
+  provisioned: true,
+  provisioned_no_roles: false,
+  deprovisioned: false,
+  other_tenant: false,
+  not_scim_managed: false,
+  scim_error: false,
+  pending_cycle: false,
+  sso_without_scim: false,
+  not_provisioned: false,
+};

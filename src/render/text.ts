@@ -1,0 +1,25 @@
+/** Where a diagnosis is drawn for a terminal. Pure. */
+import type { Diagnosis } from "../diagnosis/diagnose.js";
+import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
+
+export function renderReport(d: Diagnosis): string {
+  const mark = VERDICT_OK[d.verdict] ? "✔" : "✖";
+  const tenant = d.tenantId
+    ? ` — tenant ${d.tenantName ?? d.tenantId}${d.tenantName && d.tenantName !== d.tenantId ? ` (${d.tenantId})` : ""}`
+    : "";
+  const lines = [
+    `${mark} ${VERDICT_TITLES[d.verdict]} [${d.verdict}] — ${d.loginId}${tenant}`,
+    `IdP: ${d.idp.name} (${d.idp.reason})`,
+    "",
+    d.summary,
+    "",
+    "Evidence",
+    ...d.evidence.map((e) => `  ${e.at}  ${e.text}`),
+    "",
+    "What to do",
+    ...d.remediation.map((r, i) => `  ${i + 1}. ${r}`),
+  ];
+  if (d.notes.length) lines.push("", "Notes", ...d.notes.map((n) => `  - ${n}`));
+  lines.push("", `Checked at ${d.checkedAt}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,24 @@
+/** Parses "when" inputs: ISO-8601 timestamps, or relative forms such as -20m, 2h ago, now. */
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Returns epoch ms, or undefined when the input is not a time. */
+export function parseWhen(input: string, now: number): number | undefined {
+  const s = input.trim().toLowerCase();
+  if (s === "now") return now;
+  const rel = /^-?(\d{1,5})\s*(s|m|h|d)(?:\s*ago)?$/.exec(s);
+  if (rel && (s.startsWith("-") || s.endsWith("ago"))) {
+    return now - Number(rel[1]) * (UNITS[rel[2] as string] as number);
+  }
+  return parseIso(input);
+}
+
+/** Strict-ish ISO-8601: a date, optionally with a time and zone. */
+export function parseIso(input: string): number | undefined {
+  const s = input.trim();
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(s)) {
+    return undefined;
+  }
+  const ms = Date.parse(s.replace(" ", "T"));
+  return Number.isNaN(ms) ? undefined : ms;
+}

@@ -1,0 +1,315 @@
+/**
+ * A local fake of Descope's management API, speaking the wire format in
+ * shared/reference/descope-api.md: it checks the auth header and request
+ * bodies the way the real API would, and can be told to misbehave
+ * (429 with Retry-After, 5xx, slow answers, malformed bodies).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface WireAudit {
+  ID: string;
+  projectId?: string;
+  userId?: string;
+  action: string;
+  type?: string;
+  actorId?: string;
+  occurred: string;
+  method?: string;
+  externalIds: string[];
+  tenants: string[];
+  data: Record<string, unknown>;
+  [extra: string]: unknown;
+}
+
+export interface WireUser {
+  userId: string;
+  loginIds: string[];
+  email?: string;
+  name?: string;
+  status: string;
+  roleNames: string[];
+  userTenants: { tenantId: string; tenantName?: string; roleNames: string[] }[];
+  createdTime: number;
+  SCIM?: boolean;
+  [extra: string]: unknown;
+}
+
+export interface WireTenant {
+  id: string;
+  name: string;
+  selfProvisioningDomains?: string[];
+  [extra: string]: unknown;
+}
+
+export interface WireSso {
+  saml?: Record<string, unknown>;
+  oidc?: Record<string, unknown>;
+}
+
+export interface WireGroup {
+  id: string;
+  display: string;
+  members: { loginId: string; userId: string; display?: string }[];
+  source: "scim" | "jit";
+}
+
+export interface Fault {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Hold the answer this long (ms) before sending it. */
+  delayMs?: number;
+}
+
+export type Route = "audit" | "user" | "tenants" | "tenant" | "settings" | "sso" | "groups";
+
+const DAY = 86_400_000;
+
+export class FakeDescope {
+  readonly projectId: string;
+  readonly managementKey: string;
+  users: WireUser[] = [];
+  tenants: WireTenant[] = [];
+  settings: Record<string, { JITDisabled: boolean }> = {};
+  sso: Record<string, WireSso> = {};
+  groups: Record<string, WireGroup[]> = {};
+  audits: WireAudit[] = [];
+  /** Every request's route and parsed body, in order. */
+  readonly calls: { route: Route; body: unknown; at: number }[] = [];
+  /** Add unknown fields to every answer, to prove the client tolerates them. */
+  extraFields = false;
+  /** Audit searches beyond this many per rolling minute get 429 (like Descope's 10/min). */
+  auditRatePerMin = Number.POSITIVE_INFINITY;
+  now: () => number = Date.now;
+  private readonly faults: Partial<Record<Route, Fault[]>> = {};
+  private server?: Server;
+  url = "";
+
+  constructor(opts: { projectId?: string; managementKey?: string } = {}) {
+    this.projectId = opts.projectId ?? "P2fakeproject";
+    this.managementKey = opts.managementKey ?? "K2-secret-management-key";
+  }
+
+  /** Queue faults for the next requests to a route (consumed in order). */
+  fail(route: Route, ...faults: Fault[]): void {
+    const queue = this.faults[route] ?? [];
+    queue.push(...faults);
+    this.faults[route] = queue;
+  }
+
+  count(route: Route): number {
+    return this.calls.filter((c) => c.route === route).length;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((e: unknown) => {
+        send(res, 500, { errorCode: "E000000", errorDescription: String(e) });
+      });
+    });
+    await new Promise<void>((r) => this.server?.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://x");
+    const raw = await readBody(req);
+    const route = routeOf(req.method ?? "GET", url.pathname);
+    if (!route) return send(res, 404, { errorCode: "E011004", errorDescription: "Not found" });
+    this.calls.push({ route, body: safeJson(raw), at: this.now() });
+    if (req.headers.authorization !== `Bearer ${this.projectId}:${this.managementKey}`) {
+      return send(res, 401, {
+        errorCode: "E011003",
+        errorDescription: "Unauthorized",
+        errorMessage: "Management key is invalid",
+      });
+    }
+    let body: unknown = null;
+    if (raw.length) {
+      if (!String(req.headers["content-type"] ?? "").includes("application/json")) {
+        return send(res, 400, {
+          errorCode: "E011001",
+          errorDescription: "Bad request: JSON expected",
+        });
+      }
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(res, 400, {
+          errorCode: "E011001",
+          errorDescription: "Bad request: malformed JSON",
+        });
+      }
+    }
+    const fault = this.faults[route]?.shift();
+    if (fault) {
+      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+      if (res.destroyed) return;
+      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
+      res.end(
+        fault.body ?? JSON.stringify({ errorCode: `E${fault.status}`, errorDescription: "fault" }),
+      );
+      return;
+    }
+    switch (route) {
+      case "audit":
+        return this.auditSearch(body, res);
+      case "user": {
+        const loginId = url.searchParams.get("loginId");
+        const userId = url.searchParams.get("userId");
+        const u = this.users.find(
+          (x) =>
+            (loginId && x.loginIds.some((l) => l.toLowerCase() === loginId.toLowerCase())) ||
+            (userId && x.userId === userId),
+        );
+        if (!u) {
+          return send(res, 400, {
+            errorCode: "E112102",
+            errorDescription: "User not found",
+            errorMessage: "Failed loading user",
+          });
+        }
+        return send(res, 200, { user: this.extra(u) });
+      }
+      case "tenants":
+        return send(res, 200, { tenants: this.tenants.map((t) => this.extra(t)) });
+      case "tenant": {
+        const t = this.tenants.find((x) => x.id === url.searchParams.get("id"));
+        return t
+          ? send(res, 200, this.extra(t))
+          : send(res, 400, { errorCode: "E116002", errorDescription: "Tenant not found" });
+      }
+      case "settings": {
+        const id = url.searchParams.get("id") ?? "";
+        if (!this.tenants.some((t) => t.id === id)) {
+          return send(res, 400, { errorCode: "E116002", errorDescription: "Tenant not found" });
+        }
+        return send(
+          res,
+          200,
+          this.extra({ JITDisabled: false, ...this.settings[id], selfProvisioningDomains: [] }),
+        );
+      }
+      case "sso": {
+        const id = url.searchParams.get("tenantId") ?? "";
+        if (!this.tenants.some((t) => t.id === id)) {
+          return send(res, 400, { errorCode: "E116002", errorDescription: "Tenant not found" });
+        }
+        const s = this.sso[id];
+        const t = this.tenants.find((x) => x.id === id);
+        return send(
+          res,
+          200,
+          this.extra({ tenant: t, saml: s?.saml ?? null, oidc: s?.oidc ?? null, ssoId: "" }),
+        );
+      }
+      case "groups": {
+        const id = (body as { tenantId?: unknown } | null)?.tenantId;
+        if (typeof id !== "string" || !id) {
+          return send(res, 400, { errorCode: "E011002", errorDescription: "tenantId is required" });
+        }
+        return send(res, 200, this.groups[id] ?? []);
+      }
+    }
+  }
+
+  private auditSearch(body: unknown, res: ServerResponse): undefined {
+    const b = (body ?? {}) as Record<string, unknown>;
+    const now = this.now();
+    const bad = (why: string) =>
+      send(res, 400, { errorCode: "E011002", errorDescription: `Bad request: ${why}` });
+    for (const k of ["from", "to", "size", "page"]) {
+      if (b[k] !== undefined && (typeof b[k] !== "number" || !Number.isInteger(b[k])))
+        return bad(`${k} must be an integer`);
+    }
+    for (const k of ["actions", "externalIds", "userIds", "tenants"]) {
+      if (
+        b[k] !== undefined &&
+        (!Array.isArray(b[k]) || !(b[k] as unknown[]).every((x) => typeof x === "string"))
+      ) {
+        return bad(`${k} must be an array of strings`);
+      }
+    }
+    if ("loginIds" in b) return bad("unknown field loginIds (the wire name is externalIds)");
+    const from = (b.from as number | undefined) ?? now - 30 * DAY;
+    const to = (b.to as number | undefined) ?? now;
+    if (from < now - 30 * DAY - 60_000) return bad("from is more than 30 days ago");
+    if (from < 1e12 || to < 1e12) return bad("from/to must be epoch milliseconds");
+    const size = (b.size as number | undefined) ?? 1000;
+    const page = (b.page as number | undefined) ?? 0;
+    if (size < 1 || size > 1000) return bad("size must be between 1 and 1000");
+    if (page < 0) return bad("page must be >= 0");
+    const recent = this.calls.filter((c) => c.route === "audit" && c.at > now - 60_000).length;
+    if (recent > this.auditRatePerMin) {
+      res.writeHead(429, { "content-type": "application/json", "retry-after": "60" });
+      res.end(JSON.stringify({ errorCode: "E130429", errorDescription: "Too many requests" }));
+      return;
+    }
+    const actions = b.actions as string[] | undefined;
+    const ids = (b.externalIds as string[] | undefined)?.map((x) => x.toLowerCase());
+    const userIds = b.userIds as string[] | undefined;
+    const tenants = b.tenants as string[] | undefined;
+    const rows = this.audits
+      .filter((a) => {
+        const t = Number(a.occurred);
+        if (t < from || t > to) return false;
+        if (actions?.length && !actions.includes(a.action)) return false;
+        if (ids?.length && !a.externalIds.some((x) => ids.includes(x.toLowerCase()))) return false;
+        if (userIds?.length && !(a.userId && userIds.includes(a.userId))) return false;
+        if (tenants?.length && !a.tenants.some((x) => tenants.includes(x))) return false;
+        return true;
+      })
+      .sort((x, y) =>
+        b.oldestFirst
+          ? Number(x.occurred) - Number(y.occurred)
+          : Number(y.occurred) - Number(x.occurred),
+      );
+    const audits = rows.slice(page * size, page * size + size).map((a) => this.extra(a));
+    send(res, 200, { audits, total: rows.length });
+  }
+
+  private extra<T extends object>(o: T): T {
+    return this.extraFields ? { ...o, futureField: { nested: [1, 2] }, anotherOne: "x" } : o;
+  }
+}
+
+function routeOf(method: string, path: string): Route | undefined {
+  if (method === "POST" && path === "/v1/mgmt/audit/search") return "audit";
+  if (method === "GET" && path === "/v1/mgmt/user") return "user";
+  if (method === "GET" && path === "/v1/mgmt/tenant/all") return "tenants";
+  if (method === "GET" && path === "/v1/mgmt/tenant") return "tenant";
+  if (method === "GET" && path === "/v1/mgmt/tenant/settings") return "settings";
+  if (method === "GET" && path === "/v2/mgmt/sso/settings") return "sso";
+  if (method === "POST" && path === "/v1/mgmt/group/all") return "groups";
+  return undefined;
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return raw;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): undefined {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,83 @@
+/** A tenant world in the fake Descope where every verdict is reachable. */
+import { auditEvent, ENTRA_SAML, OKTA_SAML, scimEvent, user } from "./builders.js";
+import type { FakeDescope } from "./descope.js";
+
+const MIN = 60_000;
+
+/** Login IDs by the verdict `check` should give for them in tenant Acme (T-acme). */
+export const PEOPLE = {
+  provisioned: "ada@acme.com",
+  provisioned_no_roles: "noor@acme.com",
+  deprovisioned: "dan@acme.com",
+  other_tenant: "olga@globex.com",
+  not_scim_managed: "manual@acme.com",
+  scim_error: "err@acme.com",
+  pending_cycle: "new@acme.com",
+  sso_without_scim: "contractor@acme.com",
+  not_provisioned: "ghost@acme.com",
+} as const;
+
+export function seedScenario(fake: FakeDescope, now: number): void {
+  fake.tenants.push({ id: "T-acme", name: "Acme Corp" }, { id: "T-globex", name: "Globex" });
+  fake.settings["T-acme"] = { JITDisabled: true };
+  fake.settings["T-globex"] = { JITDisabled: false };
+  fake.sso["T-acme"] = {
+    saml: {
+      ...ENTRA_SAML,
+      groupsMapping: [{ groups: ["security"], role: { id: "r1", name: "securityadmin" } }],
+    },
+  };
+  fake.sso["T-globex"] = { saml: OKTA_SAML };
+  const acme = { tenantId: "T-acme", tenantName: "Acme Corp" };
+  fake.users.push(
+    user({
+      loginId: PEOPLE.provisioned,
+      ...acme,
+      roles: ["securityadmin"],
+      createdAt: now - 3 * 86_400_000,
+    }),
+    user({
+      loginId: PEOPLE.provisioned_no_roles,
+      ...acme,
+      roles: [],
+      createdAt: now - 2 * 86_400_000,
+    }),
+    user({ loginId: PEOPLE.deprovisioned, ...acme, roles: ["member"], status: "disabled" }),
+    user({
+      loginId: PEOPLE.other_tenant,
+      tenantId: "T-globex",
+      tenantName: "Globex",
+      roles: ["member"],
+    }),
+    user({ loginId: PEOPLE.not_scim_managed, ...acme, roles: ["member"], scim: false }),
+  );
+  fake.audits.push(
+    scimEvent({ at: now - 3 * 86_400_000, loginId: PEOPLE.provisioned, tenant: "T-acme" }),
+    auditEvent("LoginSucceed", {
+      at: now - 2 * 86_400_000,
+      loginId: PEOPLE.provisioned,
+      tenant: "T-acme",
+    }),
+    scimEvent({ at: now - 2 * 86_400_000, loginId: PEOPLE.provisioned_no_roles, tenant: "T-acme" }),
+    scimEvent({ at: now - 5 * 86_400_000, loginId: PEOPLE.deprovisioned, tenant: "T-acme" }),
+    scimEvent({
+      at: now - 90 * MIN,
+      loginId: PEOPLE.deprovisioned,
+      tenant: "T-acme",
+      scimAction: "PatchUser",
+      active: false,
+    }),
+    scimEvent({
+      at: now - 30 * MIN,
+      loginId: PEOPLE.scim_error,
+      tenant: "T-acme",
+      error: "409 Conflict: user already exists",
+    }),
+    auditEvent("LoginFailed", {
+      at: now - 15 * MIN,
+      loginId: PEOPLE.sso_without_scim,
+      tenant: "T-acme",
+      errorMessage: "user not found and JIT is disabled",
+    }),
+  );
+}
