@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 /** scimwatch command line: check, start, doctor. */
 import { CHECK_USAGE, runCheck } from "./cli/check.js";
+import { runDoctor } from "./cli/doctor.js";
 import { type Io, processIo } from "./cli/io.js";
+import { runStart, START_USAGE } from "./cli/start.js";
 
 export const USAGE = `scimwatch — is this user provisioned over SCIM, and if not, why?
 
 ${CHECK_USAGE}
+${START_USAGE}
+usage: scimwatch doctor
 `;
 
 export async function main(argv: string[], io: Io): Promise<number> {
@@ -13,6 +17,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
   switch (command) {
     case "check":
       return runCheck(rest, io);
+    case "start":
+      return runStart(rest, io);
+    case "doctor":
+      return runDoctor(rest, io);
     case "help":
     case "--help":
     case "-h":

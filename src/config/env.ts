@@ -11,6 +11,8 @@ export const descopeEnvSchema = z.object({
   DESCOPE_PROJECT_ID: nonEmpty,
   DESCOPE_MANAGEMENT_KEY: nonEmpty,
   DESCOPE_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DESCOPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
+  DESCOPE_MAX_RETRY_WAIT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
 });
 export type DescopeEnv = z.infer<typeof descopeEnvSchema>;
 
@@ -18,6 +20,8 @@ const HINTS: Record<string, string> = {
   DESCOPE_PROJECT_ID: "the Descope project ID (Console › Project settings)",
   DESCOPE_MANAGEMENT_KEY: "a Descope management key (Console › Company › Management keys)",
   DESCOPE_BASE_URL: "an http(s) URL, e.g. https://api.descope.com",
+  DESCOPE_TIMEOUT_MS: "milliseconds between 100 and 120000",
+  DESCOPE_MAX_RETRY_WAIT_MS: "milliseconds between 0 and 600000",
 };
 
 /** Parses env with a schema; on failure throws one ConfigError line naming the variable. */

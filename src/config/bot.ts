@@ -1,0 +1,82 @@
+/** The bot's settings, validated at start. A bad setting stops the process with one line naming it. */
+import { z } from "zod";
+import { descopeEnvSchema, parseEnv } from "./env.js";
+
+const csv = z
+  .string()
+  .optional()
+  .transform(
+    (s) =>
+      new Set(
+        (s ?? "")
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+  );
+
+export const botEnvSchema = descopeEnvSchema.extend({
+  SLACK_BOT_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xox[bp]-\S+$/),
+  SLACK_APP_TOKEN: z
+    .string()
+    .trim()
+    .regex(/^xapp-\S+$/)
+    .optional(),
+  SLACK_SIGNING_SECRET: z.string().trim().min(8).optional(),
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/)
+    .default("redis://127.0.0.1:6379"),
+  SCIMWATCH_REDIS_PREFIX: z
+    .string()
+    .regex(/^\{[\w:.-]+\}$|^[\w:.-]+$/)
+    .default("{scimwatch}"),
+  SCIMWATCH_SUPPORT_CHANNELS: csv,
+  SCIMWATCH_ADMIN_USERS: csv,
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type BotConfig = z.output<typeof botEnvSchema> & { mode: "socket" | "http" };
+
+const HINTS: Record<string, string> = {
+  SLACK_BOT_TOKEN: "the app's Bot User OAuth Token (xoxb-…, OAuth & Permissions)",
+  SLACK_APP_TOKEN:
+    "an app-level token with connections:write (xapp-…, Basic Information) for Socket Mode",
+  SLACK_SIGNING_SECRET: "the app's Signing Secret (Basic Information); required in HTTP mode",
+  SLACK_API_URL: "an http(s) URL of a Slack Web API, e.g. https://slack.com/api/",
+  PORT: "a port number (0–65535)",
+  REDIS_URL: "a redis:// or rediss:// URL",
+  SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
+  LOG_LEVEL: "one of fatal, error, warn, info, debug, trace, silent",
+};
+
+/** Socket Mode when an app-level token is set (no public URL needed); HTTP mode otherwise. */
+export function receiverMode(env: { SLACK_APP_TOKEN?: string | undefined }): "socket" | "http" {
+  return env.SLACK_APP_TOKEN ? "socket" : "http";
+}
+
+export function loadBotConfig(env: NodeJS.ProcessEnv): BotConfig {
+  const cfg = parseEnv(botEnvSchema, env, HINTS);
+  const mode = receiverMode(cfg);
+  if (mode === "http" && !cfg.SLACK_SIGNING_SECRET) {
+    parseEnv(botEnvSchema.required({ SLACK_SIGNING_SECRET: true }), env, {
+      SLACK_SIGNING_SECRET: `${HINTS.SLACK_SIGNING_SECRET} (or set SLACK_APP_TOKEN for Socket Mode)`,
+    });
+  }
+  return { ...cfg, mode };
+}
+
+/** Values never to print. */
+export function secretsOf(cfg: Partial<BotConfig>): string[] {
+  return [
+    cfg.SLACK_BOT_TOKEN,
+    cfg.SLACK_APP_TOKEN,
+    cfg.SLACK_SIGNING_SECRET,
+    cfg.DESCOPE_MANAGEMENT_KEY,
+  ].filter((s): s is string => Boolean(s));
+}

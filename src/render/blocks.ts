@@ -1,0 +1,202 @@
+/**
+ * Where a Slack message is drawn. Pure: data in, `{ text, blocks }` out,
+ * within Block Kit's limits, with a plain-text fallback, and with every
+ * string from a user or from Descope escaped.
+ */
+import type { Diagnosis } from "../diagnosis/diagnose.js";
+import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
+import type { Guide } from "../explain/guide.js";
+import { IDPS, type IdpId } from "../idp/catalog.js";
+import { clip, esc, slackDate } from "./mrkdwn.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects.
+export type Block = Record<string, any>;
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+export const LIMITS = {
+  messageBlocks: 50,
+  surfaceBlocks: 100,
+  sectionText: 3000,
+  headerText: 150,
+  buttonText: 75,
+  buttonValue: 2000,
+  contextElements: 10,
+  fallbackText: 3000,
+} as const;
+
+export const ACTIONS = {
+  recheck: "scim_recheck",
+  howto: "scim_howto",
+  share: "scim_share",
+} as const;
+
+export function header(text: string): Block {
+  return {
+    type: "header",
+    text: { type: "plain_text", text: clip(text, LIMITS.headerText), emoji: true },
+  };
+}
+export function section(mrkdwn: string): Block {
+  return { type: "section", text: { type: "mrkdwn", text: clip(mrkdwn, LIMITS.sectionText) } };
+}
+export function context(...mrkdwn: string[]): Block {
+  return {
+    type: "context",
+    elements: mrkdwn
+      .slice(0, LIMITS.contextElements)
+      .map((t) => ({ type: "mrkdwn", text: clip(t, LIMITS.sectionText) })),
+  };
+}
+export function button(
+  text: string,
+  actionId: string,
+  value: string,
+  style?: "primary" | "danger",
+): Block {
+  return {
+    type: "button",
+    text: { type: "plain_text", text: clip(text, LIMITS.buttonText), emoji: true },
+    action_id: actionId,
+    value: value.slice(0, LIMITS.buttonValue),
+    ...(style ? { style } : {}),
+  };
+}
+
+/** Packs lines into as few sections as fit the 3000-character limit. */
+export function linesToSections(title: string, lines: string[], maxSections = 3): Block[] {
+  const blocks: Block[] = [];
+  let cur = title;
+  for (const line of lines) {
+    const next = `${cur}\n${line}`;
+    if (next.length > LIMITS.sectionText && cur.length > 0) {
+      blocks.push(section(cur));
+      if (blocks.length >= maxSections) return blocks;
+      cur = line;
+    } else {
+      cur = next;
+    }
+  }
+  if (cur) blocks.push(section(cur));
+  return blocks.slice(0, maxSections);
+}
+
+/** Caps a message at Block Kit's block limit, keeping the last (actions) block. */
+export function capBlocks(blocks: Block[], max: number = LIMITS.messageBlocks): Block[] {
+  if (blocks.length <= max) return blocks;
+  const last = blocks.at(-1) as Block;
+  const keepLast = last.type === "actions";
+  const head = blocks.slice(0, max - (keepLast ? 2 : 1));
+  return [
+    ...head,
+    context("_…more in `/scim pending` or the App Home._"),
+    ...(keepLast ? [last] : []),
+  ];
+}
+
+export interface CheckButtonValue {
+  /** Stored answer ID (for Share). */
+  a: string;
+  l: string;
+  t: string | null;
+  i: string;
+}
+
+export function diagnosisMessage(
+  d: Diagnosis,
+  opts: { answerId: string; sharedBy?: string; withActions?: boolean },
+): SlackMessage {
+  const ok = VERDICT_OK[d.verdict];
+  const title = `${ok ? "✅" : "⚠️"} ${VERDICT_TITLES[d.verdict]}`;
+  const tenant = d.tenantId ? ` · tenant *${esc(d.tenantName ?? d.tenantId)}*` : "";
+  const blocks: Block[] = [
+    header(title),
+    section(`*${esc(d.loginId)}*${tenant} · IdP: *${esc(d.idp.name)}*\n${esc(d.summary)}`),
+    ...linesToSections(
+      "*Evidence*",
+      d.evidence.map((e) => `• ${slackDate(e.at)} — ${esc(e.text)}`),
+      2,
+    ),
+    ...linesToSections(
+      "*What to do*",
+      d.remediation.map((r, i) => `${i + 1}. ${esc(r)}`),
+      3,
+    ),
+  ];
+  const ctx = [
+    `IdP ${esc(d.idp.reason)}`,
+    ...d.notes.map(esc),
+    `Verdict \`${d.verdict}\` · checked ${slackDate(d.checkedAt)}${opts.sharedBy ? ` · shared by <@${esc(opts.sharedBy)}>` : ""}`,
+  ];
+  blocks.push(context(...ctx));
+  if (opts.withActions !== false) {
+    const value: CheckButtonValue = { a: opts.answerId, l: d.loginId, t: d.tenantId, i: d.idp.id };
+    const v = JSON.stringify(value);
+    blocks.push({
+      type: "actions",
+      block_id: "scim_check_actions",
+      elements: [
+        button("Re-check", ACTIONS.recheck, v, "primary"),
+        button("How to fix", ACTIONS.howto, v),
+        ...(opts.sharedBy ? [] : [button("Share in channel", ACTIONS.share, v)]),
+      ],
+    });
+  }
+  const text = clip(
+    `${VERDICT_TITLES[d.verdict]}: ${d.summary}${d.remediation[0] ? ` Next: ${d.remediation[0]}` : ""}`,
+    LIMITS.fallbackText,
+  );
+  return { text: esc(text), blocks: capBlocks(blocks) };
+}
+
+export function guideMessage(g: Guide): SlackMessage {
+  const blocks = [header(g.title), ...g.sections.slice(0, 10).map((s) => section(esc(s)))];
+  return { text: esc(clip(`${g.title}: ${g.sections[0] ?? ""}`, LIMITS.fallbackText)), blocks };
+}
+
+export function howToFixMessage(idpId: IdpId, loginId: string): SlackMessage {
+  const p = IDPS[idpId];
+  const lines = [
+    `*1. Assign a group to the Descope ${esc(p.appTerm)}:* ${esc(p.assignGroup)}`,
+    `*2. Add ${esc(loginId)} to that group* (directly: nested groups may not count).`,
+    `*3. Push now or wait:* ${esc(p.pushNow)}. ${esc(p.cycle)}`,
+    `*Everyone group:* ${esc(p.everyoneGroup)}`,
+    `*Pitfalls:*\n${p.pitfalls.map((x) => `• ${esc(x)}`).join("\n")}`,
+  ];
+  return {
+    text: esc(
+      `How to fix in ${p.name}: assign a group to the app, add ${loginId} to it, then push.`,
+    ),
+    blocks: [header(`How to fix it in ${p.name}`), ...linesToSections("", lines, 3)],
+  };
+}
+
+export const HELP_LINES = [
+  "`/scim check <login ID> [tenant]` — was this user provisioned? Verdict, evidence, and the fix for their IdP.",
+  "`/scim explain [assignment|mapping|timing|jit|deprovisioning] [idp]` — the why, per IdP.",
+  "`/scim link <tenant>` / `/scim unlink` — scope this channel to one tenant (admins).",
+  "`/scim help` — this.",
+];
+
+export function helpMessage(note?: string): SlackMessage {
+  const body = `${note ? `${note}\n\n` : ""}${HELP_LINES.map((l) => `• ${esc(l)}`).join("\n")}`;
+  return {
+    text: `${note ? `${note} ` : ""}${esc("Usage: /scim check <login ID> [tenant] · /scim explain [topic] [idp] · /scim link <tenant> · /scim unlink · /scim help")}`,
+    blocks: [section(`*scimwatch* — SCIM provisioning answers from Descope's audit log.\n${body}`)],
+  };
+}
+
+/** Bad input: the reason (escaped) and the usage. */
+export function usageMessage(message: string): SlackMessage {
+  return helpMessage(`:warning: ${esc(message)}`);
+}
+
+/**
+ * A one-section notice (errors, refusals, confirmations). `mrkdwn` must already
+ * be escaped; the plain fallback is escaped here (Slack reads `text` as mrkdwn too).
+ */
+export function notice(mrkdwn: string, plain: string): SlackMessage {
+  return { text: esc(clip(plain, LIMITS.fallbackText)), blocks: [section(mrkdwn)] };
+}

@@ -1,0 +1,25 @@
+/** mrkdwn helpers. Everything that came from a user or from Descope goes through `esc()`. */
+
+/** Escapes Slack's control characters so `<!channel>` or `<https://x|y>` stay inert text. */
+export function esc(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** A time every reader sees in their own time zone, with an ISO fallback. */
+export function slackDate(iso: string, format = "{date_short_pretty} {time}"): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return esc(iso);
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${iso.replace(/\.\d{3}Z$/, "Z")}>`;
+}
+
+/** Cuts text to at most `max` characters (Block Kit limits), marking the cut. */
+export function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  // Never cut inside an escape entity or a <…> control sequence we produced.
+  let cut = s.slice(0, max - 1);
+  const amp = cut.lastIndexOf("&");
+  if (amp > cut.length - 6 && !cut.slice(amp).includes(";")) cut = cut.slice(0, amp);
+  const lt = cut.lastIndexOf("<");
+  if (lt > cut.lastIndexOf(">")) cut = cut.slice(0, lt);
+  return `${cut}…`;
+}

@@ -1,0 +1,137 @@
+/**
+ * Builds the Bolt app in Socket Mode (SLACK_APP_TOKEN set) or HTTP mode
+ * (Bolt's HTTP receiver on PORT, /slack/events, signature verification on),
+ * with /healthz and /readyz.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, type AppOptions } from "@slack/bolt";
+import type { Redis } from "ioredis";
+import type { BotConfig } from "../config/bot.js";
+import { boltLogger, type Logger } from "../log/logger.js";
+import { type HandlerDeps, registerHandlers } from "./handlers.js";
+
+export type HealthProbe = () => Promise<{ ok: boolean; details: Record<string, unknown> }>;
+
+/** The Bolt options for a configuration: the receiver choice lives here. Pure. */
+export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOptions {
+  const clientOptions = cfg.SLACK_API_URL
+    ? { slackApiUrl: cfg.SLACK_API_URL.endsWith("/") ? cfg.SLACK_API_URL : `${cfg.SLACK_API_URL}/` }
+    : {};
+  const common = { token: cfg.SLACK_BOT_TOKEN, clientOptions, ...(logger ? { logger } : {}) };
+  if (cfg.mode === "socket") {
+    return { ...common, socketMode: true, appToken: cfg.SLACK_APP_TOKEN };
+  }
+  return {
+    ...common,
+    signingSecret: cfg.SLACK_SIGNING_SECRET as string,
+    endpoints: "/slack/events",
+    processBeforeResponse: false,
+  };
+}
+
+export interface Bot {
+  app: App;
+  /** Starts listening; resolves with the HTTP port (events in HTTP mode, health in Socket Mode). */
+  start(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function healthHandler(ready: HealthProbe) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path === "/healthz") {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"ok":true}');
+      return true;
+    }
+    if (path === "/readyz") {
+      const r = await ready().catch((e: unknown) => ({ ok: false, details: { error: String(e) } }));
+      res.writeHead(r.ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify(r));
+      return true;
+    }
+    return false;
+  };
+}
+
+export function createBot(
+  cfg: BotConfig,
+  deps: Omit<HandlerDeps, "supportChannels" | "adminUsers"> & {
+    redis: Redis;
+    log: Logger;
+    secrets: string[];
+  },
+  extraReady: HealthProbe = async () => ({ ok: true, details: {} }),
+): Bot {
+  let slackOk: { ok: boolean; at: number } = { ok: false, at: 0 };
+  let app: App;
+  const ready: HealthProbe = async () => {
+    const redisOk = await Promise.race([
+      deps.redis.ping().then(
+        (r) => r === "PONG",
+        () => false,
+      ),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 1_000)),
+    ]);
+    if (!slackOk.ok || Date.now() - slackOk.at > 5 * 60_000) {
+      slackOk = await app.client.auth
+        .test()
+        .then((r) => ({ ok: r.ok === true, at: Date.now() }))
+        .catch(() => ({ ok: false, at: Date.now() }));
+    }
+    const extra = await extraReady();
+    return {
+      ok: redisOk && slackOk.ok && extra.ok,
+      details: {
+        redis: redisOk ? "ok" : "unreachable",
+        slack: slackOk.ok ? "ok" : "token not usable",
+        ...extra.details,
+      },
+    };
+  };
+  const health = healthHandler(ready);
+
+  const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
+  if (cfg.mode === "http") {
+    opts.customRoutes = [
+      { path: "/healthz", method: ["GET"], handler: (req, res) => void health(req, res) },
+      { path: "/readyz", method: ["GET"], handler: (req, res) => void health(req, res) },
+    ];
+  }
+  app = new App(opts);
+  registerHandlers(app, {
+    ...deps,
+    supportChannels: cfg.SCIMWATCH_SUPPORT_CHANNELS,
+    adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
+  });
+  app.error(async (e) => {
+    deps.log.error({ err: e }, "unhandled Bolt error");
+  });
+
+  let healthServer: Server | undefined;
+  return {
+    app,
+    async start() {
+      if (cfg.mode === "http") {
+        const server = (await app.start(cfg.PORT)) as Server;
+        return (server.address() as AddressInfo).port;
+      }
+      await app.start();
+      healthServer = createServer((req, res) => {
+        void health(req, res).then((handled) => {
+          if (!handled) {
+            res.writeHead(404);
+            res.end();
+          }
+        });
+      });
+      await new Promise<void>((r) => healthServer?.listen(cfg.PORT, r));
+      return (healthServer.address() as AddressInfo).port;
+    },
+    async stop() {
+      await app.stop();
+      if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
+    },
+  };
+}

@@ -1,0 +1,347 @@
+/**
+ * The `/scim` command and its buttons. Acknowledge at once, then answer through
+ * respond(); every failure ends in a message that says what failed and what to do.
+ */
+import type { App, RespondFn } from "@slack/bolt";
+import { z } from "zod";
+import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
+import { matchTenant, UnknownTenantError } from "../check/gather.js";
+import type { CheckService } from "../check/service.js";
+import type { DescopeClient } from "../descope/client.js";
+import { isDescopeError } from "../descope/errors.js";
+import { explain } from "../explain/guide.js";
+import { parseIdp } from "../idp/catalog.js";
+import type { Logger } from "../log/logger.js";
+import {
+  ACTIONS,
+  diagnosisMessage,
+  guideMessage,
+  helpMessage,
+  howToFixMessage,
+  notice,
+  type SlackMessage,
+  usageMessage,
+} from "../render/blocks.js";
+import { esc } from "../render/mrkdwn.js";
+import type { AnswerStore } from "../store/answers.js";
+import type { LinkStore } from "../store/links.js";
+import { parseScimCommand } from "./parse.js";
+
+export interface HandlerDeps {
+  log: Logger;
+  descope: DescopeClient;
+  checks: CheckService;
+  links: LinkStore;
+  answers: AnswerStore;
+  supportChannels: ReadonlySet<string>;
+  adminUsers: ReadonlySet<string>;
+  /** Longest a check may take before the person is told to retry. */
+  checkDeadlineMs?: number;
+}
+
+const buttonValueSchema = z.object({
+  a: z.string(),
+  l: z.string().min(1).max(320),
+  t: z.string().nullable(),
+  i: z.string(),
+});
+
+const NO_ACCESS = notice(
+  ":lock: scimwatch is not enabled in this channel. Ask a scimwatch admin to run `/scim link &lt;tenant&gt;` here (the channel then sees that tenant only), or use your support team's channel.",
+  "scimwatch is not enabled in this channel. Ask a scimwatch admin to run /scim link <tenant> here, or use your support team's channel.",
+);
+
+function scopedRefusal(tenantName: string): SlackMessage {
+  return notice(
+    `:lock: This channel is linked to *${esc(tenantName)}* and can check that tenant only. Run \`/scim check &lt;login ID&gt;\` without a tenant.`,
+    `This channel is linked to ${tenantName} and can check that tenant only.`,
+  );
+}
+
+export function failureMessage(e: unknown, what: string): SlackMessage {
+  if (isDescopeError(e)) {
+    const msg = esc(e.message);
+    return notice(`:x: ${what} failed: ${msg}`, `${what} failed: ${e.message}`);
+  }
+  if (e instanceof UnknownTenantError) {
+    return notice(
+      `:warning: No tenant has the ID or name *${esc(e.tenant)}*. Usage: \`/scim check &lt;login ID&gt; [tenant ID or name]\``,
+      `No tenant has the ID or name ${e.tenant}.`,
+    );
+  }
+  if (e instanceof DeadlineError) {
+    return notice(
+      `:hourglass: ${what} took longer than ${Math.round(e.ms / 1000)} s: Descope is slow right now. Try again in a minute.`,
+      `${what} took too long; try again in a minute.`,
+    );
+  }
+  return notice(
+    `:x: ${what} failed on scimwatch's side (it is logged). Try again in a minute; if it persists, tell the scimwatch operators.`,
+    `${what} failed on scimwatch's side; try again in a minute.`,
+  );
+}
+
+class DeadlineError extends Error {
+  constructor(readonly ms: number) {
+    super(`deadline of ${ms} ms exceeded`);
+  }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+export function registerHandlers(app: App, deps: HandlerDeps): void {
+  const { log } = deps;
+  const deadline = deps.checkDeadlineMs ?? 28_000;
+
+  async function accessFor(userId: string, channelId: string): Promise<Access> {
+    const link = await deps.links.get(channelId);
+    return decideAccess(
+      { supportChannels: deps.supportChannels, adminUsers: deps.adminUsers },
+      { userId, channelId },
+      link ? { tenantId: link.tenantId, tenantName: link.tenantName } : null,
+    );
+  }
+
+  async function safeRespond(respond: RespondFn, msg: Parameters<RespondFn>[0]): Promise<void> {
+    try {
+      await respond(msg);
+    } catch (e) {
+      log.warn({ err: e }, "respond failed");
+    }
+  }
+
+  async function runCheck(
+    loginId: string,
+    tenant: string | undefined,
+    who: { userId: string; channelId: string },
+    respond: RespondFn,
+    idp?: string,
+  ): Promise<void> {
+    const started = Date.now();
+    let outcome = "error";
+    try {
+      const access = await accessFor(who.userId, who.channelId);
+      if (access.kind === "denied") {
+        outcome = "denied";
+        return await safeRespond(respond, {
+          response_type: "ephemeral",
+          replace_original: true,
+          ...NO_ACCESS,
+        });
+      }
+      if (access.kind === "tenant" && tenant && !namesLinkedTenant(access, tenant)) {
+        outcome = "refused_other_tenant";
+        return await safeRespond(respond, {
+          response_type: "ephemeral",
+          replace_original: true,
+          ...scopedRefusal(access.tenantName),
+        });
+      }
+      const idpId = idp ? parseIdp(idp) : undefined;
+      const d = await withDeadline(
+        deps.checks.check(
+          { loginId, tenant, ...(idpId && idpId !== "generic" ? { idp: idpId } : {}) },
+          access,
+        ),
+        deadline,
+      );
+      const answerId = await deps.answers.put(d, who.channelId);
+      outcome = d.verdict;
+      await safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: true,
+        ...diagnosisMessage(d, { answerId }),
+      });
+    } catch (e) {
+      outcome = isDescopeError(e)
+        ? e.code
+        : e instanceof UnknownTenantError
+          ? "unknown_tenant"
+          : "error";
+      if (outcome === "error" && !(e instanceof DeadlineError))
+        log.error({ err: e }, "check failed");
+      await safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: true,
+        ...failureMessage(e, "The check"),
+      });
+    } finally {
+      log.info({
+        kind: "check",
+        user: who.userId,
+        channel: who.channelId,
+        outcome,
+        ms: Date.now() - started,
+      });
+    }
+  }
+
+  app.command("/scim", async ({ command, ack, respond }) => {
+    const cmd = parseScimCommand(command.text ?? "");
+    const who = { userId: command.user_id, channelId: command.channel_id };
+    switch (cmd.kind) {
+      case "help":
+        await ack({ response_type: "ephemeral", ...helpMessage() });
+        return;
+      case "usage":
+        await ack({ response_type: "ephemeral", ...usageMessage(cmd.message) });
+        log.info({ kind: "usage", user: who.userId, channel: who.channelId });
+        return;
+      case "explain":
+        await ack({ response_type: "ephemeral", ...guideMessage(explain(cmd.topic, cmd.idp)) });
+        return;
+      case "check":
+        await ack({ response_type: "ephemeral", text: `:mag: Checking ${esc(cmd.loginId)}…` });
+        await runCheck(cmd.loginId, cmd.tenant, who, respond);
+        return;
+      case "link":
+      case "unlink": {
+        await ack();
+        if (!deps.adminUsers.has(who.userId)) {
+          await safeRespond(respond, {
+            response_type: "ephemeral",
+            ...notice(
+              ":lock: Only scimwatch admins can link or unlink channels (their Slack user IDs are in SCIMWATCH_ADMIN_USERS).",
+              "Only scimwatch admins can link or unlink channels.",
+            ),
+          });
+          return;
+        }
+        try {
+          if (cmd.kind === "unlink") {
+            const had = await deps.links.delete(who.channelId);
+            await safeRespond(respond, {
+              response_type: "in_channel",
+              ...notice(
+                had
+                  ? ":unlock: This channel is no longer linked to a tenant."
+                  : "This channel was not linked to a tenant.",
+                had
+                  ? "This channel is no longer linked to a tenant."
+                  : "This channel was not linked to a tenant.",
+              ),
+            });
+          } else {
+            const tenants = await deps.descope.listTenants();
+            const t = matchTenant(tenants, cmd.tenant);
+            if (!t) throw new UnknownTenantError(cmd.tenant);
+            const name = t.name ?? t.id;
+            await deps.links.set(who.channelId, {
+              tenantId: t.id,
+              tenantName: name,
+              linkedBy: who.userId,
+              linkedAt: Date.now(),
+            });
+            await safeRespond(respond, {
+              response_type: "in_channel",
+              ...notice(
+                `:link: This channel is now linked to *${esc(name)}* (\`${esc(t.id)}\`): \`/scim check\` here sees that tenant only.`,
+                `This channel is now linked to ${name}.`,
+              ),
+            });
+          }
+          log.info({ kind: cmd.kind, user: who.userId, channel: who.channelId });
+        } catch (e) {
+          if (!isDescopeError(e) && !(e instanceof UnknownTenantError))
+            log.error({ err: e }, "link failed");
+          await safeRespond(respond, {
+            response_type: "ephemeral",
+            ...failureMessage(e, "Linking"),
+          });
+        }
+        return;
+      }
+    }
+  });
+
+  function buttonValue(body: unknown): z.infer<typeof buttonValueSchema> | null {
+    const action = (body as { actions?: Array<{ value?: string }> }).actions?.[0];
+    try {
+      const parsed = buttonValueSchema.safeParse(JSON.parse(action?.value ?? ""));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function whoClicked(body: unknown): { userId: string; channelId: string } {
+    const b = body as {
+      user?: { id?: string };
+      channel?: { id?: string };
+      container?: { channel_id?: string };
+    };
+    return { userId: b.user?.id ?? "", channelId: b.channel?.id ?? b.container?.channel_id ?? "" };
+  }
+
+  app.action(ACTIONS.recheck, async ({ ack, body, respond }) => {
+    await ack();
+    const v = buttonValue(body);
+    if (!v) return;
+    await runCheck(v.l, v.t ?? undefined, whoClicked(body), respond, v.i);
+  });
+
+  app.action(ACTIONS.howto, async ({ ack, body, respond }) => {
+    await ack();
+    const v = buttonValue(body);
+    if (!v) return;
+    const who = whoClicked(body);
+    const access = await accessFor(who.userId, who.channelId);
+    if (access.kind === "denied")
+      return safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...NO_ACCESS,
+      });
+    await safeRespond(respond, {
+      response_type: "ephemeral",
+      replace_original: false,
+      ...howToFixMessage(parseIdp(v.i) ?? "generic", v.l),
+    });
+  });
+
+  app.action(ACTIONS.share, async ({ ack, body, respond }) => {
+    await ack();
+    const v = buttonValue(body);
+    if (!v) return;
+    const who = whoClicked(body);
+    const [access, answer] = await Promise.all([
+      accessFor(who.userId, who.channelId),
+      deps.answers.get(v.a),
+    ]);
+    if (access.kind === "denied")
+      return safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...NO_ACCESS,
+      });
+    if (!answer || answer.channelId !== who.channelId) {
+      return safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...notice(
+          "This answer has expired: run `/scim check` again to share a fresh one.",
+          "This answer has expired.",
+        ),
+      });
+    }
+    if (access.kind === "tenant" && answer.diagnosis.tenantId !== access.tenantId) {
+      return safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...scopedRefusal(access.tenantName),
+      });
+    }
+    await safeRespond(respond, {
+      response_type: "in_channel",
+      replace_original: false,
+      ...diagnosisMessage(answer.diagnosis, { answerId: v.a, sharedBy: who.userId }),
+    });
+    log.info({ kind: "share", user: who.userId, channel: who.channelId });
+  });
+}

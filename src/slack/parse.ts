@@ -1,0 +1,123 @@
+/**
+ * Parses `/scim …` text the way Slack sends it: HTML entities, <mailto:…|…>,
+ * <#C…|name>, <@U…>, quoted tenant names. Pure.
+ */
+import { type IdpId, parseIdp } from "../idp/catalog.js";
+
+export const EXPLAIN_TOPICS = ["assignment", "mapping", "timing", "jit", "deprovisioning"] as const;
+export type ExplainTopic = (typeof EXPLAIN_TOPICS)[number];
+
+export type ScimCommand =
+  | { kind: "help" }
+  | { kind: "check"; loginId: string; tenant?: string }
+  | { kind: "explain"; topic?: ExplainTopic; idp?: IdpId }
+  | { kind: "link"; tenant: string }
+  | { kind: "unlink" }
+  | { kind: "usage"; message: string; topic: "check" | "explain" | "link" | "general" };
+
+export const MAX_TEXT = 500;
+export const MAX_LOGIN_ID = 320;
+
+/** Undoes Slack's escaping of the command text. */
+export function decodeSlackText(text: string): string {
+  return text
+    .replace(/<mailto:[^|>]+\|([^>]+)>/g, "$1")
+    .replace(/<mailto:([^>|]+)>/g, "$1")
+    .replace(/<#(C[A-Z0-9]+)(?:\|[^>]*)?>/g, "$1")
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, "$1")
+    .replace(/<(https?:\/\/[^|>]+)\|([^>]+)>/g, "$2")
+    .replace(/<(https?:\/\/[^>]+)>/g, "$1")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&")
+    .replace(/[\u200b\u00a0]/g, " ");
+}
+
+/** Splits on whitespace, keeping "quoted strings" together. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  const re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2] ?? m[3] ?? "");
+  return out;
+}
+
+const LOGIN_ID_RE = /^[^\s<>"'`]+$/;
+
+export function validLoginId(s: string): boolean {
+  const hasControl = [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+  return s.length > 0 && s.length <= MAX_LOGIN_ID && !hasControl && LOGIN_ID_RE.test(s);
+}
+
+function cleanTenant(words: string[]): string | undefined {
+  const t = words.join(" ").trim();
+  return t.length ? t : undefined;
+}
+
+export function parseScimCommand(raw: string): ScimCommand {
+  if (raw.length > MAX_TEXT) {
+    return {
+      kind: "usage",
+      topic: "general",
+      message: `That is too long (${raw.length} characters; at most ${MAX_TEXT}).`,
+    };
+  }
+  const [verb, ...rest] = tokenize(decodeSlackText(raw));
+  switch ((verb ?? "").toLowerCase()) {
+    case "":
+    case "help":
+    case "?":
+      return { kind: "help" };
+    case "check": {
+      const [loginId, ...tenantWords] = rest;
+      if (!loginId)
+        return {
+          kind: "usage",
+          topic: "check",
+          message: "Which user? Give a login ID (usually an email).",
+        };
+      if (!validLoginId(loginId)) {
+        return {
+          kind: "usage",
+          topic: "check",
+          message:
+            "That does not look like a login ID (no spaces, quotes or < >; at most 320 characters).",
+        };
+      }
+      const tenant = cleanTenant(tenantWords);
+      if (tenant && tenant.length > 200)
+        return { kind: "usage", topic: "check", message: "That tenant name is too long." };
+      return tenant ? { kind: "check", loginId, tenant } : { kind: "check", loginId };
+    }
+    case "explain": {
+      let topic: ExplainTopic | undefined;
+      let idp: IdpId | undefined;
+      for (const w of rest) {
+        const lw = w.toLowerCase();
+        const t = EXPLAIN_TOPICS.find((x) => x === lw || (lw.length >= 3 && x.startsWith(lw)));
+        const i = parseIdp(lw);
+        if (t && !topic) topic = t;
+        else if (i && !idp) idp = i;
+        else {
+          return {
+            kind: "usage",
+            topic: "explain",
+            message: `I don't know "${w}". Topics: ${EXPLAIN_TOPICS.join(", ")}; IdPs: azure (Entra ID), okta, google, onelogin, jumpcloud, pingone.`,
+          };
+        }
+      }
+      return { kind: "explain", ...(topic ? { topic } : {}), ...(idp ? { idp } : {}) };
+    }
+    case "link": {
+      const tenant = cleanTenant(rest);
+      if (!tenant)
+        return { kind: "usage", topic: "link", message: "Which tenant? Give its ID or name." };
+      if (tenant.length > 200)
+        return { kind: "usage", topic: "link", message: "That tenant name is too long." };
+      return { kind: "link", tenant };
+    }
+    case "unlink":
+      return { kind: "unlink" };
+    default:
+      return { kind: "usage", topic: "general", message: `I don't know "${verb}".` };
+  }
+}

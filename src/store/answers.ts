@@ -1,0 +1,51 @@
+/** Answers given in Slack, kept a day so "Share in channel" can post the same answer. */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Diagnosis } from "../diagnosis/diagnose.js";
+import { VERDICTS } from "../diagnosis/verdicts.js";
+import { safeParse } from "./links.js";
+import type { Keyer } from "./redis.js";
+
+const ANSWER_TTL_SEC = 24 * 3600;
+
+export const diagnosisSchema = z.object({
+  verdict: z.enum(VERDICTS),
+  loginId: z.string(),
+  tenantId: z.string().nullable(),
+  tenantName: z.string().nullable(),
+  summary: z.string(),
+  evidence: z.array(z.object({ at: z.string(), text: z.string() })),
+  remediation: z.array(z.string()),
+  notes: z.array(z.string()),
+  idp: z.object({ id: z.string(), name: z.string(), reason: z.string() }),
+  eventsAsOf: z.string().nullable(),
+  checkedAt: z.string(),
+});
+
+const answerSchema = z.object({ diagnosis: diagnosisSchema, channelId: z.string() });
+
+export class AnswerStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  async put(diagnosis: Diagnosis, channelId: string): Promise<string> {
+    const id = randomUUID().replace(/-/g, "").slice(0, 16);
+    await this.redis.set(
+      this.key("answer", id),
+      JSON.stringify({ diagnosis, channelId }),
+      "EX",
+      ANSWER_TTL_SEC,
+    );
+    return id;
+  }
+
+  async get(id: string): Promise<{ diagnosis: Diagnosis; channelId: string } | null> {
+    if (!/^[a-f0-9]{16}$/.test(id)) return null;
+    const raw = await this.redis.get(this.key("answer", id));
+    const parsed = raw ? answerSchema.safeParse(safeParse(raw)) : null;
+    return parsed?.success ? (parsed.data as { diagnosis: Diagnosis; channelId: string }) : null;
+  }
+}

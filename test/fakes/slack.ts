@@ -1,0 +1,187 @@
+/**
+ * A local stand-in for Slack's Web API (POST /api/<method>) and for
+ * response_url endpoints (POST /respond/<id>). Records everything it gets.
+ */
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+  at: number;
+}
+
+export interface Responded {
+  id: string;
+  body: Record<string, unknown>;
+}
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  readonly responses: Responded[] = [];
+  validTokens = new Set(["xoxb-test-token"]);
+  /** Make chat.postMessage answer ratelimited this many times. */
+  rateLimitPosts = 0;
+  private server?: Server;
+  url = "";
+  private ts = 1_700_000_000;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body, headers }) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(typeof body === "string" ? body : JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((r) => this.server?.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `${this.url}/respond/${id}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  respondedTo(id: string): Responded[] {
+    return this.responses.filter((r) => r.id === id);
+  }
+
+  /** Waits until `pred` holds (polling), or fails after `ms`. */
+  async waitFor<T>(pred: () => T | undefined | false, ms = 8_000): Promise<T> {
+    const until = Date.now() + ms;
+    for (;;) {
+      const v = pred();
+      if (v) return v;
+      if (Date.now() > until) throw new Error("FakeSlack.waitFor timed out");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const raw = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    });
+    const url = new URL(req.url ?? "/", "http://x");
+    const respond = /^\/respond\/([\w-]+)$/.exec(url.pathname);
+    if (respond) {
+      this.responses.push({ id: respond[1] as string, body: JSON.parse(raw || "{}") });
+      return { status: 200, body: "ok" };
+    }
+    const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
+    if (!api) return { status: 404, body: { ok: false, error: "unknown_path" } };
+    const method = api[1] as string;
+    const args = parseArgs(raw, String(req.headers["content-type"] ?? ""));
+    const auth = String(req.headers.authorization ?? "");
+    const token = auth.startsWith("Bearer ") ? auth.slice(7) : (args.token as string | undefined);
+    this.calls.push({ method, args, token, at: Date.now() });
+    if (!token || !this.validTokens.has(token))
+      return { status: 200, body: { ok: false, error: "invalid_auth" } };
+    switch (method) {
+      case "auth.test":
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            url: "https://acme.slack.com/",
+            team: "Acme",
+            user: "scimwatch",
+            team_id: "T0TEAM",
+            user_id: "UBOT",
+            bot_id: "BBOT",
+          },
+        };
+      case "chat.postMessage": {
+        if (this.rateLimitPosts > 0) {
+          this.rateLimitPosts--;
+          return {
+            status: 429,
+            body: { ok: false, error: "ratelimited" },
+            headers: { "retry-after": "1" },
+          };
+        }
+        this.ts += 1;
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            channel: args.channel,
+            ts: `${this.ts}.000100`,
+            message: { text: args.text },
+          },
+        };
+      }
+      case "chat.update":
+        return { status: 200, body: { ok: true, channel: args.channel, ts: args.ts } };
+      case "chat.postEphemeral":
+        return { status: 200, body: { ok: true, message_ts: `${this.ts}.000200` } };
+      case "views.publish":
+      case "views.open":
+      case "views.update":
+        return { status: 200, body: { ok: true, view: { id: "V1" } } };
+      default:
+        return { status: 200, body: { ok: true } };
+    }
+  }
+}
+
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (!raw) return {};
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // WebClient JSON-encodes nested arguments (blocks, attachments) in form bodies.
+    out[k] = /^[[{]/.test(v) ? safeJson(v) : v;
+  }
+  return out;
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+/** Signs a body the way Slack does: v0=HMAC-SHA256(secret, "v0:<ts>:<body>"). */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex")}`;
+}
+
+/** POSTs a form-encoded, signed request to the bot. */
+export async function postSigned(
+  url: string,
+  form: Record<string, string>,
+  secret: string,
+  opts: { timestamp?: number; signature?: string; unsigned?: boolean } = {},
+): Promise<{ status: number; body: string; ms: number }> {
+  const body = new URLSearchParams(form).toString();
+  const ts = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
+  if (!opts.unsigned) {
+    headers["x-slack-request-timestamp"] = String(ts);
+    headers["x-slack-signature"] = opts.signature ?? slackSignature(secret, ts, body);
+  }
+  const t0 = Date.now();
+  const res = await fetch(url, { method: "POST", headers, body });
+  return { status: res.status, body: await res.text(), ms: Date.now() - t0 };
+}

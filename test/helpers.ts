@@ -1,0 +1,191 @@
+/** Shared test wiring: a real bot (Bolt HTTP receiver) against the fake Descope and fake Slack. */
+import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import { Redis } from "ioredis";
+import { loadBotConfig } from "../src/config/bot.js";
+import { createLogger } from "../src/log/logger.js";
+import { createRuntime, type Runtime } from "../src/runtime.js";
+import { FakeDescope } from "./fakes/descope.js";
+import { FakeSlack, postSigned } from "./fakes/slack.js";
+
+export const SIGNING_SECRET = "test-signing-secret-0123456789";
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+export interface Harness {
+  descope: FakeDescope;
+  slack: FakeSlack;
+  runtime: Runtime;
+  url: string;
+  prefix: string;
+  logs: string[];
+  redis: Redis;
+  /** Sends `/scim <text>` and returns the HTTP ack and the response_url id. */
+  command(
+    text: string,
+    opts?: { user?: string; channel?: string },
+  ): Promise<{ status: number; ack: Record<string, unknown>; rid: string; ms: number }>;
+  click(
+    actionId: string,
+    value: string,
+    opts?: { user?: string; channel?: string },
+  ): Promise<{ status: number; rid: string }>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(
+  env: Record<string, string> = {},
+  seed?: (d: FakeDescope) => void,
+): Promise<Harness> {
+  const descope = new FakeDescope();
+  seed?.(descope);
+  const slack = new FakeSlack();
+  await Promise.all([descope.start(), slack.start()]);
+  const prefix = `{scimwatch-test-${randomUUID().slice(0, 8)}}`;
+  const cfg = loadBotConfig({
+    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    REDIS_URL,
+    SCIMWATCH_REDIS_PREFIX: prefix,
+    DESCOPE_PROJECT_ID: descope.projectId,
+    DESCOPE_MANAGEMENT_KEY: descope.managementKey,
+    DESCOPE_BASE_URL: descope.url,
+    DESCOPE_TIMEOUT_MS: "500",
+    DESCOPE_MAX_RETRY_WAIT_MS: "1000",
+    SCIMWATCH_SUPPORT_CHANNELS: "CSUPPORT",
+    SCIMWATCH_ADMIN_USERS: "UADMIN",
+    ...env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger({
+    level: "debug",
+    destination: sink,
+    secrets: [cfg.SLACK_BOT_TOKEN, SIGNING_SECRET, descope.managementKey],
+  });
+  const runtime = createRuntime(cfg, { log });
+  const port = await runtime.start();
+  const url = `http://127.0.0.1:${port}`;
+  const redis = new Redis(REDIS_URL);
+  let n = 0;
+  return {
+    descope,
+    slack,
+    runtime,
+    url,
+    prefix,
+    logs,
+    redis,
+    async command(text, opts = {}) {
+      const rid = `r${++n}`;
+      const r = await postSigned(
+        `${url}/slack/events`,
+        {
+          token: "legacy-verification-token",
+          team_id: "T0TEAM",
+          team_domain: "acme",
+          channel_id: opts.channel ?? "CSUPPORT",
+          channel_name: "support",
+          user_id: opts.user ?? "USUPPORT",
+          user_name: "sam",
+          command: "/scim",
+          text,
+          api_app_id: "A0APP",
+          is_enterprise_install: "false",
+          response_url: slack.responseUrl(rid),
+          trigger_id: "123.456.abc",
+        },
+        SIGNING_SECRET,
+      );
+      return {
+        status: r.status,
+        ack: r.body ? (JSON.parse(r.body) as Record<string, unknown>) : {},
+        rid,
+        ms: r.ms,
+      };
+    },
+    async click(actionId, value, opts = {}) {
+      const rid = `r${++n}`;
+      const payload = {
+        type: "block_actions",
+        team: { id: "T0TEAM", domain: "acme" },
+        user: { id: opts.user ?? "USUPPORT", username: "sam", team_id: "T0TEAM" },
+        api_app_id: "A0APP",
+        token: "legacy-verification-token",
+        container: {
+          type: "message",
+          message_ts: "1.2",
+          channel_id: opts.channel ?? "CSUPPORT",
+          is_ephemeral: true,
+        },
+        trigger_id: "123.456.abc",
+        channel: { id: opts.channel ?? "CSUPPORT", name: "support" },
+        response_url: slack.responseUrl(rid),
+        actions: [
+          {
+            action_id: actionId,
+            block_id: "scim_check_actions",
+            type: "button",
+            value,
+            action_ts: "1.3",
+            text: { type: "plain_text", text: "x" },
+          },
+        ],
+      };
+      const r = await postSigned(
+        `${url}/slack/events`,
+        { payload: JSON.stringify(payload) },
+        SIGNING_SECRET,
+      );
+      return { status: r.status, rid };
+    },
+    async stop() {
+      await runtime.stop();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+      await Promise.all([descope.stop(), slack.stop()]);
+    },
+  };
+}
+
+/** Every mrkdwn/plain text string inside a Block Kit structure. */
+export function textsOf(blocks: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (typeof o.text === "string") out.push(o.text);
+      for (const [k, x] of Object.entries(o)) if (k !== "text" || typeof x !== "string") walk(x);
+    }
+  };
+  walk(blocks);
+  return out;
+}
+
+/** Asserts the Block Kit limits a message must respect; returns problems found. */
+export function blockKitProblems(msg: Record<string, unknown>, maxBlocks = 50): string[] {
+  const problems: string[] = [];
+  if (typeof msg.text !== "string" || !msg.text.trim()) problems.push("no plain text fallback");
+  const blocks = (msg.blocks ?? []) as Array<Record<string, unknown>>;
+  if (blocks.length > maxBlocks) problems.push(`${blocks.length} blocks`);
+  for (const b of blocks) {
+    const t = (b.text as { text?: string } | undefined)?.text;
+    if (b.type === "section" && t && t.length > 3000) problems.push(`section text ${t.length}`);
+    if (b.type === "header" && t && t.length > 150) problems.push(`header text ${t.length}`);
+    if (b.type === "actions") {
+      for (const e of b.elements as Array<Record<string, unknown>>) {
+        if (((e.text as { text: string }).text ?? "").length > 75) problems.push("button text");
+        if (String(e.value ?? "").length > 2000) problems.push("button value");
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from "node:fs";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+interface Manifest {
+  features: { slash_commands: Array<{ command: string; usage_hint?: string }> };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+}
+
+const root = new URL("../", import.meta.url);
+const read = (p: string) => readFileSync(new URL(p, root), "utf8");
+
+describe("manifest.yml", () => {
+  const manifest = parse(read("manifest.yml")) as Manifest;
+
+  it("validates against Slack's manifest JSON Schema (v1)", () => {
+    const schema = JSON.parse(read("schemas/slack-manifest.schema.1.0.0.json"));
+    // The published schema uses a non-standard "regex" keyword and the "uri" format.
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const ok = validate(manifest);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+
+  it("declares /scim with a usage hint, interactivity and Socket Mode", () => {
+    const cmd = manifest.features.slash_commands.find(
+      (c: { command: string }) => c.command === "/scim",
+    );
+    expect(cmd?.usage_hint).toContain("check <login ID>");
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+  });
+
+  it("asks only for the scopes the code uses", () => {
+    const scopes: string[] = manifest.oauth_config.scopes.bot;
+    const src = ["src/slack/handlers.ts", "src/slack/app.ts"].map(read).join("\n");
+    expect(scopes).toContain("commands");
+    if (scopes.includes("chat:write")) expect(src).toMatch(/chat\.(postMessage|update)/);
+    expect(
+      scopes.every((s) => ["commands", "chat:write", "users:read", "users:read.email"].includes(s)),
+    ).toBe(true);
+  });
+});
+
+describe("deployment files", () => {
+  it("Dockerfile is multi-stage, non-root, production deps, with a /healthz HEALTHCHECK", () => {
+    const d = read("Dockerfile");
+    expect(d.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(d).toMatch(/^USER (node|\d+)/m);
+    expect(d).toMatch(/npm ci --omit=dev/);
+    expect(d).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+  });
+
+  it("docker-compose.yml runs Redis and the bot from .env", () => {
+    const c = parse(read("docker-compose.yml")) as {
+      services: Record<string, { env_file?: unknown }>;
+    };
+    expect(Object.keys(c.services)).toEqual(expect.arrayContaining(["redis", "scimwatch"]));
+    expect(c.services.scimwatch?.env_file).toBeDefined();
+  });
+
+  it(".env.example documents every variable the config reads", () => {
+    const example = read(".env.example");
+    const src = ["src/config/bot.ts", "src/config/env.ts"].map(read).join("\n");
+    const vars = new Set(
+      [...src.matchAll(/\b((?:SLACK|DESCOPE|SCIMWATCH|REDIS|LOG)_[A-Z_]+|PORT):/g)].map(
+        (m) => m[1],
+      ),
+    );
+    for (const v of vars) expect(example, v).toMatch(new RegExp(`^#? ?${v}=`, "m"));
+  });
+});

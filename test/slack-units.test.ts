@@ -1,0 +1,235 @@
+import { describe, expect, it } from "vitest";
+import { decideAccess, namesLinkedTenant, scopeFacts } from "../src/access/policy.js";
+import { loadBotConfig, receiverMode } from "../src/config/bot.js";
+import { ConfigError } from "../src/config/env.js";
+import { diagnose } from "../src/diagnosis/diagnose.js";
+import type { CheckFacts } from "../src/diagnosis/facts.js";
+import { VERDICTS } from "../src/diagnosis/verdicts.js";
+import { explain } from "../src/explain/guide.js";
+import { IDP_IDS } from "../src/idp/catalog.js";
+import { capBlocks, diagnosisMessage, guideMessage, section } from "../src/render/blocks.js";
+import { clip, esc } from "../src/render/mrkdwn.js";
+import { appOptions } from "../src/slack/app.js";
+import { decodeSlackText, EXPLAIN_TOPICS, parseScimCommand } from "../src/slack/parse.js";
+import { blockKitProblems, textsOf } from "./helpers.js";
+
+const base = {
+  SLACK_BOT_TOKEN: "xoxb-1-2-3",
+  DESCOPE_PROJECT_ID: "P2abc",
+  DESCOPE_MANAGEMENT_KEY: "K2secret",
+};
+
+describe("receiver choice", () => {
+  it("Socket Mode when SLACK_APP_TOKEN is set", () => {
+    const cfg = loadBotConfig({ ...base, SLACK_APP_TOKEN: "xapp-1-A1-abc" });
+    expect(cfg.mode).toBe("socket");
+    const opts = appOptions(cfg, undefined);
+    expect(opts.socketMode).toBe(true);
+    expect(opts.appToken).toBe("xapp-1-A1-abc");
+    expect(opts.signingSecret).toBeUndefined();
+  });
+  it("HTTP mode otherwise, with signature verification and /slack/events", () => {
+    const cfg = loadBotConfig({
+      ...base,
+      SLACK_SIGNING_SECRET: "s3cr3t-signing",
+      SLACK_API_URL: "http://127.0.0.1:1234/api",
+    });
+    expect(cfg.mode).toBe("http");
+    const opts = appOptions(cfg, undefined);
+    expect(opts.socketMode).toBeUndefined();
+    expect(opts.signingSecret).toBe("s3cr3t-signing");
+    expect(opts.endpoints).toBe("/slack/events");
+    expect(opts.clientOptions?.slackApiUrl).toBe("http://127.0.0.1:1234/api/");
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.REDIS_URL).toBe("redis://127.0.0.1:6379");
+  });
+  it("receiverMode is a pure choice", () => {
+    expect(receiverMode({})).toBe("http");
+    expect(receiverMode({ SLACK_APP_TOKEN: "xapp-x" })).toBe("socket");
+  });
+});
+
+describe("config validation names the variable, never its value", () => {
+  it.each([
+    [{ ...base, SLACK_BOT_TOKEN: undefined }, "SLACK_BOT_TOKEN is not set"],
+    [{ ...base, SLACK_BOT_TOKEN: "not-a-token-value" }, "SLACK_BOT_TOKEN is malformed"],
+    [{ ...base }, "SLACK_SIGNING_SECRET is not set"],
+    [{ ...base, SLACK_APP_TOKEN: "xapp-1", PORT: "http" }, "PORT is malformed"],
+    [{ ...base, SLACK_APP_TOKEN: "xapp-1", REDIS_URL: "localhost:6379" }, "REDIS_URL is malformed"],
+    [
+      { ...base, SLACK_APP_TOKEN: "xapp-1", DESCOPE_MANAGEMENT_KEY: "" },
+      "DESCOPE_MANAGEMENT_KEY is not set",
+    ],
+  ])("%j", (env, message) => {
+    try {
+      loadBotConfig(env as NodeJS.ProcessEnv);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toContain(message);
+      expect((e as Error).message).not.toContain("not-a-token-value");
+      expect((e as Error).message.split("\n")).toHaveLength(1);
+    }
+  });
+  it("parses comma-separated channel and user lists", () => {
+    const cfg = loadBotConfig({
+      ...base,
+      SLACK_APP_TOKEN: "xapp-1",
+      SCIMWATCH_SUPPORT_CHANNELS: "C1, C2,,",
+      SCIMWATCH_ADMIN_USERS: "U1",
+    });
+    expect([...cfg.SCIMWATCH_SUPPORT_CHANNELS]).toEqual(["C1", "C2"]);
+    expect([...cfg.SCIMWATCH_ADMIN_USERS]).toEqual(["U1"]);
+  });
+});
+
+describe("parsing /scim text as Slack sends it", () => {
+  it.each([
+    ["check <mailto:jane@acme.com|jane@acme.com>", { kind: "check", loginId: "jane@acme.com" }],
+    [
+      "check jane@acme.com Acme Corp",
+      { kind: "check", loginId: "jane@acme.com", tenant: "Acme Corp" },
+    ],
+    [
+      'check jane@acme.com "Acme  Corp"',
+      { kind: "check", loginId: "jane@acme.com", tenant: "Acme  Corp" },
+    ],
+    ["CHECK  jane@acme.com   T-123 ", { kind: "check", loginId: "jane@acme.com", tenant: "T-123" }],
+    ["check a&amp;b@x.com", { kind: "check", loginId: "a&b@x.com" }],
+    ["link Acme Corp", { kind: "link", tenant: "Acme Corp" }],
+    ["unlink", { kind: "unlink" }],
+    ["", { kind: "help" }],
+    ["help", { kind: "help" }],
+    ["explain", { kind: "explain" }],
+    ["explain timing entra", { kind: "explain", topic: "timing", idp: "azure" }],
+    ["explain okta jit", { kind: "explain", topic: "jit", idp: "okta" }],
+    ["explain deprov", { kind: "explain", topic: "deprovisioning" }],
+  ])("%s", (text, expected) => {
+    expect(parseScimCommand(text)).toEqual(expected);
+  });
+
+  it.each([
+    ["check", /Which user/],
+    ["check &lt;!channel&gt;", /does not look like a login ID/],
+    [`check ${"a".repeat(400)}@x.com`, /does not look like a login ID/],
+    [`check ${"a".repeat(600)}`, /too long/],
+    ["explain banana", /don't know "banana"/],
+    ["link", /Which tenant/],
+    ["frobnicate", /don't know "frobnicate"/],
+  ])("%s → usage", (text, message) => {
+    const c = parseScimCommand(text);
+    expect(c.kind).toBe("usage");
+    expect(c.kind === "usage" && c.message).toMatch(message);
+  });
+
+  it("decodes channel and user mentions", () => {
+    expect(decodeSlackText("alerts <#C0123ABC|it-alerts> <@U0ABC>")).toBe("alerts C0123ABC U0ABC");
+  });
+});
+
+describe("access policy", () => {
+  const cfg = { supportChannels: new Set(["CS"]), adminUsers: new Set(["UA"]) };
+  const link = { tenantId: "T1", tenantName: "Acme" };
+  it.each([
+    [{ userId: "UA", channelId: "CX" }, null, "any"],
+    [{ userId: "U1", channelId: "CS" }, null, "any"],
+    [{ userId: "U1", channelId: "CL" }, link, "tenant"],
+    [{ userId: "U1", channelId: "CX" }, null, "denied"],
+  ] as const)("%j with link %j → %s", (who, l, kind) => {
+    expect(decideAccess(cfg, who, l).kind).toBe(kind);
+  });
+  it("recognises the linked tenant by ID or name only", () => {
+    expect(namesLinkedTenant(link, "acme")).toBe(true);
+    expect(namesLinkedTenant(link, "T1")).toBe(true);
+    expect(namesLinkedTenant(link, "Globex")).toBe(false);
+  });
+  it("scopeFacts hides users and events of other tenants", () => {
+    const facts: CheckFacts = {
+      loginId: "x@y.z",
+      tenant: { id: "T1", name: "Acme", jitDisabled: true, groupMappings: [] },
+      tenantRequested: true,
+      user: {
+        userId: "U",
+        loginIds: ["x@y.z"],
+        status: "enabled",
+        scim: true,
+        createdAt: 0,
+        tenants: [{ tenantId: "T2", roleNames: ["r"] }],
+        projectRoles: [],
+      },
+      events: [
+        { id: "1", action: "LoginFailed", at: 1, loginIds: ["x@y.z"], tenants: ["T2"] },
+        { id: "2", action: "LoginFailed", at: 2, loginIds: ["x@y.z"], tenants: ["T1"] },
+      ],
+      idp: { idp: "generic", reason: "t" },
+      assignedAt: null,
+    };
+    const s = scopeFacts(facts, "T1");
+    expect(s.user).toBeNull();
+    expect(s.events.map((e) => e.id)).toEqual(["2"]);
+  });
+});
+
+describe("Block Kit rendering", () => {
+  const hostile = "<!channel> <https://evil|click> & <@U123>";
+  const facts = (verdict: string): CheckFacts => ({
+    loginId: `${hostile}@x.com`,
+    tenant: {
+      id: hostile,
+      name: hostile,
+      jitDisabled: false,
+      groupMappings: [{ groups: [hostile], role: hostile }],
+    },
+    tenantRequested: verdict === "other",
+    user: null,
+    events: Array.from({ length: 60 }, (_, i) => ({
+      id: String(i),
+      action: i % 2 ? "SCIMEvent" : "LoginFailed",
+      at: Date.now() - i * 60_000,
+      loginIds: [`${hostile}@x.com`],
+      tenants: [],
+      error: `${hostile} ${"x".repeat(400)}`,
+    })),
+    idp: { idp: "azure", reason: hostile },
+    assignedAt: null,
+  });
+
+  it("escapes everything and stays within limits", () => {
+    const d = diagnose(facts("x"), Date.now());
+    const msg = diagnosisMessage(d, { answerId: "0123456789abcdef" });
+    expect(blockKitProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
+    for (const t of [msg.text, ...textsOf(msg.blocks)]) {
+      // The only control sequences left are ours: dates.
+      for (const m of t.matchAll(/</g)) expect(t.slice(m.index, m.index + 7)).toBe("<!date^");
+    }
+  });
+
+  it.each(VERDICTS.map((v) => [v]))("verdict %s renders a header and a fallback", (v) => {
+    const d = { ...diagnose(facts("x"), Date.now()), verdict: v };
+    const msg = diagnosisMessage(d, { answerId: "0123456789abcdef" });
+    expect(msg.blocks[0]?.type).toBe("header");
+    expect(msg.text.length).toBeGreaterThan(10);
+  });
+
+  it("caps blocks, keeping the actions", () => {
+    const blocks = [
+      ...Array.from({ length: 70 }, () => section("x")),
+      { type: "actions", elements: [] },
+    ];
+    const capped = capBlocks(blocks);
+    expect(capped).toHaveLength(50);
+    expect(capped.at(-1)?.type).toBe("actions");
+  });
+
+  it("clip never splits an entity", () => {
+    expect(clip(esc("ab<cd"), 5)).toBe("ab…");
+  });
+
+  it.each(IDP_IDS.flatMap((i) => [undefined, ...EXPLAIN_TOPICS].map((t) => [t, i] as const)))(
+    "explain %s for %s fits a message",
+    (topic, idp) => {
+      const msg = guideMessage(explain(topic, idp));
+      expect(blockKitProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
+    },
+  );
+});
