@@ -4,7 +4,7 @@ import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { loadBotConfig } from "../src/config/bot.js";
 import { createLogger } from "../src/log/logger.js";
-import { createRuntime, type Runtime } from "../src/runtime.js";
+import { createRuntime, type Role, type Runtime } from "../src/runtime.js";
 import { FakeDescope } from "./fakes/descope.js";
 import { FakeSlack, postSigned } from "./fakes/slack.js";
 
@@ -35,6 +35,7 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string> = {},
   seed?: (d: FakeDescope) => void,
+  opts: { role?: Role } = {},
 ): Promise<Harness> {
   const descope = new FakeDescope();
   seed?.(descope);
@@ -69,7 +70,7 @@ export async function startHarness(
     destination: sink,
     secrets: [cfg.SLACK_BOT_TOKEN, SIGNING_SECRET, descope.managementKey],
   });
-  const runtime = createRuntime(cfg, { log });
+  const runtime = createRuntime(cfg, { log, role: opts.role ?? "bot" });
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}`;
   const redis = new Redis(REDIS_URL);

@@ -259,7 +259,10 @@ describe("health and logs", () => {
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${h.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ ok: true, details: { redis: "ok", slack: "ok" } });
+    const body = (await ready.json()) as { details: { tail: unknown } };
+    expect(body).toMatchObject({ ok: true, details: { redis: "ok", slack: "ok" } });
+    // The tail's lag is reported (null before its first run).
+    expect(body.details.tail).toMatchObject({ healthy: false, lagSeconds: null });
   });
 
   it("logs JSON lines, one per request, without secrets", async () => {

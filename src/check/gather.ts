@@ -5,7 +5,7 @@
  */
 import { AUDIT_HORIZON_MS, type DescopeClient, SCIM_AUDIT_ACTIONS } from "../descope/client.js";
 import { DescopeError } from "../descope/errors.js";
-import { groupMappingsOf, toAuditEvent, toUserFacts } from "../descope/events.js";
+import { groupMappingsOf, ssoEndpointsOf, toAuditEvent, toUserFacts } from "../descope/events.js";
 import type { DescopeTenant } from "../descope/schemas.js";
 import type { AuditEvent, CheckFacts, TenantFacts } from "../diagnosis/facts.js";
 import type { IdpId } from "../idp/catalog.js";
@@ -60,7 +60,7 @@ export function matchTenant(tenants: DescopeTenant[], idOrName: string): Descope
 }
 
 /** Settings that only enrich a diagnosis: a plain 4xx from Descope leaves them out. */
-async function optional<T>(p: Promise<T>): Promise<T | null> {
+export async function optional<T>(p: Promise<T>): Promise<T | null> {
   try {
     return await p;
   } catch (e) {
@@ -106,17 +106,7 @@ export async function gatherFacts(
 
   const idp: IdpGuess = req.idp
     ? { idp: req.idp, reason: "named by the person asking" }
-    : inferIdp(
-        sso
-          ? {
-              samlEntityId: sso.saml?.idpEntityId ?? undefined,
-              samlSsoUrl: sso.saml?.idpSSOUrl ?? undefined,
-              samlMetadataUrl: sso.saml?.idpMetadataUrl ?? undefined,
-              oidcIssuer: sso.oidc?.issuer ?? undefined,
-              oidcAuthUrl: sso.oidc?.authUrl ?? undefined,
-            }
-          : null,
-      );
+    : inferIdp(ssoEndpointsOf(sso));
 
   return {
     loginId: req.loginId,

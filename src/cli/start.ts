@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { loadBotConfig } from "../config/bot.js";
 import { ConfigError } from "../config/env.js";
-import { createRuntime } from "../runtime.js";
+import { createRuntime, type Role } from "../runtime.js";
 import type { Io } from "./io.js";
 
 export const START_USAGE = "usage: scimwatch start [--role all|bot|worker]";
@@ -26,7 +26,7 @@ export async function runStart(argv: string[], io: Io): Promise<number> {
   }
   let runtime: ReturnType<typeof createRuntime>;
   try {
-    runtime = createRuntime(loadBotConfig(io.env));
+    runtime = createRuntime(loadBotConfig(io.env), { role: role as Role });
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`scimwatch: ${e.message}\n`);

@@ -38,6 +38,10 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .default("{scimwatch}"),
   SCIMWATCH_SUPPORT_CHANNELS: csv,
   SCIMWATCH_ADMIN_USERS: csv,
+  SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
+  SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
+  DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
+  DESCOPE_MGMT_RATE_PER_MIN: z.coerce.number().int().min(1).max(60000).default(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -52,6 +56,11 @@ const HINTS: Record<string, string> = {
   PORT: "a port number (0–65535)",
   REDIS_URL: "a redis:// or rediss:// URL",
   SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
+  SCIMWATCH_TAIL_INTERVAL: "seconds between audit-tail runs (1–3600, default 60)",
+  SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
+  DESCOPE_AUDIT_RATE_PER_MIN:
+    "audit searches per minute for the whole project (default 10, Descope's limit)",
+  DESCOPE_MGMT_RATE_PER_MIN: "other management calls per minute (default 200)",
   LOG_LEVEL: "one of fatal, error, warn, info, debug, trace, silent",
 };
 

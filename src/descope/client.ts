@@ -50,8 +50,13 @@ export interface DescopeClientOptions {
   /** First backoff step for 5xx/network errors. Default 250 ms. */
   backoffBaseMs?: number;
   dispatcher?: Dispatcher;
-  /** Called before every audit-search request (one page = one request): the rate budget hooks in here. */
-  beforeAuditSearch?: () => Promise<void>;
+  /**
+   * Called before every audit-search request (one page = one request): the rate
+   * budget hooks in here. `maxWaitMs` is how long the caller accepts to wait for it.
+   */
+  beforeAuditSearch?: (maxWaitMs: number | undefined) => Promise<void>;
+  /** Called before every other management call (user, tenant, SSO look-ups). */
+  beforeManagementCall?: () => Promise<void>;
   now?: () => number;
 }
 
@@ -100,7 +105,10 @@ export class DescopeClient {
   }
 
   /** One audit search request (one page). Costs one unit of the 10-per-minute audit budget. */
-  async searchAudit(params: AuditSearchParams): Promise<{ audits: AuditRecord[]; total: number }> {
+  async searchAudit(
+    params: AuditSearchParams,
+    opts: { budgetWaitMs?: number } = {},
+  ): Promise<{ audits: AuditRecord[]; total: number }> {
     const body: Record<string, unknown> = {};
     if (params.from !== undefined) body.from = Math.trunc(params.from);
     if (params.to !== undefined) body.to = Math.trunc(params.to);
@@ -111,7 +119,7 @@ export class DescopeClient {
     body.size = params.size ?? AUDIT_PAGE_SIZE;
     body.page = params.page ?? 0;
     if (params.oldestFirst) body.oldestFirst = true;
-    await this.opts.beforeAuditSearch?.();
+    await this.opts.beforeAuditSearch?.(opts.budgetWaitMs);
     const ans = await this.call("Descope audit search", "POST", "/v1/mgmt/audit/search", body);
     const parsed = this.parse("Descope audit search", ans, auditSearchResponseSchema);
     return { audits: parsed.audits, total: parsed.total ?? parsed.audits.length };

@@ -1,5 +1,6 @@
 /** Normalises Descope's audit and user records into the plain facts the diagnosis reads. */
 import type { AuditEvent, GroupMapping, UserFacts } from "../diagnosis/facts.js";
+import type { SsoEndpoints } from "../idp/infer.js";
 import type { AuditRecord, DescopeUser, SsoSettings } from "./schemas.js";
 
 function str(v: unknown): string | undefined {
@@ -105,4 +106,16 @@ export function groupMappingsOf(sso: SsoSettings | null): GroupMapping[] {
   return all
     .filter((m) => m.groups.length > 0)
     .map((m) => ({ groups: m.groups, role: m.role?.name ?? m.role?.id ?? "(unnamed role)" }));
+}
+
+/** The SSO fields that reveal which IdP a tenant uses. */
+export function ssoEndpointsOf(sso: SsoSettings | null): SsoEndpoints | null {
+  if (!sso) return null;
+  return {
+    samlEntityId: sso.saml?.idpEntityId ?? undefined,
+    samlSsoUrl: sso.saml?.idpSSOUrl ?? undefined,
+    samlMetadataUrl: sso.saml?.idpMetadataUrl ?? undefined,
+    oidcIssuer: sso.oidc?.issuer ?? undefined,
+    oidcAuthUrl: sso.oidc?.authUrl ?? undefined,
+  };
 }

@@ -37,7 +37,7 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-function healthHandler(ready: HealthProbe) {
+export function healthHandler(ready: HealthProbe) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const path = (req.url ?? "").split("?")[0];
     if (path === "/healthz") {

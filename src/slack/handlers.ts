@@ -5,13 +5,17 @@
 import type { App, RespondFn } from "@slack/bolt";
 import { z } from "zod";
 import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
-import { matchTenant, UnknownTenantError } from "../check/gather.js";
+import { summarizeActivity } from "../activity/summarize.js";
+import { matchTenant, optional, UnknownTenantError } from "../check/gather.js";
 import type { CheckService } from "../check/service.js";
 import type { DescopeClient } from "../descope/client.js";
 import { isDescopeError } from "../descope/errors.js";
+import { ssoEndpointsOf } from "../descope/events.js";
 import { explain } from "../explain/guide.js";
 import { parseIdp } from "../idp/catalog.js";
+import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
+import { activityMessage } from "../render/activity.js";
 import {
   ACTIONS,
   diagnosisMessage,
@@ -25,6 +29,8 @@ import {
 import { esc } from "../render/mrkdwn.js";
 import type { AnswerStore } from "../store/answers.js";
 import type { LinkStore } from "../store/links.js";
+import type { AuditIndex } from "../tail/index-store.js";
+import type { TailStateStore } from "../tail/state.js";
 import { parseScimCommand } from "./parse.js";
 
 export interface HandlerDeps {
@@ -33,6 +39,8 @@ export interface HandlerDeps {
   checks: CheckService;
   links: LinkStore;
   answers: AnswerStore;
+  index: AuditIndex;
+  tailState: TailStateStore;
   supportChannels: ReadonlySet<string>;
   adminUsers: ReadonlySet<string>;
   /** Longest a check may take before the person is told to retry. */
@@ -182,6 +190,98 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     }
   }
 
+  async function runActivity(
+    tenant: string | undefined,
+    days: number,
+    who: { userId: string; channelId: string },
+    respond: RespondFn,
+  ): Promise<void> {
+    const started = Date.now();
+    let outcome = "error";
+    try {
+      const access = await accessFor(who.userId, who.channelId);
+      if (access.kind === "denied") {
+        outcome = "denied";
+        return await safeRespond(respond, {
+          response_type: "ephemeral",
+          replace_original: true,
+          ...NO_ACCESS,
+        });
+      }
+      let tenantId: string;
+      let tenantName: string;
+      if (access.kind === "tenant") {
+        if (tenant && !namesLinkedTenant(access, tenant)) {
+          outcome = "refused_other_tenant";
+          return await safeRespond(respond, {
+            response_type: "ephemeral",
+            replace_original: true,
+            ...scopedRefusal(access.tenantName),
+          });
+        }
+        tenantId = access.tenantId;
+        tenantName = access.tenantName;
+      } else {
+        if (!tenant) {
+          outcome = "usage";
+          return await safeRespond(respond, {
+            response_type: "ephemeral",
+            replace_original: true,
+            ...usageMessage(
+              "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
+            ),
+          });
+        }
+        const t = matchTenant(await deps.descope.listTenants(), tenant);
+        if (!t) throw new UnknownTenantError(tenant);
+        tenantId = t.id;
+        tenantName = t.name ?? t.id;
+      }
+      const now = Date.now();
+      const from = now - days * 86_400_000;
+      const [events, sso, state] = await Promise.all([
+        deps.index.eventsForTenant(tenantId, from, now),
+        optional(deps.descope.loadSsoSettings(tenantId)),
+        deps.tailState.get(),
+      ]);
+      const summary = summarizeActivity(tenantId, events, { from, to: now });
+      // Confirm "never provisioned" against the user records (a user created by hand or JIT is not one).
+      const checked = await Promise.all(
+        summary.neverProvisioned.map(async (n) =>
+          (await deps.descope.loadUser(n.loginId)) ? null : n,
+        ),
+      );
+      summary.neverProvisioned = checked.filter((n): n is NonNullable<typeof n> => n !== null);
+      const idp = inferIdp(ssoEndpointsOf(sso)).idp;
+      outcome = summary.status;
+      await safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: true,
+        ...activityMessage(summary, { tenantName, idp, asOf: state.lastTo ?? null }),
+      });
+    } catch (e) {
+      outcome = isDescopeError(e)
+        ? e.code
+        : e instanceof UnknownTenantError
+          ? "unknown_tenant"
+          : "error";
+      if (outcome === "error") log.error({ err: e }, "activity failed");
+      await safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: true,
+        ...failureMessage(e, "Reading the activity"),
+      });
+    } finally {
+      log.info({
+        kind: "activity",
+        user: who.userId,
+        channel: who.channelId,
+        outcome,
+        ms: Date.now() - started,
+      });
+    }
+  }
+
   app.command("/scim", async ({ command, ack, respond }) => {
     const cmd = parseScimCommand(command.text ?? "");
     const who = { userId: command.user_id, channelId: command.channel_id };
@@ -199,6 +299,10 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       case "check":
         await ack({ response_type: "ephemeral", text: `:mag: Checking ${esc(cmd.loginId)}…` });
         await runCheck(cmd.loginId, cmd.tenant, who, respond);
+        return;
+      case "activity":
+        await ack({ response_type: "ephemeral", text: ":bar_chart: Reading the audit index…" });
+        await runActivity(cmd.tenant, cmd.days, who, respond);
         return;
       case "link":
       case "unlink": {

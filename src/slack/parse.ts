@@ -12,8 +12,13 @@ export type ScimCommand =
   | { kind: "check"; loginId: string; tenant?: string }
   | { kind: "explain"; topic?: ExplainTopic; idp?: IdpId }
   | { kind: "link"; tenant: string }
+  | { kind: "activity"; tenant?: string; days: number }
   | { kind: "unlink" }
-  | { kind: "usage"; message: string; topic: "check" | "explain" | "link" | "general" };
+  | {
+      kind: "usage";
+      message: string;
+      topic: "check" | "explain" | "link" | "activity" | "general";
+    };
 
 export const MAX_TEXT = 500;
 export const MAX_LOGIN_ID = 320;
@@ -117,6 +122,27 @@ export function parseScimCommand(raw: string): ScimCommand {
     }
     case "unlink":
       return { kind: "unlink" };
+    case "activity": {
+      let days = 7;
+      const words = [...rest];
+      const last = words.at(-1);
+      const m = last ? /^(\d{1,3})d$/i.exec(last) : null;
+      if (m) {
+        days = Number(m[1]);
+        words.pop();
+        if (days < 1 || days > 30) {
+          return {
+            kind: "usage",
+            topic: "activity",
+            message: "The period is 1d to 30d (Descope keeps 30 days of audit events).",
+          };
+        }
+      }
+      const tenant = cleanTenant(words);
+      if (tenant && tenant.length > 200)
+        return { kind: "usage", topic: "activity", message: "That tenant name is too long." };
+      return tenant ? { kind: "activity", tenant, days } : { kind: "activity", days };
+    }
     default:
       return { kind: "usage", topic: "general", message: `I don't know "${verb}".` };
   }

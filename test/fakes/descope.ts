@@ -55,7 +55,9 @@ export interface WireGroup {
 }
 
 export interface Fault {
-  status: number;
+  /** Let this request through untouched (to fail a later one). */
+  pass?: boolean;
+  status?: number;
   headers?: Record<string, string>;
   body?: string;
   /** Hold the answer this long (ms) before sending it. */
@@ -149,13 +151,12 @@ export class FakeDescope {
       }
     }
     const fault = this.faults[route]?.shift();
-    if (fault) {
+    if (fault && !fault.pass) {
+      const status = fault.status ?? 500;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (res.destroyed) return;
-      res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers });
-      res.end(
-        fault.body ?? JSON.stringify({ errorCode: `E${fault.status}`, errorDescription: "fault" }),
-      );
+      res.writeHead(status, { "content-type": "application/json", ...fault.headers });
+      res.end(fault.body ?? JSON.stringify({ errorCode: `E${status}`, errorDescription: "fault" }));
       return;
     }
     switch (route) {

@@ -1,0 +1,151 @@
+/**
+ * npm run bench — audit searches, wall times and check latency of the shared
+ * audit tail, against the fake Descope (HTTP on loopback) and a real Redis.
+ *
+ * The point: audit searches per tail run depend only on the number of events
+ * (⌈events / 1000⌉), not on the number of users or tenants.
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { CheckService } from "../src/check/service.js";
+import { DescopeClient } from "../src/descope/client.js";
+import { createLogger } from "../src/log/logger.js";
+import { keyer } from "../src/store/redis.js";
+import { AuditIndex } from "../src/tail/index-store.js";
+import { indexedEvents } from "../src/tail/indexed-events.js";
+import { TailStateStore } from "../src/tail/state.js";
+import { runTail } from "../src/tail/tail.js";
+import { user } from "../test/fakes/builders.js";
+import { FakeDescope } from "../test/fakes/descope.js";
+import { generateEvents, seedVolume } from "../test/fakes/volume.js";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+const SIZES = [
+  { users: 10, tenants: 1 },
+  { users: 1_000, tenants: 50 },
+  { users: 10_000, tenants: 200 },
+];
+const CHECK_SAMPLES = Number(process.env.BENCH_CHECKS ?? 200);
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
+async function usedMemory(redis: Redis): Promise<number> {
+  const info = await redis.info("memory");
+  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
+}
+
+async function bench(users: number, tenants: number, redis: Redis) {
+  const fake = new FakeDescope();
+  await fake.start();
+  const now = Date.now();
+  const events = generateEvents({ users, tenants, now, spanMs: 7 * 86_400_000 });
+  seedVolume(fake, events);
+  for (let u = 0; u < Math.min(users, CHECK_SAMPLES); u++) {
+    fake.users.push(
+      user({
+        loginId: `user${u}@tenant${u % tenants}.example`,
+        tenantId: `T${u % tenants}`,
+        roles: ["member"],
+      }),
+    );
+  }
+  const prefix = `{bench-${randomUUID().slice(0, 8)}}`;
+  const key = keyer(prefix);
+  const index = new AuditIndex(redis, key, prefix);
+  const state = new TailStateStore(redis, key);
+  const descope = new DescopeClient({
+    projectId: fake.projectId,
+    managementKey: fake.managementKey,
+    baseUrl: fake.url,
+  });
+  const log = createLogger({ level: "silent" });
+  const deps = { descope, index, state, redis, key, log };
+  const opts = { intervalSec: 60, backfillDays: 30 };
+
+  const mem0 = await usedMemory(redis);
+  let t = performance.now();
+  const backfill = await runTail(deps, opts);
+  const backfillMs = performance.now() - t;
+  const mem1 = await usedMemory(redis);
+
+  // One interval of new traffic: 1% of users do something.
+  const later = generateEvents({
+    users: Math.max(1, Math.floor(users / 100)),
+    tenants,
+    now: Date.now() + 1,
+    spanMs: 30_000,
+    perUser: 2,
+  });
+  fake.audits.push(...later);
+  await new Promise((r) => setTimeout(r, 5));
+  t = performance.now();
+  const incr = await runTail(deps, opts);
+  const incrMs = performance.now() - t;
+
+  // Evaluation: every tracked user diagnosed from the index (what runs after each tail).
+  const auditBefore = fake.count("audit");
+  const checks = new CheckService({
+    descope,
+    events: indexedEvents({ descope, index, state, intervalSec: 60 }),
+  });
+  const latencies: number[] = [];
+  for (let u = 0; u < Math.min(users, CHECK_SAMPLES); u++) {
+    const s = performance.now();
+    await checks.check({
+      loginId: `user${u}@tenant${u % tenants}.example`,
+      tenant: `T${u % tenants}`,
+    });
+    latencies.push(performance.now() - s);
+  }
+  const auditPerCheck = (fake.count("audit") - auditBefore) / latencies.length;
+
+  t = performance.now();
+  const evalUsers = Array.from(
+    { length: users },
+    (_, u) => `user${u}@tenant${u % tenants}.example`,
+  );
+  for (let i = 0; i < evalUsers.length; i += 500) {
+    await Promise.all(evalUsers.slice(i, i + 500).map((l) => index.eventsFor(l, Date.now())));
+  }
+  const evalMs = performance.now() - t;
+
+  const stored = await index.count();
+  await fake.stop();
+  const keys = await redis.keys(`${prefix}*`);
+  for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
+  return {
+    users,
+    tenants,
+    events: events.length,
+    stored,
+    backfillCalls: backfill.calls,
+    backfillMs,
+    incrEvents: later.length,
+    incrCalls: incr.calls,
+    incrMs,
+    evalMs,
+    auditPerCheck,
+    p50: pct(latencies, 50),
+    p99: pct(latencies, 99),
+    memPer100k: stored ? ((mem1 - mem0) / stored) * 100_000 : 0,
+  };
+}
+
+const redis = new Redis(REDIS_URL);
+const rows = [];
+for (const s of SIZES) rows.push(await bench(s.users, s.tenants, redis));
+await redis.quit();
+
+const f = (n: number, d = 0) => n.toFixed(d);
+console.log(
+  "| users | tenants | audit events | searches: backfill run (⌈events/1000⌉) | backfill wall | searches: incremental run | incremental wall | evaluation of all users (index reads) | searches per check | check p50 | check p99 | Redis per 100k stored events | per-user polling: searches per round |",
+);
+console.log("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) {
+  console.log(
+    `| ${r.users} | ${r.tenants} | ${r.events} | ${r.backfillCalls} (${Math.ceil(r.events / 1000)}) | ${f(r.backfillMs)} ms | ${r.incrCalls} (${r.incrEvents} new events) | ${f(r.incrMs)} ms | ${f(r.evalMs)} ms | ${f(r.auditPerCheck)} | ${f(r.p50, 1)} ms | ${f(r.p99, 1)} ms | ${f(r.memPer100k / 1_048_576, 1)} MiB | ${r.users} (= ${f(r.users / 10, 0)} min at 10/min) |`,
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Redis-backed rate budgets shared by every process (rate-limiter-flexible).
+ * Audit searches are spaced evenly so that no 60-second window ever holds
+ * more than the per-minute budget, whatever the window's alignment.
+ */
+
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Redis } from "ioredis";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+
+export class BudgetExhaustedError extends Error {
+  override readonly name = "BudgetExhaustedError";
+  constructor(
+    readonly budget: string,
+    /** Milliseconds until a unit is free again. */
+    readonly retryInMs: number,
+  ) {
+    super(`the ${budget} budget is spent; next unit in ${Math.ceil(retryInMs / 1000)} s`);
+  }
+}
+
+/** points per duration (integer seconds) that never exceed `perMinute` in any 60 s window. */
+export function spacing(perMinute: number): { points: number; duration: number } {
+  if (perMinute <= 60) return { points: 1, duration: Math.ceil(60 / perMinute) };
+  return { points: Math.floor(perMinute / 61), duration: 1 };
+}
+
+export class RateBudget {
+  private readonly limiter: RateLimiterRedis;
+
+  constructor(
+    redis: Redis,
+    readonly name: string,
+    keyPrefix: string,
+    perMinute: number,
+  ) {
+    const { points, duration } = spacing(perMinute);
+    this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration });
+  }
+
+  /** Takes one unit, waiting at most `maxWaitMs` for it; otherwise throws BudgetExhaustedError. */
+  async take(maxWaitMs: number): Promise<void> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      try {
+        await this.limiter.consume("calls", 1);
+        return;
+      } catch (e) {
+        if (!(e instanceof RateLimiterRes)) throw e;
+        const wait = Math.max(25, e.msBeforeNext);
+        if (Date.now() + wait > deadline) throw new BudgetExhaustedError(this.name, wait);
+        await sleep(wait);
+      }
+    }
+  }
+}

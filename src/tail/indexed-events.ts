@@ -1,0 +1,66 @@
+/**
+ * Where a check reads audit events when the bot runs: from the shared index
+ * while the tail is healthy (zero audit searches), otherwise one live search
+ * through the shared budget, and when that budget is spent, the index again
+ * with "events as of <time>". Never waits long in silence.
+ */
+import { BudgetExhaustedError } from "../budget/rate-budget.js";
+import type { EventsResult, EventsSource } from "../check/gather.js";
+import { AUDIT_HORIZON_MS, type DescopeClient, SCIM_AUDIT_ACTIONS } from "../descope/client.js";
+import { DescopeError, isDescopeError } from "../descope/errors.js";
+import { toAuditEvent } from "../descope/events.js";
+import type { AuditIndex } from "./index-store.js";
+import { type TailStateStore, tailHealth } from "./state.js";
+
+export interface IndexedEventsDeps {
+  descope: DescopeClient;
+  index: AuditIndex;
+  state: TailStateStore;
+  intervalSec: number;
+  /** Longest a live check waits for the audit budget. Default 7 s. */
+  budgetWaitMs?: number;
+}
+
+export function indexedEvents(deps: IndexedEventsDeps): EventsSource {
+  return async (loginId, now): Promise<EventsResult> => {
+    const health = tailHealth(await deps.state.get(), now, deps.intervalSec);
+    const fromIndex = async (): Promise<EventsResult> => ({
+      events: await deps.index.eventsFor(loginId, now),
+      asOf: { source: "index", at: health.asOf ?? now },
+    });
+    if (health.healthy) return fromIndex();
+    try {
+      const { audits } = await deps.descope.searchAudit(
+        {
+          loginIds: [loginId],
+          actions: SCIM_AUDIT_ACTIONS,
+          from: now - AUDIT_HORIZON_MS + 60_000,
+          to: now,
+          size: 1000,
+          page: 0,
+        },
+        { budgetWaitMs: deps.budgetWaitMs ?? 7_000 },
+      );
+      const events = audits.map(toAuditEvent);
+      await deps.index.store(events, now);
+      return { events, asOf: { source: "live", at: now } };
+    } catch (e) {
+      const spent =
+        e instanceof BudgetExhaustedError ||
+        (isDescopeError(e) && e.code === "descope_rate_limited");
+      if (!spent) throw e;
+      if (health.asOf === null) {
+        const retry =
+          e instanceof BudgetExhaustedError
+            ? Math.ceil(e.retryInMs / 1000)
+            : (e as DescopeError).retryAfterSec;
+        throw new DescopeError(
+          "descope_rate_limited",
+          `The audit-search budget (Descope allows 10 per minute per project) is spent and the audit index has no data yet; retry in about ${retry ?? 60} s`,
+          retry ?? 60,
+        );
+      }
+      return fromIndex();
+    }
+  };
+}

@@ -1,0 +1,79 @@
+/** The tail's cursor and health, kept in one Redis hash. */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Keyer } from "../store/redis.js";
+
+const num = z.coerce.number().optional();
+export const tailStateSchema = z.object({
+  /** Every event that occurred before this time (epoch ms) is stored. */
+  cursor: num,
+  lastSuccessAt: num,
+  /** The `to` of the last complete run: events "as of" this time. */
+  lastTo: num,
+  lastRunMs: num,
+  lastCalls: num,
+  lastStored: num,
+  lastError: z.string().optional(),
+  lastErrorAt: num,
+  backfillDone: z.coerce.number().optional(),
+});
+export type TailState = z.infer<typeof tailStateSchema>;
+
+export interface TailHealth {
+  healthy: boolean;
+  lastSuccessAt: number | null;
+  /** How far behind now the index is (ms), or null before the first run. */
+  lagMs: number | null;
+  asOf: number | null;
+  lastError: string | null;
+}
+
+/** Healthy when the last success was within two intervals. Pure. */
+export function tailHealth(state: TailState, now: number, intervalSec: number): TailHealth {
+  const last = state.lastSuccessAt ?? null;
+  return {
+    healthy: last !== null && now - last <= 2 * intervalSec * 1000,
+    lastSuccessAt: last,
+    lagMs: state.lastTo !== undefined ? Math.max(0, now - state.lastTo) : null,
+    asOf: state.lastTo ?? null,
+    lastError: state.lastError ?? null,
+  };
+}
+
+export class TailStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  async get(): Promise<TailState> {
+    const raw = await this.redis.hgetall(this.key("tail", "state"));
+    const parsed = tailStateSchema.safeParse(raw);
+    return parsed.success ? parsed.data : {};
+  }
+
+  async update(
+    fields: Partial<Record<keyof TailState, string | number>>,
+    clear: Array<keyof TailState> = [],
+  ): Promise<void> {
+    const m = this.redis.multi();
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    if (entries.length)
+      m.hset(
+        this.key("tail", "state"),
+        Object.fromEntries(entries.map(([k, v]) => [k, String(v)])),
+      );
+    if (clear.length) m.hdel(this.key("tail", "state"), ...clear);
+    await m.exec();
+  }
+
+  /** Moves the cursor forward only (never back), atomically. */
+  async advanceCursor(to: number): Promise<void> {
+    await this.redis.eval(
+      "local c = tonumber(redis.call('HGET', KEYS[1], 'cursor') or '0') if tonumber(ARGV[1]) > c then redis.call('HSET', KEYS[1], 'cursor', ARGV[1]) end return 1",
+      1,
+      this.key("tail", "state"),
+      String(Math.trunc(to)),
+    );
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * One run of the audit tail: a single search across all tenants for every
+ * action scimwatch reads, since the cursor (minus an overlap for late
+ * writes), paged oldest-first with size 1000. Each page is stored before the
+ * cursor moves past it, so a crash loses nothing and leaves no gap.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { BudgetExhaustedError } from "../budget/rate-budget.js";
+import {
+  AUDIT_HORIZON_MS,
+  AUDIT_PAGE_SIZE,
+  type DescopeClient,
+  SCIM_AUDIT_ACTIONS,
+} from "../descope/client.js";
+import { isDescopeError } from "../descope/errors.js";
+import { toAuditEvent } from "../descope/events.js";
+import type { AuditEvent } from "../diagnosis/facts.js";
+import type { Logger } from "../log/logger.js";
+import type { Keyer } from "../store/redis.js";
+import type { AuditIndex } from "./index-store.js";
+import type { TailStateStore } from "./state.js";
+
+export interface TailDeps {
+  descope: DescopeClient;
+  index: AuditIndex;
+  state: TailStateStore;
+  redis: Redis;
+  key: Keyer;
+  log: Logger;
+  now?: () => number;
+  /** Called with each stored page's new events (the evaluation hooks in here). */
+  onEvents?: (events: AuditEvent[]) => Promise<void>;
+}
+
+export interface TailOptions {
+  intervalSec: number;
+  backfillDays: number;
+  /** Re-read this much before the cursor, for events written late. Default 2 min. */
+  overlapMs?: number;
+  /** How long a page may wait for the audit budget before the run stops (cursor kept). */
+  budgetWaitMs?: number;
+}
+
+export interface TailResult {
+  status: "ok" | "partial" | "skipped" | "failed";
+  calls: number;
+  stored: number;
+  pages: number;
+  from?: number;
+  to?: number;
+  error?: string;
+}
+
+const DAY = 86_400_000;
+/** Keep clear of Descope's 30-day search horizon. */
+const HORIZON_MARGIN_MS = 5 * 60_000;
+
+const RELEASE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const RENEW =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
+export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailResult> {
+  const now = deps.now ?? Date.now;
+  const lockKey = deps.key("tail", "lock");
+  const token = randomUUID();
+  const lockMs = Math.max(5 * 60_000, opts.intervalSec * 3000);
+  if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
+    return { status: "skipped", calls: 0, stored: 0, pages: 0 };
+  }
+  const started = now();
+  const result: TailResult = { status: "ok", calls: 0, stored: 0, pages: 0 };
+  try {
+    const state = await deps.state.get();
+    const to = started;
+    const horizon = to - AUDIT_HORIZON_MS + HORIZON_MARGIN_MS;
+    const backfilling = state.cursor === undefined;
+    const from = Math.max(
+      horizon,
+      backfilling
+        ? to - Math.min(30, opts.backfillDays) * DAY
+        : (state.cursor as number) - (opts.overlapMs ?? 120_000),
+    );
+    result.from = from;
+    result.to = to;
+    for (let page = 0; ; page++) {
+      const res = await deps.descope.searchAudit(
+        { from, to, actions: SCIM_AUDIT_ACTIONS, size: AUDIT_PAGE_SIZE, page, oldestFirst: true },
+        { budgetWaitMs: opts.budgetWaitMs ?? Math.max(10_000, opts.intervalSec * 1000) },
+      );
+      result.calls++;
+      result.pages++;
+      const events = res.audits.map(toAuditEvent);
+      const fresh = await deps.index.store(events, now());
+      result.stored += fresh;
+      if (events.length) {
+        await deps.state.advanceCursor(Math.max(...events.map((e) => e.at)));
+        if (deps.onEvents) await deps.onEvents(events);
+      }
+      await deps.redis.eval(RENEW, 1, lockKey, token, String(lockMs));
+      if (backfilling) {
+        deps.log.info(
+          {
+            kind: "tail_backfill",
+            page,
+            events: events.length,
+            total: res.total,
+            stored: result.stored,
+          },
+          "backfill progress",
+        );
+      }
+      if (res.audits.length < AUDIT_PAGE_SIZE || (page + 1) * AUDIT_PAGE_SIZE >= res.total) break;
+    }
+    await deps.state.advanceCursor(to);
+    await deps.state.update(
+      {
+        lastSuccessAt: now(),
+        lastTo: to,
+        lastRunMs: now() - started,
+        lastCalls: result.calls,
+        lastStored: result.stored,
+        backfillDone: 1,
+      },
+      ["lastError", "lastErrorAt"],
+    );
+  } catch (e) {
+    const budget = e instanceof BudgetExhaustedError;
+    result.status = budget ? "partial" : "failed";
+    result.error =
+      budget || isDescopeError(e) ? (e as Error).message : `unexpected: ${(e as Error).message}`;
+    await deps.state.update({ lastError: result.error, lastErrorAt: now() }).catch(() => {});
+    deps.log[budget ? "info" : "warn"](
+      { kind: "tail", status: result.status, err: e },
+      "tail run stopped early",
+    );
+  } finally {
+    await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => {});
+  }
+  const st = await deps.state.get().catch(() => ({}) as Awaited<ReturnType<TailStateStore["get"]>>);
+  deps.log.info({
+    kind: "tail",
+    status: result.status,
+    calls: result.calls,
+    pages: result.pages,
+    stored: result.stored,
+    ms: now() - started,
+    lagMs: st.lastTo !== undefined ? now() - st.lastTo : null,
+  });
+  return result;
+}

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { classifyScim, sparkline, summarizeActivity } from "../src/activity/summarize.js";
+import { spacing } from "../src/budget/rate-budget.js";
+import type { AuditEvent } from "../src/diagnosis/facts.js";
+import { activityMessage } from "../src/render/activity.js";
+import { tailHealth } from "../src/tail/state.js";
+import { auditEvent, scimEvent } from "./fakes/builders.js";
+import { blockKitProblems, type Harness, startHarness, textsOf } from "./helpers.js";
+
+const NOW = Date.parse("2026-11-28T12:00:00Z");
+const H = 3_600_000;
+const ev = (o: Partial<AuditEvent> & { at: number }): AuditEvent => ({
+  id: String(Math.random()),
+  action: "SCIMEvent",
+  loginIds: ["a@x.com"],
+  tenants: ["T1"],
+  ...o,
+});
+
+describe("classifyScim", () => {
+  it.each([
+    [{ scimAction: "CreateUser" }, "create"],
+    [{ scimAction: "POST /Users" }, "create"],
+    [{ scimAction: "PatchUser" }, "update"],
+    [{ scimAction: "ReplaceUser" }, "update"],
+    [{ scimAction: "PatchUser", active: false }, "deactivate"],
+    [{ scimAction: "DeleteUser" }, "delete"],
+    [{ scimAction: "GetUsers" }, "read"],
+    [{ scimAction: "Mystery" }, "other"],
+  ] as const)("%j → %s", (o, kind) => {
+    expect(classifyScim(ev({ at: 0, ...o }))).toBe(kind);
+  });
+});
+
+describe("summarizeActivity", () => {
+  const from = NOW - 7 * 24 * H;
+  it("counts per day, finds the last push, top errors and never-provisioned sign-ins", () => {
+    const s = summarizeActivity(
+      "T1",
+      [
+        ev({ at: NOW - 2 * H, scimAction: "CreateUser" }),
+        ev({ at: NOW - 3 * H, scimAction: "PatchUser" }),
+        ev({ at: NOW - 26 * H, scimAction: "PatchUser", active: false }),
+        ev({
+          at: NOW - 1 * H,
+          scimAction: "CreateUser",
+          error: "409 conflict",
+          loginIds: ["dup@x.com"],
+        }),
+        ev({
+          at: NOW - 5 * H,
+          scimAction: "CreateUser",
+          error: "409 conflict",
+          loginIds: ["dup@x.com"],
+        }),
+        ev({ at: NOW - 4 * H, action: "LoginFailed", loginIds: ["ghost@x.com"] }),
+        ev({ at: NOW - 4 * H, action: "LoginFailed", loginIds: ["a@x.com"] }),
+      ],
+      { from, to: NOW },
+    );
+    expect(s.totals).toEqual({ created: 1, updated: 1, deactivated: 1, errors: 2 });
+    expect(s.days.find((d) => d.day === "2026-11-28")).toMatchObject({
+      created: 1,
+      updated: 1,
+      errors: 2,
+    });
+    expect(s.lastPush).toBe(NOW - H);
+    expect(s.lastSuccessfulPush).toBe(NOW - 2 * H);
+    expect(s.topErrors).toEqual([{ error: "409 conflict", count: 2, last: NOW - H }]);
+    expect(s.neverProvisioned.map((n) => n.loginId)).toEqual(["ghost@x.com"]);
+    expect(s.status).toBe("active");
+  });
+
+  it.each([
+    ["silent", []],
+    ["failing", [1, 2, 3].map((i) => ev({ at: NOW - i * H, error: "401 unauthorized" }))],
+    ["stopped", [ev({ at: NOW - 3 * 24 * H, scimAction: "CreateUser" })]],
+  ] as const)("status %s", (status, events) => {
+    expect(summarizeActivity("T1", [...events], { from, to: NOW }).status).toBe(status);
+  });
+
+  it("renders a compact chart within Block Kit limits, explaining a quarantine", () => {
+    const s = summarizeActivity(
+      "T1",
+      [1, 2, 3].map((i) => ev({ at: NOW - i * H, error: "<!channel> 401" })),
+      { from, to: NOW },
+    );
+    const msg = activityMessage(s, { tenantName: "Acme <b>", idp: "azure", asOf: NOW });
+    expect(blockKitProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
+    const all = textsOf(msg.blocks).join("\n");
+    expect(all).toMatch(/quarantine/);
+    expect(all).toContain("&lt;!channel&gt; 401");
+    expect(all).not.toContain("<!channel>");
+    expect(all).toMatch(/11-28 {2}\+ {2}0 ~ {2}0 − {2}0 ✖ {2}3/);
+  });
+
+  it("sparkline scales to the busiest day", () => {
+    expect(sparkline([0, 1, 8])).toBe("·▁█");
+  });
+});
+
+describe("budget spacing and tail health", () => {
+  it.each([
+    [10, { points: 1, duration: 6 }],
+    [7, { points: 1, duration: 9 }],
+    [60, { points: 1, duration: 1 }],
+    [600, { points: 9, duration: 1 }],
+  ])("%i/min → %j", (rate, s) => {
+    expect(spacing(rate)).toEqual(s);
+    // Never more than `rate` in any 60-second window.
+    expect(s.points * Math.ceil(60 / s.duration)).toBeLessThanOrEqual(rate);
+  });
+
+  it.each([
+    [{}, false, null],
+    [{ lastSuccessAt: NOW - 119_000, lastTo: NOW - 120_000 }, true, 120_000],
+    [{ lastSuccessAt: NOW - 121_000, lastTo: NOW - 121_000 }, false, 121_000],
+  ])("%j → healthy %s, lag %s", (state, healthy, lag) => {
+    const h = tailHealth(state, NOW, 60);
+    expect(h.healthy).toBe(healthy);
+    expect(h.lagMs).toBe(lag);
+  });
+});
+
+describe("/scim activity in Slack", () => {
+  let h: Harness;
+  const now = Date.now();
+  beforeAll(async () => {
+    h = await startHarness({}, (d) => {
+      d.tenants.push({ id: "T-acme", name: "Acme Corp" });
+      d.sso["T-acme"] = { saml: { idpEntityId: "https://sts.windows.net/x/" } };
+      d.audits.push(
+        scimEvent({ at: now - 3 * H, loginId: "ada@acme.com", tenant: "T-acme" }),
+        scimEvent({
+          at: now - 2 * H,
+          loginId: "bob@acme.com",
+          tenant: "T-acme",
+          error: "email is required",
+        }),
+        auditEvent("LoginFailed", {
+          at: now - H,
+          loginId: "contractor@acme.com",
+          tenant: "T-acme",
+        }),
+      );
+    });
+    await h.runtime.tailOnce();
+  });
+  afterAll(() => h.stop());
+
+  it("summarises the tenant from the index, with zero audit searches", async () => {
+    const before = h.descope.count("audit");
+    const r = await h.command("activity Acme Corp 7d");
+    const msg = (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body;
+    const all = textsOf(msg.blocks).join("\n");
+    expect(all).toContain("SCIM activity · Acme Corp");
+    expect(all).toContain("1 created");
+    expect(all).toContain("1× email is required");
+    expect(all).toContain("contractor@acme.com");
+    expect(all).toMatch(/Microsoft Entra ID is pushing/);
+    expect(h.descope.count("audit")).toBe(before);
+    expect(blockKitProblems(msg)).toEqual([]);
+  });
+
+  it("asks for a tenant in a support channel", async () => {
+    const r = await h.command("activity");
+    const msg = (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body;
+    expect(String(msg.text)).toMatch(/Which tenant/);
+  });
+
+  it("rejects a period beyond 30 days", async () => {
+    const r = await h.command("activity Acme Corp 45d");
+    expect(String(r.ack.text)).toMatch(/1d to 30d/);
+  });
+});

@@ -1,0 +1,321 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { RateBudget } from "../src/budget/rate-budget.js";
+import { CheckService } from "../src/check/service.js";
+import { DescopeClient } from "../src/descope/client.js";
+import { createLogger } from "../src/log/logger.js";
+import { keyer } from "../src/store/redis.js";
+import { AuditIndex } from "../src/tail/index-store.js";
+import { indexedEvents } from "../src/tail/indexed-events.js";
+import { TailStateStore } from "../src/tail/state.js";
+import { runTail, type TailDeps } from "../src/tail/tail.js";
+import { auditEvent, scimEvent } from "./fakes/builders.js";
+import { FakeDescope } from "./fakes/descope.js";
+import { FakeSlack } from "./fakes/slack.js";
+import { generateEvents, seedVolume } from "./fakes/volume.js";
+import { REDIS_URL } from "./helpers.js";
+
+const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const redis = new Redis(REDIS_URL);
+const silent = createLogger({ level: "silent" });
+let fake: FakeDescope;
+let prefix: string;
+let deps: TailDeps;
+let index: AuditIndex;
+let state: TailStateStore;
+let client: DescopeClient;
+const now = Date.now();
+
+function makeClient(budget?: RateBudget) {
+  return new DescopeClient({
+    projectId: fake.projectId,
+    managementKey: fake.managementKey,
+    baseUrl: fake.url,
+    timeoutMs: 1_000,
+    maxRetryWaitMs: 1_500,
+    backoffBaseMs: 20,
+    ...(budget ? { beforeAuditSearch: (w: number | undefined) => budget.take(w ?? 60_000) } : {}),
+  });
+}
+
+beforeEach(async () => {
+  fake = new FakeDescope();
+  await fake.start();
+  prefix = `{sw-tail-${randomUUID().slice(0, 8)}}`;
+  const key = keyer(prefix);
+  index = new AuditIndex(redis, key, prefix);
+  state = new TailStateStore(redis, key);
+  client = makeClient();
+  deps = { descope: client, index, state, redis, key, log: silent };
+});
+afterEach(async () => {
+  await fake.stop();
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+});
+afterAll(() => redis.quit());
+
+const opts = { intervalSec: 60, backfillDays: 30 };
+const auditBodies = () =>
+  fake.calls.filter((c) => c.route === "audit").map((c) => c.body as Record<string, unknown>);
+
+describe("audit tail: cursor, overlap and deduplication", () => {
+  it("backfills with one search per 1000 events, across all tenants, oldest first", async () => {
+    const events = generateEvents({ users: 900, tenants: 50, now, spanMs: 3 * 86_400_000 });
+    seedVolume(fake, events);
+    const r = await runTail(deps, opts);
+    expect(r.status).toBe("ok");
+    expect(r.calls).toBe(Math.ceil(events.length / 1000));
+    const bodies = auditBodies();
+    for (const [i, b] of bodies.entries()) {
+      expect(b).toMatchObject({ size: 1000, page: i, oldestFirst: true });
+      expect(b).not.toHaveProperty("externalIds");
+      expect(b).not.toHaveProperty("tenants");
+      expect(b.actions).toEqual([
+        "SCIMEvent",
+        "LoginFailed",
+        "LoginSucceed",
+        "UserCreated",
+        "UserModified",
+        "UserDeleted",
+      ]);
+      expect(b.from).toBeGreaterThanOrEqual(now - 30 * 86_400_000);
+    }
+    const kept = events.filter((e) => e.action !== "LoginSucceed").length;
+    expect(r.stored).toBe(kept);
+    expect(await index.count()).toBe(kept);
+    // Successful sign-ins keep only the latest time per login ID.
+    expect(await redis.hlen(`${prefix}:lastlogin`)).toBe(
+      new Set(events.filter((e) => e.action === "LoginSucceed").map((e) => e.externalIds[0])).size,
+    );
+    expect((await state.get()).cursor).toBe(r.to);
+  });
+
+  it("re-reads an overlap for late writes and stores each event once", async () => {
+    fake.audits.push(scimEvent({ at: now - 3_600_000, loginId: "a@x.com", tenant: "T1" }));
+    await runTail(deps, opts);
+    const cursor = (await state.get()).cursor as number;
+    // A late write that occurred 30 s before the cursor, one new event, and the old one again.
+    fake.audits.push(
+      scimEvent({ at: cursor - 30_000, loginId: "late@x.com", tenant: "T1" }),
+      auditEvent("LoginFailed", { at: Date.now() + 5, loginId: "b@x.com", tenant: "T1" }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const r2 = await runTail(deps, opts);
+    const second = auditBodies().at(-1) as { from: number };
+    expect(second.from).toBe(cursor - 120_000);
+    expect(r2.stored).toBe(2);
+    expect(await index.count()).toBe(3);
+    const r3 = await runTail(deps, opts);
+    expect(r3.stored).toBe(0);
+    expect(await index.count()).toBe(3);
+  });
+
+  it("a crash between pages loses nothing and duplicates nothing", async () => {
+    const events = generateEvents({
+      users: 1000,
+      tenants: 10,
+      now,
+      spanMs: 86_400_000,
+      perUser: 2,
+    });
+    seedVolume(fake, events);
+    fake.fail(
+      "audit",
+      { pass: true },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+    );
+    const r1 = await runTail(deps, opts);
+    expect(r1.status).toBe("failed");
+    expect(r1.pages).toBe(1);
+    const st = await state.get();
+    // The cursor moved past page 1 only.
+    expect(st.cursor).toBeLessThan(now);
+    expect(st.lastError).toMatch(/HTTP 500/);
+    const r2 = await runTail(deps, opts);
+    expect(r2.status).toBe("ok");
+    const kept = events.filter((e) => e.action !== "LoginSucceed");
+    expect(await index.count()).toBe(kept.length);
+    const ids = await redis.zrange(`${prefix}:idx:all`, 0, -1);
+    expect(new Set(ids)).toEqual(new Set(kept.map((e) => e.ID)));
+  });
+
+  it("survives a 429 storm: the run stops, the cursor stays, the next run catches up", async () => {
+    fake.audits.push(scimEvent({ at: now - 60_000, loginId: "a@x.com", tenant: "T1" }));
+    for (let i = 0; i < 8; i++)
+      fake.fail("audit", { status: 429, headers: { "retry-after": "1" } });
+    const r1 = await runTail(deps, opts);
+    expect(r1.status).toBe("failed");
+    expect(r1.error).toMatch(/rate-limiting/);
+    expect((await state.get()).cursor).toBeUndefined();
+    expect((await state.get()).lastSuccessAt).toBeUndefined();
+    fake.fail("audit"); // nothing more queued beyond what is left
+    let r: Awaited<ReturnType<typeof runTail>> = r1;
+    for (let i = 0; i < 5 && r.status !== "ok"; i++) r = await runTail(deps, opts);
+    expect(r.status).toBe("ok");
+    expect(await index.count()).toBe(1);
+  });
+
+  it("only one run at a time: a concurrent run is skipped", async () => {
+    fake.fail("audit", { status: 200, delayMs: 300, body: '{"audits":[],"total":0}' });
+    const [a, b] = await Promise.all([runTail(deps, opts), runTail(deps, opts)]);
+    expect([a.status, b.status].sort()).toEqual(["ok", "skipped"]);
+    expect(fake.count("audit")).toBe(1);
+  });
+});
+
+describe("checks from the index", () => {
+  it("answer with zero audit searches while the tail is healthy", async () => {
+    fake.tenants.push({ id: "T1", name: "Acme" });
+    fake.audits.push(
+      auditEvent("LoginFailed", {
+        at: now - 600_000,
+        loginId: "Contractor@Acme.com",
+        tenant: "T1",
+        errorMessage: "unknown user",
+      }),
+    );
+    await runTail(deps, opts);
+    const before = fake.count("audit");
+    const checks = new CheckService({
+      descope: client,
+      events: indexedEvents({ descope: client, index, state, intervalSec: 60 }),
+    });
+    const d = await checks.check({ loginId: "contractor@acme.com", tenant: "Acme" });
+    expect(d.verdict).toBe("sso_without_scim");
+    expect(d.notes.join(" ")).toMatch(/Audit events as of .* \(from the shared audit index\)/);
+    expect(fake.count("audit")).toBe(before);
+  });
+
+  it("search live through the budget when the tail is unhealthy, and fall back to the index when it is spent", async () => {
+    fake.tenants.push({ id: "T1", name: "Acme" });
+    fake.audits.push(
+      auditEvent("LoginFailed", { at: now - 600_000, loginId: "c@acme.com", tenant: "T1" }),
+    );
+    await runTail(deps, opts);
+    await state.update({ lastSuccessAt: now - 10 * 60_000 });
+    const budget = new RateBudget(redis, "audit-search", `${prefix}:budget:audit`, 1);
+    const limited = makeClient(budget);
+    const checks = new CheckService({
+      descope: limited,
+      events: indexedEvents({ descope: limited, index, state, intervalSec: 60, budgetWaitMs: 200 }),
+    });
+    const before = fake.count("audit");
+    const live = await checks.check({ loginId: "c@acme.com", tenant: "Acme" });
+    expect(fake.count("audit")).toBe(before + 1);
+    expect(live.eventsAsOf).not.toBeNull();
+    const t0 = Date.now();
+    const fallback = await checks.check({ loginId: "c@acme.com", tenant: "Acme" });
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(fake.count("audit")).toBe(before + 1);
+    expect(fallback.verdict).toBe("sso_without_scim");
+    expect(fallback.notes.join(" ")).toMatch(/Audit events as of/);
+  });
+});
+
+describe("rate budget", () => {
+  it("never lets more than the per-minute budget through, across clients", async () => {
+    const a = new RateBudget(redis, "audit", `${prefix}:budget:x`, 600);
+    const b = new RateBudget(redis, "audit", `${prefix}:budget:x`, 600);
+    let ok = 0;
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? a : b).take(0).then(
+          () => ok++,
+          () => {},
+        ),
+      ),
+    );
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    // 600/min spaced into 1-second windows of 9: far fewer than 40 pass at once.
+    expect(ok).toBe(9);
+  });
+});
+
+describe("two worker processes", () => {
+  let slack: FakeSlack;
+  beforeAll(async () => {
+    slack = new FakeSlack();
+    await slack.start();
+  });
+  afterAll(() => slack.stop());
+
+  async function workers(n: number, env: Record<string, string>, ms: number) {
+    const logs: string[] = [];
+    const procs = Array.from({ length: n }, () => {
+      const p = spawn(process.execPath, [CLI, "start", "--role", "worker"], {
+        env: {
+          PATH: process.env.PATH ?? "",
+          SLACK_BOT_TOKEN: "xoxb-test-token",
+          SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
+          SLACK_API_URL: slack.apiUrl,
+          REDIS_URL,
+          SCIMWATCH_REDIS_PREFIX: prefix,
+          DESCOPE_PROJECT_ID: fake.projectId,
+          DESCOPE_MANAGEMENT_KEY: fake.managementKey,
+          DESCOPE_BASE_URL: fake.url,
+          PORT: "0",
+          ...env,
+        },
+      });
+      p.stdout.pipe(
+        new Writable({
+          write: (c, _e, cb) => {
+            logs.push(String(c));
+            cb();
+          },
+        }),
+      );
+      return p;
+    });
+    await new Promise((r) => setTimeout(r, ms));
+    const codes = await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<number | null>((r) => {
+            p.on("exit", r);
+            p.kill("SIGTERM");
+          }),
+      ),
+    );
+    return { logs: logs.join(""), codes };
+  }
+
+  it("run one tail per interval, store each event once, and keep to the shared budget", async () => {
+    const events = generateEvents({ users: 300, tenants: 5, now, spanMs: 86_400_000 });
+    seedVolume(fake, events);
+    const { logs, codes } = await workers(
+      2,
+      { SCIMWATCH_TAIL_INTERVAL: "1", DESCOPE_AUDIT_RATE_PER_MIN: "10" },
+      6_000,
+    );
+    expect(codes).toEqual([0, 0]);
+    expect(logs.match(/"msg":"scimwatch started"/g)?.length).toBe(2);
+    // 10 per minute spaced 6 s apart: in ~6 s at most two searches, whatever the process count.
+    expect(fake.count("audit")).toBeGreaterThanOrEqual(1);
+    expect(fake.count("audit")).toBeLessThanOrEqual(2);
+    expect(await index.count()).toBe(events.filter((e) => e.action !== "LoginSucceed").length);
+  }, 20_000);
+
+  it("with a generous budget still run one tail per interval across processes", async () => {
+    fake.audits.push(scimEvent({ at: now - 60_000, loginId: "a@x.com", tenant: "T1" }));
+    const t0 = Date.now();
+    const { codes } = await workers(
+      2,
+      { SCIMWATCH_TAIL_INTERVAL: "1", DESCOPE_AUDIT_RATE_PER_MIN: "600" },
+      5_000,
+    );
+    const seconds = (Date.now() - t0) / 1000;
+    expect(codes).toEqual([0, 0]);
+    // One per interval (plus the start-up run), not one per process per interval.
+    expect(fake.count("audit")).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    expect(fake.count("audit")).toBeGreaterThanOrEqual(3);
+  }, 20_000);
+});
