@@ -22,6 +22,7 @@ import {
   tenantSchema,
   tenantSettingsSchema,
   userResponseSchema,
+  userSearchResponseSchema,
 } from "./schemas.js";
 
 export const SCIM_AUDIT_ACTIONS = [
@@ -131,6 +132,24 @@ export class DescopeClient {
     const ans = await this.call(op, "GET", `/v1/mgmt/user?loginId=${encodeURIComponent(loginId)}`);
     if (isNotFound(ans, "E112102")) return null;
     return this.parse(op, ans, userResponseSchema).user;
+  }
+
+  /** User search (POST /v2/mgmt/user/search): by login IDs and/or tenant, optionally SCIM-managed only. */
+  async searchUsers(params: {
+    loginIds?: string[];
+    tenantIds?: string[];
+    scimOnly?: boolean;
+    limit?: number;
+    page?: number;
+  }): Promise<{ users: DescopeUser[]; total: number }> {
+    const op = "Descope user search";
+    const body: Record<string, unknown> = { limit: params.limit ?? 100, page: params.page ?? 0 };
+    if (params.loginIds?.length) body.loginIds = params.loginIds;
+    if (params.tenantIds?.length) body.tenantIds = params.tenantIds;
+    if (params.scimOnly) body.scimOnly = true;
+    const ans = await this.call(op, "POST", "/v2/mgmt/user/search", body);
+    const parsed = this.parse(op, ans, userSearchResponseSchema);
+    return { users: parsed.users, total: parsed.total ?? parsed.users.length };
   }
 
   async listTenants(): Promise<DescopeTenant[]> {

@@ -76,6 +76,14 @@ export type DescopeUser = z.infer<typeof userSchema>;
 
 export const userResponseSchema = z.object({ user: userSchema });
 
+export const userSearchResponseSchema = z.object({
+  users: z
+    .array(userSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+  total: z.number().nullish(),
+});
+
 export const tenantSchema = z.object({
   id: z.string(),
   name: z.string().nullish(),

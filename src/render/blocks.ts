@@ -177,6 +177,9 @@ export const HELP_LINES = [
   "`/scim check <login ID> [tenant]` — was this user provisioned? Verdict, evidence, and the fix for their IdP.",
   "`/scim explain [assignment|mapping|timing|jit|deprovisioning] [idp]` — the why, per IdP.",
   "`/scim activity [tenant] [7d]` — is the IdP pushing? SCIM creates, updates, deactivations and errors per day.",
+  "`/scim expect <email> [<email> …] [tenant] [idp=<idp>] [at=<when>]` — register expected new hires (no arguments: a form); a checklist ticks itself as they arrive.",
+  "`/scim pending [tenant]` — open hires with their status and due time · `/scim forget <email>` — stop tracking one.",
+  "`/scim alerts #channel` — where this linked tenant's alerts go.",
   "`/scim link <tenant>` / `/scim unlink` — scope this channel to one tenant (admins).",
   "`/scim help` — this.",
 ];
@@ -184,7 +187,7 @@ export const HELP_LINES = [
 export function helpMessage(note?: string): SlackMessage {
   const body = `${note ? `${note}\n\n` : ""}${HELP_LINES.map((l) => `• ${esc(l)}`).join("\n")}`;
   return {
-    text: `${note ? `${note} ` : ""}${esc("Usage: /scim check <login ID> [tenant] · /scim explain [topic] [idp] · /scim activity [tenant] [7d] · /scim link <tenant> · /scim unlink · /scim help")}`,
+    text: `${note ? `${note} ` : ""}${esc("Usage: /scim check <login ID> [tenant] · /scim explain [topic] [idp] · /scim activity [tenant] [7d] · /scim expect <email…> [tenant] [idp=…] [at=…] · /scim pending · /scim forget <email> · /scim alerts #channel · /scim link <tenant> · /scim unlink · /scim help")}`,
     blocks: [section(`*scimwatch* — SCIM provisioning answers from Descope's audit log.\n${body}`)],
   };
 }

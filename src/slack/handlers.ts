@@ -4,7 +4,7 @@
  */
 import type { App, RespondFn } from "@slack/bolt";
 import { z } from "zod";
-import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
+import { namesLinkedTenant } from "../access/policy.js";
 import { summarizeActivity } from "../activity/summarize.js";
 import { matchTenant, optional, UnknownTenantError } from "../check/gather.js";
 import type { CheckService } from "../check/service.js";
@@ -23,7 +23,6 @@ import {
   helpMessage,
   howToFixMessage,
   notice,
-  type SlackMessage,
   usageMessage,
 } from "../render/blocks.js";
 import { esc } from "../render/mrkdwn.js";
@@ -31,7 +30,15 @@ import type { AnswerStore } from "../store/answers.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
 import type { TailStateStore } from "../tail/state.js";
+import { slackContext } from "./context.js";
 import { parseScimCommand } from "./parse.js";
+import {
+  DeadlineError,
+  failureMessage,
+  NO_ACCESS,
+  scopedRefusal,
+  withDeadline,
+} from "./replies.js";
 
 export interface HandlerDeps {
   log: Logger;
@@ -54,75 +61,12 @@ const buttonValueSchema = z.object({
   i: z.string(),
 });
 
-const NO_ACCESS = notice(
-  ":lock: scimwatch is not enabled in this channel. Ask a scimwatch admin to run `/scim link &lt;tenant&gt;` here (the channel then sees that tenant only), or use your support team's channel.",
-  "scimwatch is not enabled in this channel. Ask a scimwatch admin to run /scim link <tenant> here, or use your support team's channel.",
-);
-
-function scopedRefusal(tenantName: string): SlackMessage {
-  return notice(
-    `:lock: This channel is linked to *${esc(tenantName)}* and can check that tenant only. Run \`/scim check &lt;login ID&gt;\` without a tenant.`,
-    `This channel is linked to ${tenantName} and can check that tenant only.`,
-  );
-}
-
-export function failureMessage(e: unknown, what: string): SlackMessage {
-  if (isDescopeError(e)) {
-    const msg = esc(e.message);
-    return notice(`:x: ${what} failed: ${msg}`, `${what} failed: ${e.message}`);
-  }
-  if (e instanceof UnknownTenantError) {
-    return notice(
-      `:warning: No tenant has the ID or name *${esc(e.tenant)}*. Usage: \`/scim check &lt;login ID&gt; [tenant ID or name]\``,
-      `No tenant has the ID or name ${e.tenant}.`,
-    );
-  }
-  if (e instanceof DeadlineError) {
-    return notice(
-      `:hourglass: ${what} took longer than ${Math.round(e.ms / 1000)} s: Descope is slow right now. Try again in a minute.`,
-      `${what} took too long; try again in a minute.`,
-    );
-  }
-  return notice(
-    `:x: ${what} failed on scimwatch's side (it is logged). Try again in a minute; if it persists, tell the scimwatch operators.`,
-    `${what} failed on scimwatch's side; try again in a minute.`,
-  );
-}
-
-class DeadlineError extends Error {
-  constructor(readonly ms: number) {
-    super(`deadline of ${ms} ms exceeded`);
-  }
-}
-
-function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineError(ms)), ms);
-  });
-  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
-}
-
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const { log } = deps;
   const deadline = deps.checkDeadlineMs ?? 28_000;
 
-  async function accessFor(userId: string, channelId: string): Promise<Access> {
-    const link = await deps.links.get(channelId);
-    return decideAccess(
-      { supportChannels: deps.supportChannels, adminUsers: deps.adminUsers },
-      { userId, channelId },
-      link ? { tenantId: link.tenantId, tenantName: link.tenantName } : null,
-    );
-  }
-
-  async function safeRespond(respond: RespondFn, msg: Parameters<RespondFn>[0]): Promise<void> {
-    try {
-      await respond(msg);
-    } catch (e) {
-      log.warn({ err: e }, "respond failed");
-    }
-  }
+  const ctx = slackContext(deps);
+  const { accessFor, safeRespond } = ctx;
 
   async function runCheck(
     loginId: string,
@@ -208,35 +152,21 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
           ...NO_ACCESS,
         });
       }
-      let tenantId: string;
-      let tenantName: string;
-      if (access.kind === "tenant") {
-        if (tenant && !namesLinkedTenant(access, tenant)) {
-          outcome = "refused_other_tenant";
-          return await safeRespond(respond, {
-            response_type: "ephemeral",
-            replace_original: true,
-            ...scopedRefusal(access.tenantName),
-          });
-        }
-        tenantId = access.tenantId;
-        tenantName = access.tenantName;
-      } else {
-        if (!tenant) {
-          outcome = "usage";
-          return await safeRespond(respond, {
-            response_type: "ephemeral",
-            replace_original: true,
-            ...usageMessage(
-              "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
-            ),
-          });
-        }
-        const t = matchTenant(await deps.descope.listTenants(), tenant);
-        if (!t) throw new UnknownTenantError(tenant);
-        tenantId = t.id;
-        tenantName = t.name ?? t.id;
+      const target = await ctx.tenantFor(
+        access,
+        tenant,
+        "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
+      );
+      if (!target) return;
+      if ("refusal" in target) {
+        outcome = "refused";
+        return await safeRespond(respond, {
+          response_type: "ephemeral",
+          replace_original: true,
+          ...target.refusal,
+        });
       }
+      const { tenantId, tenantName } = target;
       const now = Date.now();
       const from = now - days * 86_400_000;
       const [events, sso, state] = await Promise.all([

@@ -13,14 +13,20 @@ export type ScimCommand =
   | { kind: "explain"; topic?: ExplainTopic; idp?: IdpId }
   | { kind: "link"; tenant: string }
   | { kind: "activity"; tenant?: string; days: number }
+  | { kind: "expect"; words: string[] }
+  | { kind: "forget"; loginId: string; tenant?: string }
+  | { kind: "pending"; tenant?: string }
+  | { kind: "alerts"; channelId: string }
   | { kind: "unlink" }
   | {
       kind: "usage";
       message: string;
-      topic: "check" | "explain" | "link" | "activity" | "general";
+      topic: "check" | "explain" | "link" | "activity" | "expect" | "alerts" | "general";
     };
 
 export const MAX_TEXT = 500;
+/** A batch of emails is longer; Slack itself caps command text around 4000. */
+export const MAX_EXPECT_TEXT = 4000;
 export const MAX_LOGIN_ID = 320;
 
 /** Undoes Slack's escaping of the command text. */
@@ -59,11 +65,12 @@ function cleanTenant(words: string[]): string | undefined {
 }
 
 export function parseScimCommand(raw: string): ScimCommand {
-  if (raw.length > MAX_TEXT) {
+  const max = /^\s*expect\b/i.test(raw) ? MAX_EXPECT_TEXT : MAX_TEXT;
+  if (raw.length > max) {
     return {
       kind: "usage",
       topic: "general",
-      message: `That is too long (${raw.length} characters; at most ${MAX_TEXT}).`,
+      message: `That is too long (${raw.length} characters; at most ${max}).`,
     };
   }
   const [verb, ...rest] = tokenize(decodeSlackText(raw));
@@ -122,6 +129,35 @@ export function parseScimCommand(raw: string): ScimCommand {
     }
     case "unlink":
       return { kind: "unlink" };
+    case "expect":
+      return { kind: "expect", words: rest };
+    case "forget": {
+      const [loginId, ...tenantWords] = rest;
+      if (!loginId || !validLoginId(loginId)) {
+        return {
+          kind: "usage",
+          topic: "expect",
+          message: "Whom should I forget? `/scim forget <email> [tenant]`",
+        };
+      }
+      const tenant = cleanTenant(tenantWords);
+      return tenant ? { kind: "forget", loginId, tenant } : { kind: "forget", loginId };
+    }
+    case "pending": {
+      const tenant = cleanTenant(rest);
+      return tenant ? { kind: "pending", tenant } : { kind: "pending" };
+    }
+    case "alerts": {
+      const ch = rest[0];
+      if (!ch || rest.length > 1 || !/^[CG][A-Z0-9]{2,}$/.test(ch)) {
+        return {
+          kind: "usage",
+          topic: "alerts",
+          message: "Which channel should hear this tenant's alerts? `/scim alerts #it-alerts`",
+        };
+      }
+      return { kind: "alerts", channelId: ch };
+    }
     case "activity": {
       let days = 7;
       const words = [...rest];

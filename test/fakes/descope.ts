@@ -64,7 +64,7 @@ export interface Fault {
   delayMs?: number;
 }
 
-export type Route = "audit" | "user" | "tenants" | "tenant" | "settings" | "sso" | "groups";
+export type Route = "audit" | "user" | "users" | "tenants" | "tenant" | "settings" | "sso" | "groups";
 
 const DAY = 86_400_000;
 
@@ -179,6 +179,20 @@ export class FakeDescope {
         }
         return send(res, 200, { user: this.extra(u) });
       }
+      case "users": {
+        const b = (body ?? {}) as { loginIds?: string[]; tenantIds?: string[]; scimOnly?: boolean; limit?: number; page?: number };
+        const limit = b.limit ?? 100;
+        const page = b.page ?? 0;
+        if (limit < 1 || limit > 1000) return send(res, 400, { errorCode: "E011002", errorDescription: "limit out of range" });
+        const ids = b.loginIds?.map((l) => l.toLowerCase());
+        const rows = this.users.filter(
+          (u) =>
+            (!ids?.length || u.loginIds.some((l) => ids.includes(l.toLowerCase()))) &&
+            (!b.tenantIds?.length || u.userTenants.some((t) => b.tenantIds?.includes(t.tenantId))) &&
+            (!b.scimOnly || u.SCIM === true),
+        );
+        return send(res, 200, { users: rows.slice(page * limit, page * limit + limit).map((u) => this.extra(u)), total: rows.length });
+      }
       case "tenants":
         return send(res, 200, { tenants: this.tenants.map((t) => this.extra(t)) });
       case "tenant": {
@@ -284,6 +298,7 @@ export class FakeDescope {
 function routeOf(method: string, path: string): Route | undefined {
   if (method === "POST" && path === "/v1/mgmt/audit/search") return "audit";
   if (method === "GET" && path === "/v1/mgmt/user") return "user";
+  if (method === "POST" && path === "/v2/mgmt/user/search") return "users";
   if (method === "GET" && path === "/v1/mgmt/tenant/all") return "tenants";
   if (method === "GET" && path === "/v1/mgmt/tenant") return "tenant";
   if (method === "GET" && path === "/v1/mgmt/tenant/settings") return "settings";

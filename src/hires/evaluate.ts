@@ -1,0 +1,125 @@
+/**
+ * Where a hire's state is decided. Pure: from the hire record and what
+ * Descope shows (user record, audit events), which items are ticked, whether
+ * the hire is overdue, and the status line.
+ */
+import type { AuditEvent, UserFacts } from "../diagnosis/facts.js";
+import { IDPS } from "../idp/catalog.js";
+import type { Hire } from "./model.js";
+
+export type HireStatus =
+  | "waiting"
+  | "overdue"
+  | "scim_error"
+  | "provisioned"
+  | "complete"
+  | "deprovisioned";
+
+export interface HireView {
+  hire: Hire;
+  status: HireStatus;
+  dueAt: number;
+  /** Minutes late, when provisioned after the due time. */
+  lateMinutes: number | null;
+}
+
+export interface HireObservation {
+  user: UserFacts | null;
+  events: AuditEvent[];
+  /** Latest successful sign-in (epoch ms), from the index. */
+  lastSignIn: number | null;
+}
+
+export function dueAt(hire: Hire, graceMinutes: number): number {
+  return hire.assignedAt + (IDPS[hire.idp].overdueMinutes + graceMinutes) * 60_000;
+}
+
+/** Applies an observation to a hire: items only ever get ticked, never unticked (except on deprovisioning). */
+export function observe(hire: Hire, obs: HireObservation, now: number): Hire {
+  const login = hire.loginId.toLowerCase();
+  const mine = obs.events.filter(
+    (e) =>
+      e.loginIds.some((l) => l.toLowerCase() === login) &&
+      (e.tenants.length === 0 || e.tenants.includes(hire.tenantId)),
+  );
+  const scimOk = mine
+    .filter((e) => e.action === "SCIMEvent" && !e.error)
+    .sort((a, b) => a.at - b.at);
+  const scimErr = mine
+    .filter((e) => e.action === "SCIMEvent" && e.error)
+    .sort((a, b) => a.at - b.at);
+  const inTenant = obs.user?.tenants.find((t) => t.tenantId === hire.tenantId);
+  const enabled = Boolean(inTenant) && obs.user?.status !== "disabled";
+  const items = structuredClone(hire.items);
+
+  if (!items.provisioned.at && (enabled || scimOk.length > 0)) {
+    const candidates = [
+      scimOk[0]?.at,
+      enabled ? (obs.user?.createdAt ?? undefined) : undefined,
+    ].filter((x): x is number => typeof x === "number");
+    items.provisioned = { at: candidates.length ? Math.min(...candidates) : now, by: "descope" };
+  }
+  if (items.provisioned.at && !items.assigned.at)
+    items.assigned = { at: items.provisioned.at, by: "descope" };
+  if (!items.roles.at && inTenant && inTenant.roleNames.length > 0) {
+    items.roles = {
+      at: Math.max(items.provisioned.at ?? 0, obs.user?.createdAt ?? 0) || now,
+      by: "descope",
+    };
+  }
+  const signIn = Math.max(
+    obs.lastSignIn ?? 0,
+    ...mine.filter((e) => e.action === "LoginSucceed").map((e) => e.at),
+  );
+  if (!items.signedIn.at && signIn > 0 && (enabled || items.provisioned.at))
+    items.signedIn = { at: signIn, by: "descope" };
+
+  return {
+    ...hire,
+    items,
+    scimError: items.provisioned.at ? null : (scimErr.at(-1)?.error ?? hire.scimError),
+    deprovisioned: Boolean(inTenant) && obs.user?.status === "disabled",
+  };
+}
+
+export function view(hire: Hire, now: number, graceMinutes: number): HireView {
+  const due = dueAt(hire, graceMinutes);
+  const p = hire.items.provisioned.at;
+  let status: HireStatus;
+  if (hire.deprovisioned) status = "deprovisioned";
+  else if (p && hire.items.roles.at && hire.items.signedIn.at) status = "complete";
+  else if (p) status = "provisioned";
+  else if (hire.scimError) status = "scim_error";
+  else if (now > due) status = "overdue";
+  else status = "waiting";
+  return {
+    hire,
+    status,
+    dueAt: due,
+    lateMinutes: p && p > due ? Math.round((p - due) / 60_000) : null,
+  };
+}
+
+const MISSING: HireStatus[] = ["overdue", "scim_error"];
+
+/** Whether the overdue alert is owed now (never sent, not dismissed). */
+export function alertOwed(v: HireView, now: number): boolean {
+  return MISSING.includes(v.status) && now > v.dueAt && !v.hire.alert && !v.hire.dismissed;
+}
+
+/** Whether a snoozed alert's hour is up while the hire is still missing: remind in its thread. */
+export function reminderOwed(v: HireView, now: number): boolean {
+  const h = v.hire;
+  return (
+    MISSING.includes(v.status) &&
+    Boolean(h.alert) &&
+    !h.dismissed &&
+    h.snoozedUntil !== null &&
+    h.snoozedUntil <= now
+  );
+}
+
+/** Whether an alert was sent and the hire has arrived since: the alert should say "resolved". */
+export function resolutionOwed(v: HireView): boolean {
+  return Boolean(v.hire.alert && !v.hire.alert.resolvedAt && v.hire.items.provisioned.at);
+}

@@ -1,0 +1,81 @@
+/** An expected hire, as stored in Redis (validated with zod on every read). */
+import { z } from "zod";
+import { IDP_IDS } from "../idp/catalog.js";
+
+export const itemSchema = z.object({
+  /** Epoch ms when the item was ticked, or null. */
+  at: z.number().nullable(),
+  /** How it was ticked: by a person (IT's button), or seen in Descope. */
+  by: z.enum(["it", "descope"]).nullable().default(null),
+});
+
+export const hireSchema = z.object({
+  loginId: z.string(),
+  tenantId: z.string(),
+  tenantName: z.string(),
+  idp: z.enum(IDP_IDS),
+  idpReason: z.string(),
+  assignedAt: z.number(),
+  registeredAt: z.number(),
+  registeredBy: z.string(),
+  /** Where the checklist lives. */
+  channelId: z.string(),
+  batchId: z.string(),
+  items: z.object({
+    assigned: itemSchema,
+    provisioned: itemSchema,
+    roles: itemSchema,
+    signedIn: itemSchema,
+  }),
+  /** Set when the IdP's push failed (SCIM error), the latest message. */
+  scimError: z.string().nullable().default(null),
+  deprovisioned: z.boolean().default(false),
+  alert: z
+    .object({
+      channel: z.string(),
+      ts: z.string(),
+      at: z.number(),
+      resolvedAt: z.number().nullable().default(null),
+    })
+    .nullable()
+    .default(null),
+  snoozedUntil: z.number().nullable().default(null),
+  dismissed: z.boolean().default(false),
+});
+export type Hire = z.infer<typeof hireSchema>;
+export type ItemName = keyof Hire["items"];
+export const ITEM_NAMES: ItemName[] = ["assigned", "provisioned", "roles", "signedIn"];
+
+export const batchSchema = z.object({
+  id: z.string(),
+  channelId: z.string(),
+  ts: z.string().nullable(),
+  hireIds: z.array(z.string()),
+  /** Fingerprint of the last rendering, so chat.update runs only on change. */
+  rendered: z.string().default(""),
+});
+export type Batch = z.infer<typeof batchSchema>;
+
+/** A hire's ID: tenant and lower-cased login ID (no ':' so it is safe in keys and job IDs). */
+export function hireId(tenantId: string, loginId: string): string {
+  return `${Buffer.from(tenantId).toString("base64url")}.${Buffer.from(loginId.toLowerCase()).toString("base64url")}`;
+}
+
+export function newHire(o: {
+  loginId: string;
+  tenantId: string;
+  tenantName: string;
+  idp: Hire["idp"];
+  idpReason: string;
+  assignedAt: number;
+  registeredAt: number;
+  registeredBy: string;
+  channelId: string;
+  batchId: string;
+}): Hire {
+  const empty = { at: null, by: null };
+  return hireSchema.parse({
+    ...o,
+    items: { assigned: empty, provisioned: empty, roles: empty, signedIn: empty },
+  });
+}

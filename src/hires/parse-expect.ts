@@ -1,0 +1,91 @@
+/** Parses `/scim expect …` and the modal's list of emails. Pure. */
+import { type IdpId, parseIdp } from "../idp/catalog.js";
+import { parseWhen } from "../time/when.js";
+
+export interface ExpectRequest {
+  emails: string[];
+  rejected: Array<{ input: string; reason: string }>;
+  tenant?: string;
+  idp?: IdpId;
+  assignedAt: number;
+}
+
+const EMAIL = /^[^\s@<>"'`,;]+@[^\s@<>"'`,;]+\.[^\s@<>"'`,;]{2,}$/;
+export const MAX_BATCH = 200;
+
+/** Splits a list of emails (one per line, or separated by commas, semicolons or spaces). */
+export function splitEmails(text: string): string[] {
+  return text
+    .split(/[\s,;]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Validates emails one by one: the good ones pass, each bad one gets its reason. */
+export function checkEmails(inputs: string[]): Pick<ExpectRequest, "emails" | "rejected"> {
+  const emails: string[] = [];
+  const rejected: ExpectRequest["rejected"] = [];
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    const e = input.replace(/^mailto:/i, "");
+    if (e.length > 320)
+      rejected.push({ input: `${e.slice(0, 40)}…`, reason: "longer than 320 characters" });
+    else if (!EMAIL.test(e)) rejected.push({ input: e, reason: "not an email address" });
+    else if (seen.has(e.toLowerCase())) rejected.push({ input: e, reason: "listed twice" });
+    else if (emails.length >= MAX_BATCH)
+      rejected.push({ input: e, reason: `more than ${MAX_BATCH} in one batch` });
+    else {
+      seen.add(e.toLowerCase());
+      emails.push(e);
+    }
+  }
+  return { emails, rejected };
+}
+
+/**
+ * `/scim expect <email> [<email> …] [tenant] [idp=<idp>] [at=<when>]`, already
+ * decoded from Slack's escaping. Words with an @ are emails; idp= and at= are
+ * options; the other words name the tenant.
+ */
+export function parseExpectArgs(words: string[], now: number): ExpectRequest | { error: string } {
+  const emailWords: string[] = [];
+  const tenantWords: string[] = [];
+  let idp: IdpId | undefined;
+  let assignedAt = now;
+  for (const [i, w] of words.entries()) {
+    // "at=2h ago" arrives as two words.
+    if (w.toLowerCase() === "ago" && /^at=/i.test(words[i - 1] ?? "")) continue;
+    const opt = /^(idp|at)=(.*)$/i.exec(w);
+    if (opt) {
+      const [, k, v] = opt as unknown as [string, string, string];
+      if (k.toLowerCase() === "idp") {
+        idp = parseIdp(v);
+        if (!idp)
+          return {
+            error: `Unknown IdP "${v}": use azure (Entra ID), okta, google, onelogin, jumpcloud, pingone or generic.`,
+          };
+      } else {
+        const t = parseWhen(words[i + 1]?.toLowerCase() === "ago" ? `${v} ago` : v, now);
+        if (t === undefined)
+          return {
+            error: `Malformed at=${v}: use ISO-8601 (2026-11-28T09:30Z) or a relative time such as -20m or 2h ago.`,
+          };
+        if (t > now + 5 * 60_000)
+          return { error: `at=${v} is in the future: give the time IT assigned them in the IdP.` };
+        if (t < now - 30 * 86_400_000)
+          return {
+            error: `at=${v} is more than 30 days ago: Descope's audit log does not reach that far.`,
+          };
+        assignedAt = t;
+      }
+    } else if (w.includes("@")) emailWords.push(w);
+    else tenantWords.push(w);
+  }
+  const tenant = tenantWords.join(" ").trim();
+  return {
+    ...checkEmails(emailWords),
+    ...(tenant ? { tenant } : {}),
+    ...(idp ? { idp } : {}),
+    assignedAt,
+  };
+}

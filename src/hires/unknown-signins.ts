@@ -1,0 +1,97 @@
+/**
+ * "<user> tried to sign in but was never provisioned": from the failed
+ * sign-ins the tail just read, at most once per login ID per day, only when
+ * no such user exists and the tenant's JIT is disabled.
+ */
+import { optional } from "../check/gather.js";
+import type { DescopeClient } from "../descope/client.js";
+import { ssoEndpointsOf } from "../descope/events.js";
+import type { AuditEvent } from "../diagnosis/facts.js";
+import { inferIdp } from "../idp/infer.js";
+import type { Logger } from "../log/logger.js";
+import { unknownSigninMessage } from "../render/hires.js";
+import type { Notifier } from "../slack/notifier.js";
+import type { LinkStore } from "../store/links.js";
+import { alertChannelFor } from "./alert-channel.js";
+import type { HireStore } from "./store.js";
+
+export interface UnknownSigninDeps {
+  descope: DescopeClient;
+  hires: HireStore;
+  links: LinkStore;
+  notifier: Notifier;
+  log: Logger;
+  alertChannel?: string | undefined;
+  now: () => number;
+}
+
+const DAY = 86_400_000;
+
+/** The (tenant, login ID) pairs worth a look: failed sign-ins of the last day, once each. Pure. */
+export function failedSigninCandidates(
+  events: AuditEvent[],
+  now: number,
+): Array<{ tenantId: string; loginId: string; at: number }> {
+  const seen = new Map<string, { tenantId: string; loginId: string; at: number }>();
+  for (const e of events) {
+    if (e.action !== "LoginFailed" || e.at < now - DAY) continue;
+    for (const tenantId of e.tenants) {
+      for (const loginId of e.loginIds) {
+        const k = `${tenantId}\u0000${loginId.toLowerCase()}`;
+        const cur = seen.get(k);
+        if (!cur || cur.at < e.at) seen.set(k, { tenantId, loginId, at: e.at });
+      }
+    }
+  }
+  return [...seen.values()];
+}
+
+export async function alertUnknownSignins(
+  deps: UnknownSigninDeps,
+  events: AuditEvent[],
+): Promise<number> {
+  const now = deps.now();
+  const day = new Date(now).toISOString().slice(0, 10);
+  let sent = 0;
+  let tenantNames: Map<string, string> | null = null;
+  for (const c of failedSigninCandidates(events, now)) {
+    const channel = await alertChannelFor(deps.links, c.tenantId, deps.alertChannel);
+    if (!channel) continue;
+    const claim = `signin:${c.tenantId}:${c.loginId.toLowerCase()}:${day}`;
+    if (!(await deps.hires.claim(claim))) continue;
+    try {
+      const [user, jitDisabled, sso] = await Promise.all([
+        deps.descope.loadUser(c.loginId),
+        optional(deps.descope.loadJitDisabled(c.tenantId)),
+        optional(deps.descope.loadSsoSettings(c.tenantId)),
+      ]);
+      if (user || jitDisabled !== true) {
+        await deps.hires.confirm(claim, 2 * DAY);
+        continue;
+      }
+      tenantNames ??= new Map(
+        (await deps.descope.listTenants()).map((t) => [t.id, t.name ?? t.id]),
+      );
+      const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
+      const idp = inferIdp(ssoEndpointsOf(sso)).idp;
+      await deps.notifier.post(
+        channel,
+        unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
+      );
+      await deps.hires.confirm(claim, 2 * DAY);
+      await deps.hires.pushRecentAlert({
+        at: now,
+        tenantId: c.tenantId,
+        text: `${c.loginId} tried to sign in, never provisioned (${tenantName})`,
+      });
+      sent++;
+    } catch (e) {
+      await deps.hires.release(claim);
+      deps.log.warn(
+        { kind: "signin_alert", err: e },
+        "could not check or send a never-provisioned alert",
+      );
+    }
+  }
+  return sent;
+}

@@ -1,0 +1,408 @@
+/** Where onboarding checklists, alerts, digests, the pending list and the App Home are drawn. Pure. */
+import type { HireView } from "../hires/evaluate.js";
+import type { Hire } from "../hires/model.js";
+import type { RecentAlert } from "../hires/store.js";
+import { COMMON_PITFALLS, GROUP_CHOICE, IDP_IDS, IDPS, type IdpId } from "../idp/catalog.js";
+import {
+  type Block,
+  button,
+  capBlocks,
+  context,
+  header,
+  LIMITS,
+  linesToSections,
+  type SlackMessage,
+  section,
+} from "./blocks.js";
+import { clip, esc, slackDate } from "./mrkdwn.js";
+
+export const HIRE_ACTIONS = {
+  markAllAssigned: "hire_mark_all_assigned",
+  markAssigned: "hire_mark_assigned",
+  recheck: "hire_recheck",
+  snooze: "hire_snooze",
+  dismiss: "hire_dismiss",
+  forget: "hire_forget",
+} as const;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const box = (on: boolean) => (on ? "☑" : "☐");
+
+export function itemsLine(h: Hire): string {
+  const i = h.items;
+  return `${box(Boolean(i.assigned.at))} Assigned in the IdP · ${box(Boolean(i.provisioned.at))} Provisioned to Descope · ${box(Boolean(i.roles.at))} Roles mapped · ${box(Boolean(i.signedIn.at))} First sign-in`;
+}
+
+export function statusLine(v: HireView): string {
+  const idp = IDPS[v.hire.idp];
+  const h = v.hire;
+  switch (v.status) {
+    case "waiting":
+      return `:hourglass_flowing_sand: Waiting for ${idp.name}'s next cycle — expected by ${slackDate(iso(v.dueAt))}`;
+    case "overdue":
+      return `:warning: Overdue since ${slackDate(iso(v.dueAt))}: ${idp.name} has not pushed them`;
+    case "scim_error":
+      return `:x: ${idp.name}'s push failed: ${esc(clip(h.scimError ?? "error", 300))}`;
+    case "provisioned": {
+      const late = v.lateMinutes ? `, ${v.lateMinutes} min late` : "";
+      const next = !h.items.roles.at
+        ? "waiting for a role (group mapping)"
+        : "waiting for the first sign-in";
+      return `:inbox_tray: Provisioned ${slackDate(iso(h.items.provisioned.at as number))}${late} — ${next}`;
+    }
+    case "complete":
+      return `:white_check_mark: All set — first sign-in ${slackDate(iso(h.items.signedIn.at as number))}`;
+    case "deprovisioned":
+      return ":no_entry: Deactivated by the IdP (removed from the assigned group?)";
+  }
+}
+
+function checklistFingerprint(views: HireView[]): string {
+  return views
+    .map(
+      (v) =>
+        `${v.hire.loginId}|${v.status}|${Object.values(v.hire.items)
+          .map((i) => i.at ?? 0)
+          .join(",")}|${v.hire.scimError ?? ""}`,
+    )
+    .join(";");
+}
+
+export function checklistMessage(
+  batchId: string,
+  views: HireView[],
+): SlackMessage & { fingerprint: string } {
+  const first = views[0];
+  const tenant = first ? first.hire.tenantName : "";
+  const idpId = (first?.hire.idp ?? "generic") as IdpId;
+  const idp = IDPS[idpId];
+  const blocks: Block[] = [header(`Onboarding checklist · ${tenant}`)];
+  const lines = views.map(
+    (v) => `*${esc(v.hire.loginId)}*\n${itemsLine(v.hire)}\n${statusLine(v)}`,
+  );
+  blocks.push(...linesToSections("", lines, 40));
+  const waiting = views.filter((v) => v.status === "waiting" || v.status === "overdue");
+  if (waiting.length) {
+    blocks.push(context(`:bulb: Don't want to wait? ${esc(idp.pushNow)}.`));
+  }
+  const unassigned = views.filter((v) => !v.hire.items.assigned.at).slice(0, 100);
+  if (unassigned.length) {
+    const elements: Block[] = [
+      button(
+        views.length > 1 ? "Mark all assigned" : "Mark assigned",
+        HIRE_ACTIONS.markAllAssigned,
+        batchId,
+        "primary",
+      ),
+    ];
+    if (views.length > 1) {
+      elements.push({
+        type: "static_select",
+        action_id: HIRE_ACTIONS.markAssigned,
+        placeholder: { type: "plain_text", text: "Mark one assigned…" },
+        options: unassigned.map((v) => ({
+          text: { type: "plain_text", text: clip(v.hire.loginId, 75) },
+          value: `${batchId}|${v.hire.loginId}`.slice(0, 150),
+        })),
+      });
+    }
+    blocks.push({ type: "actions", block_id: "hire_checklist", elements });
+  }
+  const done = views.filter((v) => v.status === "complete").length;
+  const prov = views.filter((v) => v.hire.items.provisioned.at).length;
+  blocks.push(
+    context(
+      `${prov} of ${views.length} provisioned · ${done} fully onboarded · ${esc(idp.name)} (${esc(first?.hire.idpReason ?? "")})`,
+    ),
+  );
+  const text =
+    views.length === 1 && first
+      ? `Onboarding ${first.hire.loginId} in ${tenant}: ${stripMrkdwn(statusLine(first))}`
+      : `Onboarding ${views.length} hires in ${tenant}: ${prov} provisioned, ${done} fully onboarded.`;
+  return {
+    text: esc(clip(text, LIMITS.fallbackText)),
+    blocks: capBlocks(blocks),
+    fingerprint: checklistFingerprint(views),
+  };
+}
+
+function stripMrkdwn(s: string): string {
+  return s.replace(/<!date\^\d+\^[^|]*\|([^>]*)>/g, "$1").replace(/:[a-z_]+: /g, "");
+}
+
+export function alertMessage(v: HireView, hireId: string): SlackMessage {
+  const h = v.hire;
+  const idp = IDPS[h.idp];
+  const cause =
+    v.status === "scim_error"
+      ? `${idp.name} tried to push them but Descope rejected it: ${esc(clip(h.scimError ?? "", 500))}`
+      : `${idp.name} has not pushed them. Most likely they are *not assigned to the Descope ${esc(idp.appTerm)}*, or *not in the group assigned to it*.`;
+  const blocks: Block[] = [
+    header(`Missing new hire: ${h.loginId}`),
+    section(
+      `*${esc(h.loginId)}* is still not in Descope (tenant *${esc(h.tenantName)}*). Assigned ${slackDate(iso(h.assignedAt))}; expected by ${slackDate(iso(v.dueAt))}.\n${cause}`,
+    ),
+    section(
+      `*Other causes in ${esc(idp.name)}*\n${[...idp.pitfalls.slice(0, 4), COMMON_PITFALLS[1]].map((p) => `• ${esc(p)}`).join("\n")}`,
+    ),
+    section(
+      `*Fix it for good — assign a group:* ${esc(idp.assignGroup)}\n${GROUP_CHOICE.map((c) => `• ${esc(c)}`).join("\n")}\n*Push them now:* ${esc(idp.pushNow)}`,
+    ),
+    {
+      type: "actions",
+      block_id: "hire_alert",
+      elements: [
+        button("Re-check", HIRE_ACTIONS.recheck, hireId, "primary"),
+        button("Snooze 1 h", HIRE_ACTIONS.snooze, hireId),
+        button("Dismiss", HIRE_ACTIONS.dismiss, hireId, "danger"),
+      ],
+    },
+  ];
+  return {
+    text: esc(
+      `${h.loginId} is still missing in Descope (${h.tenantName}): ${idp.name} has not pushed them.`,
+    ),
+    blocks,
+  };
+}
+
+export function resolvedAlertMessage(v: HireView): SlackMessage {
+  const h = v.hire;
+  const at = h.items.provisioned.at as number;
+  const late = v.lateMinutes ?? 0;
+  const line = `:white_check_mark: Resolved — *${esc(h.loginId)}* provisioned at ${slackDate(iso(at))}, ${late} minutes late (tenant *${esc(h.tenantName)}*).`;
+  return {
+    text: esc(`Resolved — ${h.loginId} provisioned at ${iso(at)}, ${late} minutes late.`),
+    blocks: [section(line)],
+  };
+}
+
+export function dismissedAlertMessage(h: Hire, by: string): SlackMessage {
+  return {
+    text: esc(`Alert for ${h.loginId} dismissed.`),
+    blocks: [section(`:no_bell: Alert for *${esc(h.loginId)}* dismissed by <@${esc(by)}>.`)],
+  };
+}
+
+export function snoozedAlertMessage(v: HireView, hireId: string, until: number): SlackMessage {
+  const base = alertMessage(v, hireId);
+  return {
+    text: base.text,
+    blocks: [
+      ...base.blocks.slice(0, -1),
+      context(`:zzz: Snoozed until ${slackDate(iso(until))}`),
+      base.blocks.at(-1) as Block,
+    ],
+  };
+}
+
+export function reminderMessage(h: Hire): SlackMessage {
+  return {
+    text: esc(`Reminder: ${h.loginId} is still missing in Descope.`),
+    blocks: [
+      section(`:alarm_clock: Snooze is over: *${esc(h.loginId)}* is still missing in Descope.`),
+    ],
+  };
+}
+
+export function digestMessage(views: HireView[], tenantName: string): SlackMessage {
+  const names = views
+    .slice(0, 30)
+    .map((v) => `• *${esc(v.hire.loginId)}* — expected by ${slackDate(iso(v.dueAt))}`);
+  const more = views.length > 30 ? [`…and ${views.length - 30} more`] : [];
+  return {
+    text: esc(`${views.length} new hires are overdue in ${tenantName}: details in the thread.`),
+    blocks: [
+      header(`${views.length} new hires are missing in ${tenantName}`),
+      ...linesToSections("", [...names, ...more], 2),
+      context(
+        "Each one's cause and fix is in this thread. When many are missing together, the group assigned to the app (or the provisioning job itself) is the first suspect.",
+      ),
+    ],
+  };
+}
+
+export function unknownSigninMessage(o: {
+  loginId: string;
+  tenantName: string;
+  idp: IdpId;
+  at: number;
+}): SlackMessage {
+  const idp = IDPS[o.idp];
+  return {
+    text: esc(`${o.loginId} tried to sign in but was never provisioned (${o.tenantName}).`),
+    blocks: [
+      header(clip(`${o.loginId} tried to sign in but was never provisioned`, 150)),
+      section(
+        `*${esc(o.loginId)}* signed in through SSO at ${slackDate(iso(o.at))} (tenant *${esc(o.tenantName)}*), but ${esc(idp.name)} never pushed them over SCIM and JIT is disabled, so Descope does not know them.`,
+      ),
+      section(
+        `*Why:* SSO and SCIM use different apps in ${esc(idp.name)}, and this person is assigned to the SSO app but not to the SCIM one — or not in the group assigned to it.\n*Fix:* assign the same group to both apps: ${esc(idp.assignGroup)}. Then: ${esc(idp.pushNow)}.`,
+      ),
+    ],
+  };
+}
+
+export function pendingMessage(views: HireView[], scope: string): SlackMessage {
+  if (!views.length) {
+    return {
+      text: esc(`No pending hires${scope}.`),
+      blocks: [section(`No pending hires${esc(scope)}. Register some with \`/scim expect\`.`)],
+    };
+  }
+  const order: Record<string, number> = {
+    overdue: 0,
+    scim_error: 1,
+    waiting: 2,
+    provisioned: 3,
+    deprovisioned: 4,
+    complete: 5,
+  };
+  const sorted = [...views].sort(
+    (a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9) || a.dueAt - b.dueAt,
+  );
+  const lines = sorted.map(
+    (v) => `*${esc(v.hire.loginId)}* (${esc(v.hire.tenantName)}) — ${statusLine(v)}`,
+  );
+  const shown = linesToSections("", lines, 45);
+  return {
+    text: esc(`${views.length} pending hires${scope}.`),
+    blocks: capBlocks([header(`Pending hires${scope}`), ...shown]),
+  };
+}
+
+export interface HomeData {
+  overdue: Array<{ id: string; view: HireView }>;
+  pending: Array<{ id: string; view: HireView }>;
+  provisioned24h: Array<{ id: string; view: HireView }>;
+  alerts: RecentAlert[];
+  tenants: string[];
+}
+
+export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
+  const blocks: Block[] = [header("scimwatch — new hires")];
+  blocks.push(
+    context(
+      d.tenants.length
+        ? `Tenants you can see: ${d.tenants.map(esc).join(", ")}`
+        : "No tenants to show yet.",
+    ),
+  );
+  const hireRows = (
+    title: string,
+    rows: Array<{ id: string; view: HireView }>,
+    max: number,
+    withButtons: boolean,
+  ) => {
+    blocks.push({ type: "divider" }, section(`*${title}* (${rows.length})`));
+    if (!rows.length) {
+      blocks.push(context("None."));
+      return;
+    }
+    for (const r of rows.slice(0, max)) {
+      const s = section(
+        `*${esc(r.view.hire.loginId)}* · ${esc(r.view.hire.tenantName)}\n${statusLine(r.view)}`,
+      );
+      if (withButtons)
+        s.accessory = {
+          type: "overflow",
+          action_id: "home_hire_menu",
+          options: [
+            { text: { type: "plain_text", text: "Re-check" }, value: `recheck|${r.id}` },
+            { text: { type: "plain_text", text: "Forget" }, value: `forget|${r.id}` },
+          ],
+        };
+      blocks.push(s);
+    }
+    if (rows.length > max)
+      blocks.push(context(`…and ${rows.length - max} more: \`/scim pending\``));
+  };
+  hireRows(":warning: Overdue", d.overdue, 15, true);
+  hireRows(":hourglass_flowing_sand: Pending", d.pending, 15, true);
+  hireRows(":inbox_tray: Provisioned in the last 24 h", d.provisioned24h, 10, false);
+  blocks.push({ type: "divider" }, section(`*Recent alerts* (${d.alerts.length})`));
+  blocks.push(
+    d.alerts.length
+      ? section(
+          d.alerts
+            .slice(0, 10)
+            .map((a) => `• ${slackDate(iso(a.at))} ${esc(a.text)}`)
+            .join("\n"),
+        )
+      : context("None."),
+  );
+  return { type: "home", blocks: capBlocks(blocks, LIMITS.surfaceBlocks) };
+}
+
+export function expectModal(o: {
+  channelId: string;
+  tenants: Array<{ id: string; name: string }>;
+  fixedTenant?: { id: string; name: string };
+}): Record<string, unknown> {
+  const tenantOptions = (o.fixedTenant ? [o.fixedTenant] : o.tenants).slice(0, 100).map((t) => ({
+    text: { type: "plain_text", text: clip(t.name, 75) },
+    value: t.id,
+  }));
+  const idpOptions = [
+    { text: { type: "plain_text", text: "Infer from the tenant's SSO settings" }, value: "infer" },
+    ...IDP_IDS.map((id) => ({
+      text: { type: "plain_text", text: IDPS[id].name === "the IdP" ? "Other IdP" : IDPS[id].name },
+      value: id,
+    })),
+  ];
+  return {
+    type: "modal",
+    callback_id: "scim_expect_modal",
+    private_metadata: JSON.stringify({ channelId: o.channelId }),
+    title: { type: "plain_text", text: "Expect new hires" },
+    submit: { type: "plain_text", text: "Register" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "emails",
+        label: { type: "plain_text", text: "Emails (one per line)" },
+        element: {
+          type: "plain_text_input",
+          action_id: "value",
+          multiline: true,
+          placeholder: { type: "plain_text", text: "jane@acme.com\nraj@acme.com" },
+        },
+      },
+      {
+        type: "input",
+        block_id: "tenant",
+        label: { type: "plain_text", text: "Tenant" },
+        element: {
+          type: "static_select",
+          action_id: "value",
+          options: tenantOptions,
+          ...(tenantOptions.length === 1 ? { initial_option: tenantOptions[0] } : {}),
+        },
+      },
+      {
+        type: "input",
+        block_id: "idp",
+        label: { type: "plain_text", text: "IdP" },
+        element: {
+          type: "static_select",
+          action_id: "value",
+          options: idpOptions,
+          initial_option: idpOptions[0],
+        },
+      },
+      {
+        type: "input",
+        block_id: "at",
+        optional: true,
+        label: { type: "plain_text", text: "Assigned in the IdP at (empty = now)" },
+        hint: { type: "plain_text", text: "ISO-8601 (2026-11-28T09:30Z) or relative, e.g. -20m" },
+        element: {
+          type: "plain_text_input",
+          action_id: "value",
+          placeholder: { type: "plain_text", text: "now" },
+        },
+      },
+    ],
+  };
+}
