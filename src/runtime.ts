@@ -1,14 +1,21 @@
 /** Wires the adapters together for a running process (the thin shell). */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { webApi } from "@slack/bolt";
 import { RateBudget } from "./budget/rate-budget.js";
 import { CheckService } from "./check/service.js";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf } from "./config/bot.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
-import { startTailWorker, type TailWorker } from "./jobs/tail-job.js";
-import { createLogger, type Logger } from "./log/logger.js";
+import type { AuditEvent } from "./diagnosis/facts.js";
+import { evaluateHires } from "./hires/evaluator.js";
+import { HireStore } from "./hires/store.js";
+import { alertUnknownSignins } from "./hires/unknown-signins.js";
+import { sendWeeklyDigests } from "./hires/weekly-digest.js";
+import { startWorker, TAIL_SCHEDULER_ID, type TailWorker } from "./jobs/tail-job.js";
+import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { type Bot, createBot, type HealthProbe, healthHandler } from "./slack/app.js";
+import { Notifier } from "./slack/notifier.js";
 import { AnswerStore } from "./store/answers.js";
 import { LinkStore } from "./store/links.js";
 import { createRedis, keyer } from "./store/redis.js";
@@ -23,14 +30,23 @@ export interface Runtime {
   bot: Bot | null;
   log: Logger;
   index: AuditIndex;
-  /** Runs one tail now (tests, the demo). */
+  hires: HireStore;
+  /** One tail run, then never-provisioned sign-ins and the hires' evaluation (tests, the demo). */
   tailOnce(): ReturnType<typeof runTail>;
+  /** Sends the weekly digests now (once per tenant per week). */
+  weeklyDigest(): Promise<number>;
+  /** Evaluates open hires now. */
+  evaluate(ids?: string[]): ReturnType<typeof evaluateHires>;
   start(): Promise<number>;
   stop(): Promise<void>;
 }
 
-export function createRuntime(cfg: BotConfig, opts: { log?: Logger; role?: Role } = {}): Runtime {
+export function createRuntime(
+  cfg: BotConfig,
+  opts: { log?: Logger; role?: Role; now?: () => number } = {},
+): Runtime {
   const role = opts.role ?? "all";
+  const now = opts.now ?? Date.now;
   const secrets = secretsOf(cfg);
   const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
   const redis = createRedis(cfg.REDIS_URL);
@@ -56,15 +72,65 @@ export function createRuntime(cfg: BotConfig, opts: { log?: Logger; role?: Role 
   });
   const index = new AuditIndex(redis, key, prefix);
   const state = new TailStateStore(redis, key);
+  const links = new LinkStore(redis, key);
+  const hires = new HireStore(redis, key);
   const intervalSec = cfg.SCIMWATCH_TAIL_INTERVAL;
-  const tailOnce = () =>
-    runTail(
-      { descope, index, state, redis, key, log },
-      { intervalSec, backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS },
+  const slackApiUrl = cfg.SLACK_API_URL
+    ? cfg.SLACK_API_URL.endsWith("/")
+      ? cfg.SLACK_API_URL
+      : `${cfg.SLACK_API_URL}/`
+    : undefined;
+  const notifier = new Notifier(
+    new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
+      ...(slackApiUrl ? { slackApiUrl } : {}),
+      logger: boltLogger(log, secrets),
+    }),
+  );
+  const alertChannel = cfg.SCIMWATCH_ALERT_CHANNEL;
+  const graceMinutes = cfg.SCIMWATCH_GRACE_MINUTES;
+
+  const evaluate = (ids?: string[]) =>
+    evaluateHires(
+      { hires, index, descope, notifier, links, log, now, graceMinutes, alertChannel },
+      ids,
     );
 
+  const tailOnce = async () => {
+    const failedSignins: AuditEvent[] = [];
+    const r = await runTail(
+      {
+        descope,
+        index,
+        state,
+        redis,
+        key,
+        log,
+        now,
+        onEvents: async (events) => {
+          failedSignins.push(...events.filter((e) => e.action === "LoginFailed"));
+        },
+      },
+      { intervalSec, backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS },
+    );
+    if (r.status === "skipped") return r;
+    try {
+      await alertUnknownSignins(
+        { descope, hires, links, notifier, log, now, alertChannel },
+        failedSignins,
+      );
+      const e = await evaluate();
+      if (e.evaluated) log.info({ kind: "evaluation", ...e });
+    } catch (e) {
+      log.warn({ kind: "evaluation", err: e }, "evaluation failed; the next tail run retries");
+    }
+    return r;
+  };
+
+  const weeklyDigest = () =>
+    sendWeeklyDigests({ descope, index, links, hires, notifier, log, alertChannel, now });
+
   const tailProbe: HealthProbe = async () => {
-    const h = tailHealth(await state.get(), Date.now(), intervalSec);
+    const h = tailHealth(await state.get(), now(), intervalSec);
     // The tail's lag is reported, not gated on: checks fall back to live searches.
     return {
       ok: true,
@@ -88,12 +154,24 @@ export function createRuntime(cfg: BotConfig, opts: { log?: Logger; role?: Role 
             descope,
             checks: new CheckService({
               descope,
+              now,
               events: indexedEvents({ descope, index, state, intervalSec }),
             }),
-            links: new LinkStore(redis, key),
+            links,
             answers: new AnswerStore(redis, key),
             index,
             tailState: state,
+            hireDeps: {
+              hires,
+              notifier,
+              descope,
+              links,
+              log,
+              graceMinutes,
+              adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
+              now,
+              evaluate,
+            },
             redis,
             secrets,
           },
@@ -108,19 +186,24 @@ export function createRuntime(cfg: BotConfig, opts: { log?: Logger; role?: Role 
     bot,
     log,
     index,
+    hires,
     tailOnce,
+    evaluate,
+    weeklyDigest,
     async start() {
       let port = 0;
       if (bot) port = await bot.start();
       if (role !== "bot") {
         bullConn = createRedis(cfg.REDIS_URL, { forBullmq: true });
         bullConn.on("error", (e) => log.warn({ err: e }, "redis (jobs) connection problem"));
-        worker = await startTailWorker({
+        worker = await startWorker({
           connection: bullConn,
           prefix,
-          intervalSec,
-          run: tailOnce,
           log,
+          schedules: [
+            { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: tailOnce },
+            { id: "weekly-digest", repeat: { pattern: "0 9 * * 1", tz: "UTC" }, run: weeklyDigest },
+          ],
         });
       }
       if (!bot) {
@@ -152,6 +235,7 @@ export function createRuntime(cfg: BotConfig, opts: { log?: Logger; role?: Role 
       if (bot) await bot.stop().catch((e: unknown) => log.warn({ err: e }, "stopping Bolt"));
       if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
       bullConn?.disconnect();
+      hires.close();
       redis.disconnect();
       log.info("scimwatch stopped");
     },

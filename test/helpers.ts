@@ -6,7 +6,7 @@ import { loadBotConfig } from "../src/config/bot.js";
 import { createLogger } from "../src/log/logger.js";
 import { createRuntime, type Role, type Runtime } from "../src/runtime.js";
 import { FakeDescope } from "./fakes/descope.js";
-import { FakeSlack, postSigned } from "./fakes/slack.js";
+import { FakeSlack, postSigned, slackSignature } from "./fakes/slack.js";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -27,21 +27,22 @@ export interface Harness {
   click(
     actionId: string,
     value: string,
-    opts?: { user?: string; channel?: string },
+    opts?: { user?: string; channel?: string; selected?: boolean },
   ): Promise<{ status: number; rid: string }>;
+  event(event: Record<string, unknown>): Promise<number>;
   stop(): Promise<void>;
 }
 
 export async function startHarness(
   env: Record<string, string> = {},
   seed?: (d: FakeDescope) => void,
-  opts: { role?: Role } = {},
+  opts: { role?: Role; now?: () => number; prefix?: string } = {},
 ): Promise<Harness> {
   const descope = new FakeDescope();
   seed?.(descope);
   const slack = new FakeSlack();
   await Promise.all([descope.start(), slack.start()]);
-  const prefix = `{scimwatch-test-${randomUUID().slice(0, 8)}}`;
+  const prefix = opts.prefix ?? `{scimwatch-test-${randomUUID().slice(0, 8)}}`;
   const cfg = loadBotConfig({
     SLACK_BOT_TOKEN: "xoxb-test-token",
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -70,7 +71,11 @@ export async function startHarness(
     destination: sink,
     secrets: [cfg.SLACK_BOT_TOKEN, SIGNING_SECRET, descope.managementKey],
   });
-  const runtime = createRuntime(cfg, { log, role: opts.role ?? "bot" });
+  const runtime = createRuntime(cfg, {
+    log,
+    role: opts.role ?? "bot",
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}`;
   const redis = new Redis(REDIS_URL);
@@ -146,6 +151,28 @@ export async function startHarness(
       );
       return { status: r.status, rid };
     },
+    async event(event) {
+      const body = JSON.stringify({
+        token: "legacy",
+        team_id: "T0TEAM",
+        api_app_id: "A0APP",
+        type: "event_callback",
+        event_id: `Ev${++n}`,
+        event_time: Math.floor(Date.now() / 1000),
+        event,
+      });
+      const ts = Math.floor(Date.now() / 1000);
+      const res = await fetch(`${url}/slack/events`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-slack-request-timestamp": String(ts),
+          "x-slack-signature": slackSignature(SIGNING_SECRET, ts, body),
+        },
+        body,
+      });
+      return res.status;
+    },
     async stop() {
       await runtime.stop();
       const keys = await redis.keys(`${prefix}*`);
@@ -183,10 +210,26 @@ export function blockKitProblems(msg: Record<string, unknown>, maxBlocks = 50): 
     if (b.type === "header" && t && t.length > 150) problems.push(`header text ${t.length}`);
     if (b.type === "actions") {
       for (const e of b.elements as Array<Record<string, unknown>>) {
-        if (((e.text as { text: string }).text ?? "").length > 75) problems.push("button text");
+        if (e.type === "button" && ((e.text as { text: string }).text ?? "").length > 75)
+          problems.push("button text");
         if (String(e.value ?? "").length > 2000) problems.push("button value");
       }
     }
   }
   return problems;
+}
+
+/** Only the mrkdwn strings (plain_text is never parsed for control sequences). */
+export function mrkdwnTextsOf(blocks: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      const o = v as Record<string, unknown>;
+      if (o.type === "mrkdwn" && typeof o.text === "string") out.push(o.text);
+      for (const x of Object.values(o)) if (typeof x === "object") walk(x);
+    }
+  };
+  walk(blocks);
+  return out;
 }

@@ -4,9 +4,16 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 
 interface Manifest {
-  features: { slash_commands: Array<{ command: string; usage_hint?: string }> };
+  features: {
+    slash_commands: Array<{ command: string; usage_hint?: string }>;
+    app_home?: { home_tab_enabled?: boolean };
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean }; socket_mode_enabled: boolean };
+  settings: {
+    interactivity: { is_enabled: boolean };
+    socket_mode_enabled: boolean;
+    event_subscriptions?: { bot_events?: string[] };
+  };
 }
 
 const root = new URL("../", import.meta.url);
@@ -30,13 +37,22 @@ describe("manifest.yml", () => {
       (c: { command: string }) => c.command === "/scim",
     );
     expect(cmd?.usage_hint).toContain("check <login ID>");
+    expect(manifest.features.app_home?.home_tab_enabled).toBe(true);
+    expect(manifest.settings.event_subscriptions?.bot_events).toContain("app_home_opened");
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
   });
 
   it("asks only for the scopes the code uses", () => {
     const scopes: string[] = manifest.oauth_config.scopes.bot;
-    const src = ["src/slack/handlers.ts", "src/slack/app.ts"].map(read).join("\n");
+    const src = [
+      "src/slack/handlers.ts",
+      "src/slack/app.ts",
+      "src/slack/notifier.ts",
+      "src/slack/hire-commands.ts",
+    ]
+      .map(read)
+      .join("\n");
     expect(scopes).toContain("commands");
     if (scopes.includes("chat:write")) expect(src).toMatch(/chat\.(postMessage|update)/);
     expect(

@@ -40,6 +40,12 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_ADMIN_USERS: csv,
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
+  SCIMWATCH_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  SCIMWATCH_ALERT_CHANNEL: z
+    .string()
+    .trim()
+    .regex(/^[CG][A-Z0-9]{2,}$/)
+    .optional(),
   DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
   DESCOPE_MGMT_RATE_PER_MIN: z.coerce.number().int().min(1).max(60000).default(200),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

@@ -1,14 +1,21 @@
 /**
- * BullMQ wiring for periodic work: a job scheduler produces one tail job per
- * interval, whatever the number of processes; one worker per process runs it.
+ * BullMQ wiring for periodic work: job schedulers produce one job per period
+ * (the audit tail every interval, the weekly digest), whatever the number of
+ * processes; each process runs one worker.
  */
-import { Queue, Worker } from "bullmq";
+import { Queue, type RepeatOptions, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log/logger.js";
-import type { TailResult } from "../tail/tail.js";
 
 export const QUEUE = "scimwatch";
 export const TAIL_SCHEDULER_ID = "audit-tail";
+
+export interface Schedule {
+  /** Scheduler ID and job name. */
+  id: string;
+  repeat: Omit<RepeatOptions, "key">;
+  run: () => Promise<unknown>;
+}
 
 export interface TailWorker {
   queue: Queue;
@@ -16,28 +23,26 @@ export interface TailWorker {
   close(): Promise<void>;
 }
 
-export async function startTailWorker(opts: {
+export async function startWorker(opts: {
   connection: Redis;
   /** BullMQ prefix, braced for Redis Cluster, e.g. {scimwatch}. */
   prefix: string;
-  intervalSec: number;
-  run: () => Promise<TailResult>;
+  schedules: Schedule[];
   log: Logger;
 }): Promise<TailWorker> {
   const queue = new Queue(QUEUE, { connection: opts.connection, prefix: opts.prefix });
-  await queue.upsertJobScheduler(
-    TAIL_SCHEDULER_ID,
-    { every: opts.intervalSec * 1000 },
-    { name: "tail", opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } } },
-  );
-  const worker = new Worker(
-    QUEUE,
-    async (job) => {
-      if (job.name === "tail") return opts.run();
-      return undefined;
-    },
-    { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
-  );
+  for (const s of opts.schedules) {
+    await queue.upsertJobScheduler(s.id, s.repeat, {
+      name: s.id,
+      opts: { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } },
+    });
+  }
+  const byName = new Map(opts.schedules.map((s) => [s.id, s.run]));
+  const worker = new Worker(QUEUE, async (job) => byName.get(job.name)?.(), {
+    connection: opts.connection,
+    prefix: opts.prefix,
+    concurrency: 1,
+  });
   worker.on("failed", (job, err) =>
     opts.log.warn({ kind: "job", job: job?.name, err }, "job failed"),
   );

@@ -12,6 +12,7 @@ import type { DescopeClient } from "../descope/client.js";
 import { isDescopeError } from "../descope/errors.js";
 import { ssoEndpointsOf } from "../descope/events.js";
 import { explain } from "../explain/guide.js";
+import { oneByOneFor } from "../hires/one-by-one-check.js";
 import { parseIdp } from "../idp/catalog.js";
 import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
@@ -31,6 +32,7 @@ import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
 import type { TailStateStore } from "../tail/state.js";
 import { slackContext } from "./context.js";
+import { type HireCommandDeps, hireCommands, registerHireInteractions } from "./hire-commands.js";
 import { parseScimCommand } from "./parse.js";
 import {
   DeadlineError,
@@ -48,6 +50,7 @@ export interface HandlerDeps {
   answers: AnswerStore;
   index: AuditIndex;
   tailState: TailStateStore;
+  hireDeps: HireCommandDeps;
   supportChannels: ReadonlySet<string>;
   adminUsers: ReadonlySet<string>;
   /** Longest a check may take before the person is told to retry. */
@@ -67,6 +70,8 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
 
   const ctx = slackContext(deps);
   const { accessFor, safeRespond } = ctx;
+  const hires = hireCommands(deps.hireDeps, ctx);
+  registerHireInteractions(app, deps.hireDeps, ctx);
 
   async function runCheck(
     loginId: string,
@@ -183,11 +188,20 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       );
       summary.neverProvisioned = checked.filter((n): n is NonNullable<typeof n> => n !== null);
       const idp = inferIdp(ssoEndpointsOf(sso)).idp;
+      const oneByOne = await oneByOneFor(deps.descope, tenantId).catch((e: unknown) => {
+        log.warn({ err: e }, "one-by-one check failed");
+        return null;
+      });
       outcome = summary.status;
       await safeRespond(respond, {
         response_type: "ephemeral",
         replace_original: true,
-        ...activityMessage(summary, { tenantName, idp, asOf: state.lastTo ?? null }),
+        ...activityMessage(summary, {
+          tenantName,
+          idp,
+          asOf: state.lastTo ?? null,
+          oneByOne: oneByOne?.message ?? null,
+        }),
       });
     } catch (e) {
       outcome = isDescopeError(e)
@@ -212,7 +226,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     }
   }
 
-  app.command("/scim", async ({ command, ack, respond }) => {
+  app.command("/scim", async ({ command, ack, respond, client }) => {
     const cmd = parseScimCommand(command.text ?? "");
     const who = { userId: command.user_id, channelId: command.channel_id };
     switch (cmd.kind) {
@@ -229,6 +243,27 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       case "check":
         await ack({ response_type: "ephemeral", text: `:mag: Checking ${esc(cmd.loginId)}…` });
         await runCheck(cmd.loginId, cmd.tenant, who, respond);
+        return;
+      case "expect":
+        if (cmd.words.length === 0) {
+          await ack();
+          await hires.openModal(command.trigger_id, who, respond, client);
+          return;
+        }
+        await ack({ response_type: "ephemeral", text: ":clipboard: Registering…" });
+        await hires.expect(cmd.words, who, respond);
+        return;
+      case "pending":
+        await ack();
+        await hires.pending(cmd.tenant, who, respond);
+        return;
+      case "forget":
+        await ack();
+        await hires.forget(cmd.loginId, cmd.tenant, who, respond);
+        return;
+      case "alerts":
+        await ack();
+        await hires.alerts(cmd.channelId, who, respond);
         return;
       case "activity":
         await ack({ response_type: "ephemeral", text: ":bar_chart: Reading the audit index…" });

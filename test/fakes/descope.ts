@@ -64,7 +64,15 @@ export interface Fault {
   delayMs?: number;
 }
 
-export type Route = "audit" | "user" | "users" | "tenants" | "tenant" | "settings" | "sso" | "groups";
+export type Route =
+  | "audit"
+  | "user"
+  | "users"
+  | "tenants"
+  | "tenant"
+  | "settings"
+  | "sso"
+  | "groups";
 
 const DAY = 86_400_000;
 
@@ -180,18 +188,29 @@ export class FakeDescope {
         return send(res, 200, { user: this.extra(u) });
       }
       case "users": {
-        const b = (body ?? {}) as { loginIds?: string[]; tenantIds?: string[]; scimOnly?: boolean; limit?: number; page?: number };
+        const b = (body ?? {}) as {
+          loginIds?: string[];
+          tenantIds?: string[];
+          scimOnly?: boolean;
+          limit?: number;
+          page?: number;
+        };
         const limit = b.limit ?? 100;
         const page = b.page ?? 0;
-        if (limit < 1 || limit > 1000) return send(res, 400, { errorCode: "E011002", errorDescription: "limit out of range" });
+        if (limit < 1 || limit > 1000)
+          return send(res, 400, { errorCode: "E011002", errorDescription: "limit out of range" });
         const ids = b.loginIds?.map((l) => l.toLowerCase());
         const rows = this.users.filter(
           (u) =>
             (!ids?.length || u.loginIds.some((l) => ids.includes(l.toLowerCase()))) &&
-            (!b.tenantIds?.length || u.userTenants.some((t) => b.tenantIds?.includes(t.tenantId))) &&
+            (!b.tenantIds?.length ||
+              u.userTenants.some((t) => b.tenantIds?.includes(t.tenantId))) &&
             (!b.scimOnly || u.SCIM === true),
         );
-        return send(res, 200, { users: rows.slice(page * limit, page * limit + limit).map((u) => this.extra(u)), total: rows.length });
+        return send(res, 200, {
+          users: rows.slice(page * limit, page * limit + limit).map((u) => this.extra(u)),
+          total: rows.length,
+        });
       }
       case "tenants":
         return send(res, 200, { tenants: this.tenants.map((t) => this.extra(t)) });

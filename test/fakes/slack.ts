@@ -11,6 +11,8 @@ export interface ApiCall {
   args: Record<string, unknown>;
   token: string | undefined;
   at: number;
+  /** What the fake answered. */
+  result?: Record<string, unknown>;
 }
 
 export interface Responded {
@@ -92,7 +94,18 @@ export class FakeSlack {
     const args = parseArgs(raw, String(req.headers["content-type"] ?? ""));
     const auth = String(req.headers.authorization ?? "");
     const token = auth.startsWith("Bearer ") ? auth.slice(7) : (args.token as string | undefined);
-    this.calls.push({ method, args, token, at: Date.now() });
+    const call: ApiCall = { method, args, token, at: Date.now() };
+    this.calls.push(call);
+    const answer = this.answer(method, args, token);
+    call.result = answer.body as Record<string, unknown>;
+    return answer;
+  }
+
+  private answer(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | undefined,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
     if (!token || !this.validTokens.has(token))
       return { status: 200, body: { ok: false, error: "invalid_auth" } };
     switch (method) {

@@ -1,0 +1,63 @@
+/** The tenant's weekly digest: a week of SCIM activity, and the one-by-one warning. Sent once per tenant per week. */
+import { summarizeActivity } from "../activity/summarize.js";
+import { optional } from "../check/gather.js";
+import type { DescopeClient } from "../descope/client.js";
+import { ssoEndpointsOf } from "../descope/events.js";
+import { inferIdp } from "../idp/infer.js";
+import type { Logger } from "../log/logger.js";
+import { activityMessage } from "../render/activity.js";
+import type { Notifier } from "../slack/notifier.js";
+import type { LinkStore } from "../store/links.js";
+import type { AuditIndex } from "../tail/index-store.js";
+import { oneByOneFor } from "./one-by-one-check.js";
+import type { HireStore } from "./store.js";
+
+export interface DigestDeps {
+  descope: DescopeClient;
+  index: AuditIndex;
+  links: LinkStore;
+  hires: HireStore;
+  notifier: Notifier;
+  log: Logger;
+  alertChannel?: string | undefined;
+  now: () => number;
+}
+
+const WEEK = 7 * 86_400_000;
+
+export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
+  const now = deps.now();
+  const week = Math.floor(now / WEEK);
+  const tenants = new Map<string, { name: string; channel: string }>();
+  for (const { link } of await deps.links.all()) {
+    const channel = link.alertChannel ?? deps.alertChannel;
+    if (channel && !tenants.has(link.tenantId))
+      tenants.set(link.tenantId, { name: link.tenantName, channel });
+  }
+  let sent = 0;
+  for (const [tenantId, t] of tenants) {
+    const claim = `weekly:${tenantId}:${week}`;
+    if (!(await deps.hires.claim(claim))) continue;
+    try {
+      const [events, sso, oneByOne] = await Promise.all([
+        deps.index.eventsForTenant(tenantId, now - WEEK, now),
+        optional(deps.descope.loadSsoSettings(tenantId)),
+        oneByOneFor(deps.descope, tenantId).catch(() => null),
+      ]);
+      const summary = summarizeActivity(tenantId, events, { from: now - WEEK, to: now });
+      const msg = activityMessage(summary, {
+        tenantName: t.name,
+        idp: inferIdp(ssoEndpointsOf(sso)).idp,
+        asOf: now,
+        oneByOne: oneByOne?.message ?? null,
+      });
+      await deps.notifier.post(t.channel, { ...msg, text: `Weekly digest — ${msg.text}` });
+      await deps.hires.confirm(claim, 2 * WEEK);
+      sent++;
+    } catch (e) {
+      await deps.hires.release(claim);
+      deps.log.warn({ kind: "weekly_digest", err: e }, "weekly digest failed");
+    }
+  }
+  return sent;
+}

@@ -1,0 +1,526 @@
+/**
+ * /scim expect | pending | forget | alerts, the expect modal, the checklist
+ * and alert buttons, and the App Home.
+ */
+import type { App, RespondFn } from "@slack/bolt";
+import type { Access } from "../access/policy.js";
+import { UnknownTenantError } from "../check/gather.js";
+import type { DescopeClient } from "../descope/client.js";
+import { isDescopeError } from "../descope/errors.js";
+import { type HireView, view } from "../hires/evaluate.js";
+import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
+import { hireId } from "../hires/model.js";
+import { checkEmails, parseExpectArgs, splitEmails } from "../hires/parse-expect.js";
+import { type RegisterResult, registerHires } from "../hires/register.js";
+import type { HireStore } from "../hires/store.js";
+import { parseIdp } from "../idp/catalog.js";
+import type { Logger } from "../log/logger.js";
+import { notice, type SlackMessage } from "../render/blocks.js";
+import {
+  dismissedAlertMessage,
+  expectModal,
+  HIRE_ACTIONS,
+  homeView,
+  pendingMessage,
+  snoozedAlertMessage,
+} from "../render/hires.js";
+import { esc, slackDate } from "../render/mrkdwn.js";
+import type { LinkStore } from "../store/links.js";
+import { parseWhen } from "../time/when.js";
+import type { SlackContext } from "./context.js";
+import type { Notifier } from "./notifier.js";
+import { failureMessage, NO_ACCESS } from "./replies.js";
+
+export interface HireCommandDeps {
+  hires: HireStore;
+  notifier: Notifier;
+  descope: DescopeClient;
+  links: LinkStore;
+  log: Logger;
+  graceMinutes: number;
+  adminUsers: ReadonlySet<string>;
+  now: () => number;
+  evaluate: (ids?: string[]) => Promise<EvalResult>;
+}
+
+type Who = { userId: string; channelId: string };
+
+function registeredMessage(r: RegisterResult, tenantName: string): SlackMessage {
+  const lines: string[] = [];
+  if (r.registered.length) {
+    lines.push(
+      `:clipboard: Expecting ${r.registered.length} hire${r.registered.length > 1 ? "s" : ""} in *${esc(tenantName)}* (${esc(r.idp.name)}, ${esc(r.idp.reason)}), due by ${slackDate(new Date(r.dueAt).toISOString())}. The checklist below ticks itself.`,
+    );
+  }
+  if (r.rejected.length) {
+    lines.push(
+      `:warning: Not registered:\n${r.rejected
+        .slice(0, 30)
+        .map((x) => `• ${esc(x.input)} — ${esc(x.reason)}`)
+        .join("\n")}`,
+    );
+  }
+  if (r.postError) {
+    lines.push(
+      `:warning: I could not post the checklist here (${esc(r.postError)}): invite me with \`/invite @scimwatch\`. The hires are registered; I will post it after the next audit read.`,
+    );
+  }
+  if (!lines.length) lines.push("Nothing to register.");
+  return notice(
+    lines.join("\n\n"),
+    `Registered ${r.registered.length}, rejected ${r.rejected.length}.`,
+  );
+}
+
+export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
+  const { safeRespond } = ctx;
+  const ephemeral = (respond: RespondFn, msg: SlackMessage) =>
+    safeRespond(respond, { response_type: "ephemeral", replace_original: true, ...msg });
+
+  async function guard(who: Who, respond: RespondFn): Promise<Access | null> {
+    const access = await ctx.accessFor(who.userId, who.channelId);
+    if (access.kind === "denied") {
+      await ephemeral(respond, NO_ACCESS);
+      return null;
+    }
+    return access;
+  }
+
+  async function visibleViews(
+    access: Access,
+    who: Who,
+    tenantId?: string,
+  ): Promise<Array<{ id: string; view: HireView }>> {
+    const now = deps.now();
+    const records = await deps.hires.getMany(await deps.hires.openIds());
+    return records
+      .filter(({ hire }) => (tenantId ? hire.tenantId === tenantId : true))
+      .filter(({ hire }) => access.kind !== "tenant" || hire.tenantId === access.tenantId)
+      .filter(({ hire }) => access.kind !== "denied" || hire.registeredBy === who.userId)
+      .map(({ id, hire }) => ({ id, view: view(hire, now, deps.graceMinutes) }));
+  }
+
+  return {
+    async expect(words: string[], who: Who, respond: RespondFn): Promise<void> {
+      try {
+        const access = await guard(who, respond);
+        if (!access) return;
+        const parsed = parseExpectArgs(words, deps.now());
+        if ("error" in parsed)
+          return await ephemeral(respond, notice(`:warning: ${esc(parsed.error)}`, parsed.error));
+        const target = await ctx.tenantFor(
+          access,
+          parsed.tenant,
+          "Which tenant? `/scim expect <email> [<email> …] <tenant> [idp=…] [at=…]`",
+        );
+        if (!target) return;
+        if ("refusal" in target) return await ephemeral(respond, target.refusal);
+        if (!parsed.emails.length) {
+          return await ephemeral(
+            respond,
+            registeredMessage(
+              {
+                registered: [],
+                rejected: parsed.rejected,
+                idp: { id: "generic", name: "", reason: "" },
+                dueAt: deps.now(),
+              },
+              target.tenantName,
+            ),
+          );
+        }
+        const r = await registerHires(
+          { ...deps, evaluate: (ids) => deps.evaluate(ids) },
+          {
+            ...target,
+            emails: parsed.emails,
+            idp: parsed.idp,
+            assignedAt: parsed.assignedAt,
+            channelId: who.channelId,
+            userId: who.userId,
+          },
+        );
+        r.rejected.unshift(...parsed.rejected);
+        deps.log.info({
+          kind: "expect",
+          user: who.userId,
+          channel: who.channelId,
+          registered: r.registered.length,
+          rejected: r.rejected.length,
+        });
+        await ephemeral(respond, registeredMessage(r, target.tenantName));
+      } catch (e) {
+        if (!isDescopeError(e) && !(e instanceof UnknownTenantError))
+          deps.log.error({ err: e }, "expect failed");
+        await ephemeral(respond, failureMessage(e, "Registering"));
+      }
+    },
+
+    async openModal(
+      triggerId: string,
+      who: Who,
+      respond: RespondFn,
+      client: App["client"],
+    ): Promise<void> {
+      try {
+        const access = await guard(who, respond);
+        if (!access) return;
+        const fixed =
+          access.kind === "tenant" ? { id: access.tenantId, name: access.tenantName } : undefined;
+        const tenants = fixed
+          ? []
+          : (await deps.descope.listTenants()).map((t) => ({ id: t.id, name: t.name ?? t.id }));
+        await client.views.open({
+          trigger_id: triggerId,
+          view: expectModal({
+            channelId: who.channelId,
+            tenants,
+            ...(fixed ? { fixedTenant: fixed } : {}),
+          }) as never,
+        });
+      } catch (e) {
+        deps.log.warn({ err: e }, "could not open the expect form");
+        await ephemeral(respond, failureMessage(e, "Opening the form"));
+      }
+    },
+
+    async pending(tenant: string | undefined, who: Who, respond: RespondFn): Promise<void> {
+      try {
+        const access = await guard(who, respond);
+        if (!access) return;
+        const target = await ctx.tenantFor(access, tenant, "");
+        if (target && "refusal" in target) return await ephemeral(respond, target.refusal);
+        const views = await visibleViews(access, who, target?.tenantId);
+        await ephemeral(
+          respond,
+          pendingMessage(
+            views.map((v) => v.view),
+            target ? ` in ${target.tenantName}` : "",
+          ),
+        );
+      } catch (e) {
+        await ephemeral(respond, failureMessage(e, "Listing pending hires"));
+      }
+    },
+
+    async forget(
+      loginId: string,
+      tenant: string | undefined,
+      who: Who,
+      respond: RespondFn,
+    ): Promise<void> {
+      try {
+        const access = await guard(who, respond);
+        if (!access) return;
+        const target = await ctx.tenantFor(access, tenant, "");
+        if (target && "refusal" in target) return await ephemeral(respond, target.refusal);
+        const matches = (await visibleViews(access, who, target?.tenantId)).filter(
+          (v) => v.view.hire.loginId.toLowerCase() === loginId.toLowerCase(),
+        );
+        if (matches.length > 1) {
+          return await ephemeral(
+            respond,
+            notice(
+              `${esc(loginId)} is expected in several tenants: name one, \`/scim forget ${esc(loginId)} <tenant>\`.`,
+              "Name the tenant.",
+            ),
+          );
+        }
+        const m = matches[0];
+        if (!m)
+          return await ephemeral(
+            respond,
+            notice(`No pending hire ${esc(loginId)} here.`, `No pending hire ${loginId} here.`),
+          );
+        await deps.hires.forget(m.id);
+        deps.log.info({ kind: "forget", user: who.userId, channel: who.channelId });
+        await ephemeral(
+          respond,
+          notice(
+            `:wastebasket: Stopped tracking *${esc(m.view.hire.loginId)}* (${esc(m.view.hire.tenantName)}).`,
+            `Stopped tracking ${m.view.hire.loginId}.`,
+          ),
+        );
+      } catch (e) {
+        await ephemeral(respond, failureMessage(e, "Forgetting"));
+      }
+    },
+
+    async alerts(channelId: string, who: Who, respond: RespondFn): Promise<void> {
+      try {
+        const access = await guard(who, respond);
+        if (!access) return;
+        const link = await deps.links.get(who.channelId);
+        if (!link) {
+          return await ephemeral(
+            respond,
+            notice(
+              "Run `/scim alerts #channel` in a channel linked to a tenant (an admin links it with `/scim link &lt;tenant&gt;`).",
+              "Run this in a linked channel.",
+            ),
+          );
+        }
+        await deps.links.set(who.channelId, { ...link, alertChannel: channelId });
+        await safeRespond(respond, {
+          response_type: "in_channel",
+          ...notice(
+            `:rotating_light: Alerts for *${esc(link.tenantName)}* now go to <#${esc(channelId)}>. Invite me there with \`/invite @scimwatch\`.`,
+            `Alerts for ${link.tenantName} now go to that channel.`,
+          ),
+        });
+      } catch (e) {
+        await ephemeral(respond, failureMessage(e, "Setting the alert channel"));
+      }
+    },
+  };
+}
+
+/** Buttons on checklists and alerts, the expect form's submission, and the App Home. */
+export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: SlackContext): void {
+  const { log } = deps;
+  const who = (body: unknown): Who => {
+    const b = body as {
+      user?: { id?: string };
+      channel?: { id?: string };
+      container?: { channel_id?: string };
+    };
+    return { userId: b.user?.id ?? "", channelId: b.channel?.id ?? b.container?.channel_id ?? "" };
+  };
+  const actionValue = (body: unknown): string => {
+    const a = (
+      body as { actions?: Array<{ value?: string; selected_option?: { value?: string } }> }
+    ).actions?.[0];
+    return a?.value ?? a?.selected_option?.value ?? "";
+  };
+
+  /** May this person act on this hire from here? Tenant access, the hire's own channels, or its registrant. */
+  async function mayAct(w: Who, id: string) {
+    const hire = await deps.hires.get(id);
+    if (!hire) return null;
+    const access = await ctx.accessFor(w.userId, w.channelId);
+    const ok =
+      access.kind === "any" ||
+      (access.kind === "tenant" && access.tenantId === hire.tenantId) ||
+      hire.alert?.channel === w.channelId ||
+      hire.channelId === w.channelId ||
+      hire.registeredBy === w.userId;
+    return ok ? hire : null;
+  }
+
+  async function markAssigned(w: Who, ids: string[], batchId: string): Promise<void> {
+    const now = deps.now();
+    for (const id of ids) {
+      if (!(await mayAct(w, id))) continue;
+      await deps.hires.update(id, (h) =>
+        h.items.assigned.at
+          ? null
+          : { ...h, items: { ...h.items, assigned: { at: now, by: "it" } } },
+      );
+    }
+    await refreshChecklist(deps, batchId, now);
+  }
+
+  app.action(HIRE_ACTIONS.markAllAssigned, async ({ ack, body }) => {
+    await ack();
+    const batch = await deps.hires.getBatch(actionValue(body));
+    if (batch)
+      await markAssigned(who(body), batch.hireIds, batch.id).catch((e) =>
+        log.warn({ err: e }, "mark assigned failed"),
+      );
+  });
+
+  app.action(HIRE_ACTIONS.markAssigned, async ({ ack, body }) => {
+    await ack();
+    const [batchId = "", loginId = ""] = actionValue(body).split("|");
+    const batch = await deps.hires.getBatch(batchId);
+    if (!batch) return;
+    const records = await deps.hires.getMany(batch.hireIds);
+    const ids = records
+      .filter((r) => r.hire.loginId.toLowerCase() === loginId.toLowerCase())
+      .map((r) => r.id);
+    await markAssigned(who(body), ids, batch.id).catch((e) =>
+      log.warn({ err: e }, "mark assigned failed"),
+    );
+  });
+
+  app.action(HIRE_ACTIONS.recheck, async ({ ack, body, respond }) => {
+    await ack();
+    const id = actionValue(body);
+    const w = who(body);
+    if (!(await mayAct(w, id)))
+      return ctx.safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...NO_ACCESS,
+      });
+    try {
+      await deps.evaluate([id]);
+      const h = await deps.hires.get(id);
+      const v = h ? view(h, deps.now(), deps.graceMinutes) : null;
+      const msg = v?.hire.items.provisioned.at
+        ? notice(
+            `:white_check_mark: *${esc(v.hire.loginId)}* has arrived in Descope.`,
+            `${v.hire.loginId} has arrived.`,
+          )
+        : notice(
+            `Still missing: *${esc(h?.loginId ?? "")}* is not in Descope yet (checked just now).`,
+            "Still missing.",
+          );
+      await ctx.safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...msg,
+      });
+    } catch (e) {
+      await ctx.safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...failureMessage(e, "Re-checking"),
+      });
+    }
+  });
+
+  app.action(HIRE_ACTIONS.snooze, async ({ ack, body, respond }) => {
+    await ack();
+    const id = actionValue(body);
+    if (!(await mayAct(who(body), id))) return;
+    const until = deps.now() + 3_600_000;
+    const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
+    if (h)
+      await ctx.safeRespond(respond, {
+        replace_original: true,
+        ...snoozedAlertMessage(view(h, deps.now(), deps.graceMinutes), id, until),
+      });
+  });
+
+  app.action(HIRE_ACTIONS.dismiss, async ({ ack, body, respond }) => {
+    await ack();
+    const id = actionValue(body);
+    const w = who(body);
+    if (!(await mayAct(w, id))) return;
+    const h = await deps.hires.update(id, (x) => ({ ...x, dismissed: true }));
+    if (h)
+      await ctx.safeRespond(respond, {
+        replace_original: true,
+        ...dismissedAlertMessage(h, w.userId),
+      });
+  });
+
+  app.view("scim_expect_modal", async ({ ack, body, view: v, client }) => {
+    const values = v.state.values as Record<
+      string,
+      Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+    >;
+    const emailsText = values.emails?.value?.value ?? "";
+    const tenantId = values.tenant?.value?.selected_option?.value;
+    const idpRaw = values.idp?.value?.selected_option?.value ?? "infer";
+    const atRaw = (values.at?.value?.value ?? "").trim();
+    const now = deps.now();
+    const { emails, rejected } = checkEmails(splitEmails(emailsText));
+    const assignedAt = atRaw ? parseWhen(atRaw, now) : now;
+    const errors: Record<string, string> = {};
+    if (!emails.length)
+      errors.emails = rejected.length
+        ? `No valid email: ${rejected[0]?.input} is ${rejected[0]?.reason}`
+        : "Give at least one email.";
+    if (!tenantId) errors.tenant = "Pick a tenant.";
+    if (assignedAt === undefined || assignedAt > now + 5 * 60_000)
+      errors.at = "Use ISO-8601 (2026-11-28T09:30Z) or a relative time such as -20m.";
+    if (Object.keys(errors).length) return void (await ack({ response_action: "errors", errors }));
+    await ack();
+    const meta = JSON.parse(v.private_metadata || "{}") as { channelId?: string };
+    const w = { userId: body.user.id, channelId: meta.channelId ?? "" };
+    try {
+      const access = await ctx.accessFor(w.userId, w.channelId);
+      const tenants = access.kind === "any" ? await deps.descope.listTenants() : [];
+      const tenant =
+        access.kind === "tenant" && access.tenantId === tenantId
+          ? { tenantId: access.tenantId, tenantName: access.tenantName }
+          : access.kind === "any"
+            ? tenants
+                .filter((t) => t.id === tenantId)
+                .map((t) => ({ tenantId: t.id, tenantName: t.name ?? t.id }))[0]
+            : undefined;
+      if (!tenant) return;
+      const idp = idpRaw === "infer" ? undefined : parseIdp(idpRaw);
+      const r = await registerHires(
+        { ...deps, evaluate: (ids) => deps.evaluate(ids) },
+        {
+          ...tenant,
+          emails,
+          idp,
+          assignedAt: assignedAt as number,
+          channelId: w.channelId,
+          userId: w.userId,
+        },
+      );
+      r.rejected.unshift(...rejected);
+      const msg = registeredMessage(r, tenant.tenantName);
+      await client.chat.postEphemeral({
+        channel: w.channelId,
+        user: w.userId,
+        text: msg.text,
+        blocks: msg.blocks as never,
+      });
+    } catch (e) {
+      log.warn({ err: e }, "expect form failed");
+    }
+  });
+
+  app.event("app_home_opened", async ({ event }) => {
+    if ((event as { tab?: string }).tab && (event as { tab?: string }).tab !== "home") return;
+    try {
+      await publishHome(deps, event.user);
+    } catch (e) {
+      log.warn({ err: e }, "App Home failed");
+    }
+  });
+
+  app.action("home_hire_menu", async ({ ack, body }) => {
+    await ack();
+    const [verb, id = ""] = actionValue(body).split("|");
+    const userId = (body as { user: { id: string } }).user.id;
+    const h = await deps.hires.get(id);
+    if (!h || !(deps.adminUsers.has(userId) || h.registeredBy === userId)) return;
+    if (verb === "forget") await deps.hires.forget(id);
+    else await deps.evaluate([id]);
+    await publishHome(deps, userId).catch((e) => log.warn({ err: e }, "App Home failed"));
+  });
+}
+
+/** Admins see every tenant's hires; others see the hires they registered. */
+export async function publishHome(deps: HireCommandDeps, userId: string): Promise<void> {
+  const now = deps.now();
+  const admin = deps.adminUsers.has(userId);
+  const visible = (h: { registeredBy: string }) => admin || h.registeredBy === userId;
+  const open = (await deps.hires.getMany(await deps.hires.openIds())).filter((r) =>
+    visible(r.hire),
+  );
+  const done = (await deps.hires.getMany(await deps.hires.doneSince(now - 86_400_000))).filter(
+    (r) => visible(r.hire),
+  );
+  const views = open.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) }));
+  const tenants = [...new Set([...open, ...done].map((r) => r.hire.tenantName))];
+  const recent = (await deps.hires.recentAlerts()).filter(
+    (a) => admin || open.some((r) => r.hire.tenantId === a.tenantId),
+  );
+  await deps.notifier.publishHome(
+    userId,
+    homeView({
+      overdue: views.filter((v) => v.view.status === "overdue" || v.view.status === "scim_error"),
+      pending: views.filter((v) => v.view.status === "waiting"),
+      provisioned24h: [
+        ...views.filter(
+          (v) =>
+            v.view.status === "provisioned" &&
+            (v.view.hire.items.provisioned.at ?? 0) > now - 86_400_000,
+        ),
+        ...done.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) })),
+      ],
+      alerts: recent,
+      tenants,
+    }),
+  );
+}
+
+export { hireId };

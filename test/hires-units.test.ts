@@ -1,0 +1,243 @@
+import { describe, expect, it } from "vitest";
+import {
+  alertOwed,
+  dueAt,
+  observe,
+  reminderOwed,
+  resolutionOwed,
+  view,
+} from "../src/hires/evaluate.js";
+import { type Hire, hireId, newHire } from "../src/hires/model.js";
+import { oneByOneSignal } from "../src/hires/one-by-one.js";
+import { parseExpectArgs } from "../src/hires/parse-expect.js";
+import {
+  alertMessage,
+  checklistMessage,
+  homeView,
+  unknownSigninMessage,
+} from "../src/render/hires.js";
+import { blockKitProblems, mrkdwnTextsOf, textsOf } from "./helpers.js";
+
+const NOW = Date.parse("2026-11-28T12:00:00Z");
+const MIN = 60_000;
+
+function hire(o: Partial<Hire> = {}): Hire {
+  return {
+    ...newHire({
+      loginId: "jane@acme.com",
+      tenantId: "T1",
+      tenantName: "Acme",
+      idp: "azure",
+      idpReason: "test",
+      assignedAt: NOW - 20 * MIN,
+      registeredAt: NOW - 20 * MIN,
+      registeredBy: "U1",
+      channelId: "C1",
+      batchId: "b1",
+    }),
+    ...o,
+  };
+}
+
+describe("parseExpectArgs", () => {
+  it.each([
+    [
+      ["a@x.com", "b@x.com", "Acme", "Corp"],
+      { emails: ["a@x.com", "b@x.com"], tenant: "Acme Corp", assignedAt: NOW },
+    ],
+    [
+      ["a@x.com", "idp=entra", "at=-20m"],
+      { emails: ["a@x.com"], idp: "azure", assignedAt: NOW - 20 * MIN },
+    ],
+    [["a@x.com", "at=2h", "ago"], { emails: ["a@x.com"], assignedAt: NOW - 120 * MIN }],
+    [["a@x.com", "at=2026-11-28T11:00:00Z"], { emails: ["a@x.com"], assignedAt: NOW - 60 * MIN }],
+  ])("%j", (words, expected) => {
+    expect(parseExpectArgs(words, NOW)).toMatchObject({ ...expected, rejected: [] });
+  });
+
+  it("rejects bad lines one by one and keeps the good ones", () => {
+    const r = parseExpectArgs(["ok@x.com", "bad@", "@x.com", "ok@x.com", "a@b"], NOW);
+    expect(r).toMatchObject({
+      emails: ["ok@x.com"],
+      rejected: [
+        { input: "bad@", reason: "not an email address" },
+        { input: "@x.com", reason: "not an email address" },
+        { input: "ok@x.com", reason: "listed twice" },
+        { input: "a@b", reason: "not an email address" },
+      ],
+    });
+  });
+
+  it.each([
+    [["a@x.com", "idp=keycloak"], /Unknown IdP/],
+    [["a@x.com", "at=soon"], /Malformed/],
+    [["a@x.com", "at=2099-01-01"], /in the future/],
+    [["a@x.com", "at=2026-01-01"], /more than 30 days/],
+  ])("%j → error", (words, err) => {
+    const r = parseExpectArgs(words, NOW);
+    expect("error" in r && r.error).toMatch(err);
+  });
+});
+
+describe("hire evaluation", () => {
+  const user = (o: Record<string, unknown> = {}) => ({
+    userId: "U",
+    loginIds: ["jane@acme.com"],
+    status: "enabled",
+    scim: true,
+    createdAt: NOW - 5 * MIN,
+    tenants: [{ tenantId: "T1", roleNames: ["member"] }],
+    projectRoles: [],
+    ...o,
+  });
+
+  it("due time is the assignment plus the IdP's window plus grace", () => {
+    expect(dueAt(hire(), 15)).toBe(NOW - 20 * MIN + 75 * MIN);
+    expect(dueAt(hire({ idp: "okta" }), 0)).toBe(NOW - 10 * MIN);
+  });
+
+  it.each([
+    ["nothing yet, within the window", {}, NOW, "waiting"],
+    ["nothing, after the window", {}, NOW + 60 * MIN, "overdue"],
+    [
+      "a SCIM error",
+      {
+        events: [
+          {
+            id: "1",
+            action: "SCIMEvent",
+            at: NOW,
+            loginIds: ["jane@acme.com"],
+            tenants: ["T1"],
+            error: "409",
+          },
+        ],
+      },
+      NOW,
+      "scim_error",
+    ],
+    [
+      "provisioned, no role",
+      { user: user({ tenants: [{ tenantId: "T1", roleNames: [] }] }) },
+      NOW,
+      "provisioned",
+    ],
+    ["provisioned with role and sign-in", { user: user(), lastSignIn: NOW - MIN }, NOW, "complete"],
+    ["deactivated", { user: user({ status: "disabled" }) }, NOW, "deprovisioned"],
+    [
+      "in another tenant only",
+      { user: user({ tenants: [{ tenantId: "T2", roleNames: ["x"] }] }) },
+      NOW,
+      "waiting",
+    ],
+  ] as const)("%s → %s", (_n, obs, at, status) => {
+    const h = observe(hire(), { user: null, events: [], lastSignIn: null, ...obs } as never, at);
+    expect(view(h, at, 15).status).toBe(status);
+  });
+
+  it("ticks never untick; provisioning ticks assignment", () => {
+    const h = observe(hire(), { user: user(), events: [], lastSignIn: null }, NOW);
+    expect(h.items.assigned).toEqual({ at: NOW - 5 * MIN, by: "descope" });
+    expect(h.items.roles.at).not.toBeNull();
+    const again = observe(h, { user: null, events: [], lastSignIn: null }, NOW);
+    expect(again.items.provisioned.at).toBe(NOW - 5 * MIN);
+  });
+
+  it("alerts are owed once, reminders after a snooze, resolution on late arrival", () => {
+    const late = NOW + 60 * MIN;
+    const v = view(hire(), late, 15);
+    expect(alertOwed(v, late)).toBe(true);
+    const alerted = hire({ alert: { channel: "C", ts: "1.2", at: late, resolvedAt: null } });
+    expect(alertOwed(view(alerted, late, 15), late)).toBe(false);
+    expect(alertOwed(view(hire({ dismissed: true }), late, 15), late)).toBe(false);
+    expect(reminderOwed(view({ ...alerted, snoozedUntil: late - 1 }, late, 15), late)).toBe(true);
+    expect(reminderOwed(view({ ...alerted, snoozedUntil: late + 1 }, late, 15), late)).toBe(false);
+    const arrived = observe(
+      alerted,
+      { user: user({ createdAt: late }), events: [], lastSignIn: null },
+      late,
+    );
+    const av = view(arrived, late, 15);
+    expect(resolutionOwed(av)).toBe(true);
+    expect(av.lateMinutes).toBe(5);
+  });
+
+  it("hire IDs are key-safe and case-insensitive", () => {
+    expect(hireId("T:1", "Jane@Acme.com")).toBe(hireId("T:1", "jane@acme.com"));
+    expect(hireId("T:1", "a@b.c")).not.toMatch(/[:\s]/);
+  });
+});
+
+describe("one by one", () => {
+  const users = [1, 2, 3, 4].map((i) => ({ userId: `U${i}`, loginId: `u${i}@x.com` }));
+  it.each([
+    ["no groups pushed", [], true],
+    ["most users in no group", [{ display: "g", memberUserIds: ["U1"] }], true],
+    [
+      "a group holds them",
+      [{ display: "All Employees", memberUserIds: ["U1", "U2", "U3"] }],
+      false,
+    ],
+  ] as const)("%s → %s", (_n, groups, signal) => {
+    const s = oneByOneSignal({
+      scimUsers: users,
+      scimGroups: groups.map((g) => ({ ...g, memberUserIds: [...g.memberUserIds] })),
+    });
+    expect(Boolean(s)).toBe(signal);
+    if (s) expect(s.message).toMatch(/appear to be assigned one by one/);
+  });
+  it("needs a few users before it says anything", () => {
+    expect(oneByOneSignal({ scimUsers: users.slice(0, 2), scimGroups: [] })).toBeNull();
+  });
+});
+
+describe("rendering", () => {
+  it("a checklist of 200 hires stays within Block Kit's limits", () => {
+    const views = Array.from({ length: 200 }, (_, i) =>
+      view(hire({ loginId: `hire${i}@acme.com` }), NOW, 15),
+    );
+    const msg = checklistMessage("b1", views);
+    expect(blockKitProblems(msg as never)).toEqual([]);
+    const select = msg.blocks
+      .flatMap((b) => (b.elements ?? []) as Array<{ type: string; options?: unknown[] }>)
+      .find((e) => e.type === "static_select");
+    expect(select?.options?.length).toBeLessThanOrEqual(100);
+  });
+
+  it("escapes hostile login IDs and errors in alerts", () => {
+    const h = hire({
+      loginId: "<!channel>@x.com",
+      tenantName: "<https://evil|x>",
+      scimError: "<!here>",
+    });
+    for (const msg of [
+      alertMessage(view(h, NOW + 99 * MIN, 15), "id"),
+      unknownSigninMessage({
+        loginId: "<!channel>@x.com",
+        tenantName: "<!here>",
+        idp: "okta",
+        at: NOW,
+      }),
+    ]) {
+      const all = [msg.text, ...mrkdwnTextsOf(msg.blocks)].join("\n");
+      expect(all).toContain("&lt;!channel&gt;@x.com");
+      for (const m of all.matchAll(/</g)) expect(all.slice(m.index, m.index + 7)).toBe("<!date^");
+    }
+  });
+
+  it("the Home tab summarises beyond 100 blocks", () => {
+    const rows = Array.from({ length: 80 }, (_, i) => ({
+      id: String(i),
+      view: view(hire({ loginId: `h${i}@x.com` }), NOW + 99 * MIN, 15),
+    }));
+    const v = homeView({
+      overdue: rows,
+      pending: rows,
+      provisioned24h: rows,
+      alerts: [],
+      tenants: ["Acme"],
+    });
+    expect(v.blocks.length).toBeLessThanOrEqual(100);
+    expect(textsOf(v.blocks).join(" ")).toContain("/scim pending");
+  });
+});

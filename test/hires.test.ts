@@ -1,0 +1,414 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { auditEvent, ENTRA_SAML, scimEvent, user } from "./fakes/builders.js";
+import type { FakeDescope } from "./fakes/descope.js";
+import { blockKitProblems, type Harness, startHarness, textsOf } from "./helpers.js";
+
+const MIN = 60_000;
+const START = Date.now();
+
+/** An injected clock, shared by the bot and the fake Descope. */
+function clock() {
+  let t = START;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+function seed(d: FakeDescope) {
+  d.tenants.push({ id: "T-acme", name: "Acme Corp" });
+  d.settings["T-acme"] = { JITDisabled: true };
+  d.sso["T-acme"] = { saml: ENTRA_SAML };
+}
+
+let harnesses: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(harnesses.map((h) => h.stop()));
+  harnesses = [];
+});
+
+async function start(
+  c: ReturnType<typeof clock>,
+  extra: { prefix?: string; share?: Harness } = {},
+) {
+  const h = await startHarness(
+    {
+      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+      SCIMWATCH_GRACE_MINUTES: "15",
+      DESCOPE_AUDIT_RATE_PER_MIN: "6000",
+    },
+    seed,
+    {
+      now: c.now,
+      ...(extra.prefix ? { prefix: extra.prefix } : {}),
+    },
+  );
+  h.descope.now = c.now;
+  harnesses.push(h);
+  return h;
+}
+
+const posts = (h: Harness, channel?: string) =>
+  h.slack.callsTo("chat.postMessage").filter((c) => !channel || c.args.channel === channel);
+const allText = (args: Record<string, unknown>) =>
+  `${args.text}\n${textsOf(args.blocks).join("\n")}`;
+
+async function answer(h: Harness, rid: string) {
+  return (await h.slack.waitFor(() => h.slack.respondedTo(rid)[0])).body;
+}
+
+describe("registering expected hires", () => {
+  it("registers the good lines, rejects the bad ones with reasons, and posts one checklist", async () => {
+    const c = clock();
+    const h = await start(c);
+    const r = await h.command(
+      "expect <mailto:jane@acme.com|jane@acme.com> bob@ not-an-email@x raj@acme.com jane@acme.com Acme Corp at=-20m",
+    );
+    expect(r.status).toBe(200);
+    const msg = await answer(h, r.rid);
+    const text = allText(msg);
+    expect(text).toMatch(/Expecting 2 hires in \*Acme Corp\* \(Microsoft Entra ID, inferred/);
+    expect(text).toMatch(/bob@ — not an email address/);
+    expect(text).toMatch(/not-an-email@x — not an email address/);
+    expect(text).toMatch(/jane@acme.com — listed twice/);
+    const checklist = posts(h, "CSUPPORT");
+    expect(checklist).toHaveLength(1);
+    const ct = allText(checklist[0]?.args ?? {});
+    expect(ct).toContain("Onboarding checklist · Acme Corp");
+    expect(ct).toContain("*jane@acme.com*");
+    expect(ct).toContain("*raj@acme.com*");
+    expect(ct).toMatch(/Waiting for Microsoft Entra ID's next cycle — expected by <!date\^\d+/);
+    expect(ct).toMatch(/Provision on demand/);
+    expect(blockKitProblems(checklist[0]?.args ?? {})).toEqual([]);
+    // Stored, and survives a restart of the bot.
+    expect((await h.runtime.hires.openIds()).length).toBe(2);
+  });
+
+  it("a second registration of the same person is rejected, not duplicated", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("expect jane@acme.com Acme Corp")).rid);
+    const again = await answer(h, (await h.command("expect jane@acme.com Acme Corp")).rid);
+    expect(allText(again)).toMatch(/jane@acme.com — already expected in Acme Corp/);
+    expect((await h.runtime.hires.openIds()).length).toBe(1);
+  });
+
+  it("refuses bad options and missing tenants with usage", async () => {
+    const c = clock();
+    const h = await start(c);
+    expect(
+      allText(await answer(h, (await h.command("expect a@acme.com Acme Corp idp=keycloak")).rid)),
+    ).toMatch(/Unknown IdP "keycloak"/);
+    expect(
+      allText(await answer(h, (await h.command("expect a@acme.com Acme Corp at=tomorrowish")).rid)),
+    ).toMatch(/Malformed at=tomorrowish/);
+    expect(allText(await answer(h, (await h.command("expect a@acme.com")).rid))).toMatch(
+      /Which tenant\?/,
+    );
+  });
+
+  it("/scim expect without arguments opens the form", async () => {
+    const c = clock();
+    const h = await start(c);
+    await h.command("expect");
+    const open = await h.slack.waitFor(() => h.slack.callsTo("views.open")[0]);
+    const view = open.args.view as { callback_id: string; blocks: Array<{ block_id: string }> };
+    expect(view.callback_id).toBe("scim_expect_modal");
+    expect(view.blocks.map((b) => b.block_id)).toEqual(["emails", "tenant", "idp", "at"]);
+  });
+});
+
+describe("checklists, alerts and resolution", () => {
+  it("ticks itself in place, alerts an overdue hire exactly once, and resolves the alert on late arrival", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("expect jane@acme.com raj@acme.com Acme Corp at=-20m")).rid);
+    await h.runtime.tailOnce();
+    const updatesBefore = h.slack.callsTo("chat.update").length;
+
+    // Entra's next cycle pushes jane.
+    c.advance(10 * MIN);
+    h.descope.users.push(
+      user({
+        loginId: "jane@acme.com",
+        tenantId: "T-acme",
+        tenantName: "Acme Corp",
+        roles: ["member"],
+        createdAt: c.now() - MIN,
+      }),
+    );
+    h.descope.audits.push(
+      scimEvent({ at: c.now() - MIN, loginId: "jane@acme.com", tenant: "T-acme" }),
+    );
+    await h.runtime.tailOnce();
+    const updates = h.slack.callsTo("chat.update");
+    expect(updates.length).toBe(updatesBefore + 1);
+    const ticked = allText(updates.at(-1)?.args ?? {});
+    expect(ticked).toMatch(
+      /\*jane@acme.com\*\n☑ Assigned in the IdP · ☑ Provisioned to Descope · ☑ Roles mapped · ☐ First sign-in/,
+    );
+    expect(ticked).toMatch(/\*raj@acme.com\*\n☐ Assigned/);
+
+    // Nothing changed: no chat.update.
+    await h.runtime.tailOnce();
+    expect(h.slack.callsTo("chat.update").length).toBe(updatesBefore + 1);
+
+    // raj is overdue after Entra's window (60 min) + 15 min grace from the assignment.
+    c.advance(50 * MIN);
+    await h.runtime.tailOnce();
+    const alerts = posts(h, "CALERTS");
+    expect(alerts).toHaveLength(1);
+    const a = allText(alerts[0]?.args ?? {});
+    expect(a).toContain("Missing new hire: raj@acme.com");
+    expect(a).toMatch(/not assigned to the Descope Enterprise Application/);
+    expect(a).toMatch(/Nested groups are not followed/);
+    expect(a).toMatch(/Users and groups › Add user\/group/);
+    const alertBlocks = (alerts[0]?.args.blocks ?? []) as Array<{
+      type: string;
+      elements?: Array<{ action_id: string }>;
+    }>;
+    const actions = alertBlocks.find((b) => b.type === "actions");
+    expect(actions?.elements?.map((e) => e.action_id)).toEqual([
+      "hire_recheck",
+      "hire_snooze",
+      "hire_dismiss",
+    ]);
+
+    // A retried job, two evaluations at once, another pass: still one alert.
+    await Promise.all([h.runtime.evaluate(), h.runtime.evaluate(), h.runtime.tailOnce()]);
+    expect(posts(h, "CALERTS")).toHaveLength(1);
+
+    // jane signs in: the checklist ticks the last item.
+    h.descope.audits.push(
+      auditEvent("LoginSucceed", { at: c.now() - MIN, loginId: "jane@acme.com", tenant: "T-acme" }),
+    );
+    // raj arrives late.
+    c.advance(25 * MIN);
+    h.descope.users.push(
+      user({
+        loginId: "raj@acme.com",
+        tenantId: "T-acme",
+        tenantName: "Acme Corp",
+        roles: ["member"],
+        createdAt: c.now() - 5 * MIN,
+      }),
+    );
+    h.descope.audits.push(
+      scimEvent({ at: c.now() - 5 * MIN, loginId: "raj@acme.com", tenant: "T-acme" }),
+    );
+    await h.runtime.tailOnce();
+    const resolved = h.slack.callsTo("chat.update").filter((u) => u.args.channel === "CALERTS");
+    expect(resolved).toHaveLength(1);
+    // The alert message itself is edited.
+    expect(resolved[0]?.args.ts).toBe(posts(h, "CALERTS")[0]?.result?.ts);
+    expect(String(resolved[0]?.args.text)).toMatch(
+      /Resolved — raj@acme.com provisioned at .*, 25 minutes late/,
+    );
+    const last = allText(
+      h.slack
+        .callsTo("chat.update")
+        .filter((u) => u.args.channel === "CSUPPORT")
+        .at(-1)?.args ?? {},
+    );
+    expect(last).toMatch(
+      /\*jane@acme.com\*\n☑ Assigned in the IdP · ☑ Provisioned to Descope · ☑ Roles mapped · ☑ First sign-in/,
+    );
+    expect(last).toMatch(/\*raj@acme.com\*\n☑ Assigned in the IdP · ☑ Provisioned to Descope/);
+    // And still only one alert.
+    expect(posts(h, "CALERTS")).toHaveLength(1);
+  }, 30_000);
+
+  it("many hires falling due together get one digest with the details in its thread, paced", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(
+      h,
+      (
+        await h.command(
+          "expect a1@acme.com a2@acme.com a3@acme.com a4@acme.com Acme Corp idp=okta at=-5m",
+        )
+      ).rid,
+    );
+    c.advance(30 * MIN);
+    await h.runtime.tailOnce();
+    const msgs = posts(h, "CALERTS");
+    expect(msgs).toHaveLength(5);
+    const [digest, ...replies] = msgs;
+    expect(String(digest?.args.text)).toMatch(
+      /4 new hires are overdue in Acme Corp: details in the thread/,
+    );
+    const threadTs = replies.map((r) => r.args.thread_ts);
+    expect(new Set(threadTs).size).toBe(1);
+    expect(threadTs[0]).toBeTruthy();
+    // One message per second per channel.
+    for (let i = 1; i < msgs.length; i++)
+      expect((msgs[i]?.at ?? 0) - (msgs[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1_000);
+  }, 30_000);
+
+  it("alerts once per login ID per day when someone signs in through SSO but was never provisioned", async () => {
+    const c = clock();
+    const h = await start(c);
+    h.descope.audits.push(
+      auditEvent("LoginFailed", {
+        at: c.now() - 2 * MIN,
+        loginId: "contractor@acme.com",
+        tenant: "T-acme",
+        errorMessage: "user not found",
+      }),
+    );
+    await h.runtime.tailOnce();
+    c.advance(5 * MIN);
+    h.descope.audits.push(
+      auditEvent("LoginFailed", {
+        at: c.now() - MIN,
+        loginId: "contractor@acme.com",
+        tenant: "T-acme",
+      }),
+    );
+    await h.runtime.tailOnce();
+    const msgs = posts(h, "CALERTS");
+    expect(msgs).toHaveLength(1);
+    const t = allText(msgs[0]?.args ?? {});
+    expect(t).toContain("contractor@acme.com tried to sign in but was never provisioned");
+    expect(t).toMatch(/SSO and SCIM use different apps/);
+  });
+
+  it("does not alert a failed sign-in of a user who exists, or when JIT is on", async () => {
+    const c = clock();
+    const h = await start(c);
+    h.descope.users.push(user({ loginId: "ada@acme.com", tenantId: "T-acme" }));
+    h.descope.audits.push(
+      auditEvent("LoginFailed", { at: c.now() - MIN, loginId: "ada@acme.com", tenant: "T-acme" }),
+    );
+    await h.runtime.tailOnce();
+    expect(posts(h, "CALERTS")).toHaveLength(0);
+  });
+
+  it("Mark all assigned, Snooze and Dismiss", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    const checklist = posts(h, "CSUPPORT")[0]?.args as {
+      blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
+    };
+    const mark = checklist.blocks.find((b) => b.type === "actions")?.elements?.[0];
+    expect(mark?.action_id).toBe("hire_mark_all_assigned");
+    await h.click("hire_mark_all_assigned", mark?.value ?? "");
+    const upd = await h.slack.waitFor(() => h.slack.callsTo("chat.update").at(-1));
+    expect(allText(upd.args)).toMatch(/☑ Assigned in the IdP · ☐ Provisioned/);
+
+    c.advance(30 * MIN);
+    await h.runtime.tailOnce();
+    const alert = posts(h, "CALERTS")[0]?.args as {
+      blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
+    };
+    const id = alert.blocks.find((b) => b.type === "actions")?.elements?.[0]?.value ?? "";
+    const snooze = await h.click("hire_snooze", id, { channel: "CALERTS", user: "UIT" });
+    expect(allText(await answer(h, snooze.rid))).toMatch(/Snoozed until/);
+    c.advance(61 * MIN);
+    await h.runtime.tailOnce();
+    const reminder = posts(h, "CALERTS").at(-1)?.args;
+    expect(String(reminder?.text)).toMatch(/Reminder: raj@acme.com is still missing/);
+    expect(reminder?.thread_ts).toBeTruthy();
+    const dismiss = await h.click("hire_dismiss", id, { channel: "CALERTS", user: "UIT" });
+    expect(allText(await answer(h, dismiss.rid))).toMatch(/dismissed by <@UIT>/);
+  }, 30_000);
+});
+
+describe("restarts and several processes", () => {
+  it("nothing registered is lost to a restart, and the alert is still sent once", async () => {
+    const c = clock();
+    const a = await start(c);
+    await answer(a, (await a.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    // Another process (sharing Redis) evaluates at the same time as this one, then this one restarts.
+    const b = await start(c, { prefix: a.prefix });
+    b.descope.audits = a.descope.audits;
+    await Promise.all([a.runtime.evaluate(), b.runtime.evaluate()]);
+    const alerts = [...posts(a, "CALERTS"), ...posts(b, "CALERTS")];
+    expect(alerts).toHaveLength(1);
+    await a.runtime.stop();
+    harnesses = harnesses.filter((x) => x !== a);
+    const c2 = await start(c, { prefix: a.prefix });
+    expect((await c2.runtime.hires.openIds()).length).toBe(1);
+    await c2.runtime.evaluate();
+    expect(posts(c2, "CALERTS")).toHaveLength(0);
+    const pending = await answer(c2, (await c2.command("pending Acme Corp")).rid);
+    expect(allText(pending)).toMatch(/raj@acme.com.*Overdue since/s);
+    // Cleanup of the first harness's fakes.
+    await a.descope.stop().catch(() => {});
+  }, 30_000);
+});
+
+describe("pending, forget and the App Home", () => {
+  it("lists pending hires, forgets one, and renders the Home tab within limits", async () => {
+    const c = clock();
+    const h = await start(c);
+    const emails = Array.from({ length: 60 }, (_, i) => `hire${i}@acme.com`).join(" ");
+    await answer(h, (await h.command(`expect ${emails} Acme Corp idp=azure at=-10m`)).rid);
+    const pending = await answer(h, (await h.command("pending")).rid);
+    expect(blockKitProblems(pending)).toEqual([]);
+    expect(String(pending.text)).toMatch(/60 pending hires/);
+    const forgot = await answer(h, (await h.command("forget hire0@acme.com")).rid);
+    expect(allText(forgot)).toMatch(/Stopped tracking \*hire0@acme.com\*/);
+    expect((await h.runtime.hires.openIds()).length).toBe(59);
+
+    // Two hours on, all are overdue (the Home computes status from the clock; alerts are covered above).
+    c.advance(2 * 60 * MIN);
+    expect(
+      await h.event({ type: "app_home_opened", user: "UADMIN", channel: "D1", tab: "home" }),
+    ).toBe(200);
+    const pub = await h.slack.waitFor(() => h.slack.callsTo("views.publish")[0]);
+    const view = pub.args.view as { type: string; blocks: unknown[] };
+    expect(view.type).toBe("home");
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const t = textsOf(view.blocks).join("\n");
+    expect(t).toMatch(/Overdue\* \(59\)/);
+    expect(t).toMatch(/more: `\/scim pending`/);
+    expect(t).toMatch(/Recent alerts/);
+  }, 60_000);
+});
+
+describe("assigned one by one", () => {
+  it("shows in /scim activity and in the weekly digest, sent once a week", async () => {
+    const c = clock();
+    const h = await start(c);
+    for (const i of [1, 2, 3, 4]) {
+      h.descope.users.push(
+        user({
+          loginId: `u${i}@acme.com`,
+          tenantId: "T-acme",
+          tenantName: "Acme Corp",
+          roles: ["member"],
+        }),
+      );
+      h.descope.audits.push(
+        scimEvent({ at: c.now() - i * MIN, loginId: `u${i}@acme.com`, tenant: "T-acme" }),
+      );
+    }
+    h.descope.groups["T-acme"] = [
+      {
+        id: "g1",
+        display: "Finance",
+        members: [{ loginId: "u1@acme.com", userId: "Uu1acmecom" }],
+        source: "scim",
+      },
+    ];
+    await h.runtime.tailOnce();
+    const act = await answer(h, (await h.command("activity Acme Corp")).rid);
+    expect(allText(act)).toMatch(
+      /appear to be assigned one by one: 3 of 4 SCIM-provisioned users are in none of the 1 groups/,
+    );
+
+    await answer(h, (await h.command("link Acme Corp", { channel: "CCUST", user: "UADMIN" })).rid);
+    await answer(
+      h,
+      (await h.command("alerts <#CITALERTS|it-alerts>", { channel: "CCUST", user: "UCUST" })).rid,
+    );
+    expect(await h.runtime.weeklyDigest()).toBe(1);
+    expect(await h.runtime.weeklyDigest()).toBe(0);
+    const digest = posts(h, "CITALERTS");
+    expect(digest).toHaveLength(1);
+    expect(String(digest[0]?.args.text)).toMatch(
+      /^Weekly digest — SCIM activity for Acme Corp: 4 created/,
+    );
+    expect(allText(digest[0]?.args ?? {})).toMatch(/assigned one by one/);
+  });
+});
