@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** scimwatch command line: check, start, doctor. */
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { CHECK_USAGE, runCheck } from "./cli/check.js";
 import { runDoctor } from "./cli/doctor.js";
 import { type Io, processIo } from "./cli/io.js";
@@ -12,8 +14,17 @@ ${START_USAGE}
 usage: scimwatch doctor
 `;
 
+/** Reads ./.env into the environment for start and doctor, without overriding what is already set. */
+function loadDotEnv(env: NodeJS.ProcessEnv): void {
+  if (!existsSync(".env")) return;
+  for (const [k, v] of Object.entries(parseEnv(readFileSync(".env", "utf8")))) {
+    if (env[k] === undefined) env[k] = v;
+  }
+}
+
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "start" || command === "doctor") loadDotEnv(io.env);
   switch (command) {
     case "check":
       return runCheck(rest, io);

@@ -173,3 +173,28 @@ describe("/scim activity in Slack", () => {
     expect(String(r.ack.text)).toMatch(/1d to 30d/);
   });
 });
+
+describe("Block Kit as plain text (the demo's Slack stand-in)", () => {
+  it("renders headers, sections, buttons, dates and entities readably", async () => {
+    const { blocksToPlain } = await import("../src/render/plain.js");
+    const text = blocksToPlain(
+      [
+        { type: "header", text: { type: "plain_text", text: "Title" } },
+        {
+          type: "section",
+          text: {
+            type: "mrkdwn",
+            text: "*jane* &lt;x&gt; <!date^1764331200^{date_short_pretty}|2026-11-28T12:00:00Z> <@U1>",
+          },
+        },
+        {
+          type: "actions",
+          elements: [{ type: "button", text: { type: "plain_text", text: "Re-check" } }],
+        },
+      ],
+      "fallback",
+    );
+    expect(text).toBe("━━ Title ━━\njane <x> 11-28 12:00 UTC @U1\n[Re-check]");
+    expect(blocksToPlain(undefined, "only &amp; text")).toBe("only & text");
+  });
+});

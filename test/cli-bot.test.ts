@@ -1,4 +1,7 @@
 import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeDescope } from "./fakes/descope.js";
@@ -36,7 +39,8 @@ async function cli(args: string[], e: Record<string, string | undefined>) {
     Object.entries(e).filter(([, v]) => v !== undefined),
   ) as NodeJS.ProcessEnv;
   try {
-    const r = await run(process.execPath, [CLI, ...args], { env: full });
+    // Run outside the repo so a developer's own .env never leaks into these tests.
+    const r = await run(process.execPath, [CLI, ...args], { env: full, cwd: tmpdir() });
     return { code: 0, ...r };
   } catch (err) {
     const x = err as { code: number; stdout: string; stderr: string };
@@ -80,6 +84,23 @@ describe("scimwatch doctor", () => {
 });
 
 describe("scimwatch start", () => {
+  it("reads ./.env without overriding the environment", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scimwatch-env-"));
+    writeFileSync(
+      join(dir, ".env"),
+      "SLACK_BOT_TOKEN=from-dotenv-malformed\nSLACK_APP_TOKEN=xapp-1\n",
+    );
+    const full = Object.fromEntries(
+      Object.entries({ ...env, SLACK_BOT_TOKEN: undefined }).filter(([, v]) => v !== undefined),
+    ) as NodeJS.ProcessEnv;
+    const r = await run(process.execPath, [CLI, "start"], { env: full, cwd: dir }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    // The token came from .env (and is malformed): named, never printed.
+    expect((r as { stderr: string }).stderr).toMatch(/SLACK_BOT_TOKEN is malformed/);
+    expect((r as { stderr: string }).stderr).not.toContain("from-dotenv");
+  });
+
   it("stops with one line naming a missing setting", async () => {
     const r = await cli(["start"], { ...env, SLACK_BOT_TOKEN: undefined });
     expect(r.code).toBe(2);
@@ -88,7 +109,10 @@ describe("scimwatch start", () => {
   });
 
   it("runs in HTTP mode, serves /healthz, and stops gracefully on SIGTERM", async () => {
-    const child = spawn(process.execPath, [CLI, "start"], { env: { ...env, PORT: "0" } });
+    const child = spawn(process.execPath, [CLI, "start"], {
+      env: { ...env, PORT: "0" },
+      cwd: tmpdir(),
+    });
     let out = "";
     child.stdout.on("data", (c: Buffer) => {
       out += String(c);

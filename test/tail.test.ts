@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -251,6 +252,7 @@ describe("two worker processes", () => {
     const logs: string[] = [];
     const procs = Array.from({ length: n }, () => {
       const p = spawn(process.execPath, [CLI, "start", "--role", "worker"], {
+        cwd: tmpdir(),
         env: {
           PATH: process.env.PATH ?? "",
           SLACK_BOT_TOKEN: "xoxb-test-token",

@@ -24,6 +24,10 @@ export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly responses: Responded[] = [];
   validTokens = new Set(["xoxb-test-token"]);
+  /** Called after each Web API call and each response_url post (the demo prints them). */
+  listeners: Array<
+    (e: { kind: "api"; call: ApiCall } | { kind: "respond"; r: Responded }) => void
+  > = [];
   /** Make chat.postMessage answer ratelimited this many times. */
   rateLimitPosts = 0;
   private server?: Server;
@@ -85,7 +89,9 @@ export class FakeSlack {
     const url = new URL(req.url ?? "/", "http://x");
     const respond = /^\/respond\/([\w-]+)$/.exec(url.pathname);
     if (respond) {
-      this.responses.push({ id: respond[1] as string, body: JSON.parse(raw || "{}") });
+      const r = { id: respond[1] as string, body: JSON.parse(raw || "{}") };
+      this.responses.push(r);
+      for (const l of this.listeners) l({ kind: "respond", r });
       return { status: 200, body: "ok" };
     }
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
@@ -98,6 +104,7 @@ export class FakeSlack {
     this.calls.push(call);
     const answer = this.answer(method, args, token);
     call.result = answer.body as Record<string, unknown>;
+    for (const l of this.listeners) l({ kind: "api", call });
     return answer;
   }
 

@@ -1,0 +1,324 @@
+/**
+ * npm run demo — the whole bot, offline. A simulated Descope serves the real
+ * management API on loopback while a scripted Entra ID pushes users on a
+ * compressed clock (one 40-minute Entra cycle ≈ 20 s). The real bot (Bolt
+ * HTTP receiver, audit tail on BullMQ, evaluation, checklists, alerts) runs
+ * against it, and every Slack message goes to a local stand-in that prints it.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { loadBotConfig } from "../src/config/bot.js";
+import { createLogger } from "../src/log/logger.js";
+import { blocksToPlain, LEGEND } from "../src/render/plain.js";
+import { createRuntime } from "../src/runtime.js";
+import { auditEvent, ENTRA_SAML, scimEvent, user } from "../test/fakes/builders.js";
+import { FakeDescope } from "../test/fakes/descope.js";
+import { FakeSlack, postSigned } from "../test/fakes/slack.js";
+import { findRedis } from "./redis.js";
+
+const SPEED = Number(process.env.DEMO_SPEED ?? 120); // 40 simulated minutes ≈ 20 real seconds
+const MIN = 60_000;
+const SECRET = "demo-signing-secret-0123456789";
+const CH = { it: "C0IT", alerts: "C0ITALERTS", support: "C0SUPPORT" } as const;
+const NAMES: Record<string, string> = {
+  [CH.it]: "#it-onboarding",
+  [CH.alerts]: "#it-alerts",
+  [CH.support]: "#support",
+};
+
+const realStart = Date.now();
+const simStart = realStart;
+const now = () => simStart + (Date.now() - realStart) * SPEED;
+const simMin = () => (now() - simStart) / MIN;
+const stamp = () => `T+${simMin().toFixed(0).padStart(3)}m`;
+async function until(minute: number) {
+  const wait = (simStart + minute * MIN - now()) / SPEED;
+  if (wait > 0) await sleep(wait);
+}
+const say = (s: string) => process.stdout.write(`${s}\n`);
+const indent = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => `    │ ${l}`)
+    .join("\n");
+
+async function main(): Promise<number> {
+  const redis = await findRedis();
+  if (!redis) {
+    say(
+      "scimwatch demo: no Redis answers at REDIS_URL and redis-server is not installed — install it (apt-get install redis-server, or brew install redis) or set REDIS_URL.",
+    );
+    return 1;
+  }
+
+  // --- The simulated Descope: tenant Acme on Entra ID, JIT off, All Employees → member.
+  const descope = new FakeDescope();
+  descope.now = now;
+  descope.tenants.push({ id: "T-acme", name: "Acme" });
+  descope.settings["T-acme"] = { JITDisabled: true };
+  descope.sso["T-acme"] = {
+    saml: {
+      ...ENTRA_SAML,
+      groupsMapping: [{ groups: ["All Employees"], role: { id: "r-member", name: "member" } }],
+    },
+  };
+  const acme = { tenantId: "T-acme", tenantName: "Acme" };
+  descope.users.push(
+    user({
+      loginId: "dan@acme.com",
+      userId: "U-dan",
+      ...acme,
+      roles: ["member"],
+      createdAt: now() - 90 * 86_400_000,
+    }),
+  );
+  descope.groups["T-acme"] = [
+    {
+      id: "g-all",
+      display: "All Employees",
+      members: [{ loginId: "dan@acme.com", userId: "U-dan" }],
+      source: "scim",
+    },
+  ];
+  descope.audits.push(
+    scimEvent({
+      at: now() - 20 * 86_400_000,
+      loginId: "dan@acme.com",
+      userId: "U-dan",
+      tenant: "T-acme",
+    }),
+  );
+
+  // --- The Slack stand-in prints every message.
+  const asked = new Map<string, string>();
+  const slack = new FakeSlack();
+  slack.validTokens.add("xoxb-demo-token");
+  slack.listeners.push((e) => {
+    if (e.kind === "api") {
+      const { method, args } = e.call;
+      const where = NAMES[String(args.channel)] ?? String(args.channel ?? args.user_id ?? "");
+      const label =
+        method === "chat.postMessage"
+          ? args.thread_ts
+            ? "reply"
+            : "posted"
+          : method === "chat.update"
+            ? "edited"
+            : method === "views.publish"
+              ? "App Home"
+              : null;
+      if (!label) return;
+      say(
+        `\n${stamp()} ${where} — ${label}\n${indent(blocksToPlain((args.blocks ?? (args.view as { blocks?: unknown[] })?.blocks) as never, String(args.text ?? "")))}`,
+      );
+    } else if (!e.r.id.startsWith("quiet")) {
+      say(
+        `\n${stamp()} answer to ${asked.get(e.r.id) ?? e.r.id} (only the asker sees it)\n${indent(blocksToPlain(e.r.body.blocks as never, String(e.r.body.text ?? "")))}`,
+      );
+    }
+  });
+  await Promise.all([descope.start(), slack.start()]);
+
+  const prefix = `{scimwatch-demo-${randomUUID().slice(0, 8)}}`;
+  const cfg = loadBotConfig({
+    SLACK_BOT_TOKEN: "xoxb-demo-token",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    PORT: "0",
+    REDIS_URL: redis.url,
+    SCIMWATCH_REDIS_PREFIX: prefix,
+    DESCOPE_PROJECT_ID: descope.projectId,
+    DESCOPE_MANAGEMENT_KEY: descope.managementKey,
+    DESCOPE_BASE_URL: descope.url,
+    SCIMWATCH_SUPPORT_CHANNELS: CH.support,
+    SCIMWATCH_ADMIN_USERS: "U0ADMIN",
+    SCIMWATCH_TAIL_INTERVAL: "2",
+    SCIMWATCH_BACKFILL_DAYS: "30",
+    SCIMWATCH_GRACE_MINUTES: "15",
+    // The clock runs SPEED times faster, so the budget does too (10 per simulated minute).
+    DESCOPE_AUDIT_RATE_PER_MIN: String(10 * SPEED),
+    DESCOPE_MGMT_RATE_PER_MIN: String(200 * SPEED),
+  });
+  const runtime = createRuntime(cfg, {
+    now,
+    log: createLogger({
+      level: "error",
+      destination: process.stderr,
+      secrets: [SECRET, descope.managementKey],
+    }),
+  });
+  const port = await runtime.start();
+  const events = `http://127.0.0.1:${port}/slack/events`;
+  let n = 0;
+  const slash = async (text: string, channel: string, userId = "U0IT", quiet = false) => {
+    const rid = `${quiet ? "quiet" : "r"}${++n}`;
+    asked.set(rid, `/scim ${text.replace(/<#\w+\|([^>]+)>/g, "#$1")}`);
+    say(`\n${stamp()} ${NAMES[channel]} — @${userId} types: ${asked.get(rid)}`);
+    const r = await postSigned(
+      events,
+      {
+        command: "/scim",
+        text,
+        user_id: userId,
+        channel_id: channel,
+        team_id: "T0",
+        response_url: slack.responseUrl(rid),
+        trigger_id: "1.2.3",
+      },
+      SECRET,
+    );
+    return { rid, ack: r.body };
+  };
+
+  say("scimwatch demo — the real bot against a simulated Descope and a Slack stand-in.");
+  say(
+    `Clock: ${SPEED}× (one 40-minute Entra ID cycle ≈ ${Math.round((40 * 60) / SPEED)} s). Story: tenant Acme on Entra ID assigns the group "All Employees" to the Descope app.`,
+  );
+  say(LEGEND);
+
+  try {
+    await slash("link Acme", CH.it, "U0ADMIN");
+    await slash(`alerts <#${CH.alerts}|it-alerts>`, CH.it);
+    await until(1);
+    say(
+      `\n${stamp()} IT adds ana@ and ben@ to "All Employees"; carl@ was assigned to the app by hand last week… and this time, forgotten.`,
+    );
+    await slash("expect ana@acme.com ben@acme.com carl@acme.com", CH.it);
+
+    // Entra's next incremental cycle pushes the group's new members.
+    await until(10);
+    say(
+      `\n${stamp()} [Entra ID] provisioning cycle: creates ana@acme.com and ben@acme.com (members of All Employees)`,
+    );
+    for (const who of ["ana", "ben"]) {
+      const loginId = `${who}@acme.com`;
+      descope.users.push(
+        user({ loginId, userId: `U-${who}`, ...acme, roles: ["member"], createdAt: now() }),
+      );
+      descope.audits.push(
+        scimEvent({
+          at: now(),
+          loginId,
+          userId: `U-${who}`,
+          tenant: "T-acme",
+          scimAction: "CreateUser",
+        }),
+        auditEvent("UserCreated", { at: now(), loginId, userId: `U-${who}`, tenant: "T-acme" }),
+      );
+      descope.groups["T-acme"]?.[0]?.members.push({ loginId, userId: `U-${who}` });
+    }
+    await until(18);
+    say(`\n${stamp()} [SSO] ana@acme.com signs in`);
+    descope.audits.push(
+      auditEvent("LoginSucceed", {
+        at: now(),
+        loginId: "ana@acme.com",
+        userId: "U-ana",
+        tenant: "T-acme",
+      }),
+    );
+    await until(25);
+    say(`\n${stamp()} [SSO] zoe@partner.io, a contractor on the SSO app only, tries to sign in`);
+    descope.audits.push(
+      auditEvent("LoginFailed", {
+        at: now(),
+        loginId: "zoe@partner.io",
+        tenant: "T-acme",
+        errorMessage: "user not found and JIT is disabled",
+      }),
+    );
+    await until(50);
+    say(
+      `\n${stamp()} [Entra ID] provisioning cycle: dan@acme.com left "All Employees" → deactivated (active=false)`,
+    );
+    const dan = descope.users.find((u) => u.loginIds[0] === "dan@acme.com");
+    if (dan) dan.status = "disabled";
+    descope.audits.push(
+      scimEvent({
+        at: now(),
+        loginId: "dan@acme.com",
+        userId: "U-dan",
+        tenant: "T-acme",
+        scimAction: "PatchUser",
+        active: false,
+      }),
+    );
+    await until(82);
+    say(`\n${stamp()} The support team checks everyone:`);
+    const people = [
+      "ana@acme.com",
+      "ben@acme.com",
+      "carl@acme.com",
+      "zoe@partner.io",
+      "dan@acme.com",
+    ];
+    const verdicts: Record<string, string> = {};
+    for (const p of people) {
+      const { rid } = await slash(`check ${p} Acme`, CH.support, "U0SUPPORT", true);
+      const body = (await slack.waitFor(() => slack.respondedTo(rid)[0], 15_000)).body;
+      verdicts[p] = String(body.text ?? "").split(":")[0] ?? "";
+    }
+
+    const alerts = slack.callsTo("chat.postMessage").filter((c) => c.args.channel === CH.alerts);
+    const checklistEdits = slack
+      .callsTo("chat.update")
+      .filter((c) => c.args.channel === CH.it).length;
+    say("\n━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━");
+    say("What happened");
+    say(
+      `  • ana and ben arrived with Entra's next cycle; the checklist ticked itself (${checklistEdits} in-place edits).`,
+    );
+    say(
+      "  • carl was assigned one by one and forgotten: one overdue alert in #it-alerts, with the group-based fix.",
+    );
+    say(
+      "  • zoe signed in through SSO but was never provisioned: one alert explaining the separate SSO/SCIM apps.",
+    );
+    say("  • dan was removed from the assigned group: deprovisioned.");
+    say(
+      `  • ${alerts.length} alert message(s) in #it-alerts; ${descope.count("audit")} audit searches in all (one feed for everyone).`,
+    );
+    say("\n/scim check verdicts");
+    for (const p of people) say(`  ${p.padEnd(18)} ${verdicts[p]}`);
+
+    const expected: Record<string, RegExp> = {
+      "ana@acme.com": /^Provisioned$/,
+      "ben@acme.com": /^Provisioned$/,
+      "carl@acme.com": /^Not provisioned$/,
+      "zoe@partner.io": /^Signed in through SSO, never provisioned$/,
+      "dan@acme.com": /^Deprovisioned/,
+    };
+    const wrong = people.filter((p) => !expected[p]?.test(verdicts[p] ?? ""));
+    const carlAlert = alerts.some((a) =>
+      String(a.args.text).includes("carl@acme.com is still missing"),
+    );
+    const zoeAlert = alerts.some((a) =>
+      String(a.args.text).includes("zoe@partner.io tried to sign in but was never provisioned"),
+    );
+    if (wrong.length || !carlAlert || !zoeAlert) {
+      say(
+        `\nThe story did not end as scripted: ${[...wrong, ...(carlAlert ? [] : ["carl alert"]), ...(zoeAlert ? [] : ["zoe alert"])].join(", ")}`,
+      );
+      return 1;
+    }
+    say("\nDemo complete. Next: README › Set it up (Slack), to run it for real.");
+    return 0;
+  } finally {
+    await runtime.stop();
+    const r = new Redis(redis.url);
+    const keys = await r.keys(`${prefix}*`);
+    if (keys.length) await r.del(...keys);
+    r.disconnect();
+    await Promise.all([descope.stop(), slack.stop()]);
+    redis.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`scimwatch demo failed: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.exit(1);
+  },
+);
