@@ -1,6 +1,5 @@
 /** Wires the adapters together for a running process (the thin shell). */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
 import { webApi } from "@slack/bolt";
 import { RateBudget } from "./budget/rate-budget.js";
 import { CheckService } from "./check/service.js";
@@ -14,7 +13,7 @@ import { alertUnknownSignins } from "./hires/unknown-signins.js";
 import { sendWeeklyDigests } from "./hires/weekly-digest.js";
 import { startWorker, TAIL_SCHEDULER_ID, type TailWorker } from "./jobs/tail-job.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
-import { type Bot, createBot, type HealthProbe, healthHandler } from "./slack/app.js";
+import { type Bot, createBot, type HealthProbe, startHealthServer } from "./slack/app.js";
 import { Notifier } from "./slack/notifier.js";
 import { AnswerStore } from "./store/answers.js";
 import { LinkStore } from "./store/links.js";
@@ -207,7 +206,7 @@ export function createRuntime(
         });
       }
       if (!bot) {
-        const health = healthHandler(async () => {
+        const h = await startHealthServer(cfg.PORT, async () => {
           const redisOk = await redis.ping().then(
             (r) => r === "PONG",
             () => false,
@@ -215,16 +214,8 @@ export function createRuntime(
           const t = await tailProbe();
           return { ok: redisOk, details: { redis: redisOk ? "ok" : "unreachable", ...t.details } };
         });
-        healthServer = createServer((req, res) => {
-          void health(req, res).then((handled) => {
-            if (!handled) {
-              res.writeHead(404);
-              res.end();
-            }
-          });
-        });
-        await new Promise<void>((r) => healthServer?.listen(cfg.PORT, r));
-        port = (healthServer.address() as AddressInfo).port;
+        healthServer = h.server;
+        port = h.port;
       }
       log.info({ mode: cfg.mode, role, port, tailIntervalSec: intervalSec }, "scimwatch started");
       return port;

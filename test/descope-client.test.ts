@@ -137,6 +137,24 @@ describe("DescopeClient against the fake Descope", () => {
     expect(fake.count("tenants")).toBe(2);
   });
 
+  it("bounds the total time of a call that keeps hanging", async () => {
+    const hanging = new DescopeClient({
+      projectId: fake.projectId,
+      managementKey: fake.managementKey,
+      baseUrl: fake.url,
+      timeoutMs: 300,
+      maxTotalMs: 800,
+      backoffBaseMs: 10,
+    });
+    fake.fail("tenants", ...Array.from({ length: 5 }, () => ({ status: 200, delayMs: 2_000 })));
+    const t0 = Date.now();
+    const e = await failure(hanging.listTenants());
+    expect(e.code).toBe("descope_unreachable");
+    expect(e.message).toMatch(/did not answer within/);
+    expect(Date.now() - t0).toBeLessThan(1_500);
+    expect(fake.count("tenants")).toBe(2);
+  });
+
   it("rejects a malformed body without retrying", async () => {
     fake.fail("audit", {
       status: 200,

@@ -57,6 +57,8 @@ export async function startHarness(
     DESCOPE_MAX_RETRY_WAIT_MS: "1000",
     SCIMWATCH_SUPPORT_CHANNELS: "CSUPPORT",
     SCIMWATCH_ADMIN_USERS: "UADMIN",
+    // Tests send many checks a minute; the budget itself is tested in tail.test.ts.
+    DESCOPE_AUDIT_RATE_PER_MIN: "6000",
     ...env,
   });
   const logs: string[] = [];

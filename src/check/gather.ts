@@ -28,17 +28,26 @@ export interface EventsResult {
 /** Where a check reads audit events from. */
 export type EventsSource = (loginId: string, now: number) => Promise<EventsResult>;
 
-/** One live audit search for one login ID: all the actions a diagnosis needs, 30 days back. */
-export function liveEvents(client: DescopeClient): EventsSource {
+/**
+ * One live audit search for one login ID: all the actions a diagnosis needs,
+ * 30 days back. `budgetWaitMs` is how long it may wait for the shared budget.
+ */
+export function liveEvents(
+  client: DescopeClient,
+  opts: { budgetWaitMs?: number } = {},
+): EventsSource {
   return async (loginId, now) => {
-    const { audits } = await client.searchAudit({
-      loginIds: [loginId],
-      actions: SCIM_AUDIT_ACTIONS,
-      from: now - AUDIT_HORIZON_MS + 60_000,
-      to: now,
-      size: 1000,
-      page: 0,
-    });
+    const { audits } = await client.searchAudit(
+      {
+        loginIds: [loginId],
+        actions: SCIM_AUDIT_ACTIONS,
+        from: now - AUDIT_HORIZON_MS + 60_000,
+        to: now,
+        size: 1000,
+        page: 0,
+      },
+      opts.budgetWaitMs === undefined ? {} : { budgetWaitMs: opts.budgetWaitMs },
+    );
     return { events: audits.map(toAuditEvent), asOf: { source: "live", at: now } };
   };
 }

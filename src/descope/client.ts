@@ -50,6 +50,8 @@ export interface DescopeClientOptions {
   maxRetryWaitMs?: number;
   /** First backoff step for 5xx/network errors. Default 250 ms. */
   backoffBaseMs?: number;
+  /** Longest one call may take, attempts and waits included. Default 30 s. */
+  maxTotalMs?: number;
   dispatcher?: Dispatcher;
   /**
    * Called before every audit-search request (one page = one request): the rate
@@ -316,7 +318,12 @@ export class DescopeClient {
         );
       }
       const budgetLeft = this.maxRetryWaitMs - waited;
-      if (attempt >= this.maxAttempts || delayMs > budgetLeft) {
+      const wouldEndAt = this.now() - started + delayMs + this.timeoutMs;
+      if (
+        attempt >= this.maxAttempts ||
+        delayMs > budgetLeft ||
+        wouldEndAt > (this.opts.maxTotalMs ?? 30_000)
+      ) {
         const retryAfterSec = failure.code === "descope_rate_limited" ? failure.retryAfterSec : 60;
         const spent = Math.round((this.now() - started) / 1000);
         throw new DescopeError(

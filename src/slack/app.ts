@@ -55,6 +55,24 @@ export function healthHandler(ready: HealthProbe) {
   };
 }
 
+/** A bare HTTP server for /healthz and /readyz (Socket Mode and worker-only processes). */
+export async function startHealthServer(
+  port: number,
+  ready: HealthProbe,
+): Promise<{ server: Server; port: number }> {
+  const health = healthHandler(ready);
+  const server = createServer((req, res) => {
+    void health(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(port, r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
 export function createBot(
   cfg: BotConfig,
   deps: Omit<HandlerDeps, "supportChannels" | "adminUsers"> & {
@@ -118,16 +136,9 @@ export function createBot(
         return (server.address() as AddressInfo).port;
       }
       await app.start();
-      healthServer = createServer((req, res) => {
-        void health(req, res).then((handled) => {
-          if (!handled) {
-            res.writeHead(404);
-            res.end();
-          }
-        });
-      });
-      await new Promise<void>((r) => healthServer?.listen(cfg.PORT, r));
-      return (healthServer.address() as AddressInfo).port;
+      const h = await startHealthServer(cfg.PORT, ready);
+      healthServer = h.server;
+      return h.port;
     },
     async stop() {
       await app.stop();

@@ -3,10 +3,11 @@ import type { RespondFn } from "@slack/bolt";
 import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
 import { matchTenant, UnknownTenantError } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
+import { isDescopeError } from "../descope/errors.js";
 import type { Logger } from "../log/logger.js";
 import { type SlackMessage, usageMessage } from "../render/blocks.js";
 import type { LinkStore } from "../store/links.js";
-import { scopedRefusal } from "./replies.js";
+import { DeadlineError, failureMessage, NO_ACCESS, scopedRefusal } from "./replies.js";
 
 export interface SlackContext {
   accessFor(userId: string, channelId: string): Promise<Access>;
@@ -20,6 +21,20 @@ export interface SlackContext {
     usage: string,
   ): Promise<{ tenantId: string; tenantName: string } | { refusal: SlackMessage } | null>;
   safeRespond(respond: RespondFn, msg: Parameters<RespondFn>[0]): Promise<void>;
+  /** An ephemeral answer that replaces the "working on it" acknowledgement. */
+  answer(respond: RespondFn, msg: SlackMessage): Promise<void>;
+  /**
+   * Runs one command for someone in a channel: refuses channels without
+   * access, turns failures into "what failed, when to retry", and logs one
+   * line with the outcome the body returns.
+   */
+  run(
+    kind: string,
+    what: string,
+    who: { userId: string; channelId: string },
+    respond: RespondFn,
+    body: (access: Exclude<Access, { kind: "denied" }>) => Promise<string>,
+  ): Promise<void>;
 }
 
 export function slackContext(deps: {
@@ -29,7 +44,17 @@ export function slackContext(deps: {
   supportChannels: ReadonlySet<string>;
   adminUsers: ReadonlySet<string>;
 }): SlackContext {
-  return {
+  async function safeRespond(respond: RespondFn, msg: Parameters<RespondFn>[0]): Promise<void> {
+    try {
+      await respond(msg);
+    } catch (e) {
+      deps.log.warn({ err: e }, "respond failed");
+    }
+  }
+  const answer = (respond: RespondFn, msg: SlackMessage) =>
+    safeRespond(respond, { response_type: "ephemeral", replace_original: true, ...msg });
+
+  const ctx: SlackContext = {
     async accessFor(userId, channelId) {
       const link = await deps.links.get(channelId);
       return decideAccess(
@@ -50,12 +75,39 @@ export function slackContext(deps: {
       if (!t) throw new UnknownTenantError(typed);
       return { tenantId: t.id, tenantName: t.name ?? t.id };
     },
-    async safeRespond(respond, msg) {
+    safeRespond,
+    answer,
+    async run(kind, what, who, respond, body) {
+      const started = Date.now();
+      let outcome = "error";
       try {
-        await respond(msg);
+        const access = await ctx.accessFor(who.userId, who.channelId);
+        if (access.kind === "denied") {
+          outcome = "denied";
+          await answer(respond, NO_ACCESS);
+          return;
+        }
+        outcome = await body(access);
       } catch (e) {
-        deps.log.warn({ err: e }, "respond failed");
+        outcome = isDescopeError(e)
+          ? e.code
+          : e instanceof UnknownTenantError
+            ? "unknown_tenant"
+            : e instanceof DeadlineError
+              ? "deadline"
+              : "error";
+        if (outcome === "error") deps.log.error({ kind, err: e }, `${kind} failed`);
+        await answer(respond, failureMessage(e, what));
+      } finally {
+        deps.log.info({
+          kind,
+          user: who.userId,
+          channel: who.channelId,
+          outcome,
+          ms: Date.now() - started,
+        });
       }
     },
   };
+  return ctx;
 }

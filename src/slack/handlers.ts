@@ -34,13 +34,7 @@ import type { TailStateStore } from "../tail/state.js";
 import { slackContext } from "./context.js";
 import { type HireCommandDeps, hireCommands, registerHireInteractions } from "./hire-commands.js";
 import { parseScimCommand } from "./parse.js";
-import {
-  DeadlineError,
-  failureMessage,
-  NO_ACCESS,
-  scopedRefusal,
-  withDeadline,
-} from "./replies.js";
+import { failureMessage, NO_ACCESS, scopedRefusal, withDeadline } from "./replies.js";
 
 export interface HandlerDeps {
   log: Logger;
@@ -80,25 +74,10 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     respond: RespondFn,
     idp?: string,
   ): Promise<void> {
-    const started = Date.now();
-    let outcome = "error";
-    try {
-      const access = await accessFor(who.userId, who.channelId);
-      if (access.kind === "denied") {
-        outcome = "denied";
-        return await safeRespond(respond, {
-          response_type: "ephemeral",
-          replace_original: true,
-          ...NO_ACCESS,
-        });
-      }
+    await ctx.run("check", "The check", who, respond, async (access) => {
       if (access.kind === "tenant" && tenant && !namesLinkedTenant(access, tenant)) {
-        outcome = "refused_other_tenant";
-        return await safeRespond(respond, {
-          response_type: "ephemeral",
-          replace_original: true,
-          ...scopedRefusal(access.tenantName),
-        });
+        await ctx.answer(respond, scopedRefusal(access.tenantName));
+        return "refused_other_tenant";
       }
       const idpId = idp ? parseIdp(idp) : undefined;
       const d = await withDeadline(
@@ -109,34 +88,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         deadline,
       );
       const answerId = await deps.answers.put(d, who.channelId);
-      outcome = d.verdict;
-      await safeRespond(respond, {
-        response_type: "ephemeral",
-        replace_original: true,
-        ...diagnosisMessage(d, { answerId }),
-      });
-    } catch (e) {
-      outcome = isDescopeError(e)
-        ? e.code
-        : e instanceof UnknownTenantError
-          ? "unknown_tenant"
-          : "error";
-      if (outcome === "error" && !(e instanceof DeadlineError))
-        log.error({ err: e }, "check failed");
-      await safeRespond(respond, {
-        response_type: "ephemeral",
-        replace_original: true,
-        ...failureMessage(e, "The check"),
-      });
-    } finally {
-      log.info({
-        kind: "check",
-        user: who.userId,
-        channel: who.channelId,
-        outcome,
-        ms: Date.now() - started,
-      });
-    }
+      await ctx.answer(respond, diagnosisMessage(d, { answerId }));
+      return d.verdict;
+    });
   }
 
   async function runActivity(
@@ -145,31 +99,15 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     who: { userId: string; channelId: string },
     respond: RespondFn,
   ): Promise<void> {
-    const started = Date.now();
-    let outcome = "error";
-    try {
-      const access = await accessFor(who.userId, who.channelId);
-      if (access.kind === "denied") {
-        outcome = "denied";
-        return await safeRespond(respond, {
-          response_type: "ephemeral",
-          replace_original: true,
-          ...NO_ACCESS,
-        });
-      }
+    await ctx.run("activity", "Reading the activity", who, respond, async (access) => {
       const target = await ctx.tenantFor(
         access,
         tenant,
         "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
       );
-      if (!target) return;
-      if ("refusal" in target) {
-        outcome = "refused";
-        return await safeRespond(respond, {
-          response_type: "ephemeral",
-          replace_original: true,
-          ...target.refusal,
-        });
+      if (!target || "refusal" in target) {
+        if (target) await ctx.answer(respond, target.refusal);
+        return "refused";
       }
       const { tenantId, tenantName } = target;
       const now = Date.now();
@@ -192,38 +130,17 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         log.warn({ err: e }, "one-by-one check failed");
         return null;
       });
-      outcome = summary.status;
-      await safeRespond(respond, {
-        response_type: "ephemeral",
-        replace_original: true,
-        ...activityMessage(summary, {
+      await ctx.answer(
+        respond,
+        activityMessage(summary, {
           tenantName,
           idp,
           asOf: state.lastTo ?? null,
           oneByOne: oneByOne?.message ?? null,
         }),
-      });
-    } catch (e) {
-      outcome = isDescopeError(e)
-        ? e.code
-        : e instanceof UnknownTenantError
-          ? "unknown_tenant"
-          : "error";
-      if (outcome === "error") log.error({ err: e }, "activity failed");
-      await safeRespond(respond, {
-        response_type: "ephemeral",
-        replace_original: true,
-        ...failureMessage(e, "Reading the activity"),
-      });
-    } finally {
-      log.info({
-        kind: "activity",
-        user: who.userId,
-        channel: who.channelId,
-        outcome,
-        ms: Date.now() - started,
-      });
-    }
+      );
+      return summary.status;
+    });
   }
 
   app.command("/scim", async ({ command, ack, respond, client }) => {

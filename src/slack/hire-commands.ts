@@ -4,9 +4,7 @@
  */
 import type { App, RespondFn } from "@slack/bolt";
 import type { Access } from "../access/policy.js";
-import { UnknownTenantError } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
-import { isDescopeError } from "../descope/errors.js";
 import { type HireView, view } from "../hires/evaluate.js";
 import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
 import { hireId } from "../hires/model.js";
@@ -73,18 +71,7 @@ function registeredMessage(r: RegisterResult, tenantName: string): SlackMessage 
 }
 
 export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
-  const { safeRespond } = ctx;
-  const ephemeral = (respond: RespondFn, msg: SlackMessage) =>
-    safeRespond(respond, { response_type: "ephemeral", replace_original: true, ...msg });
-
-  async function guard(who: Who, respond: RespondFn): Promise<Access | null> {
-    const access = await ctx.accessFor(who.userId, who.channelId);
-    if (access.kind === "denied") {
-      await ephemeral(respond, NO_ACCESS);
-      return null;
-    }
-    return access;
-  }
+  const { answer } = ctx;
 
   async function visibleViews(
     access: Access,
@@ -101,22 +88,24 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
   }
 
   return {
-    async expect(words: string[], who: Who, respond: RespondFn): Promise<void> {
-      try {
-        const access = await guard(who, respond);
-        if (!access) return;
+    expect: (words: string[], who: Who, respond: RespondFn) =>
+      ctx.run("expect", "Registering", who, respond, async (access) => {
         const parsed = parseExpectArgs(words, deps.now());
-        if ("error" in parsed)
-          return await ephemeral(respond, notice(`:warning: ${esc(parsed.error)}`, parsed.error));
+        if ("error" in parsed) {
+          await answer(respond, notice(`:warning: ${esc(parsed.error)}`, parsed.error));
+          return "usage";
+        }
         const target = await ctx.tenantFor(
           access,
           parsed.tenant,
           "Which tenant? `/scim expect <email> [<email> …] <tenant> [idp=…] [at=…]`",
         );
-        if (!target) return;
-        if ("refusal" in target) return await ephemeral(respond, target.refusal);
+        if (!target || "refusal" in target) {
+          if (target) await answer(respond, target.refusal);
+          return "refused";
+        }
         if (!parsed.emails.length) {
-          return await ephemeral(
+          await answer(
             respond,
             registeredMessage(
               {
@@ -128,6 +117,7 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
               target.tenantName,
             ),
           );
+          return "nothing_valid";
         }
         const r = await registerHires(
           { ...deps, evaluate: (ids) => deps.evaluate(ids) },
@@ -141,20 +131,9 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
           },
         );
         r.rejected.unshift(...parsed.rejected);
-        deps.log.info({
-          kind: "expect",
-          user: who.userId,
-          channel: who.channelId,
-          registered: r.registered.length,
-          rejected: r.rejected.length,
-        });
-        await ephemeral(respond, registeredMessage(r, target.tenantName));
-      } catch (e) {
-        if (!isDescopeError(e) && !(e instanceof UnknownTenantError))
-          deps.log.error({ err: e }, "expect failed");
-        await ephemeral(respond, failureMessage(e, "Registering"));
-      }
-    },
+        await answer(respond, registeredMessage(r, target.tenantName));
+        return `registered_${r.registered.length}_rejected_${r.rejected.length}`;
+      }),
 
     async openModal(
       triggerId: string,
@@ -162,9 +141,7 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
       respond: RespondFn,
       client: App["client"],
     ): Promise<void> {
-      try {
-        const access = await guard(who, respond);
-        if (!access) return;
+      await ctx.run("expect_form", "Opening the form", who, respond, async (access) => {
         const fixed =
           access.kind === "tenant" ? { id: access.tenantId, name: access.tenantName } : undefined;
         const tenants = fixed
@@ -178,100 +155,90 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
             ...(fixed ? { fixedTenant: fixed } : {}),
           }) as never,
         });
-      } catch (e) {
-        deps.log.warn({ err: e }, "could not open the expect form");
-        await ephemeral(respond, failureMessage(e, "Opening the form"));
-      }
+        return "opened";
+      });
     },
 
-    async pending(tenant: string | undefined, who: Who, respond: RespondFn): Promise<void> {
-      try {
-        const access = await guard(who, respond);
-        if (!access) return;
+    pending: (tenant: string | undefined, who: Who, respond: RespondFn) =>
+      ctx.run("pending", "Listing pending hires", who, respond, async (access) => {
         const target = await ctx.tenantFor(access, tenant, "");
-        if (target && "refusal" in target) return await ephemeral(respond, target.refusal);
+        if (target && "refusal" in target) {
+          await answer(respond, target.refusal);
+          return "refused";
+        }
         const views = await visibleViews(access, who, target?.tenantId);
-        await ephemeral(
+        await answer(
           respond,
           pendingMessage(
             views.map((v) => v.view),
             target ? ` in ${target.tenantName}` : "",
           ),
         );
-      } catch (e) {
-        await ephemeral(respond, failureMessage(e, "Listing pending hires"));
-      }
-    },
+        return `listed_${views.length}`;
+      }),
 
-    async forget(
-      loginId: string,
-      tenant: string | undefined,
-      who: Who,
-      respond: RespondFn,
-    ): Promise<void> {
-      try {
-        const access = await guard(who, respond);
-        if (!access) return;
+    forget: (loginId: string, tenant: string | undefined, who: Who, respond: RespondFn) =>
+      ctx.run("forget", "Forgetting", who, respond, async (access) => {
         const target = await ctx.tenantFor(access, tenant, "");
-        if (target && "refusal" in target) return await ephemeral(respond, target.refusal);
+        if (target && "refusal" in target) {
+          await answer(respond, target.refusal);
+          return "refused";
+        }
         const matches = (await visibleViews(access, who, target?.tenantId)).filter(
           (v) => v.view.hire.loginId.toLowerCase() === loginId.toLowerCase(),
         );
+        const m = matches[0];
         if (matches.length > 1) {
-          return await ephemeral(
+          await answer(
             respond,
             notice(
               `${esc(loginId)} is expected in several tenants: name one, \`/scim forget ${esc(loginId)} <tenant>\`.`,
               "Name the tenant.",
             ),
           );
+          return "ambiguous";
         }
-        const m = matches[0];
-        if (!m)
-          return await ephemeral(
+        if (!m) {
+          await answer(
             respond,
             notice(`No pending hire ${esc(loginId)} here.`, `No pending hire ${loginId} here.`),
           );
+          return "not_found";
+        }
         await deps.hires.forget(m.id);
-        deps.log.info({ kind: "forget", user: who.userId, channel: who.channelId });
-        await ephemeral(
+        await answer(
           respond,
           notice(
             `:wastebasket: Stopped tracking *${esc(m.view.hire.loginId)}* (${esc(m.view.hire.tenantName)}).`,
             `Stopped tracking ${m.view.hire.loginId}.`,
           ),
         );
-      } catch (e) {
-        await ephemeral(respond, failureMessage(e, "Forgetting"));
-      }
-    },
+        return "forgotten";
+      }),
 
-    async alerts(channelId: string, who: Who, respond: RespondFn): Promise<void> {
-      try {
-        const access = await guard(who, respond);
-        if (!access) return;
+    alerts: (channelId: string, who: Who, respond: RespondFn) =>
+      ctx.run("alerts", "Setting the alert channel", who, respond, async () => {
         const link = await deps.links.get(who.channelId);
         if (!link) {
-          return await ephemeral(
+          await answer(
             respond,
             notice(
               "Run `/scim alerts #channel` in a channel linked to a tenant (an admin links it with `/scim link &lt;tenant&gt;`).",
               "Run this in a linked channel.",
             ),
           );
+          return "not_linked";
         }
         await deps.links.set(who.channelId, { ...link, alertChannel: channelId });
-        await safeRespond(respond, {
+        await ctx.safeRespond(respond, {
           response_type: "in_channel",
           ...notice(
             `:rotating_light: Alerts for *${esc(link.tenantName)}* now go to <#${esc(channelId)}>. Invite me there with \`/invite @scimwatch\`.`,
             `Alerts for ${link.tenantName} now go to that channel.`,
           ),
         });
-      } catch (e) {
-        await ephemeral(respond, failureMessage(e, "Setting the alert channel"));
-      }
-    },
+        return "set";
+      }),
   };
 }
 

@@ -5,10 +5,9 @@
  * with "events as of <time>". Never waits long in silence.
  */
 import { BudgetExhaustedError } from "../budget/rate-budget.js";
-import type { EventsResult, EventsSource } from "../check/gather.js";
-import { AUDIT_HORIZON_MS, type DescopeClient, SCIM_AUDIT_ACTIONS } from "../descope/client.js";
+import { type EventsResult, type EventsSource, liveEvents } from "../check/gather.js";
+import type { DescopeClient } from "../descope/client.js";
 import { DescopeError, isDescopeError } from "../descope/errors.js";
-import { toAuditEvent } from "../descope/events.js";
 import type { AuditIndex } from "./index-store.js";
 import { type TailStateStore, tailHealth } from "./state.js";
 
@@ -30,20 +29,12 @@ export function indexedEvents(deps: IndexedEventsDeps): EventsSource {
     });
     if (health.healthy) return fromIndex();
     try {
-      const { audits } = await deps.descope.searchAudit(
-        {
-          loginIds: [loginId],
-          actions: SCIM_AUDIT_ACTIONS,
-          from: now - AUDIT_HORIZON_MS + 60_000,
-          to: now,
-          size: 1000,
-          page: 0,
-        },
-        { budgetWaitMs: deps.budgetWaitMs ?? 7_000 },
+      const live = await liveEvents(deps.descope, { budgetWaitMs: deps.budgetWaitMs ?? 7_000 })(
+        loginId,
+        now,
       );
-      const events = audits.map(toAuditEvent);
-      await deps.index.store(events, now);
-      return { events, asOf: { source: "live", at: now } };
+      await deps.index.store(live.events, now);
+      return live;
     } catch (e) {
       const spent =
         e instanceof BudgetExhaustedError ||
