@@ -363,6 +363,17 @@ describe("pending, forget and the App Home", () => {
     expect(t).toMatch(/Overdue\* \(59\)/);
     expect(t).toMatch(/more: `\/scim pending`/);
     expect(t).toMatch(/Recent alerts/);
+
+    // The Home's buttons: forget one hire, and the Home is published again.
+    const forget = (
+      view.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>
+    )
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === "home_hire_forget");
+    expect(forget).toBeDefined();
+    await h.click("home_hire_forget", forget?.value ?? "", { user: "UADMIN", channel: "D1" });
+    await h.slack.waitFor(() => h.slack.callsTo("views.publish")[1]);
+    expect((await h.runtime.hires.openIds()).length).toBe(58);
   }, 60_000);
 });
 

@@ -16,6 +16,8 @@ import {
 } from "./blocks.js";
 import { clip, esc, slackDate } from "./mrkdwn.js";
 
+export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_forget" } as const;
+
 export const HIRE_ACTIONS = {
   markAllAssigned: "hire_mark_all_assigned",
   markAssigned: "hire_mark_assigned",
@@ -303,22 +305,23 @@ export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
       const s = section(
         `*${esc(r.view.hire.loginId)}* · ${esc(r.view.hire.tenantName)}\n${statusLine(r.view)}`,
       );
-      if (withButtons)
-        s.accessory = {
-          type: "overflow",
-          action_id: "home_hire_menu",
-          options: [
-            { text: { type: "plain_text", text: "Re-check" }, value: `recheck|${r.id}` },
-            { text: { type: "plain_text", text: "Forget" }, value: `forget|${r.id}` },
-          ],
-        };
       blocks.push(s);
+      if (withButtons) {
+        blocks.push({
+          type: "actions",
+          block_id: `home_${r.id}`.slice(0, 255),
+          elements: [
+            button("Re-check", HOME_ACTIONS.recheck, r.id),
+            button("Forget", HOME_ACTIONS.forget, r.id, "danger"),
+          ],
+        });
+      }
     }
     if (rows.length > max)
       blocks.push(context(`…and ${rows.length - max} more: \`/scim pending\``));
   };
-  hireRows(":warning: Overdue", d.overdue, 15, true);
-  hireRows(":hourglass_flowing_sand: Pending", d.pending, 15, true);
+  hireRows(":warning: Overdue", d.overdue, 12, true);
+  hireRows(":hourglass_flowing_sand: Pending", d.pending, 12, true);
   hireRows(":inbox_tray: Provisioned in the last 24 h", d.provisioned24h, 10, false);
   blocks.push({ type: "divider" }, section(`*Recent alerts* (${d.alerts.length})`));
   blocks.push(

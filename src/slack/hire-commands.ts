@@ -18,6 +18,7 @@ import {
   dismissedAlertMessage,
   expectModal,
   HIRE_ACTIONS,
+  HOME_ACTIONS,
   homeView,
   pendingMessage,
   snoozedAlertMessage,
@@ -443,16 +444,25 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
     }
   });
 
-  app.action("home_hire_menu", async ({ ack, body }) => {
-    await ack();
-    const [verb, id = ""] = actionValue(body).split("|");
-    const userId = (body as { user: { id: string } }).user.id;
-    const h = await deps.hires.get(id);
-    if (!h || !(deps.adminUsers.has(userId) || h.registeredBy === userId)) return;
-    if (verb === "forget") await deps.hires.forget(id);
-    else await deps.evaluate([id]);
-    await publishHome(deps, userId).catch((e) => log.warn({ err: e }, "App Home failed"));
-  });
+  for (const [actionId, verb] of [
+    [HOME_ACTIONS.recheck, "recheck"],
+    [HOME_ACTIONS.forget, "forget"],
+  ] as const) {
+    app.action(actionId, async ({ ack, body }) => {
+      await ack();
+      const id = actionValue(body);
+      const userId = (body as { user: { id: string } }).user.id;
+      const h = await deps.hires.get(id);
+      if (!h || !(deps.adminUsers.has(userId) || h.registeredBy === userId)) return;
+      try {
+        if (verb === "forget") await deps.hires.forget(id);
+        else await deps.evaluate([id]);
+        await publishHome(deps, userId);
+      } catch (e) {
+        log.warn({ err: e }, "App Home action failed");
+      }
+    });
+  }
 }
 
 /** Admins see every tenant's hires; others see the hires they registered. */
