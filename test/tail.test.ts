@@ -95,6 +95,21 @@ describe("audit tail: cursor, overlap and deduplication", () => {
     expect((await state.get()).cursor).toBe(r.to);
   });
 
+  it("pages on when Descope sends no total", async () => {
+    const events = generateEvents({ users: 500, tenants: 3, now, spanMs: 86_400_000, perUser: 5 });
+    seedVolume(fake, events);
+    for (let i = 0; i < 3; i++) {
+      const page = fake.audits
+        .filter((a) => Number(a.occurred) >= now - 30 * 86_400_000)
+        .sort((x, y) => Number(x.occurred) - Number(y.occurred))
+        .slice(i * 1000, i * 1000 + 1000);
+      fake.fail("audit", { status: 200, body: JSON.stringify({ audits: page }) });
+    }
+    const r = await runTail(deps, opts);
+    expect(r.calls).toBe(3);
+    expect(await index.count()).toBe(events.filter((e) => e.action !== "LoginSucceed").length);
+  });
+
   it("re-reads an overlap for late writes and stores each event once", async () => {
     fake.audits.push(scimEvent({ at: now - 3_600_000, loginId: "a@x.com", tenant: "T1" }));
     await runTail(deps, opts);

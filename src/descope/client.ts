@@ -111,7 +111,7 @@ export class DescopeClient {
   async searchAudit(
     params: AuditSearchParams,
     opts: { budgetWaitMs?: number } = {},
-  ): Promise<{ audits: AuditRecord[]; total: number }> {
+  ): Promise<{ audits: AuditRecord[]; total: number | null }> {
     const body: Record<string, unknown> = {};
     if (params.from !== undefined) body.from = Math.trunc(params.from);
     if (params.to !== undefined) body.to = Math.trunc(params.to);
@@ -125,7 +125,8 @@ export class DescopeClient {
     await this.opts.beforeAuditSearch?.(opts.budgetWaitMs);
     const ans = await this.call("Descope audit search", "POST", "/v1/mgmt/audit/search", body);
     const parsed = this.parse("Descope audit search", ans, auditSearchResponseSchema);
-    return { audits: parsed.audits, total: parsed.total ?? parsed.audits.length };
+    // `total` is not always sent: null then, and callers page until a short page.
+    return { audits: parsed.audits, total: parsed.total ?? null };
   }
 
   /** Loads a user by login ID; null when Descope says there is no such user. */

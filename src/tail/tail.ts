@@ -111,7 +111,8 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
           "backfill progress",
         );
       }
-      if (res.audits.length < AUDIT_PAGE_SIZE || (page + 1) * AUDIT_PAGE_SIZE >= res.total) break;
+      const lastPage = res.total !== null && (page + 1) * AUDIT_PAGE_SIZE >= res.total;
+      if (res.audits.length < AUDIT_PAGE_SIZE || lastPage) break;
     }
     await deps.state.advanceCursor(to);
     await deps.state.update(
