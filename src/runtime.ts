@@ -68,6 +68,7 @@ export function createRuntime(
   const descope = descopeClientFromConfig(cfg, {
     beforeAuditSearch: (maxWaitMs) => auditBudget.take(maxWaitMs ?? 65_000),
     beforeManagementCall: () => mgmtBudget.take(10_000),
+    cacheTtlMs: 30_000,
   });
   const index = new AuditIndex(redis, key, prefix);
   const state = new TailStateStore(redis, key);

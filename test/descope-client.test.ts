@@ -190,6 +190,28 @@ describe("DescopeClient against the fake Descope", () => {
     expect(e.message).toMatch(/could not reach Descope/);
   });
 
+  it("caches tenant and SSO look-ups briefly when asked to, never users or audits", async () => {
+    const cached = new DescopeClient({
+      projectId: fake.projectId,
+      managementKey: fake.managementKey,
+      baseUrl: fake.url,
+      cacheTtlMs: 60_000,
+    });
+    fake.tenants.push({ id: "T1", name: "Acme" });
+    await Promise.all([cached.listTenants(), cached.listTenants()]);
+    await cached.loadSsoSettings("T1");
+    await cached.loadSsoSettings("T1");
+    await cached.loadUser("x@y.z");
+    await cached.loadUser("x@y.z");
+    expect(fake.count("tenants")).toBe(1);
+    expect(fake.count("sso")).toBe(1);
+    expect(fake.count("user")).toBe(2);
+    // Failures are not cached.
+    fake.fail("settings", { status: 401 });
+    await failure(cached.loadJitDisabled("T1"));
+    expect(await cached.loadJitDisabled("T1")).toBe(false);
+  });
+
   it("calls the audit hook before every search page", async () => {
     let n = 0;
     const hooked = new DescopeClient({

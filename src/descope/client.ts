@@ -52,6 +52,11 @@ export interface DescopeClientOptions {
   backoffBaseMs?: number;
   /** Longest one call may take, attempts and waits included. Default 30 s. */
   maxTotalMs?: number;
+  /**
+   * Keep tenant lists, tenant settings and SSO settings this long (ms) in memory;
+   * they change rarely and every check reads them. Default 0 (no cache).
+   */
+  cacheTtlMs?: number;
   dispatcher?: Dispatcher;
   /**
    * Called before every audit-search request (one page = one request): the rate
@@ -96,6 +101,20 @@ export class DescopeClient {
   private readonly maxRetryWaitMs: number;
   private readonly backoffBaseMs: number;
   private readonly now: () => number;
+
+  private readonly cache = new Map<string, { until: number; value: Promise<unknown> }>();
+
+  /** Memoises a read for `cacheTtlMs`; failures are not kept. */
+  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const ttl = this.opts.cacheTtlMs ?? 0;
+    if (ttl <= 0) return load();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > Date.now()) return hit.value as Promise<T>;
+    const value = load();
+    this.cache.set(key, { until: Date.now() + ttl, value });
+    value.catch(() => this.cache.delete(key));
+    return value;
+  }
 
   constructor(private readonly opts: DescopeClientOptions) {
     this.baseUrl = descopeBaseUrl(opts.projectId, opts.baseUrl);
@@ -155,10 +174,12 @@ export class DescopeClient {
     return { users: parsed.users, total: parsed.total ?? parsed.users.length };
   }
 
-  async listTenants(): Promise<DescopeTenant[]> {
-    const op = "Descope tenant list";
-    const ans = await this.call(op, "GET", "/v1/mgmt/tenant/all");
-    return this.parse(op, ans, tenantListResponseSchema).tenants;
+  listTenants(): Promise<DescopeTenant[]> {
+    return this.cached("tenants", async () => {
+      const op = "Descope tenant list";
+      const ans = await this.call(op, "GET", "/v1/mgmt/tenant/all");
+      return this.parse(op, ans, tenantListResponseSchema).tenants;
+    });
   }
 
   async loadTenant(tenantId: string): Promise<DescopeTenant | null> {
@@ -172,7 +193,11 @@ export class DescopeClient {
   }
 
   /** JIT disabled for the tenant? null when the settings could not be found. */
-  async loadJitDisabled(tenantId: string): Promise<boolean | null> {
+  loadJitDisabled(tenantId: string): Promise<boolean | null> {
+    return this.cached(`settings:${tenantId}`, () => this.loadJitDisabledNow(tenantId));
+  }
+
+  private async loadJitDisabledNow(tenantId: string): Promise<boolean | null> {
     const op = "Descope tenant settings";
     const ans = await this.call(
       op,
@@ -184,7 +209,11 @@ export class DescopeClient {
   }
 
   /** The tenant's SSO settings; null when none are configured. */
-  async loadSsoSettings(tenantId: string): Promise<SsoSettings | null> {
+  loadSsoSettings(tenantId: string): Promise<SsoSettings | null> {
+    return this.cached(`sso:${tenantId}`, () => this.loadSsoSettingsNow(tenantId));
+  }
+
+  private async loadSsoSettingsNow(tenantId: string): Promise<SsoSettings | null> {
     const op = "Descope SSO settings";
     const ans = await this.call(
       op,

@@ -6,7 +6,7 @@
  */
 import type { DescopeClient } from "../descope/client.js";
 import { toUserFacts } from "../descope/events.js";
-import type { UserFacts } from "../diagnosis/facts.js";
+import type { AuditEvent, UserFacts } from "../diagnosis/facts.js";
 import type { Logger } from "../log/logger.js";
 import {
   alertMessage,
@@ -90,22 +90,30 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
 
   const views = new Map<string, HireView>();
   const touchedBatches = new Set<string>();
+  // Index reads in parallel chunks; a record is written only when the observation changes it.
+  const eventsOf = new Map<string, AuditEvent[]>();
+  for (let i = 0; i < records.length; i += 200) {
+    const chunk = records.slice(i, i + 200);
+    const lists = await Promise.all(chunk.map((r) => deps.index.eventsFor(r.hire.loginId, now)));
+    chunk.forEach((r, k) => eventsOf.set(r.id, lists[k] ?? []));
+  }
   for (const { id, hire } of records) {
     result.evaluated++;
-    const events = await deps.index.eventsFor(hire.loginId, now);
+    const events = eventsOf.get(id) ?? [];
     const lastSignIn =
       events.filter((e) => e.action === "LoginSucceed").reduce((m, e) => Math.max(m, e.at), 0) ||
       null;
     const obs = { user: users.get(hire.loginId.toLowerCase()) ?? null, events, lastSignIn };
-    let changed = false;
-    const next = await deps.hires.update(id, (h) => {
-      const o = observe(h, obs, now);
-      if (JSON.stringify(o) === JSON.stringify(h)) return null;
-      changed = true;
-      return o;
-    });
+    const unchanged = (h: Hire, o: Hire) => JSON.stringify(o) === JSON.stringify(h);
+    let next: Hire | null = hire;
+    if (!unchanged(hire, observe(hire, obs, now))) {
+      next = await deps.hires.update(id, (h) => {
+        const o = observe(h, obs, now);
+        return unchanged(h, o) ? null : o;
+      });
+      if (next) result.changed++;
+    }
     if (!next) continue;
-    if (changed) result.changed++;
     const v = view(next, now, deps.graceMinutes);
     views.set(id, v);
     touchedBatches.add(next.batchId);
