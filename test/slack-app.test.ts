@@ -276,3 +276,17 @@ describe("health and logs", () => {
       expect(all).not.toContain(secret);
   });
 });
+
+describe("a Slack token that stops working", () => {
+  it("does not block commands (no auth.test on the request path)", async () => {
+    h.slack.validTokens.clear();
+    const before = h.slack.callsTo("auth.test").length;
+    const r = await h.command("help");
+    expect(r.status).toBe(200);
+    expect(String(r.ack.text), h.logs.slice(-5).join("")).toContain("Usage");
+    const c = await h.command(`check ${PEOPLE.provisioned}`);
+    expect(String((await answerOf(c.rid)).text)).toMatch(/^Provisioned/);
+    expect(h.slack.callsTo("auth.test").length).toBe(before);
+    h.slack.validTokens.add("xoxb-test-token");
+  });
+});

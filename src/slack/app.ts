@@ -18,7 +18,15 @@ export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOpt
   const clientOptions = cfg.SLACK_API_URL
     ? { slackApiUrl: cfg.SLACK_API_URL.endsWith("/") ? cfg.SLACK_API_URL : `${cfg.SLACK_API_URL}/` }
     : {};
-  const common = { token: cfg.SLACK_BOT_TOKEN, clientOptions, ...(logger ? { logger } : {}) };
+  // A fixed authorization instead of `token`: Bolt would otherwise gate every
+  // request on an auth.test made at start-up. An unusable token shows in
+  // /readyz and `scimwatch doctor`; commands are still acknowledged.
+  const botToken = cfg.SLACK_BOT_TOKEN;
+  const common = {
+    authorize: async () => ({ botToken }),
+    clientOptions,
+    ...(logger ? { logger } : {}),
+  };
   if (cfg.mode === "socket") {
     return { ...common, socketMode: true, appToken: cfg.SLACK_APP_TOKEN };
   }
@@ -94,7 +102,7 @@ export function createBot(
     ]);
     if (!slackOk.ok || Date.now() - slackOk.at > 5 * 60_000) {
       slackOk = await app.client.auth
-        .test()
+        .test({ token: cfg.SLACK_BOT_TOKEN })
         .then((r) => ({ ok: r.ok === true, at: Date.now() }))
         .catch(() => ({ ok: false, at: Date.now() }));
     }
