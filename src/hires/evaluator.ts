@@ -95,7 +95,7 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   for (let i = 0; i < records.length; i += 200) {
     const chunk = records.slice(i, i + 200);
     const lists = await Promise.all(chunk.map((r) => deps.index.eventsFor(r.hire.loginId, now)));
-    chunk.forEach((r, k) => eventsOf.set(r.id, lists[k] ?? []));
+    for (const [k, r] of chunk.entries()) eventsOf.set(r.id, lists[k] ?? []);
   }
   for (const { id, hire } of records) {
     result.evaluated++;
