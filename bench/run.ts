@@ -153,7 +153,7 @@ async function bench(users: number, tenants: number, redis: Redis) {
     });
   }
   t = performance.now();
-  const evaluation = await evaluateHires({
+  const evalDeps = {
     hires,
     index,
     descope,
@@ -162,20 +162,12 @@ async function bench(users: number, tenants: number, redis: Redis) {
     log,
     graceMinutes: 15,
     now: Date.now,
-  });
+  };
+  const evaluation = await evaluateHires(evalDeps);
   const evalMs = performance.now() - t;
   // The next evaluation, when nothing changed: what every tail run costs.
   t = performance.now();
-  const steady = await evaluateHires({
-    hires,
-    index,
-    descope,
-    notifier,
-    links: new LinkStore(redis, key),
-    log,
-    graceMinutes: 15,
-    now: Date.now,
-  });
+  const steady = await evaluateHires(evalDeps);
   const steadyMs = performance.now() - t;
   hires.close();
   await slack.stop();

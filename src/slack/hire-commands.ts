@@ -7,7 +7,6 @@ import type { Access } from "../access/policy.js";
 import type { DescopeClient } from "../descope/client.js";
 import { type HireView, view } from "../hires/evaluate.js";
 import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
-import { hireId } from "../hires/model.js";
 import { checkEmails, parseExpectArgs, splitEmails } from "../hires/parse-expect.js";
 import { type RegisterResult, registerHires } from "../hires/register.js";
 import type { HireStore } from "../hires/store.js";
@@ -499,5 +498,3 @@ export async function publishHome(deps: HireCommandDeps, userId: string): Promis
     }),
   );
 }
-
-export { hireId };

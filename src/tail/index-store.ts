@@ -133,18 +133,6 @@ export class AuditIndex {
     return this.load(ids);
   }
 
-  /** Latest successful sign-in per login ID (lower-case), for the given login IDs. */
-  async lastLogins(loginIds: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (!loginIds.length) return out;
-    const keys = loginIds.map((l) => l.toLowerCase());
-    const vals = await this.redis.hmget(this.key("lastlogin"), ...keys);
-    keys.forEach((k, i) => {
-      if (vals[i]) out.set(k, Number(vals[i]));
-    });
-    return out;
-  }
-
   async count(): Promise<number> {
     return this.redis.zcard(this.key("idx", "all"));
   }
