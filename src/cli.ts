@@ -3,15 +3,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { CHECK_USAGE, runCheck } from "./cli/check.js";
-import { runDoctor } from "./cli/doctor.js";
 import { type Io, processIo } from "./cli/io.js";
-import { runStart, START_USAGE } from "./cli/start.js";
+
+import { DOCTOR_USAGE, START_USAGE } from "./cli/usage.js";
+
+// start and doctor load Bolt, BullMQ and Redis: they are imported only when asked, so `check` starts fast.
 
 export const USAGE = `scimwatch — is this user provisioned over SCIM, and if not, why?
 
 ${CHECK_USAGE}
 ${START_USAGE}
-usage: scimwatch doctor
+${DOCTOR_USAGE}
 `;
 
 /** Reads ./.env into the environment for start and doctor, without overriding what is already set. */
@@ -29,9 +31,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case "check":
       return runCheck(rest, io);
     case "start":
-      return runStart(rest, io);
+      return (await import("./cli/start.js")).runStart(rest, io);
     case "doctor":
-      return runDoctor(rest, io);
+      return (await import("./cli/doctor.js")).runDoctor(rest, io);
     case "help":
     case "--help":
     case "-h":

@@ -5,7 +5,7 @@ import { ConfigError } from "../config/env.js";
 import { createRuntime, type Role } from "../runtime.js";
 import type { Io } from "./io.js";
 
-export const START_USAGE = "usage: scimwatch start [--role all|bot|worker]";
+import { START_USAGE } from "./usage.js";
 
 export async function runStart(argv: string[], io: Io): Promise<number> {
   let role: string;
