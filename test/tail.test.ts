@@ -13,7 +13,7 @@ import { AuditIndex } from "../src/tail/index-store.js";
 import { indexedEvents } from "../src/tail/indexed-events.js";
 import { TailStateStore } from "../src/tail/state.js";
 import { runTail, type TailDeps } from "../src/tail/tail.js";
-import { auditEvent, scimEvent } from "./fakes/builders.js";
+import { auditEvent, scimEvent, user } from "./fakes/builders.js";
 import { FakeDescope } from "./fakes/descope.js";
 import { FakeSlack } from "./fakes/slack.js";
 import { generateEvents, seedVolume } from "./fakes/volume.js";
@@ -207,6 +207,30 @@ describe("checks from the index", () => {
     expect(d.verdict).toBe("sso_without_scim");
     expect(d.notes.join(" ")).toMatch(/Audit events as of .* \(from the shared audit index\)/);
     expect(fake.count("audit")).toBe(before);
+  });
+
+  it("find rows by user ID too, when they do not carry the login ID", async () => {
+    fake.tenants.push({ id: "T1", name: "Acme" });
+    fake.users.push(
+      user({ loginId: "dan@acme.com", userId: "U-dan", tenantId: "T1", status: "disabled" }),
+    );
+    fake.audits.push({
+      ...auditEvent("UserModified", {
+        at: now - 60_000,
+        loginId: "x",
+        userId: "U-dan",
+        tenant: "T1",
+      }),
+      externalIds: [],
+    });
+    await runTail(deps, opts);
+    const checks = new CheckService({
+      descope: client,
+      events: indexedEvents({ descope: client, index, state, intervalSec: 60 }),
+    });
+    const d = await checks.check({ loginId: "dan@acme.com", tenant: "Acme" });
+    expect(d.verdict).toBe("deprovisioned");
+    expect(d.evidence.map((e) => e.text)).toContain("User modified in Descope");
   });
 
   it("search live through the budget when the tail is unhealthy, and fall back to the index when it is spent", async () => {

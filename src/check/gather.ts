@@ -26,7 +26,7 @@ export interface EventsResult {
 }
 
 /** Where a check reads audit events from. */
-export type EventsSource = (loginId: string, now: number) => Promise<EventsResult>;
+export type EventsSource = (loginId: string, now: number, userId?: string) => Promise<EventsResult>;
 
 /**
  * One live audit search for one login ID: all the actions a diagnosis needs,
@@ -104,7 +104,7 @@ export async function gatherFacts(
   }
 
   const [ev, sso, jit] = await Promise.all([
-    events(req.loginId, now),
+    events(req.loginId, now, user?.userId),
     tenantId ? optional(client.loadSsoSettings(tenantId)) : Promise.resolve(null),
     tenantId ? optional(client.loadJitDisabled(tenantId)) : Promise.resolve(null),
   ]);

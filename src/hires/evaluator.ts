@@ -94,7 +94,11 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   const eventsOf = new Map<string, AuditEvent[]>();
   for (let i = 0; i < records.length; i += 200) {
     const chunk = records.slice(i, i + 200);
-    const lists = await Promise.all(chunk.map((r) => deps.index.eventsFor(r.hire.loginId, now)));
+    const lists = await Promise.all(
+      chunk.map((r) =>
+        deps.index.eventsFor(r.hire.loginId, now, users.get(r.hire.loginId.toLowerCase())?.userId),
+      ),
+    );
     for (const [k, r] of chunk.entries()) eventsOf.set(r.id, lists[k] ?? []);
   }
   for (const { id, hire } of records) {

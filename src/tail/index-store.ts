@@ -95,14 +95,22 @@ export class AuditIndex {
     return stored;
   }
 
-  /** Events for a login ID in the last 30 days, plus the latest successful sign-in. */
-  async eventsFor(loginId: string, now: number): Promise<AuditEvent[]> {
+  /**
+   * Events for a login ID (and, when known, the user's ID: rows written by an
+   * admin may not carry the login ID) in the last 30 days, plus the latest
+   * successful sign-in.
+   */
+  async eventsFor(loginId: string, now: number, userId?: string): Promise<AuditEvent[]> {
     const login = loginId.toLowerCase();
-    const [ids, last] = await Promise.all([
-      this.redis.zrangebyscore(this.key("idx", "login", login), now - AUDIT_HORIZON_MS, "+inf"),
+    const from = now - AUDIT_HORIZON_MS;
+    const [byLogin, byUser, last] = await Promise.all([
+      this.redis.zrangebyscore(this.key("idx", "login", login), from, "+inf"),
+      userId
+        ? this.redis.zrangebyscore(this.key("idx", "user", userId), from, "+inf")
+        : Promise.resolve([]),
       this.redis.hget(this.key("lastlogin"), login),
     ]);
-    const events = await this.load(ids);
+    const events = await this.load([...new Set([...byLogin, ...byUser])]);
     if (last) {
       events.push({
         id: `lastlogin:${login}`,

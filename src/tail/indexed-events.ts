@@ -21,10 +21,10 @@ export interface IndexedEventsDeps {
 }
 
 export function indexedEvents(deps: IndexedEventsDeps): EventsSource {
-  return async (loginId, now): Promise<EventsResult> => {
+  return async (loginId, now, userId): Promise<EventsResult> => {
     const health = tailHealth(await deps.state.get(), now, deps.intervalSec);
     const fromIndex = async (): Promise<EventsResult> => ({
-      events: await deps.index.eventsFor(loginId, now),
+      events: await deps.index.eventsFor(loginId, now, userId),
       asOf: { source: "index", at: health.asOf ?? now },
     });
     if (health.healthy) return fromIndex();
