@@ -23,9 +23,10 @@ const storedEventSchema = z.object({
 });
 
 /**
- * KEYS: none (all keys are built from ARGV[1], the prefix, so they stay in one
- * hash slot with a braced prefix). ARGV: prefix, now, horizonMs, then one JSON
- * per event. Returns the number of events newly stored.
+ * KEYS[1]: the all-events index, declared so Redis Cluster routes the script
+ * to the prefix's slot; the other keys are built from ARGV[1], the prefix, and
+ * share that slot when the prefix is braced. ARGV: prefix, now, horizonMs,
+ * then one JSON per event. Returns the number of events newly stored.
  */
 const STORE_SCRIPT = `
 local prefix = ARGV[1]
@@ -84,7 +85,8 @@ export class AuditIndex {
       stored += Number(
         await this.redis.eval(
           STORE_SCRIPT,
-          0,
+          1,
+          this.key("idx", "all"),
           this.prefix,
           String(now),
           String(AUDIT_HORIZON_MS),
