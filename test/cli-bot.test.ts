@@ -108,6 +108,19 @@ describe("scimwatch start", () => {
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("says what to do when Slack refuses the Socket Mode token", async () => {
+    const r = await cli(["start", "--role", "bot"], {
+      ...env,
+      SLACK_APP_TOKEN: "xapp-1-revoked",
+      PORT: "0",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /could not start: .*invalid_auth — Slack refused SLACK_APP_TOKEN: create an app-level token/,
+    );
+    expect(r.stderr).not.toContain("xapp-1-revoked");
+  });
+
   it("runs in HTTP mode, serves /healthz, and stops gracefully on SIGTERM", async () => {
     const child = spawn(process.execPath, [CLI, "start"], {
       env: { ...env, PORT: "0" },

@@ -25,8 +25,10 @@ export async function runStart(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   let runtime: ReturnType<typeof createRuntime>;
+  let cfg: ReturnType<typeof loadBotConfig>;
   try {
-    runtime = createRuntime(loadBotConfig(io.env), { role: role as Role });
+    cfg = loadBotConfig(io.env);
+    runtime = createRuntime(cfg, { role: role as Role });
   } catch (e) {
     if (e instanceof ConfigError) {
       io.stderr(`scimwatch: ${e.message}\n`);
@@ -37,7 +39,7 @@ export async function runStart(argv: string[], io: Io): Promise<number> {
   try {
     await runtime.start();
   } catch (e) {
-    io.stderr(`scimwatch: could not start: ${(e as Error).message}\n`);
+    io.stderr(`scimwatch: could not start: ${(e as Error).message}${startHint(e, cfg)}\n`);
     await runtime.stop();
     return 1;
   }
@@ -50,4 +52,20 @@ export async function runStart(argv: string[], io: Io): Promise<number> {
     process.once("SIGINT", () => stop("SIGINT"));
   });
   return 0;
+}
+
+/** What to do about the usual start-up failures. */
+export function startHint(e: unknown, cfg: { mode: string; PORT: number }): string {
+  const err = e as { code?: string; data?: { error?: string }; message?: string };
+  const slackError = err.data?.error ?? "";
+  if (
+    cfg.mode === "socket" &&
+    /invalid_auth|not_authed|not_allowed_token_type|token_revoked/.test(slackError)
+  ) {
+    return " — Slack refused SLACK_APP_TOKEN: create an app-level token with connections:write (Basic Information › App-Level Tokens), or unset it to run in HTTP mode";
+  }
+  if (err.code === "EADDRINUSE") return ` — port ${cfg.PORT} is in use: set PORT to a free one`;
+  if (/ECONNREFUSED|ENOTFOUND/.test(String(err.message)))
+    return " — check REDIS_URL and SLACK_API_URL";
+  return "";
 }
