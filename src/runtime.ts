@@ -8,6 +8,7 @@ import { secretsOf } from "./config/bot.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import type { AuditEvent } from "./diagnosis/facts.js";
 import { evaluateHires } from "./hires/evaluator.js";
+import { hireId } from "./hires/model.js";
 import { HireStore } from "./hires/store.js";
 import { alertUnknownSignins } from "./hires/unknown-signins.js";
 import { sendWeeklyDigests } from "./hires/weekly-digest.js";
@@ -156,6 +157,8 @@ export function createRuntime(
               descope,
               now,
               events: indexedEvents({ descope, index, state, intervalSec }),
+              expectedAssignment: async (tenantId, loginId) =>
+                (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
             }),
             links,
             answers: new AnswerStore(redis, key),

@@ -104,6 +104,18 @@ describe("registering expected hires", () => {
     );
   });
 
+  it("a check of an expected hire knows when they were assigned", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("expect new@acme.com Acme Corp at=-10m")).rid);
+    const pending = await answer(h, (await h.command("check new@acme.com Acme Corp")).rid);
+    expect(String(pending.text)).toMatch(
+      /^Waiting for the IdP's next cycle: new@acme.com is not in Descope yet, but Microsoft Entra ID's window has not passed/,
+    );
+    const other = await answer(h, (await h.command("check someone@acme.com Acme Corp")).rid);
+    expect(String(other.text)).toMatch(/^Not provisioned/);
+  });
+
   it("/scim expect without arguments opens the form", async () => {
     const c = clock();
     const h = await start(c);

@@ -10,6 +10,11 @@ export interface CheckServiceDeps {
   /** Where audit events come from (default: one live search per check). */
   events?: EventsSource;
   now?: () => number;
+  /**
+   * When the person was registered as an expected hire (`/scim expect`), their
+   * assignment time: a check then knows whether the IdP's window has passed.
+   */
+  expectedAssignment?: (tenantId: string, loginId: string) => Promise<number | null>;
 }
 
 export class CheckService {
@@ -30,6 +35,9 @@ export class CheckService {
     const request = scoped ? { ...req, tenant: access.tenantId } : req;
     const now = this.now();
     const facts = await gatherFacts(this.deps.descope, request, now, this.events);
+    if (facts.assignedAt === null && facts.tenant && this.deps.expectedAssignment) {
+      facts.assignedAt = await this.deps.expectedAssignment(facts.tenant.id, req.loginId);
+    }
     return diagnose(scoped ? scopeFacts(facts, access.tenantId) : facts, this.now());
   }
 }
