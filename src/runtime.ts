@@ -4,7 +4,7 @@ import { webApi } from "@slack/bolt";
 import { RateBudget } from "./budget/rate-budget.js";
 import { CheckService } from "./check/service.js";
 import type { BotConfig } from "./config/bot.js";
-import { secretsOf } from "./config/bot.js";
+import { secretsOf, slackApiUrlOf } from "./config/bot.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import type { AuditEvent } from "./diagnosis/facts.js";
 import { evaluateHires } from "./hires/evaluator.js";
@@ -76,11 +76,7 @@ export function createRuntime(
   const links = new LinkStore(redis, key);
   const hires = new HireStore(redis, key);
   const intervalSec = cfg.SCIMWATCH_TAIL_INTERVAL;
-  const slackApiUrl = cfg.SLACK_API_URL
-    ? cfg.SLACK_API_URL.endsWith("/")
-      ? cfg.SLACK_API_URL
-      : `${cfg.SLACK_API_URL}/`
-    : undefined;
+  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
   const notifier = new Notifier(
     new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
       ...(slackApiUrl ? { slackApiUrl } : {}),

@@ -1,6 +1,6 @@
 /** `scimwatch doctor`: checks every setting and connection; exit 0 only when all are OK. */
 import { webApi } from "@slack/bolt";
-import { botEnvSchema, receiverMode } from "../config/bot.js";
+import { botEnvSchema, receiverMode, slackApiUrlOf } from "../config/bot.js";
 import { isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
 import { createRedis } from "../store/redis.js";
@@ -83,6 +83,7 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
 
   const redisUrl = cfg?.REDIS_URL ?? (bad.has("REDIS_URL") ? undefined : "redis://127.0.0.1:6379");
   if (redisUrl) {
+    const shownUrl = redisUrl.replace(/\/\/[^@]*@/, "//***@");
     const redis = createRedis(redisUrl);
     redis.on("error", () => {});
     try {
@@ -95,13 +96,13 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
       results.push({
         name: "Redis",
         ok: pong === "PONG",
-        detail: `${redisUrl.replace(/\/\/[^@]*@/, "//***@")} answers`,
+        detail: `${shownUrl} answers`,
       });
     } catch (e) {
       results.push({
         name: "Redis",
         ok: false,
-        detail: `cannot reach ${redisUrl.replace(/\/\/[^@]*@/, "//***@")} (${(e as Error).message}): start Redis or fix REDIS_URL`,
+        detail: `cannot reach ${shownUrl} (${(e as Error).message}): start Redis or fix REDIS_URL`,
       });
     } finally {
       redis.disconnect();
@@ -109,11 +110,7 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
   }
 
   if (env.SLACK_BOT_TOKEN && !bad.has("SLACK_BOT_TOKEN")) {
-    const slackApiUrl = env.SLACK_API_URL
-      ? env.SLACK_API_URL.endsWith("/")
-        ? env.SLACK_API_URL
-        : `${env.SLACK_API_URL}/`
-      : undefined;
+    const slackApiUrl = slackApiUrlOf(env.SLACK_API_URL);
     const client = new webApi.WebClient(env.SLACK_BOT_TOKEN, {
       ...(slackApiUrl ? { slackApiUrl } : {}),
       retryConfig: { retries: 0 },

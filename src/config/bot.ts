@@ -95,3 +95,9 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.DESCOPE_MANAGEMENT_KEY,
   ].filter((s): s is string => Boolean(s));
 }
+
+/** SLACK_API_URL as the Web API client wants it (with a trailing slash), or undefined. */
+export function slackApiUrlOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  return url.endsWith("/") ? url : `${url}/`;
+}

@@ -18,7 +18,7 @@ import {
 import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
-import { alertChannelFor } from "./alert-channel.js";
+import { alertChannels } from "./alert-channel.js";
 import {
   alertOwed,
   type HireView,
@@ -170,10 +170,12 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   // Overdue hires: each alerted exactly once. Claim first, then send, then record.
   const owed = [...views].filter(([, v]) => alertOwed(v, now));
   const byChannel = new Map<string, Array<[string, HireView]>>();
+  const channelFor = owed.length
+    ? await alertChannels(deps.links, deps.alertChannel)
+    : () => undefined;
   for (const [id, v] of owed) {
     if (!(await deps.hires.claim(`alert:${id}`))) continue;
-    const channel =
-      (await alertChannelFor(deps.links, v.hire.tenantId, deps.alertChannel)) ?? v.hire.channelId;
+    const channel = channelFor(v.hire.tenantId) ?? v.hire.channelId;
     const list = byChannel.get(channel) ?? [];
     list.push([id, v]);
     byChannel.set(channel, list);

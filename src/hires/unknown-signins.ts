@@ -12,7 +12,7 @@ import type { Logger } from "../log/logger.js";
 import { unknownSigninMessage } from "../render/hires.js";
 import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
-import { alertChannelFor } from "./alert-channel.js";
+import { alertChannels } from "./alert-channel.js";
 import type { HireStore } from "./store.js";
 
 export interface UnknownSigninDeps {
@@ -54,8 +54,12 @@ export async function alertUnknownSignins(
   const day = new Date(now).toISOString().slice(0, 10);
   let sent = 0;
   let tenantNames: Map<string, string> | null = null;
-  for (const c of failedSigninCandidates(events, now)) {
-    const channel = await alertChannelFor(deps.links, c.tenantId, deps.alertChannel);
+  const candidates = failedSigninCandidates(events, now);
+  const channelFor = candidates.length
+    ? await alertChannels(deps.links, deps.alertChannel)
+    : () => undefined;
+  for (const c of candidates) {
+    const channel = channelFor(c.tenantId);
     if (!channel) continue;
     const claim = `signin:${c.tenantId}:${c.loginId.toLowerCase()}:${day}`;
     if (!(await deps.hires.claim(claim))) continue;

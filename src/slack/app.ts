@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { App, type AppOptions } from "@slack/bolt";
 import type { Redis } from "ioredis";
-import type { BotConfig } from "../config/bot.js";
+import { type BotConfig, slackApiUrlOf } from "../config/bot.js";
 import { boltLogger, type Logger } from "../log/logger.js";
 import { type HandlerDeps, registerHandlers } from "./handlers.js";
 
@@ -15,9 +15,8 @@ export type HealthProbe = () => Promise<{ ok: boolean; details: Record<string, u
 
 /** The Bolt options for a configuration: the receiver choice lives here. Pure. */
 export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOptions {
-  const clientOptions = cfg.SLACK_API_URL
-    ? { slackApiUrl: cfg.SLACK_API_URL.endsWith("/") ? cfg.SLACK_API_URL : `${cfg.SLACK_API_URL}/` }
-    : {};
+  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
+  const clientOptions = slackApiUrl ? { slackApiUrl } : {};
   // A fixed authorization instead of `token`: Bolt would otherwise gate every
   // request on an auth.test made at start-up. An unusable token shows in
   // /readyz and `scimwatch doctor`; commands are still acknowledged.

@@ -111,3 +111,20 @@ export function slackContext(deps: {
   };
   return ctx;
 }
+
+/** Who clicked, and in which channel (messages and ephemeral messages alike). */
+export function clickedBy(body: unknown): { userId: string; channelId: string } {
+  const b = body as {
+    user?: { id?: string };
+    channel?: { id?: string };
+    container?: { channel_id?: string };
+  };
+  return { userId: b.user?.id ?? "", channelId: b.channel?.id ?? b.container?.channel_id ?? "" };
+}
+
+/** The value of the clicked button, or of the option picked in a menu. */
+export function clickedValue(body: unknown): string {
+  const a = (body as { actions?: Array<{ value?: string; selected_option?: { value?: string } }> })
+    .actions?.[0];
+  return a?.value ?? a?.selected_option?.value ?? "";
+}

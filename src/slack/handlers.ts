@@ -31,7 +31,7 @@ import type { AnswerStore } from "../store/answers.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
 import type { TailStateStore } from "../tail/state.js";
-import { slackContext } from "./context.js";
+import { clickedBy, clickedValue, slackContext } from "./context.js";
 import { type HireCommandDeps, hireCommands, registerHireInteractions } from "./hire-commands.js";
 import { parseScimCommand } from "./parse.js";
 import { failureMessage, NO_ACCESS, scopedRefusal, withDeadline } from "./replies.js";
@@ -247,36 +247,26 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
   });
 
   function buttonValue(body: unknown): z.infer<typeof buttonValueSchema> | null {
-    const action = (body as { actions?: Array<{ value?: string }> }).actions?.[0];
     try {
-      const parsed = buttonValueSchema.safeParse(JSON.parse(action?.value ?? ""));
+      const parsed = buttonValueSchema.safeParse(JSON.parse(clickedValue(body)));
       return parsed.success ? parsed.data : null;
     } catch {
       return null;
     }
   }
 
-  function whoClicked(body: unknown): { userId: string; channelId: string } {
-    const b = body as {
-      user?: { id?: string };
-      channel?: { id?: string };
-      container?: { channel_id?: string };
-    };
-    return { userId: b.user?.id ?? "", channelId: b.channel?.id ?? b.container?.channel_id ?? "" };
-  }
-
   app.action(ACTIONS.recheck, async ({ ack, body, respond }) => {
     await ack();
     const v = buttonValue(body);
     if (!v) return;
-    await runCheck(v.l, v.t ?? undefined, whoClicked(body), respond, v.i);
+    await runCheck(v.l, v.t ?? undefined, clickedBy(body), respond, v.i);
   });
 
   app.action(ACTIONS.howto, async ({ ack, body, respond }) => {
     await ack();
     const v = buttonValue(body);
     if (!v) return;
-    const who = whoClicked(body);
+    const who = clickedBy(body);
     const access = await accessFor(who.userId, who.channelId);
     if (access.kind === "denied")
       return safeRespond(respond, {
@@ -295,7 +285,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     await ack();
     const v = buttonValue(body);
     if (!v) return;
-    const who = whoClicked(body);
+    const who = clickedBy(body);
     const [access, answer] = await Promise.all([
       accessFor(who.userId, who.channelId),
       deps.answers.get(v.a),

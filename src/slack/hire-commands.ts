@@ -25,7 +25,7 @@ import {
 import { esc, slackDate } from "../render/mrkdwn.js";
 import type { LinkStore } from "../store/links.js";
 import { parseWhen } from "../time/when.js";
-import type { SlackContext } from "./context.js";
+import { clickedBy, clickedValue, type SlackContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import { failureMessage, NO_ACCESS } from "./replies.js";
 
@@ -245,20 +245,6 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
 /** Buttons on checklists and alerts, the expect form's submission, and the App Home. */
 export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: SlackContext): void {
   const { log } = deps;
-  const who = (body: unknown): Who => {
-    const b = body as {
-      user?: { id?: string };
-      channel?: { id?: string };
-      container?: { channel_id?: string };
-    };
-    return { userId: b.user?.id ?? "", channelId: b.channel?.id ?? b.container?.channel_id ?? "" };
-  };
-  const actionValue = (body: unknown): string => {
-    const a = (
-      body as { actions?: Array<{ value?: string; selected_option?: { value?: string } }> }
-    ).actions?.[0];
-    return a?.value ?? a?.selected_option?.value ?? "";
-  };
 
   /** May this person act on this hire from here? Tenant access, the hire's own channels, or its registrant. */
   async function mayAct(w: Who, id: string) {
@@ -289,31 +275,31 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
 
   app.action(HIRE_ACTIONS.markAllAssigned, async ({ ack, body }) => {
     await ack();
-    const batch = await deps.hires.getBatch(actionValue(body));
+    const batch = await deps.hires.getBatch(clickedValue(body));
     if (batch)
-      await markAssigned(who(body), batch.hireIds, batch.id).catch((e) =>
+      await markAssigned(clickedBy(body), batch.hireIds, batch.id).catch((e) =>
         log.warn({ err: e }, "mark assigned failed"),
       );
   });
 
   app.action(HIRE_ACTIONS.markAssigned, async ({ ack, body }) => {
     await ack();
-    const [batchId = "", loginId = ""] = actionValue(body).split("|");
+    const [batchId = "", loginId = ""] = clickedValue(body).split("|");
     const batch = await deps.hires.getBatch(batchId);
     if (!batch) return;
     const records = await deps.hires.getMany(batch.hireIds);
     const ids = records
       .filter((r) => r.hire.loginId.toLowerCase() === loginId.toLowerCase())
       .map((r) => r.id);
-    await markAssigned(who(body), ids, batch.id).catch((e) =>
+    await markAssigned(clickedBy(body), ids, batch.id).catch((e) =>
       log.warn({ err: e }, "mark assigned failed"),
     );
   });
 
   app.action(HIRE_ACTIONS.recheck, async ({ ack, body, respond }) => {
     await ack();
-    const id = actionValue(body);
-    const w = who(body);
+    const id = clickedValue(body);
+    const w = clickedBy(body);
     if (!(await mayAct(w, id)))
       return ctx.safeRespond(respond, {
         response_type: "ephemeral",
@@ -349,8 +335,8 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
 
   app.action(HIRE_ACTIONS.snooze, async ({ ack, body, respond }) => {
     await ack();
-    const id = actionValue(body);
-    if (!(await mayAct(who(body), id))) return;
+    const id = clickedValue(body);
+    if (!(await mayAct(clickedBy(body), id))) return;
     const until = deps.now() + 3_600_000;
     const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
     if (h)
@@ -362,8 +348,8 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
 
   app.action(HIRE_ACTIONS.dismiss, async ({ ack, body, respond }) => {
     await ack();
-    const id = actionValue(body);
-    const w = who(body);
+    const id = clickedValue(body);
+    const w = clickedBy(body);
     if (!(await mayAct(w, id))) return;
     const h = await deps.hires.update(id, (x) => ({ ...x, dismissed: true }));
     if (h)
@@ -449,7 +435,7 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
   ] as const) {
     app.action(actionId, async ({ ack, body }) => {
       await ack();
-      const id = actionValue(body);
+      const id = clickedValue(body);
       const userId = (body as { user: { id: string } }).user.id;
       const h = await deps.hires.get(id);
       if (!h || !(deps.adminUsers.has(userId) || h.registeredBy === userId)) return;
