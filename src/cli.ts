@@ -2,10 +2,18 @@
 /** scimwatch command line: check, start, doctor. */
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
-import { CHECK_USAGE, runCheck } from "./cli/check.js";
+import { CHECK_HELP, CHECK_USAGE, runCheck } from "./cli/check.js";
 import { type Io, processIo } from "./cli/io.js";
-
-import { DOCTOR_USAGE, START_USAGE } from "./cli/usage.js";
+import { runManifest } from "./cli/manifest.js";
+import {
+  DOCTOR_HELP,
+  DOCTOR_USAGE,
+  MANIFEST_HELP,
+  MANIFEST_USAGE,
+  START_HELP,
+  START_USAGE,
+} from "./cli/usage.js";
+import { VERSION } from "./version.js";
 
 // start and doctor load Bolt, BullMQ and Redis: they are imported only when asked, so `check` starts fast.
 
@@ -14,9 +22,20 @@ export const USAGE = `scimwatch — is this user provisioned over SCIM, and if n
 ${CHECK_USAGE}
 ${START_USAGE}
 ${DOCTOR_USAGE}
+${MANIFEST_USAGE}
+
+Every command reads ./.env (variables already set in the environment win).
+\`scimwatch <command> --help\` for more; \`scimwatch --version\`.
 `;
 
-/** Reads ./.env into the environment for start and doctor, without overriding what is already set. */
+const HELP: Record<string, string> = {
+  check: CHECK_HELP,
+  start: START_HELP,
+  doctor: DOCTOR_HELP,
+  manifest: MANIFEST_HELP,
+};
+
+/** Reads ./.env into the environment, without overriding what is already set. */
 function loadDotEnv(env: NodeJS.ProcessEnv): void {
   if (!existsSync(".env")) return;
   for (const [k, v] of Object.entries(parseEnv(readFileSync(".env", "utf8")))) {
@@ -26,8 +45,19 @@ function loadDotEnv(env: NodeJS.ProcessEnv): void {
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === "start" || command === "doctor") loadDotEnv(io.env);
+  if (command && HELP[command] && (rest.includes("--help") || rest.includes("-h"))) {
+    io.stdout(HELP[command]);
+    return 0;
+  }
+  loadDotEnv(io.env);
   switch (command) {
+    case "--version":
+    case "-v":
+    case "version":
+      io.stdout(`scimwatch ${VERSION}\n`);
+      return 0;
+    case "manifest":
+      return runManifest(rest, io);
     case "check":
       return runCheck(rest, io);
     case "start":

@@ -1,10 +1,11 @@
 /** Wires the adapters together for a running process (the thin shell). */
 import type { Server } from "node:http";
 import { webApi } from "@slack/bolt";
-import { RateBudget } from "./budget/rate-budget.js";
+import { BudgetExhaustedError, RateBudget } from "./budget/rate-budget.js";
 import { CheckService } from "./check/service.js";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
+import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import type { AuditEvent } from "./diagnosis/facts.js";
 import { evaluateHires } from "./hires/evaluator.js";
@@ -68,7 +69,16 @@ export function createRuntime(
   );
   const descope = descopeClientFromConfig(cfg, {
     beforeAuditSearch: (maxWaitMs) => auditBudget.take(maxWaitMs ?? 65_000),
-    beforeManagementCall: () => mgmtBudget.take(10_000),
+    beforeManagementCall: () =>
+      mgmtBudget.take(10_000).catch((e: unknown) => {
+        if (!(e instanceof BudgetExhaustedError)) throw e;
+        const sec = Math.ceil(e.retryInMs / 1000);
+        throw new DescopeError(
+          "descope_rate_limited",
+          `scimwatch's budget for Descope management calls (DESCOPE_MGMT_RATE_PER_MIN) is spent; ${retryHint(sec, Date.now())}`,
+          sec,
+        );
+      }),
     cacheTtlMs: 30_000,
   });
   const index = new AuditIndex(redis, key, prefix);

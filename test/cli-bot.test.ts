@@ -1,9 +1,10 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { FakeDescope } from "./fakes/descope.js";
 import { FakeSlack } from "./fakes/slack.js";
 import { REDIS_URL } from "./helpers.js";
@@ -148,5 +149,137 @@ describe("scimwatch start", () => {
     expect(code).toBe(0);
     expect(out).toContain("shutting down");
     expect(out).not.toContain("xoxb-test-token");
+  });
+});
+
+describe("scimwatch doctor: each line right about what it checked", () => {
+  it("pings the configured REDIS_URL even when another setting is invalid", async () => {
+    const r = await cli(["doctor"], {
+      ...env,
+      SCIMWATCH_TAIL_INTERVAL: "often",
+      REDIS_URL: "redis://127.0.0.1:1",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL {2}SCIMWATCH_TAIL_INTERVAL: malformed/m);
+    expect(r.stdout).toMatch(/^FAIL {2}Redis: cannot reach redis:\/\/127\.0\.0\.1:1 /m);
+    expect(r.stdout).not.toMatch(/^OK {4}Redis/m);
+  });
+
+  it("an unreachable Slack is not a bad token; a mistyped DESCOPE_BASE_URL is not a retry", async () => {
+    const r = await cli(["doctor"], {
+      ...env,
+      SLACK_API_URL: "http://127.0.0.1:9/api/",
+      DESCOPE_BASE_URL: "http://127.0.0.1:9",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^FAIL {2}Slack: could not reach Slack at http:\/\/127\.0\.0\.1:9\/api\//m,
+    );
+    expect(r.stdout).not.toMatch(/reinstall/);
+    expect(r.stdout).toMatch(
+      /^FAIL {2}Descope: could not reach Descope at .*check DESCOPE_BASE_URL/m,
+    );
+    expect(r.stdout).not.toMatch(/Descope: .*retry in/);
+  });
+
+  it("warns when nobody may use a command and when alerts have nowhere to go", async () => {
+    const r = await cli(["doctor"], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^WARN {2}Access: .*every \/scim command will be refused/m);
+    expect(r.stdout).toMatch(/^WARN {2}Alerts: SCIMWATCH_ALERT_CHANNEL is not set/m);
+    const ok = await cli(["doctor"], {
+      ...env,
+      SCIMWATCH_ADMIN_USERS: "U0ADMIN",
+      SCIMWATCH_ALERT_CHANNEL: "C0ALERTS",
+    });
+    expect(ok.stdout).not.toMatch(/^WARN/m);
+    expect(ok.stdout).toMatch(/All good/);
+  });
+
+  it("warns when Redis may evict (maxmemory-policy is not noeviction)", async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--maxmemory-policy",
+        "allkeys-lru",
+      ],
+      { stdio: "ignore" },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const r = await cli(["doctor"], { ...env, REDIS_URL: `redis://127.0.0.1:${port}` });
+      expect(r.stdout).toMatch(/^OK {4}Redis: /m);
+      expect(r.stdout).toMatch(
+        /^WARN {2}Redis eviction: maxmemory-policy is allkeys-lru.*noeviction/m,
+      );
+    } finally {
+      server.kill();
+    }
+  });
+});
+
+describe("scimwatch: help, version, .env and the manifest", () => {
+  it.each(["check", "start", "doctor", "manifest"])(
+    "%s --help exits 0 with its usage",
+    async (c) => {
+      for (const flag of ["--help", "-h"]) {
+        const r = await cli([c, flag], { PATH: env.PATH });
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain(`usage: scimwatch ${c}`);
+      }
+    },
+  );
+
+  it("--version prints the package version", async () => {
+    const { version } = JSON.parse(
+      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+    ) as { version: string };
+    const r = await cli(["--version"], { PATH: env.PATH });
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`scimwatch ${version}`);
+  });
+
+  it("check reads ./.env, and the environment wins", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "scimwatch-check-env-"));
+    writeFileSync(
+      join(dir, ".env"),
+      `DESCOPE_PROJECT_ID=${descope.projectId}\nDESCOPE_MANAGEMENT_KEY=${descope.managementKey}\nDESCOPE_BASE_URL=http://127.0.0.1:9\n`,
+    );
+    const r = await run(process.execPath, [CLI, "check", "nobody@acme.com", "--json"], {
+      env: { PATH: env.PATH, DESCOPE_BASE_URL: descope.url },
+      cwd: dir,
+    });
+    expect(JSON.parse(r.stdout).verdict).toBe("not_provisioned");
+  });
+
+  it("manifest --http fills every request URL and turns Socket Mode off", async () => {
+    const r = await cli(["manifest", "--http", "https://scim.example.com"], { PATH: env.PATH });
+    expect(r.code).toBe(0);
+    const m = parse(r.stdout) as {
+      features: { slash_commands: { url?: string }[] };
+      settings: {
+        socket_mode_enabled: boolean;
+        interactivity: { request_url?: string; message_menu_options_url?: string };
+        event_subscriptions: { request_url?: string };
+      };
+    };
+    const url = "https://scim.example.com/slack/events";
+    expect(m.settings.socket_mode_enabled).toBe(false);
+    expect(m.features.slash_commands[0]?.url).toBe(url);
+    expect(m.settings.interactivity.request_url).toBe(url);
+    expect(m.settings.interactivity.message_menu_options_url).toBe(url);
+    expect(m.settings.event_subscriptions.request_url).toBe(url);
+    const bad = await cli(["manifest", "--http", "http://plain.example.com"], { PATH: env.PATH });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/https/);
   });
 });

@@ -129,6 +129,7 @@ describe("scimwatch check: exit codes", () => {
     [["check"], /missing <loginId>/],
     [["check", "a@b.c", "--idp", "keycloak"], /unknown IdP: keycloak/],
     [["check", "a@b.c", "--assigned-at", "yesterday-ish"], /malformed --assigned-at/],
+    [["check", "a@b.c", "--assigned-at", "2026-11-28T09:30"], /has no time zone: add Z/],
     [["check", "a@b.c", "--frobnicate"], /Unknown option/],
     [["check", "a@b.c", "--tenant", "Nope Inc"], /unknown tenant: Nope Inc/],
     [["check", "a@b.c", "b@c.d"], /unexpected argument/],

@@ -230,6 +230,14 @@ describe("diagnose: what it says", () => {
     const many = Array.from({ length: 40 }, (_, i) => ev("LoginFailed", i + 1));
     const d = diagnose(facts({ events: many }), NOW);
     expect(d.evidence.length).toBeLessThanOrEqual(15);
-    expect(d.evidence.some((e) => e.text.includes("earlier audit event"))).toBe(true);
+    expect(d.evidence.some((e) => e.text.includes("28 other audit event(s) not shown"))).toBe(true);
+  });
+
+  it("keeps the events a verdict turns on in the evidence, however old", () => {
+    const old = { ...ev("SCIMEvent", 200), error: "409 Conflict" };
+    const many = Array.from({ length: 40 }, (_, i) => ev("LoginFailed", i + 1));
+    const d = diagnose(facts({ events: [old, ...many] }), NOW);
+    expect(d.evidence.some((e) => e.text.includes("409 Conflict"))).toBe(true);
+    expect(d.evidence.length).toBeLessThanOrEqual(15);
   });
 });

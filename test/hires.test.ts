@@ -98,7 +98,7 @@ describe("registering expected hires", () => {
     ).toMatch(/Unknown IdP "keycloak"/);
     expect(
       allText(await answer(h, (await h.command("expect a@acme.com Acme Corp at=tomorrowish")).rid)),
-    ).toMatch(/Malformed at=tomorrowish/);
+    ).toMatch(/Malformed at=: tomorrowish is not a time/);
     expect(allText(await answer(h, (await h.command("expect a@acme.com")).rid))).toMatch(
       /Which tenant\?/,
     );

@@ -110,6 +110,73 @@ describe("audit tail: cursor, overlap and deduplication", () => {
     expect(await index.count()).toBe(events.filter((e) => e.action !== "LoginSucceed").length);
   });
 
+  it.each([
+    ["capped at 1000", 1000 as const],
+    ["absent", "absent" as const],
+  ])(
+    "reads every page when total is %s, and the cursor never passes an unread event",
+    async (_label, total) => {
+      fake.auditTotal = total;
+      const events = generateEvents({
+        users: 500,
+        tenants: 3,
+        now,
+        spanMs: 86_400_000,
+        perUser: 5,
+      });
+      seedVolume(fake, events);
+      const r = await runTail(deps, opts);
+      expect(r.status).toBe("ok");
+      expect(r.calls).toBe(3);
+      expect(await index.count()).toBe(events.filter((e) => e.action !== "LoginSucceed").length);
+      expect((await state.get()).cursor).toBe(r.to);
+    },
+  );
+
+  it("a failure after a capped first page leaves the cursor at the last event read", async () => {
+    fake.auditTotal = 1000;
+    const events = generateEvents({ users: 500, tenants: 3, now, spanMs: 86_400_000, perUser: 5 });
+    seedVolume(fake, events);
+    fake.fail(
+      "audit",
+      { pass: true },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+    );
+    const r = await runTail(deps, opts);
+    expect(r.status).toBe("failed");
+    const firstPage = fake.audits
+      .map((a) => Number(a.occurred))
+      .sort((x, y) => x - y)
+      .slice(0, 1000);
+    expect((await state.get()).cursor).toBe(firstPage.at(-1));
+  });
+
+  it("rows without an ID (empty or missing) are each stored once, under a key from their content", async () => {
+    const rows = [
+      scimEvent({ at: now - 50 * 60_000, loginId: "a@x.com", tenant: "T1" }),
+      scimEvent({ at: now - 40 * 60_000, loginId: "b@x.com", tenant: "T1" }),
+      auditEvent("LoginFailed", { at: now - 30 * 60_000, loginId: "c@x.com", tenant: "T1" }),
+    ];
+    rows[0] = { ...rows[0], ID: "" } as (typeof rows)[0];
+    rows[1] = { ...rows[1], ID: "" } as (typeof rows)[1];
+    delete rows[2]?.ID;
+    fake.audits.push(...rows);
+    const r1 = await runTail(deps, opts);
+    expect(r1.stored).toBe(3);
+    expect(await index.count()).toBe(3);
+    expect(await index.ids()).not.toContain("");
+    // Read again (a second run, overlapping): nothing new, nothing lost.
+    await state.update({ cursor: now - 60 * 60_000 });
+    const r2 = await runTail(deps, opts);
+    expect(r2.stored).toBe(0);
+    expect(await index.count()).toBe(3);
+    const a = await index.eventsFor("A@X.com", Date.now());
+    expect(a.map((e) => e.action)).toEqual(["SCIMEvent"]);
+  });
+
   it("re-reads an overlap for late writes and stores each event once", async () => {
     fake.audits.push(scimEvent({ at: now - 3_600_000, loginId: "a@x.com", tenant: "T1" }));
     await runTail(deps, opts);

@@ -3,7 +3,12 @@
  * independent calls run concurrently. The audit events can come from another
  * source (the shared audit index) through `events`.
  */
-import { AUDIT_HORIZON_MS, type DescopeClient, SCIM_AUDIT_ACTIONS } from "../descope/client.js";
+import {
+  AUDIT_HORIZON_MS,
+  AUDIT_PAGE_SIZE,
+  type DescopeClient,
+  SCIM_AUDIT_ACTIONS,
+} from "../descope/client.js";
 import { DescopeError } from "../descope/errors.js";
 import { groupMappingsOf, ssoEndpointsOf, toAuditEvent, toUserFacts } from "../descope/events.js";
 import type { DescopeTenant } from "../descope/schemas.js";
@@ -28,28 +33,56 @@ export interface EventsResult {
 /** Where a check reads audit events from. */
 export type EventsSource = (loginId: string, now: number, userId?: string) => Promise<EventsResult>;
 
+const SIGN_IN_ACTIONS = ["LoginFailed", "LoginSucceed"] as const;
+const SCIM_SIDE_ACTIONS = SCIM_AUDIT_ACTIONS.filter(
+  (a) => !(SIGN_IN_ACTIONS as readonly string[]).includes(a),
+);
+
 /**
- * One live audit search for one login ID: all the actions a diagnosis needs,
- * 30 days back. `budgetWaitMs` is how long it may wait for the shared budget.
+ * Live audit events for one person, 30 days back: one search whose `text`
+ * filter matches the login ID wherever a row carries it (externalIds, or the
+ * userName / emails the IdP sent in a SCIM call), newest first. Only when that
+ * page comes back full, one more: whichever kind (SCIM and user rows, or
+ * sign-ins) the first page crowded out, so neither can hide the other; SCIM
+ * rows are then read oldest first, to find the create. `budgetWaitMs` is how
+ * long a page may wait for the shared budget.
  */
 export function liveEvents(
   client: DescopeClient,
   opts: { budgetWaitMs?: number } = {},
 ): EventsSource {
+  const wait = opts.budgetWaitMs === undefined ? {} : { budgetWaitMs: opts.budgetWaitMs };
   return async (loginId, now) => {
-    const { audits } = await client.searchAudit(
-      {
-        loginIds: [loginId],
-        actions: SCIM_AUDIT_ACTIONS,
-        from: now - AUDIT_HORIZON_MS + 60_000,
-        to: now,
-        size: 1000,
-        page: 0,
-      },
-      opts.budgetWaitMs === undefined ? {} : { budgetWaitMs: opts.budgetWaitMs },
+    const range = { from: now - AUDIT_HORIZON_MS + 60_000, to: now, size: AUDIT_PAGE_SIZE };
+    const first = await client.searchAudit(
+      { ...range, text: loginId, actions: SCIM_AUDIT_ACTIONS, page: 0 },
+      wait,
     );
-    return { events: audits.map(toAuditEvent), asOf: { source: "live", at: now } };
+    const events = first.audits.map((r) => toAuditEvent(r));
+    if (first.audits.length >= AUDIT_PAGE_SIZE) {
+      const signIns = events.filter((e) => isSignIn(e.action)).length;
+      const oldest = Math.min(...events.map((e) => e.at));
+      const second = await client.searchAudit(
+        signIns >= events.length - signIns
+          ? { ...range, text: loginId, actions: SCIM_SIDE_ACTIONS, page: 0, oldestFirst: true }
+          : { ...range, to: oldest, text: loginId, actions: SIGN_IN_ACTIONS, page: 0 },
+        wait,
+      );
+      const seen = new Set(events.map((e) => e.id));
+      for (const r of second.audits) {
+        const e = toAuditEvent(r);
+        if (!seen.has(e.id)) {
+          seen.add(e.id);
+          events.push(e);
+        }
+      }
+    }
+    return { events, asOf: { source: "live", at: now } };
   };
+}
+
+function isSignIn(action: string): boolean {
+  return (SIGN_IN_ACTIONS as readonly string[]).includes(action);
 }
 
 export class UnknownTenantError extends Error {
@@ -68,13 +101,27 @@ export function matchTenant(tenants: DescopeTenant[], idOrName: string): Descope
   );
 }
 
-/** Settings that only enrich a diagnosis: a plain 4xx from Descope leaves them out. */
-export async function optional<T>(p: Promise<T>): Promise<T | null> {
+/**
+ * Settings that only enrich a diagnosis: a plain 4xx, or a 403 (a management
+ * key without that permission), leaves them out. `unread` collects what could
+ * not be read, for the answer to say so.
+ */
+export async function optional<T>(
+  p: Promise<T>,
+  unread?: { what: string; into: string[] },
+): Promise<T | null> {
   try {
     return await p;
   } catch (e) {
-    if (e instanceof DescopeError && e.code === "descope_error") return null;
-    throw e;
+    if (!(e instanceof DescopeError)) throw e;
+    const refused = e.code === "descope_auth" && e.status === 403;
+    if (e.code !== "descope_error" && !refused) throw e;
+    if (refused && unread) {
+      unread.into.push(
+        `${unread.what} could not be read: Descope refused it (HTTP 403; the management key lacks that permission)`,
+      );
+    }
+    return null;
   }
 }
 
@@ -103,10 +150,21 @@ export async function gatherFacts(
     tenantName = first?.tenantName;
   }
 
+  const unread: string[] = [];
   const [ev, sso, jit] = await Promise.all([
     events(req.loginId, now, user?.userId),
-    tenantId ? optional(client.loadSsoSettings(tenantId)) : Promise.resolve(null),
-    tenantId ? optional(client.loadJitDisabled(tenantId)) : Promise.resolve(null),
+    tenantId
+      ? optional(client.loadSsoSettings(tenantId), {
+          what: "The tenant's SSO settings (IdP, group→role mappings)",
+          into: unread,
+        })
+      : Promise.resolve(null),
+    tenantId
+      ? optional(client.loadJitDisabled(tenantId), {
+          what: "The tenant's settings (JIT)",
+          into: unread,
+        })
+      : Promise.resolve(null),
   ]);
 
   const tenant: TenantFacts | null = tenantId
@@ -126,5 +184,6 @@ export async function gatherFacts(
     idp,
     assignedAt: req.assignedAt ?? null,
     eventsAsOf: ev.asOf,
+    unread,
   };
 }

@@ -7,10 +7,22 @@ import { descopeClientFromEnv } from "../descope/from-env.js";
 import { diagnose } from "../diagnosis/diagnose.js";
 import { IDP_IDS, type IdpId, parseIdp } from "../idp/catalog.js";
 import { renderReport } from "../render/text.js";
-import { parseWhen } from "../time/when.js";
+import { parseWhen, whenProblem } from "../time/when.js";
 import type { Io } from "./io.js";
 
 export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--json]`;
+
+export const CHECK_HELP = `${CHECK_USAGE}
+
+Was <loginId> provisioned over SCIM into Descope, and if not, why? Prints the
+verdict, the evidence and what to do; with --json one object on stdout.
+  --tenant <id-or-name>   the Descope tenant (default: the user's tenant)
+  --idp <idp>             the customer's IdP when it cannot be inferred
+  --assigned-at <time>    when IT assigned the user in the IdP (ISO-8601 with Z
+                          or an offset, e.g. 2026-11-28T09:30:00Z, or -20m)
+Environment: DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY [, DESCOPE_BASE_URL],
+read from ./.env too. Exit 0 a verdict, 1 Descope failed, 2 bad usage.
+`;
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
   const json = argv.includes("--json");
@@ -52,9 +64,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   if (values["assigned-at"] !== undefined) {
     assignedAt = parseWhen(values["assigned-at"], now);
     if (assignedAt === undefined) {
-      return usage(
-        `malformed --assigned-at: ${values["assigned-at"]} (use ISO-8601, e.g. 2026-11-28T09:30:00Z)`,
-      );
+      return usage(`malformed --assigned-at: ${whenProblem(values["assigned-at"])}`);
     }
   }
 

@@ -1,7 +1,7 @@
 /** `scimwatch doctor`: checks every setting and connection; exit 0 only when all are OK. */
 import { webApi } from "@slack/bolt";
 import { botEnvSchema, receiverMode, slackApiUrlOf } from "../config/bot.js";
-import { isDescopeError } from "../descope/errors.js";
+import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
 import { createRedis } from "../store/redis.js";
 import type { Io } from "./io.js";
@@ -9,7 +9,51 @@ import type { Io } from "./io.js";
 interface Result {
   name: string;
   ok: boolean;
+  /** Works, but worth fixing: printed as WARN, does not fail the exit code. */
+  warn?: boolean;
   detail: string;
+}
+
+/** What to do about a Descope failure, by what actually failed. */
+function descopeAdvice(e: DescopeError, baseUrl: string, overridden: boolean): string {
+  switch (e.code) {
+    case "descope_unreachable":
+      return e.status
+        ? `${e.message.split(";")[0]}: Descope is having trouble; retry in a minute`
+        : `could not reach Descope at ${baseUrl}: ${
+            overridden
+              ? "check DESCOPE_BASE_URL (unset it to use the default for your project)"
+              : "check this machine's network, DNS and proxy"
+          }`;
+    case "descope_auth":
+      return `${e.message.split(";")[0]}: check DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY (Console › Company › Management keys; a key may be expired or revoked)`;
+    case "descope_bad_response":
+      return `${baseUrl} answered, but not like Descope's management API: ${
+        overridden ? "check DESCOPE_BASE_URL" : "retry in a minute"
+      }`;
+    case "descope_rate_limited":
+      return e.message;
+    default:
+      return overridden
+        ? `${e.message}: check DESCOPE_BASE_URL (it should be Descope's API host, e.g. https://api.descope.com)`
+        : e.message;
+  }
+}
+
+/** What to do about a Slack auth.test failure, by what actually failed. */
+function slackAdvice(e: unknown, apiUrl: string | undefined): string {
+  const err = e as { code?: string; data?: { error?: string }; message?: string };
+  const code = err.data?.error;
+  if (
+    code &&
+    ["invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"].includes(
+      code,
+    )
+  ) {
+    return `auth.test failed (${code}): reinstall the app and copy the Bot User OAuth Token into SLACK_BOT_TOKEN`;
+  }
+  if (code) return `auth.test failed (${code}): see https://api.slack.com/methods/auth.test#errors`;
+  return `could not reach Slack${apiUrl ? ` at ${apiUrl}` : ""} (${err.message ?? "network error"}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}; the token itself was not checked`;
 }
 
 export async function runDoctor(_argv: string[], io: Io): Promise<number> {
@@ -66,22 +110,33 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
         },
         { maxAttempts: 2, timeoutMs: 5_000, maxRetryWaitMs: 2_000 },
       );
-      const tenants = await client.listTenants();
-      results.push({
-        name: "Descope",
-        ok: true,
-        detail: `credentials accepted at ${client.baseUrl} (${tenants.length} tenants)`,
-      });
+      try {
+        const tenants = await client.listTenants();
+        results.push({
+          name: "Descope",
+          ok: true,
+          detail: `credentials accepted at ${client.baseUrl} (${tenants.length} tenants)`,
+        });
+      } catch (e) {
+        results.push({
+          name: "Descope",
+          ok: false,
+          detail: isDescopeError(e)
+            ? descopeAdvice(e, client.baseUrl, Boolean(env.DESCOPE_BASE_URL))
+            : `unexpected error: ${(e as Error).message}`,
+        });
+      }
     } catch (e) {
       results.push({
         name: "Descope",
         ok: false,
-        detail: isDescopeError(e) ? e.message : `unexpected error: ${(e as Error).message}`,
+        detail: `unexpected error: ${(e as Error).message}`,
       });
     }
   }
 
-  const redisUrl = cfg?.REDIS_URL ?? (bad.has("REDIS_URL") ? undefined : "redis://127.0.0.1:6379");
+  // The Redis actually configured, whatever else is wrong: never a default in its place.
+  const redisUrl = bad.has("REDIS_URL") ? undefined : (env.REDIS_URL ?? "redis://127.0.0.1:6379");
   if (redisUrl) {
     const shownUrl = redisUrl.replace(/\/\/[^@]*@/, "//***@");
     const redis = createRedis(redisUrl);
@@ -98,6 +153,18 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
         ok: pong === "PONG",
         detail: `${shownUrl} answers`,
       });
+      const policy = await redis
+        .config("GET", "maxmemory-policy")
+        .then((r) => (Array.isArray(r) ? String(r[1] ?? "") : ""))
+        .catch(() => "");
+      if (policy && policy !== "noeviction") {
+        results.push({
+          name: "Redis eviction",
+          ok: true,
+          warn: true,
+          detail: `maxmemory-policy is ${policy}: under memory pressure Redis may drop BullMQ's jobs and schedulers and scimwatch's records; set it to noeviction (redis-cli CONFIG SET maxmemory-policy noeviction, or your provider's parameter group)`,
+        });
+      }
     } catch (e) {
       results.push({
         name: "Redis",
@@ -133,17 +200,39 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
         detail: `bot token works (team ${r.team ?? r.team_id ?? "?"}, bot user ${r.user ?? r.user_id ?? "?"})`,
       });
     } catch (e) {
-      const code = (e as { data?: { error?: string } }).data?.error ?? (e as Error).message;
-      results.push({
-        name: "Slack",
-        ok: false,
-        detail: `auth.test failed (${code}): reinstall the app and copy the Bot User OAuth Token into SLACK_BOT_TOKEN`,
-      });
+      results.push({ name: "Slack", ok: false, detail: slackAdvice(e, env.SLACK_API_URL) });
     }
   }
 
-  for (const r of results) io.stdout(`${r.ok ? "OK  " : "FAIL"}  ${r.name}: ${r.detail}\n`);
+  if (cfg && cfg.SCIMWATCH_SUPPORT_CHANNELS.size === 0 && cfg.SCIMWATCH_ADMIN_USERS.size === 0) {
+    results.push({
+      name: "Access",
+      ok: true,
+      warn: true,
+      detail:
+        "SCIMWATCH_SUPPORT_CHANNELS and SCIMWATCH_ADMIN_USERS are both empty: every /scim command will be refused; set at least one (channel IDs C…, user IDs U…)",
+    });
+  }
+  if (cfg && !cfg.SCIMWATCH_ALERT_CHANNEL) {
+    results.push({
+      name: "Alerts",
+      ok: true,
+      warn: true,
+      detail:
+        "SCIMWATCH_ALERT_CHANNEL is not set: alerts for tenants without a linked channel (/scim link, /scim alerts) go nowhere; set it to a channel ID (C…)",
+    });
+  }
+
+  for (const r of results)
+    io.stdout(`${r.ok ? (r.warn ? "WARN" : "OK  ") : "FAIL"}  ${r.name}: ${r.detail}\n`);
   const failed = results.filter((r) => !r.ok).length;
-  io.stdout(failed ? `\n${failed} problem(s) found.\n` : "\nAll good.\n");
+  const warned = results.filter((r) => r.warn).length;
+  io.stdout(
+    failed
+      ? `\n${failed} problem(s) found.\n`
+      : warned
+        ? `\nWorks, with ${warned} warning(s).\n`
+        : "\nAll good.\n",
+  );
   return failed ? 1 : 0;
 }

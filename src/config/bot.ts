@@ -47,7 +47,9 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .regex(/^[CG][A-Z0-9]{2,}$/)
     .optional(),
   DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
-  DESCOPE_MGMT_RATE_PER_MIN: z.coerce.number().int().min(1).max(60000).default(200),
+  // Descope documents 100 requests per 60 s for plain management API traffic;
+  // 80 leaves room for the project's other clients of the same key.
+  DESCOPE_MGMT_RATE_PER_MIN: z.coerce.number().int().min(1).max(60000).default(80),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -66,7 +68,8 @@ const HINTS: Record<string, string> = {
   SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
   DESCOPE_AUDIT_RATE_PER_MIN:
     "audit searches per minute for the whole project (default 10, Descope's limit)",
-  DESCOPE_MGMT_RATE_PER_MIN: "other management calls per minute (default 200)",
+  DESCOPE_MGMT_RATE_PER_MIN:
+    "other management calls per minute (default 80; Descope allows 100 per 60 s)",
   LOG_LEVEL: "one of fatal, error, warn, info, debug, trace, silent",
 };
 

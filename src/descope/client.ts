@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, request } from "undici";
 import type { z } from "zod";
+import { USER_AGENT } from "../version.js";
 import { DescopeError, retryHint } from "./errors.js";
 import {
   type AuditRecord,
@@ -16,6 +17,7 @@ import {
   type DescopeUser,
   errorBodySchema,
   groupSchema,
+  licenseSchema,
   type SsoSettings,
   ssoSettingsSchema,
   tenantListResponseSchema,
@@ -63,7 +65,11 @@ export interface DescopeClientOptions {
    * budget hooks in here. `maxWaitMs` is how long the caller accepts to wait for it.
    */
   beforeAuditSearch?: (maxWaitMs: number | undefined) => Promise<void>;
-  /** Called before every other management call (user, tenant, SSO look-ups). */
+  /**
+   * Called before every attempt of every other management call (user, tenant,
+   * SSO look-ups): the management budget hooks in here. Throw a DescopeError
+   * to refuse the call.
+   */
   beforeManagementCall?: () => Promise<void>;
   now?: () => number;
 }
@@ -74,6 +80,8 @@ export interface AuditSearchParams {
   actions?: readonly string[];
   /** Login-ID filter (the wire name is `externalIds`). */
   loginIds?: readonly string[];
+  /** Free text: matches wherever it appears in a row (externalIds, data, …). */
+  text?: string;
   userIds?: readonly string[];
   tenants?: readonly string[];
   size?: number;
@@ -103,6 +111,8 @@ export class DescopeClient {
   private readonly now: () => number;
 
   private readonly cache = new Map<string, { until: number; value: Promise<unknown> }>();
+  /** The license handshake, done once: the project's rate-limit tier, or null. */
+  private license?: Promise<string | null>;
 
   /** Memoises a read for `cacheTtlMs`; failures are not kept. */
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -138,6 +148,7 @@ export class DescopeClient {
     if (params.loginIds?.length) body.externalIds = params.loginIds;
     if (params.userIds?.length) body.userIds = params.userIds;
     if (params.tenants?.length) body.tenants = params.tenants;
+    if (params.text) body.text = params.text;
     body.size = params.size ?? AUDIT_PAGE_SIZE;
     body.page = params.page ?? 0;
     if (params.oldestFirst) body.oldestFirst = true;
@@ -235,6 +246,39 @@ export class DescopeClient {
     return this.parse(op, { status: ans.status, json: list }, groupSchema.array());
   }
 
+  /**
+   * Descope's SDKs ask `GET /v1/mgmt/license` once and send its
+   * `rateLimitTier` as `x-descope-license` on every management call, so that
+   * Descope applies the project's rate-limit bucket. One attempt with a short
+   * timeout; when it fails, calls go on without the header.
+   */
+  rateLimitTier(): Promise<string | null> {
+    this.license ??= (async () => {
+      try {
+        const timeoutMs = Math.min(this.timeoutMs, 5_000);
+        const res = await request(`${this.baseUrl}/v1/mgmt/license`, {
+          method: "GET",
+          headers: {
+            authorization: this.auth,
+            accept: "application/json",
+            "user-agent": USER_AGENT,
+          },
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+          ...(this.opts.dispatcher ? { dispatcher: this.opts.dispatcher } : {}),
+        });
+        const text = await res.body.text();
+        if (res.statusCode !== 200) return null;
+        const parsed = licenseSchema.safeParse(JSON.parse(text));
+        return parsed.success ? (parsed.data.rateLimitTier ?? null) : null;
+      } catch {
+        return null;
+      }
+    })();
+    return this.license;
+  }
+
   private parse<S extends z.ZodType>(op: string, ans: RawAnswer, schema: S): z.output<S> {
     this.ensureOk(op, ans);
     const res = schema.safeParse(ans.json);
@@ -274,17 +318,23 @@ export class DescopeClient {
     path: string,
     body?: unknown,
   ): Promise<RawAnswer> {
+    const tier = await this.rateLimitTier();
     const started = this.now();
     let waited = 0;
+    const audit = path.startsWith("/v1/mgmt/audit/");
     for (let attempt = 1; ; attempt++) {
       let failure: DescopeError;
       let delayMs: number;
+      // Every attempt reaches Descope and counts against its limits.
+      if (!audit) await this.opts.beforeManagementCall?.();
       try {
         const res = await request(`${this.baseUrl}${path}`, {
           method,
           headers: {
             authorization: this.auth,
             accept: "application/json",
+            "user-agent": USER_AGENT,
+            ...(tier ? { "x-descope-license": tier } : {}),
             ...(body === undefined ? {} : { "content-type": "application/json" }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),

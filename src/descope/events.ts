@@ -1,4 +1,5 @@
 /** Normalises Descope's audit and user records into the plain facts the diagnosis reads. */
+import { createHash } from "node:crypto";
 import type { AuditEvent, GroupMapping, UserFacts } from "../diagnosis/facts.js";
 import type { SsoEndpoints } from "../idp/infer.js";
 import type { AuditRecord, DescopeUser, SsoSettings } from "./schemas.js";
@@ -50,13 +51,63 @@ function scimActive(req: Record<string, unknown> | undefined): boolean | undefin
   return undefined;
 }
 
-export function toAuditEvent(rec: AuditRecord, index: number): AuditEvent {
+/** Login IDs a SCIM resource names: `userName` and every `emails[].value`. */
+function scimIdentities(resource: Record<string, unknown> | undefined): string[] {
+  if (!resource) return [];
+  const out: string[] = [];
+  if (typeof resource.userName === "string" && resource.userName) out.push(resource.userName);
+  if (Array.isArray(resource.emails)) {
+    for (const e of resource.emails) {
+      const v = (e as { value?: unknown } | null)?.value;
+      if (typeof v === "string" && v) out.push(v);
+    }
+  }
+  return out;
+}
+
+/** JSON with sorted keys, so the same content always gives the same text. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v) ?? "null";
+}
+
+/**
+ * A row's key: its `ID`, or, when Descope sends none (missing or empty), a
+ * hash of its content, so the same row read twice (in two pages, two runs or
+ * two processes) gets the same key and two different rows never share one.
+ */
+export function auditKey(rec: AuditRecord): string {
+  if (rec.ID) return rec.ID;
+  const { ID: _ignored, ...content } = rec;
+  return `h-${createHash("sha256").update(canonical(content)).digest("hex").slice(0, 32)}`;
+}
+
+export function toAuditEvent(rec: AuditRecord): AuditEvent {
   const data = rec.data;
   const isScim = rec.action === "SCIMEvent";
-  const loginIds = [...rec.externalIds];
   const req = asObject(data.scim_request);
-  if (isScim && typeof req?.userName === "string" && !loginIds.includes(req.userName)) {
-    loginIds.push(req.userName);
+  // A SCIM row names the person in externalIds, or only in what the IdP sent
+  // (userName, emails) or got back: all of them find the row.
+  const loginIds: string[] = [];
+  const seen = new Set<string>();
+  const candidates = [
+    ...rec.externalIds,
+    ...(isScim ? [...scimIdentities(req), ...scimIdentities(asObject(data.scim_result))] : []),
+  ];
+  for (const l of candidates) {
+    const k = l.toLowerCase();
+    if (!seen.has(k)) {
+      seen.add(k);
+      loginIds.push(l);
+    }
   }
   const error = isScim
     ? str(data.error)
@@ -64,11 +115,11 @@ export function toAuditEvent(rec: AuditRecord, index: number): AuditEvent {
       ? str(data.error_message)
       : undefined;
   return {
-    id: rec.ID ?? `${rec.action}-${rec.occurred}-${index}`,
+    id: auditKey(rec),
     action: rec.action,
     at: rec.occurred,
     loginIds,
-    userId: rec.userId ?? undefined,
+    userId: rec.userId || undefined,
     tenants: rec.tenants,
     method: rec.method ?? undefined,
     scimAction: isScim ? str(data.scim_action) : undefined,
@@ -95,7 +146,11 @@ export function toUserFacts(u: DescopeUser): UserFacts {
   };
 }
 
-/** Group→role mappings from SAML and OIDC settings (OIDC's may be called roleMappings). */
+/**
+ * Group→role mappings from SAML and OIDC settings: SAML's `groupsMapping`
+ * `[{ groups, role: { id, name } }]`, OIDC's `groupsMapping` or `roleMappings`
+ * (the latter `[{ groups, roleName }]`).
+ */
 export function groupMappingsOf(sso: SsoSettings | null): GroupMapping[] {
   if (!sso) return [];
   const all = [
@@ -105,7 +160,10 @@ export function groupMappingsOf(sso: SsoSettings | null): GroupMapping[] {
   ];
   return all
     .filter((m) => m.groups.length > 0)
-    .map((m) => ({ groups: m.groups, role: m.role?.name ?? m.role?.id ?? "(unnamed role)" }));
+    .map((m) => ({
+      groups: m.groups,
+      role: m.role?.name || m.roleName || m.role?.id || "(unnamed role)",
+    }));
 }
 
 /** The SSO fields that reveal which IdP a tenant uses. */

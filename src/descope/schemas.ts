@@ -108,6 +108,8 @@ const groupsMappingSchema = z
     z.object({
       groups: strings,
       role: z.object({ id: z.string().nullish(), name: z.string().nullish() }).nullish(),
+      /** OIDC `roleMappings` name the role directly. */
+      roleName: z.string().nullish(),
     }),
   )
   .nullish()
@@ -154,4 +156,9 @@ export const errorBodySchema = z.object({
   errorCode: z.string().nullish(),
   errorDescription: z.string().nullish(),
   errorMessage: z.string().nullish(),
+});
+
+/** `GET /v1/mgmt/license`: the company license's rate-limit tier (tier1 … tier4). */
+export const licenseSchema = z.object({
+  rateLimitTier: z.string().min(1).max(64).nullish(),
 });

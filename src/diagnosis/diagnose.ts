@@ -4,7 +4,7 @@
  * what to do, for the tenant's IdP.
  */
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
-import type { AuditEvent, CheckFacts, UserFacts } from "./facts.js";
+import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
 import { type RemediationContext, remediationFor } from "./remediation.js";
 import type { Verdict } from "./verdicts.js";
 
@@ -82,15 +82,33 @@ function userRecordText(u: UserFacts): string {
   return `User record: ${u.loginIds.join(", ") || u.userId}, status ${u.status}, SCIM flag ${u.scim ? "set" : "not set"}, tenants: ${tenants}`;
 }
 
+/**
+ * At most MAX_EVIDENCE_EVENTS events, oldest first: the ones a verdict turns
+ * on (the first SCIM call, the last failed one, the last deactivation, the
+ * last sign-in of each kind, the last deletion) whatever their age, then the
+ * newest others, so a busy user's noise never hides them.
+ */
+function evidenceEvents(events: AuditEvent[]): AuditEvent[] {
+  const last = (p: (e: AuditEvent) => boolean) => events.findLast(p);
+  const key = [
+    events.find((e) => e.action === "SCIMEvent"),
+    last((e) => e.action === "SCIMEvent" && Boolean(e.error)),
+    last((e) => e.action === "SCIMEvent" && e.active === false),
+    last((e) => e.action === "LoginFailed"),
+    last((e) => e.action === "LoginSucceed"),
+    last((e) => e.action === "UserDeleted"),
+  ].filter((e): e is AuditEvent => e !== undefined);
+  const picked = new Set(key);
+  for (let i = events.length - 1; i >= 0 && picked.size < MAX_EVIDENCE_EVENTS; i--) {
+    picked.add(events[i] as AuditEvent);
+  }
+  return events.filter((e) => picked.has(e));
+}
+
 export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   const idp = IDPS[facts.idp.idp];
-  const loginKey = facts.loginId.toLowerCase();
   const events = facts.events
-    .filter(
-      (e) =>
-        e.loginIds.some((l) => l.toLowerCase() === loginKey) ||
-        (facts.user !== null && e.userId === facts.user.userId),
-    )
+    .filter((e) => concerns(e, facts.loginId, facts.user?.userId))
     .sort((a, b) => a.at - b.at);
   const scim = events.filter((e) => e.action === "SCIMEvent");
   const scimErrors = scim.filter((e) => e.error);
@@ -190,6 +208,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
       "JIT is enabled for this tenant: a first SSO sign-in would create the user without SCIM.",
     );
   }
+  for (const u of facts.unread ?? []) notes.push(`${u}; this answer goes without it.`);
   if (facts.eventsAsOf?.source === "index") {
     notes.push(
       `Audit events as of ${shortTime(facts.eventsAsOf.at)} (from the shared audit index).`,
@@ -205,11 +224,11 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   if (facts.assignedAt !== null) {
     evidence.push({ at: iso(facts.assignedAt), text: `Assigned in ${idp.name} (as stated)` });
   }
-  const shown = events.slice(-MAX_EVIDENCE_EVENTS);
+  const shown = evidenceEvents(events);
   if (events.length > shown.length) {
     evidence.push({
       at: iso((events[0] as AuditEvent).at),
-      text: `${events.length - shown.length} earlier audit event(s) not shown`,
+      text: `${events.length - shown.length} other audit event(s) not shown`,
     });
   }
   for (const e of shown) evidence.push({ at: iso(e.at), text: eventText(e, idp) });

@@ -22,6 +22,15 @@ export interface AuditEvent {
   active?: boolean | undefined;
 }
 
+/**
+ * Does this event concern the person? Login IDs compare case-insensitively;
+ * a row that carries only the Descope user ID counts when the ID is known.
+ */
+export function concerns(e: AuditEvent, loginId: string, userId?: string | null): boolean {
+  const key = loginId.toLowerCase();
+  return e.loginIds.some((l) => l.toLowerCase() === key) || (!!userId && e.userId === userId);
+}
+
 export interface UserTenantFacts {
   tenantId: string;
   tenantName?: string | undefined;
@@ -70,4 +79,6 @@ export interface CheckFacts {
   assignedAt: number | null;
   /** Where the events came from: a live search now, or the shared index as of a time. */
   eventsAsOf?: { source: "live" | "index"; at: number } | undefined;
+  /** Look-ups Descope refused (e.g. a key without that permission): the answer says so. */
+  unread?: string[] | undefined;
 }

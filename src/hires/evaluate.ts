@@ -3,7 +3,7 @@
  * Descope shows (user record, audit events), which items are ticked, whether
  * the hire is overdue, and the status line.
  */
-import type { AuditEvent, UserFacts } from "../diagnosis/facts.js";
+import { type AuditEvent, concerns, type UserFacts } from "../diagnosis/facts.js";
 import { IDPS } from "../idp/catalog.js";
 import type { Hire } from "./model.js";
 
@@ -36,10 +36,9 @@ export function dueAt(hire: Hire, graceMinutes: number): number {
 
 /** Applies an observation to a hire: items only ever get ticked, never unticked (except on deprovisioning). */
 export function observe(hire: Hire, obs: HireObservation, now: number): Hire {
-  const login = hire.loginId.toLowerCase();
   const mine = obs.events.filter(
     (e) =>
-      e.loginIds.some((l) => l.toLowerCase() === login) &&
+      concerns(e, hire.loginId, obs.user?.userId) &&
       (e.tenants.length === 0 || e.tenants.includes(hire.tenantId)),
   );
   const scimOk = mine

@@ -1,6 +1,6 @@
 /** Parses `/scim expect …` and the modal's list of emails. Pure. */
 import { type IdpId, parseIdp } from "../idp/catalog.js";
-import { parseWhen } from "../time/when.js";
+import { parseWhen, whenProblem } from "../time/when.js";
 
 export interface ExpectRequest {
   emails: string[];
@@ -66,10 +66,7 @@ export function parseExpectArgs(words: string[], now: number): ExpectRequest | {
           };
       } else {
         const t = parseWhen(words[i + 1]?.toLowerCase() === "ago" ? `${v} ago` : v, now);
-        if (t === undefined)
-          return {
-            error: `Malformed at=${v}: use ISO-8601 (2026-11-28T09:30Z) or a relative time such as -20m or 2h ago.`,
-          };
+        if (t === undefined) return { error: `Malformed at=: ${whenProblem(v)}.` };
         if (t > now + 5 * 60_000)
           return { error: `at=${v} is in the future: give the time IT assigned them in the IdP.` };
         if (t < now - 30 * 86_400_000)

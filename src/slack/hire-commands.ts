@@ -24,7 +24,7 @@ import {
 } from "../render/hires.js";
 import { esc, slackDate } from "../render/mrkdwn.js";
 import type { LinkStore } from "../store/links.js";
-import { parseWhen } from "../time/when.js";
+import { parseWhen, whenProblem } from "../time/when.js";
 import { clickedBy, clickedValue, type SlackContext } from "./context.js";
 import type { Notifier } from "./notifier.js";
 import { failureMessage, NO_ACCESS } from "./replies.js";
@@ -377,8 +377,9 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
         ? `No valid email: ${rejected[0]?.input} is ${rejected[0]?.reason}`
         : "Give at least one email.";
     if (!tenantId) errors.tenant = "Pick a tenant.";
-    if (assignedAt === undefined || assignedAt > now + 5 * 60_000)
-      errors.at = "Use ISO-8601 (2026-11-28T09:30Z) or a relative time such as -20m.";
+    if (assignedAt === undefined) errors.at = `${whenProblem(atRaw)}.`;
+    else if (assignedAt > now + 5 * 60_000)
+      errors.at = "This is in the future: give the time IT assigned them in the IdP.";
     if (Object.keys(errors).length) return void (await ack({ response_action: "errors", errors }));
     await ack();
     const meta = JSON.parse(v.private_metadata || "{}") as { channelId?: string };

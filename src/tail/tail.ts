@@ -84,6 +84,8 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
     );
     result.from = from;
     result.to = to;
+    // Pages until a short page: `total` may be absent, capped or wrong, so it
+    // never ends the run, and the cursor only moves past events stored.
     for (let page = 0; ; page++) {
       const res = await deps.descope.searchAudit(
         { from, to, actions: SCIM_AUDIT_ACTIONS, size: AUDIT_PAGE_SIZE, page, oldestFirst: true },
@@ -91,7 +93,7 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       );
       result.calls++;
       result.pages++;
-      const events = res.audits.map(toAuditEvent);
+      const events = res.audits.map((r) => toAuditEvent(r));
       const fresh = await deps.index.store(events, now());
       result.stored += fresh;
       if (events.length) {
@@ -111,8 +113,7 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
           "backfill progress",
         );
       }
-      const lastPage = res.total !== null && (page + 1) * AUDIT_PAGE_SIZE >= res.total;
-      if (res.audits.length < AUDIT_PAGE_SIZE || lastPage) break;
+      if (res.audits.length < AUDIT_PAGE_SIZE) break;
     }
     await deps.state.advanceCursor(to);
     await deps.state.update(

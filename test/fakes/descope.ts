@@ -8,7 +8,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 
 export interface WireAudit {
-  ID: string;
+  /** Descope may send it empty or not at all. */
+  ID?: string;
   projectId?: string;
   userId?: string;
   action: string;
@@ -72,7 +73,8 @@ export type Route =
   | "tenant"
   | "settings"
   | "sso"
-  | "groups";
+  | "groups"
+  | "license";
 
 const DAY = 86_400_000;
 
@@ -89,6 +91,12 @@ export class FakeDescope {
   readonly calls: { route: Route; body: unknown; at: number }[] = [];
   /** Add unknown fields to every answer, to prove the client tolerates them. */
   extraFields = false;
+  /** What `total` says in audit answers: the true count, capped at a number, or left out. */
+  auditTotal: "exact" | "absent" | number = "exact";
+  /** The license handshake's tier (null: answer 404, as an older Descope would). */
+  rateLimitTier: string | null = "tier2";
+  /** Every request's headers, in order (to check x-descope-license and User-Agent). */
+  readonly headers: { route: Route; headers: IncomingMessage["headers"] }[] = [];
   /** Audit searches beyond this many per rolling minute get 429 (like Descope's 10/min). */
   auditRatePerMin = Number.POSITIVE_INFINITY;
   now: () => number = Date.now;
@@ -134,6 +142,7 @@ export class FakeDescope {
     const route = routeOf(req.method ?? "GET", url.pathname);
     if (!route) return send(res, 404, { errorCode: "E011004", errorDescription: "Not found" });
     this.calls.push({ route, body: safeJson(raw), at: this.now() });
+    this.headers.push({ route, headers: req.headers });
     if (req.headers.authorization !== `Bearer ${this.projectId}:${this.managementKey}`) {
       return send(res, 401, {
         errorCode: "E011003",
@@ -168,6 +177,10 @@ export class FakeDescope {
       return;
     }
     switch (route) {
+      case "license":
+        return this.rateLimitTier
+          ? send(res, 200, this.extra({ rateLimitTier: this.rateLimitTier }))
+          : send(res, 404, { errorCode: "E011004", errorDescription: "Not found" });
       case "audit":
         return this.auditSearch(body, res);
       case "user": {
@@ -290,6 +303,9 @@ export class FakeDescope {
     const ids = (b.externalIds as string[] | undefined)?.map((x) => x.toLowerCase());
     const userIds = b.userIds as string[] | undefined;
     const tenants = b.tenants as string[] | undefined;
+    if (b.text !== undefined && typeof b.text !== "string") return bad("text must be a string");
+    // Free text matches anywhere in the row, as Descope's search does.
+    const text = (b.text as string | undefined)?.toLowerCase();
     const rows = this.audits
       .filter((a) => {
         const t = Number(a.occurred);
@@ -298,6 +314,7 @@ export class FakeDescope {
         if (ids?.length && !a.externalIds.some((x) => ids.includes(x.toLowerCase()))) return false;
         if (userIds?.length && !(a.userId && userIds.includes(a.userId))) return false;
         if (tenants?.length && !a.tenants.some((x) => tenants.includes(x))) return false;
+        if (text && !JSON.stringify(a).toLowerCase().includes(text)) return false;
         return true;
       })
       .sort((x, y) =>
@@ -306,7 +323,13 @@ export class FakeDescope {
           : Number(y.occurred) - Number(x.occurred),
       );
     const audits = rows.slice(page * size, page * size + size).map((a) => this.extra(a));
-    send(res, 200, { audits, total: rows.length });
+    const total =
+      this.auditTotal === "exact"
+        ? rows.length
+        : this.auditTotal === "absent"
+          ? undefined
+          : Math.min(rows.length, this.auditTotal);
+    send(res, 200, total === undefined ? { audits } : { audits, total });
   }
 
   private extra<T extends object>(o: T): T {
@@ -323,6 +346,7 @@ function routeOf(method: string, path: string): Route | undefined {
   if (method === "GET" && path === "/v1/mgmt/tenant/settings") return "settings";
   if (method === "GET" && path === "/v2/mgmt/sso/settings") return "sso";
   if (method === "POST" && path === "/v1/mgmt/group/all") return "groups";
+  if (method === "GET" && path === "/v1/mgmt/license") return "license";
   return undefined;
 }
 
