@@ -178,6 +178,7 @@ export function createRuntime(
               log,
               graceMinutes,
               adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
+              alertChannel,
               now,
               evaluate,
             },

@@ -68,7 +68,19 @@ describe("parseExpectArgs", () => {
     });
   });
 
+  it("refuses control and direction characters, saying why", () => {
+    const r = parseExpectArgs(["ok@x.com", "a\u0007b@x.com", "eve\u202Egpj.exe@x.com"], NOW);
+    expect(r).toMatchObject({
+      emails: ["ok@x.com"],
+      rejected: [
+        { input: "a\\u0007b@x.com", reason: expect.stringMatching(/control .*U\+0007/) },
+        { input: "eve\\u202Egpj.exe@x.com", reason: expect.stringMatching(/direction .*U\+202E/) },
+      ],
+    });
+  });
+
   it.each([
+    [["a@x.com", "at=2026-11-28T09:30"], /has no time zone/],
     [["a@x.com", "idp=keycloak"], /Unknown IdP/],
     [["a@x.com", "at=soon"], /Malformed/],
     [["a@x.com", "at=2099-01-01"], /in the future/],

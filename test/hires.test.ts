@@ -423,7 +423,7 @@ describe("assigned one by one", () => {
     await answer(h, (await h.command("link Acme Corp", { channel: "CCUST", user: "UADMIN" })).rid);
     await answer(
       h,
-      (await h.command("alerts <#CITALERTS|it-alerts>", { channel: "CCUST", user: "UCUST" })).rid,
+      (await h.command("alerts <#CITALERTS|it-alerts>", { channel: "CCUST", user: "UADMIN" })).rid,
     );
     expect(await h.runtime.weeklyDigest()).toBe(1);
     expect(await h.runtime.weeklyDigest()).toBe(0);
@@ -434,4 +434,59 @@ describe("assigned one by one", () => {
     );
     expect(allText(digest[0]?.args ?? {})).toMatch(/assigned one by one/);
   });
+});
+
+describe("who may route and act on alerts", () => {
+  it("a non-admin in a linked channel cannot re-route the tenant's alerts", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("link Acme Corp", { channel: "CCUST", user: "UADMIN" })).rid);
+    const refused = await answer(
+      h,
+      (await h.command("alerts <#COTHER|other>", { channel: "CCUST", user: "UCUST" })).rid,
+    );
+    expect(allText(refused)).toMatch(/Only scimwatch admins/);
+    expect((await h.runtime.hires.openIds()).length).toBe(0);
+    // The alert still goes where it went.
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    await h.runtime.tailOnce();
+    expect(posts(h, "COTHER")).toHaveLength(0);
+    expect(posts(h, "CALERTS")).toHaveLength(1);
+  }, 30_000);
+
+  it("an alert sitting in another tenant's channel grants no rights over it", async () => {
+    const c = clock();
+    const h = await start(c);
+    h.descope.tenants.push({ id: "T-globex", name: "Globex" });
+    await answer(h, (await h.command("link Globex", { channel: "CGLOBEX", user: "UADMIN" })).rid);
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    await h.runtime.tailOnce();
+    const alert = posts(h, "CALERTS")[0]?.args as {
+      blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
+    };
+    const id = alert.blocks.find((b) => b.type === "actions")?.elements?.[0]?.value ?? "";
+    // Someone in Globex's shared channel clicks Dismiss on Acme's hire (e.g. a forwarded alert).
+    const refused = await h.click("hire_dismiss", id, { channel: "CGLOBEX", user: "UGLOBEX" });
+    expect(JSON.stringify(await answer(h, refused.rid))).toMatch(/replace_original":false/);
+    expect((await h.runtime.hires.get(id))?.dismissed).toBe(false);
+    // In the channel chosen for Acme's alerts it works.
+    const ok = await h.click("hire_dismiss", id, { channel: "CALERTS", user: "UIT" });
+    expect(allText(await answer(h, ok.rid))).toMatch(/dismissed by <@UIT>/);
+  }, 30_000);
+
+  it("a hire forgotten and registered again is alerted again", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    await h.runtime.tailOnce();
+    expect(posts(h, "CALERTS")).toHaveLength(1);
+    await answer(h, (await h.command("forget raj@acme.com Acme Corp")).rid);
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    await h.runtime.tailOnce();
+    expect(posts(h, "CALERTS")).toHaveLength(2);
+  }, 30_000);
 });

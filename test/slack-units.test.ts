@@ -110,8 +110,12 @@ describe("parsing /scim text as Slack sends it", () => {
 
   it.each([
     ["check", /Which user/],
-    ["check &lt;!channel&gt;", /does not look like a login ID/],
-    [`check ${"a".repeat(400)}@x.com`, /does not look like a login ID/],
+    ["check &lt;!channel&gt;", /not a login ID: it contains spaces, quotes or < >/],
+    [`check ${"a".repeat(400)}@x.com`, /not a login ID: it is longer than 320 characters/],
+    ["check jane\u202Emoc.emca@x.com", /invisible control or direction character \(U\+202E\)/],
+    ["check ja\u200Bne@acme.com", /invisible control or direction character \(U\+200B\)/],
+    ["check <@U0JANE|jane>", /a Slack mention, not a login ID.*\/scim check jane@acme\.com/],
+    ["forget <@U0JANE>", /a Slack mention, not a login ID/],
     [`check ${"a".repeat(600)}`, /too long/],
     ["explain banana", /don't know "banana"/],
     ["link", /Which tenant/],

@@ -5,6 +5,7 @@ import { ConfigError } from "../config/env.js";
 import { isDescopeError } from "../descope/errors.js";
 import { descopeClientFromEnv } from "../descope/from-env.js";
 import { diagnose } from "../diagnosis/diagnose.js";
+import { loginIdProblem } from "../identity/login-id.js";
 import { IDP_IDS, type IdpId, parseIdp } from "../idp/catalog.js";
 import { renderReport } from "../render/text.js";
 import { parseWhen, whenProblem } from "../time/when.js";
@@ -52,7 +53,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   if (positionals.length === 0) return usage("missing <loginId>");
   if (positionals.length > 1) return usage(`unexpected argument: ${positionals[1]}`);
   const loginId = (positionals[0] as string).trim();
-  if (!loginId || loginId.length > 320) return usage("the login ID must be 1 to 320 characters");
+  const problem = loginIdProblem(loginId);
+  if (problem) return usage(`that is not a login ID: ${problem}`);
 
   let idp: IdpId | undefined;
   if (values.idp !== undefined) {

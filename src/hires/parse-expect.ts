@@ -1,4 +1,5 @@
 /** Parses `/scim expect …` and the modal's list of emails. Pure. */
+import { loginIdProblem, MAX_LOGIN_ID, showInvisible } from "../identity/login-id.js";
 import { type IdpId, parseIdp } from "../idp/catalog.js";
 import { parseWhen, whenProblem } from "../time/when.js";
 
@@ -28,8 +29,14 @@ export function checkEmails(inputs: string[]): Pick<ExpectRequest, "emails" | "r
   const seen = new Set<string>();
   for (const input of inputs) {
     const e = input.replace(/^mailto:/i, "");
-    if (e.length > 320)
-      rejected.push({ input: `${e.slice(0, 40)}…`, reason: "longer than 320 characters" });
+    const problem = loginIdProblem(e);
+    if (e.length > MAX_LOGIN_ID)
+      rejected.push({
+        input: `${e.slice(0, 40)}…`,
+        reason: `longer than ${MAX_LOGIN_ID} characters`,
+      });
+    else if (problem)
+      rejected.push({ input: showInvisible(e), reason: problem.replace(/^it /, "") });
     else if (!EMAIL.test(e)) rejected.push({ input: e, reason: "not an email address" });
     else if (seen.has(e.toLowerCase())) rejected.push({ input: e, reason: "listed twice" });
     else if (emails.length >= MAX_BATCH)

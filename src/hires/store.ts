@@ -95,12 +95,14 @@ export class HireStore {
       .exec();
   }
 
+  /** Forgets a hire and every record about it, so registering it again starts afresh. */
   async forget(id: string): Promise<boolean> {
     const res = await this.redis
       .multi()
       .del(this.key("hire", id))
       .zrem(this.key("hires", "open"), id)
       .zrem(this.key("hires", "done"), id)
+      .del(this.key("once", `alert:${id}`), this.key("once", `resolve:${id}`))
       .exec();
     return Number(res?.[0]?.[1] ?? 0) > 0;
   }

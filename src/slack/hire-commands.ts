@@ -5,6 +5,7 @@
 import type { App, RespondFn } from "@slack/bolt";
 import type { Access } from "../access/policy.js";
 import type { DescopeClient } from "../descope/client.js";
+import { alertChannels } from "../hires/alert-channel.js";
 import { type HireView, view } from "../hires/evaluate.js";
 import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
 import { checkEmails, parseExpectArgs, splitEmails } from "../hires/parse-expect.js";
@@ -37,6 +38,8 @@ export interface HireCommandDeps {
   log: Logger;
   graceMinutes: number;
   adminUsers: ReadonlySet<string>;
+  /** SCIMWATCH_ALERT_CHANNEL: where alerts go for tenants without their own. */
+  alertChannel?: string | undefined;
   now: () => number;
   evaluate: (ids?: string[]) => Promise<EvalResult>;
 }
@@ -218,6 +221,18 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
 
     alerts: (channelId: string, who: Who, respond: RespondFn) =>
       ctx.run("alerts", "Setting the alert channel", who, respond, async () => {
+        // Routing a tenant's alerts decides who sees them and who may act on
+        // them: admins only, never anyone who merely sits in a linked channel.
+        if (!deps.adminUsers.has(who.userId)) {
+          await answer(
+            respond,
+            notice(
+              "Only scimwatch admins (SCIMWATCH_ADMIN_USERS) can choose where a tenant's alerts go: ask one to run `/scim alerts #channel` here.",
+              "Only admins can choose where alerts go.",
+            ),
+          );
+          return "refused";
+        }
         const link = await deps.links.get(who.channelId);
         if (!link) {
           await answer(
@@ -246,7 +261,12 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
 export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: SlackContext): void {
   const { log } = deps;
 
-  /** May this person act on this hire from here? Tenant access, the hire's own channels, or its registrant. */
+  /**
+   * May this person act on this hire from here? Access to the hire's tenant
+   * (admin, support channel, or a channel linked to that tenant), having
+   * registered it, or sitting in the channel chosen for that tenant's alerts.
+   * Where a message sits grants nothing by itself.
+   */
   async function mayAct(w: Who, id: string) {
     const hire = await deps.hires.get(id);
     if (!hire) return null;
@@ -254,9 +274,9 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
     const ok =
       access.kind === "any" ||
       (access.kind === "tenant" && access.tenantId === hire.tenantId) ||
-      hire.alert?.channel === w.channelId ||
-      hire.channelId === w.channelId ||
-      hire.registeredBy === w.userId;
+      hire.registeredBy === w.userId ||
+      // The channel an admin (or the operator) chose for this tenant's alerts.
+      (await alertChannels(deps.links, deps.alertChannel))(hire.tenantId) === w.channelId;
     return ok ? hire : null;
   }
 
@@ -336,7 +356,12 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
   app.action(HIRE_ACTIONS.snooze, async ({ ack, body, respond }) => {
     await ack();
     const id = clickedValue(body);
-    if (!(await mayAct(clickedBy(body), id))) return;
+    if (!(await mayAct(clickedBy(body), id)))
+      return ctx.safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...NO_ACCESS,
+      });
     const until = deps.now() + 3_600_000;
     const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
     if (h)
@@ -350,7 +375,12 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
     await ack();
     const id = clickedValue(body);
     const w = clickedBy(body);
-    if (!(await mayAct(w, id))) return;
+    if (!(await mayAct(w, id)))
+      return ctx.safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...NO_ACCESS,
+      });
     const h = await deps.hires.update(id, (x) => ({ ...x, dismissed: true }));
     if (h)
       await ctx.safeRespond(respond, {

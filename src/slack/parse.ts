@@ -2,6 +2,7 @@
  * Parses `/scim …` text the way Slack sends it: HTML entities, <mailto:…|…>,
  * <#C…|name>, <@U…>, quoted tenant names. Pure.
  */
+import { loginIdProblem } from "../identity/login-id.js";
 import { type IdpId, parseIdp } from "../idp/catalog.js";
 
 export const EXPLAIN_TOPICS = ["assignment", "mapping", "timing", "jit", "deprovisioning"] as const;
@@ -27,7 +28,6 @@ export type ScimCommand =
 export const MAX_TEXT = 500;
 /** A batch of emails is longer; Slack itself caps command text around 4000. */
 export const MAX_EXPECT_TEXT = 4000;
-export const MAX_LOGIN_ID = 320;
 
 /** Undoes Slack's escaping of the command text. */
 export function decodeSlackText(text: string): string {
@@ -41,7 +41,7 @@ export function decodeSlackText(text: string): string {
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")
     .replace(/&amp;/g, "&")
-    .replace(/[\u200b\u00a0]/g, " ");
+    .replace(/\u00a0/g, " ");
 }
 
 /** Splits on whitespace, keeping "quoted strings" together. */
@@ -52,12 +52,10 @@ export function tokenize(text: string): string[] {
   return out;
 }
 
-const LOGIN_ID_RE = /^[^\s<>"'`]+$/;
-
-export function validLoginId(s: string): boolean {
-  const hasControl = [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
-  return s.length > 0 && s.length <= MAX_LOGIN_ID && !hasControl && LOGIN_ID_RE.test(s);
-}
+/** `<@U123|jane>` as Slack sends a mention. */
+const MENTION = /^<@[UW][A-Z0-9]+(?:\|[^>]*)?>$/;
+const MENTION_HINT =
+  "That is a Slack mention, not a login ID: scimwatch checks Descope login IDs, usually the person's email, e.g. `/scim check jane@acme.com`.";
 
 function cleanTenant(words: string[]): string | undefined {
   const t = words.join(" ").trim();
@@ -74,6 +72,7 @@ export function parseScimCommand(raw: string): ScimCommand {
     };
   }
   const [verb, ...rest] = tokenize(decodeSlackText(raw));
+  const rawFirstArg = tokenize(raw)[1] ?? "";
   switch ((verb ?? "").toLowerCase()) {
     case "":
     case "help":
@@ -87,12 +86,14 @@ export function parseScimCommand(raw: string): ScimCommand {
           topic: "check",
           message: "Which user? Give a login ID (usually an email).",
         };
-      if (!validLoginId(loginId)) {
+      if (MENTION.test(rawFirstArg))
+        return { kind: "usage", topic: "check", message: MENTION_HINT };
+      const problem = loginIdProblem(loginId);
+      if (problem) {
         return {
           kind: "usage",
           topic: "check",
-          message:
-            "That does not look like a login ID (no spaces, quotes or < >; at most 320 characters).",
+          message: `That is not a login ID: ${problem}.`,
         };
       }
       const tenant = cleanTenant(tenantWords);
@@ -133,11 +134,14 @@ export function parseScimCommand(raw: string): ScimCommand {
       return { kind: "expect", words: rest };
     case "forget": {
       const [loginId, ...tenantWords] = rest;
-      if (!loginId || !validLoginId(loginId)) {
+      if (MENTION.test(rawFirstArg))
+        return { kind: "usage", topic: "expect", message: MENTION_HINT };
+      const problem = loginId ? loginIdProblem(loginId) : "it is empty";
+      if (!loginId || problem) {
         return {
           kind: "usage",
           topic: "expect",
-          message: "Whom should I forget? `/scim forget <email> [tenant]`",
+          message: `${loginId ? `That is not a login ID: ${problem}. ` : ""}Whom should I forget? \`/scim forget <email> [tenant]\``,
         };
       }
       const tenant = cleanTenant(tenantWords);
