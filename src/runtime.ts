@@ -7,22 +7,29 @@ import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
 import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
-import type { AuditEvent } from "./diagnosis/facts.js";
+import { healthChecks } from "./health/checks.js";
+import { startHealthServer } from "./health/server.js";
 import { evaluateHires } from "./hires/evaluator.js";
 import { hireId } from "./hires/model.js";
 import { HireStore } from "./hires/store.js";
-import { alertUnknownSignins } from "./hires/unknown-signins.js";
+import {
+  alertUnknownSignins,
+  failedSigninCandidates,
+  type SigninCandidate,
+  signinCandidateSchema,
+} from "./hires/unknown-signins.js";
 import { sendWeeklyDigests } from "./hires/weekly-digest.js";
-import { startWorker, TAIL_SCHEDULER_ID, type TailWorker } from "./jobs/tail-job.js";
+import { type Jobs, startJobs, TAIL_SCHEDULER_ID } from "./jobs/queues.js";
+import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
-import { type Bot, createBot, type HealthProbe, startHealthServer } from "./slack/app.js";
-import { Notifier } from "./slack/notifier.js";
+import { type Bot, createBot } from "./slack/app.js";
+import { Notifier, slackClientOptions } from "./slack/notifier.js";
 import { AnswerStore } from "./store/answers.js";
 import { LinkStore } from "./store/links.js";
 import { createRedis, keyer } from "./store/redis.js";
 import { AuditIndex } from "./tail/index-store.js";
 import { indexedEvents } from "./tail/indexed-events.js";
-import { TailStateStore, tailHealth } from "./tail/state.js";
+import { TailStateStore } from "./tail/state.js";
 import { runTail } from "./tail/tail.js";
 
 export type Role = "all" | "bot" | "worker";
@@ -32,8 +39,12 @@ export interface Runtime {
   log: Logger;
   index: AuditIndex;
   hires: HireStore;
-  /** One tail run, then never-provisioned sign-ins and the hires' evaluation (tests, the demo). */
+  /** One tail run, then the notify step inline (tests, the demo). */
   tailOnce(): ReturnType<typeof runTail>;
+  /** The notify step: never-provisioned sign-ins, then the hires' evaluation. */
+  notifyOnce(): Promise<void>;
+  /** The BullMQ queues and workers, once started (role all or worker). */
+  jobs(): Jobs | undefined;
   /** Sends the weekly digests now (once per tenant per week). */
   weeklyDigest(): Promise<number>;
   /** Evaluates open hires now. */
@@ -51,7 +62,9 @@ export function createRuntime(
   const secrets = secretsOf(cfg);
   const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
   const redis = createRedis(cfg.REDIS_URL);
-  redis.on("error", (e) => log.warn({ err: e }, "redis connection problem"));
+  const redisDep = dependencyState("redis", log);
+  followRedis(redis, redisDep);
+  const startedAt = Date.now();
   const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
   const key = keyer(prefix);
 
@@ -90,8 +103,10 @@ export function createRuntime(
   const notifier = new Notifier(
     new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
       ...(slackApiUrl ? { slackApiUrl } : {}),
+      ...slackClientOptions,
       logger: boltLogger(log, secrets),
     }),
+    { redis, key },
   );
   const alertChannel = cfg.SCIMWATCH_ALERT_CHANNEL;
   const graceMinutes = cfg.SCIMWATCH_GRACE_MINUTES;
@@ -102,9 +117,9 @@ export function createRuntime(
       ids,
     );
 
-  const tailOnce = async () => {
-    const failedSignins: AuditEvent[] = [];
-    const r = await runTail(
+  /** One audit read; the failed sign-ins it saw wait in Redis for the notify step. */
+  const tailRun = () =>
+    runTail(
       {
         descope,
         index,
@@ -114,42 +129,68 @@ export function createRuntime(
         log,
         now,
         onEvents: async (events) => {
-          failedSignins.push(...events.filter((e) => e.action === "LoginFailed"));
+          await hires.pushSigninCandidates(failedSigninCandidates(events, now()));
         },
       },
       { intervalSec, backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS },
     );
-    if (r.status === "skipped") return r;
+
+  /** Everything that talks to Slack after a read: sign-in alerts, then the hires. */
+  const notifyOnce = async () => {
     try {
-      await alertUnknownSignins(
+      const pending = await hires.peekSigninCandidates();
+      const candidates: SigninCandidate[] = pending.items.flatMap((i) => {
+        const p = signinCandidateSchema.safeParse(i);
+        return p.success ? [p.data] : [];
+      });
+      const { failed } = await alertUnknownSignins(
         { descope, hires, links, notifier, log, now, alertChannel },
-        failedSignins,
+        candidates,
       );
+      await pending.done(pending.items.length);
+      await hires.pushSigninCandidates(failed);
       const e = await evaluate();
       if (e.evaluated) log.info({ kind: "evaluation", ...e });
     } catch (e) {
       log.warn({ kind: "evaluation", err: e }, "evaluation failed; the next tail run retries");
     }
+  };
+
+  const tailOnce = async () => {
+    const r = await tailRun();
+    if (r.status !== "skipped") await notifyOnce();
+    return r;
+  };
+
+  let jobs: Jobs | undefined;
+  /** The scheduled tail: read, then hand the Slack side to the notify queue, never waiting on it. */
+  const scheduledTail = async () => {
+    const r = await tailRun();
+    if (r.status !== "skipped")
+      await jobs
+        ?.notify()
+        .catch((e: unknown) =>
+          log.warn({ kind: "notify", err: e }, "could not queue the notify step"),
+        );
     return r;
   };
 
   const weeklyDigest = () =>
     sendWeeklyDigests({ descope, index, links, hires, notifier, log, alertChannel, now });
 
-  const tailProbe: HealthProbe = async () => {
-    const h = tailHealth(await state.get(), now(), intervalSec);
-    // The tail's lag is reported, not gated on: checks fall back to live searches.
-    return {
-      ok: true,
-      details: {
-        tail: {
-          healthy: h.healthy,
-          lagSeconds: h.lagMs === null ? null : Math.round(h.lagMs / 1000),
-          lastError: h.lastError,
-        },
-      },
-    };
-  };
+  const checksFor = (slackOk?: () => Promise<boolean>) =>
+    healthChecks({
+      redis,
+      state,
+      intervalSec,
+      now,
+      startedAt,
+      details: cfg.SCIMWATCH_HEALTH_DETAILS,
+      ...(slackOk ? { slackOk } : {}),
+      ...(role !== "bot"
+        ? { missingSchedulers: () => jobs?.missingSchedulers() ?? Promise.resolve([]) }
+        : {}),
+    });
 
   const bot =
     role === "worker"
@@ -182,13 +223,11 @@ export function createRuntime(
               now,
               evaluate,
             },
-            redis,
             secrets,
           },
-          tailProbe,
+          checksFor,
         );
 
-  let worker: TailWorker | undefined;
   let bullConn: ReturnType<typeof createRedis> | undefined;
   let healthServer: Server | undefined;
 
@@ -198,6 +237,8 @@ export function createRuntime(
     index,
     hires,
     tailOnce,
+    notifyOnce,
+    jobs: () => jobs,
     evaluate,
     weeklyDigest,
     async start() {
@@ -205,26 +246,22 @@ export function createRuntime(
       if (bot) port = await bot.start();
       if (role !== "bot") {
         bullConn = createRedis(cfg.REDIS_URL, { forBullmq: true });
-        bullConn.on("error", (e) => log.warn({ err: e }, "redis (jobs) connection problem"));
-        worker = await startWorker({
+        followRedis(bullConn, redisDep);
+        jobs = await startJobs({
           connection: bullConn,
           prefix,
           log,
+          redisDep,
+          onNotify: notifyOnce,
+          watchdogMs: Math.min(30_000, intervalSec * 1000),
           schedules: [
-            { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: tailOnce },
+            { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: scheduledTail },
             { id: "weekly-digest", repeat: { pattern: "0 9 * * 1", tz: "UTC" }, run: weeklyDigest },
           ],
         });
       }
       if (!bot) {
-        const h = await startHealthServer(cfg.PORT, async () => {
-          const redisOk = await redis.ping().then(
-            (r) => r === "PONG",
-            () => false,
-          );
-          const t = await tailProbe();
-          return { ok: redisOk, details: { redis: redisOk ? "ok" : "unreachable", ...t.details } };
-        });
+        const h = await startHealthServer(cfg.PORT, cfg.HOST, checksFor());
         healthServer = h.server;
         port = h.port;
       }
@@ -232,8 +269,8 @@ export function createRuntime(
       return port;
     },
     async stop() {
-      if (worker)
-        await worker.close().catch((e: unknown) => log.warn({ err: e }, "closing the worker"));
+      if (jobs)
+        await jobs.close().catch((e: unknown) => log.warn({ err: e }, "closing the workers"));
       if (bot) await bot.stop().catch((e: unknown) => log.warn({ err: e }, "stopping Bolt"));
       if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
       bullConn?.disconnect();

@@ -28,6 +28,13 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SLACK_SIGNING_SECRET: z.string().trim().min(8).optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** The interface the HTTP listener binds: every interface by default, so containers keep working. */
+  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  /** Show error texts in the unauthenticated health endpoints. */
+  SCIMWATCH_HEALTH_DETAILS: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\/\S+$/)
@@ -62,6 +69,8 @@ const HINTS: Record<string, string> = {
   SLACK_SIGNING_SECRET: "the app's Signing Secret (Basic Information); required in HTTP mode",
   SLACK_API_URL: "an http(s) URL of a Slack Web API, e.g. https://slack.com/api/",
   PORT: "a port number (0–65535)",
+  HOST: "the address to listen on, e.g. 0.0.0.0 (all interfaces) or 127.0.0.1",
+  SCIMWATCH_HEALTH_DETAILS: "true or false (default false)",
   REDIS_URL: "a redis:// or rediss:// URL",
   SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
   SCIMWATCH_TAIL_INTERVAL: "seconds between audit-tail runs (1–3600, default 60)",

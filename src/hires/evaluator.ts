@@ -19,6 +19,7 @@ import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
 import { alertChannels } from "./alert-channel.js";
+import { deliverClaimed } from "./deliver.js";
 import {
   alertOwed,
   type HireView,
@@ -158,11 +159,15 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
     const claim = `remind:${id}:${v.hire.snoozedUntil}`;
     if (!(await deps.hires.claim(claim))) continue;
     try {
-      await deps.notifier.post(alert.channel, reminderMessage(v.hire), alert.ts);
+      await deliverClaimed(
+        deps,
+        claim,
+        alert.channel,
+        (key) => deps.notifier.post(alert.channel, reminderMessage(v.hire), alert.ts, key),
+        ALERT_KEEP_MS,
+      );
       await deps.hires.update(id, (h) => ({ ...h, snoozedUntil: null }));
-      await deps.hires.confirm(claim, ALERT_KEEP_MS);
     } catch (e) {
-      await deps.hires.release(claim);
       deps.log.warn({ kind: "alert_remind", err: e }, "could not send a reminder");
     }
   }
@@ -191,6 +196,8 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
             list.map(([, v]) => v),
             tenants,
           ),
+          undefined,
+          `digest:${now}`,
         );
         result.digests++;
       } catch (e) {
@@ -202,12 +209,24 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
     }
     for (const [id, v] of list) {
       try {
-        const ts = await deps.notifier.post(channel, alertMessage(v, id), threadTs);
+        const { ts, found } = await deliverClaimed(
+          deps,
+          `alert:${id}`,
+          channel,
+          (key) => deps.notifier.post(channel, alertMessage(v, id), threadTs, key),
+          ALERT_KEEP_MS,
+        );
         await deps.hires.update(id, (h) => ({
           ...h,
           alert: { channel, ts, at: now, resolvedAt: null },
         }));
-        await deps.hires.confirm(`alert:${id}`, ALERT_KEEP_MS);
+        if (found) {
+          deps.log.info(
+            { kind: "alert", tenant: v.hire.tenantId, channel },
+            "alert found already posted",
+          );
+          continue;
+        }
         await deps.hires.pushRecentAlert({
           at: now,
           tenantId: v.hire.tenantId,
@@ -219,7 +238,6 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
           "overdue hire alerted",
         );
       } catch (e) {
-        await deps.hires.release(`alert:${id}`);
         deps.log.warn(
           { kind: "alert", err: e },
           "could not send an alert; will retry after the next tail run",

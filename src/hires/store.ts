@@ -59,7 +59,11 @@ export class HireStore {
   }
 
   private async updateNow(id: string, fn: (h: Hire) => Hire | null): Promise<Hire | null> {
-    this.tx ??= this.redis.duplicate();
+    if (!this.tx) {
+      this.tx = this.redis.duplicate();
+      // Its connection problems are the main connection's: reported once there.
+      this.tx.on("error", (e) => this.redis.emit("error", e));
+    }
     const tx = this.tx;
     const k = this.key("hire", id);
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -102,7 +106,11 @@ export class HireStore {
       .del(this.key("hire", id))
       .zrem(this.key("hires", "open"), id)
       .zrem(this.key("hires", "done"), id)
-      .del(this.key("once", `alert:${id}`), this.key("once", `resolve:${id}`))
+      .del(
+        this.key("once", `alert:${id}`),
+        this.key("once", `alert:${id}`, "attempt"),
+        this.key("once", `resolve:${id}`),
+      )
       .exec();
     return Number(res?.[0]?.[1] ?? 0) > 0;
   }
@@ -146,6 +154,51 @@ export class HireStore {
 
   async release(name: string): Promise<void> {
     await this.redis.del(this.key("once", name));
+  }
+
+  /**
+   * A send whose outcome is not known yet: set when it starts, cleared when
+   * it is confirmed or failed for sure. Still there at the next claim means
+   * Slack may hold the message already (a crash or a timeout after it
+   * accepted it): look for it before sending again.
+   */
+  async markAttempt(name: string, at: number): Promise<void> {
+    await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
+  }
+
+  async attemptOf(name: string): Promise<number | null> {
+    const raw = await this.redis.get(this.key("once", name, "attempt"));
+    return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
+  }
+
+  async clearAttempt(name: string): Promise<void> {
+    await this.redis.del(this.key("once", name, "attempt"));
+  }
+
+  /** Failed sign-ins the tail saw, waiting for the notify worker (kept across restarts). */
+  async pushSigninCandidates(items: unknown[]): Promise<void> {
+    if (!items.length) return;
+    const k = this.key("signins", "pending");
+    await this.redis
+      .multi()
+      .rpush(k, ...items.map((i) => JSON.stringify(i)))
+      .ltrim(k, -5000, -1)
+      .pexpire(k, 2 * 86_400_000)
+      .exec();
+  }
+
+  /** Reads up to `max` pending sign-ins; `done(n)` removes the first n once handled. */
+  async peekSigninCandidates(
+    max = 500,
+  ): Promise<{ items: unknown[]; done(n: number): Promise<void> }> {
+    const k = this.key("signins", "pending");
+    const raws = await this.redis.lrange(k, 0, max - 1);
+    return {
+      items: raws.map((r) => safeParse(r)).filter(Boolean),
+      done: async (n) => {
+        if (n > 0) await this.redis.ltrim(k, n, -1);
+      },
+    };
   }
 
   async pushRecentAlert(a: RecentAlert): Promise<void> {

@@ -3,6 +3,7 @@
  * sign-ins the tail just read, at most once per login ID per day, only when
  * no such user exists and the tenant's JIT is disabled.
  */
+import { z } from "zod";
 import { optional } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
 import { ssoEndpointsOf } from "../descope/events.js";
@@ -13,6 +14,7 @@ import { unknownSigninMessage } from "../render/hires.js";
 import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
 import { alertChannels } from "./alert-channel.js";
+import { deliverClaimed } from "./deliver.js";
 import type { HireStore } from "./store.js";
 
 export interface UnknownSigninDeps {
@@ -46,15 +48,26 @@ export function failedSigninCandidates(
   return [...seen.values()];
 }
 
+export const signinCandidateSchema = z.object({
+  tenantId: z.string(),
+  loginId: z.string(),
+  at: z.number(),
+});
+export type SigninCandidate = z.infer<typeof signinCandidateSchema>;
+
+/**
+ * Alerts the candidates worth it. Returns how many were sent, and the
+ * candidates that could not be checked or sent (to try again later).
+ */
 export async function alertUnknownSignins(
   deps: UnknownSigninDeps,
-  events: AuditEvent[],
-): Promise<number> {
+  candidates: SigninCandidate[],
+): Promise<{ sent: number; failed: SigninCandidate[] }> {
   const now = deps.now();
   const day = new Date(now).toISOString().slice(0, 10);
   let sent = 0;
+  const failed: SigninCandidate[] = [];
   let tenantNames: Map<string, string> | null = null;
-  const candidates = failedSigninCandidates(events, now);
   const channelFor = candidates.length
     ? await alertChannels(deps.links, deps.alertChannel)
     : () => undefined;
@@ -78,11 +91,19 @@ export async function alertUnknownSignins(
       );
       const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
       const idp = inferIdp(ssoEndpointsOf(sso)).idp;
-      await deps.notifier.post(
+      await deliverClaimed(
+        deps,
+        claim,
         channel,
-        unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
+        (key) =>
+          deps.notifier.post(
+            channel,
+            unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
+            undefined,
+            key,
+          ),
+        2 * DAY,
       );
-      await deps.hires.confirm(claim, 2 * DAY);
       await deps.hires.pushRecentAlert({
         at: now,
         tenantId: c.tenantId,
@@ -90,12 +111,13 @@ export async function alertUnknownSignins(
       });
       sent++;
     } catch (e) {
-      await deps.hires.release(claim);
+      await deps.hires.release(claim).catch(() => {});
+      failed.push(c);
       deps.log.warn(
         { kind: "signin_alert", err: e },
         "could not check or send a never-provisioned alert",
       );
     }
   }
-  return sent;
+  return { sent, failed };
 }

@@ -50,7 +50,15 @@ export function createLogger(opts: {
         },
       },
       serializers: {
-        err: (e: Error) => ({ type: e?.name, message: scrub(String(e?.message ?? e), secrets) }),
+        // Stack traces are kept (one JSON field, never multi-line output), scrubbed like messages.
+        err: (e: Error) => ({
+          type: e?.name,
+          message: scrub(String(e?.message ?? e), secrets),
+          ...(typeof e?.stack === "string" ? { stack: scrub(e.stack, secrets) } : {}),
+          ...(typeof (e as { code?: unknown })?.code === "string"
+            ? { code: (e as unknown as { code: string }).code }
+            : {}),
+        }),
       },
     },
     opts.destination ?? process.stdout,

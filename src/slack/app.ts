@@ -1,17 +1,16 @@
 /**
  * Builds the Bolt app in Socket Mode (SLACK_APP_TOKEN set) or HTTP mode
  * (Bolt's HTTP receiver on PORT, /slack/events, signature verification on),
- * with /healthz and /readyz.
+ * with the health routes (/healthz, /readyz, /healthz/tail).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type AppOptions } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import { type BotConfig, slackApiUrlOf } from "../config/bot.js";
+import type { HealthChecks } from "../health/checks.js";
+import { HEALTH_PATHS, healthHandler, startHealthServer } from "../health/server.js";
 import { boltLogger, type Logger } from "../log/logger.js";
 import { type HandlerDeps, registerHandlers } from "./handlers.js";
-
-export type HealthProbe = () => Promise<{ ok: boolean; details: Record<string, unknown> }>;
 
 /** The Bolt options for a configuration: the receiver choice lives here. Pure. */
 export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOptions {
@@ -44,85 +43,35 @@ export interface Bot {
   stop(): Promise<void>;
 }
 
-export function healthHandler(ready: HealthProbe) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
-    const path = (req.url ?? "").split("?")[0];
-    if (path === "/healthz") {
-      res.writeHead(200, { "content-type": "application/json" });
-      res.end('{"ok":true}');
-      return true;
-    }
-    if (path === "/readyz") {
-      const r = await ready().catch((e: unknown) => ({ ok: false, details: { error: String(e) } }));
-      res.writeHead(r.ok ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify(r));
-      return true;
-    }
-    return false;
-  };
-}
-
-/** A bare HTTP server for /healthz and /readyz (Socket Mode and worker-only processes). */
-export async function startHealthServer(
-  port: number,
-  ready: HealthProbe,
-): Promise<{ server: Server; port: number }> {
-  const health = healthHandler(ready);
-  const server = createServer((req, res) => {
-    void health(req, res).then((handled) => {
-      if (!handled) {
-        res.writeHead(404);
-        res.end();
-      }
-    });
-  });
-  await new Promise<void>((r) => server.listen(port, r));
-  return { server, port: (server.address() as AddressInfo).port };
-}
-
 export function createBot(
   cfg: BotConfig,
   deps: Omit<HandlerDeps, "supportChannels" | "adminUsers"> & {
-    redis: Redis;
     log: Logger;
     secrets: string[];
   },
-  extraReady: HealthProbe = async () => ({ ok: true, details: {} }),
+  /** The health answers, given a way to ask whether the Slack token works. */
+  makeChecks: (slackOk: () => Promise<boolean>) => HealthChecks,
 ): Bot {
   let slackOk: { ok: boolean; at: number } = { ok: false, at: 0 };
   let app: App;
-  const ready: HealthProbe = async () => {
-    const redisOk = await Promise.race([
-      deps.redis.ping().then(
-        (r) => r === "PONG",
-        () => false,
-      ),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 1_000)),
-    ]);
+  const checks = makeChecks(async () => {
     if (!slackOk.ok || Date.now() - slackOk.at > 5 * 60_000) {
       slackOk = await app.client.auth
         .test({ token: cfg.SLACK_BOT_TOKEN })
         .then((r) => ({ ok: r.ok === true, at: Date.now() }))
         .catch(() => ({ ok: false, at: Date.now() }));
     }
-    const extra = await extraReady();
-    return {
-      ok: redisOk && slackOk.ok && extra.ok,
-      details: {
-        redis: redisOk ? "ok" : "unreachable",
-        slack: slackOk.ok ? "ok" : "token not usable",
-        ...extra.details,
-      },
-    };
-  };
-  const health = healthHandler(ready);
+    return slackOk.ok;
+  });
+  const health = healthHandler(checks);
 
   const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
   if (cfg.mode === "http") {
-    opts.customRoutes = [
-      { path: "/healthz", method: ["GET"], handler: (req, res) => void health(req, res) },
-      { path: "/readyz", method: ["GET"], handler: (req, res) => void health(req, res) },
-    ];
+    opts.customRoutes = HEALTH_PATHS.map((path) => ({
+      path,
+      method: ["GET"],
+      handler: (req, res) => void health(req, res),
+    }));
   }
   app = new App(opts);
   registerHandlers(app, {
@@ -139,11 +88,11 @@ export function createBot(
     app,
     async start() {
       if (cfg.mode === "http") {
-        const server = (await app.start(cfg.PORT)) as Server;
+        const server = (await app.start({ port: cfg.PORT, host: cfg.HOST })) as Server;
         return (server.address() as AddressInfo).port;
       }
       await app.start();
-      const h = await startHealthServer(cfg.PORT, ready);
+      const h = await startHealthServer(cfg.PORT, cfg.HOST, checks);
       healthServer = h.server;
       return h.port;
     },

@@ -1,46 +1,203 @@
 /**
- * Posts and edits messages through Slack's Web API, at most about one message
- * per second per channel (chat.postMessage's pace). The Web API client itself
- * waits and retries on 429 with Retry-After.
+ * Posts and edits messages through Slack's Web API for the background work
+ * (checklists, alerts, digests):
+ * - every call is bounded (`deadlineMs`, default 60 s, well inside the
+ *   5-minute exactly-once claims), with the Web API client's own timeout and
+ *   few retries set by `slackClientOptions`;
+ * - posts are paced at about one per second per channel (chat.postMessage's
+ *   pace) across every process sharing Redis;
+ * - a post can carry a key in Slack's message metadata, and `findPosted`
+ *   finds it again, so a send whose outcome is unknown (a timeout, a crash
+ *   after Slack accepted it) is looked for before it is sent again.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
+import type { Redis } from "ioredis";
 import type { SlackMessage } from "../render/blocks.js";
+import type { Keyer } from "../store/redis.js";
+
+/** Web API client options for background sends: a bounded timeout and few retries. */
+export const slackClientOptions = {
+  timeout: 10_000,
+  retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000, randomize: true },
+} as const;
+
+export const METADATA_EVENT = "scimwatch_once";
+
+/** A send that failed; `uncertain` when Slack may have accepted it (no answer, 5xx, a timeout). */
+export class SlackSendError extends Error {
+  override readonly name = "SlackSendError";
+  constructor(
+    message: string,
+    readonly uncertain: boolean,
+    readonly slackError?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Classifies a Web API failure: did Slack answer (definite) or not (uncertain)? */
+export function asSendError(e: unknown, what: string): SlackSendError {
+  if (e instanceof SlackSendError) return e;
+  const err = e as { code?: string; data?: { error?: string }; message?: string };
+  if (
+    err?.code === "slack_webapi_platform_error" ||
+    err?.code === "slack_webapi_rate_limited_error"
+  ) {
+    const code = err.data?.error ?? "ratelimited";
+    return new SlackSendError(`${what}: Slack answered ${code}`, false, code);
+  }
+  return new SlackSendError(`${what}: ${err?.message ?? String(e)}`, true);
+}
+
+/** Next free slot for a channel, shared by every process: returns how long to wait (ms). */
+const PACE_SCRIPT = `
+local now = tonumber(ARGV[1])
+local pace = tonumber(ARGV[2])
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+redis.call('SET', KEYS[1], at + pace, 'PX', pace * 10 + 60000)
+return at - now
+`;
+
+export interface NotifierOptions {
+  paceMs?: number;
+  /** Longest one Slack call may take, retries included. Default 60 s. */
+  deadlineMs?: number;
+  /** Pace across processes through Redis (else within this process). */
+  redis?: Redis;
+  key?: Keyer;
+}
 
 export class Notifier {
   private readonly nextAt = new Map<string, number>();
+  private readonly paceMs: number;
+  private readonly deadlineMs: number;
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly paceMs = 1_100,
-  ) {}
+    private readonly opts: NotifierOptions = {},
+  ) {
+    this.paceMs = opts.paceMs ?? 1_100;
+    this.deadlineMs = opts.deadlineMs ?? 60_000;
+  }
 
   private async pace(channel: string): Promise<void> {
     const now = Date.now();
-    const at = this.nextAt.get(channel) ?? 0;
-    this.nextAt.set(channel, Math.max(now, at) + this.paceMs);
-    if (at > now) await sleep(at - now);
+    let wait: number;
+    if (this.opts.redis && this.opts.key) {
+      wait = Number(
+        await this.opts.redis.eval(
+          PACE_SCRIPT,
+          1,
+          this.opts.key("pace", channel),
+          String(now),
+          String(this.paceMs),
+        ),
+      );
+    } else {
+      const at = this.nextAt.get(channel) ?? 0;
+      this.nextAt.set(channel, Math.max(now, at) + this.paceMs);
+      wait = Math.max(0, at - now);
+    }
+    if (wait > 0) await sleep(wait);
   }
 
-  /** Posts a message (or a thread reply); returns its ts. */
-  async post(channel: string, msg: SlackMessage, threadTs?: string): Promise<string> {
-    await this.pace(channel);
-    const res = await this.client.chat.postMessage({
-      channel,
-      text: msg.text,
-      blocks: msg.blocks as never,
-      unfurl_links: false,
-      unfurl_media: false,
-      ...(threadTs ? { thread_ts: threadTs } : {}),
+  /** Runs one Web API call within the deadline; failures become SlackSendError. */
+  private async bounded<T>(what: string, call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SlackSendError(
+              `${what}: Slack did not answer within ${Math.round(this.deadlineMs / 1000)} s`,
+              true,
+            ),
+          ),
+        this.deadlineMs,
+      );
+      timer.unref();
     });
+    try {
+      return await Promise.race([call(), deadline]);
+    } catch (e) {
+      throw asSendError(e, what);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Posts a message (or a thread reply); returns its ts. `onceKey` goes into the message metadata. */
+  async post(
+    channel: string,
+    msg: SlackMessage,
+    threadTs?: string,
+    onceKey?: string,
+  ): Promise<string> {
+    await this.pace(channel);
+    const res = await this.bounded("chat.postMessage", () =>
+      this.client.chat.postMessage({
+        channel,
+        text: msg.text,
+        blocks: msg.blocks as never,
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(onceKey
+          ? { metadata: { event_type: METADATA_EVENT, event_payload: { key: onceKey } } }
+          : {}),
+      }),
+    );
     return String(res.ts);
   }
 
   async update(channel: string, ts: string, msg: SlackMessage): Promise<void> {
-    await this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks as never });
+    await this.bounded("chat.update", () =>
+      this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks as never }),
+    );
   }
 
   async publishHome(userId: string, view: { type: "home"; blocks: unknown[] }): Promise<void> {
-    await this.client.views.publish({ user_id: userId, view: view as never });
+    await this.bounded("views.publish", () =>
+      this.client.views.publish({ user_id: userId, view: view as never }),
+    );
+  }
+
+  /**
+   * The ts of a message already posted in `channel` (or one of its threads'
+   * parents) since `sinceMs` carrying `onceKey` in its metadata, or null.
+   */
+  async findPosted(channel: string, onceKey: string, sinceMs: number): Promise<string | null> {
+    const res = await this.bounded("conversations.history", () =>
+      this.client.conversations.history({
+        channel,
+        oldest: String(Math.floor(sinceMs / 1000)),
+        include_all_metadata: true,
+        limit: 200,
+      }),
+    );
+    const ours = (m: unknown) => {
+      const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } })
+        .metadata;
+      return meta?.event_type === METADATA_EVENT ? meta.event_payload?.key : undefined;
+    };
+    const threads: string[] = [];
+    for (const m of res.messages ?? []) {
+      if (ours(m) === onceKey) return String(m.ts);
+      // Our digests carry alerts in their threads.
+      if (ours(m) !== undefined && (m.reply_count ?? 0) > 0 && m.ts) threads.push(m.ts);
+    }
+    for (const ts of threads.slice(0, 5)) {
+      const replies = await this.bounded("conversations.replies", () =>
+        this.client.conversations.replies({
+          channel,
+          ts,
+          include_all_metadata: true,
+          limit: 200,
+        }),
+      );
+      for (const m of replies.messages ?? []) if (ours(m) === onceKey) return String(m.ts);
+    }
+    return null;
   }
 }

@@ -15,6 +15,8 @@ export const tailStateSchema = z.object({
   lastStored: num,
   lastError: z.string().optional(),
   lastErrorAt: num,
+  /** When the last page was stored (a long backfill makes progress between successes). */
+  lastPageAt: num,
   backfillDone: z.coerce.number().optional(),
 });
 export type TailState = z.infer<typeof tailStateSchema>;
@@ -38,6 +40,38 @@ export function tailHealth(state: TailState, now: number, intervalSec: number): 
     asOf: state.lastTo ?? null,
     lastError: state.lastError ?? null,
   };
+}
+
+/**
+ * Is the tail alive? Not when no run succeeded, nor made progress, for 3
+ * intervals (counted from the process start before any run), nor when the
+ * job schedulers are missing from Redis. Pure.
+ */
+export function tailLiveness(
+  state: TailState,
+  now: number,
+  intervalSec: number,
+  startedAt: number,
+  missingSchedulers: string[] = [],
+): { ok: boolean; reason?: string } {
+  if (missingSchedulers.length) {
+    return {
+      ok: false,
+      reason: `job schedulers missing from Redis (${missingSchedulers.join(", ")}): Redis lost its data; they are being recreated`,
+    };
+  }
+  const last = Math.max(state.lastSuccessAt ?? 0, state.lastPageAt ?? 0);
+  const since = last || startedAt;
+  const limit = 3 * intervalSec * 1000;
+  if (now - since > limit) {
+    return {
+      ok: false,
+      reason: last
+        ? `no successful tail run for ${Math.round((now - since) / 1000)} s (more than 3 intervals of ${intervalSec} s)`
+        : `no tail run has succeeded since this process started ${Math.round((now - since) / 1000)} s ago (more than 3 intervals of ${intervalSec} s)`,
+    };
+  }
+  return { ok: true };
 }
 
 export class TailStateStore {

@@ -38,6 +38,8 @@ export interface TailOptions {
   backfillDays: number;
   /** Re-read this much before the cursor, for events written late. Default 2 min. */
   overlapMs?: number;
+  /** The run's lock lives this long unless renewed (every third of it while the run is alive). Default 30 s. */
+  lockMs?: number;
   /** How long a page may wait for the audit budget before the run stops (cursor kept). */
   budgetWaitMs?: number;
 }
@@ -65,10 +67,19 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
   const now = deps.now ?? Date.now;
   const lockKey = deps.key("tail", "lock");
   const token = randomUUID();
-  const lockMs = Math.max(5 * 60_000, opts.intervalSec * 3000);
+  // A short lock, renewed while this run is alive: a run killed outright
+  // (kill -9, docker stop) blocks the next one for at most `lockMs`.
+  const lockMs = opts.lockMs ?? 30_000;
   if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
     return { status: "skipped", calls: 0, stored: 0, pages: 0 };
   }
+  const renewal = setInterval(
+    () => {
+      deps.redis.eval(RENEW, 1, lockKey, token, String(lockMs)).catch(() => {});
+    },
+    Math.max(50, Math.floor(lockMs / 3)),
+  );
+  renewal.unref();
   const started = now();
   const result: TailResult = { status: "ok", calls: 0, stored: 0, pages: 0 };
   try {
@@ -96,11 +107,11 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       const events = res.audits.map((r) => toAuditEvent(r));
       const fresh = await deps.index.store(events, now());
       result.stored += fresh;
+      await deps.state.update({ lastPageAt: now() });
       if (events.length) {
         await deps.state.advanceCursor(Math.max(...events.map((e) => e.at)));
         if (deps.onEvents) await deps.onEvents(events);
       }
-      await deps.redis.eval(RENEW, 1, lockKey, token, String(lockMs));
       if (backfilling) {
         deps.log.info(
           {
@@ -138,6 +149,7 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       "tail run stopped early",
     );
   } finally {
+    clearInterval(renewal);
     await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => {});
   }
   const st = await deps.state.get().catch(() => ({}) as Awaited<ReturnType<TailStateStore["get"]>>);

@@ -1,0 +1,54 @@
+/** The health routes, served by Bolt's HTTP receiver or by a bare server: /healthz, /readyz, /healthz/tail. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { HealthAnswer, HealthChecks } from "./checks.js";
+
+export const HEALTH_PATHS = ["/healthz", "/readyz", "/healthz/tail"] as const;
+
+function send(res: ServerResponse, a: HealthAnswer): void {
+  res.writeHead(a.ok ? 200 : 503, { "content-type": "application/json" });
+  res.end(JSON.stringify(a.body));
+}
+
+/** Answers a health request; false when the path is not one of ours. */
+export function healthHandler(checks: HealthChecks) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    const path = (req.url ?? "").split("?")[0];
+    const fail = (): HealthAnswer => ({
+      ok: false,
+      body: { ok: false, reason: "health check failed" },
+    });
+    switch (path) {
+      case "/healthz":
+        send(res, { ok: true, body: { ok: true } });
+        return true;
+      case "/readyz":
+        send(res, await checks.ready().catch(fail));
+        return true;
+      case "/healthz/tail":
+        send(res, await checks.tail().catch(fail));
+        return true;
+      default:
+        return false;
+    }
+  };
+}
+
+/** A bare HTTP server for the health routes (Socket Mode and worker-only processes). */
+export async function startHealthServer(
+  port: number,
+  host: string,
+  checks: HealthChecks,
+): Promise<{ server: Server; port: number }> {
+  const health = healthHandler(checks);
+  const server = createServer((req, res) => {
+    void health(req, res).then((handled) => {
+      if (!handled) {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen({ port, host }, r));
+  return { server, port: (server.address() as AddressInfo).port };
+}

@@ -1,0 +1,52 @@
+/**
+ * Exactly-once delivery of a message whose claim is held: the one place that
+ * decides "claim → (look for a message already sent) → send → confirm, or
+ * release". A send that may have reached Slack (no answer in time, a crash
+ * after Slack accepted it) leaves an attempt record; the next try looks for
+ * the message by the key in its metadata before posting again.
+ */
+import type { Notifier } from "../slack/notifier.js";
+import { SlackSendError } from "../slack/notifier.js";
+import type { HireStore } from "./store.js";
+
+export async function deliverClaimed(
+  deps: { hires: HireStore; notifier: Notifier },
+  name: string,
+  channel: string,
+  post: (onceKey: string) => Promise<string>,
+  keepMs: number,
+): Promise<{ ts: string; found: boolean }> {
+  const prior = await deps.hires.attemptOf(name);
+  if (prior !== null) {
+    let ts: string | null;
+    try {
+      ts = await deps.notifier.findPosted(channel, name, prior - 60_000);
+    } catch (e) {
+      // Slack unreachable: try again later rather than risk a second copy.
+      // Slack refusing the look-up (e.g. an install without the history
+      // scopes) cannot be helped by waiting: send.
+      if (!(e instanceof SlackSendError) || e.uncertain) {
+        await deps.hires.release(name);
+        throw e;
+      }
+      ts = null;
+    }
+    if (ts) {
+      await deps.hires.confirm(name, keepMs);
+      await deps.hires.clearAttempt(name);
+      return { ts, found: true };
+    }
+  }
+  await deps.hires.markAttempt(name, Date.now());
+  try {
+    const ts = await post(name);
+    await deps.hires.confirm(name, keepMs);
+    await deps.hires.clearAttempt(name);
+    return { ts, found: false };
+  } catch (e) {
+    await deps.hires.release(name);
+    // Slack said no for sure: nothing to look for next time.
+    if (!(e instanceof SlackSendError && e.uncertain)) await deps.hires.clearAttempt(name);
+    throw e;
+  }
+}

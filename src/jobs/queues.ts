@@ -1,0 +1,143 @@
+/**
+ * BullMQ wiring. Two queues, each with its own worker, so that one never
+ * waits on the other:
+ * - `scimwatch`: periodic work from job schedulers (the audit tail every
+ *   interval, the weekly digest), one job per period whatever the number of
+ *   processes;
+ * - `scimwatch-notify`: everything that talks to Slack after a tail run
+ *   (evaluations, checklists, alerts), so a slow or failing Slack never stalls
+ *   the audit tail.
+ * Schedulers live in Redis: a watchdog recreates them when Redis lost them
+ * (a restart without persistence, a failover to an empty replica, FLUSHALL,
+ * eviction), without a restart of the bot.
+ */
+import { Queue, type RepeatOptions, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import type { DependencyState } from "../log/dependency.js";
+import type { Logger } from "../log/logger.js";
+
+export const QUEUE = "scimwatch";
+export const NOTIFY_QUEUE = "scimwatch-notify";
+export const TAIL_SCHEDULER_ID = "audit-tail";
+export const NOTIFY_JOB = "notify";
+
+export interface Schedule {
+  /** Scheduler ID and job name. */
+  id: string;
+  repeat: Omit<RepeatOptions, "key">;
+  run: () => Promise<unknown>;
+}
+
+export interface Jobs {
+  queue: Queue;
+  notifyQueue: Queue;
+  /** Asks the notify worker to run (at most one waiting behind one running). */
+  notify(): Promise<void>;
+  /** Scheduler IDs that Redis no longer holds. */
+  missingSchedulers(): Promise<string[]>;
+  /** Recreates missing schedulers; returns the IDs recreated. */
+  ensureSchedulers(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const KEEP = { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } };
+
+/** A queue whose errors are reported as the dependency's state, never thrown to stderr. */
+export function quietQueue(
+  name: string,
+  connection: Redis,
+  prefix: string,
+  redisDep: DependencyState,
+): Queue {
+  const q = new Queue(name, { connection, prefix });
+  q.on("error", (e) => redisDep.down(e));
+  return q;
+}
+
+export async function startJobs(opts: {
+  connection: Redis;
+  /** BullMQ prefix, braced for Redis Cluster, e.g. {scimwatch}. */
+  prefix: string;
+  schedules: Schedule[];
+  /** What the notify worker does. */
+  onNotify: () => Promise<unknown>;
+  log: Logger;
+  redisDep: DependencyState;
+  /** How often the watchdog looks for lost schedulers (ms). Default 30 s. */
+  watchdogMs?: number;
+}): Promise<Jobs> {
+  const { connection, prefix, log, redisDep } = opts;
+  const queue = quietQueue(QUEUE, connection, prefix, redisDep);
+  const notifyQueue = quietQueue(NOTIFY_QUEUE, connection, prefix, redisDep);
+
+  const upsert = (s: Schedule) =>
+    queue.upsertJobScheduler(s.id, s.repeat, { name: s.id, opts: KEEP });
+  for (const s of opts.schedules) await upsert(s);
+
+  const byName = new Map(opts.schedules.map((s) => [s.id, s.run]));
+  const workerError = (kind: string) => (err: Error) => {
+    if (
+      redisDep.state() === "down" ||
+      /ECONNREFUSED|ETIMEDOUT|Connection is closed|ENOTFOUND/i.test(String(err?.message))
+    ) {
+      redisDep.down(err);
+    } else log.warn({ kind, err }, "worker error");
+  };
+  const worker = new Worker(QUEUE, async (job) => byName.get(job.name)?.(), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  worker.on("failed", (job, err) => log.warn({ kind: "job", job: job?.name, err }, "job failed"));
+  worker.on("error", workerError("job"));
+  const notifyWorker = new Worker(NOTIFY_QUEUE, async () => opts.onNotify(), {
+    connection,
+    prefix,
+    concurrency: 1,
+  });
+  notifyWorker.on("failed", (job, err) =>
+    log.warn({ kind: "notify", job: job?.name, err }, "notify job failed"),
+  );
+  notifyWorker.on("error", workerError("notify"));
+
+  const jobs: Jobs = {
+    queue,
+    notifyQueue,
+    async notify() {
+      await notifyQueue.add(
+        NOTIFY_JOB,
+        {},
+        { ...KEEP, deduplication: { id: NOTIFY_JOB, keepLastIfActive: true } },
+      );
+    },
+    async missingSchedulers() {
+      const missing: string[] = [];
+      for (const s of opts.schedules) if (!(await queue.getJobScheduler(s.id))) missing.push(s.id);
+      return missing;
+    },
+    async ensureSchedulers() {
+      const missing = await jobs.missingSchedulers();
+      for (const id of missing) {
+        const s = opts.schedules.find((x) => x.id === id);
+        if (s) await upsert(s);
+      }
+      if (missing.length) {
+        log.warn(
+          { kind: "jobs", recreated: missing },
+          "Redis lost the job schedulers (restart without persistence, failover, FLUSHALL or eviction): recreated them; the tail backfills if its cursor is gone too",
+        );
+      }
+      return missing;
+    },
+    async close() {
+      clearInterval(watchdog);
+      await Promise.all([worker.close(), notifyWorker.close()]);
+      await Promise.all([queue.close(), notifyQueue.close()]);
+    },
+  };
+  const watchdog = setInterval(() => {
+    jobs.ensureSchedulers().catch((e: unknown) => redisDep.down(e));
+  }, opts.watchdogMs ?? 30_000);
+  watchdog.unref();
+  return jobs;
+}
