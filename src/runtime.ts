@@ -55,7 +55,13 @@ export interface Runtime {
 
 export function createRuntime(
   cfg: BotConfig,
-  opts: { log?: Logger; role?: Role; now?: () => number } = {},
+  opts: {
+    log?: Logger;
+    role?: Role;
+    now?: () => number;
+    /** Longest one background Slack call may take (default 60 s; tests shorten it). */
+    slackDeadlineMs?: number;
+  } = {},
 ): Runtime {
   const role = opts.role ?? "all";
   const now = opts.now ?? Date.now;
@@ -79,6 +85,7 @@ export function createRuntime(
     "user-management",
     key("budget", "mgmt"),
     cfg.DESCOPE_MGMT_RATE_PER_MIN,
+    "burst",
   );
   const descope = descopeClientFromConfig(cfg, {
     beforeAuditSearch: (maxWaitMs) => auditBudget.take(maxWaitMs ?? 65_000),
@@ -103,10 +110,10 @@ export function createRuntime(
   const notifier = new Notifier(
     new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
       ...(slackApiUrl ? { slackApiUrl } : {}),
-      ...slackClientOptions,
+      ...slackClientOptions(opts.slackDeadlineMs),
       logger: boltLogger(log, secrets),
     }),
-    { redis, key },
+    { redis, key, ...(opts.slackDeadlineMs ? { deadlineMs: opts.slackDeadlineMs } : {}) },
   );
   const alertChannel = cfg.SCIMWATCH_ALERT_CHANNEL;
   const graceMinutes = cfg.SCIMWATCH_GRACE_MINUTES;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { classifyScim, sparkline, summarizeActivity } from "../src/activity/summarize.js";
-import { spacing } from "../src/budget/rate-budget.js";
+import { bursts, spacing } from "../src/budget/rate-budget.js";
 import type { AuditEvent } from "../src/diagnosis/facts.js";
 import { activityMessage } from "../src/render/activity.js";
-import { tailHealth } from "../src/tail/state.js";
+import { tailHealth, tailLiveness } from "../src/tail/state.js";
 import { auditEvent, scimEvent } from "./fakes/builders.js";
 import { blockKitProblems, type Harness, startHarness, textsOf } from "./helpers.js";
 
@@ -109,6 +109,31 @@ describe("budget spacing and tail health", () => {
     expect(spacing(rate)).toEqual(s);
     // Never more than `rate` in any 60-second window.
     expect(s.points * Math.ceil(60 / s.duration)).toBeLessThanOrEqual(rate);
+  });
+
+  it.each([
+    [80, { points: 16, duration: 15 }],
+    [100, { points: 20, duration: 15 }],
+    [7, { points: 1, duration: 9 }],
+  ])("bursts of %i/min → %j, never more than the rate in any 60 s window", (rate, b) => {
+    expect(bursts(rate)).toEqual(b);
+    // A 60 s window overlaps at most 60/duration + 1 fixed windows.
+    expect(
+      b.points * (Math.ceil(60 / b.duration) + (60 % b.duration === 0 ? 1 : 0)),
+    ).toBeLessThanOrEqual(rate);
+  });
+
+  it.each([
+    [{}, NOW - 100_000, [], true],
+    [{}, NOW - 181_000, [], false],
+    [{ lastSuccessAt: NOW - 170_000 }, NOW - 999_000, [], true],
+    [{ lastSuccessAt: NOW - 200_000 }, NOW - 999_000, [], false],
+    [{ lastSuccessAt: NOW - 200_000, lastPageAt: NOW - 10_000 }, NOW - 999_000, [], true],
+    [{ lastSuccessAt: NOW - 1_000 }, NOW - 999_000, ["audit-tail"], false],
+  ])("tail liveness %j (started %s, missing %j) → %s", (state, startedAt, missing, ok) => {
+    const l = tailLiveness(state, NOW, 60, startedAt, missing);
+    expect(l.ok).toBe(ok);
+    if (!ok) expect(l.reason).toMatch(/no (successful )?tail run|schedulers missing/);
   });
 
   it.each([

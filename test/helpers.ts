@@ -36,7 +36,7 @@ export interface Harness {
 export async function startHarness(
   env: Record<string, string> = {},
   seed?: (d: FakeDescope) => void,
-  opts: { role?: Role; now?: () => number; prefix?: string } = {},
+  opts: { role?: Role; now?: () => number; prefix?: string; slackDeadlineMs?: number } = {},
 ): Promise<Harness> {
   const descope = new FakeDescope();
   seed?.(descope);
@@ -77,6 +77,7 @@ export async function startHarness(
     log,
     role: opts.role ?? "bot",
     ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.slackDeadlineMs ? { slackDeadlineMs: opts.slackDeadlineMs } : {}),
   });
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}`;

@@ -26,7 +26,7 @@ afterEach(async () => {
 
 async function start(
   c: ReturnType<typeof clock>,
-  extra: { prefix?: string; share?: Harness } = {},
+  extra: { prefix?: string; share?: Harness; slackDeadlineMs?: number } = {},
 ) {
   const h = await startHarness(
     {
@@ -38,6 +38,7 @@ async function start(
     {
       now: c.now,
       ...(extra.prefix ? { prefix: extra.prefix } : {}),
+      ...(extra.slackDeadlineMs ? { slackDeadlineMs: extra.slackDeadlineMs } : {}),
     },
   );
   h.descope.now = c.now;
@@ -488,5 +489,45 @@ describe("who may route and act on alerts", () => {
     c.advance(30 * MIN);
     await h.runtime.tailOnce();
     expect(posts(h, "CALERTS")).toHaveLength(2);
+  }, 30_000);
+});
+
+describe("exactly once, when a send outlives its answer", () => {
+  it("an alert Slack accepted but answered too late is found, not posted again", async () => {
+    const c = clock();
+    const h = await start(c, { slackDeadlineMs: 400 });
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    // Slack posts the alert but its answer comes after the deadline: the outcome is unknown.
+    h.slack.postFaults.push({ delayMs: 1_500 });
+    await h.runtime.tailOnce();
+    expect(h.slack.messages.filter((m) => m.channel === "CALERTS")).toHaveLength(1);
+    const [id] = await h.runtime.hires.openIds();
+    expect((await h.runtime.hires.get(id as string))?.alert).toBeNull();
+    // The next evaluations look for it (by the key in its metadata) instead of posting again.
+    await new Promise((r) => setTimeout(r, 1_200));
+    await h.runtime.tailOnce();
+    await h.runtime.tailOnce();
+    expect(h.slack.messages.filter((m) => m.channel === "CALERTS")).toHaveLength(1);
+    const posted = h.slack.messages.find((m) => m.channel === "CALERTS");
+    expect(posted?.metadata).toMatchObject({
+      event_type: "scimwatch_once",
+      event_payload: { key: `alert:${id}` },
+    });
+    expect((await h.runtime.hires.get(id as string))?.alert?.ts).toBe(posted?.ts);
+    expect(h.slack.callsTo("conversations.history").length).toBeGreaterThanOrEqual(1);
+  }, 30_000);
+
+  it("a send Slack refused (HTTP 500) is sent again, once", async () => {
+    const c = clock();
+    const h = await start(c, { slackDeadlineMs: 2_000 });
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(30 * MIN);
+    h.slack.postFaults.push({ status: 500 });
+    await h.runtime.tailOnce();
+    expect(h.slack.messages.filter((m) => m.channel === "CALERTS")).toHaveLength(0);
+    await h.runtime.tailOnce();
+    await h.runtime.tailOnce();
+    expect(h.slack.messages.filter((m) => m.channel === "CALERTS")).toHaveLength(1);
   }, 30_000);
 });

@@ -50,13 +50,24 @@ describe("manifest.yml", () => {
       "src/slack/app.ts",
       "src/slack/notifier.ts",
       "src/slack/hire-commands.ts",
+      "src/hires/deliver.ts",
     ]
       .map(read)
       .join("\n");
     expect(scopes).toContain("commands");
     if (scopes.includes("chat:write")) expect(src).toMatch(/chat\.(postMessage|update)/);
+    if (scopes.includes("channels:history")) expect(src).toMatch(/conversations\.history/);
     expect(
-      scopes.every((s) => ["commands", "chat:write", "users:read", "users:read.email"].includes(s)),
+      scopes.every((s) =>
+        [
+          "commands",
+          "chat:write",
+          "channels:history",
+          "groups:history",
+          "users:read",
+          "users:read.email",
+        ].includes(s),
+      ),
     ).toBe(true);
   });
 });

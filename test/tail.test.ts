@@ -177,6 +177,35 @@ describe("audit tail: cursor, overlap and deduplication", () => {
     expect(a.map((e) => e.action)).toEqual(["SCIMEvent"]);
   });
 
+  it("a lock left by a killed run blocks the next run only until its short TTL", async () => {
+    fake.audits.push(scimEvent({ at: now - 60_000, loginId: "a@x.com", tenant: "T1" }));
+    // What kill -9 leaves behind: another run's lock, never released.
+    await redis.set(`${prefix}:tail:lock`, "dead-run", "PX", 600);
+    expect((await runTail(deps, { ...opts, lockMs: 600 })).status).toBe("skipped");
+    await new Promise((r) => setTimeout(r, 700));
+    expect((await runTail(deps, { ...opts, lockMs: 600 })).status).toBe("ok");
+  });
+
+  it("a live run keeps renewing its short lock, so a second run stays out", async () => {
+    fake.audits.push(scimEvent({ at: now - 60_000, loginId: "a@x.com", tenant: "T1" }));
+    fake.fail("audit", { status: 200, delayMs: 1_500, body: '{"audits":[],"total":0}' });
+    const first = runTail(deps, { ...opts, lockMs: 400 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await runTail(deps, { ...opts, lockMs: 400 })).status).toBe("skipped");
+    expect((await first).status).toBe("ok");
+    expect(await redis.exists(`${prefix}:tail:lock`)).toBe(0);
+  });
+
+  it("the default lock is short (30 s), not minutes", async () => {
+    fake.fail("audit", { status: 200, delayMs: 300, body: '{"audits":[],"total":0}' });
+    const run = runTail(deps, opts);
+    await new Promise((r) => setTimeout(r, 150));
+    const ttl = await redis.pttl(`${prefix}:tail:lock`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+    await run;
+  });
+
   it("re-reads an overlap for late writes and stores each event once", async () => {
     fake.audits.push(scimEvent({ at: now - 3_600_000, loginId: "a@x.com", tenant: "T1" }));
     await runTail(deps, opts);

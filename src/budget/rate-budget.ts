@@ -25,6 +25,16 @@ export function spacing(perMinute: number): { points: number; duration: number }
   return { points: Math.floor(perMinute / 61), duration: 1 };
 }
 
+/**
+ * points per duration that allow bursts yet never exceed `perMinute` in any
+ * 60 s window: 15 s windows, each with a fifth of the minute's budget (a 60 s
+ * window overlaps at most five of them).
+ */
+export function bursts(perMinute: number): { points: number; duration: number } {
+  if (perMinute < 10) return spacing(perMinute);
+  return { points: Math.floor(perMinute / 5), duration: 15 };
+}
+
 export class RateBudget {
   private readonly limiter: RateLimiterRedis;
 
@@ -33,8 +43,10 @@ export class RateBudget {
     readonly name: string,
     keyPrefix: string,
     perMinute: number,
+    /** spaced: evenly apart (the audit budget); burst: small bursts allowed (the other calls). */
+    shape: "spaced" | "burst" = "spaced",
   ) {
-    const { points, duration } = spacing(perMinute);
+    const { points, duration } = shape === "burst" ? bursts(perMinute) : spacing(perMinute);
     this.limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix, points, duration });
   }
 

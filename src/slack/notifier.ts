@@ -16,11 +16,22 @@ import type { Redis } from "ioredis";
 import type { SlackMessage } from "../render/blocks.js";
 import type { Keyer } from "../store/redis.js";
 
-/** Web API client options for background sends: a bounded timeout and few retries. */
-export const slackClientOptions = {
-  timeout: 10_000,
-  retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000, randomize: true },
-} as const;
+export const DEFAULT_DEADLINE_MS = 60_000;
+
+/**
+ * Web API client options for background sends: one attempt, timed out inside
+ * the deadline, and a 429 not waited out. The client's own retries would
+ * repeat a post that Slack accepted but answered too late (a duplicate
+ * nobody records); retries happen at the next evaluation instead, after
+ * looking for the message by its metadata key.
+ */
+export function slackClientOptions(deadlineMs = DEFAULT_DEADLINE_MS) {
+  return {
+    timeout: Math.floor(deadlineMs * 0.8),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  };
+}
 
 export const METADATA_EVENT = "scimwatch_once";
 
@@ -61,7 +72,7 @@ return at - now
 
 export interface NotifierOptions {
   paceMs?: number;
-  /** Longest one Slack call may take, retries included. Default 60 s. */
+  /** Longest one Slack call may take, retries included (give the client `slackClientOptions` of the same). Default 60 s. */
   deadlineMs?: number;
   /** Pace across processes through Redis (else within this process). */
   redis?: Redis;
@@ -78,7 +89,7 @@ export class Notifier {
     private readonly opts: NotifierOptions = {},
   ) {
     this.paceMs = opts.paceMs ?? 1_100;
-    this.deadlineMs = opts.deadlineMs ?? 60_000;
+    this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   }
 
   private async pace(channel: string): Promise<void> {

@@ -30,6 +30,21 @@ export class FakeSlack {
   > = [];
   /** Make chat.postMessage answer ratelimited this many times. */
   rateLimitPosts = 0;
+  /**
+   * Faults for the next chat.postMessage calls, in order: an HTTP status
+   * (500: nothing posted), or a delay before answering (the message is
+   * posted at once, as Slack would, but the answer comes late).
+   */
+  postFaults: Array<{ status?: number; delayMs?: number }> = [];
+  /** Messages posted, per channel, newest last (for conversations.history). */
+  readonly messages: Array<{
+    channel: string;
+    ts: string;
+    thread_ts?: string;
+    text: unknown;
+    metadata?: unknown;
+    reply_count?: number;
+  }> = [];
   private server?: Server;
   url = "";
   private ts = 1_700_000_000;
@@ -102,9 +117,18 @@ export class FakeSlack {
     const token = auth.startsWith("Bearer ") ? auth.slice(7) : (args.token as string | undefined);
     const call: ApiCall = { method, args, token, at: Date.now() };
     this.calls.push(call);
+    const fault =
+      method === "chat.postMessage" && this.validTokens.has(token ?? "")
+        ? this.postFaults.shift()
+        : undefined;
+    if (fault?.status) {
+      call.result = { ok: false, error: `http_${fault.status}` };
+      return { status: fault.status, body: "internal error" };
+    }
     const answer = this.answer(method, args, token);
     call.result = answer.body as Record<string, unknown>;
     for (const l of this.listeners) l({ kind: "api", call });
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
     return answer;
   }
 
@@ -139,15 +163,49 @@ export class FakeSlack {
           };
         }
         this.ts += 1;
+        const ts = `${this.ts}.000100`;
+        const meta = typeof args.metadata === "string" ? safeJson(args.metadata) : args.metadata;
+        this.messages.push({
+          channel: String(args.channel),
+          ts,
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          text: args.text,
+          ...(meta ? { metadata: meta } : {}),
+        });
+        if (args.thread_ts) {
+          const parent = this.messages.find(
+            (m) => m.channel === args.channel && m.ts === args.thread_ts,
+          );
+          if (parent) parent.reply_count = (parent.reply_count ?? 0) + 1;
+        }
         return {
           status: 200,
           body: {
             ok: true,
             channel: args.channel,
-            ts: `${this.ts}.000100`,
+            ts,
             message: { text: args.text },
           },
         };
+      }
+      case "conversations.history": {
+        // Top-level messages, newest first; metadata only when asked for.
+        const withMeta = String(args.include_all_metadata) === "true";
+        const list = this.messages
+          .filter((m) => m.channel === args.channel && !m.thread_ts)
+          .reverse()
+          .slice(0, Number(args.limit ?? 100))
+          .map(({ metadata, ...m }) => (withMeta && metadata ? { ...m, metadata } : m));
+        return { status: 200, body: { ok: true, messages: list, has_more: false } };
+      }
+      case "conversations.replies": {
+        const withMeta = String(args.include_all_metadata) === "true";
+        const list = this.messages
+          .filter(
+            (m) => m.channel === args.channel && (m.ts === args.ts || m.thread_ts === args.ts),
+          )
+          .map(({ metadata, ...m }) => (withMeta && metadata ? { ...m, metadata } : m));
+        return { status: 200, body: { ok: true, messages: list, has_more: false } };
       }
       case "chat.update":
         return { status: 200, body: { ok: true, channel: args.channel, ts: args.ts } };
