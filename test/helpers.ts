@@ -59,6 +59,7 @@ export async function startHarness(
     SCIMWATCH_ADMIN_USERS: "UADMIN",
     // Tests send many checks a minute; the budget itself is tested in tail.test.ts.
     DESCOPE_AUDIT_RATE_PER_MIN: "6000",
+    DESCOPE_MGMT_RATE_PER_MIN: "60000",
     ...env,
   });
   const logs: string[] = [];

@@ -215,6 +215,40 @@ describe("Block Kit rendering", () => {
     expect(msg.text.length).toBeGreaterThan(10);
   });
 
+  it("shows times in each reader's zone and keeps IdP URLs from becoming links", () => {
+    const at = Date.parse("2026-11-28T14:05:00Z");
+    const d = diagnose(
+      {
+        loginId: "jane@acme.com",
+        tenant: { id: "T1", name: "Acme", jitDisabled: true, groupMappings: [] },
+        tenantRequested: true,
+        user: null,
+        events: [
+          {
+            id: "e1",
+            action: "SCIMEvent",
+            at,
+            loginIds: ["jane@acme.com"],
+            tenants: ["T1"],
+            error: "400: see https://evil.example/phish and www.evil.example",
+          },
+        ],
+        idp: { idp: "azure", reason: "test" },
+        assignedAt: null,
+      },
+      at + 60_000,
+    );
+    // The CLI and --json keep UTC.
+    expect(d.summary).toContain("2026-11-28 14:05 UTC");
+    const msg = diagnosisMessage(d, { answerId: "0123456789abcdef" });
+    const all = textsOf(msg.blocks).join("\n");
+    expect(all).toContain(`<!date^${at / 1000}^{date_short_pretty} {time}|2026-11-28 14:05 UTC>`);
+    expect(all).not.toMatch(/\d{2}:\d{2} UTC(?!>)/);
+    expect(all).toContain("`https://evil.example/phish`");
+    expect(all).toContain("`www.evil.example`");
+    expect(all).not.toMatch(/[^`]https:\/\/evil/);
+  });
+
   it("caps blocks, keeping the actions", () => {
     const blocks = [
       ...Array.from({ length: 70 }, () => section("x")),

@@ -23,9 +23,9 @@ export function isDescopeError(e: unknown): e is DescopeError {
   return e instanceof DescopeError;
 }
 
-/** "retry in about 40 s (after 14:32:05 UTC)" */
+/** "retry in about 40 s (after 2026-11-28 14:32:05 UTC)"; Slack shows the time in each reader's zone. */
 export function retryHint(retryAfterSec: number | undefined, now = Date.now()): string {
   if (retryAfterSec === undefined) return "retry in a minute";
-  const at = new Date(now + retryAfterSec * 1000).toISOString().slice(11, 19);
+  const at = new Date(now + retryAfterSec * 1000).toISOString().slice(0, 19).replace("T", " ");
   return `retry in about ${Math.max(1, Math.ceil(retryAfterSec))} s (after ${at} UTC)`;
 }

@@ -18,7 +18,8 @@ export interface RemediationContext {
   dueAt: number | null;
 }
 
-const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(11, 16)} UTC`;
+/** "2026-11-28 14:05 UTC" (Slack shows it in each reader's zone). */
+const hhmm = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 function groupAdvice(idp: IdpProfile): string {
   return `Assign a group, not individual users, so the next hire is not forgotten. Choose: ${GROUP_CHOICE.join("; ")}. ${idp.id === "generic" ? "" : `In ${idp.name}: ${idp.everyoneGroup}.`}`.trim();

@@ -3,7 +3,7 @@ import type { ActivitySummary } from "../activity/summarize.js";
 import { sparkline } from "../activity/summarize.js";
 import { IDPS, type IdpId } from "../idp/catalog.js";
 import { context, header, type SlackMessage, section } from "./blocks.js";
-import { esc, slackDate } from "./mrkdwn.js";
+import { esc, slackDate, untrusted } from "./mrkdwn.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -42,7 +42,7 @@ export function activityMessage(
   if (s.topErrors.length) {
     blocks.push(
       section(
-        `*Most frequent SCIM errors*\n${s.topErrors.map((e) => `• ${e.count}× ${esc(e.error)} (last ${slackDate(iso(e.last))})`).join("\n")}`,
+        `*Most frequent SCIM errors*\n${s.topErrors.map((e) => `• ${e.count}× ${untrusted(e.error)} (last ${slackDate(iso(e.last))})`).join("\n")}`,
       ),
     );
   }

@@ -7,7 +7,7 @@ import type { Diagnosis } from "../diagnosis/diagnose.js";
 import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
 import type { Guide } from "../explain/guide.js";
 import { IDPS, type IdpId } from "../idp/catalog.js";
-import { clip, esc, slackDate } from "./mrkdwn.js";
+import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects.
 export type Block = Record<string, any>;
@@ -113,21 +113,23 @@ export function diagnosisMessage(
   const tenant = d.tenantId ? ` · tenant *${esc(d.tenantName ?? d.tenantId)}*` : "";
   const blocks: Block[] = [
     header(title),
-    section(`*${esc(d.loginId)}*${tenant} · IdP: *${esc(d.idp.name)}*\n${esc(d.summary)}`),
+    section(
+      `*${esc(d.loginId)}*${tenant} · IdP: *${esc(d.idp.name)}*\n${readerTimes(untrusted(d.summary))}`,
+    ),
     ...linesToSections(
       "*Evidence*",
-      d.evidence.map((e) => `• ${slackDate(e.at)} — ${esc(e.text)}`),
+      d.evidence.map((e) => `• ${slackDate(e.at)} — ${untrusted(e.text)}`),
       2,
     ),
     ...linesToSections(
       "*What to do*",
-      d.remediation.map((r, i) => `${i + 1}. ${esc(r)}`),
+      d.remediation.map((r, i) => `${i + 1}. ${readerTimes(untrusted(r))}`),
       3,
     ),
   ];
   const ctx = [
     `IdP ${esc(d.idp.reason)}`,
-    ...d.notes.map(esc),
+    ...d.notes.map((n) => readerTimes(untrusted(n))),
     `Verdict \`${d.verdict}\` · checked ${slackDate(d.checkedAt)}${opts.sharedBy ? ` · shared by <@${esc(opts.sharedBy)}>` : ""}`,
   ];
   blocks.push(context(...ctx));

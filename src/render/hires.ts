@@ -14,7 +14,7 @@ import {
   type SlackMessage,
   section,
 } from "./blocks.js";
-import { clip, esc, slackDate } from "./mrkdwn.js";
+import { clip, esc, slackDate, untrusted } from "./mrkdwn.js";
 
 export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_forget" } as const;
 
@@ -44,7 +44,7 @@ export function statusLine(v: HireView): string {
     case "overdue":
       return `:warning: Overdue since ${slackDate(iso(v.dueAt))}: ${idp.name} has not pushed them`;
     case "scim_error":
-      return `:x: ${idp.name}'s push failed: ${esc(clip(h.scimError ?? "error", 300))}`;
+      return `:x: ${idp.name}'s push failed: ${untrusted(clip(h.scimError ?? "error", 300))}`;
     case "provisioned": {
       const late = v.lateMinutes ? `, ${v.lateMinutes} min late` : "";
       const next = !h.items.roles.at
@@ -137,7 +137,7 @@ export function alertMessage(v: HireView, hireId: string): SlackMessage {
   const idp = IDPS[h.idp];
   const cause =
     v.status === "scim_error"
-      ? `${idp.name} tried to push them but Descope rejected it: ${esc(clip(h.scimError ?? "", 500))}`
+      ? `${idp.name} tried to push them but Descope rejected it: ${untrusted(clip(h.scimError ?? "", 500))}`
       : `${idp.name} has not pushed them. Most likely they are *not assigned to the Descope ${esc(idp.appTerm)}*, or *not in the group assigned to it*.`;
   const blocks: Block[] = [
     header(`Missing new hire: ${h.loginId}`),

@@ -12,6 +12,30 @@ export function slackDate(iso: string, format = "{date_short_pretty} {time}"): s
   return `<!date^${Math.floor(ms / 1000)}^${format}|${iso.replace(/\.\d{3}Z$/, "Z")}>`;
 }
 
+/**
+ * Turns the UTC times our prose carries ("2026-11-28 14:05 UTC", ISO with Z)
+ * into Slack dates, so every reader sees their own time zone. Apply to text
+ * already escaped: the date token is built from digits only.
+ */
+export function readerTimes(mrkdwn: string): string {
+  return mrkdwn.replace(
+    /\b(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2})(:\d{2})?(?:\.\d{1,3})?(?: UTC|Z)(?![\w|])/g,
+    (match, date: string, hm: string, sec?: string) => {
+      const ms = Date.parse(`${date}T${hm}${sec ?? ":00"}Z`);
+      if (Number.isNaN(ms)) return match;
+      return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time${sec ? "_secs" : ""}}|${match}>`;
+    },
+  );
+}
+
+/**
+ * Text that came from an IdP or Descope (SCIM errors, display names): escaped,
+ * and any URL in it set as code, so Slack does not turn it into a live link.
+ */
+export function untrusted(s: string): string {
+  return esc(s).replace(/\b(?:https?:\/\/|www\.)[^\s`]+/gi, (u) => `\`${u}\``);
+}
+
 /** Cuts text to at most `max` characters (Block Kit limits), marking the cut. */
 export function clip(s: string, max: number): string {
   if (s.length <= max) return s;

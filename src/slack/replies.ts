@@ -2,7 +2,7 @@
 import { UnknownTenantError } from "../check/gather.js";
 import { isDescopeError } from "../descope/errors.js";
 import { notice, type SlackMessage } from "../render/blocks.js";
-import { esc } from "../render/mrkdwn.js";
+import { esc, readerTimes } from "../render/mrkdwn.js";
 
 export const NO_ACCESS = notice(
   ":lock: scimwatch is not enabled in this channel. Ask a scimwatch admin to run `/scim link &lt;tenant&gt;` here (the channel then sees that tenant only), or use your support team's channel.",
@@ -18,7 +18,7 @@ export function scopedRefusal(tenantName: string): SlackMessage {
 
 export function failureMessage(e: unknown, what: string): SlackMessage {
   if (isDescopeError(e)) {
-    const msg = esc(e.message);
+    const msg = readerTimes(esc(e.message));
     return notice(`:x: ${what} failed: ${msg}`, `${what} failed: ${e.message}`);
   }
   if (e instanceof UnknownTenantError) {
