@@ -313,6 +313,14 @@ describe("checklists, alerts and resolution", () => {
       blocks: Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>;
     };
     const id = alert.blocks.find((b) => b.type === "actions")?.elements?.[0]?.value ?? "";
+    const dismissButton = alert.blocks
+      .find((b) => b.type === "actions")
+      ?.elements?.find((e) => e.action_id === "hire_dismiss") as unknown as {
+      style: string;
+      confirm: { title: { text: string }; confirm: { text: string } };
+    };
+    expect(dismissButton.style).toBe("danger");
+    expect(dismissButton.confirm.title.text).toBe("Dismiss this alert?");
     const snooze = await h.click("hire_snooze", id, { channel: "CALERTS", user: "UIT" });
     expect(allText(await answer(h, snooze.rid))).toMatch(/Snoozed until/);
     c.advance(61 * MIN);
@@ -384,6 +392,9 @@ describe("pending, forget and the App Home", () => {
       .flatMap((b) => b.elements ?? [])
       .find((e) => e.action_id === "home_hire_forget");
     expect(forget).toBeDefined();
+    expect(
+      (forget as unknown as { confirm?: { title: { text: string } } }).confirm?.title.text,
+    ).toBe("Forget this hire?");
     await h.click("home_hire_forget", forget?.value ?? "", { user: "UADMIN", channel: "D1" });
     await h.slack.waitFor(() => h.slack.callsTo("views.publish")[1]);
     expect((await h.runtime.hires.openIds()).length).toBe(58);

@@ -193,7 +193,24 @@ describe("who may see what", () => {
     expect(all).toContain("Not provisioned");
     expect(all).not.toMatch(/Globex|T-globex|another tenant/);
 
-    const unlinked = await h.command("unlink", { channel: "CCUST", user: "UADMIN" });
+    // Unlinking asks first: a danger button with Slack's confirmation dialog.
+    const asked = await h.command("unlink", { channel: "CCUST", user: "UADMIN" });
+    const prompt = await answerOf(asked.rid);
+    const unlinkButton = (prompt.blocks as Array<{ type: string; elements?: unknown[] }>).find(
+      (b) => b.type === "actions",
+    )?.elements?.[0] as { action_id: string; value: string; style: string; confirm?: unknown };
+    expect(unlinkButton.style).toBe("danger");
+    expect(unlinkButton.confirm).toMatchObject({ title: { text: "Unlink this channel?" } });
+    // Still linked until the button is clicked, and only an admin's click counts.
+    const refused = await h.click(unlinkButton.action_id, unlinkButton.value, {
+      channel: "CCUST",
+      user: "UCUST",
+    });
+    expect(String((await answerOf(refused.rid)).text)).toMatch(/Only scimwatch admins/);
+    const unlinked = await h.click(unlinkButton.action_id, unlinkButton.value, {
+      channel: "CCUST",
+      user: "UADMIN",
+    });
     expect(String((await answerOf(unlinked.rid)).text)).toMatch(/no longer linked/);
     const after = await h.command(`check ${PEOPLE.provisioned}`, {
       channel: "CCUST",

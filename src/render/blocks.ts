@@ -31,7 +31,31 @@ export const ACTIONS = {
   recheck: "scim_recheck",
   howto: "scim_howto",
   share: "scim_share",
+  unlink: "scim_unlink",
 } as const;
+
+/** `/scim unlink` asks first: unlinking a shared channel cuts a customer off. */
+export function unlinkPrompt(tenantName: string, channelId: string): SlackMessage {
+  return {
+    text: `Unlink this channel from ${tenantName}?`,
+    blocks: [
+      section(
+        `This channel is linked to *${esc(tenantName)}*. Unlinking it stops \`/scim\` here for everyone who is not an admin or in a support channel.`,
+      ),
+      {
+        type: "actions",
+        block_id: "scim_unlink",
+        elements: [
+          button("Unlink", ACTIONS.unlink, channelId, "danger", {
+            title: "Unlink this channel?",
+            text: `People here will no longer be able to check ${tenantName}'s users.`,
+            confirm: "Unlink",
+          }),
+        ],
+      },
+    ],
+  };
+}
 
 export function header(text: string): Block {
   return {
@@ -50,11 +74,19 @@ export function context(...mrkdwn: string[]): Block {
       .map((t) => ({ type: "mrkdwn", text: clip(t, LIMITS.sectionText) })),
   };
 }
+/** What a destructive button asks before it acts (Slack's confirmation dialog). */
+export interface Confirm {
+  title: string;
+  text: string;
+  confirm: string;
+}
+
 export function button(
   text: string,
   actionId: string,
   value: string,
   style?: "primary" | "danger",
+  confirm?: Confirm,
 ): Block {
   return {
     type: "button",
@@ -62,6 +94,17 @@ export function button(
     action_id: actionId,
     value: value.slice(0, LIMITS.buttonValue),
     ...(style ? { style } : {}),
+    ...(confirm
+      ? {
+          confirm: {
+            title: { type: "plain_text", text: clip(confirm.title, 100) },
+            text: { type: "plain_text", text: clip(confirm.text, 300) },
+            confirm: { type: "plain_text", text: clip(confirm.confirm, 30) },
+            deny: { type: "plain_text", text: "Cancel" },
+            ...(style === "danger" ? { style: "danger" } : {}),
+          },
+        }
+      : {}),
   };
 }
 

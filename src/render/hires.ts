@@ -156,7 +156,11 @@ export function alertMessage(v: HireView, hireId: string): SlackMessage {
       elements: [
         button("Re-check", HIRE_ACTIONS.recheck, hireId, "primary"),
         button("Snooze 1 h", HIRE_ACTIONS.snooze, hireId),
-        button("Dismiss", HIRE_ACTIONS.dismiss, hireId, "danger"),
+        button("Dismiss", HIRE_ACTIONS.dismiss, hireId, "danger", {
+          title: "Dismiss this alert?",
+          text: `scimwatch will stop following ${h.loginId} for this alert: no reminder, no "resolved" update.`,
+          confirm: "Dismiss",
+        }),
       ],
     },
   ];
@@ -312,7 +316,11 @@ export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
           block_id: `home_${r.id}`.slice(0, 255),
           elements: [
             button("Re-check", HOME_ACTIONS.recheck, r.id),
-            button("Forget", HOME_ACTIONS.forget, r.id, "danger"),
+            button("Forget", HOME_ACTIONS.forget, r.id, "danger", {
+              title: "Forget this hire?",
+              text: `scimwatch stops tracking ${r.view.hire.loginId} (${r.view.hire.tenantName}): no checklist updates, no alerts.`,
+              confirm: "Forget",
+            }),
           ],
         });
       }

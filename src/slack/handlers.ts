@@ -24,6 +24,7 @@ import {
   helpMessage,
   howToFixMessage,
   notice,
+  unlinkPrompt,
   usageMessage,
 } from "../render/blocks.js";
 import { esc } from "../render/mrkdwn.js";
@@ -201,17 +202,15 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         }
         try {
           if (cmd.kind === "unlink") {
-            const had = await deps.links.delete(who.channelId);
+            const link = await deps.links.get(who.channelId);
             await safeRespond(respond, {
-              response_type: "in_channel",
-              ...notice(
-                had
-                  ? ":unlock: This channel is no longer linked to a tenant."
-                  : "This channel was not linked to a tenant.",
-                had
-                  ? "This channel is no longer linked to a tenant."
-                  : "This channel was not linked to a tenant.",
-              ),
+              response_type: "ephemeral",
+              ...(link
+                ? unlinkPrompt(link.tenantName, who.channelId)
+                : notice(
+                    "This channel is not linked to a tenant.",
+                    "This channel is not linked to a tenant.",
+                  )),
             });
           } else {
             const tenants = await deps.descope.listTenants();
@@ -254,6 +253,35 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       return null;
     }
   }
+
+  app.action(ACTIONS.unlink, async ({ ack, body, respond }) => {
+    await ack();
+    const who = clickedBy(body);
+    if (!deps.adminUsers.has(who.userId) || clickedValue(body) !== who.channelId) {
+      return safeRespond(respond, {
+        response_type: "ephemeral",
+        replace_original: false,
+        ...notice(
+          ":lock: Only scimwatch admins can unlink a channel, from that channel.",
+          "Only scimwatch admins can unlink a channel.",
+        ),
+      });
+    }
+    const had = await deps.links.delete(who.channelId);
+    log.info({ kind: "unlink", user: who.userId, channel: who.channelId });
+    await safeRespond(respond, {
+      response_type: "in_channel",
+      replace_original: false,
+      ...notice(
+        had
+          ? `:unlock: This channel is no longer linked to a tenant (unlinked by <@${esc(who.userId)}>).`
+          : "This channel was not linked to a tenant.",
+        had
+          ? "This channel is no longer linked to a tenant."
+          : "This channel was not linked to a tenant.",
+      ),
+    });
+  });
 
   app.action(ACTIONS.recheck, async ({ ack, body, respond }) => {
     await ack();
