@@ -30,6 +30,8 @@ export interface Harness {
     opts?: { user?: string; channel?: string; selected?: boolean },
   ): Promise<{ status: number; rid: string }>;
   event(event: Record<string, unknown>): Promise<number>;
+  /** Posts any signed interactivity payload (view_submission, block_suggestion…); returns the ack body. */
+  interaction(payload: Record<string, unknown>): Promise<{ status: number; body: string }>;
   stop(): Promise<void>;
 }
 
@@ -154,6 +156,21 @@ export async function startHarness(
         SIGNING_SECRET,
       );
       return { status: r.status, rid };
+    },
+    async interaction(payload) {
+      const r = await postSigned(
+        `${url}/slack/events`,
+        {
+          payload: JSON.stringify({
+            team: { id: "T0TEAM" },
+            api_app_id: "A0APP",
+            token: "legacy",
+            ...payload,
+          }),
+        },
+        SIGNING_SECRET,
+      );
+      return { status: r.status, body: r.body };
     },
     async event(event) {
       const body = JSON.stringify({

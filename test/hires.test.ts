@@ -542,3 +542,144 @@ describe("exactly once, when a send outlives its answer", () => {
     expect(h.slack.messages.filter((m) => m.channel === "CALERTS")).toHaveLength(1);
   }, 30_000);
 });
+
+describe("the expect form and long lists", () => {
+  const submission = (
+    h: Harness,
+    o: { user?: string; channel?: string; tenant: string; emails: string; at?: string },
+  ) =>
+    h.interaction({
+      type: "view_submission",
+      user: { id: o.user ?? "USUPPORT", username: "sam", team_id: "T0TEAM" },
+      trigger_id: "1.2.3",
+      view: {
+        id: "VFORM",
+        type: "modal",
+        callback_id: "scim_expect_modal",
+        private_metadata: JSON.stringify({ channelId: o.channel ?? "CSUPPORT" }),
+        state: {
+          values: {
+            emails: { value: { type: "plain_text_input", value: o.emails } },
+            tenant: {
+              value: {
+                type: "external_select",
+                selected_option: { value: o.tenant, text: { type: "plain_text", text: o.tenant } },
+              },
+            },
+            idp: {
+              value: {
+                type: "static_select",
+                selected_option: { value: "okta", text: { type: "plain_text", text: "Okta" } },
+              },
+            },
+            at: { value: { type: "plain_text_input", value: o.at ?? "" } },
+          },
+        },
+      },
+    });
+
+  it("over 100 tenants, the form offers type-ahead and answers a search", async () => {
+    const c = clock();
+    const h = await start(c);
+    for (let i = 0; i < 150; i++) h.descope.tenants.push({ id: `T-${i}`, name: `Customer ${i}` });
+    await h.command("expect");
+    const open = await h.slack.waitFor(() => h.slack.callsTo("views.open")[0]);
+    const view = open.args.view as {
+      blocks: Array<{ block_id: string; element: { type: string } }>;
+    };
+    expect(view.blocks.find((b) => b.block_id === "tenant")?.element.type).toBe("external_select");
+    const r = await h.interaction({
+      type: "block_suggestion",
+      user: { id: "USUPPORT" },
+      block_id: "tenant",
+      action_id: "value",
+      value: "customer 14",
+      view: {
+        id: "VFORM",
+        type: "modal",
+        private_metadata: JSON.stringify({ channelId: "CSUPPORT" }),
+      },
+    });
+    const opts = (JSON.parse(r.body) as { options: Array<{ value: string }> }).options;
+    expect(opts.map((o) => o.value).sort()).toEqual(
+      ["T-14", ...Array.from({ length: 10 }, (_, i) => `T-14${i}`)].sort(),
+    );
+  });
+
+  it("a refused submission says why in the form; a tenant gone says so in the form", async () => {
+    const c = clock();
+    const h = await start(c);
+    await answer(h, (await h.command("link Acme Corp", { channel: "CCUST", user: "UADMIN" })).rid);
+    h.descope.tenants.push({ id: "T-globex", name: "Globex" });
+    const refused = await submission(h, {
+      user: "UCUST",
+      channel: "CCUST",
+      tenant: "T-globex",
+      emails: "a@globex.com",
+    });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      response_action: "errors",
+      errors: { tenant: expect.stringMatching(/linked to Acme Corp/) },
+    });
+    const gone = await submission(h, { tenant: "T-deleted", emails: "a@acme.com" });
+    expect(JSON.parse(gone.body)).toMatchObject({ response_action: "update" });
+    const upd = await h.slack.waitFor(() => h.slack.callsTo("views.update").at(-1));
+    expect(upd.args.view_id).toBe("VFORM");
+    expect(JSON.stringify(upd.args.view)).toMatch(
+      /no longer exists in Descope: nothing was registered/,
+    );
+    expect(await h.runtime.hires.openIds()).toEqual([]);
+  });
+
+  it("a registration from the form shows its outcome in the form, even when the bot is not in the channel", async () => {
+    const c = clock();
+    const h = await start(c);
+    h.slack.notInChannels.add("CSUPPORT");
+    const r = await submission(h, {
+      tenant: "T-acme",
+      emails: "jane@acme.com\nnot-an-email",
+      at: "-10m",
+    });
+    expect(JSON.parse(r.body)).toMatchObject({ response_action: "update" });
+    const upd = await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("views.update")
+        .find((u) => /Expecting 1 hire/.test(JSON.stringify(u.args.view))),
+    );
+    expect(JSON.stringify(upd.args.view)).toMatch(/not-an-email/);
+    expect(JSON.stringify(upd.args.view)).toMatch(
+      /could not post the checklist here \(.*not_in_channel.*\): invite me/,
+    );
+    expect(await h.runtime.hires.openIds()).toHaveLength(1);
+  });
+
+  it("over 100 unassigned hires, 'Mark one assigned…' is a type-ahead", async () => {
+    const c = clock();
+    const h = await start(c);
+    const emails = Array.from({ length: 120 }, (_, i) => `hire${i}@acme.com`).join(" ");
+    await answer(h, (await h.command(`expect ${emails} Acme Corp idp=okta at=-5m`)).rid);
+    const checklist = posts(h, "CSUPPORT")[0]?.args as {
+      blocks: Array<{
+        type: string;
+        block_id?: string;
+        elements?: Array<{ type: string; action_id: string }>;
+      }>;
+    };
+    const actions = checklist.blocks.find((b) => b.type === "actions");
+    const menu = actions?.elements?.find((e) => e.action_id === "hire_mark_assigned");
+    expect(menu?.type).toBe("external_select");
+    const r = await h.interaction({
+      type: "block_suggestion",
+      user: { id: "USUPPORT" },
+      channel: { id: "CSUPPORT" },
+      container: { type: "message", channel_id: "CSUPPORT", message_ts: "1.2" },
+      block_id: actions?.block_id,
+      action_id: "hire_mark_assigned",
+      value: "hire11",
+    });
+    const opts = (JSON.parse(r.body) as { options: Array<{ text: { text: string } }> }).options;
+    expect(opts.map((o) => o.text.text).sort()).toEqual(
+      ["hire11@acme.com", ...Array.from({ length: 10 }, (_, i) => `hire11${i}@acme.com`)].sort(),
+    );
+  }, 30_000);
+});

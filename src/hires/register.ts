@@ -94,7 +94,8 @@ export async function registerHires(
     await refreshChecklist(deps, batchId, now);
     await deps.evaluate(ids);
   } catch (e) {
-    const code = (e as { data?: { error?: string } }).data?.error;
+    const err = e as { slackError?: string; data?: { error?: string } };
+    const code = err.slackError ?? err.data?.error;
     result.postError = code ?? (e as Error).message;
     deps.log.warn(
       { kind: "checklist", err: e },

@@ -87,7 +87,7 @@ export function checklistMessage(
   if (waiting.length) {
     blocks.push(context(`:bulb: Don't want to wait? ${esc(idp.pushNow)}.`));
   }
-  const unassigned = views.filter((v) => !v.hire.items.assigned.at).slice(0, 100);
+  const unassigned = views.filter((v) => !v.hire.items.assigned.at);
   if (unassigned.length) {
     const elements: Block[] = [
       button(
@@ -98,17 +98,30 @@ export function checklistMessage(
       ),
     ];
     if (views.length > 1) {
-      elements.push({
-        type: "static_select",
-        action_id: HIRE_ACTIONS.markAssigned,
-        placeholder: { type: "plain_text", text: "Mark one assigned…" },
-        options: unassigned.map((v) => ({
-          text: { type: "plain_text", text: clip(v.hire.loginId, 75) },
-          value: `${batchId}|${v.hire.loginId}`.slice(0, 150),
-        })),
-      });
+      // A static menu holds 100 options: past that, type-ahead (options loaded by the bot).
+      elements.push(
+        unassigned.length <= MAX_STATIC_OPTIONS
+          ? {
+              type: "static_select",
+              action_id: HIRE_ACTIONS.markAssigned,
+              placeholder: { type: "plain_text", text: "Mark one assigned…" },
+              options: markOptions(
+                batchId,
+                unassigned.map((v) => v.hire.loginId),
+              ),
+            }
+          : {
+              type: "external_select",
+              action_id: HIRE_ACTIONS.markAssigned,
+              min_query_length: 1,
+              placeholder: {
+                type: "plain_text",
+                text: `Mark one assigned… (type to search ${unassigned.length})`,
+              },
+            },
+      );
     }
-    blocks.push({ type: "actions", block_id: "hire_checklist", elements });
+    blocks.push({ type: "actions", block_id: checklistBlockId(batchId), elements });
   }
   const done = views.filter((v) => v.status === "complete").length;
   const prov = views.filter((v) => v.hire.items.provisioned.at).length;
@@ -345,15 +358,70 @@ export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
   return { type: "home", blocks: capBlocks(blocks, LIMITS.surfaceBlocks) };
 }
 
+/** Slack's limit on a static menu's options. */
+export const MAX_STATIC_OPTIONS = 100;
+
+/** The checklist's actions block names its batch, so type-ahead knows whose hires to offer. */
+export function checklistBlockId(batchId: string): string {
+  return `hire_checklist|${batchId}`.slice(0, 255);
+}
+
+export function batchOfBlockId(blockId: string): string | null {
+  return blockId.startsWith("hire_checklist|") ? blockId.slice("hire_checklist|".length) : null;
+}
+
+export function markOptions(batchId: string, loginIds: string[]) {
+  return loginIds.slice(0, MAX_STATIC_OPTIONS).map((l) => ({
+    text: { type: "plain_text", text: clip(l, 75) },
+    value: `${batchId}|${l}`.slice(0, 150),
+  }));
+}
+
+export function tenantOptions(tenants: Array<{ id: string; name: string }>) {
+  return tenants.slice(0, MAX_STATIC_OPTIONS).map((t) => ({
+    text: { type: "plain_text", text: clip(t.name, 75) },
+    value: t.id,
+  }));
+}
+
+/** Options that match what the person typed (case-insensitive, anywhere), at most 100. */
+export function matching<T>(items: T[], query: string, label: (t: T) => string): T[] {
+  const q = query.trim().toLowerCase();
+  return items.filter((t) => !q || label(t).toLowerCase().includes(q)).slice(0, MAX_STATIC_OPTIONS);
+}
+
+/** The expect form after submission: what happened, or what went wrong, where the person is looking. */
+export function expectResultModal(msg: SlackMessage): Record<string, unknown> {
+  return {
+    type: "modal",
+    callback_id: "scim_expect_result",
+    title: { type: "plain_text", text: "Expect new hires" },
+    close: { type: "plain_text", text: "Done" },
+    blocks: msg.blocks.slice(0, 100),
+  };
+}
+
 export function expectModal(o: {
   channelId: string;
   tenants: Array<{ id: string; name: string }>;
   fixedTenant?: { id: string; name: string };
 }): Record<string, unknown> {
-  const tenantOptions = (o.fixedTenant ? [o.fixedTenant] : o.tenants).slice(0, 100).map((t) => ({
-    text: { type: "plain_text", text: clip(t.name, 75) },
-    value: t.id,
-  }));
+  const all = o.fixedTenant ? [o.fixedTenant] : o.tenants;
+  const options = tenantOptions(all);
+  const tenantElement =
+    all.length <= MAX_STATIC_OPTIONS
+      ? {
+          type: "static_select",
+          action_id: "value",
+          options,
+          ...(options.length === 1 ? { initial_option: options[0] } : {}),
+        }
+      : {
+          type: "external_select",
+          action_id: "value",
+          min_query_length: 1,
+          placeholder: { type: "plain_text", text: `Type to search ${all.length} tenants` },
+        };
   const idpOptions = [
     { text: { type: "plain_text", text: "Infer from the tenant's SSO settings" }, value: "infer" },
     ...IDP_IDS.map((id) => ({
@@ -384,12 +452,7 @@ export function expectModal(o: {
         type: "input",
         block_id: "tenant",
         label: { type: "plain_text", text: "Tenant" },
-        element: {
-          type: "static_select",
-          action_id: "value",
-          options: tenantOptions,
-          ...(tenantOptions.length === 1 ? { initial_option: tenantOptions[0] } : {}),
-        },
+        element: tenantElement,
       },
       {
         type: "input",

@@ -15,13 +15,18 @@ import { parseIdp } from "../idp/catalog.js";
 import type { Logger } from "../log/logger.js";
 import { notice, type SlackMessage } from "../render/blocks.js";
 import {
+  batchOfBlockId,
   dismissedAlertMessage,
   expectModal,
+  expectResultModal,
   HIRE_ACTIONS,
   HOME_ACTIONS,
   homeView,
+  markOptions,
+  matching,
   pendingMessage,
   snoozedAlertMessage,
+  tenantOptions,
 } from "../render/hires.js";
 import { esc, slackDate } from "../render/mrkdwn.js";
 import type { LinkStore } from "../store/links.js";
@@ -257,6 +262,18 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
   };
 }
 
+/** The channel an expect form was opened from (kept in its private metadata). */
+function expectChannelOf(body: unknown): string {
+  const b = body as { view?: { private_metadata?: string }; channel?: { id?: string } };
+  try {
+    const meta = JSON.parse(b.view?.private_metadata || "{}") as { channelId?: unknown };
+    if (typeof meta.channelId === "string") return meta.channelId;
+  } catch {
+    // not ours
+  }
+  return b.channel?.id ?? "";
+}
+
 /** Buttons on checklists and alerts, the expect form's submission, and the App Home. */
 export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: SlackContext): void {
   const { log } = deps;
@@ -389,6 +406,42 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
       });
   });
 
+  // Type-ahead for long lists (more than Slack's 100 static options).
+  app.options({ block_id: "tenant", action_id: "value" }, async ({ ack, body }) => {
+    const query = (body as { value?: string }).value ?? "";
+    const who = { userId: body.user.id, channelId: expectChannelOf(body) };
+    try {
+      const access = await ctx.accessFor(who.userId, who.channelId);
+      const all =
+        access.kind === "tenant"
+          ? [{ id: access.tenantId, name: access.tenantName }]
+          : access.kind === "any"
+            ? (await deps.descope.listTenants()).map((t) => ({ id: t.id, name: t.name ?? t.id }))
+            : [];
+      await ack({
+        options: tenantOptions(matching(all, query, (t) => `${t.name} ${t.id}`)) as never,
+      });
+    } catch (e) {
+      log.warn({ err: e }, "tenant type-ahead failed");
+      await ack({ options: [] });
+    }
+  });
+
+  app.options({ action_id: HIRE_ACTIONS.markAssigned }, async ({ ack, body }) => {
+    const query = (body as { value?: string }).value ?? "";
+    const batchId = batchOfBlockId((body as { block_id?: string }).block_id ?? "");
+    const batch = batchId ? await deps.hires.getBatch(batchId).catch(() => null) : null;
+    if (!batch) return void (await ack({ options: [] }));
+    const records = await deps.hires.getMany(batch.hireIds);
+    const unassigned = records.filter((r) => !r.hire.items.assigned.at).map((r) => r.hire.loginId);
+    await ack({
+      options: markOptions(
+        batch.id,
+        matching(unassigned, query, (l) => l),
+      ) as never,
+    });
+  });
+
   app.view("scim_expect_modal", async ({ ack, body, view: v, client }) => {
     const values = v.state.values as Record<
       string,
@@ -410,22 +463,52 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
     if (assignedAt === undefined) errors.at = `${whenProblem(atRaw)}.`;
     else if (assignedAt > now + 5 * 60_000)
       errors.at = "This is in the future: give the time IT assigned them in the IdP.";
-    if (Object.keys(errors).length) return void (await ack({ response_action: "errors", errors }));
-    await ack();
     const meta = JSON.parse(v.private_metadata || "{}") as { channelId?: string };
     const w = { userId: body.user.id, channelId: meta.channelId ?? "" };
+    // Access is decided before the form closes: a refusal shows in the form.
+    const access = await ctx.accessFor(w.userId, w.channelId).catch(() => null);
+    if (!access)
+      errors.tenant = "scimwatch cannot reach its store right now: try again in a minute.";
+    else if (
+      tenantId &&
+      access.kind !== "any" &&
+      !(access.kind === "tenant" && access.tenantId === tenantId)
+    ) {
+      errors.tenant =
+        access.kind === "tenant"
+          ? `This channel is linked to ${access.tenantName}: register hires for that tenant only.`
+          : "scimwatch is not enabled in this channel: ask an admin to link it to the tenant.";
+    }
+    if (Object.keys(errors).length) return void (await ack({ response_action: "errors", errors }));
+    // The form stays open and shows the outcome, whatever happens next: the
+    // person sees it even when the channel cannot (the bot not in it).
+    await ack({
+      response_action: "update",
+      view: expectResultModal(
+        notice(":hourglass_flowing_sand: Registering…", "Registering…"),
+      ) as never,
+    });
+    const show = (msg: SlackMessage) =>
+      client.views
+        .update({ view_id: body.view.id, view: expectResultModal(msg) as never })
+        .catch((e: unknown) => log.warn({ err: e }, "could not show the expect result"));
     try {
-      const access = await ctx.accessFor(w.userId, w.channelId);
-      const tenants = access.kind === "any" ? await deps.descope.listTenants() : [];
+      const tenants = access?.kind === "any" ? await deps.descope.listTenants() : [];
       const tenant =
-        access.kind === "tenant" && access.tenantId === tenantId
+        access?.kind === "tenant"
           ? { tenantId: access.tenantId, tenantName: access.tenantName }
-          : access.kind === "any"
-            ? tenants
-                .filter((t) => t.id === tenantId)
-                .map((t) => ({ tenantId: t.id, tenantName: t.name ?? t.id }))[0]
-            : undefined;
-      if (!tenant) return;
+          : tenants
+              .filter((t) => t.id === tenantId)
+              .map((t) => ({ tenantId: t.id, tenantName: t.name ?? t.id }))[0];
+      if (!tenant) {
+        await show(
+          notice(
+            `:warning: The tenant \`${esc(tenantId ?? "")}\` no longer exists in Descope: nothing was registered.`,
+            "That tenant no longer exists: nothing was registered.",
+          ),
+        );
+        return;
+      }
       const idp = idpRaw === "infer" ? undefined : parseIdp(idpRaw);
       const r = await registerHires(
         { ...deps, evaluate: (ids) => deps.evaluate(ids) },
@@ -439,15 +522,10 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
         },
       );
       r.rejected.unshift(...rejected);
-      const msg = registeredMessage(r, tenant.tenantName);
-      await client.chat.postEphemeral({
-        channel: w.channelId,
-        user: w.userId,
-        text: msg.text,
-        blocks: msg.blocks as never,
-      });
+      await show(registeredMessage(r, tenant.tenantName));
     } catch (e) {
       log.warn({ err: e }, "expect form failed");
+      await show(failureMessage(e, "Registering"));
     }
   });
 

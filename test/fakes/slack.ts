@@ -36,6 +36,8 @@ export class FakeSlack {
    * posted at once, as Slack would, but the answer comes late).
    */
   postFaults: Array<{ status?: number; delayMs?: number }> = [];
+  /** Channels the bot is not a member of: posts there answer not_in_channel. */
+  notInChannels = new Set<string>();
   /** Messages posted, per channel, newest last (for conversations.history). */
   readonly messages: Array<{
     channel: string;
@@ -154,6 +156,8 @@ export class FakeSlack {
           },
         };
       case "chat.postMessage": {
+        if (this.notInChannels.has(String(args.channel)))
+          return { status: 200, body: { ok: false, error: "not_in_channel" } };
         if (this.rateLimitPosts > 0) {
           this.rateLimitPosts--;
           return {
