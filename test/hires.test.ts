@@ -683,3 +683,31 @@ describe("the expect form and long lists", () => {
     );
   }, 30_000);
 });
+
+describe("App Home for a newcomer", () => {
+  it("someone with no tenants or hires yet gets a getting-started section; it goes once there is work", async () => {
+    const c = clock();
+    const h = await start(c);
+    expect(
+      await h.event({ type: "app_home_opened", user: "UNEW", channel: "D2", tab: "home" }),
+    ).toBe(200);
+    const first = await h.slack.waitFor(() => h.slack.callsTo("views.publish").at(-1));
+    const text = textsOf((first.args.view as { blocks: unknown }).blocks).join("\n");
+    expect(text).toMatch(/Getting started/);
+    expect(text).toMatch(/\/scim check jane@acme\.com/);
+    expect(text).toMatch(/Alerts go to <#CALERTS>/);
+    await answer(
+      h,
+      (await h.command("expect raj@acme.com Acme Corp idp=okta at=-5m", { user: "UNEW" })).rid,
+    );
+    const before = h.slack.callsTo("views.publish").length;
+    await h.event({ type: "app_home_opened", user: "UNEW", channel: "D2", tab: "home" });
+    const second = await h.slack.waitFor(
+      () =>
+        h.slack.callsTo("views.publish").length > before && h.slack.callsTo("views.publish").at(-1),
+    );
+    const t2 = textsOf((second.args.view as { blocks: unknown }).blocks).join("\n");
+    expect(t2).not.toMatch(/Getting started/);
+    expect(t2).toMatch(/raj@acme\.com/);
+  });
+});

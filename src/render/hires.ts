@@ -296,10 +296,41 @@ export interface HomeData {
   provisioned24h: Array<{ id: string; view: HireView }>;
   alerts: RecentAlert[];
   tenants: string[];
+  /** For the getting-started section: where alerts go when a tenant has no channel of its own. */
+  alertChannel?: string | undefined;
+  admin?: boolean;
+}
+
+/** What someone with nothing here yet needs: what to type, and where alerts go. */
+function gettingStarted(d: HomeData): Block[] {
+  const alerts = d.alertChannel
+    ? `Alerts go to <#${esc(d.alertChannel)}> unless a tenant's linked channel chose another (\`/scim alerts #channel\`, admins).`
+    : "No alert channel is set yet (`SCIMWATCH_ALERT_CHANNEL`): until one is, alerts reach only tenants whose linked channel chose one with `/scim alerts #channel` (admins).";
+  return [
+    { type: "divider" },
+    section(
+      [
+        "*Getting started*",
+        "• `/scim check jane@acme.com` — was this person provisioned over SCIM? The verdict, the evidence and the next click.",
+        "• `/scim expect jane@acme.com Acme Corp` — a new hire IT just assigned: a checklist that ticks itself, and an alert if they do not arrive in time. `/scim expect` alone opens a form.",
+        "• `/scim explain` — how SCIM provisioning works, and why group assignment beats one-by-one.",
+        `• ${alerts}`,
+        d.admin
+          ? "• As an admin, `/scim link <tenant>` in a customer's channel scopes that channel to its tenant."
+          : "• Commands work in your support team's channels, or in a channel an admin linked to a tenant (`/scim link`).",
+      ].join("\n"),
+    ),
+  ];
 }
 
 export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
   const blocks: Block[] = [header("scimwatch — new hires")];
+  const empty =
+    !d.tenants.length &&
+    !d.overdue.length &&
+    !d.pending.length &&
+    !d.provisioned24h.length &&
+    !d.alerts.length;
   blocks.push(
     context(
       d.tenants.length
@@ -307,6 +338,7 @@ export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
         : "No tenants to show yet.",
     ),
   );
+  if (empty) blocks.push(...gettingStarted(d));
   const hireRows = (
     title: string,
     rows: Array<{ id: string; view: HireView }>,

@@ -590,6 +590,8 @@ export async function publishHome(deps: HireCommandDeps, userId: string): Promis
       ],
       alerts: recent,
       tenants,
+      alertChannel: deps.alertChannel,
+      admin,
     }),
   );
 }
