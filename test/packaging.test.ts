@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { httpManifest } from "../src/cli/manifest.js";
 
 interface Manifest {
   features: {
@@ -30,6 +31,15 @@ describe("manifest.yml", () => {
     const ok = validate(manifest);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
+  });
+
+  it("the HTTP-mode manifest (scimwatch manifest --http) validates too", () => {
+    const schema = JSON.parse(read("schemas/slack-manifest.schema.1.0.0.json"));
+    const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+    const validate = ajv.compile(schema);
+    const http = parse(httpManifest(read("manifest.yml"), "https://scim.example.com")) as Manifest;
+    expect(validate(http), JSON.stringify(validate.errors)).toBe(true);
+    expect(http.settings.socket_mode_enabled).toBe(false);
   });
 
   it("declares /scim with a usage hint, interactivity and Socket Mode", () => {
