@@ -210,10 +210,17 @@ describe("rendering", () => {
     );
     const msg = checklistMessage("b1", views);
     expect(blockKitProblems(msg as never)).toEqual([]);
-    const select = msg.blocks
+    const menus = msg.blocks.flatMap(
+      (b) => (b.elements ?? []) as Array<{ type: string; options?: unknown[] }>,
+    );
+    // Past 100 options, type-ahead: nobody is silently cut off.
+    expect(menus.find((e) => e.type === "static_select")).toBeUndefined();
+    expect(menus.find((e) => e.type === "external_select")).toMatchObject({ min_query_length: 1 });
+    const few = checklistMessage("b2", views.slice(0, 40));
+    const select = few.blocks
       .flatMap((b) => (b.elements ?? []) as Array<{ type: string; options?: unknown[] }>)
       .find((e) => e.type === "static_select");
-    expect(select?.options?.length).toBeLessThanOrEqual(100);
+    expect(select?.options?.length).toBe(40);
   });
 
   it("escapes hostile login IDs and errors in alerts", () => {
