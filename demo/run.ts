@@ -143,7 +143,7 @@ async function main(): Promise<number> {
   const runtime = createRuntime(cfg, {
     now,
     log: createLogger({
-      level: "error",
+      level: process.env.DEMO_LOG_LEVEL ?? "error",
       destination: process.stderr,
       secrets: [SECRET, descope.managementKey],
     }),
@@ -178,8 +178,10 @@ async function main(): Promise<number> {
   say(LEGEND);
 
   try {
-    await slash("link Acme", CH.it, "U0ADMIN");
-    await slash(`alerts <#${CH.alerts}|it-alerts>`, CH.it);
+    // The alert channel is set in a linked channel: wait for the link to be saved.
+    const linked = await slash("link Acme", CH.it, "U0ADMIN");
+    await slack.waitFor(() => slack.respondedTo(linked.rid)[0], 15_000);
+    await slash(`alerts <#${CH.alerts}|it-alerts>`, CH.it, "U0ADMIN");
     await until(1);
     say(
       `\n${stamp()} IT adds ana@ and ben@ to "All Employees"; carl@ was assigned to the app by hand last week… and this time, forgotten.`,
