@@ -86,6 +86,14 @@ describe("live checks find SCIM rows however they carry the person", () => {
     expect(out.verdict).toBe("scim_error");
   });
 
+  it("a user stored in lower case is found when the login ID is typed in mixed case", async () => {
+    fake.caseSensitiveLogins = true;
+    fake.users.push(user({ loginId: "lea@acme.com", tenantId: "T-acme", roles: ["member"] }));
+    fake.audits.push(scimEvent({ at: now - 60 * MIN, loginId: "lea@acme.com", tenant: "T-acme" }));
+    const out = await check("Lea@Acme.COM");
+    expect(out.verdict).toBe("provisioned");
+  });
+
   it("rows of another person that the text search also matches are not evidence", async () => {
     fake.audits.push(failedCreate(now - 20 * MIN, { userName: "anna.jane@acme.com" }));
     fake.audits.push(

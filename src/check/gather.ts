@@ -125,6 +125,16 @@ export async function optional<T>(
   }
 }
 
+/**
+ * Loads a user by login ID as typed, then lower-cased: login IDs compare
+ * case-insensitively, whichever way Descope stored and matches them.
+ */
+export async function loadUserAnyCase(client: DescopeClient, loginId: string) {
+  const user = await client.loadUser(loginId);
+  const lower = loginId.toLowerCase();
+  return user ?? (lower !== loginId ? client.loadUser(lower) : null);
+}
+
 export async function gatherFacts(
   client: DescopeClient,
   req: CheckRequest,
@@ -133,7 +143,7 @@ export async function gatherFacts(
 ): Promise<CheckFacts> {
   const [tenants, descopeUser] = await Promise.all([
     req.tenant ? client.listTenants() : Promise.resolve(null),
-    client.loadUser(req.loginId),
+    loadUserAnyCase(client, req.loginId),
   ]);
   const user = descopeUser ? toUserFacts(descopeUser) : null;
 

@@ -85,8 +85,9 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   const ids = onlyIds ?? (await deps.hires.openIds());
   const records = await deps.hires.getMany(ids);
   if (!records.length) return result;
+  // As registered and lower-cased: found whichever way Descope stored them.
   const users = await loadUsers(deps.descope, [
-    ...new Set(records.map((r) => r.hire.loginId.toLowerCase())),
+    ...new Set(records.flatMap((r) => [r.hire.loginId, r.hire.loginId.toLowerCase()])),
   ]);
 
   const views = new Map<string, HireView>();

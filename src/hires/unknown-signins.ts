@@ -4,7 +4,7 @@
  * no such user exists and the tenant's JIT is disabled.
  */
 import { z } from "zod";
-import { optional } from "../check/gather.js";
+import { loadUserAnyCase, optional } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
 import { ssoEndpointsOf } from "../descope/events.js";
 import type { AuditEvent } from "../diagnosis/facts.js";
@@ -78,7 +78,7 @@ export async function alertUnknownSignins(
     if (!(await deps.hires.claim(claim))) continue;
     try {
       const [user, jitDisabled, sso] = await Promise.all([
-        deps.descope.loadUser(c.loginId),
+        loadUserAnyCase(deps.descope, c.loginId),
         optional(deps.descope.loadJitDisabled(c.tenantId)),
         optional(deps.descope.loadSsoSettings(c.tenantId)),
       ]);

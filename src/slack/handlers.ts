@@ -6,7 +6,7 @@ import type { App, RespondFn } from "@slack/bolt";
 import { z } from "zod";
 import { namesLinkedTenant } from "../access/policy.js";
 import { summarizeActivity } from "../activity/summarize.js";
-import { matchTenant, optional, UnknownTenantError } from "../check/gather.js";
+import { loadUserAnyCase, matchTenant, optional, UnknownTenantError } from "../check/gather.js";
 import type { CheckService } from "../check/service.js";
 import type { DescopeClient } from "../descope/client.js";
 import { isDescopeError } from "../descope/errors.js";
@@ -122,7 +122,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       // Confirm "never provisioned" against the user records (a user created by hand or JIT is not one).
       const checked = await Promise.all(
         summary.neverProvisioned.map(async (n) =>
-          (await deps.descope.loadUser(n.loginId)) ? null : n,
+          (await loadUserAnyCase(deps.descope, n.loginId)) ? null : n,
         ),
       );
       summary.neverProvisioned = checked.filter((n): n is NonNullable<typeof n> => n !== null);

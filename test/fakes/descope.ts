@@ -91,6 +91,8 @@ export class FakeDescope {
   readonly calls: { route: Route; body: unknown; at: number }[] = [];
   /** Add unknown fields to every answer, to prove the client tolerates them. */
   extraFields = false;
+  /** Match login IDs exactly, as a case-sensitive store would (default: case-insensitive). */
+  caseSensitiveLogins = false;
   /** What `total` says in audit answers: the true count, capped at a number, or left out. */
   auditTotal: "exact" | "absent" | number = "exact";
   /** The license handshake's tier (null: answer 404, as an older Descope would). */
@@ -188,7 +190,12 @@ export class FakeDescope {
         const userId = url.searchParams.get("userId");
         const u = this.users.find(
           (x) =>
-            (loginId && x.loginIds.some((l) => l.toLowerCase() === loginId.toLowerCase())) ||
+            (loginId &&
+              x.loginIds.some((l) =>
+                this.caseSensitiveLogins
+                  ? l === loginId
+                  : l.toLowerCase() === loginId.toLowerCase(),
+              )) ||
             (userId && x.userId === userId),
         );
         if (!u) {
