@@ -133,6 +133,7 @@ describe("scimwatch check: exit codes", () => {
     [["check", "a@b.c", "--frobnicate"], /Unknown option/],
     [["check", "a@b.c", "--tenant", "Nope Inc"], /unknown tenant: Nope Inc/],
     [["check", "a@b.c", "b@c.d"], /unexpected argument/],
+    [["check", "eve\u202Egpj.exe@b.c"], /invisible control or direction character \(U\+202E\)/],
   ])("%j exits 2 with the usage line", async (args, message) => {
     const r = await cli(args as string[]);
     expect(r.code).toBe(2);

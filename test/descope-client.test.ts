@@ -227,4 +227,30 @@ describe("DescopeClient against the fake Descope", () => {
     await hooked.searchAudit({ page: 1 });
     expect(n).toBe(2);
   });
+
+  it("takes the management budget before every attempt of every other call, and a refusal is an answer", async () => {
+    let n = 0;
+    let refuse = false;
+    const hooked = new DescopeClient({
+      projectId: fake.projectId,
+      managementKey: fake.managementKey,
+      baseUrl: fake.url,
+      backoffBaseMs: 10,
+      beforeManagementCall: async () => {
+        n++;
+        if (refuse)
+          throw new DescopeError("descope_rate_limited", "budget spent; retry in about 5 s", 5);
+      },
+    });
+    fake.fail("user", { status: 503 });
+    await hooked.loadUser("nobody@x.com");
+    // The 503 and its retry each counted; the audit search did not.
+    expect(n).toBe(2);
+    await hooked.searchAudit({ page: 0 });
+    expect(n).toBe(2);
+    refuse = true;
+    const e = await failure(hooked.listTenants());
+    expect(e.code).toBe("descope_rate_limited");
+    expect(fake.count("tenants")).toBe(0);
+  });
 });

@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { decideAccess, namesLinkedTenant, scopeFacts } from "../src/access/policy.js";
 import { loadBotConfig, receiverMode } from "../src/config/bot.js";
@@ -7,6 +8,7 @@ import type { CheckFacts } from "../src/diagnosis/facts.js";
 import { VERDICTS } from "../src/diagnosis/verdicts.js";
 import { explain } from "../src/explain/guide.js";
 import { IDP_IDS } from "../src/idp/catalog.js";
+import { createLogger } from "../src/log/logger.js";
 import { capBlocks, diagnosisMessage, guideMessage, section } from "../src/render/blocks.js";
 import { clip, esc } from "../src/render/mrkdwn.js";
 import { appOptions } from "../src/slack/app.js";
@@ -18,6 +20,34 @@ const base = {
   DESCOPE_PROJECT_ID: "P2abc",
   DESCOPE_MANAGEMENT_KEY: "K2secret",
 };
+
+describe("settings and logs", () => {
+  it("HOST defaults to every interface and can be narrowed", () => {
+    expect(loadBotConfig({ ...base, SLACK_APP_TOKEN: "xapp-1-A1-abc" }).HOST).toBe("0.0.0.0");
+    expect(
+      loadBotConfig({ ...base, SLACK_APP_TOKEN: "xapp-1-A1-abc", HOST: "127.0.0.1" }).HOST,
+    ).toBe("127.0.0.1");
+  });
+
+  it("error logs keep the stack trace, on one JSON line, scrubbed of secrets", () => {
+    const lines: string[] = [];
+    const log = createLogger({
+      secrets: ["K2-very-secret-key"],
+      destination: new Writable({
+        write(c, _e, cb) {
+          lines.push(String(c));
+          cb();
+        },
+      }),
+    });
+    log.error({ err: new Error("boom with K2-very-secret-key and xoxb-1234567890-abc") }, "failed");
+    expect(lines).toHaveLength(1);
+    const rec = JSON.parse(lines[0] as string) as { err: { stack: string; message: string } };
+    expect(rec.err.stack).toMatch(/^Error: boom/);
+    expect(rec.err.stack).toMatch(/slack-units\.test\.ts/);
+    expect(lines[0]).not.toMatch(/K2-very-secret-key|xoxb-1234567890/);
+  });
+});
 
 describe("receiver choice", () => {
   it("Socket Mode when SLACK_APP_TOKEN is set", () => {
