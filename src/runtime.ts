@@ -2,6 +2,7 @@
 import type { Server } from "node:http";
 import { webApi } from "@slack/bolt";
 import { BudgetExhaustedError, RateBudget } from "./budget/rate-budget.js";
+import { SlidingWindowBudget } from "./budget/sliding-window.js";
 import { CheckService } from "./check/service.js";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
@@ -74,10 +75,10 @@ export function createRuntime(
   const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
   const key = keyer(prefix);
 
-  const auditBudget = new RateBudget(
+  const auditBudget = new SlidingWindowBudget(
     redis,
     "audit-search",
-    key("budget", "audit"),
+    key("budget", "audit-window"),
     cfg.DESCOPE_AUDIT_RATE_PER_MIN,
   );
   const mgmtBudget = new RateBudget(
@@ -88,7 +89,7 @@ export function createRuntime(
     "burst",
   );
   const descope = descopeClientFromConfig(cfg, {
-    beforeAuditSearch: (maxWaitMs) => auditBudget.take(maxWaitMs ?? 65_000),
+    beforeAuditSearch: (maxWaitMs, priority) => auditBudget.take(maxWaitMs ?? 65_000, priority),
     beforeManagementCall: () =>
       mgmtBudget.take(10_000).catch((e: unknown) => {
         if (!(e instanceof BudgetExhaustedError)) throw e;

@@ -5,6 +5,7 @@ import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RateBudget } from "../src/budget/rate-budget.js";
+import { SlidingWindowBudget } from "../src/budget/sliding-window.js";
 import { CheckService } from "../src/check/service.js";
 import { DescopeClient } from "../src/descope/client.js";
 import { createLogger } from "../src/log/logger.js";
@@ -355,6 +356,107 @@ describe("checks from the index", () => {
   });
 });
 
+describe("the audit budget: a sliding window kept in Redis", () => {
+  it("never lets more than the limit into a window, across replicas, and says when the next unit frees", async () => {
+    const mk = () => {
+      const r = new Redis(REDIS_URL);
+      return {
+        r,
+        b: new SlidingWindowBudget(r, "audit", `${prefix}:budget:w`, 10, {
+          windowMs: 1_500,
+          marginMs: 100,
+        }),
+      };
+    };
+    const replicas = [mk(), mk(), mk()];
+    const granted: number[] = [];
+    const t0 = Date.now();
+    await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        (replicas[i % 3] as { b: SlidingWindowBudget }).b
+          .take(5_000)
+          .then(() => granted.push(Date.now() - t0)),
+      ),
+    );
+    for (const x of replicas) x.r.disconnect();
+    granted.sort((a, b) => a - b);
+    // Any window of 1.5 s holds at most 10 grants.
+    for (let i = 10; i < granted.length; i++) {
+      expect((granted[i] as number) - (granted[i - 10] as number)).toBeGreaterThanOrEqual(1_500);
+    }
+    expect(granted).toHaveLength(25);
+  });
+
+  it("live checks leave the tail its reserve", async () => {
+    const b = new SlidingWindowBudget(redis, "audit", `${prefix}:budget:r`, 10);
+    let checks = 0;
+    for (let i = 0; i < 10; i++)
+      await b.take(0, "check").then(
+        () => checks++,
+        () => {},
+      );
+    expect(checks).toBe(8);
+    await b.take(0, "tail");
+    await b.take(0, "tail");
+    await expect(b.take(0, "tail")).rejects.toThrow(/budget is spent/);
+  });
+});
+
+describe("checks never starve the tail on a cold start", () => {
+  it("a backfill under a steady stream of checks completes on the budget's schedule; checks say when they can answer", async () => {
+    const events = generateEvents({ users: 4000, tenants: 20, now, spanMs: 5 * 86_400_000 });
+    seedVolume(fake, events);
+    const pages = Math.ceil(events.length / 1000);
+    // 10 searches per 2.1 s window stand in for 10 per minute.
+    const budget = new SlidingWindowBudget(redis, "audit", `${prefix}:budget:cold`, 10, {
+      windowMs: 2_000,
+      marginMs: 100,
+    });
+    const client2 = new DescopeClient({
+      projectId: fake.projectId,
+      managementKey: fake.managementKey,
+      baseUrl: fake.url,
+      beforeAuditSearch: (w, priority) => budget.take(w ?? 10_000, priority),
+    });
+    const checks = new CheckService({
+      descope: client2,
+      events: indexedEvents({ descope: client2, index, state, intervalSec: 1, budgetWaitMs: 300 }),
+    });
+    const t0 = Date.now();
+    let done = 0;
+    const tail = (async () => {
+      for (;;) {
+        const r = await runTail(
+          { ...deps, descope: client2 },
+          { intervalSec: 1, backfillDays: 30, budgetWaitMs: 2_500 },
+        );
+        if (r.status === "ok") {
+          done = Date.now() - t0;
+          return done;
+        }
+      }
+    })();
+    const outcomes: string[] = [];
+    while (!done) {
+      await new Promise((r) => setTimeout(r, 100));
+      await checks.check({ loginId: "user7@tenant7.example" }).then(
+        (d) => outcomes.push(d.verdict),
+        (e: Error) => outcomes.push(e.message),
+      );
+    }
+    await tail;
+    // ⌈pages / 10⌉ windows of 2.1 s, plus one interval of slack.
+    expect(done).toBeLessThanOrEqual(Math.ceil(pages / 10) * 2_100 + 1_000);
+    expect(outcomes.length).toBeGreaterThan(3);
+    const waiting = outcomes.filter((o) =>
+      /reading Descope's audit log for the first time/.test(o),
+    );
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const w of waiting) expect(w).toMatch(/checks can answer in about \d+ s/);
+    expect(await index.count()).toBe(events.filter((e) => e.action !== "LoginSucceed").length);
+  }, 30_000);
+});
+
 describe("rate budget", () => {
   it("never lets more than the per-minute budget through, across clients", async () => {
     const a = new RateBudget(redis, "audit", `${prefix}:budget:x`, 600);
@@ -435,9 +537,10 @@ describe("two worker processes", () => {
     );
     expect(codes).toEqual([0, 0]);
     expect(logs.match(/"msg":"scimwatch started"/g)?.length).toBe(2);
-    // 10 per minute spaced 6 s apart: in ~6 s at most two searches, whatever the process count.
-    expect(fake.count("audit")).toBeGreaterThanOrEqual(1);
-    expect(fake.count("audit")).toBeLessThanOrEqual(2);
+    // One tail run per interval across both processes, and never more than the
+    // budget (10 in any 60 s window) whatever the process count.
+    expect(fake.count("audit")).toBeGreaterThanOrEqual(3);
+    expect(fake.count("audit")).toBeLessThanOrEqual(7);
     expect(await index.count()).toBe(events.filter((e) => e.action !== "LoginSucceed").length);
   }, 20_000);
 

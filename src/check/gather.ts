@@ -51,7 +51,11 @@ export function liveEvents(
   client: DescopeClient,
   opts: { budgetWaitMs?: number } = {},
 ): EventsSource {
-  const wait = opts.budgetWaitMs === undefined ? {} : { budgetWaitMs: opts.budgetWaitMs };
+  // Live checks leave the tail its reserve of the audit budget.
+  const wait = {
+    priority: "check" as const,
+    ...(opts.budgetWaitMs === undefined ? {} : { budgetWaitMs: opts.budgetWaitMs }),
+  };
   return async (loginId, now) => {
     const range = { from: now - AUDIT_HORIZON_MS + 60_000, to: now, size: AUDIT_PAGE_SIZE };
     const first = await client.searchAudit(

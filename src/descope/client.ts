@@ -61,10 +61,11 @@ export interface DescopeClientOptions {
   cacheTtlMs?: number;
   dispatcher?: Dispatcher;
   /**
-   * Called before every audit-search request (one page = one request): the rate
-   * budget hooks in here. `maxWaitMs` is how long the caller accepts to wait for it.
+   * Called before every audit-search request (every page, every retry: each
+   * reaches Descope): the audit budget hooks in here. `maxWaitMs` is how long
+   * the caller accepts to wait for it; `priority` who is asking.
    */
-  beforeAuditSearch?: (maxWaitMs: number | undefined) => Promise<void>;
+  beforeAuditSearch?: (maxWaitMs: number | undefined, priority: "tail" | "check") => Promise<void>;
   /**
    * Called before every attempt of every other management call (user, tenant,
    * SSO look-ups): the management budget hooks in here. Throw a DescopeError
@@ -139,7 +140,7 @@ export class DescopeClient {
   /** One audit search request (one page). Costs one unit of the 10-per-minute audit budget. */
   async searchAudit(
     params: AuditSearchParams,
-    opts: { budgetWaitMs?: number } = {},
+    opts: { budgetWaitMs?: number; priority?: "tail" | "check" } = {},
   ): Promise<{ audits: AuditRecord[]; total: number | null }> {
     const body: Record<string, unknown> = {};
     if (params.from !== undefined) body.from = Math.trunc(params.from);
@@ -152,8 +153,9 @@ export class DescopeClient {
     body.size = params.size ?? AUDIT_PAGE_SIZE;
     body.page = params.page ?? 0;
     if (params.oldestFirst) body.oldestFirst = true;
-    await this.opts.beforeAuditSearch?.(opts.budgetWaitMs);
-    const ans = await this.call("Descope audit search", "POST", "/v1/mgmt/audit/search", body);
+    const ans = await this.call("Descope audit search", "POST", "/v1/mgmt/audit/search", body, () =>
+      this.opts.beforeAuditSearch?.(opts.budgetWaitMs, opts.priority ?? "tail"),
+    );
     const parsed = this.parse("Descope audit search", ans, auditSearchResponseSchema);
     // `total` is not always sent: null then, and callers page until a short page.
     return { audits: parsed.audits, total: parsed.total ?? null };
@@ -317,16 +319,17 @@ export class DescopeClient {
     method: "GET" | "POST",
     path: string,
     body?: unknown,
+    /** Before every attempt (each one reaches Descope): the budget for this kind of call. */
+    beforeAttempt: () => Promise<void> | undefined = () => this.opts.beforeManagementCall?.(),
   ): Promise<RawAnswer> {
     const tier = await this.rateLimitTier();
     const started = this.now();
     let waited = 0;
-    const audit = path.startsWith("/v1/mgmt/audit/");
     for (let attempt = 1; ; attempt++) {
       let failure: DescopeError;
       let delayMs: number;
       // Every attempt reaches Descope and counts against its limits.
-      if (!audit) await this.opts.beforeManagementCall?.();
+      await beforeAttempt();
       try {
         const res = await request(`${this.baseUrl}${path}`, {
           method,

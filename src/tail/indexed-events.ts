@@ -9,7 +9,7 @@ import { type EventsResult, type EventsSource, liveEvents } from "../check/gathe
 import type { DescopeClient } from "../descope/client.js";
 import { DescopeError, isDescopeError } from "../descope/errors.js";
 import type { AuditIndex } from "./index-store.js";
-import { type TailStateStore, tailHealth } from "./state.js";
+import { backfillProgress, type TailStateStore, tailHealth } from "./state.js";
 
 export interface IndexedEventsDeps {
   descope: DescopeClient;
@@ -22,12 +22,32 @@ export interface IndexedEventsDeps {
 
 export function indexedEvents(deps: IndexedEventsDeps): EventsSource {
   return async (loginId, now, userId): Promise<EventsResult> => {
-    const health = tailHealth(await deps.state.get(), now, deps.intervalSec);
-    const fromIndex = async (): Promise<EventsResult> => ({
+    const state = await deps.state.get();
+    const health = tailHealth(state, now, deps.intervalSec);
+    const fromIndex = async (asOf = health.asOf): Promise<EventsResult> => ({
       events: await deps.index.eventsFor(loginId, now, userId),
-      asOf: { source: "index", at: health.asOf ?? now },
+      asOf: { source: "index", at: asOf ?? now },
     });
     if (health.healthy) return fromIndex();
+    // A first read is under way: it needs the whole audit budget, so checks
+    // yield. They answer from what is read so far, or say when they can.
+    const backfill = backfillProgress(state, now, deps.intervalSec);
+    if (backfill) {
+      // Nearly caught up: what is read is worth answering from, as of its time.
+      if (state.cursor !== undefined && now - state.cursor <= 3_600_000)
+        return fromIndex(state.cursor);
+      const eta =
+        backfill.remainingPages !== null
+          ? `about ${Math.max(deps.intervalSec, backfill.remainingPages * 6)} s`
+          : "a minute or two";
+      throw new DescopeError(
+        "descope_rate_limited",
+        `scimwatch is reading Descope's audit log for the first time (${backfill.pages} page${backfill.pages === 1 ? "" : "s"} of 1000 events so far) and needs the audit budget for it; checks can answer in ${eta}`,
+        backfill.remainingPages !== null
+          ? Math.max(deps.intervalSec, backfill.remainingPages * 6)
+          : 90,
+      );
+    }
     try {
       const live = await liveEvents(deps.descope, { budgetWaitMs: deps.budgetWaitMs ?? 7_000 })(
         loginId,

@@ -17,6 +17,9 @@ export const tailStateSchema = z.object({
   lastErrorAt: num,
   /** When the last page was stored (a long backfill makes progress between successes). */
   lastPageAt: num,
+  /** During a backfill: pages read so far, and Descope's `total` when it sent one. */
+  backfillPages: num,
+  backfillTotal: num,
   backfillDone: z.coerce.number().optional(),
 });
 export type TailState = z.infer<typeof tailStateSchema>;
@@ -72,6 +75,26 @@ export function tailLiveness(
     };
   }
   return { ok: true };
+}
+
+/**
+ * Is a first read (backfill) under way and making progress? Live checks then
+ * yield the audit budget to it. Pure.
+ */
+export function backfillProgress(
+  state: TailState,
+  now: number,
+  intervalSec: number,
+): { pages: number; remainingPages: number | null } | null {
+  if (state.backfillDone === 1) return null;
+  if (state.lastPageAt === undefined || now - state.lastPageAt > 3 * intervalSec * 1000)
+    return null;
+  const pages = state.backfillPages ?? 0;
+  const remainingPages =
+    state.backfillTotal !== undefined
+      ? Math.max(1, Math.ceil(state.backfillTotal / 1000) - pages)
+      : null;
+  return { pages, remainingPages };
 }
 
 export class TailStateStore {

@@ -107,7 +107,17 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       const events = res.audits.map((r) => toAuditEvent(r));
       const fresh = await deps.index.store(events, now());
       result.stored += fresh;
-      await deps.state.update({ lastPageAt: now() });
+      await deps.state.update({
+        lastPageAt: now(),
+        ...(state.backfillDone !== 1
+          ? {
+              backfillPages: (state.backfillPages ?? 0) + page + 1,
+              ...(res.total !== null
+                ? { backfillTotal: res.total + (state.backfillPages ?? 0) * 1000 }
+                : {}),
+            }
+          : {}),
+      });
       if (events.length) {
         await deps.state.advanceCursor(Math.max(...events.map((e) => e.at)));
         if (deps.onEvents) await deps.onEvents(events);

@@ -1,0 +1,84 @@
+/**
+ * The audit-search budget: at most `limit` requests in any window of
+ * `windowMs` (60 s), counted from a record of grant times kept in Redis and
+ * stamped by Redis's own clock, so every process and replica shares one
+ * record. The window is widened by `marginMs` so that requests which reach
+ * Descope a little later than granted (event-loop and network delays differ
+ * per process) still never put more than `limit` into any 60 s window as the
+ * server sees it. Bursts are allowed: a backfill or a burst of checks does not
+ * wait 6 s per search while units are free.
+ *
+ * Priorities: the audit tail may use every unit; live checks leave `reserve`
+ * units for it, so checks can never starve the one feed everyone relies on.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Redis } from "ioredis";
+import { BudgetExhaustedError } from "./rate-budget.js";
+
+export type BudgetPriority = "tail" | "check";
+
+/** Grants a unit (returns 0) or says how many ms until one is free for this priority. */
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local span = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)
+local n = redis.call('ZCARD', KEYS[1])
+if n < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], span)
+  return 0
+end
+local e = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
+return math.max(1, tonumber(e[2]) + span - now + 1)
+`;
+
+export interface SlidingWindowOptions {
+  windowMs?: number;
+  marginMs?: number;
+  /** Units live checks leave to the tail. Default: a fifth of the limit (2 of 10). */
+  reserve?: number;
+}
+
+export class SlidingWindowBudget {
+  private readonly span: number;
+  private readonly reserve: number;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly name: string,
+    private readonly key: string,
+    private readonly limit: number,
+    opts: SlidingWindowOptions = {},
+  ) {
+    this.span = (opts.windowMs ?? 60_000) + (opts.marginMs ?? 1_000);
+    this.reserve = Math.min(limit - 1, opts.reserve ?? Math.floor(limit / 5));
+  }
+
+  /** Units this priority may hold in one window. */
+  limitFor(priority: BudgetPriority): number {
+    return priority === "tail" ? this.limit : Math.max(1, this.limit - this.reserve);
+  }
+
+  /** Takes one unit, waiting at most `maxWaitMs` for it; otherwise throws BudgetExhaustedError. */
+  async take(maxWaitMs: number, priority: BudgetPriority = "tail"): Promise<void> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      const wait = Number(
+        await this.redis.eval(
+          TAKE,
+          1,
+          this.key,
+          String(this.span),
+          String(this.limitFor(priority)),
+          randomUUID(),
+        ),
+      );
+      if (wait <= 0) return;
+      if (Date.now() + wait > deadline) throw new BudgetExhaustedError(this.name, wait);
+      await sleep(wait);
+    }
+  }
+}
