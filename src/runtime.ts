@@ -140,7 +140,11 @@ export function createRuntime(
           await hires.pushSigninCandidates(failedSigninCandidates(events, now()));
         },
       },
-      { intervalSec, backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS },
+      {
+        intervalSec,
+        backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
+        overlapMs: cfg.SCIMWATCH_LATE_WRITE_SEC * 1000,
+      },
     );
 
   /** Everything that talks to Slack after a read: sign-in alerts, then the hires. */

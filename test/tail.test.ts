@@ -211,20 +211,52 @@ describe("audit tail: cursor, overlap and deduplication", () => {
     fake.audits.push(scimEvent({ at: now - 3_600_000, loginId: "a@x.com", tenant: "T1" }));
     await runTail(deps, opts);
     const cursor = (await state.get()).cursor as number;
-    // A late write that occurred 30 s before the cursor, one new event, and the old one again.
+    // A late write (it occurred 25 s before the cursor, but Descope wrote it only
+    // after the first run read), one new event, and the old one again.
     fake.audits.push(
-      scimEvent({ at: cursor - 30_000, loginId: "late@x.com", tenant: "T1" }),
+      scimEvent({ at: cursor - 25_000, loginId: "late@x.com", tenant: "T1" }),
       auditEvent("LoginFailed", { at: Date.now() + 5, loginId: "b@x.com", tenant: "T1" }),
     );
     await new Promise((r) => setTimeout(r, 20));
     const r2 = await runTail(deps, opts);
     const second = auditBodies().at(-1) as { from: number };
-    expect(second.from).toBe(cursor - 120_000);
+    expect(second.from).toBe(cursor - 30_000);
     expect(r2.stored).toBe(2);
     expect(await index.count()).toBe(3);
     const r3 = await runTail(deps, opts);
     expect(r3.stored).toBe(0);
     expect(await index.count()).toBe(3);
+  });
+
+  it("sustained traffic: each run reads its interval plus the late-write window, ≤ 1.2× the floor", async () => {
+    // 1,200 events a minute, a run every 60 s, on an injected clock.
+    let t = now - 10 * 60_000;
+    fake.now = () => t;
+    const clocked = { ...deps, now: () => t };
+    let seq = 0;
+    const traffic = (fromMs: number, toMs: number) => {
+      for (let at = fromMs; at < toMs; at += 50) {
+        fake.audits.push(
+          scimEvent({
+            at,
+            loginId: `u${seq++ % 500}@x.com`,
+            tenant: "T1",
+            scimAction: "PatchUser",
+          }),
+        );
+      }
+    };
+    traffic(t - 60_000, t);
+    await runTail(clocked, opts);
+    const costs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      traffic(t, t + 60_000);
+      t += 60_000;
+      costs.push((await runTail(clocked, opts)).calls);
+    }
+    // The floor: ⌈1,200 / 1000⌉ = 2 searches per run.
+    for (const c of costs) expect(c).toBeLessThanOrEqual(2);
+    expect(await index.count()).toBe(fake.audits.length);
   });
 
   it("a crash between pages loses nothing and duplicates nothing", async () => {

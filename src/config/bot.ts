@@ -47,6 +47,7 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_ADMIN_USERS: csv,
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
+  SCIMWATCH_LATE_WRITE_SEC: z.coerce.number().int().min(0).max(600).default(30),
   SCIMWATCH_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
   SCIMWATCH_ALERT_CHANNEL: z
     .string()
@@ -75,6 +76,8 @@ const HINTS: Record<string, string> = {
   SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
   SCIMWATCH_TAIL_INTERVAL: "seconds between audit-tail runs (1–3600, default 60)",
   SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
+  SCIMWATCH_LATE_WRITE_SEC:
+    "seconds each tail run re-reads before its cursor, for events written late (0–600, default 30)",
   DESCOPE_AUDIT_RATE_PER_MIN:
     "audit searches per minute for the whole project (default 10, Descope's limit)",
   DESCOPE_MGMT_RATE_PER_MIN:

@@ -36,9 +36,12 @@ export interface TailDeps {
 export interface TailOptions {
   intervalSec: number;
   backfillDays: number;
-  /** Re-read this much before the cursor, for events written late. Default 2 min. */
+  /**
+   * Re-read this much before the cursor, for events Descope writes after they
+   * occurred (SCIMWATCH_LATE_WRITE_SEC). Default 30 s: see docs/performance.md.
+   */
   overlapMs?: number;
-  /** The run's lock lives this long unless renewed (every third of it while the run is alive). Default 30 s. */
+  /** The run's lock lives this long unless renewed (every third of it while the run is alive). Default: the interval, between 5 and 30 s. */
   lockMs?: number;
   /** How long a page may wait for the audit budget before the run stops (cursor kept). */
   budgetWaitMs?: number;
@@ -55,6 +58,7 @@ export interface TailResult {
 }
 
 const DAY = 86_400_000;
+export const DEFAULT_OVERLAP_MS = 30_000;
 /** Keep clear of Descope's 30-day search horizon. */
 const HORIZON_MARGIN_MS = 5 * 60_000;
 
@@ -68,8 +72,9 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
   const lockKey = deps.key("tail", "lock");
   const token = randomUUID();
   // A short lock, renewed while this run is alive: a run killed outright
-  // (kill -9, docker stop) blocks the next one for at most `lockMs`.
-  const lockMs = opts.lockMs ?? 30_000;
+  // (kill -9, docker stop) blocks the next one for at most `lockMs`, so a new
+  // process resumes within two intervals of a crash.
+  const lockMs = opts.lockMs ?? Math.min(30_000, Math.max(5_000, opts.intervalSec * 1000));
   if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
     return { status: "skipped", calls: 0, stored: 0, pages: 0 };
   }
@@ -91,7 +96,7 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       horizon,
       backfilling
         ? to - Math.min(30, opts.backfillDays) * DAY
-        : (state.cursor as number) - (opts.overlapMs ?? 120_000),
+        : (state.cursor as number) - (opts.overlapMs ?? DEFAULT_OVERLAP_MS),
     );
     result.from = from;
     result.to = to;
