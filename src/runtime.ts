@@ -257,6 +257,12 @@ export function createRuntime(
       let port = 0;
       if (bot) port = await bot.start();
       if (role !== "bot") {
+        if (await index.ensureLayout(() => state.reset())) {
+          log.warn(
+            { kind: "tail" },
+            "the audit index in Redis has an older layout: the tail reads Descope's audit log again into the new one (old keys expire within 30 days)",
+          );
+        }
         bullConn = createRedis(cfg.REDIS_URL, { forBullmq: true });
         followRedis(bullConn, redisDep);
         jobs = await startJobs({

@@ -188,12 +188,15 @@ describe("checklists, alerts and resolution", () => {
     await Promise.all([h.runtime.evaluate(), h.runtime.evaluate(), h.runtime.tailOnce()]);
     expect(posts(h, "CALERTS")).toHaveLength(1);
 
-    // jane signs in: the checklist ticks the last item.
-    h.descope.audits.push(
-      auditEvent("LoginSucceed", { at: c.now() - MIN, loginId: "jane@acme.com", tenant: "T-acme" }),
-    );
-    // raj arrives late.
+    // raj arrives late, and jane signs in: the checklist ticks the last item.
     c.advance(25 * MIN);
+    h.descope.audits.push(
+      auditEvent("LoginSucceed", {
+        at: c.now() - 10 * MIN,
+        loginId: "jane@acme.com",
+        tenant: "T-acme",
+      }),
+    );
     h.descope.users.push(
       user({
         loginId: "raj@acme.com",

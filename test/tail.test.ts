@@ -10,7 +10,7 @@ import { CheckService } from "../src/check/service.js";
 import { DescopeClient } from "../src/descope/client.js";
 import { createLogger } from "../src/log/logger.js";
 import { keyer } from "../src/store/redis.js";
-import { AuditIndex } from "../src/tail/index-store.js";
+import { AuditIndex, decodeEvent, encodeEvent } from "../src/tail/index-store.js";
 import { indexedEvents } from "../src/tail/indexed-events.js";
 import { TailStateStore } from "../src/tail/state.js";
 import { runTail, type TailDeps } from "../src/tail/tail.js";
@@ -205,6 +205,19 @@ describe("audit tail: cursor, overlap and deduplication", () => {
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(30_000);
     await run;
+  });
+
+  it("an index of an older layout makes the tail read again, once", async () => {
+    // What an earlier version left: a cursor and one string key per event.
+    await state.update({ cursor: now - 60_000, lastSuccessAt: now - 60_000, backfillDone: 1 });
+    await redis.set(`${prefix}:ev:a-old-row`, '{"id":"a-old-row"}');
+    expect(await index.ensureLayout(() => state.reset())).toBe(true);
+    expect((await state.get()).cursor).toBeUndefined();
+    expect(await index.ensureLayout(() => state.reset())).toBe(false);
+    fake.audits.push(scimEvent({ at: now - 3_600_000, loginId: "a@x.com", tenant: "T1" }));
+    const r = await runTail(deps, opts);
+    expect(r.stored).toBe(1);
+    expect(await index.count()).toBe(1);
   });
 
   it("re-reads an overlap for late writes and stores each event once", async () => {
@@ -590,4 +603,49 @@ describe("two worker processes", () => {
     expect(fake.count("audit")).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
     expect(fake.count("audit")).toBeGreaterThanOrEqual(3);
   }, 20_000);
+});
+
+describe("the stored event form", () => {
+  it.each([
+    {
+      id: "e1",
+      action: "SCIMEvent",
+      at: 1795930460123,
+      loginIds: ["a@x.com", "A.B@x.com"],
+      tenants: ["T1", "T2"],
+      userId: "U1",
+      method: "scim",
+      scimAction: "CreateUser",
+      error: "409: exists\u001fwith\u001eseparators",
+      active: false,
+    },
+    {
+      id: "e2",
+      action: "LoginFailed",
+      at: 1795930460124,
+      loginIds: ["c@x.com"],
+      tenants: [],
+      error: "user not found",
+    },
+    { id: "e3", action: "UserModified", at: 1795930460125, loginIds: [], tenants: ["T9"] },
+    {
+      id: "e4",
+      action: "SomethingNew",
+      at: 1795930460126,
+      loginIds: ["d@x.com"],
+      tenants: ["T1"],
+      active: true,
+    },
+  ])("round-trips $action", (e) => {
+    const back = decodeEvent(e.id, encodeEvent(e));
+    expect(back).toEqual({
+      ...e,
+      ...(e.error ? { error: e.error.replace(/[\u001e\u001f]/g, " ") } : {}),
+    });
+  });
+
+  it("refuses what is not a stored event", () => {
+    expect(decodeEvent("x", "")).toBeNull();
+    expect(decodeEvent("x", "S\u001fnot-a-time\u001f\u001f")).toBeNull();
+  });
 });

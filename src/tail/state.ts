@@ -124,6 +124,11 @@ export class TailStateStore {
     await m.exec();
   }
 
+  /** Forgets the cursor and progress: the next run backfills. */
+  async reset(): Promise<void> {
+    await this.redis.del(this.key("tail", "state"));
+  }
+
   /** Moves the cursor forward only (never back), atomically. */
   async advanceCursor(to: number): Promise<void> {
     await this.redis.eval(
