@@ -255,7 +255,13 @@ export function createRuntime(
     weeklyDigest,
     async start() {
       let port = 0;
-      if (bot) port = await bot.start();
+      if (bot) {
+        // Before Slack's first requests: the license handshake every Descope
+        // call needs anyway, and one read of the tail's state, so the first
+        // burst of commands finds these paths (and their connections) warm.
+        await Promise.all([descope.rateLimitTier(), state.get().catch(() => null)]);
+        port = await bot.start();
+      }
       if (role !== "bot") {
         if (await index.ensureLayout(() => state.reset())) {
           log.warn(

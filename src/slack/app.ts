@@ -11,6 +11,7 @@ import type { HealthChecks } from "../health/checks.js";
 import { HEALTH_PATHS, healthHandler, startHealthServer } from "../health/server.js";
 import { boltLogger, type Logger } from "../log/logger.js";
 import { type HandlerDeps, registerHandlers } from "./handlers.js";
+import { warmUp } from "./warm-up.js";
 
 /** The Bolt options for a configuration: the receiver choice lives here. Pure. */
 export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOptions {
@@ -89,7 +90,9 @@ export function createBot(
     async start() {
       if (cfg.mode === "http") {
         const server = (await app.start({ port: cfg.PORT, host: cfg.HOST })) as Server;
-        return (server.address() as AddressInfo).port;
+        const port = (server.address() as AddressInfo).port;
+        await warmUp({ port, host: cfg.HOST, signingSecret: cfg.SLACK_SIGNING_SECRET as string });
+        return port;
       }
       await app.start();
       const h = await startHealthServer(cfg.PORT, cfg.HOST, checks);

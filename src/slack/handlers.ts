@@ -160,6 +160,8 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         return;
       case "check":
         await ack({ response_type: "ephemeral", text: `:mag: Checking ${esc(cmd.loginId)}…` });
+        // Let requests already waiting be acknowledged before the check's work starts.
+        await new Promise((r) => setImmediate(r));
         await runCheck(cmd.loginId, cmd.tenant, who, respond);
         return;
       case "expect":
