@@ -216,6 +216,7 @@ export function createRuntime(
               descope,
               now,
               events: indexedEvents({ descope, index, state, intervalSec }),
+              graceMinutes,
               expectedAssignment: async (tenantId, loginId) =>
                 (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
             }),

@@ -105,7 +105,14 @@ const cases: Array<[string, Partial<CheckFacts>, Verdict]> = [
     "scim_error",
   ],
   ["within Entra's window", { assignedAt: NOW - 20 * MIN }, "pending_cycle"],
-  ["Entra window passed", { assignedAt: NOW - 61 * MIN }, "not_provisioned"],
+  // The window is the IdP's cycle plus the grace (15 min by default), as for the checklist.
+  ["Entra window + grace not passed", { assignedAt: NOW - 70 * MIN }, "pending_cycle"],
+  ["Entra window + grace passed", { assignedAt: NOW - 76 * MIN }, "not_provisioned"],
+  [
+    "no grace: Entra window passed",
+    { assignedAt: NOW - 61 * MIN, graceMinutes: 0 },
+    "not_provisioned",
+  ],
   [
     "pending_cycle beats sso_without_scim",
     { assignedAt: NOW - 5 * MIN, events: [ev("LoginFailed", 2)] },
@@ -113,7 +120,7 @@ const cases: Array<[string, Partial<CheckFacts>, Verdict]> = [
   ],
   [
     "Okta's window is short",
-    { assignedAt: NOW - 20 * MIN, idp: { idp: "okta", reason: "t" } },
+    { assignedAt: NOW - 26 * MIN, idp: { idp: "okta", reason: "t" } },
     "not_provisioned",
   ],
   [
@@ -172,8 +179,8 @@ describe("diagnose: what it says", () => {
 
   it("pending_cycle says when the user is due", () => {
     const d = diagnose(facts({ assignedAt: NOW - 20 * MIN }), NOW);
-    expect(d.summary).toContain("expected by 2026-11-28 12:40 UTC");
-    expect(d.summary).toContain("in 40 min");
+    expect(d.summary).toContain("expected by 2026-11-28 12:55 UTC");
+    expect(d.summary).toContain("in 55 min");
     expect(d.remediation.join(" ")).toContain("Provision on demand");
   });
 

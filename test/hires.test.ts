@@ -714,3 +714,54 @@ describe("App Home for a newcomer", () => {
     expect(t2).toMatch(/raj@acme\.com/);
   });
 });
+
+describe("/scim check, the checklist and the alert agree at every moment", () => {
+  const lastChecklist = (h: Harness) => {
+    const edits = h.slack.callsTo("chat.update").filter((u) => u.args.channel === "CSUPPORT");
+    const args = edits.at(-1)?.args ?? posts(h, "CSUPPORT")[0]?.args ?? {};
+    return allText(args);
+  };
+
+  it("between the IdP's window and window + grace: waiting everywhere; after it: missing everywhere", async () => {
+    const c = clock();
+    const h = await start(c);
+    // Entra ID: a 60-minute window, plus 15 minutes of grace. Assigned 65 minutes ago.
+    await answer(h, (await h.command("expect raj@acme.com Acme Corp at=-65m")).rid);
+    await h.runtime.tailOnce();
+    const check = await answer(h, (await h.command("check raj@acme.com Acme Corp")).rid);
+    expect(String(check.text)).toMatch(/^Waiting for the IdP's next cycle/);
+    expect(lastChecklist(h)).toMatch(/Waiting for Microsoft Entra ID's next cycle/);
+    expect(posts(h, "CALERTS")).toHaveLength(0);
+
+    // 11 minutes later the window and the grace have passed.
+    c.advance(11 * MIN);
+    await h.runtime.tailOnce();
+    const after = await answer(h, (await h.command("check raj@acme.com Acme Corp")).rid);
+    expect(String(after.text)).toMatch(/^Not provisioned/);
+    expect(lastChecklist(h)).toMatch(/Overdue since/);
+    expect(posts(h, "CALERTS")).toHaveLength(1);
+  }, 30_000);
+
+  it("someone created by hand, not by SCIM: not provisioned in the check, nor ticked or alerted as missing", async () => {
+    const c = clock();
+    const h = await start(c);
+    h.descope.users.push(
+      user({
+        loginId: "manual@acme.com",
+        tenantId: "T-acme",
+        tenantName: "Acme Corp",
+        roles: ["member"],
+        scim: false,
+      }),
+    );
+    await answer(h, (await h.command("expect manual@acme.com Acme Corp idp=okta at=-5m")).rid);
+    c.advance(60 * MIN);
+    await h.runtime.tailOnce();
+    const check = await answer(h, (await h.command("check manual@acme.com Acme Corp")).rid);
+    expect(JSON.stringify(check)).toMatch(/not_scim_managed/);
+    const checklist = lastChecklist(h);
+    expect(checklist).toMatch(/☐ Provisioned to Descope/);
+    expect(checklist).toMatch(/In Descope, but not through SCIM/);
+    expect(posts(h, "CALERTS")).toHaveLength(0);
+  }, 30_000);
+});

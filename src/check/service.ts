@@ -15,6 +15,8 @@ export interface CheckServiceDeps {
    * assignment time: a check then knows whether the IdP's window has passed.
    */
   expectedAssignment?: (tenantId: string, loginId: string) => Promise<number | null>;
+  /** SCIMWATCH_GRACE_MINUTES: the same window the checklist and the alerts use. */
+  graceMinutes?: number;
 }
 
 export class CheckService {
@@ -35,6 +37,7 @@ export class CheckService {
     const request = scoped ? { ...req, tenant: access.tenantId } : req;
     const now = this.now();
     const facts = await gatherFacts(this.deps.descope, request, now, this.events);
+    facts.graceMinutes = this.deps.graceMinutes;
     if (facts.assignedAt === null && facts.tenant && this.deps.expectedAssignment) {
       facts.assignedAt = await this.deps.expectedAssignment(facts.tenant.id, req.loginId);
     }

@@ -5,6 +5,7 @@ import { ConfigError } from "../config/env.js";
 import { isDescopeError } from "../descope/errors.js";
 import { descopeClientFromEnv } from "../descope/from-env.js";
 import { diagnose } from "../diagnosis/diagnose.js";
+import { DEFAULT_GRACE_MINUTES } from "../diagnosis/window.js";
 import { loginIdProblem } from "../identity/login-id.js";
 import { IDP_IDS, type IdpId, parseIdp } from "../idp/catalog.js";
 import { renderReport } from "../render/text.js";
@@ -24,6 +25,18 @@ verdict, the evidence and what to do; with --json one object on stdout.
 Environment: DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY [, DESCOPE_BASE_URL],
 read from ./.env too. Exit 0 a verdict, 1 Descope failed, 2 bad usage.
 `;
+
+/** SCIMWATCH_GRACE_MINUTES, as the bot reads it (the same window as the checklist). */
+function graceOf(env: NodeJS.ProcessEnv): number {
+  const raw = env.SCIMWATCH_GRACE_MINUTES;
+  if (raw === undefined || raw === "") return DEFAULT_GRACE_MINUTES;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 1440)
+    throw new ConfigError(
+      "SCIMWATCH_GRACE_MINUTES is malformed: set it to minutes between 0 and 1440",
+    );
+  return n;
+}
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
   const json = argv.includes("--json");
@@ -77,6 +90,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       { loginId, tenant: values.tenant, idp, assignedAt },
       now,
     );
+    facts.graceMinutes = graceOf(io.env);
     const d = diagnose(facts, io.now());
     if (json) {
       const { verdict, tenantId, summary, evidence, remediation, checkedAt } = d;

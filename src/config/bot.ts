@@ -1,5 +1,6 @@
 /** The bot's settings, validated at start. A bad setting stops the process with one line naming it. */
 import { z } from "zod";
+import { DEFAULT_GRACE_MINUTES } from "../diagnosis/window.js";
 import { descopeEnvSchema, parseEnv } from "./env.js";
 
 const csv = z
@@ -48,7 +49,7 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
   SCIMWATCH_LATE_WRITE_SEC: z.coerce.number().int().min(0).max(600).default(30),
-  SCIMWATCH_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(15),
+  SCIMWATCH_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(DEFAULT_GRACE_MINUTES),
   SCIMWATCH_ALERT_CHANNEL: z
     .string()
     .trim()

@@ -5,8 +5,10 @@
  */
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
 import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
+import { presenceOf } from "./presence.js";
 import { type RemediationContext, remediationFor } from "./remediation.js";
 import type { Verdict } from "./verdicts.js";
+import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "./window.js";
 
 export interface Evidence {
   /** ISO-8601 UTC. */
@@ -134,21 +136,22 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   };
 
   const u = facts.user;
+  const presence = presenceOf(u, events, facts.tenantRequested ? (facts.tenant?.id ?? null) : null);
+  const grace = facts.graceMinutes ?? DEFAULT_GRACE_MINUTES;
   if (u) {
     const inTenant = facts.tenant
       ? u.tenants.find((t) => t.tenantId === facts.tenant?.id)
       : undefined;
-    const scimEvidence = u.scim || scim.some((e) => !e.error);
-    if (facts.tenant && facts.tenantRequested && !inTenant) {
+    if (presence.presence === "other_tenant") {
       verdict = "other_tenant";
       summary = `${who} exists in Descope, but not in ${tenantName}: the IdP connected to ${tenantName} did not push them there (check the login ID and the tenant).`;
-    } else if (u.status === "disabled") {
+    } else if (presence.presence === "disabled") {
       verdict = "deprovisioned";
       const deactivation = scim.filter((e) => e.active === false && !e.error).at(-1);
       summary = deactivation
         ? `${who} exists${where} but is disabled: ${idp.name} deactivated them over SCIM (active=false) at ${shortTime(deactivation.at)}, which usually means they were removed from the group assigned to the app.`
         : `${who} exists${where} but is disabled: deactivated by the IdP over SCIM (usually removal from the assigned group) or by hand.`;
-    } else if (!scimEvidence) {
+    } else if (presence.presence === "not_scim_managed") {
       verdict = "not_scim_managed";
       summary = `${who} exists${where} but shows no sign of SCIM: no SCIM flag and no SCIMEvent in the last 30 days. The user was created by hand, by a JIT sign-in or through the API, so ${idp.name} does not manage them.`;
       notes.push(
@@ -171,9 +174,12 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     verdict = "scim_error";
     const last = scimErrors.at(-1) as AuditEvent;
     summary = `${idp.name} tried to push ${who} (${scimErrors.length} failed SCIM call${scimErrors.length > 1 ? "s" : ""}, last at ${shortTime(last.at)}) but Descope rejected it: ${last.error}.`;
-  } else if (facts.assignedAt !== null && now < facts.assignedAt + idp.overdueMinutes * 60_000) {
+  } else if (
+    facts.assignedAt !== null &&
+    withinWindow(facts.assignedAt, facts.idp.idp, grace, now)
+  ) {
     verdict = "pending_cycle";
-    const due = facts.assignedAt + idp.overdueMinutes * 60_000;
+    const due = expectedBy(facts.assignedAt, facts.idp.idp, grace);
     ctx.dueAt = due;
     summary = `${who} is not in Descope yet, but ${idp.name}'s window has not passed: assigned at ${shortTime(facts.assignedAt)}, expected by ${shortTime(due)} (in ${minutes(due - now)} min).`;
   } else if (failedLogins.length > 0) {

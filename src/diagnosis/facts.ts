@@ -77,6 +77,8 @@ export interface CheckFacts {
   idp: IdpGuess;
   /** When IT assigned the user in the IdP, if known (epoch ms). */
   assignedAt: number | null;
+  /** Minutes of grace after the IdP's window (SCIMWATCH_GRACE_MINUTES); see window.ts. */
+  graceMinutes?: number | undefined;
   /** Where the events came from: a live search now, or the shared index as of a time. */
   eventsAsOf?: { source: "live" | "index"; at: number } | undefined;
   /** Look-ups Descope refused (e.g. a key without that permission): the answer says so. */

@@ -4,7 +4,8 @@
  * the hire is overdue, and the status line.
  */
 import { type AuditEvent, concerns, type UserFacts } from "../diagnosis/facts.js";
-import { IDPS } from "../idp/catalog.js";
+import { presenceOf } from "../diagnosis/presence.js";
+import { expectedBy } from "../diagnosis/window.js";
 import type { Hire } from "./model.js";
 
 export type HireStatus =
@@ -12,6 +13,8 @@ export type HireStatus =
   | "overdue"
   | "scim_error"
   | "provisioned"
+  /** In Descope, but not by SCIM (by hand, a JIT sign-in): present, not provisioned. */
+  | "not_scim_managed"
   | "complete"
   | "deprovisioned";
 
@@ -30,8 +33,9 @@ export interface HireObservation {
   lastSignIn: number | null;
 }
 
+/** When the hire is due: the one window rule (diagnosis/window.ts). */
 export function dueAt(hire: Hire, graceMinutes: number): number {
-  return hire.assignedAt + (IDPS[hire.idp].overdueMinutes + graceMinutes) * 60_000;
+  return expectedBy(hire.assignedAt, hire.idp, graceMinutes);
 }
 
 /** Applies an observation to a hire: items only ever get ticked, never unticked (except on deprovisioning). */
@@ -41,22 +45,17 @@ export function observe(hire: Hire, obs: HireObservation, now: number): Hire {
       concerns(e, hire.loginId, obs.user?.userId) &&
       (e.tenants.length === 0 || e.tenants.includes(hire.tenantId)),
   );
-  const scimOk = mine
-    .filter((e) => e.action === "SCIMEvent" && !e.error)
-    .sort((a, b) => a.at - b.at);
   const scimErr = mine
     .filter((e) => e.action === "SCIMEvent" && e.error)
     .sort((a, b) => a.at - b.at);
   const inTenant = obs.user?.tenants.find((t) => t.tenantId === hire.tenantId);
-  const enabled = Boolean(inTenant) && obs.user?.status !== "disabled";
+  // The same "provisioned?" rule as /scim check (diagnosis/presence.ts).
+  const presence = presenceOf(obs.user, mine, hire.tenantId);
+  const enabled = presence.presence === "provisioned" || presence.presence === "not_scim_managed";
   const items = structuredClone(hire.items);
 
-  if (!items.provisioned.at && (enabled || scimOk.length > 0)) {
-    const candidates = [
-      scimOk[0]?.at,
-      enabled ? (obs.user?.createdAt ?? undefined) : undefined,
-    ].filter((x): x is number => typeof x === "number");
-    items.provisioned = { at: candidates.length ? Math.min(...candidates) : now, by: "descope" };
+  if (!items.provisioned.at && presence.presence === "provisioned") {
+    items.provisioned = { at: presence.since ?? now, by: "descope" };
   }
   if (items.provisioned.at && !items.assigned.at)
     items.assigned = { at: items.provisioned.at, by: "descope" };
@@ -77,7 +76,8 @@ export function observe(hire: Hire, obs: HireObservation, now: number): Hire {
     ...hire,
     items,
     scimError: items.provisioned.at ? null : (scimErr.at(-1)?.error ?? hire.scimError),
-    deprovisioned: Boolean(inTenant) && obs.user?.status === "disabled",
+    deprovisioned: presence.presence === "disabled",
+    notScimManaged: !items.provisioned.at && presence.presence === "not_scim_managed",
   };
 }
 
@@ -88,6 +88,7 @@ export function view(hire: Hire, now: number, graceMinutes: number): HireView {
   if (hire.deprovisioned) status = "deprovisioned";
   else if (p && hire.items.roles.at && hire.items.signedIn.at) status = "complete";
   else if (p) status = "provisioned";
+  else if (hire.notScimManaged) status = "not_scim_managed";
   else if (hire.scimError) status = "scim_error";
   else if (now > due) status = "overdue";
   else status = "waiting";

@@ -30,6 +30,8 @@ export const hireSchema = z.object({
   /** Set when the IdP's push failed (SCIM error), the latest message. */
   scimError: z.string().nullable().default(null),
   deprovisioned: z.boolean().default(false),
+  /** In Descope but not by SCIM (created by hand or by a JIT sign-in). */
+  notScimManaged: z.boolean().default(false),
   alert: z
     .object({
       channel: z.string(),

@@ -56,6 +56,8 @@ export function statusLine(v: HireView): string {
       return `:white_check_mark: All set — first sign-in ${slackDate(iso(h.items.signedIn.at as number))}`;
     case "deprovisioned":
       return ":no_entry: Deactivated by the IdP (removed from the assigned group?)";
+    case "not_scim_managed":
+      return `:warning: In Descope, but not through SCIM (created by hand or by a JIT sign-in): ${idp.name} does not manage them — assign them to the app through a group so it does`;
   }
 }
 
@@ -272,6 +274,7 @@ export function pendingMessage(views: HireView[], scope: string): SlackMessage {
   const order: Record<string, number> = {
     overdue: 0,
     scim_error: 1,
+    not_scim_managed: 2,
     waiting: 2,
     provisioned: 3,
     deprovisioned: 4,

@@ -578,7 +578,9 @@ export async function publishHome(deps: HireCommandDeps, userId: string): Promis
   await deps.notifier.publishHome(
     userId,
     homeView({
-      overdue: views.filter((v) => v.view.status === "overdue" || v.view.status === "scim_error"),
+      overdue: views.filter((v) =>
+        ["overdue", "scim_error", "not_scim_managed"].includes(v.view.status),
+      ),
       pending: views.filter((v) => v.view.status === "waiting"),
       provisioned24h: [
         ...views.filter(
