@@ -9,12 +9,12 @@ import { randomUUID } from "node:crypto";
 import { webApi } from "@slack/bolt";
 import { Redis } from "ioredis";
 import { CheckService } from "../src/check/service.js";
+import { hireId, newHire } from "../src/core/hires/model.js";
 import { DescopeClient } from "../src/descope/client.js";
 import { evaluateHires } from "../src/hires/evaluator.js";
-import { hireId, newHire } from "../src/hires/model.js";
 import { HireStore } from "../src/hires/store.js";
 import { createLogger } from "../src/log/logger.js";
-import { Notifier } from "../src/slack/notifier.js";
+import { SlackNotifier } from "../src/slack/notifier.js";
 import { LinkStore } from "../src/store/links.js";
 import { keyer } from "../src/store/redis.js";
 import { AuditIndex } from "../src/tail/index-store.js";
@@ -111,7 +111,9 @@ async function bench(users: number, tenants: number, redis: Redis) {
   await slack.start();
   slack.validTokens.add("xoxb-bench");
   const hires = new HireStore(redis, key);
-  const notifier = new Notifier(new webApi.WebClient("xoxb-bench", { slackApiUrl: slack.apiUrl }));
+  const notifier = new SlackNotifier(
+    new webApi.WebClient("xoxb-bench", { slackApiUrl: slack.apiUrl }),
+  );
   const assignedAt = Date.now();
   // Every user arrives; as many again are expected but not pushed yet (they stay open).
   const tracked = users * 2;

@@ -13,7 +13,7 @@ import {
   START_HELP,
   START_USAGE,
 } from "./cli/usage.js";
-import { VERSION } from "./version.js";
+import { VERSION } from "./config/version.js";
 
 // start and doctor load Bolt, BullMQ and Redis: they are imported only when asked, so `check` starts fast.
 

@@ -6,12 +6,12 @@ import { SlidingWindowBudget } from "./budget/sliding-window.js";
 import { CheckService } from "./check/service.js";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
+import { hireId } from "./core/hires/model.js";
 import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import { healthChecks } from "./health/checks.js";
 import { startHealthServer } from "./health/server.js";
 import { evaluateHires } from "./hires/evaluator.js";
-import { hireId } from "./hires/model.js";
 import { HireStore } from "./hires/store.js";
 import {
   alertUnknownSignins,
@@ -24,7 +24,7 @@ import { type Jobs, startJobs, TAIL_SCHEDULER_ID } from "./jobs/queues.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { type Bot, createBot } from "./slack/app.js";
-import { Notifier, slackClientOptions } from "./slack/notifier.js";
+import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 import { AnswerStore } from "./store/answers.js";
 import { LinkStore } from "./store/links.js";
 import { createRedis, keyer } from "./store/redis.js";
@@ -108,7 +108,7 @@ export function createRuntime(
   const hires = new HireStore(redis, key);
   const intervalSec = cfg.SCIMWATCH_TAIL_INTERVAL;
   const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
-  const notifier = new Notifier(
+  const notifier = new SlackNotifier(
     new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
       ...(slackApiUrl ? { slackApiUrl } : {}),
       ...slackClientOptions(opts.slackDeadlineMs),

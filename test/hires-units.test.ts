@@ -6,10 +6,10 @@ import {
   reminderOwed,
   resolutionOwed,
   view,
-} from "../src/hires/evaluate.js";
-import { type Hire, hireId, newHire } from "../src/hires/model.js";
-import { oneByOneSignal } from "../src/hires/one-by-one.js";
-import { parseExpectArgs } from "../src/hires/parse-expect.js";
+} from "../src/core/hires/evaluate.js";
+import { type Hire, hireId, newHire } from "../src/core/hires/model.js";
+import { oneByOneSignal } from "../src/core/hires/one-by-one.js";
+import { parseExpectArgs } from "../src/core/hires/parse-expect.js";
 import {
   alertMessage,
   checklistMessage,

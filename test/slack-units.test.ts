@@ -6,13 +6,13 @@ import { ConfigError } from "../src/config/env.js";
 import { diagnose } from "../src/diagnosis/diagnose.js";
 import type { CheckFacts } from "../src/diagnosis/facts.js";
 import { VERDICTS } from "../src/diagnosis/verdicts.js";
-import { explain } from "../src/explain/guide.js";
+import { EXPLAIN_TOPICS, explain } from "../src/explain/guide.js";
 import { IDP_IDS } from "../src/idp/catalog.js";
 import { createLogger } from "../src/log/logger.js";
 import { capBlocks, diagnosisMessage, guideMessage, section } from "../src/render/blocks.js";
 import { clip, esc } from "../src/render/mrkdwn.js";
 import { appOptions } from "../src/slack/app.js";
-import { decodeSlackText, EXPLAIN_TOPICS, parseScimCommand } from "../src/slack/parse.js";
+import { decodeSlackText, parseScimCommand } from "../src/slack/parse.js";
 import { blockKitProblems, textsOf } from "./helpers.js";
 
 const base = {

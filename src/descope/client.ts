@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type Dispatcher, request } from "undici";
 import type { z } from "zod";
-import { USER_AGENT } from "../version.js";
+import { USER_AGENT } from "../config/version.js";
 import { DescopeError, retryHint } from "./errors.js";
 import {
   type AuditRecord,

@@ -3,7 +3,6 @@
  * topic and per IdP, as plain text sections. Pure.
  */
 import { COMMON_PITFALLS, GROUP_CHOICE, IDPS, type IdpId } from "../idp/catalog.js";
-import type { ExplainTopic } from "../slack/parse.js";
 
 export interface Guide {
   title: string;
@@ -12,6 +11,9 @@ export interface Guide {
 
 const CORE =
   "Descope is the SCIM service provider: it receives the users and groups the IdP pushes. It never pulls and cannot force a resync. A user exists in Descope only if the IdP assigned them — directly or through a group — to the app that represents Descope.";
+
+export const EXPLAIN_TOPICS = ["assignment", "mapping", "timing", "jit", "deprovisioning"] as const;
+export type ExplainTopic = (typeof EXPLAIN_TOPICS)[number];
 
 export const TOPIC_LINES: Record<ExplainTopic, string> = {
   assignment: "why to assign a group, not individual users",

@@ -5,8 +5,7 @@
  * after Slack accepted it) leaves an attempt record; the next try looks for
  * the message by the key in its metadata before posting again.
  */
-import type { Notifier } from "../slack/notifier.js";
-import { SlackSendError } from "../slack/notifier.js";
+import { type Notifier, sendFailure } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
 export async function deliverClaimed(
@@ -25,7 +24,7 @@ export async function deliverClaimed(
       // Slack unreachable: try again later rather than risk a second copy.
       // Slack refusing the look-up (e.g. an install without the history
       // scopes) cannot be helped by waiting: send.
-      if (!(e instanceof SlackSendError) || e.uncertain) {
+      if (sendFailure(e) !== "refused") {
         await deps.hires.release(name);
         throw e;
       }
@@ -46,7 +45,7 @@ export async function deliverClaimed(
   } catch (e) {
     await deps.hires.release(name);
     // Slack said no for sure: nothing to look for next time.
-    if (!(e instanceof SlackSendError && e.uncertain)) await deps.hires.clearAttempt(name);
+    if (sendFailure(e) !== "uncertain") await deps.hires.clearAttempt(name);
     throw e;
   }
 }

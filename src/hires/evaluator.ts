@@ -4,6 +4,16 @@
  * alert each overdue hire exactly once (a digest when many fall due
  * together), and mark alerts resolved when the hire arrives late.
  */
+
+import {
+  alertOwed,
+  type HireView,
+  observe,
+  reminderOwed,
+  resolutionOwed,
+  view,
+} from "../core/hires/evaluate.js";
+import type { Hire } from "../core/hires/model.js";
 import type { DescopeClient } from "../descope/client.js";
 import { toUserFacts } from "../descope/events.js";
 import type { AuditEvent, UserFacts } from "../diagnosis/facts.js";
@@ -15,20 +25,11 @@ import {
   reminderMessage,
   resolvedAlertMessage,
 } from "../render/hires.js";
-import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
 import { alertChannels } from "./alert-channel.js";
 import { deliverClaimed } from "./deliver.js";
-import {
-  alertOwed,
-  type HireView,
-  observe,
-  reminderOwed,
-  resolutionOwed,
-  view,
-} from "./evaluate.js";
-import type { Hire } from "./model.js";
+import type { Notifier } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
 export interface EvaluatorDeps {

@@ -1,6 +1,7 @@
 /** Reads what the one-by-one signal needs from Descope: the tenant's SCIM users and SCIM-pushed groups. */
+
+import { type OneByOneSignal, oneByOneSignal } from "../core/hires/one-by-one.js";
 import type { DescopeClient } from "../descope/client.js";
-import { type OneByOneSignal, oneByOneSignal } from "./one-by-one.js";
 
 export async function oneByOneFor(
   descope: DescopeClient,

@@ -1,15 +1,15 @@
 /** Registers expected hires: stored first (so nothing is lost), then the checklist is posted and evaluated. */
 import { randomUUID } from "node:crypto";
 import { optional } from "../check/gather.js";
+import { dueAt } from "../core/hires/evaluate.js";
+import { hireId, newHire } from "../core/hires/model.js";
 import type { DescopeClient } from "../descope/client.js";
 import { ssoEndpointsOf } from "../descope/events.js";
 import { IDPS, type IdpId } from "../idp/catalog.js";
 import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
-import type { Notifier } from "../slack/notifier.js";
-import { dueAt } from "./evaluate.js";
 import { type EvalResult, refreshChecklist } from "./evaluator.js";
-import { hireId, newHire } from "./model.js";
+import type { Notifier } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
 export interface RegisterDeps {

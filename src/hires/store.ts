@@ -1,16 +1,17 @@
 /** Expected hires and their checklist batches in Redis. Nothing registered is lost to a restart. */
 import type { Redis } from "ioredis";
+import {
+  type Batch,
+  batchSchema,
+  type Hire,
+  hireSchema,
+  type RecentAlert,
+  recentAlertSchema,
+} from "../core/hires/model.js";
 import { safeParse } from "../store/links.js";
 import type { Keyer } from "../store/redis.js";
-import { type Batch, batchSchema, type Hire, hireSchema } from "./model.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
-
-export interface RecentAlert {
-  at: number;
-  tenantId: string;
-  text: string;
-}
 
 export class HireStore {
   /** WATCH is per connection: updates use their own connection, one at a time per process. */
@@ -212,7 +213,7 @@ export class HireStore {
   async recentAlerts(): Promise<RecentAlert[]> {
     const raws = await this.redis.lrange(this.key("alerts", "recent"), 0, 49);
     return raws
-      .map((r) => safeParse(r) as RecentAlert)
-      .filter((a) => a && typeof a.at === "number");
+      .map((r) => recentAlertSchema.safeParse(safeParse(r)))
+      .flatMap((p) => (p.success ? [p.data] : []));
   }
 }

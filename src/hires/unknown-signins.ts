@@ -11,10 +11,10 @@ import type { AuditEvent } from "../diagnosis/facts.js";
 import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
 import { unknownSigninMessage } from "../render/hires.js";
-import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
 import { alertChannels } from "./alert-channel.js";
 import { deliverClaimed } from "./deliver.js";
+import type { Notifier } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
 export interface UnknownSigninDeps {

@@ -6,9 +6,9 @@ import { ssoEndpointsOf } from "../descope/events.js";
 import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
-import type { Notifier } from "../slack/notifier.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
+import type { Notifier } from "./notifier.js";
 import { oneByOneFor } from "./one-by-one-check.js";
 import type { HireStore } from "./store.js";
 

@@ -1,7 +1,7 @@
 /** Where onboarding checklists, alerts, digests, the pending list and the App Home are drawn. Pure. */
-import type { HireView } from "../hires/evaluate.js";
-import type { Hire } from "../hires/model.js";
-import type { RecentAlert } from "../hires/store.js";
+import type { HireView } from "../core/hires/evaluate.js";
+import type { Hire, RecentAlert } from "../core/hires/model.js";
+
 import { COMMON_PITFALLS, GROUP_CHOICE, IDP_IDS, IDPS, type IdpId } from "../idp/catalog.js";
 import {
   type Block,

@@ -4,11 +4,12 @@
  */
 import type { App, RespondFn } from "@slack/bolt";
 import type { Access } from "../access/policy.js";
+import { type HireView, view } from "../core/hires/evaluate.js";
+import { checkEmails, parseExpectArgs, splitEmails } from "../core/hires/parse-expect.js";
 import type { DescopeClient } from "../descope/client.js";
 import { alertChannels } from "../hires/alert-channel.js";
-import { type HireView, view } from "../hires/evaluate.js";
 import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
-import { checkEmails, parseExpectArgs, splitEmails } from "../hires/parse-expect.js";
+import type { Notifier } from "../hires/notifier.js";
 import { type RegisterResult, registerHires } from "../hires/register.js";
 import type { HireStore } from "../hires/store.js";
 import { parseIdp } from "../idp/catalog.js";
@@ -32,7 +33,6 @@ import { esc, slackDate } from "../render/mrkdwn.js";
 import type { LinkStore } from "../store/links.js";
 import { parseWhen, whenProblem } from "../time/when.js";
 import { clickedBy, clickedValue, type SlackContext } from "./context.js";
-import type { Notifier } from "./notifier.js";
 import { failureMessage, NO_ACCESS } from "./replies.js";
 
 export interface HireCommandDeps {

@@ -13,6 +13,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
+import type { Notifier } from "../hires/notifier.js";
 import type { SlackMessage } from "../render/blocks.js";
 import type { Keyer } from "../store/redis.js";
 
@@ -79,7 +80,7 @@ export interface NotifierOptions {
   key?: Keyer;
 }
 
-export class Notifier {
+export class SlackNotifier implements Notifier {
   private readonly nextAt = new Map<string, number>();
   private readonly paceMs: number;
   private readonly deadlineMs: number;

@@ -2,11 +2,9 @@
  * Parses `/scim …` text the way Slack sends it: HTML entities, <mailto:…|…>,
  * <#C…|name>, <@U…>, quoted tenant names. Pure.
  */
+import { EXPLAIN_TOPICS, type ExplainTopic } from "../explain/guide.js";
 import { loginIdProblem } from "../identity/login-id.js";
 import { type IdpId, parseIdp } from "../idp/catalog.js";
-
-export const EXPLAIN_TOPICS = ["assignment", "mapping", "timing", "jit", "deprovisioning"] as const;
-export type ExplainTopic = (typeof EXPLAIN_TOPICS)[number];
 
 export type ScimCommand =
   | { kind: "help" }

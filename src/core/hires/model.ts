@@ -1,6 +1,6 @@
 /** An expected hire, as stored in Redis (validated with zod on every read). */
 import { z } from "zod";
-import { IDP_IDS } from "../idp/catalog.js";
+import { IDP_IDS } from "../../idp/catalog.js";
 
 export const itemSchema = z.object({
   /** Epoch ms when the item was ticked, or null. */
@@ -81,3 +81,11 @@ export function newHire(o: {
     items: { assigned: empty, provisioned: empty, roles: empty, signedIn: empty },
   });
 }
+
+/** An alert sent recently, for the App Home. */
+export const recentAlertSchema = z.object({
+  at: z.number(),
+  tenantId: z.string(),
+  text: z.string(),
+});
+export type RecentAlert = z.infer<typeof recentAlertSchema>;
