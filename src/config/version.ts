@@ -4,7 +4,9 @@ import { readFileSync } from "node:fs";
 function readVersion(): string {
   try {
     // src/config/ and dist/config/ both sit two levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+    const pkg = JSON.parse(
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+    ) as {
       version?: unknown;
     };
     return typeof pkg.version === "string" ? pkg.version : "0.0.0";
