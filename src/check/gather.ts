@@ -3,18 +3,20 @@
  * independent calls run concurrently. The audit events can come from another
  * source (the shared audit index) through `events`.
  */
+
 import {
   AUDIT_HORIZON_MS,
   AUDIT_PAGE_SIZE,
   type DescopeClient,
   SCIM_AUDIT_ACTIONS,
 } from "../descope/client.js";
-import { DescopeError } from "../descope/errors.js";
-import { groupMappingsOf, ssoEndpointsOf, toAuditEvent, toUserFacts } from "../descope/events.js";
+import { groupMappingsOf, toAuditEvent, toUserFacts } from "../descope/events.js";
+import { optional } from "../descope/optional.js";
 import type { DescopeTenant } from "../descope/schemas.js";
+import { idpOf } from "../descope/tenant-idp.js";
 import type { AuditEvent, CheckFacts, TenantFacts } from "../diagnosis/facts.js";
 import type { IdpId } from "../idp/catalog.js";
-import { type IdpGuess, inferIdp } from "../idp/infer.js";
+import type { IdpGuess } from "../idp/infer.js";
 
 export interface CheckRequest {
   loginId: string;
@@ -106,30 +108,6 @@ export function matchTenant(tenants: DescopeTenant[], idOrName: string): Descope
 }
 
 /**
- * Settings that only enrich a diagnosis: a plain 4xx, or a 403 (a management
- * key without that permission), leaves them out. `unread` collects what could
- * not be read, for the answer to say so.
- */
-export async function optional<T>(
-  p: Promise<T>,
-  unread?: { what: string; into: string[] },
-): Promise<T | null> {
-  try {
-    return await p;
-  } catch (e) {
-    if (!(e instanceof DescopeError)) throw e;
-    const refused = e.code === "descope_auth" && e.status === 403;
-    if (e.code !== "descope_error" && !refused) throw e;
-    if (refused && unread) {
-      unread.into.push(
-        `${unread.what} could not be read: Descope refused it (HTTP 403; the management key lacks that permission)`,
-      );
-    }
-    return null;
-  }
-}
-
-/**
  * Loads a user by login ID as typed, then lower-cased: login IDs compare
  * case-insensitively, whichever way Descope stored and matches them.
  */
@@ -185,9 +163,10 @@ export async function gatherFacts(
     ? { id: tenantId, name: tenantName, jitDisabled: jit, groupMappings: groupMappingsOf(sso) }
     : null;
 
-  const idp: IdpGuess = req.idp
-    ? { idp: req.idp, reason: "named by the person asking" }
-    : inferIdp(ssoEndpointsOf(sso));
+  const idp: IdpGuess = idpOf(
+    sso,
+    req.idp ? { idp: req.idp, reason: "named by the person asking" } : undefined,
+  );
 
   return {
     loginId: req.loginId,

@@ -1,12 +1,11 @@
 /** Registers expected hires: stored first (so nothing is lost), then the checklist is posted and evaluated. */
+
 import { randomUUID } from "node:crypto";
-import { optional } from "../check/gather.js";
 import { dueAt } from "../core/hires/evaluate.js";
 import { hireId, newHire } from "../core/hires/model.js";
 import type { DescopeClient } from "../descope/client.js";
-import { ssoEndpointsOf } from "../descope/events.js";
+import { tenantIdp } from "../descope/tenant-idp.js";
 import { IDPS, type IdpId } from "../idp/catalog.js";
-import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
 import { type EvalResult, refreshChecklist } from "./evaluator.js";
 import type { Notifier } from "./notifier.js";
@@ -46,9 +45,11 @@ export async function registerHires(
   input: RegisterInput,
 ): Promise<RegisterResult> {
   const now = deps.now();
-  const guess = input.idp
-    ? { idp: input.idp, reason: "named when registering" }
-    : inferIdp(ssoEndpointsOf(await optional(deps.descope.loadSsoSettings(input.tenantId))));
+  const guess = await tenantIdp(
+    deps.descope,
+    input.tenantId,
+    input.idp ? { idp: input.idp, reason: "named when registering" } : undefined,
+  );
   const batchId = randomUUID().replace(/-/g, "").slice(0, 12);
   const registered: string[] = [];
   const rejected: RegisterResult["rejected"] = [];

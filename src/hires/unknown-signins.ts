@@ -3,12 +3,13 @@
  * sign-ins the tail just read, at most once per login ID per day, only when
  * no such user exists and the tenant's JIT is disabled.
  */
+
 import { z } from "zod";
-import { loadUserAnyCase, optional } from "../check/gather.js";
+import { loadUserAnyCase } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
-import { ssoEndpointsOf } from "../descope/events.js";
+import { optional } from "../descope/optional.js";
+import { tenantIdp } from "../descope/tenant-idp.js";
 import type { AuditEvent } from "../diagnosis/facts.js";
-import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
 import { unknownSigninMessage } from "../render/hires.js";
 import type { LinkStore } from "../store/links.js";
@@ -77,10 +78,10 @@ export async function alertUnknownSignins(
     const claim = `signin:${c.tenantId}:${c.loginId.toLowerCase()}:${day}`;
     if (!(await deps.hires.claim(claim))) continue;
     try {
-      const [user, jitDisabled, sso] = await Promise.all([
+      const [user, jitDisabled, guess] = await Promise.all([
         loadUserAnyCase(deps.descope, c.loginId),
         optional(deps.descope.loadJitDisabled(c.tenantId)),
-        optional(deps.descope.loadSsoSettings(c.tenantId)),
+        tenantIdp(deps.descope, c.tenantId),
       ]);
       if (user || jitDisabled !== true) {
         await deps.hires.confirm(claim, 2 * DAY);
@@ -90,7 +91,7 @@ export async function alertUnknownSignins(
         (await deps.descope.listTenants()).map((t) => [t.id, t.name ?? t.id]),
       );
       const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
-      const idp = inferIdp(ssoEndpointsOf(sso)).idp;
+      const idp = guess.idp;
       await deliverClaimed(
         deps,
         claim,

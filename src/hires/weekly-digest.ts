@@ -1,9 +1,8 @@
 /** The tenant's weekly digest: a week of SCIM activity, and the one-by-one warning. Sent once per tenant per week. */
+
 import { summarizeActivity } from "../activity/summarize.js";
-import { optional } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
-import { ssoEndpointsOf } from "../descope/events.js";
-import { inferIdp } from "../idp/infer.js";
+import { tenantIdp } from "../descope/tenant-idp.js";
 import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
 import type { LinkStore } from "../store/links.js";
@@ -39,15 +38,15 @@ export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
     const claim = `weekly:${tenantId}:${week}`;
     if (!(await deps.hires.claim(claim))) continue;
     try {
-      const [events, sso, oneByOne] = await Promise.all([
+      const [events, idp, oneByOne] = await Promise.all([
         deps.index.eventsForTenant(tenantId, now - WEEK, now),
-        optional(deps.descope.loadSsoSettings(tenantId)),
+        tenantIdp(deps.descope, tenantId),
         oneByOneFor(deps.descope, tenantId).catch(() => null),
       ]);
       const summary = summarizeActivity(tenantId, events, { from: now - WEEK, to: now });
       const msg = activityMessage(summary, {
         tenantName: t.name,
-        idp: inferIdp(ssoEndpointsOf(sso)).idp,
+        idp: idp.idp,
         asOf: now,
         oneByOne: oneByOne?.message ?? null,
       });

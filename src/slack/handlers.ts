@@ -2,19 +2,19 @@
  * The `/scim` command and its buttons. Acknowledge at once, then answer through
  * respond(); every failure ends in a message that says what failed and what to do.
  */
+
 import type { App, RespondFn } from "@slack/bolt";
 import { z } from "zod";
 import { namesLinkedTenant } from "../access/policy.js";
 import { summarizeActivity } from "../activity/summarize.js";
-import { loadUserAnyCase, matchTenant, optional, UnknownTenantError } from "../check/gather.js";
+import { loadUserAnyCase, matchTenant, UnknownTenantError } from "../check/gather.js";
 import type { CheckService } from "../check/service.js";
 import type { DescopeClient } from "../descope/client.js";
 import { isDescopeError } from "../descope/errors.js";
-import { ssoEndpointsOf } from "../descope/events.js";
+import { tenantIdp } from "../descope/tenant-idp.js";
 import { explain } from "../explain/guide.js";
 import { oneByOneFor } from "../hires/one-by-one-check.js";
 import { parseIdp } from "../idp/catalog.js";
-import { inferIdp } from "../idp/infer.js";
 import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
 import {
@@ -113,9 +113,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
       const { tenantId, tenantName } = target;
       const now = Date.now();
       const from = now - days * 86_400_000;
-      const [events, sso, state] = await Promise.all([
+      const [events, guess, state] = await Promise.all([
         deps.index.eventsForTenant(tenantId, from, now),
-        optional(deps.descope.loadSsoSettings(tenantId)),
+        tenantIdp(deps.descope, tenantId),
         deps.tailState.get(),
       ]);
       const summary = summarizeActivity(tenantId, events, { from, to: now });
@@ -126,7 +126,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
         ),
       );
       summary.neverProvisioned = checked.filter((n): n is NonNullable<typeof n> => n !== null);
-      const idp = inferIdp(ssoEndpointsOf(sso)).idp;
+      const idp = guess.idp;
       const oneByOne = await oneByOneFor(deps.descope, tenantId).catch((e: unknown) => {
         log.warn({ err: e }, "one-by-one check failed");
         return null;
