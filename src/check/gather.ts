@@ -12,8 +12,8 @@ import {
 } from "../descope/client.js";
 import { groupMappingsOf, toAuditEvent, toUserFacts } from "../descope/events.js";
 import { optional } from "../descope/optional.js";
-import type { DescopeTenant } from "../descope/schemas.js";
 import { idpOf } from "../descope/tenant-idp.js";
+import { matchTenant } from "../descope/tenants.js";
 import type { AuditEvent, CheckFacts, TenantFacts } from "../diagnosis/facts.js";
 import type { IdpId } from "../idp/catalog.js";
 import type { IdpGuess } from "../idp/infer.js";
@@ -96,15 +96,6 @@ export class UnknownTenantError extends Error {
   constructor(readonly tenant: string) {
     super(`unknown tenant: ${tenant} (no tenant has this ID or name)`);
   }
-}
-
-/** Finds a tenant by exact ID, else by case-insensitive name. */
-export function matchTenant(tenants: DescopeTenant[], idOrName: string): DescopeTenant | undefined {
-  const key = idOrName.trim();
-  return (
-    tenants.find((t) => t.id === key) ??
-    tenants.find((t) => (t.name ?? "").toLowerCase() === key.toLowerCase())
-  );
 }
 
 /**

@@ -9,6 +9,7 @@ import { loadUserAnyCase } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
 import { optional } from "../descope/optional.js";
 import { tenantIdp } from "../descope/tenant-idp.js";
+import { tenantLabel } from "../descope/tenants.js";
 import type { AuditEvent } from "../diagnosis/facts.js";
 import type { Logger } from "../log/logger.js";
 import { unknownSigninMessage } from "../render/hires.js";
@@ -88,7 +89,7 @@ export async function alertUnknownSignins(
         continue;
       }
       tenantNames ??= new Map(
-        (await deps.descope.listTenants()).map((t) => [t.id, t.name ?? t.id]),
+        (await deps.descope.listTenants()).map((t) => [t.id, tenantLabel(t)]),
       );
       const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
       const idp = guess.idp;

@@ -1,9 +1,11 @@
 /** What every Slack handler needs: who may see what in this channel, and safe answers. */
+
 import type { RespondFn } from "@slack/bolt";
 import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
-import { matchTenant, UnknownTenantError } from "../check/gather.js";
+import { UnknownTenantError } from "../check/gather.js";
 import type { DescopeClient } from "../descope/client.js";
 import { isDescopeError } from "../descope/errors.js";
+import { resolveTenant } from "../descope/tenants.js";
 import type { Logger } from "../log/logger.js";
 import { type SlackMessage, usageMessage } from "../render/blocks.js";
 import type { LinkStore } from "../store/links.js";
@@ -71,9 +73,9 @@ export function slackContext(deps: {
         return { tenantId: access.tenantId, tenantName: access.tenantName };
       }
       if (!typed) return usage ? { refusal: usageMessage(usage) } : null;
-      const t = matchTenant(await deps.descope.listTenants(), typed);
+      const t = await resolveTenant(deps.descope, typed);
       if (!t) throw new UnknownTenantError(typed);
-      return { tenantId: t.id, tenantName: t.name ?? t.id };
+      return t;
     },
     safeRespond,
     answer,

@@ -7,11 +7,12 @@ import type { App, RespondFn } from "@slack/bolt";
 import { z } from "zod";
 import { namesLinkedTenant } from "../access/policy.js";
 import { summarizeActivity } from "../activity/summarize.js";
-import { loadUserAnyCase, matchTenant, UnknownTenantError } from "../check/gather.js";
+import { loadUserAnyCase, UnknownTenantError } from "../check/gather.js";
 import type { CheckService } from "../check/service.js";
 import type { DescopeClient } from "../descope/client.js";
 import { isDescopeError } from "../descope/errors.js";
 import { tenantIdp } from "../descope/tenant-idp.js";
+import { resolveTenant } from "../descope/tenants.js";
 import { explain } from "../explain/guide.js";
 import { oneByOneFor } from "../hires/one-by-one-check.js";
 import { parseIdp } from "../idp/catalog.js";
@@ -215,10 +216,10 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
                   )),
             });
           } else {
-            const tenants = await deps.descope.listTenants();
-            const t = matchTenant(tenants, cmd.tenant);
-            if (!t) throw new UnknownTenantError(cmd.tenant);
-            const name = t.name ?? t.id;
+            const found = await resolveTenant(deps.descope, cmd.tenant);
+            if (!found) throw new UnknownTenantError(cmd.tenant);
+            const t = { id: found.tenantId };
+            const name = found.tenantName;
             await deps.links.set(who.channelId, {
               tenantId: t.id,
               tenantName: name,

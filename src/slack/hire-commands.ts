@@ -2,11 +2,13 @@
  * /scim expect | pending | forget | alerts, the expect modal, the checklist
  * and alert buttons, and the App Home.
  */
+
 import type { App, RespondFn } from "@slack/bolt";
 import type { Access } from "../access/policy.js";
 import { type HireView, view } from "../core/hires/evaluate.js";
 import { checkEmails, parseExpectArgs, splitEmails } from "../core/hires/parse-expect.js";
 import type { DescopeClient } from "../descope/client.js";
+import { tenantChoices, tenantLabel } from "../descope/tenants.js";
 import { alertChannels } from "../hires/alert-channel.js";
 import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
 import type { Notifier } from "../hires/notifier.js";
@@ -152,9 +154,7 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
       await ctx.run("expect_form", "Opening the form", who, respond, async (access) => {
         const fixed =
           access.kind === "tenant" ? { id: access.tenantId, name: access.tenantName } : undefined;
-        const tenants = fixed
-          ? []
-          : (await deps.descope.listTenants()).map((t) => ({ id: t.id, name: t.name ?? t.id }));
+        const tenants = fixed ? [] : await tenantChoices(deps.descope);
         await client.views.open({
           trigger_id: triggerId,
           view: expectModal({
@@ -416,7 +416,7 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
         access.kind === "tenant"
           ? [{ id: access.tenantId, name: access.tenantName }]
           : access.kind === "any"
-            ? (await deps.descope.listTenants()).map((t) => ({ id: t.id, name: t.name ?? t.id }))
+            ? await tenantChoices(deps.descope)
             : [];
       await ack({
         options: tenantOptions(matching(all, query, (t) => `${t.name} ${t.id}`)) as never,
@@ -499,7 +499,7 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
           ? { tenantId: access.tenantId, tenantName: access.tenantName }
           : tenants
               .filter((t) => t.id === tenantId)
-              .map((t) => ({ tenantId: t.id, tenantName: t.name ?? t.id }))[0];
+              .map((t) => ({ tenantId: t.id, tenantName: tenantLabel(t) }))[0];
       if (!tenant) {
         await show(
           notice(
