@@ -26,23 +26,16 @@ import { TailStateStore } from "../src/tail/state.js";
 import { runTail } from "../src/tail/tail.js";
 import { scimEvent } from "../test/fakes/builders.js";
 import { FakeDescope } from "../test/fakes/descope.js";
-import { FakeSlack } from "../test/fakes/slack.js";
+import { FakeSlack, slackSignature } from "../test/fakes/slack.js";
 import { generateEvents, seedVolume } from "../test/fakes/volume.js";
-import { memoryPer100k } from "./memory.js";
+import { deletePrefix, memoryPer100k } from "./memory.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
 const log = createLogger({ level: "silent" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function cleanup(redis: Redis, prefix: string) {
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
-}
+const cleanup = deletePrefix;
 
 /** 1. Three replicas hammer one budget; the most requests the server saw in any window. */
 async function budgetStrictness(redis: Redis) {
@@ -297,15 +290,14 @@ async function ackLatency() {
         response_url: slack.responseUrl(`b${i}`),
         trigger_id: "1.2.3",
       }).toString();
-      const ts = String(Math.floor(Date.now() / 1000));
-      const { createHmac } = await import("node:crypto");
-      const sig = `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
+      const ts = Math.floor(Date.now() / 1000);
+      const sig = slackSignature(secret, ts, body);
       const t = performance.now();
       await fetch(`http://127.0.0.1:${port}/slack/events`, {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
-          "x-slack-request-timestamp": ts,
+          "x-slack-request-timestamp": String(ts),
           "x-slack-signature": sig,
         },
         body,

@@ -11,6 +11,16 @@ import { keyer } from "../src/store/redis.js";
 import { AuditIndex } from "../src/tail/index-store.js";
 import { generateEvents } from "../test/fakes/volume.js";
 
+/** Deletes every key under a bench prefix. */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== "0");
+}
+
 async function usedMemory(redis: Redis): Promise<number> {
   const info = await redis.info("memory");
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? 0);
@@ -31,12 +41,7 @@ export async function memoryPer100k(
   for (let i = 0; i < events.length; i += 1000) await index.store(events.slice(i, i + 1000), now);
   const after = await usedMemory(redis);
   const stored = await index.count();
-  let cursor = "0";
-  do {
-    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 5000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== "0");
+  await deletePrefix(redis, prefix);
   const bytesPerEvent = (after - before) / stored;
   return { stored, mibPer100k: (bytesPerEvent * 100_000) / 1_048_576, bytesPerEvent };
 }
