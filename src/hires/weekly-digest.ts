@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
+import { deliverClaimed } from "./deliver.js";
 import type { Notifier } from "./notifier.js";
 import { oneByOneFor } from "./one-by-one-check.js";
 import type { HireStore } from "./store.js";
@@ -50,11 +51,23 @@ export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
         asOf: now,
         oneByOne: oneByOne?.message ?? null,
       });
-      await deps.notifier.post(t.channel, { ...msg, text: `Weekly digest — ${msg.text}` });
-      await deps.hires.confirm(claim, 2 * WEEK);
+      // Exactly once, as alerts are: a send of unknown outcome is looked for before a retry.
+      await deliverClaimed(
+        deps,
+        claim,
+        t.channel,
+        (key) =>
+          deps.notifier.post(
+            t.channel,
+            { ...msg, text: `Weekly digest — ${msg.text}` },
+            undefined,
+            key,
+          ),
+        2 * WEEK,
+      );
       sent++;
     } catch (e) {
-      await deps.hires.release(claim);
+      await deps.hires.release(claim).catch(() => {});
       deps.log.warn({ kind: "weekly_digest", err: e }, "weekly digest failed");
     }
   }
