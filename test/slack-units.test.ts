@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { decideAccess, namesLinkedTenant, scopeFacts } from "../src/access/policy.js";
+import { decideAccess, hireAllowed, namesLinkedTenant, scopeFacts } from "../src/access/policy.js";
 import { loadBotConfig, receiverMode } from "../src/config/bot.js";
 import { ConfigError } from "../src/config/env.js";
 import { diagnose } from "../src/diagnosis/diagnose.js";
@@ -20,6 +20,42 @@ const base = {
   DESCOPE_PROJECT_ID: "P2abc",
   DESCOPE_MANAGEMENT_KEY: "K2secret",
 };
+
+describe("who may see or act on an expected hire: one rule", () => {
+  const hire = { tenantId: "T-acme", registeredBy: "UIT" };
+  it.each([
+    ["an admin anywhere", { kind: "any", why: "admin" }, "UX", "CANY", undefined, true],
+    ["a support channel", { kind: "any", why: "support_channel" }, "UX", "CSUP", undefined, true],
+    [
+      "the tenant's linked channel",
+      { kind: "tenant", tenantId: "T-acme", tenantName: "Acme" },
+      "UX",
+      "CACME",
+      undefined,
+      true,
+    ],
+    [
+      "another tenant's channel, even for the registrant",
+      { kind: "tenant", tenantId: "T-globex", tenantName: "Globex" },
+      "UIT",
+      "CGLOBEX",
+      undefined,
+      false,
+    ],
+    ["the registrant elsewhere (App Home)", { kind: "denied" }, "UIT", "", undefined, true],
+    ["someone else elsewhere", { kind: "denied" }, "UX", "CRANDOM", undefined, false],
+    [
+      "the channel chosen for the tenant's alerts",
+      { kind: "denied" },
+      "UX",
+      "CALERTS",
+      "CALERTS",
+      true,
+    ],
+  ] as const)("%s → %s", (_label, access, userId, channelId, alertChannel, allowed) => {
+    expect(hireAllowed(access as never, hire, { userId, channelId }, alertChannel)).toBe(allowed);
+  });
+});
 
 describe("settings and logs", () => {
   it("HOST defaults to every interface and can be narrowed", () => {

@@ -27,6 +27,28 @@ export function decideAccess(
   return { kind: "denied" };
 }
 
+/**
+ * May this person see or act on this expected hire from here? One rule for
+ * /scim pending and forget, the checklist and alert buttons, and App Home:
+ * anyone who may see every tenant; in a channel scoped to a tenant, that
+ * tenant's hires only; elsewhere (App Home, a channel without access), the
+ * hires they registered, or those whose alerts this channel was chosen for.
+ * Where a message sits grants nothing by itself.
+ */
+export function hireAllowed(
+  access: Access,
+  hire: { tenantId: string; registeredBy: string },
+  who: { userId: string; channelId: string },
+  alertChannelOfTenant?: string,
+): boolean {
+  if (access.kind === "any") return true;
+  if (access.kind === "tenant") return access.tenantId === hire.tenantId;
+  return (
+    hire.registeredBy === who.userId ||
+    (alertChannelOfTenant !== undefined && alertChannelOfTenant === who.channelId)
+  );
+}
+
 /** Whether a tenant the person typed is the linked one (by ID or name). No lookup: reveals nothing. */
 export function namesLinkedTenant(link: ChannelLink, typed: string): boolean {
   const t = typed.trim().toLowerCase();

@@ -4,7 +4,7 @@
  */
 
 import type { App, RespondFn } from "@slack/bolt";
-import type { Access } from "../access/policy.js";
+import { type Access, decideAccess, hireAllowed } from "../access/policy.js";
 import { type HireView, view } from "../core/hires/evaluate.js";
 import { checkEmails, parseExpectArgs, splitEmails } from "../core/hires/parse-expect.js";
 import type { DescopeClient } from "../descope/client.js";
@@ -92,8 +92,7 @@ export function hireCommands(deps: HireCommandDeps, ctx: SlackContext) {
     const records = await deps.hires.getMany(await deps.hires.openIds());
     return records
       .filter(({ hire }) => (tenantId ? hire.tenantId === tenantId : true))
-      .filter(({ hire }) => access.kind !== "tenant" || hire.tenantId === access.tenantId)
-      .filter(({ hire }) => access.kind !== "denied" || hire.registeredBy === who.userId)
+      .filter(({ hire }) => hireAllowed(access, hire, who))
       .map(({ id, hire }) => ({ id, view: view(hire, now, deps.graceMinutes) }));
   }
 
@@ -288,13 +287,8 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
     const hire = await deps.hires.get(id);
     if (!hire) return null;
     const access = await ctx.accessFor(w.userId, w.channelId);
-    const ok =
-      access.kind === "any" ||
-      (access.kind === "tenant" && access.tenantId === hire.tenantId) ||
-      hire.registeredBy === w.userId ||
-      // The channel an admin (or the operator) chose for this tenant's alerts.
-      (await alertChannels(deps.links, deps.alertChannel))(hire.tenantId) === w.channelId;
-    return ok ? hire : null;
+    const alertChannel = (await alertChannels(deps.links, deps.alertChannel))(hire.tenantId);
+    return hireAllowed(access, hire, w, alertChannel) ? hire : null;
   }
 
   async function markAssigned(w: Who, ids: string[], batchId: string): Promise<void> {
@@ -547,7 +541,7 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
       const id = clickedValue(body);
       const userId = (body as { user: { id: string } }).user.id;
       const h = await deps.hires.get(id);
-      if (!h || !(deps.adminUsers.has(userId) || h.registeredBy === userId)) return;
+      if (!h || !hireAllowed(homeAccess(deps, userId), h, { userId, channelId: "" })) return;
       try {
         if (verb === "forget") await deps.hires.forget(id);
         else await deps.evaluate([id]);
@@ -559,11 +553,22 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
   }
 }
 
+/** App Home is no channel: admins see every tenant, others what they registered. */
+function homeAccess(deps: Pick<HireCommandDeps, "adminUsers">, userId: string): Access {
+  return decideAccess(
+    { supportChannels: new Set(), adminUsers: deps.adminUsers },
+    { userId, channelId: "" },
+    null,
+  );
+}
+
 /** Admins see every tenant's hires; others see the hires they registered. */
 export async function publishHome(deps: HireCommandDeps, userId: string): Promise<void> {
   const now = deps.now();
-  const admin = deps.adminUsers.has(userId);
-  const visible = (h: { registeredBy: string }) => admin || h.registeredBy === userId;
+  const access = homeAccess(deps, userId);
+  const admin = access.kind === "any";
+  const visible = (h: { tenantId: string; registeredBy: string }) =>
+    hireAllowed(access, h, { userId, channelId: "" });
   const open = (await deps.hires.getMany(await deps.hires.openIds())).filter((r) =>
     visible(r.hire),
   );
