@@ -8,6 +8,29 @@
 import { type Notifier, sendFailure } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
+/**
+ * Runs `work` at most once for `name` across every process: claim → work →
+ * confirm (kept `keepMs`), or release when it fails so a later run retries.
+ * Returns whether it ran. A claim left by a crash expires after 5 minutes;
+ * for a post whose outcome may be unknown, `work` uses deliverClaimed.
+ */
+export async function once(
+  hires: HireStore,
+  name: string,
+  keepMs: number,
+  work: () => Promise<void>,
+): Promise<boolean> {
+  if (!(await hires.claim(name))) return false;
+  try {
+    await work();
+    await hires.confirm(name, keepMs);
+    return true;
+  } catch (e) {
+    await hires.release(name).catch(() => {});
+    throw e;
+  }
+}
+
 export async function deliverClaimed(
   deps: { hires: HireStore; notifier: Notifier },
   name: string,

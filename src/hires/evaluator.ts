@@ -28,7 +28,7 @@ import {
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
 import { alertChannels } from "./alert-channel.js";
-import { deliverClaimed } from "./deliver.js";
+import { deliverClaimed, once } from "./deliver.js";
 import type { Notifier } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
@@ -140,16 +140,15 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   for (const [id, v] of views) {
     if (!resolutionOwed(v)) continue;
     const alert = v.hire.alert as NonNullable<Hire["alert"]>;
-    if (!(await deps.hires.claim(`resolve:${id}`))) continue;
     try {
-      await deps.notifier.update(alert.channel, alert.ts, resolvedAlertMessage(v));
-      await deps.hires.update(id, (h) =>
-        h.alert ? { ...h, alert: { ...h.alert, resolvedAt: now } } : null,
-      );
-      await deps.hires.confirm(`resolve:${id}`, ALERT_KEEP_MS);
-      result.resolved++;
+      const ran = await once(deps.hires, `resolve:${id}`, ALERT_KEEP_MS, async () => {
+        await deps.notifier.update(alert.channel, alert.ts, resolvedAlertMessage(v));
+        await deps.hires.update(id, (h) =>
+          h.alert ? { ...h, alert: { ...h.alert, resolvedAt: now } } : null,
+        );
+      });
+      if (ran) result.resolved++;
     } catch (e) {
-      await deps.hires.release(`resolve:${id}`);
       deps.log.warn({ kind: "alert_resolve", err: e }, "could not mark an alert resolved");
     }
   }

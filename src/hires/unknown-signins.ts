@@ -15,7 +15,7 @@ import type { Logger } from "../log/logger.js";
 import { unknownSigninMessage } from "../render/hires.js";
 import type { LinkStore } from "../store/links.js";
 import { alertChannels } from "./alert-channel.js";
-import { deliverClaimed } from "./deliver.js";
+import { deliverClaimed, once } from "./deliver.js";
 import type { Notifier } from "./notifier.js";
 import type { HireStore } from "./store.js";
 
@@ -77,43 +77,43 @@ export async function alertUnknownSignins(
     const channel = channelFor(c.tenantId);
     if (!channel) continue;
     const claim = `signin:${c.tenantId}:${c.loginId.toLowerCase()}:${day}`;
-    if (!(await deps.hires.claim(claim))) continue;
     try {
-      const [user, jitDisabled, guess] = await Promise.all([
-        loadUserAnyCase(deps.descope, c.loginId),
-        optional(deps.descope.loadJitDisabled(c.tenantId)),
-        tenantIdp(deps.descope, c.tenantId),
-      ]);
-      if (user || jitDisabled !== true) {
-        await deps.hires.confirm(claim, 2 * DAY);
-        continue;
-      }
-      tenantNames ??= new Map(
-        (await deps.descope.listTenants()).map((t) => [t.id, tenantLabel(t)]),
-      );
-      const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
-      const idp = guess.idp;
-      await deliverClaimed(
-        deps,
-        claim,
-        channel,
-        (key) =>
-          deps.notifier.post(
-            channel,
-            unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
-            undefined,
-            key,
-          ),
-        2 * DAY,
-      );
-      await deps.hires.pushRecentAlert({
-        at: now,
-        tenantId: c.tenantId,
-        text: `${c.loginId} tried to sign in, never provisioned (${tenantName})`,
+      let alerted = false;
+      await once(deps.hires, claim, 2 * DAY, async () => {
+        const [user, jitDisabled, guess] = await Promise.all([
+          loadUserAnyCase(deps.descope, c.loginId),
+          optional(deps.descope.loadJitDisabled(c.tenantId)),
+          tenantIdp(deps.descope, c.tenantId),
+        ]);
+        // Someone who exists, or a tenant where JIT creates users: nothing to say, once.
+        if (user || jitDisabled !== true) return;
+        tenantNames ??= new Map(
+          (await deps.descope.listTenants()).map((t) => [t.id, tenantLabel(t)]),
+        );
+        const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
+        const idp = guess.idp;
+        await deliverClaimed(
+          deps,
+          claim,
+          channel,
+          (key) =>
+            deps.notifier.post(
+              channel,
+              unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
+              undefined,
+              key,
+            ),
+          2 * DAY,
+        );
+        await deps.hires.pushRecentAlert({
+          at: now,
+          tenantId: c.tenantId,
+          text: `${c.loginId} tried to sign in, never provisioned (${tenantName})`,
+        });
+        alerted = true;
       });
-      sent++;
+      if (alerted) sent++;
     } catch (e) {
-      await deps.hires.release(claim).catch(() => {});
       failed.push(c);
       deps.log.warn(
         { kind: "signin_alert", err: e },

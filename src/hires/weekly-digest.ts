@@ -7,7 +7,7 @@ import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
-import { deliverClaimed } from "./deliver.js";
+import { deliverClaimed, once } from "./deliver.js";
 import type { Notifier } from "./notifier.js";
 import { oneByOneFor } from "./one-by-one-check.js";
 import type { HireStore } from "./store.js";
@@ -37,37 +37,37 @@ export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
   let sent = 0;
   for (const [tenantId, t] of tenants) {
     const claim = `weekly:${tenantId}:${week}`;
-    if (!(await deps.hires.claim(claim))) continue;
     try {
-      const [events, idp, oneByOne] = await Promise.all([
-        deps.index.eventsForTenant(tenantId, now - WEEK, now),
-        tenantIdp(deps.descope, tenantId),
-        oneByOneFor(deps.descope, tenantId).catch(() => null),
-      ]);
-      const summary = summarizeActivity(tenantId, events, { from: now - WEEK, to: now });
-      const msg = activityMessage(summary, {
-        tenantName: t.name,
-        idp: idp.idp,
-        asOf: now,
-        oneByOne: oneByOne?.message ?? null,
+      const ran = await once(deps.hires, claim, 2 * WEEK, async () => {
+        const [events, idp, oneByOne] = await Promise.all([
+          deps.index.eventsForTenant(tenantId, now - WEEK, now),
+          tenantIdp(deps.descope, tenantId),
+          oneByOneFor(deps.descope, tenantId).catch(() => null),
+        ]);
+        const summary = summarizeActivity(tenantId, events, { from: now - WEEK, to: now });
+        const msg = activityMessage(summary, {
+          tenantName: t.name,
+          idp: idp.idp,
+          asOf: now,
+          oneByOne: oneByOne?.message ?? null,
+        });
+        // Exactly once, as alerts are: a send of unknown outcome is looked for before a retry.
+        await deliverClaimed(
+          deps,
+          claim,
+          t.channel,
+          (key) =>
+            deps.notifier.post(
+              t.channel,
+              { ...msg, text: `Weekly digest — ${msg.text}` },
+              undefined,
+              key,
+            ),
+          2 * WEEK,
+        );
       });
-      // Exactly once, as alerts are: a send of unknown outcome is looked for before a retry.
-      await deliverClaimed(
-        deps,
-        claim,
-        t.channel,
-        (key) =>
-          deps.notifier.post(
-            t.channel,
-            { ...msg, text: `Weekly digest — ${msg.text}` },
-            undefined,
-            key,
-          ),
-        2 * WEEK,
-      );
-      sent++;
+      if (ran) sent++;
     } catch (e) {
-      await deps.hires.release(claim).catch(() => {});
       deps.log.warn({ kind: "weekly_digest", err: e }, "weekly digest failed");
     }
   }
