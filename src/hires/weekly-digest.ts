@@ -7,6 +7,7 @@ import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
 import type { LinkStore } from "../store/links.js";
 import type { AuditIndex } from "../tail/index-store.js";
+import { alertChannels } from "./alert-channel.js";
 import { deliverClaimed, once } from "./deliver.js";
 import type { Notifier } from "./notifier.js";
 import { oneByOneFor } from "./one-by-one-check.js";
@@ -28,9 +29,11 @@ const WEEK = 7 * 86_400_000;
 export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
   const now = deps.now();
   const week = Math.floor(now / WEEK);
+  // Linked tenants, each to the channel that hears its alerts (the one rule in alert-channel.ts).
+  const channelFor = await alertChannels(deps.links, deps.alertChannel);
   const tenants = new Map<string, { name: string; channel: string }>();
   for (const { link } of await deps.links.all()) {
-    const channel = link.alertChannel ?? deps.alertChannel;
+    const channel = channelFor(link.tenantId);
     if (channel && !tenants.has(link.tenantId))
       tenants.set(link.tenantId, { name: link.tenantName, channel });
   }
