@@ -1,15 +1,24 @@
+import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { decideAccess, hireAllowed, namesLinkedTenant, scopeFacts } from "../src/access/policy.js";
 import { loadBotConfig, receiverMode } from "../src/config/bot.js";
 import { ConfigError } from "../src/config/env.js";
+import { USAGE_LINE, VERBS } from "../src/core/verbs.js";
 import { diagnose } from "../src/diagnosis/diagnose.js";
 import type { CheckFacts } from "../src/diagnosis/facts.js";
 import { VERDICTS } from "../src/diagnosis/verdicts.js";
 import { EXPLAIN_TOPICS, explain } from "../src/explain/guide.js";
 import { IDP_IDS } from "../src/idp/catalog.js";
 import { createLogger } from "../src/log/logger.js";
-import { capBlocks, diagnosisMessage, guideMessage, section } from "../src/render/blocks.js";
+import {
+  capBlocks,
+  diagnosisMessage,
+  guideMessage,
+  HELP_LINES,
+  helpMessage,
+  section,
+} from "../src/render/blocks.js";
 import { clip, esc } from "../src/render/mrkdwn.js";
 import { appOptions } from "../src/slack/app.js";
 import { decodeSlackText, parseScimCommand } from "../src/slack/parse.js";
@@ -336,4 +345,26 @@ describe("Block Kit rendering", () => {
       expect(blockKitProblems(msg as unknown as Record<string, unknown>)).toEqual([]);
     },
   );
+});
+
+describe("the /scim verbs, listed once", () => {
+  const manifest = readFileSync(new URL("../manifest.yml", import.meta.url), "utf8");
+  const hint = /usage_hint: "([^"]+)"/.exec(manifest)?.[1] ?? "";
+
+  it.each(VERBS.map((v) => [v.verb]))("%s is parsed, in the help and in the usage line", (verb) => {
+    const parsed = parseScimCommand(verb);
+    expect(parsed.kind === "usage" && /don't know/.test(parsed.message)).toBe(false);
+    expect(HELP_LINES.join("\n")).toContain(`/scim ${verb}`);
+    expect(USAGE_LINE).toContain(`/scim ${verb}`);
+  });
+
+  it("the manifest's usage hint names only known verbs", () => {
+    const hinted = hint.split(" · ").map((part) => part.split(" ")[0]);
+    expect(hinted.length).toBeGreaterThan(3);
+    for (const v of hinted) expect(VERBS.map((x) => x.verb)).toContain(v);
+  });
+
+  it("the help's fallback text is the usage line", () => {
+    expect(helpMessage().text).toContain(esc(USAGE_LINE));
+  });
 });

@@ -7,6 +7,7 @@ import type { Diagnosis } from "../diagnosis/diagnose.js";
 import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
 import type { Guide } from "../explain/guide.js";
 import { IDPS, type IdpId } from "../idp/catalog.js";
+import { USAGE_LINE } from "../core/verbs.js";
 import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects.
@@ -232,7 +233,7 @@ export const HELP_LINES = [
 export function helpMessage(note?: string): SlackMessage {
   const body = `${note ? `${note}\n\n` : ""}${HELP_LINES.map((l) => `• ${esc(l)}`).join("\n")}`;
   return {
-    text: `${note ? `${note} ` : ""}${esc("Usage: /scim check <login ID> [tenant] · /scim explain [topic] [idp] · /scim activity [tenant] [7d] · /scim expect <email…> [tenant] [idp=…] [at=…] · /scim pending · /scim forget <email> · /scim alerts #channel · /scim link <tenant> · /scim unlink · /scim help")}`,
+    text: `${note ? `${note} ` : ""}${esc(USAGE_LINE)}`,
     blocks: [section(`*scimwatch* — SCIM provisioning answers from Descope's audit log.\n${body}`)],
   };
 }

@@ -1,0 +1,22 @@
+/**
+ * The /scim verbs, listed once: the help's usage line is built from this, and
+ * a test checks that the parser, the help text and the manifest's usage hint
+ * agree with it. Pure.
+ */
+export const VERBS = [
+  { verb: "check", brief: "check <login ID> [tenant]" },
+  { verb: "explain", brief: "explain [topic] [idp]" },
+  { verb: "activity", brief: "activity [tenant] [7d]" },
+  { verb: "expect", brief: "expect <email…> [tenant] [idp=…] [at=…]" },
+  { verb: "pending", brief: "pending" },
+  { verb: "forget", brief: "forget <email>" },
+  { verb: "alerts", brief: "alerts #channel" },
+  { verb: "link", brief: "link <tenant>" },
+  { verb: "unlink", brief: "unlink" },
+  { verb: "help", brief: "help" },
+] as const;
+
+export type Verb = (typeof VERBS)[number]["verb"];
+
+/** "Usage: /scim check <login ID> [tenant] · /scim explain …" */
+export const USAGE_LINE = `Usage: ${VERBS.map((v) => `/scim ${v.brief}`).join(" · ")}`;
