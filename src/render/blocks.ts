@@ -3,11 +3,12 @@
  * within Block Kit's limits, with a plain-text fallback, and with every
  * string from a user or from Descope escaped.
  */
+
+import { USAGE_LINE } from "../core/verbs.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
 import type { Guide } from "../explain/guide.js";
 import { IDPS, type IdpId } from "../idp/catalog.js";
-import { USAGE_LINE } from "../core/verbs.js";
 import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects.
