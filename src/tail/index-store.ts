@@ -102,37 +102,42 @@ export function bucketOf(id: string, at: number): string {
  * KEYS[1]: the last-sign-in hash, declared so Redis Cluster routes the script
  * to the prefix's slot; the other keys are built from ARGV[1], the prefix, and
  * share that slot when the prefix is braced. ARGV: prefix, now, horizonMs,
- * then per event a JSON header {id, action, at, loginIds, userId, tenants,
+ * the five key names of INDEX_KEYS, then per event a JSON header {id, action, at, loginIds, userId, tenants,
  * bucket} followed by its stored value. Returns how many were newly stored.
  */
 const STORE_SCRIPT = `
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local horizon = tonumber(ARGV[3])
+local K_LAST = prefix .. ':' .. ARGV[4]
+local K_EV = prefix .. ':' .. ARGV[5] .. ':'
+local K_LOGIN = prefix .. ':' .. ARGV[6] .. ':'
+local K_USER = prefix .. ':' .. ARGV[7] .. ':'
+local K_TENANT = prefix .. ':' .. ARGV[8] .. ':'
 local ttl = horizon
 local stored = 0
 local touched = {}
 local buckets = {}
-for i = 4, #ARGV, 2 do
+for i = 9, #ARGV, 2 do
   local ev = cjson.decode(ARGV[i])
   local at = tonumber(ev['at'])
   if at > now - horizon then
     if ev['action'] == 'LoginSucceed' then
       for _, l in ipairs(ev['loginIds']) do
-        local k = prefix .. ':lastlogin'
+        local k = K_LAST
         local cur = tonumber(redis.call('HGET', k, string.lower(l)) or '0')
         if at > cur then redis.call('HSET', k, string.lower(l), at) end
       end
     else
       local day = math.floor(at / ${DAY_MS})
-      local key = prefix .. ':ev:' .. ev['bucket']
+      local key = K_EV .. ev['bucket']
       if redis.call('HSETNX', key, ev['id'], ARGV[i + 1]) == 1 then
         stored = stored + 1
         buckets[key] = (day + 1) * ${DAY_MS} + horizon - now
         local idx = {}
-        for _, l in ipairs(ev['loginIds']) do idx[#idx + 1] = prefix .. ':idx:login:' .. string.lower(l) end
-        if ev['userId'] and ev['userId'] ~= '' then idx[#idx + 1] = prefix .. ':idx:user:' .. ev['userId'] end
-        for _, t in ipairs(ev['tenants']) do idx[#idx + 1] = prefix .. ':idx:tenant:' .. t .. ':' .. day end
+        for _, l in ipairs(ev['loginIds']) do idx[#idx + 1] = K_LOGIN .. string.lower(l) end
+        if ev['userId'] and ev['userId'] ~= '' then idx[#idx + 1] = K_USER .. ev['userId'] end
+        for _, t in ipairs(ev['tenants']) do idx[#idx + 1] = K_TENANT .. t .. ':' .. day end
         for _, k in ipairs(idx) do
           redis.call('ZADD', k, at, ev['id'])
           touched[k] = true
@@ -146,9 +151,28 @@ for k, _ in pairs(touched) do
   redis.call('ZREMRANGEBYSCORE', k, '-inf', now - horizon)
   redis.call('PEXPIRE', k, ttl)
 end
-redis.call('PEXPIRE', prefix .. ':lastlogin', ttl)
+redis.call('PEXPIRE', K_LAST, ttl)
 return stored
 `;
+
+/**
+ * The index's key names, in one place: TypeScript builds keys from these, and
+ * the store script receives them (ARGV 4–8) rather than spelling them again.
+ */
+export const INDEX_KEYS = {
+  lastLogin: "lastlogin",
+  events: "ev",
+  byLogin: "idx:login",
+  byUser: "idx:user",
+  byTenant: "idx:tenant",
+} as const;
+const KEY_ARGS = [
+  INDEX_KEYS.lastLogin,
+  INDEX_KEYS.events,
+  INDEX_KEYS.byLogin,
+  INDEX_KEYS.byUser,
+  INDEX_KEYS.byTenant,
+];
 
 /** Index entries: [id, at] pairs from ZRANGEBYSCORE … WITHSCORES. */
 function pairs(flat: string[]): Array<[string, number]> {
@@ -200,10 +224,11 @@ export class AuditIndex {
         await this.redis.eval(
           STORE_SCRIPT,
           1,
-          this.key("lastlogin"),
+          this.key(INDEX_KEYS.lastLogin),
           this.prefix,
           String(now),
           String(AUDIT_HORIZON_MS),
+          ...KEY_ARGS,
           ...chunk,
         ),
       );
@@ -220,11 +245,11 @@ export class AuditIndex {
     const login = loginId.toLowerCase();
     const from = now - AUDIT_HORIZON_MS;
     const [byLogin, byUser, last] = await Promise.all([
-      this.redis.zrangebyscore(this.key("idx", "login", login), from, "+inf", "WITHSCORES"),
+      this.redis.zrangebyscore(this.key(INDEX_KEYS.byLogin, login), from, "+inf", "WITHSCORES"),
       userId
-        ? this.redis.zrangebyscore(this.key("idx", "user", userId), from, "+inf", "WITHSCORES")
+        ? this.redis.zrangebyscore(this.key(INDEX_KEYS.byUser, userId), from, "+inf", "WITHSCORES")
         : Promise.resolve([]),
-      this.redis.hget(this.key("lastlogin"), login),
+      this.redis.hget(this.key(INDEX_KEYS.lastLogin), login),
     ]);
     const events = await this.load([...pairs(byLogin), ...pairs(byUser)]);
     if (last) {
@@ -251,7 +276,7 @@ export class AuditIndex {
     for (let d = Math.floor(lo / DAY_MS); d <= Math.floor(to / DAY_MS); d++) days.push(d);
     const m = this.redis.multi();
     for (const d of days)
-      m.zrangebyscore(this.key("idx", "tenant", tenantId, String(d)), from, to, "WITHSCORES");
+      m.zrangebyscore(this.key(INDEX_KEYS.byTenant, tenantId, String(d)), from, to, "WITHSCORES");
     const res = (await m.exec()) ?? [];
     const entries = res
       .flatMap(([, v]) => (Array.isArray(v) ? pairs(v as string[]) : []))
@@ -267,7 +292,7 @@ export class AuditIndex {
       const [next, keys] = await this.redis.scan(
         cursor,
         "MATCH",
-        `${this.key("ev", "")}*`,
+        `${this.key(INDEX_KEYS.events, "")}*`,
         "COUNT",
         1000,
       );
@@ -296,7 +321,7 @@ export class AuditIndex {
     if (!byBucket.size) return [];
     const m = this.redis.multi();
     const order = [...byBucket];
-    for (const [b, ids] of order) m.hmget(this.key("ev", b), ...ids);
+    for (const [b, ids] of order) m.hmget(this.key(INDEX_KEYS.events, b), ...ids);
     const res = (await m.exec()) ?? [];
     const out: AuditEvent[] = [];
     order.forEach(([, ids], i) => {
