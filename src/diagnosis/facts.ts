@@ -2,25 +2,27 @@
  * The plain data a diagnosis rests on. Adapters gather it (from Descope live,
  * or from the audit index); `diagnose()` only reads it.
  */
+import { z } from "zod";
 import type { IdpGuess } from "../idp/infer.js";
 
-/** One audit event, normalised from Descope's wire format. */
-export interface AuditEvent {
-  id: string;
-  action: string;
+/** One audit event, normalised from Descope's wire format (and as the index stores it). */
+export const auditEventSchema = z.object({
+  id: z.string().min(1),
+  action: z.string().min(1),
   /** Epoch milliseconds. */
-  at: number;
-  loginIds: string[];
-  userId?: string | undefined;
-  tenants: string[];
-  method?: string | undefined;
+  at: z.number().int().positive(),
+  loginIds: z.array(z.string()),
+  userId: z.string().optional(),
+  tenants: z.array(z.string()),
+  method: z.string().optional(),
   /** SCIMEvent: the SCIM operation. */
-  scimAction?: string | undefined;
+  scimAction: z.string().optional(),
   /** SCIMEvent: set when the call failed; LoginFailed: the reason. */
-  error?: string | undefined;
+  error: z.string().optional(),
   /** SCIMEvent: the `active` the IdP sent, when it sent one. */
-  active?: boolean | undefined;
-}
+  active: z.boolean().optional(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 /**
  * Does this event concern the person? Login IDs compare case-insensitively;

@@ -12,9 +12,8 @@
  * sign-ins keep only the latest time per login ID, so memory stays bounded.
  */
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import { AUDIT_HORIZON_MS } from "../descope/client.js";
-import type { AuditEvent } from "../diagnosis/facts.js";
+import { type AuditEvent, auditEventSchema } from "../diagnosis/facts.js";
 import type { Keyer } from "../store/redis.js";
 
 const ACTION_CODES: Record<string, string> = {
@@ -58,25 +57,12 @@ export function encodeEvent(e: AuditEvent): string {
   return row.join(FIELD);
 }
 
-const storedEventSchema = z.object({
-  id: z.string().min(1),
-  action: z.string().min(1),
-  at: z.number().int().positive(),
-  loginIds: z.array(z.string()),
-  tenants: z.array(z.string()),
-  userId: z.string().optional(),
-  method: z.string().optional(),
-  scimAction: z.string().optional(),
-  error: z.string().optional(),
-  active: z.boolean().optional(),
-});
-
 export function decodeEvent(id: string, raw: string): AuditEvent | null {
   const [code = "", at = "", logins = "", tenants = "", userId, method, scimAction, error, active] =
     raw.split(FIELD);
   const opt = (v: string | undefined) => (v ? v : undefined);
   const list = (v: string) => (v ? v.split(ITEM) : []);
-  const p = storedEventSchema.safeParse({
+  const p = auditEventSchema.safeParse({
     id,
     action: ACTIONS_BY_CODE[code] ?? code,
     at: Number(at),
