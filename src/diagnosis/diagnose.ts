@@ -3,34 +3,36 @@
  * and returns the verdict, a one-line summary, the evidence it rests on and
  * what to do, for the tenant's IdP.
  */
+import { z } from "zod";
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
 import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
 import { presenceOf } from "./presence.js";
 import { type RemediationContext, remediationFor } from "./remediation.js";
-import type { Verdict } from "./verdicts.js";
+import { VERDICTS, type Verdict } from "./verdicts.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "./window.js";
 
-export interface Evidence {
-  /** ISO-8601 UTC. */
-  at: string;
-  text: string;
-}
-
-export interface Diagnosis {
-  verdict: Verdict;
-  loginId: string;
-  tenantId: string | null;
-  tenantName: string | null;
-  summary: string;
-  evidence: Evidence[];
-  remediation: string[];
+/**
+ * A diagnosis, as answered and as stored for "Share in channel": the type
+ * comes from the schema, so the two cannot drift.
+ */
+export const diagnosisSchema = z.object({
+  verdict: z.enum(VERDICTS),
+  loginId: z.string(),
+  tenantId: z.string().nullable(),
+  tenantName: z.string().nullable(),
+  summary: z.string(),
+  /** `at` is ISO-8601 UTC. */
+  evidence: z.array(z.object({ at: z.string(), text: z.string() })),
+  remediation: z.array(z.string()),
   /** Caveats worth reading (e.g. SCIM audit logging may be off). */
-  notes: string[];
-  idp: { id: string; name: string; reason: string };
+  notes: z.array(z.string()),
+  idp: z.object({ id: z.string(), name: z.string(), reason: z.string() }),
   /** Set when the audit events came from the shared index rather than a live search. */
-  eventsAsOf: string | null;
-  checkedAt: string;
-}
+  eventsAsOf: z.string().nullable(),
+  checkedAt: z.string(),
+});
+export type Diagnosis = z.infer<typeof diagnosisSchema>;
+export type Evidence = Diagnosis["evidence"][number];
 
 export const MAX_EVIDENCE_EVENTS = 12;
 

@@ -2,26 +2,11 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import type { Diagnosis } from "../diagnosis/diagnose.js";
-import { VERDICTS } from "../diagnosis/verdicts.js";
+import { type Diagnosis, diagnosisSchema } from "../diagnosis/diagnose.js";
 import { safeParse } from "./links.js";
 import type { Keyer } from "./redis.js";
 
 const ANSWER_TTL_SEC = 24 * 3600;
-
-export const diagnosisSchema = z.object({
-  verdict: z.enum(VERDICTS),
-  loginId: z.string(),
-  tenantId: z.string().nullable(),
-  tenantName: z.string().nullable(),
-  summary: z.string(),
-  evidence: z.array(z.object({ at: z.string(), text: z.string() })),
-  remediation: z.array(z.string()),
-  notes: z.array(z.string()),
-  idp: z.object({ id: z.string(), name: z.string(), reason: z.string() }),
-  eventsAsOf: z.string().nullable(),
-  checkedAt: z.string(),
-});
 
 const answerSchema = z.object({ diagnosis: diagnosisSchema, channelId: z.string() });
 
