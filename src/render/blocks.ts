@@ -4,6 +4,7 @@
  * string from a user or from Descope escaped.
  */
 
+import { z } from "zod";
 import { USAGE_LINE } from "../core/verbs.js";
 import type { Diagnosis } from "../diagnosis/diagnose.js";
 import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
@@ -141,13 +142,14 @@ export function capBlocks(blocks: Block[], max: number = LIMITS.messageBlocks): 
   ];
 }
 
-export interface CheckButtonValue {
-  /** Stored answer ID (for Share). */
-  a: string;
-  l: string;
-  t: string | null;
-  i: string;
-}
+/** What a check answer's buttons carry (answer ID, login ID, tenant, IdP): one codec for drawing and reading. */
+export const checkButtonValueSchema = z.object({
+  a: z.string(),
+  l: z.string().min(1).max(320),
+  t: z.string().nullable(),
+  i: z.string(),
+});
+export type CheckButtonValue = z.infer<typeof checkButtonValueSchema>;
 
 export function diagnosisMessage(
   d: Diagnosis,

@@ -4,7 +4,6 @@
  */
 
 import type { App, RespondFn } from "@slack/bolt";
-import { z } from "zod";
 import { namesLinkedTenant } from "../access/policy.js";
 import { summarizeActivity } from "../activity/summarize.js";
 import { loadUserAnyCase, UnknownTenantError } from "../check/gather.js";
@@ -20,6 +19,8 @@ import type { Logger } from "../log/logger.js";
 import { activityMessage } from "../render/activity.js";
 import {
   ACTIONS,
+  type CheckButtonValue,
+  checkButtonValueSchema,
   diagnosisMessage,
   guideMessage,
   helpMessage,
@@ -52,13 +53,6 @@ export interface HandlerDeps {
   /** Longest a check may take before the person is told to retry. */
   checkDeadlineMs?: number;
 }
-
-const buttonValueSchema = z.object({
-  a: z.string(),
-  l: z.string().min(1).max(320),
-  t: z.string().nullable(),
-  i: z.string(),
-});
 
 export function registerHandlers(app: App, deps: HandlerDeps): void {
   const { log } = deps;
@@ -248,9 +242,9 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
     }
   });
 
-  function buttonValue(body: unknown): z.infer<typeof buttonValueSchema> | null {
+  function buttonValue(body: unknown): CheckButtonValue | null {
     try {
-      const parsed = buttonValueSchema.safeParse(JSON.parse(clickedValue(body)));
+      const parsed = checkButtonValueSchema.safeParse(JSON.parse(clickedValue(body)));
       return parsed.success ? parsed.data : null;
     } catch {
       return null;
