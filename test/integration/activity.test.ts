@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyScim, sparkline, summarizeActivity } from "../src/activity/summarize.js";
-import { bursts, spacing } from "../src/budget/rate-budget.js";
-import type { AuditEvent } from "../src/diagnosis/facts.js";
-import { activityMessage } from "../src/render/activity.js";
-import { tailHealth, tailLiveness } from "../src/tail/state.js";
-import { auditEvent, scimEvent } from "./fakes/builders.js";
-import { blockKitProblems, type Harness, startHarness, textsOf } from "./helpers.js";
+import { classifyScim, sparkline, summarizeActivity } from "../../src/activity/summarize.js";
+import { bursts, spacing } from "../../src/budget/rate-budget.js";
+import type { AuditEvent } from "../../src/diagnosis/facts.js";
+import { activityMessage } from "../../src/render/activity.js";
+import { tailHealth, tailLiveness } from "../../src/tail/state.js";
+import { auditEvent, scimEvent } from "../fakes/builders.js";
+import { blockKitProblems, type Harness, startHarness, textsOf } from "../helpers.js";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
 const H = 3_600_000;
@@ -201,7 +201,7 @@ describe("/scim activity in Slack", () => {
 
 describe("Block Kit as plain text (the demo's Slack stand-in)", () => {
   it("renders headers, sections, buttons, dates and entities readably", async () => {
-    const { blocksToPlain } = await import("../src/render/plain.js");
+    const { blocksToPlain } = await import("../../src/render/plain.js");
     const text = blocksToPlain(
       [
         { type: "header", text: { type: "plain_text", text: "Title" } },

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
-const SRC = new URL("../src/", import.meta.url).pathname;
+const SRC = new URL("../../src/", import.meta.url).pathname;
 
 /** Lower numbers are lower layers. Pure ones (≤ 2) do no I/O. */
 const LAYERS: Record<string, number> = {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { auditEvent, ENTRA_SAML, scimEvent, user } from "./fakes/builders.js";
-import type { FakeDescope } from "./fakes/descope.js";
-import { blockKitProblems, type Harness, startHarness, textsOf } from "./helpers.js";
+import { auditEvent, ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
+import type { FakeDescope } from "../fakes/descope.js";
+import { blockKitProblems, type Harness, startHarness, textsOf } from "../helpers.js";
 
 const MIN = 60_000;
 const START = Date.now();

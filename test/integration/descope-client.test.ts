@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DescopeClient, descopeBaseUrl } from "../src/descope/client.js";
-import { DescopeError } from "../src/descope/errors.js";
-import { scimEvent, user } from "./fakes/builders.js";
-import { FakeDescope } from "./fakes/descope.js";
+import { DescopeClient, descopeBaseUrl } from "../../src/descope/client.js";
+import { DescopeError } from "../../src/descope/errors.js";
+import { scimEvent, user } from "../fakes/builders.js";
+import { FakeDescope } from "../fakes/descope.js";
 
 let fake: FakeDescope;
 let client: DescopeClient;

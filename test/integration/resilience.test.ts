@@ -7,13 +7,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { ENTRA_SAML } from "./fakes/builders.js";
-import type { FakeDescope } from "./fakes/descope.js";
-import { FakeDescope as Descope } from "./fakes/descope.js";
-import { FakeSlack } from "./fakes/slack.js";
-import { type Harness, SIGNING_SECRET, startHarness } from "./helpers.js";
+import { ENTRA_SAML } from "../fakes/builders.js";
+import type { FakeDescope } from "../fakes/descope.js";
+import { FakeDescope as Descope } from "../fakes/descope.js";
+import { FakeSlack } from "../fakes/slack.js";
+import { type Harness, SIGNING_SECRET, startHarness } from "../helpers.js";
 
-const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();

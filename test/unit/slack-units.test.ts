@@ -1,16 +1,21 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { decideAccess, hireAllowed, namesLinkedTenant, scopeFacts } from "../src/access/policy.js";
-import { loadBotConfig, receiverMode } from "../src/config/bot.js";
-import { ConfigError } from "../src/config/env.js";
-import { USAGE_LINE, VERBS } from "../src/core/verbs.js";
-import { diagnose } from "../src/diagnosis/diagnose.js";
-import type { CheckFacts } from "../src/diagnosis/facts.js";
-import { VERDICTS } from "../src/diagnosis/verdicts.js";
-import { EXPLAIN_TOPICS, explain } from "../src/explain/guide.js";
-import { IDP_IDS } from "../src/idp/catalog.js";
-import { createLogger } from "../src/log/logger.js";
+import {
+  decideAccess,
+  hireAllowed,
+  namesLinkedTenant,
+  scopeFacts,
+} from "../../src/access/policy.js";
+import { loadBotConfig, receiverMode } from "../../src/config/bot.js";
+import { ConfigError } from "../../src/config/env.js";
+import { USAGE_LINE, VERBS } from "../../src/core/verbs.js";
+import { diagnose } from "../../src/diagnosis/diagnose.js";
+import type { CheckFacts } from "../../src/diagnosis/facts.js";
+import { VERDICTS } from "../../src/diagnosis/verdicts.js";
+import { EXPLAIN_TOPICS, explain } from "../../src/explain/guide.js";
+import { IDP_IDS } from "../../src/idp/catalog.js";
+import { createLogger } from "../../src/log/logger.js";
 import {
   capBlocks,
   diagnosisMessage,
@@ -18,11 +23,11 @@ import {
   HELP_LINES,
   helpMessage,
   section,
-} from "../src/render/blocks.js";
-import { clip, esc } from "../src/render/mrkdwn.js";
-import { appOptions } from "../src/slack/app.js";
-import { decodeSlackText, parseScimCommand } from "../src/slack/parse.js";
-import { blockKitProblems, textsOf } from "./helpers.js";
+} from "../../src/render/blocks.js";
+import { clip, esc } from "../../src/render/mrkdwn.js";
+import { appOptions } from "../../src/slack/app.js";
+import { decodeSlackText, parseScimCommand } from "../../src/slack/parse.js";
+import { blockKitProblems, textsOf } from "../helpers.js";
 
 const base = {
   SLACK_BOT_TOKEN: "xoxb-1-2-3",
@@ -348,7 +353,7 @@ describe("Block Kit rendering", () => {
 });
 
 describe("the /scim verbs, listed once", () => {
-  const manifest = readFileSync(new URL("../manifest.yml", import.meta.url), "utf8");
+  const manifest = readFileSync(new URL("../../manifest.yml", import.meta.url), "utf8");
   const hint = /usage_hint: "([^"]+)"/.exec(manifest)?.[1] ?? "";
 
   it.each(VERBS.map((v) => [v.verb]))("%s is parsed, in the help and in the usage line", (verb) => {

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { scimEvent, user } from "./fakes/builders.js";
-import { PEOPLE, seedScenario } from "./fakes/scenario.js";
-import { postSigned, slackSignature } from "./fakes/slack.js";
+import { scimEvent, user } from "../fakes/builders.js";
+import { PEOPLE, seedScenario } from "../fakes/scenario.js";
+import { postSigned, slackSignature } from "../fakes/slack.js";
 import {
   blockKitProblems,
   type Harness,
   SIGNING_SECRET,
   startHarness,
   textsOf,
-} from "./helpers.js";
+} from "../helpers.js";
 
 let h: Harness;
 const now = Date.now();

@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { FakeDescope } from "./fakes/descope.js";
-import { FakeSlack } from "./fakes/slack.js";
-import { REDIS_URL } from "./helpers.js";
+import { FakeDescope } from "../fakes/descope.js";
+import { FakeSlack } from "../fakes/slack.js";
+import { REDIS_URL } from "../helpers.js";
 
 const run = promisify(execFile);
-const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 let descope: FakeDescope;
 let slack: FakeSlack;
 let env: Record<string, string>;
@@ -241,7 +241,7 @@ describe("scimwatch: help, version, .env and the manifest", () => {
 
   it("--version prints the package version", async () => {
     const { version } = JSON.parse(
-      readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
     ) as { version: string };
     const r = await cli(["--version"], { PATH: env.PATH });
     expect(r.code).toBe(0);

@@ -7,11 +7,11 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { auditEvent, ENTRA_SAML, scimEvent, user } from "./fakes/builders.js";
-import { FakeDescope, type WireAudit } from "./fakes/descope.js";
+import { auditEvent, ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
+import { FakeDescope, type WireAudit } from "../fakes/descope.js";
 
 const run = promisify(execFile);
-const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const MIN = 60_000;
 const now = Date.now();
 let fake: FakeDescope;

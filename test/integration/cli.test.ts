@@ -2,12 +2,12 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VERDICTS } from "../src/diagnosis/verdicts.js";
-import { FakeDescope } from "./fakes/descope.js";
-import { PEOPLE, seedScenario } from "./fakes/scenario.js";
+import { VERDICTS } from "../../src/diagnosis/verdicts.js";
+import { FakeDescope } from "../fakes/descope.js";
+import { PEOPLE, seedScenario } from "../fakes/scenario.js";
 
 const run = promisify(execFile);
-const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 
 let fake: FakeDescope;
 const now = Date.now();

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { httpManifest } from "../src/cli/manifest.js";
+import { httpManifest } from "../../src/cli/manifest.js";
 
 interface Manifest {
   features: {
@@ -17,7 +17,7 @@ interface Manifest {
   };
 }
 
-const root = new URL("../", import.meta.url);
+const root = new URL("../../", import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), "utf8");
 
 describe("manifest.yml", () => {

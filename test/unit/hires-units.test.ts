@@ -6,17 +6,17 @@ import {
   reminderOwed,
   resolutionOwed,
   view,
-} from "../src/core/hires/evaluate.js";
-import { type Hire, hireId, newHire } from "../src/core/hires/model.js";
-import { oneByOneSignal } from "../src/core/hires/one-by-one.js";
-import { parseExpectArgs } from "../src/core/hires/parse-expect.js";
+} from "../../src/core/hires/evaluate.js";
+import { type Hire, hireId, newHire } from "../../src/core/hires/model.js";
+import { oneByOneSignal } from "../../src/core/hires/one-by-one.js";
+import { parseExpectArgs } from "../../src/core/hires/parse-expect.js";
 import {
   alertMessage,
   checklistMessage,
   homeView,
   unknownSigninMessage,
-} from "../src/render/hires.js";
-import { blockKitProblems, mrkdwnTextsOf, textsOf } from "./helpers.js";
+} from "../../src/render/hires.js";
+import { blockKitProblems, mrkdwnTextsOf, textsOf } from "../helpers.js";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
 const MIN = 60_000;
