@@ -7,15 +7,20 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { CodedError } from "../core/failure.js";
 
-export class BudgetExhaustedError extends Error {
+export class BudgetExhaustedError extends CodedError {
   override readonly name = "BudgetExhaustedError";
   constructor(
     readonly budget: string,
     /** Milliseconds until a unit is free again. */
     readonly retryInMs: number,
   ) {
-    super(`the ${budget} budget is spent; next unit in ${Math.ceil(retryInMs / 1000)} s`);
+    super(
+      "budget_exhausted",
+      `the ${budget} budget is spent; next unit in ${Math.ceil(retryInMs / 1000)} s`,
+      Math.ceil(retryInMs / 1000),
+    );
   }
 }
 

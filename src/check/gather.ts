@@ -4,6 +4,7 @@
  * source (the shared audit index) through `events`.
  */
 
+import { CodedError } from "../core/failure.js";
 import {
   AUDIT_HORIZON_MS,
   AUDIT_PAGE_SIZE,
@@ -91,10 +92,10 @@ function isSignIn(action: string): boolean {
   return (SIGN_IN_ACTIONS as readonly string[]).includes(action);
 }
 
-export class UnknownTenantError extends Error {
+export class UnknownTenantError extends CodedError {
   override readonly name = "UnknownTenantError";
   constructor(readonly tenant: string) {
-    super(`unknown tenant: ${tenant} (no tenant has this ID or name)`);
+    super("unknown_tenant", `unknown tenant: ${tenant} (no tenant has this ID or name)`);
   }
 }
 

@@ -1,8 +1,9 @@
 /** `scimwatch check`: the diagnosis from a terminal. Exit 0 verdict, 1 Descope failed, 2 bad usage. */
+
 import { parseArgs } from "node:util";
-import { gatherFacts, UnknownTenantError } from "../check/gather.js";
+import { gatherFacts } from "../check/gather.js";
 import { ConfigError } from "../config/env.js";
-import { isDescopeError } from "../descope/errors.js";
+import { failureOf } from "../core/failure.js";
 import { descopeClientFromEnv } from "../descope/from-env.js";
 import { diagnose } from "../diagnosis/diagnose.js";
 import { DEFAULT_GRACE_MINUTES } from "../diagnosis/window.js";
@@ -113,13 +114,11 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) return usage(e.message);
-    if (e instanceof UnknownTenantError) return usage(e.message);
-    if (isDescopeError(e)) {
-      io.stderr(`scimwatch: ${e.message}\n`);
-      if (json) io.stdout(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
-      return 1;
-    }
-    throw e;
+    const f = failureOf(e);
+    if (!f.expected) throw e;
+    if (f.exitCode === 2) return usage(f.message);
+    io.stderr(`scimwatch: ${f.message}\n`);
+    if (json) io.stdout(`${JSON.stringify({ error: { code: f.code, message: f.message } })}\n`);
+    return f.exitCode;
   }
 }

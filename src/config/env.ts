@@ -1,8 +1,12 @@
 /** Environment settings, validated with zod. Errors name the variable, never its value. */
 import { z } from "zod";
+import { CodedError } from "../core/failure.js";
 
-export class ConfigError extends Error {
+export class ConfigError extends CodedError {
   override readonly name = "ConfigError";
+  constructor(message: string) {
+    super("config", message);
+  }
 }
 
 const nonEmpty = z.string().trim().min(1);

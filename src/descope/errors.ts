@@ -1,4 +1,6 @@
 /** Why a Descope call failed, in a form people can act on. */
+import { CodedError } from "../core/failure.js";
+
 export type DescopeErrorCode =
   | "descope_unreachable"
   | "descope_rate_limited"
@@ -6,16 +8,16 @@ export type DescopeErrorCode =
   | "descope_bad_response"
   | "descope_error";
 
-export class DescopeError extends Error {
+export class DescopeError extends CodedError {
   override readonly name = "DescopeError";
   constructor(
-    readonly code: DescopeErrorCode,
+    override readonly code: DescopeErrorCode,
     message: string,
     /** Seconds after which a retry makes sense, when known. */
-    readonly retryAfterSec?: number,
+    retryAfterSec?: number,
     readonly status?: number,
   ) {
-    super(message);
+    super(code, message, retryAfterSec);
   }
 }
 

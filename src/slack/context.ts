@@ -3,13 +3,13 @@
 import type { RespondFn } from "@slack/bolt";
 import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
 import { UnknownTenantError } from "../check/gather.js";
+import { failureOf } from "../core/failure.js";
 import type { DescopeClient } from "../descope/client.js";
-import { isDescopeError } from "../descope/errors.js";
 import { resolveTenant } from "../descope/tenants.js";
 import type { Logger } from "../log/logger.js";
 import { type SlackMessage, usageMessage } from "../render/blocks.js";
 import type { LinkStore } from "../store/links.js";
-import { DeadlineError, failureMessage, NO_ACCESS, scopedRefusal } from "./replies.js";
+import { failureMessage, NO_ACCESS, scopedRefusal } from "./replies.js";
 
 export interface SlackContext {
   accessFor(userId: string, channelId: string): Promise<Access>;
@@ -91,14 +91,9 @@ export function slackContext(deps: {
         }
         outcome = await body(access);
       } catch (e) {
-        outcome = isDescopeError(e)
-          ? e.code
-          : e instanceof UnknownTenantError
-            ? "unknown_tenant"
-            : e instanceof DeadlineError
-              ? "deadline"
-              : "error";
-        if (outcome === "error") deps.log.error({ kind, err: e }, `${kind} failed`);
+        const f = failureOf(e);
+        outcome = f.code;
+        if (!f.expected) deps.log.error({ kind, err: e }, `${kind} failed`);
         await answer(respond, failureMessage(e, what));
       } finally {
         deps.log.info({

@@ -8,8 +8,8 @@ import { namesLinkedTenant } from "../access/policy.js";
 import { summarizeActivity } from "../activity/summarize.js";
 import { loadUserAnyCase, UnknownTenantError } from "../check/gather.js";
 import type { CheckService } from "../check/service.js";
+import { failureOf } from "../core/failure.js";
 import type { DescopeClient } from "../descope/client.js";
-import { isDescopeError } from "../descope/errors.js";
 import { tenantIdp } from "../descope/tenant-idp.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { explain } from "../explain/guide.js";
@@ -230,8 +230,7 @@ export function registerHandlers(app: App, deps: HandlerDeps): void {
           }
           log.info({ kind: cmd.kind, user: who.userId, channel: who.channelId });
         } catch (e) {
-          if (!isDescopeError(e) && !(e instanceof UnknownTenantError))
-            log.error({ err: e }, "link failed");
+          if (!failureOf(e).expected) log.error({ err: e }, "link failed");
           await safeRespond(respond, {
             response_type: "ephemeral",
             ...failureMessage(e, "Linking"),

@@ -1,6 +1,6 @@
 /** Replies shared by every command: refusals, failures, deadlines. */
 import { UnknownTenantError } from "../check/gather.js";
-import { isDescopeError } from "../descope/errors.js";
+import { CodedError, failureOf } from "../core/failure.js";
 import { notice, type SlackMessage } from "../render/blocks.js";
 import { esc, readerTimes } from "../render/mrkdwn.js";
 
@@ -17,10 +17,6 @@ export function scopedRefusal(tenantName: string): SlackMessage {
 }
 
 export function failureMessage(e: unknown, what: string): SlackMessage {
-  if (isDescopeError(e)) {
-    const msg = readerTimes(esc(e.message));
-    return notice(`:x: ${what} failed: ${msg}`, `${what} failed: ${e.message}`);
-  }
   if (e instanceof UnknownTenantError) {
     return notice(
       `:warning: No tenant has the ID or name *${esc(e.tenant)}*. Usage: \`/scim check &lt;login ID&gt; [tenant ID or name]\``,
@@ -33,15 +29,23 @@ export function failureMessage(e: unknown, what: string): SlackMessage {
       `${what} took too long; try again in a minute.`,
     );
   }
+  // Any other expected failure (Descope, a spent budget…) says what failed and when to retry.
+  const f = failureOf(e);
+  if (f.expected) {
+    return notice(
+      `:x: ${what} failed: ${readerTimes(esc(f.message))}`,
+      `${what} failed: ${f.message}`,
+    );
+  }
   return notice(
     `:x: ${what} failed on scimwatch's side (it is logged). Try again in a minute; if it persists, tell the scimwatch operators.`,
     `${what} failed on scimwatch's side; try again in a minute.`,
   );
 }
 
-export class DeadlineError extends Error {
+export class DeadlineError extends CodedError {
   constructor(readonly ms: number) {
-    super(`deadline of ${ms} ms exceeded`);
+    super("deadline", `deadline of ${ms} ms exceeded`);
   }
 }
 

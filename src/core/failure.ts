@@ -1,0 +1,58 @@
+/**
+ * The error model, decided once: every error scimwatch raises on purpose is a
+ * CodedError, and one table turns its code into the CLI's exit code and
+ * whether it is expected (an answer to give: logged as an outcome) or not (a
+ * bug: logged with its stack). Pure.
+ */
+export type FailureCode =
+  | "config"
+  | "usage"
+  | "unknown_tenant"
+  | "deadline"
+  | "budget_exhausted"
+  | "descope_unreachable"
+  | "descope_rate_limited"
+  | "descope_auth"
+  | "descope_bad_response"
+  | "descope_error"
+  | "error";
+
+export class CodedError extends Error {
+  constructor(
+    readonly code: FailureCode,
+    message: string,
+    /** Seconds after which a retry makes sense, when known. */
+    readonly retryAfterSec?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Per code: the CLI's exit code, and whether it is an expected answer rather than a bug. */
+export const FAILURES: Record<FailureCode, { exitCode: 1 | 2; expected: boolean }> = {
+  config: { exitCode: 2, expected: true },
+  usage: { exitCode: 2, expected: true },
+  unknown_tenant: { exitCode: 2, expected: true },
+  deadline: { exitCode: 1, expected: true },
+  budget_exhausted: { exitCode: 1, expected: true },
+  descope_unreachable: { exitCode: 1, expected: true },
+  descope_rate_limited: { exitCode: 1, expected: true },
+  descope_auth: { exitCode: 1, expected: true },
+  descope_bad_response: { exitCode: 1, expected: true },
+  descope_error: { exitCode: 1, expected: true },
+  error: { exitCode: 1, expected: false },
+};
+
+export interface Failure {
+  code: FailureCode;
+  exitCode: 1 | 2;
+  expected: boolean;
+  message: string;
+}
+
+/** What any thrown value means, by the table. */
+export function failureOf(e: unknown): Failure {
+  const code = e instanceof CodedError ? e.code : "error";
+  const message = e instanceof Error ? e.message : String(e);
+  return { code, message, ...FAILURES[code] };
+}
