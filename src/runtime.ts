@@ -11,14 +11,10 @@ import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import { healthChecks } from "./health/checks.js";
 import { startHealthServer } from "./health/server.js";
+import { afterRead } from "./hires/after-read.js";
 import { evaluateHires } from "./hires/evaluator.js";
 import { HireStore } from "./hires/store.js";
-import {
-  alertUnknownSignins,
-  failedSigninCandidates,
-  type SigninCandidate,
-  signinCandidateSchema,
-} from "./hires/unknown-signins.js";
+import { failedSigninCandidates } from "./hires/unknown-signins.js";
 import { sendWeeklyDigests } from "./hires/weekly-digest.js";
 import { type Jobs, startJobs, TAIL_SCHEDULER_ID } from "./jobs/queues.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
@@ -148,25 +144,17 @@ export function createRuntime(
     );
 
   /** Everything that talks to Slack after a read: sign-in alerts, then the hires. */
-  const notifyOnce = async () => {
-    try {
-      const pending = await hires.peekSigninCandidates();
-      const candidates: SigninCandidate[] = pending.items.flatMap((i) => {
-        const p = signinCandidateSchema.safeParse(i);
-        return p.success ? [p.data] : [];
-      });
-      const { failed } = await alertUnknownSignins(
-        { descope, hires, links, notifier, log, now, alertChannel },
-        candidates,
-      );
-      await pending.done(pending.items.length);
-      await hires.pushSigninCandidates(failed);
-      const e = await evaluate();
-      if (e.evaluated) log.info({ kind: "evaluation", ...e });
-    } catch (e) {
-      log.warn({ kind: "evaluation", err: e }, "evaluation failed; the next tail run retries");
-    }
-  };
+  const notifyOnce = () =>
+    afterRead({
+      descope,
+      hires,
+      links,
+      notifier,
+      log,
+      now,
+      alertChannel,
+      evaluate: () => evaluate(),
+    });
 
   const tailOnce = async () => {
     const r = await tailRun();
