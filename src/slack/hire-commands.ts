@@ -457,8 +457,7 @@ export function registerHireInteractions(app: App, deps: HireCommandDeps, ctx: S
     if (assignedAt === undefined) errors.at = `${whenProblem(atRaw)}.`;
     else if (assignedAt > now + 5 * 60_000)
       errors.at = "This is in the future: give the time IT assigned them in the IdP.";
-    const meta = JSON.parse(v.private_metadata || "{}") as { channelId?: string };
-    const w = { userId: body.user.id, channelId: meta.channelId ?? "" };
+    const w = { userId: body.user.id, channelId: expectChannelOf(body) };
     // Access is decided before the form closes: a refusal shows in the form.
     const access = await ctx.accessFor(w.userId, w.channelId).catch(() => null);
     if (!access)

@@ -36,16 +36,15 @@ export function indexedEvents(deps: IndexedEventsDeps): EventsSource {
       // Nearly caught up: what is read is worth answering from, as of its time.
       if (state.cursor !== undefined && now - state.cursor <= 3_600_000)
         return fromIndex(state.cursor);
-      const eta =
-        backfill.remainingPages !== null
-          ? `about ${Math.max(deps.intervalSec, backfill.remainingPages * 6)} s`
-          : "a minute or two";
-      throw new DescopeError(
-        "descope_rate_limited",
-        `scimwatch is reading Descope's audit log for the first time (${backfill.pages} page${backfill.pages === 1 ? "" : "s"} of 1000 events so far) and needs the audit budget for it; checks can answer in ${eta}`,
+      // About 6 s of budget per page left (10 searches a minute), at least one interval.
+      const etaSec =
         backfill.remainingPages !== null
           ? Math.max(deps.intervalSec, backfill.remainingPages * 6)
-          : 90,
+          : null;
+      throw new DescopeError(
+        "descope_rate_limited",
+        `scimwatch is reading Descope's audit log for the first time (${backfill.pages} page${backfill.pages === 1 ? "" : "s"} of 1000 events so far) and needs the audit budget for it; checks can answer in ${etaSec !== null ? `about ${etaSec} s` : "a minute or two"}`,
+        etaSec ?? 90,
       );
     }
     try {
