@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { toAuditEvent } from "../src/descope/events.js";
 import { auditRecordSchema } from "../src/descope/schemas.js";
-import { keyer } from "../src/store/redis.js";
-import { AuditIndex } from "../src/tail/index-store.js";
+import { AuditIndex } from "../src/redis/audit-index.js";
+import { keyer } from "../src/redis/client.js";
 import { generateEvents } from "../test/fakes/volume.js";
 
 /** Deletes every key under a bench prefix. */

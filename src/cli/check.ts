@@ -1,16 +1,16 @@
 /** `scimwatch check`: the diagnosis from a terminal. Exit 0 verdict, 1 Descope failed, 2 bad usage. */
 
 import { parseArgs } from "node:util";
-import { gatherFacts } from "../check/gather.js";
 import { ConfigError } from "../config/env.js";
+import { diagnose } from "../core/diagnosis/diagnose.js";
 import { failureOf } from "../core/failure.js";
+import { IDP_IDS, type IdpId, parseIdp } from "../core/idp/catalog.js";
+import { loginIdProblem } from "../core/login-id.js";
+import { parseWhen, whenProblem } from "../core/when.js";
+import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeClientFromEnv } from "../descope/from-env.js";
-import { diagnose } from "../diagnosis/diagnose.js";
-import { DEFAULT_GRACE_MINUTES } from "../diagnosis/window.js";
-import { loginIdProblem } from "../identity/login-id.js";
-import { IDP_IDS, type IdpId, parseIdp } from "../idp/catalog.js";
+import { gatherFacts } from "../features/check/gather.js";
 import { renderReport } from "../render/text.js";
-import { parseWhen, whenProblem } from "../time/when.js";
 import type { Io } from "./io.js";
 
 export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--json]`;

@@ -3,7 +3,7 @@ import { webApi } from "@slack/bolt";
 import { botEnvSchema, receiverMode, slackApiUrlOf } from "../config/bot.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
-import { createRedis } from "../store/redis.js";
+import { createRedis } from "../redis/client.js";
 import type { Io } from "./io.js";
 
 interface Result {

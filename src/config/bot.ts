@@ -1,6 +1,6 @@
 /** The bot's settings, validated at start. A bad setting stops the process with one line naming it. */
 import { z } from "zod";
-import { DEFAULT_GRACE_MINUTES } from "../diagnosis/window.js";
+import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeEnvSchema, parseEnv } from "./env.js";
 
 const csv = z

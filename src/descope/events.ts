@@ -1,7 +1,7 @@
 /** Normalises Descope's audit and user records into the plain facts the diagnosis reads. */
 import { createHash } from "node:crypto";
-import type { AuditEvent, GroupMapping, UserFacts } from "../diagnosis/facts.js";
-import type { SsoEndpoints } from "../idp/infer.js";
+import type { AuditEvent, GroupMapping, UserFacts } from "../core/diagnosis/facts.js";
+import type { SsoEndpoints } from "../core/idp/infer.js";
 import type { AuditRecord, DescopeUser, SsoSettings } from "./schemas.js";
 
 function str(v: unknown): string | undefined {

@@ -3,8 +3,8 @@
  * otherwise it is inferred from the tenant's SSO settings (SAML entity ID,
  * SSO URL, OIDC issuer…). Every answer, checklist, alert and digest asks here.
  */
-import type { IdpId } from "../idp/catalog.js";
-import { type IdpGuess, inferIdp } from "../idp/infer.js";
+import type { IdpId } from "../core/idp/catalog.js";
+import { type IdpGuess, inferIdp } from "../core/idp/infer.js";
 import type { DescopeClient } from "./client.js";
 import { ssoEndpointsOf } from "./events.js";
 import { optional } from "./optional.js";

@@ -1,7 +1,7 @@
 /** Where the /scim activity answer is drawn. Pure. */
-import type { ActivitySummary } from "../activity/summarize.js";
-import { sparkline } from "../activity/summarize.js";
-import { IDPS, type IdpId } from "../idp/catalog.js";
+import type { ActivitySummary } from "../core/activity.js";
+import { sparkline } from "../core/activity.js";
+import { IDPS, type IdpId } from "../core/idp/catalog.js";
 import { context, header, type SlackMessage, section } from "./blocks.js";
 import { esc, slackDate, untrusted } from "./mrkdwn.js";
 

@@ -5,11 +5,11 @@
  */
 
 import { z } from "zod";
+import type { Diagnosis } from "../core/diagnosis/diagnose.js";
+import { VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
+import type { Guide } from "../core/explain.js";
+import { IDPS, type IdpId } from "../core/idp/catalog.js";
 import { USAGE_LINE } from "../core/verbs.js";
-import type { Diagnosis } from "../diagnosis/diagnose.js";
-import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
-import type { Guide } from "../explain/guide.js";
-import { IDPS, type IdpId } from "../idp/catalog.js";
 import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects.

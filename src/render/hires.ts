@@ -2,7 +2,7 @@
 import type { HireView } from "../core/hires/evaluate.js";
 import type { Hire, RecentAlert } from "../core/hires/model.js";
 
-import { COMMON_PITFALLS, GROUP_CHOICE, IDP_IDS, IDPS, type IdpId } from "../idp/catalog.js";
+import { COMMON_PITFALLS, GROUP_CHOICE, IDP_IDS, IDPS, type IdpId } from "../core/idp/catalog.js";
 import {
   type Block,
   button,

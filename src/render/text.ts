@@ -1,6 +1,6 @@
 /** Where a diagnosis is drawn for a terminal. Pure. */
-import type { Diagnosis } from "../diagnosis/diagnose.js";
-import { VERDICT_OK, VERDICT_TITLES } from "../diagnosis/verdicts.js";
+import type { Diagnosis } from "../core/diagnosis/diagnose.js";
+import { VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 
 export function renderReport(d: Diagnosis): string {
   const mark = VERDICT_OK[d.verdict] ? "✔" : "✖";

@@ -1,14 +1,14 @@
 /** What every Slack handler needs: who may see what in this channel, and safe answers. */
 
 import type { RespondFn } from "@slack/bolt";
-import { type Access, decideAccess, namesLinkedTenant } from "../access/policy.js";
-import { UnknownTenantError } from "../check/gather.js";
+import { type Access, decideAccess, namesLinkedTenant } from "../core/access.js";
 import { failureOf } from "../core/failure.js";
 import type { DescopeClient } from "../descope/client.js";
 import { resolveTenant } from "../descope/tenants.js";
+import { UnknownTenantError } from "../features/check/gather.js";
 import type { Logger } from "../log/logger.js";
+import type { LinkStore } from "../redis/links.js";
 import { type SlackMessage, usageMessage } from "../render/blocks.js";
-import type { LinkStore } from "../store/links.js";
 import { failureMessage, NO_ACCESS, scopedRefusal } from "./replies.js";
 
 export interface SlackContext {

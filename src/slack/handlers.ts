@@ -4,18 +4,22 @@
  */
 
 import type { App, RespondFn } from "@slack/bolt";
-import { namesLinkedTenant } from "../access/policy.js";
-import { summarizeActivity } from "../activity/summarize.js";
-import { loadUserAnyCase, UnknownTenantError } from "../check/gather.js";
-import type { CheckService } from "../check/service.js";
+import { namesLinkedTenant } from "../core/access.js";
+import { summarizeActivity } from "../core/activity.js";
+import { explain } from "../core/explain.js";
 import { failureOf } from "../core/failure.js";
+import { parseIdp } from "../core/idp/catalog.js";
 import type { DescopeClient } from "../descope/client.js";
 import { tenantIdp } from "../descope/tenant-idp.js";
 import { resolveTenant } from "../descope/tenants.js";
-import { explain } from "../explain/guide.js";
-import { oneByOneFor } from "../hires/one-by-one-check.js";
-import { parseIdp } from "../idp/catalog.js";
+import { loadUserAnyCase, UnknownTenantError } from "../features/check/gather.js";
+import type { CheckService } from "../features/check/service.js";
+import { oneByOneFor } from "../features/hires/one-by-one-check.js";
 import type { Logger } from "../log/logger.js";
+import type { AnswerStore } from "../redis/answers.js";
+import type { AuditIndex } from "../redis/audit-index.js";
+import type { LinkStore } from "../redis/links.js";
+import type { TailStateStore } from "../redis/tail-state.js";
 import { activityMessage } from "../render/activity.js";
 import {
   ACTIONS,
@@ -30,10 +34,6 @@ import {
   usageMessage,
 } from "../render/blocks.js";
 import { esc } from "../render/mrkdwn.js";
-import type { AnswerStore } from "../store/answers.js";
-import type { LinkStore } from "../store/links.js";
-import type { AuditIndex } from "../tail/index-store.js";
-import type { TailStateStore } from "../tail/state.js";
 import { clickedBy, clickedValue, slackContext } from "./context.js";
 import { type HireCommandDeps, hireCommands, registerHireInteractions } from "./hire-commands.js";
 import { parseScimCommand } from "./parse.js";

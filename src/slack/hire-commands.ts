@@ -4,18 +4,20 @@
  */
 
 import type { App, RespondFn } from "@slack/bolt";
-import { type Access, decideAccess, hireAllowed } from "../access/policy.js";
+import { type Access, decideAccess, hireAllowed } from "../core/access.js";
 import { type HireView, view } from "../core/hires/evaluate.js";
 import { checkEmails, parseExpectArgs, splitEmails } from "../core/hires/parse-expect.js";
+import { parseIdp } from "../core/idp/catalog.js";
+import { parseWhen, whenProblem } from "../core/when.js";
 import type { DescopeClient } from "../descope/client.js";
 import { tenantChoices, tenantLabel } from "../descope/tenants.js";
-import { alertChannels } from "../hires/alert-channel.js";
-import { type EvalResult, refreshChecklist } from "../hires/evaluator.js";
-import type { Notifier } from "../hires/notifier.js";
-import { type RegisterResult, registerHires } from "../hires/register.js";
-import type { HireStore } from "../hires/store.js";
-import { parseIdp } from "../idp/catalog.js";
+import { alertChannels } from "../features/hires/alert-channel.js";
+import { type EvalResult, refreshChecklist } from "../features/hires/evaluator.js";
+import { type RegisterResult, registerHires } from "../features/hires/register.js";
+import type { Notifier } from "../features/notifier.js";
 import type { Logger } from "../log/logger.js";
+import type { HireStore } from "../redis/hire-store.js";
+import type { LinkStore } from "../redis/links.js";
 import { notice, type SlackMessage } from "../render/blocks.js";
 import {
   batchOfBlockId,
@@ -32,8 +34,6 @@ import {
   tenantOptions,
 } from "../render/hires.js";
 import { esc, slackDate } from "../render/mrkdwn.js";
-import type { LinkStore } from "../store/links.js";
-import { parseWhen, whenProblem } from "../time/when.js";
 import { clickedBy, clickedValue, type SlackContext } from "./context.js";
 import { failureMessage, NO_ACCESS } from "./replies.js";
 

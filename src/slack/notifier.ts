@@ -13,9 +13,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
-import type { Notifier } from "../hires/notifier.js";
+import type { Notifier } from "../features/notifier.js";
+import type { Keyer } from "../redis/client.js";
 import type { SlackMessage } from "../render/blocks.js";
-import type { Keyer } from "../store/redis.js";
 
 export const DEFAULT_DEADLINE_MS = 60_000;
 

@@ -2,9 +2,9 @@
  * Parses `/scim …` text the way Slack sends it: HTML entities, <mailto:…|…>,
  * <#C…|name>, <@U…>, quoted tenant names. Pure.
  */
-import { EXPLAIN_TOPICS, type ExplainTopic } from "../explain/guide.js";
-import { loginIdProblem } from "../identity/login-id.js";
-import { type IdpId, parseIdp } from "../idp/catalog.js";
+import { EXPLAIN_TOPICS, type ExplainTopic } from "../core/explain.js";
+import { type IdpId, parseIdp } from "../core/idp/catalog.js";
+import { loginIdProblem } from "../core/login-id.js";
 
 export type ScimCommand =
   | { kind: "help" }

@@ -1,6 +1,7 @@
 /** Replies shared by every command: refusals, failures, deadlines. */
-import { UnknownTenantError } from "../check/gather.js";
+
 import { CodedError, failureOf } from "../core/failure.js";
+import { UnknownTenantError } from "../features/check/gather.js";
 import { notice, type SlackMessage } from "../render/blocks.js";
 import { esc, readerTimes } from "../render/mrkdwn.js";
 

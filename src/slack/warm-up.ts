@@ -8,9 +8,9 @@
  */
 import { createHmac } from "node:crypto";
 import { request } from "undici";
+import { diagnose } from "../core/diagnosis/diagnose.js";
 import { toAuditEvent, toUserFacts } from "../descope/events.js";
 import { auditSearchResponseSchema, userResponseSchema } from "../descope/schemas.js";
-import { diagnose } from "../diagnosis/diagnose.js";
 import { diagnosisMessage } from "../render/blocks.js";
 import { parseScimCommand } from "./parse.js";
 

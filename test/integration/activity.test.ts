@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyScim, sparkline, summarizeActivity } from "../../src/activity/summarize.js";
-import { bursts, spacing } from "../../src/budget/rate-budget.js";
-import type { AuditEvent } from "../../src/diagnosis/facts.js";
+import { classifyScim, sparkline, summarizeActivity } from "../../src/core/activity.js";
+import type { AuditEvent } from "../../src/core/diagnosis/facts.js";
+import { bursts, spacing } from "../../src/redis/rate-budget.js";
+import { tailHealth, tailLiveness } from "../../src/redis/tail-state.js";
 import { activityMessage } from "../../src/render/activity.js";
-import { tailHealth, tailLiveness } from "../../src/tail/state.js";
 import { auditEvent, scimEvent } from "../fakes/builders.js";
 import { blockKitProblems, type Harness, startHarness, textsOf } from "../helpers.js";
 

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { VERDICTS } from "../../src/diagnosis/verdicts.js";
+import { VERDICTS } from "../../src/core/diagnosis/verdicts.js";
 import { FakeDescope } from "../fakes/descope.js";
 import { PEOPLE, seedScenario } from "../fakes/scenario.js";
 

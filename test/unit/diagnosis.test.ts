@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { diagnose } from "../../src/diagnosis/diagnose.js";
-import type { AuditEvent, CheckFacts, UserFacts } from "../../src/diagnosis/facts.js";
-import type { Verdict } from "../../src/diagnosis/verdicts.js";
+import { diagnose } from "../../src/core/diagnosis/diagnose.js";
+import type { AuditEvent, CheckFacts, UserFacts } from "../../src/core/diagnosis/facts.js";
+import type { Verdict } from "../../src/core/diagnosis/verdicts.js";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
 const MIN = 60_000;

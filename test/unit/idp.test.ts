@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_PITFALLS, IDP_IDS, IDPS, parseIdp } from "../../src/idp/catalog.js";
-import { inferIdp } from "../../src/idp/infer.js";
+import { COMMON_PITFALLS, IDP_IDS, IDPS, parseIdp } from "../../src/core/idp/catalog.js";
+import { inferIdp } from "../../src/core/idp/infer.js";
 
 describe("IdP catalog", () => {
   it.each(IDP_IDS)("%s has every field filled", (id) => {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -55,14 +55,12 @@ describe("manifest.yml", () => {
 
   it("asks only for the scopes the code uses", () => {
     const scopes: string[] = manifest.oauth_config.scopes.bot;
-    const src = [
-      "src/slack/handlers.ts",
-      "src/slack/app.ts",
-      "src/slack/notifier.ts",
-      "src/slack/hire-commands.ts",
-      "src/hires/deliver.ts",
-    ]
-      .map(read)
+    const src = ["src/slack/", "src/features/"]
+      .flatMap((dir) =>
+        readdirSync(new URL(dir, root), { recursive: true, encoding: "utf8" })
+          .filter((f) => f.endsWith(".ts"))
+          .map((f) => read(`${dir}${f}`)),
+      )
       .join("\n");
     expect(scopes).toContain("commands");
     if (scopes.includes("chat:write")) expect(src).toMatch(/chat\.(postMessage|update)/);

@@ -1,20 +1,15 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import {
-  decideAccess,
-  hireAllowed,
-  namesLinkedTenant,
-  scopeFacts,
-} from "../../src/access/policy.js";
 import { loadBotConfig, receiverMode } from "../../src/config/bot.js";
 import { ConfigError } from "../../src/config/env.js";
+import { decideAccess, hireAllowed, namesLinkedTenant, scopeFacts } from "../../src/core/access.js";
+import { diagnose } from "../../src/core/diagnosis/diagnose.js";
+import type { CheckFacts } from "../../src/core/diagnosis/facts.js";
+import { VERDICTS } from "../../src/core/diagnosis/verdicts.js";
+import { EXPLAIN_TOPICS, explain } from "../../src/core/explain.js";
+import { IDP_IDS } from "../../src/core/idp/catalog.js";
 import { USAGE_LINE, VERBS } from "../../src/core/verbs.js";
-import { diagnose } from "../../src/diagnosis/diagnose.js";
-import type { CheckFacts } from "../../src/diagnosis/facts.js";
-import { VERDICTS } from "../../src/diagnosis/verdicts.js";
-import { EXPLAIN_TOPICS, explain } from "../../src/explain/guide.js";
-import { IDP_IDS } from "../../src/idp/catalog.js";
 import { createLogger } from "../../src/log/logger.js";
 import {
   capBlocks,

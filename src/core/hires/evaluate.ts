@@ -3,9 +3,9 @@
  * Descope shows (user record, audit events), which items are ticked, whether
  * the hire is overdue, and the status line.
  */
-import { type AuditEvent, concerns, type UserFacts } from "../../diagnosis/facts.js";
-import { presenceOf } from "../../diagnosis/presence.js";
-import { expectedBy } from "../../diagnosis/window.js";
+import { type AuditEvent, concerns, type UserFacts } from "../diagnosis/facts.js";
+import { presenceOf } from "../diagnosis/presence.js";
+import { expectedBy } from "../window.js";
 import type { Hire } from "./model.js";
 
 export type HireStatus =

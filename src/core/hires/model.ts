@@ -1,6 +1,6 @@
 /** An expected hire, as stored in Redis (validated with zod on every read). */
 import { z } from "zod";
-import { IDP_IDS } from "../../idp/catalog.js";
+import { IDP_IDS } from "../idp/catalog.js";
 
 export const itemSchema = z.object({
   /** Epoch ms when the item was ticked, or null. */

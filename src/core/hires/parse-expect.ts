@@ -1,7 +1,8 @@
 /** Parses `/scim expect …` and the modal's list of emails. Pure. */
-import { loginIdProblem, MAX_LOGIN_ID, showInvisible } from "../../identity/login-id.js";
-import { type IdpId, parseIdp } from "../../idp/catalog.js";
-import { parseWhen, whenProblem } from "../../time/when.js";
+
+import { type IdpId, parseIdp } from "../idp/catalog.js";
+import { loginIdProblem, MAX_LOGIN_ID, showInvisible } from "../login-id.js";
+import { parseWhen, whenProblem } from "../when.js";
 
 export interface ExpectRequest {
   emails: string[];

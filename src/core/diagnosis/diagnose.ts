@@ -1,0 +1,264 @@
+/**
+ * Where a verdict is decided. Pure: `diagnose(facts, now)` reads plain data
+ * and returns the verdict, a one-line summary, the evidence it rests on and
+ * what to do, for the tenant's IdP.
+ */
+import { z } from "zod";
+import { IDPS, type IdpProfile } from "../idp/catalog.js";
+import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";
+import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
+import { presenceOf } from "./presence.js";
+import { type RemediationContext, remediationFor } from "./remediation.js";
+import { VERDICTS, type Verdict } from "./verdicts.js";
+
+/**
+ * A diagnosis, as answered and as stored for "Share in channel": the type
+ * comes from the schema, so the two cannot drift.
+ */
+export const diagnosisSchema = z.object({
+  verdict: z.enum(VERDICTS),
+  loginId: z.string(),
+  tenantId: z.string().nullable(),
+  tenantName: z.string().nullable(),
+  summary: z.string(),
+  /** `at` is ISO-8601 UTC. */
+  evidence: z.array(z.object({ at: z.string(), text: z.string() })),
+  remediation: z.array(z.string()),
+  /** Caveats worth reading (e.g. SCIM audit logging may be off). */
+  notes: z.array(z.string()),
+  idp: z.object({ id: z.string(), name: z.string(), reason: z.string() }),
+  /** Set when the audit events came from the shared index rather than a live search. */
+  eventsAsOf: z.string().nullable(),
+  checkedAt: z.string(),
+});
+export type Diagnosis = z.infer<typeof diagnosisSchema>;
+export type Evidence = Diagnosis["evidence"][number];
+
+export const MAX_EVIDENCE_EVENTS = 12;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** "2026-11-28 14:05 UTC" — for summaries. */
+export const shortTime = (ms: number) => `${iso(ms).slice(0, 16).replace("T", " ")} UTC`;
+
+function minutes(ms: number): number {
+  return Math.max(0, Math.round(ms / 60_000));
+}
+
+export function eventText(e: AuditEvent, idp: IdpProfile): string {
+  switch (e.action) {
+    case "SCIMEvent": {
+      const op = e.scimAction ? `SCIM ${e.scimAction}` : "SCIM call";
+      const act =
+        e.active === false
+          ? " (active=false: deactivate)"
+          : e.active === true
+            ? " (active=true)"
+            : "";
+      return e.error
+        ? `${op} from ${idp.name} failed: ${e.error}`
+        : `${op} from ${idp.name} succeeded${act}`;
+    }
+    case "LoginFailed":
+      return `Sign-in failed${e.method ? ` (${e.method})` : ""}${e.error ? `: ${e.error}` : ""}`;
+    case "LoginSucceed":
+      return `Signed in${e.method ? ` (${e.method})` : ""}`;
+    case "UserCreated":
+      return "User created in Descope";
+    case "UserModified":
+      return "User modified in Descope";
+    case "UserDeleted":
+      return "User deleted from Descope";
+    default:
+      return e.action;
+  }
+}
+
+function userRecordText(u: UserFacts): string {
+  const tenants = u.tenants.length
+    ? u.tenants
+        .map(
+          (t) =>
+            `${t.tenantName ?? t.tenantId} (roles: ${t.roleNames.length ? t.roleNames.join(", ") : "none"})`,
+        )
+        .join("; ")
+    : "no tenant";
+  return `User record: ${u.loginIds.join(", ") || u.userId}, status ${u.status}, SCIM flag ${u.scim ? "set" : "not set"}, tenants: ${tenants}`;
+}
+
+/**
+ * At most MAX_EVIDENCE_EVENTS events, oldest first: the ones a verdict turns
+ * on (the first SCIM call, the last failed one, the last deactivation, the
+ * last sign-in of each kind, the last deletion) whatever their age, then the
+ * newest others, so a busy user's noise never hides them.
+ */
+function evidenceEvents(events: AuditEvent[]): AuditEvent[] {
+  const last = (p: (e: AuditEvent) => boolean) => events.findLast(p);
+  const key = [
+    events.find((e) => e.action === "SCIMEvent"),
+    last((e) => e.action === "SCIMEvent" && Boolean(e.error)),
+    last((e) => e.action === "SCIMEvent" && e.active === false),
+    last((e) => e.action === "LoginFailed"),
+    last((e) => e.action === "LoginSucceed"),
+    last((e) => e.action === "UserDeleted"),
+  ].filter((e): e is AuditEvent => e !== undefined);
+  const picked = new Set(key);
+  for (let i = events.length - 1; i >= 0 && picked.size < MAX_EVIDENCE_EVENTS; i--) {
+    picked.add(events[i] as AuditEvent);
+  }
+  return events.filter((e) => picked.has(e));
+}
+
+export function diagnose(facts: CheckFacts, now: number): Diagnosis {
+  const idp = IDPS[facts.idp.idp];
+  const events = facts.events
+    .filter((e) => concerns(e, facts.loginId, facts.user?.userId))
+    .sort((a, b) => a.at - b.at);
+  const scim = events.filter((e) => e.action === "SCIMEvent");
+  const scimErrors = scim.filter((e) => e.error);
+  const failedLogins = events.filter((e) => e.action === "LoginFailed");
+  const deletions = events.filter((e) => e.action === "UserDeleted");
+  const tenantName = facts.tenant ? (facts.tenant.name ?? facts.tenant.id) : null;
+  const who = facts.loginId;
+  const where = tenantName ? ` in ${tenantName}` : "";
+  const notes: string[] = [];
+  const noScimRowsNote =
+    "No SCIMEvent rows is not proof on its own: they exist only when SCIM audit logging is enabled for the project/tenant.";
+
+  let verdict: Verdict;
+  let summary: string;
+  const ctx: RemediationContext = {
+    loginId: who,
+    tenantName,
+    idp,
+    lastError: scimErrors.at(-1)?.error,
+    mappings: facts.tenant?.groupMappings ?? [],
+    jitDisabled: facts.tenant?.jitDisabled ?? null,
+    dueAt: null,
+  };
+
+  const u = facts.user;
+  const presence = presenceOf(u, events, facts.tenantRequested ? (facts.tenant?.id ?? null) : null);
+  const grace = facts.graceMinutes ?? DEFAULT_GRACE_MINUTES;
+  if (u) {
+    const inTenant = facts.tenant
+      ? u.tenants.find((t) => t.tenantId === facts.tenant?.id)
+      : undefined;
+    if (presence.presence === "other_tenant") {
+      verdict = "other_tenant";
+      summary = `${who} exists in Descope, but not in ${tenantName}: the IdP connected to ${tenantName} did not push them there (check the login ID and the tenant).`;
+    } else if (presence.presence === "disabled") {
+      verdict = "deprovisioned";
+      const deactivation = scim.filter((e) => e.active === false && !e.error).at(-1);
+      summary = deactivation
+        ? `${who} exists${where} but is disabled: ${idp.name} deactivated them over SCIM (active=false) at ${shortTime(deactivation.at)}, which usually means they were removed from the group assigned to the app.`
+        : `${who} exists${where} but is disabled: deactivated by the IdP over SCIM (usually removal from the assigned group) or by hand.`;
+    } else if (presence.presence === "not_scim_managed") {
+      verdict = "not_scim_managed";
+      summary = `${who} exists${where} but shows no sign of SCIM: no SCIM flag and no SCIMEvent in the last 30 days. The user was created by hand, by a JIT sign-in or through the API, so ${idp.name} does not manage them.`;
+      notes.push(
+        `${noScimRowsNote} The user's SCIM flag is not set either, which SCIM creation would have set.`,
+      );
+    } else {
+      const roles = inTenant
+        ? inTenant.roleNames
+        : [...u.projectRoles, ...u.tenants.flatMap((t) => t.roleNames)];
+      const mapsGroups = (facts.tenant?.groupMappings.length ?? 0) > 0;
+      if (roles.length === 0 && mapsGroups) {
+        verdict = "provisioned_no_roles";
+        summary = `${who} was provisioned${where} by SCIM, but has no role there although ${tenantName ?? "the tenant"} maps IdP groups to roles: none of the groups ${idp.name} sends for them is a mapped one. Group mapping is not provisioning.`;
+      } else {
+        verdict = "provisioned";
+        summary = `${who} is provisioned${where}: SCIM-managed, enabled${roles.length ? `, roles: ${roles.join(", ")}` : ""}.`;
+      }
+    }
+  } else if (scimErrors.length > 0) {
+    verdict = "scim_error";
+    const last = scimErrors.at(-1) as AuditEvent;
+    summary = `${idp.name} tried to push ${who} (${scimErrors.length} failed SCIM call${scimErrors.length > 1 ? "s" : ""}, last at ${shortTime(last.at)}) but Descope rejected it: ${last.error}.`;
+  } else if (
+    facts.assignedAt !== null &&
+    withinWindow(facts.assignedAt, facts.idp.idp, grace, now)
+  ) {
+    verdict = "pending_cycle";
+    const due = expectedBy(facts.assignedAt, facts.idp.idp, grace);
+    ctx.dueAt = due;
+    summary = `${who} is not in Descope yet, but ${idp.name}'s window has not passed: assigned at ${shortTime(facts.assignedAt)}, expected by ${shortTime(due)} (in ${minutes(due - now)} min).`;
+  } else if (failedLogins.length > 0) {
+    verdict = "sso_without_scim";
+    const last = failedLogins.at(-1) as AuditEvent;
+    summary = `${who} tried to sign in (${failedLogins.length} failed sign-in${failedLogins.length > 1 ? "s" : ""}, last at ${shortTime(last.at)}) but was never provisioned: ${idp.name} authenticates them, yet never pushed them over SCIM. SSO and SCIM likely use different apps, or they are not in the provisioned group.`;
+    notes.push(
+      noScimRowsNote,
+      "But no user record exists either, so the IdP has not created this user.",
+    );
+  } else {
+    verdict = "not_provisioned";
+    summary = `${who} is not in Descope: ${idp.name} never pushed them in the last 30 days. They are not assigned to the app (directly or through a group), or its cycle has not run yet.`;
+    notes.push(
+      noScimRowsNote,
+      "But no user record exists either, so the IdP has not created this user.",
+    );
+  }
+
+  if (!u && deletions.length > 0) {
+    notes.push(
+      `A user with this login ID was deleted from Descope at ${shortTime((deletions.at(-1) as AuditEvent).at)}.`,
+    );
+  }
+  if (!u && scim.length > 0 && scimErrors.length === 0) {
+    notes.push(
+      `${scim.length} SCIM call(s) for this login ID succeeded without leaving a user (for example a look-up before a create).`,
+    );
+  }
+  if (facts.tenant?.jitDisabled === false && verdict === "not_provisioned") {
+    notes.push(
+      "JIT is enabled for this tenant: a first SSO sign-in would create the user without SCIM.",
+    );
+  }
+  for (const u of facts.unread ?? []) notes.push(`${u}; this answer goes without it.`);
+  if (facts.eventsAsOf?.source === "index") {
+    notes.push(
+      `Audit events as of ${shortTime(facts.eventsAsOf.at)} (from the shared audit index).`,
+    );
+  }
+
+  const evidence: Evidence[] = [];
+  if (u) {
+    evidence.push({ at: iso(u.createdAt ?? now), text: userRecordText(u) });
+  } else {
+    evidence.push({ at: iso(now), text: `No Descope user with login ID ${who}` });
+  }
+  if (facts.assignedAt !== null) {
+    evidence.push({ at: iso(facts.assignedAt), text: `Assigned in ${idp.name} (as stated)` });
+  }
+  const shown = evidenceEvents(events);
+  if (events.length > shown.length) {
+    evidence.push({
+      at: iso((events[0] as AuditEvent).at),
+      text: `${events.length - shown.length} other audit event(s) not shown`,
+    });
+  }
+  for (const e of shown) evidence.push({ at: iso(e.at), text: eventText(e, idp) });
+  if (events.length === 0) {
+    evidence.push({
+      at: iso(now),
+      text: "No SCIM, sign-in or user audit events for this login ID in the last 30 days",
+    });
+  }
+  evidence.sort((a, b) => a.at.localeCompare(b.at));
+
+  return {
+    verdict,
+    loginId: facts.loginId,
+    tenantId: facts.tenant?.id ?? null,
+    tenantName,
+    summary,
+    evidence,
+    remediation: remediationFor(verdict, ctx),
+    notes,
+    idp: { id: idp.id, name: idp.name, reason: facts.idp.reason },
+    eventsAsOf: facts.eventsAsOf ? iso(facts.eventsAsOf.at) : null,
+    checkedAt: iso(now),
+  };
+}

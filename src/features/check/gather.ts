@@ -1,0 +1,174 @@
+/**
+ * Gathers the facts for one check from Descope: at most one audit search,
+ * independent calls run concurrently. The audit events can come from another
+ * source (the shared audit index) through `events`.
+ */
+
+import type { AuditEvent, CheckFacts, TenantFacts } from "../../core/diagnosis/facts.js";
+import { CodedError } from "../../core/failure.js";
+import type { IdpId } from "../../core/idp/catalog.js";
+import type { IdpGuess } from "../../core/idp/infer.js";
+import {
+  AUDIT_HORIZON_MS,
+  AUDIT_PAGE_SIZE,
+  type DescopeClient,
+  SCIM_AUDIT_ACTIONS,
+} from "../../descope/client.js";
+import { groupMappingsOf, toAuditEvent, toUserFacts } from "../../descope/events.js";
+import { optional } from "../../descope/optional.js";
+import { idpOf } from "../../descope/tenant-idp.js";
+import { matchTenant } from "../../descope/tenants.js";
+
+export interface CheckRequest {
+  loginId: string;
+  /** Tenant ID or name, as the person typed it. */
+  tenant?: string | undefined;
+  idp?: IdpId | undefined;
+  /** Epoch ms. */
+  assignedAt?: number | undefined;
+}
+
+export interface EventsResult {
+  events: AuditEvent[];
+  asOf?: { source: "live" | "index"; at: number };
+}
+
+/** Where a check reads audit events from. */
+export type EventsSource = (loginId: string, now: number, userId?: string) => Promise<EventsResult>;
+
+const SIGN_IN_ACTIONS = ["LoginFailed", "LoginSucceed"] as const;
+const SCIM_SIDE_ACTIONS = SCIM_AUDIT_ACTIONS.filter(
+  (a) => !(SIGN_IN_ACTIONS as readonly string[]).includes(a),
+);
+
+/**
+ * Live audit events for one person, 30 days back: one search whose `text`
+ * filter matches the login ID wherever a row carries it (externalIds, or the
+ * userName / emails the IdP sent in a SCIM call), newest first. Only when that
+ * page comes back full, one more: whichever kind (SCIM and user rows, or
+ * sign-ins) the first page crowded out, so neither can hide the other; SCIM
+ * rows are then read oldest first, to find the create. `budgetWaitMs` is how
+ * long a page may wait for the shared budget.
+ */
+export function liveEvents(
+  client: DescopeClient,
+  opts: { budgetWaitMs?: number } = {},
+): EventsSource {
+  // Live checks leave the tail its reserve of the audit budget.
+  const wait = {
+    priority: "check" as const,
+    ...(opts.budgetWaitMs === undefined ? {} : { budgetWaitMs: opts.budgetWaitMs }),
+  };
+  return async (loginId, now) => {
+    const range = { from: now - AUDIT_HORIZON_MS + 60_000, to: now, size: AUDIT_PAGE_SIZE };
+    const first = await client.searchAudit(
+      { ...range, text: loginId, actions: SCIM_AUDIT_ACTIONS, page: 0 },
+      wait,
+    );
+    const events = first.audits.map((r) => toAuditEvent(r));
+    if (first.audits.length >= AUDIT_PAGE_SIZE) {
+      const signIns = events.filter((e) => isSignIn(e.action)).length;
+      const oldest = Math.min(...events.map((e) => e.at));
+      const second = await client.searchAudit(
+        signIns >= events.length - signIns
+          ? { ...range, text: loginId, actions: SCIM_SIDE_ACTIONS, page: 0, oldestFirst: true }
+          : { ...range, to: oldest, text: loginId, actions: SIGN_IN_ACTIONS, page: 0 },
+        wait,
+      );
+      const seen = new Set(events.map((e) => e.id));
+      for (const r of second.audits) {
+        const e = toAuditEvent(r);
+        if (!seen.has(e.id)) {
+          seen.add(e.id);
+          events.push(e);
+        }
+      }
+    }
+    return { events, asOf: { source: "live", at: now } };
+  };
+}
+
+function isSignIn(action: string): boolean {
+  return (SIGN_IN_ACTIONS as readonly string[]).includes(action);
+}
+
+export class UnknownTenantError extends CodedError {
+  override readonly name = "UnknownTenantError";
+  constructor(readonly tenant: string) {
+    super("unknown_tenant", `unknown tenant: ${tenant} (no tenant has this ID or name)`);
+  }
+}
+
+/**
+ * Loads a user by login ID as typed, then lower-cased: login IDs compare
+ * case-insensitively, whichever way Descope stored and matches them.
+ */
+export async function loadUserAnyCase(client: DescopeClient, loginId: string) {
+  const user = await client.loadUser(loginId);
+  const lower = loginId.toLowerCase();
+  return user ?? (lower !== loginId ? client.loadUser(lower) : null);
+}
+
+export async function gatherFacts(
+  client: DescopeClient,
+  req: CheckRequest,
+  now: number,
+  events: EventsSource = liveEvents(client),
+): Promise<CheckFacts> {
+  const [tenants, descopeUser] = await Promise.all([
+    req.tenant ? client.listTenants() : Promise.resolve(null),
+    loadUserAnyCase(client, req.loginId),
+  ]);
+  const user = descopeUser ? toUserFacts(descopeUser) : null;
+
+  let tenantId: string | undefined;
+  let tenantName: string | undefined;
+  if (req.tenant && tenants) {
+    const t = matchTenant(tenants, req.tenant);
+    if (!t) throw new UnknownTenantError(req.tenant);
+    tenantId = t.id;
+    tenantName = t.name ?? undefined;
+  } else if (user && user.tenants.length > 0) {
+    const first = user.tenants[0];
+    tenantId = first?.tenantId;
+    tenantName = first?.tenantName;
+  }
+
+  const unread: string[] = [];
+  const [ev, sso, jit] = await Promise.all([
+    events(req.loginId, now, user?.userId),
+    tenantId
+      ? optional(client.loadSsoSettings(tenantId), {
+          what: "The tenant's SSO settings (IdP, group→role mappings)",
+          into: unread,
+        })
+      : Promise.resolve(null),
+    tenantId
+      ? optional(client.loadJitDisabled(tenantId), {
+          what: "The tenant's settings (JIT)",
+          into: unread,
+        })
+      : Promise.resolve(null),
+  ]);
+
+  const tenant: TenantFacts | null = tenantId
+    ? { id: tenantId, name: tenantName, jitDisabled: jit, groupMappings: groupMappingsOf(sso) }
+    : null;
+
+  const idp: IdpGuess = idpOf(
+    sso,
+    req.idp ? { idp: req.idp, reason: "named by the person asking" } : undefined,
+  );
+
+  return {
+    loginId: req.loginId,
+    tenant,
+    tenantRequested: Boolean(req.tenant),
+    user,
+    events: ev.events,
+    idp,
+    assignedAt: req.assignedAt ?? null,
+    eventsAsOf: ev.asOf,
+    unread,
+  };
+}

@@ -1,0 +1,46 @@
+/** Runs one check end to end: gather facts, narrow them to what the asker may see, diagnose. */
+import type { Access } from "../../core/access.js";
+import { scopeFacts } from "../../core/access.js";
+import { type Diagnosis, diagnose } from "../../core/diagnosis/diagnose.js";
+import type { DescopeClient } from "../../descope/client.js";
+import { type CheckRequest, type EventsSource, gatherFacts, liveEvents } from "./gather.js";
+
+export interface CheckServiceDeps {
+  descope: DescopeClient;
+  /** Where audit events come from (default: one live search per check). */
+  events?: EventsSource;
+  now?: () => number;
+  /**
+   * When the person was registered as an expected hire (`/scim expect`), their
+   * assignment time: a check then knows whether the IdP's window has passed.
+   */
+  expectedAssignment?: (tenantId: string, loginId: string) => Promise<number | null>;
+  /** SCIMWATCH_GRACE_MINUTES: the same window the checklist and the alerts use. */
+  graceMinutes?: number;
+}
+
+export class CheckService {
+  private readonly events: EventsSource;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CheckServiceDeps) {
+    this.events = deps.events ?? liveEvents(deps.descope);
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** With a tenant-scoped access, the check is pinned to that tenant and sees nothing else. */
+  async check(
+    req: CheckRequest,
+    access: Access = { kind: "any", why: "admin" },
+  ): Promise<Diagnosis> {
+    const scoped = access.kind === "tenant";
+    const request = scoped ? { ...req, tenant: access.tenantId } : req;
+    const now = this.now();
+    const facts = await gatherFacts(this.deps.descope, request, now, this.events);
+    facts.graceMinutes = this.deps.graceMinutes;
+    if (facts.assignedAt === null && facts.tenant && this.deps.expectedAssignment) {
+      facts.assignedAt = await this.deps.expectedAssignment(facts.tenant.id, req.loginId);
+    }
+    return diagnose(scoped ? scopeFacts(facts, access.tenantId) : facts, this.now());
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * What the health endpoints answer, decided in one place for every role:
+ * - readiness (`/readyz`): can this process serve Slack requests? Redis
+ *   answers (and, for a process that serves Slack, the bot token works). A
+ *   bot whose tail is behind can still answer, so the tail never fails it.
+ * - tail health (`/healthz/tail`): is the audit tail alive? 503 with the
+ *   reason while no run succeeded (or made progress) for 3 intervals, or the
+ *   job schedulers are missing from Redis.
+ * Error texts from Descope are shown only with SCIMWATCH_HEALTH_DETAILS=true
+ * (the endpoints are unauthenticated).
+ */
+import type { Redis } from "ioredis";
+import { type TailStateStore, tailHealth, tailLiveness } from "../../redis/tail-state.js";
+
+export interface HealthAnswer {
+  ok: boolean;
+  body: Record<string, unknown>;
+}
+
+export interface HealthChecks {
+  ready(): Promise<HealthAnswer>;
+  tail(): Promise<HealthAnswer>;
+}
+
+export interface HealthDeps {
+  redis: Redis;
+  state: TailStateStore;
+  intervalSec: number;
+  now: () => number;
+  /** When this process started (the tail's grace before its first run). */
+  startedAt: number;
+  /** Whether the Slack token works (processes that serve Slack). */
+  slackOk?: () => Promise<boolean>;
+  /** Scheduler IDs missing from Redis (processes that run the jobs). */
+  missingSchedulers?: () => Promise<string[]>;
+  /** Show error texts (SCIMWATCH_HEALTH_DETAILS). */
+  details: boolean;
+}
+
+async function redisAnswers(redis: Redis): Promise<boolean> {
+  return Promise.race([
+    redis.ping().then(
+      (r) => r === "PONG",
+      () => false,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 1_000).unref()),
+  ]);
+}
+
+export function healthChecks(deps: HealthDeps): HealthChecks {
+  return {
+    async ready() {
+      const [redisOk, slackOk] = await Promise.all([
+        redisAnswers(deps.redis),
+        deps.slackOk ? deps.slackOk().catch(() => false) : Promise.resolve(null),
+      ]);
+      const body: Record<string, unknown> = { redis: redisOk ? "ok" : "unreachable" };
+      if (slackOk !== null) body.slack = slackOk ? "ok" : "token not usable";
+      if (redisOk) {
+        const h = tailHealth(
+          await deps.state.get().catch(() => ({})),
+          deps.now(),
+          deps.intervalSec,
+        );
+        body.tail = {
+          healthy: h.healthy,
+          lagSeconds: h.lagMs === null ? null : Math.round(h.lagMs / 1000),
+          ...(deps.details ? { lastError: h.lastError } : {}),
+        };
+      }
+      return {
+        ok: redisOk && slackOk !== false,
+        body: { ok: redisOk && slackOk !== false, details: body },
+      };
+    },
+    async tail() {
+      const redisOk = await redisAnswers(deps.redis);
+      if (!redisOk) {
+        return { ok: false, body: { ok: false, reason: "redis: unreachable" } };
+      }
+      const [state, missing] = await Promise.all([
+        deps.state.get(),
+        deps.missingSchedulers ? deps.missingSchedulers().catch(() => []) : Promise.resolve([]),
+      ]);
+      const l = tailLiveness(state, deps.now(), deps.intervalSec, deps.startedAt, missing);
+      const h = tailHealth(state, deps.now(), deps.intervalSec);
+      return {
+        ok: l.ok,
+        body: {
+          ok: l.ok,
+          ...(l.reason ? { reason: l.reason } : {}),
+          lastSuccessAt: h.lastSuccessAt === null ? null : new Date(h.lastSuccessAt).toISOString(),
+          lagSeconds: h.lagMs === null ? null : Math.round(h.lagMs / 1000),
+          ...(deps.details ? { lastError: h.lastError } : {}),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * One run of the audit tail: a single search across all tenants for every
+ * action scimwatch reads, since the cursor (minus an overlap for late
+ * writes), paged oldest-first with size 1000. Each page is stored before the
+ * cursor moves past it, so a crash loses nothing and leaves no gap.
+ */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { AuditEvent } from "../../core/diagnosis/facts.js";
+import {
+  AUDIT_HORIZON_MS,
+  AUDIT_PAGE_SIZE,
+  type DescopeClient,
+  SCIM_AUDIT_ACTIONS,
+} from "../../descope/client.js";
+import { isDescopeError } from "../../descope/errors.js";
+import { toAuditEvent } from "../../descope/events.js";
+import type { Logger } from "../../log/logger.js";
+import type { AuditIndex } from "../../redis/audit-index.js";
+import type { Keyer } from "../../redis/client.js";
+import { BudgetExhaustedError } from "../../redis/rate-budget.js";
+import type { TailStateStore } from "../../redis/tail-state.js";
+
+export interface TailDeps {
+  descope: DescopeClient;
+  index: AuditIndex;
+  state: TailStateStore;
+  redis: Redis;
+  key: Keyer;
+  log: Logger;
+  now?: () => number;
+  /** Called with each stored page's new events (the evaluation hooks in here). */
+  onEvents?: (events: AuditEvent[]) => Promise<void>;
+}
+
+export interface TailOptions {
+  intervalSec: number;
+  backfillDays: number;
+  /**
+   * Re-read this much before the cursor, for events Descope writes after they
+   * occurred (SCIMWATCH_LATE_WRITE_SEC). Default 30 s: see docs/performance.md.
+   */
+  overlapMs?: number;
+  /** The run's lock lives this long unless renewed (every third of it while the run is alive). Default: the interval, between 5 and 30 s. */
+  lockMs?: number;
+  /** How long a page may wait for the audit budget before the run stops (cursor kept). */
+  budgetWaitMs?: number;
+}
+
+export interface TailResult {
+  status: "ok" | "partial" | "skipped" | "failed";
+  calls: number;
+  stored: number;
+  pages: number;
+  from?: number;
+  to?: number;
+  error?: string;
+}
+
+const DAY = 86_400_000;
+export const DEFAULT_OVERLAP_MS = 30_000;
+/** Keep clear of Descope's 30-day search horizon. */
+const HORIZON_MARGIN_MS = 5 * 60_000;
+
+const RELEASE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const RENEW =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+
+export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailResult> {
+  const now = deps.now ?? Date.now;
+  const lockKey = deps.key("tail", "lock");
+  const token = randomUUID();
+  // A short lock, renewed while this run is alive: a run killed outright
+  // (kill -9, docker stop) blocks the next one for at most `lockMs`, so a new
+  // process resumes within two intervals of a crash.
+  const lockMs = opts.lockMs ?? Math.min(30_000, Math.max(5_000, opts.intervalSec * 1000));
+  if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
+    return { status: "skipped", calls: 0, stored: 0, pages: 0 };
+  }
+  const renewal = setInterval(
+    () => {
+      deps.redis.eval(RENEW, 1, lockKey, token, String(lockMs)).catch(() => {});
+    },
+    Math.max(50, Math.floor(lockMs / 3)),
+  );
+  renewal.unref();
+  const started = now();
+  const result: TailResult = { status: "ok", calls: 0, stored: 0, pages: 0 };
+  try {
+    const state = await deps.state.get();
+    const to = started;
+    const horizon = to - AUDIT_HORIZON_MS + HORIZON_MARGIN_MS;
+    const backfilling = state.cursor === undefined;
+    const from = Math.max(
+      horizon,
+      backfilling
+        ? to - Math.min(30, opts.backfillDays) * DAY
+        : (state.cursor as number) - (opts.overlapMs ?? DEFAULT_OVERLAP_MS),
+    );
+    result.from = from;
+    result.to = to;
+    // Pages until a short page: `total` may be absent, capped or wrong, so it
+    // never ends the run, and the cursor only moves past events stored.
+    for (let page = 0; ; page++) {
+      const res = await deps.descope.searchAudit(
+        { from, to, actions: SCIM_AUDIT_ACTIONS, size: AUDIT_PAGE_SIZE, page, oldestFirst: true },
+        { budgetWaitMs: opts.budgetWaitMs ?? Math.max(10_000, opts.intervalSec * 1000) },
+      );
+      result.calls++;
+      result.pages++;
+      const events = res.audits.map((r) => toAuditEvent(r));
+      const fresh = await deps.index.store(events, now());
+      result.stored += fresh;
+      await deps.state.update({
+        lastPageAt: now(),
+        ...(state.backfillDone !== 1
+          ? {
+              backfillPages: (state.backfillPages ?? 0) + page + 1,
+              ...(res.total !== null
+                ? { backfillTotal: res.total + (state.backfillPages ?? 0) * 1000 }
+                : {}),
+            }
+          : {}),
+      });
+      if (events.length) {
+        await deps.state.advanceCursor(Math.max(...events.map((e) => e.at)));
+        if (deps.onEvents) await deps.onEvents(events);
+      }
+      if (backfilling) {
+        deps.log.info(
+          {
+            kind: "tail_backfill",
+            page,
+            events: events.length,
+            total: res.total,
+            stored: result.stored,
+          },
+          "backfill progress",
+        );
+      }
+      if (res.audits.length < AUDIT_PAGE_SIZE) break;
+    }
+    await deps.state.advanceCursor(to);
+    await deps.state.update(
+      {
+        lastSuccessAt: now(),
+        lastTo: to,
+        lastRunMs: now() - started,
+        lastCalls: result.calls,
+        lastStored: result.stored,
+        backfillDone: 1,
+      },
+      ["lastError", "lastErrorAt"],
+    );
+  } catch (e) {
+    const budget = e instanceof BudgetExhaustedError;
+    result.status = budget ? "partial" : "failed";
+    result.error =
+      budget || isDescopeError(e) ? (e as Error).message : `unexpected: ${(e as Error).message}`;
+    await deps.state.update({ lastError: result.error, lastErrorAt: now() }).catch(() => {});
+    deps.log[budget ? "info" : "warn"](
+      { kind: "tail", status: result.status, err: e },
+      "tail run stopped early",
+    );
+  } finally {
+    clearInterval(renewal);
+    await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => {});
+  }
+  const st = await deps.state.get().catch(() => ({}) as Awaited<ReturnType<TailStateStore["get"]>>);
+  deps.log.info({
+    kind: "tail",
+    status: result.status,
+    calls: result.calls,
+    pages: result.pages,
+    stored: result.stored,
+    ms: now() - started,
+    lagMs: st.lastTo !== undefined ? now() - st.lastTo : null,
+  });
+  return result;
+}

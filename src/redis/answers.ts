@@ -1,0 +1,36 @@
+/** Answers given in Slack, kept a day so "Share in channel" can post the same answer. */
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { type Diagnosis, diagnosisSchema } from "../core/diagnosis/diagnose.js";
+import type { Keyer } from "./client.js";
+import { safeParse } from "./links.js";
+
+const ANSWER_TTL_SEC = 24 * 3600;
+
+const answerSchema = z.object({ diagnosis: diagnosisSchema, channelId: z.string() });
+
+export class AnswerStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  async put(diagnosis: Diagnosis, channelId: string): Promise<string> {
+    const id = randomUUID().replace(/-/g, "").slice(0, 16);
+    await this.redis.set(
+      this.key("answer", id),
+      JSON.stringify({ diagnosis, channelId }),
+      "EX",
+      ANSWER_TTL_SEC,
+    );
+    return id;
+  }
+
+  async get(id: string): Promise<{ diagnosis: Diagnosis; channelId: string } | null> {
+    if (!/^[a-f0-9]{16}$/.test(id)) return null;
+    const raw = await this.redis.get(this.key("answer", id));
+    const parsed = raw ? answerSchema.safeParse(safeParse(raw)) : null;
+    return parsed?.success ? (parsed.data as { diagnosis: Diagnosis; channelId: string }) : null;
+  }
+}

@@ -1,0 +1,219 @@
+/** Expected hires and their checklist batches in Redis. Nothing registered is lost to a restart. */
+import type { Redis } from "ioredis";
+import {
+  type Batch,
+  batchSchema,
+  type Hire,
+  hireSchema,
+  type RecentAlert,
+  recentAlertSchema,
+} from "../core/hires/model.js";
+import type { Keyer } from "./client.js";
+import { safeParse } from "./links.js";
+
+const DONE_KEEP_MS = 7 * 86_400_000;
+
+export class HireStore {
+  /** WATCH is per connection: updates use their own connection, one at a time per process. */
+  private tx: Redis | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  close(): void {
+    this.tx?.disconnect();
+  }
+
+  async get(id: string): Promise<Hire | null> {
+    const raw = await this.redis.get(this.key("hire", id));
+    const parsed = raw ? hireSchema.safeParse(safeParse(raw)) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  async getMany(ids: string[]): Promise<Array<{ id: string; hire: Hire }>> {
+    if (!ids.length) return [];
+    const raws = await this.redis.mget(...ids.map((id) => this.key("hire", id)));
+    const out: Array<{ id: string; hire: Hire }> = [];
+    raws.forEach((raw, i) => {
+      const parsed = raw ? hireSchema.safeParse(safeParse(raw)) : null;
+      if (parsed?.success) out.push({ id: ids[i] as string, hire: parsed.data });
+    });
+    return out;
+  }
+
+  /** Adds a hire unless one is already expected for that tenant and login ID. */
+  async add(id: string, hire: Hire, dueAt: number): Promise<boolean> {
+    const res = await this.redis.set(this.key("hire", id), JSON.stringify(hire), "NX");
+    if (res !== "OK") return false;
+    await this.redis.zadd(this.key("hires", "open"), dueAt, id);
+    return true;
+  }
+
+  /** Read-modify-write with optimistic locking (buttons and the evaluator may race). */
+  update(id: string, fn: (h: Hire) => Hire | null): Promise<Hire | null> {
+    const run = this.chain.then(() => this.updateNow(id, fn));
+    this.chain = run.catch(() => {});
+    return run;
+  }
+
+  private async updateNow(id: string, fn: (h: Hire) => Hire | null): Promise<Hire | null> {
+    if (!this.tx) {
+      this.tx = this.redis.duplicate();
+      // Its connection problems are the main connection's: reported once there.
+      this.tx.on("error", (e) => this.redis.emit("error", e));
+    }
+    const tx = this.tx;
+    const k = this.key("hire", id);
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await tx.watch(k);
+      const raw = await tx.get(k);
+      const parsed = raw ? hireSchema.safeParse(safeParse(raw)) : null;
+      if (!parsed?.success) {
+        await tx.unwatch();
+        return null;
+      }
+      const next = fn(parsed.data);
+      if (!next) {
+        await tx.unwatch();
+        return parsed.data;
+      }
+      const ok = await tx
+        .multi()
+        .set(k, JSON.stringify(hireSchema.parse(next)), "KEEPTTL")
+        .exec();
+      if (ok) return next;
+    }
+    throw new Error(`hire ${id} kept changing under us`);
+  }
+
+  /** Moves a hire out of the open set (complete): kept a week for the App Home. */
+  async markDone(id: string, at: number): Promise<void> {
+    await this.redis
+      .multi()
+      .zrem(this.key("hires", "open"), id)
+      .zadd(this.key("hires", "done"), at, id)
+      .pexpire(this.key("hire", id), DONE_KEEP_MS)
+      .zremrangebyscore(this.key("hires", "done"), "-inf", at - DONE_KEEP_MS)
+      .exec();
+  }
+
+  /** Forgets a hire and every record about it, so registering it again starts afresh. */
+  async forget(id: string): Promise<boolean> {
+    const res = await this.redis
+      .multi()
+      .del(this.key("hire", id))
+      .zrem(this.key("hires", "open"), id)
+      .zrem(this.key("hires", "done"), id)
+      .del(
+        this.key("once", `alert:${id}`),
+        this.key("once", `alert:${id}`, "attempt"),
+        this.key("once", `resolve:${id}`),
+      )
+      .exec();
+    return Number(res?.[0]?.[1] ?? 0) > 0;
+  }
+
+  async openIds(): Promise<string[]> {
+    return this.redis.zrange(this.key("hires", "open"), 0, -1);
+  }
+
+  async doneSince(since: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.key("hires", "done"), since, "+inf");
+  }
+
+  async saveBatch(b: Batch): Promise<void> {
+    await this.redis.set(
+      this.key("batch", b.id),
+      JSON.stringify(batchSchema.parse(b)),
+      "PX",
+      30 * 86_400_000,
+    );
+  }
+
+  async getBatch(id: string): Promise<Batch | null> {
+    const raw = await this.redis.get(this.key("batch", id));
+    const parsed = raw ? batchSchema.safeParse(safeParse(raw)) : null;
+    return parsed?.success ? parsed.data : null;
+  }
+
+  /**
+   * Claims the right to send something once (an alert, a reminder, a daily
+   * sign-in alert). A claim left by a crash mid-send expires after `sendingMs`.
+   */
+  async claim(name: string, sendingMs = 5 * 60_000): Promise<boolean> {
+    return (
+      (await this.redis.set(this.key("once", name), "sending", "PX", sendingMs, "NX")) === "OK"
+    );
+  }
+
+  async confirm(name: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.key("once", name), "sent", "PX", ttlMs);
+  }
+
+  async release(name: string): Promise<void> {
+    await this.redis.del(this.key("once", name));
+  }
+
+  /**
+   * A send whose outcome is not known yet: set when it starts, cleared when
+   * it is confirmed or failed for sure. Still there at the next claim means
+   * Slack may hold the message already (a crash or a timeout after it
+   * accepted it): look for it before sending again.
+   */
+  async markAttempt(name: string, at: number): Promise<void> {
+    await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
+  }
+
+  async attemptOf(name: string): Promise<number | null> {
+    const raw = await this.redis.get(this.key("once", name, "attempt"));
+    return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
+  }
+
+  async clearAttempt(name: string): Promise<void> {
+    await this.redis.del(this.key("once", name, "attempt"));
+  }
+
+  /** Failed sign-ins the tail saw, waiting for the notify worker (kept across restarts). */
+  async pushSigninCandidates(items: unknown[]): Promise<void> {
+    if (!items.length) return;
+    const k = this.key("signins", "pending");
+    await this.redis
+      .multi()
+      .rpush(k, ...items.map((i) => JSON.stringify(i)))
+      .ltrim(k, -5000, -1)
+      .pexpire(k, 2 * 86_400_000)
+      .exec();
+  }
+
+  /** Reads up to `max` pending sign-ins; `done(n)` removes the first n once handled. */
+  async peekSigninCandidates(
+    max = 500,
+  ): Promise<{ items: unknown[]; done(n: number): Promise<void> }> {
+    const k = this.key("signins", "pending");
+    const raws = await this.redis.lrange(k, 0, max - 1);
+    return {
+      items: raws.map((r) => safeParse(r)).filter(Boolean),
+      done: async (n) => {
+        if (n > 0) await this.redis.ltrim(k, n, -1);
+      },
+    };
+  }
+
+  async pushRecentAlert(a: RecentAlert): Promise<void> {
+    await this.redis
+      .multi()
+      .lpush(this.key("alerts", "recent"), JSON.stringify(a))
+      .ltrim(this.key("alerts", "recent"), 0, 49)
+      .exec();
+  }
+
+  async recentAlerts(): Promise<RecentAlert[]> {
+    const raws = await this.redis.lrange(this.key("alerts", "recent"), 0, 49);
+    return raws
+      .map((r) => recentAlertSchema.safeParse(safeParse(r)))
+      .flatMap((p) => (p.success ? [p.data] : []));
+  }
+}

@@ -1,0 +1,141 @@
+/** The tail's cursor and health, kept in one Redis hash. */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Keyer } from "./client.js";
+
+const num = z.coerce.number().optional();
+export const tailStateSchema = z.object({
+  /** Every event that occurred before this time (epoch ms) is stored. */
+  cursor: num,
+  lastSuccessAt: num,
+  /** The `to` of the last complete run: events "as of" this time. */
+  lastTo: num,
+  lastRunMs: num,
+  lastCalls: num,
+  lastStored: num,
+  lastError: z.string().optional(),
+  lastErrorAt: num,
+  /** When the last page was stored (a long backfill makes progress between successes). */
+  lastPageAt: num,
+  /** During a backfill: pages read so far, and Descope's `total` when it sent one. */
+  backfillPages: num,
+  backfillTotal: num,
+  backfillDone: z.coerce.number().optional(),
+});
+export type TailState = z.infer<typeof tailStateSchema>;
+
+export interface TailHealth {
+  healthy: boolean;
+  lastSuccessAt: number | null;
+  /** How far behind now the index is (ms), or null before the first run. */
+  lagMs: number | null;
+  asOf: number | null;
+  lastError: string | null;
+}
+
+/** Healthy when the last success was within two intervals. Pure. */
+export function tailHealth(state: TailState, now: number, intervalSec: number): TailHealth {
+  const last = state.lastSuccessAt ?? null;
+  return {
+    healthy: last !== null && now - last <= 2 * intervalSec * 1000,
+    lastSuccessAt: last,
+    lagMs: state.lastTo !== undefined ? Math.max(0, now - state.lastTo) : null,
+    asOf: state.lastTo ?? null,
+    lastError: state.lastError ?? null,
+  };
+}
+
+/**
+ * Is the tail alive? Not when no run succeeded, nor made progress, for 3
+ * intervals (counted from the process start before any run), nor when the
+ * job schedulers are missing from Redis. Pure.
+ */
+export function tailLiveness(
+  state: TailState,
+  now: number,
+  intervalSec: number,
+  startedAt: number,
+  missingSchedulers: string[] = [],
+): { ok: boolean; reason?: string } {
+  if (missingSchedulers.length) {
+    return {
+      ok: false,
+      reason: `job schedulers missing from Redis (${missingSchedulers.join(", ")}): Redis lost its data; they are being recreated`,
+    };
+  }
+  const last = Math.max(state.lastSuccessAt ?? 0, state.lastPageAt ?? 0);
+  const since = last || startedAt;
+  const limit = 3 * intervalSec * 1000;
+  if (now - since > limit) {
+    return {
+      ok: false,
+      reason: last
+        ? `no successful tail run for ${Math.round((now - since) / 1000)} s (more than 3 intervals of ${intervalSec} s)`
+        : `no tail run has succeeded since this process started ${Math.round((now - since) / 1000)} s ago (more than 3 intervals of ${intervalSec} s)`,
+    };
+  }
+  return { ok: true };
+}
+
+/**
+ * Is a first read (backfill) under way and making progress? Live checks then
+ * yield the audit budget to it. Pure.
+ */
+export function backfillProgress(
+  state: TailState,
+  now: number,
+  intervalSec: number,
+): { pages: number; remainingPages: number | null } | null {
+  if (state.backfillDone === 1) return null;
+  if (state.lastPageAt === undefined || now - state.lastPageAt > 3 * intervalSec * 1000)
+    return null;
+  const pages = state.backfillPages ?? 0;
+  const remainingPages =
+    state.backfillTotal !== undefined
+      ? Math.max(1, Math.ceil(state.backfillTotal / 1000) - pages)
+      : null;
+  return { pages, remainingPages };
+}
+
+export class TailStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  async get(): Promise<TailState> {
+    const raw = await this.redis.hgetall(this.key("tail", "state"));
+    const parsed = tailStateSchema.safeParse(raw);
+    return parsed.success ? parsed.data : {};
+  }
+
+  async update(
+    fields: Partial<Record<keyof TailState, string | number>>,
+    clear: Array<keyof TailState> = [],
+  ): Promise<void> {
+    const m = this.redis.multi();
+    const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+    if (entries.length)
+      m.hset(
+        this.key("tail", "state"),
+        Object.fromEntries(entries.map(([k, v]) => [k, String(v)])),
+      );
+    if (clear.length) m.hdel(this.key("tail", "state"), ...clear);
+    await m.exec();
+  }
+
+  /** Forgets the cursor and progress: the next run backfills. */
+  async reset(): Promise<void> {
+    await this.redis.del(this.key("tail", "state"));
+  }
+
+  /** Moves the cursor forward only (never back), atomically. */
+  async advanceCursor(to: number): Promise<void> {
+    await this.redis.eval(
+      "local c = tonumber(redis.call('HGET', KEYS[1], 'cursor') or '0') if tonumber(ARGV[1]) > c then redis.call('HSET', KEYS[1], 'cursor', ARGV[1]) end return 1",
+      1,
+      this.key("tail", "state"),
+      String(Math.trunc(to)),
+    );
+  }
+}
