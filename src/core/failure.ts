@@ -7,6 +7,7 @@
 export type FailureCode =
   | "config"
   | "usage"
+  | "denied"
   | "unknown_tenant"
   | "deadline"
   | "budget_exhausted"
@@ -28,10 +29,33 @@ export class CodedError extends Error {
   }
 }
 
+/** No tenant has this ID or name. */
+export class UnknownTenantError extends CodedError {
+  override readonly name = "UnknownTenantError";
+  constructor(readonly tenant: string) {
+    super("unknown_tenant", `unknown tenant: ${tenant} (no tenant has this ID or name)`);
+  }
+}
+
+/** This person or channel may not do this here. */
+export class AccessDenied extends CodedError {
+  constructor(what = "scimwatch is not enabled in this channel") {
+    super("denied", what);
+  }
+}
+
+/** An answer took longer than the person can be kept waiting. */
+export class DeadlineError extends CodedError {
+  constructor(readonly ms: number) {
+    super("deadline", `deadline of ${ms} ms exceeded`);
+  }
+}
+
 /** Per code: the CLI's exit code, and whether it is an expected answer rather than a bug. */
 export const FAILURES: Record<FailureCode, { exitCode: 1 | 2; expected: boolean }> = {
   config: { exitCode: 2, expected: true },
   usage: { exitCode: 2, expected: true },
+  denied: { exitCode: 2, expected: true },
   unknown_tenant: { exitCode: 2, expected: true },
   deadline: { exitCode: 1, expected: true },
   budget_exhausted: { exitCode: 1, expected: true },

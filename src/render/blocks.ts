@@ -4,16 +4,16 @@
  * string from a user or from Descope escaped.
  */
 
-import { z } from "zod";
+import type { Button, KnownBlock } from "@slack/types";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 import type { Guide } from "../core/explain.js";
 import { IDPS, type IdpId } from "../core/idp/catalog.js";
 import { USAGE_LINE } from "../core/verbs.js";
+import { ACTIONS, encodeCheckButton } from "./ids.js";
 import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: Block Kit blocks are plain JSON objects.
-export type Block = Record<string, any>;
+export type Block = KnownBlock;
 export interface SlackMessage {
   text: string;
   blocks: Block[];
@@ -28,13 +28,6 @@ export const LIMITS = {
   buttonValue: 2000,
   contextElements: 10,
   fallbackText: 3000,
-} as const;
-
-export const ACTIONS = {
-  recheck: "scim_recheck",
-  howto: "scim_howto",
-  share: "scim_share",
-  unlink: "scim_unlink",
 } as const;
 
 /** `/scim unlink` asks first: unlinking a shared channel cuts a customer off. */
@@ -90,7 +83,7 @@ export function button(
   value: string,
   style?: "primary" | "danger",
   confirm?: Confirm,
-): Block {
+): Button {
   return {
     type: "button",
     text: { type: "plain_text", text: clip(text, LIMITS.buttonText), emoji: true },
@@ -142,15 +135,6 @@ export function capBlocks(blocks: Block[], max: number = LIMITS.messageBlocks): 
   ];
 }
 
-/** What a check answer's buttons carry (answer ID, login ID, tenant, IdP): one codec for drawing and reading. */
-export const checkButtonValueSchema = z.object({
-  a: z.string(),
-  l: z.string().min(1).max(320),
-  t: z.string().nullable(),
-  i: z.string(),
-});
-export type CheckButtonValue = z.infer<typeof checkButtonValueSchema>;
-
 export function diagnosisMessage(
   d: Diagnosis,
   opts: { answerId: string; sharedBy?: string; withActions?: boolean },
@@ -181,8 +165,7 @@ export function diagnosisMessage(
   ];
   blocks.push(context(...ctx));
   if (opts.withActions !== false) {
-    const value: CheckButtonValue = { a: opts.answerId, l: d.loginId, t: d.tenantId, i: d.idp.id };
-    const v = JSON.stringify(value);
+    const v = encodeCheckButton({ a: opts.answerId, l: d.loginId, t: d.tenantId, i: d.idp.id });
     blocks.push({
       type: "actions",
       block_id: "scim_check_actions",

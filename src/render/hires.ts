@@ -1,8 +1,9 @@
 /** Where onboarding checklists, alerts, digests, the pending list and the App Home are drawn. Pure. */
+import type { ActionsBlockElement } from "@slack/types";
 import type { HireView } from "../core/hires/evaluate.js";
-import type { Hire, RecentAlert } from "../core/hires/model.js";
+import type { Hire } from "../core/hires/model.js";
 
-import { COMMON_PITFALLS, GROUP_CHOICE, IDP_IDS, IDPS, type IdpId } from "../core/idp/catalog.js";
+import { COMMON_PITFALLS, GROUP_CHOICE, IDPS, type IdpId } from "../core/idp/catalog.js";
 import {
   type Block,
   button,
@@ -14,20 +15,11 @@ import {
   type SlackMessage,
   section,
 } from "./blocks.js";
+import { MAX_STATIC_OPTIONS, markOptions } from "./forms.js";
+import { checklistBlockId, HIRE_ACTIONS } from "./ids.js";
 import { clip, esc, slackDate, untrusted } from "./mrkdwn.js";
 
-export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_forget" } as const;
-
-export const HIRE_ACTIONS = {
-  markAllAssigned: "hire_mark_all_assigned",
-  markAssigned: "hire_mark_assigned",
-  recheck: "hire_recheck",
-  snooze: "hire_snooze",
-  dismiss: "hire_dismiss",
-  forget: "hire_forget",
-} as const;
-
-const iso = (ms: number) => new Date(ms).toISOString();
+export const iso = (ms: number) => new Date(ms).toISOString();
 const box = (on: boolean) => (on ? "☑" : "☐");
 
 export function itemsLine(h: Hire): string {
@@ -91,7 +83,7 @@ export function checklistMessage(
   }
   const unassigned = views.filter((v) => !v.hire.items.assigned.at);
   if (unassigned.length) {
-    const elements: Block[] = [
+    const elements: ActionsBlockElement[] = [
       button(
         views.length > 1 ? "Mark all assigned" : "Mark assigned",
         HIRE_ACTIONS.markAllAssigned,
@@ -290,228 +282,5 @@ export function pendingMessage(views: HireView[], scope: string): SlackMessage {
   return {
     text: esc(`${views.length} pending hires${scope}.`),
     blocks: capBlocks([header(`Pending hires${scope}`), ...shown]),
-  };
-}
-
-export interface HomeData {
-  overdue: Array<{ id: string; view: HireView }>;
-  pending: Array<{ id: string; view: HireView }>;
-  provisioned24h: Array<{ id: string; view: HireView }>;
-  alerts: RecentAlert[];
-  tenants: string[];
-  /** For the getting-started section: where alerts go when a tenant has no channel of its own. */
-  alertChannel?: string | undefined;
-  admin?: boolean;
-}
-
-/** What someone with nothing here yet needs: what to type, and where alerts go. */
-function gettingStarted(d: HomeData): Block[] {
-  const alerts = d.alertChannel
-    ? `Alerts go to <#${esc(d.alertChannel)}> unless a tenant's linked channel chose another (\`/scim alerts #channel\`, admins).`
-    : "No alert channel is set yet (`SCIMWATCH_ALERT_CHANNEL`): until one is, alerts reach only tenants whose linked channel chose one with `/scim alerts #channel` (admins).";
-  return [
-    { type: "divider" },
-    section(
-      [
-        "*Getting started*",
-        "• `/scim check jane@acme.com` — was this person provisioned over SCIM? The verdict, the evidence and the next click.",
-        "• `/scim expect jane@acme.com Acme Corp` — a new hire IT just assigned: a checklist that ticks itself, and an alert if they do not arrive in time. `/scim expect` alone opens a form.",
-        "• `/scim explain` — how SCIM provisioning works, and why group assignment beats one-by-one.",
-        `• ${alerts}`,
-        d.admin
-          ? "• As an admin, `/scim link <tenant>` in a customer's channel scopes that channel to its tenant."
-          : "• Commands work in your support team's channels, or in a channel an admin linked to a tenant (`/scim link`).",
-      ].join("\n"),
-    ),
-  ];
-}
-
-export function homeView(d: HomeData): { type: "home"; blocks: Block[] } {
-  const blocks: Block[] = [header("scimwatch — new hires")];
-  const empty =
-    !d.tenants.length &&
-    !d.overdue.length &&
-    !d.pending.length &&
-    !d.provisioned24h.length &&
-    !d.alerts.length;
-  blocks.push(
-    context(
-      d.tenants.length
-        ? `Tenants you can see: ${d.tenants.map(esc).join(", ")}`
-        : "No tenants to show yet.",
-    ),
-  );
-  if (empty) blocks.push(...gettingStarted(d));
-  const hireRows = (
-    title: string,
-    rows: Array<{ id: string; view: HireView }>,
-    max: number,
-    withButtons: boolean,
-  ) => {
-    blocks.push({ type: "divider" }, section(`*${title}* (${rows.length})`));
-    if (!rows.length) {
-      blocks.push(context("None."));
-      return;
-    }
-    for (const r of rows.slice(0, max)) {
-      const s = section(
-        `*${esc(r.view.hire.loginId)}* · ${esc(r.view.hire.tenantName)}\n${statusLine(r.view)}`,
-      );
-      blocks.push(s);
-      if (withButtons) {
-        blocks.push({
-          type: "actions",
-          block_id: `home_${r.id}`.slice(0, 255),
-          elements: [
-            button("Re-check", HOME_ACTIONS.recheck, r.id),
-            button("Forget", HOME_ACTIONS.forget, r.id, "danger", {
-              title: "Forget this hire?",
-              text: `scimwatch stops tracking ${r.view.hire.loginId} (${r.view.hire.tenantName}): no checklist updates, no alerts.`,
-              confirm: "Forget",
-            }),
-          ],
-        });
-      }
-    }
-    if (rows.length > max)
-      blocks.push(context(`…and ${rows.length - max} more: \`/scim pending\``));
-  };
-  hireRows(":warning: Overdue", d.overdue, 12, true);
-  hireRows(":hourglass_flowing_sand: Pending", d.pending, 12, true);
-  hireRows(":inbox_tray: Provisioned in the last 24 h", d.provisioned24h, 10, false);
-  blocks.push({ type: "divider" }, section(`*Recent alerts* (${d.alerts.length})`));
-  blocks.push(
-    d.alerts.length
-      ? section(
-          d.alerts
-            .slice(0, 10)
-            .map((a) => `• ${slackDate(iso(a.at))} ${esc(a.text)}`)
-            .join("\n"),
-        )
-      : context("None."),
-  );
-  return { type: "home", blocks: capBlocks(blocks, LIMITS.surfaceBlocks) };
-}
-
-/** Slack's limit on a static menu's options. */
-export const MAX_STATIC_OPTIONS = 100;
-
-/** The checklist's actions block names its batch, so type-ahead knows whose hires to offer. */
-export function checklistBlockId(batchId: string): string {
-  return `hire_checklist|${batchId}`.slice(0, 255);
-}
-
-export function batchOfBlockId(blockId: string): string | null {
-  return blockId.startsWith("hire_checklist|") ? blockId.slice("hire_checklist|".length) : null;
-}
-
-export function markOptions(batchId: string, loginIds: string[]) {
-  return loginIds.slice(0, MAX_STATIC_OPTIONS).map((l) => ({
-    text: { type: "plain_text", text: clip(l, 75) },
-    value: `${batchId}|${l}`.slice(0, 150),
-  }));
-}
-
-export function tenantOptions(tenants: Array<{ id: string; name: string }>) {
-  return tenants.slice(0, MAX_STATIC_OPTIONS).map((t) => ({
-    text: { type: "plain_text", text: clip(t.name, 75) },
-    value: t.id,
-  }));
-}
-
-/** Options that match what the person typed (case-insensitive, anywhere), at most 100. */
-export function matching<T>(items: T[], query: string, label: (t: T) => string): T[] {
-  const q = query.trim().toLowerCase();
-  return items.filter((t) => !q || label(t).toLowerCase().includes(q)).slice(0, MAX_STATIC_OPTIONS);
-}
-
-/** The expect form after submission: what happened, or what went wrong, where the person is looking. */
-export function expectResultModal(msg: SlackMessage): Record<string, unknown> {
-  return {
-    type: "modal",
-    callback_id: "scim_expect_result",
-    title: { type: "plain_text", text: "Expect new hires" },
-    close: { type: "plain_text", text: "Done" },
-    blocks: msg.blocks.slice(0, 100),
-  };
-}
-
-export function expectModal(o: {
-  channelId: string;
-  tenants: Array<{ id: string; name: string }>;
-  fixedTenant?: { id: string; name: string };
-}): Record<string, unknown> {
-  const all = o.fixedTenant ? [o.fixedTenant] : o.tenants;
-  const options = tenantOptions(all);
-  const tenantElement =
-    all.length <= MAX_STATIC_OPTIONS
-      ? {
-          type: "static_select",
-          action_id: "value",
-          options,
-          ...(options.length === 1 ? { initial_option: options[0] } : {}),
-        }
-      : {
-          type: "external_select",
-          action_id: "value",
-          min_query_length: 1,
-          placeholder: { type: "plain_text", text: `Type to search ${all.length} tenants` },
-        };
-  const idpOptions = [
-    { text: { type: "plain_text", text: "Infer from the tenant's SSO settings" }, value: "infer" },
-    ...IDP_IDS.map((id) => ({
-      text: { type: "plain_text", text: IDPS[id].name === "the IdP" ? "Other IdP" : IDPS[id].name },
-      value: id,
-    })),
-  ];
-  return {
-    type: "modal",
-    callback_id: "scim_expect_modal",
-    private_metadata: JSON.stringify({ channelId: o.channelId }),
-    title: { type: "plain_text", text: "Expect new hires" },
-    submit: { type: "plain_text", text: "Register" },
-    close: { type: "plain_text", text: "Cancel" },
-    blocks: [
-      {
-        type: "input",
-        block_id: "emails",
-        label: { type: "plain_text", text: "Emails (one per line)" },
-        element: {
-          type: "plain_text_input",
-          action_id: "value",
-          multiline: true,
-          placeholder: { type: "plain_text", text: "jane@acme.com\nraj@acme.com" },
-        },
-      },
-      {
-        type: "input",
-        block_id: "tenant",
-        label: { type: "plain_text", text: "Tenant" },
-        element: tenantElement,
-      },
-      {
-        type: "input",
-        block_id: "idp",
-        label: { type: "plain_text", text: "IdP" },
-        element: {
-          type: "static_select",
-          action_id: "value",
-          options: idpOptions,
-          initial_option: idpOptions[0],
-        },
-      },
-      {
-        type: "input",
-        block_id: "at",
-        optional: true,
-        label: { type: "plain_text", text: "Assigned in the IdP at (empty = now)" },
-        hint: { type: "plain_text", text: "ISO-8601 (2026-11-28T09:30Z) or relative, e.g. -20m" },
-        element: {
-          type: "plain_text_input",
-          action_id: "value",
-          placeholder: { type: "plain_text", text: "now" },
-        },
-      },
-    ],
   };
 }

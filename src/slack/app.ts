@@ -9,8 +9,9 @@ import { App, type AppOptions } from "@slack/bolt";
 import { type BotConfig, slackApiUrlOf } from "../config/bot.js";
 import type { HealthChecks } from "../features/health/checks.js";
 import { HEALTH_PATHS, healthHandler, startHealthServer } from "../features/health/server.js";
-import { boltLogger, type Logger } from "../log/logger.js";
-import { type HandlerDeps, registerHandlers } from "./handlers.js";
+import { boltLogger } from "../log/logger.js";
+import type { SlackDeps } from "./deps.js";
+import { registerListeners } from "./listeners/index.js";
 import { warmUp } from "./warm-up.js";
 
 /** The Bolt options for a configuration: the receiver choice lives here. Pure. */
@@ -46,10 +47,7 @@ export interface Bot {
 
 export function createBot(
   cfg: BotConfig,
-  deps: Omit<HandlerDeps, "supportChannels" | "adminUsers"> & {
-    log: Logger;
-    secrets: string[];
-  },
+  deps: SlackDeps & { secrets: string[] },
   /** The health answers, given a way to ask whether the Slack token works. */
   makeChecks: (slackOk: () => Promise<boolean>) => HealthChecks,
 ): Bot {
@@ -75,11 +73,7 @@ export function createBot(
     }));
   }
   app = new App(opts);
-  registerHandlers(app, {
-    ...deps,
-    supportChannels: cfg.SCIMWATCH_SUPPORT_CHANNELS,
-    adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
-  });
+  registerListeners(app, deps);
   app.error(async (e) => {
     deps.log.error({ err: e }, "unhandled Bolt error");
   });

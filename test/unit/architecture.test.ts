@@ -37,10 +37,13 @@ const LAYERS: Record<string, number> = {
   "features/health": 7,
   "features/tail": 7,
   "features/hires": 8,
+  "features/activity": 9,
+  "features/read-cycle": 9,
   jobs: 8,
-  slack: 9,
-  runtime: 10,
-  cli: 11,
+  slack: 10,
+  services: 11,
+  runtime: 12,
+  cli: 13,
 };
 const PURE_MAX = 3;
 const SPLIT = new Set(["core", "features"]);

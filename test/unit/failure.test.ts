@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/env.js";
-import { failureOf } from "../../src/core/failure.js";
+import { DeadlineError, failureOf, UnknownTenantError } from "../../src/core/failure.js";
 import { DescopeError } from "../../src/descope/errors.js";
-import { UnknownTenantError } from "../../src/features/check/gather.js";
 import { BudgetExhaustedError } from "../../src/redis/rate-budget.js";
-import { DeadlineError, failureMessage } from "../../src/slack/replies.js";
+import { failureMessage } from "../../src/render/notices.js";
 
 describe("one error model: a code, and one table for exit codes and expectedness", () => {
   it.each([

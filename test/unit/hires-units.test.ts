@@ -10,12 +10,8 @@ import {
 import { type Hire, hireId, newHire } from "../../src/core/hires/model.js";
 import { oneByOneSignal } from "../../src/core/hires/one-by-one.js";
 import { parseExpectArgs } from "../../src/core/hires/parse-expect.js";
-import {
-  alertMessage,
-  checklistMessage,
-  homeView,
-  unknownSigninMessage,
-} from "../../src/render/hires.js";
+import { alertMessage, checklistMessage, unknownSigninMessage } from "../../src/render/hires.js";
+import { homeView } from "../../src/render/home.js";
 import { blockKitProblems, mrkdwnTextsOf, textsOf } from "../helpers.js";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
@@ -211,14 +207,16 @@ describe("rendering", () => {
     const msg = checklistMessage("b1", views);
     expect(blockKitProblems(msg as never)).toEqual([]);
     const menus = msg.blocks.flatMap(
-      (b) => (b.elements ?? []) as Array<{ type: string; options?: unknown[] }>,
+      (b) => ("elements" in b ? b.elements : []) as Array<{ type: string; options?: unknown[] }>,
     );
     // Past 100 options, type-ahead: nobody is silently cut off.
     expect(menus.find((e) => e.type === "static_select")).toBeUndefined();
     expect(menus.find((e) => e.type === "external_select")).toMatchObject({ min_query_length: 1 });
     const few = checklistMessage("b2", views.slice(0, 40));
     const select = few.blocks
-      .flatMap((b) => (b.elements ?? []) as Array<{ type: string; options?: unknown[] }>)
+      .flatMap(
+        (b) => ("elements" in b ? b.elements : []) as Array<{ type: string; options?: unknown[] }>,
+      )
       .find((e) => e.type === "static_select");
     expect(select?.options?.length).toBe(40);
   });

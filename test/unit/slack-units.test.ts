@@ -327,7 +327,7 @@ describe("Block Kit rendering", () => {
   it("caps blocks, keeping the actions", () => {
     const blocks = [
       ...Array.from({ length: 70 }, () => section("x")),
-      { type: "actions", elements: [] },
+      { type: "actions" as const, elements: [] },
     ];
     const capped = capBlocks(blocks);
     expect(capped).toHaveLength(50);

@@ -5,7 +5,7 @@
  */
 
 import type { AuditEvent, CheckFacts, TenantFacts } from "../../core/diagnosis/facts.js";
-import { CodedError } from "../../core/failure.js";
+import { UnknownTenantError } from "../../core/failure.js";
 import type { IdpId } from "../../core/idp/catalog.js";
 import type { IdpGuess } from "../../core/idp/infer.js";
 import {
@@ -90,13 +90,6 @@ export function liveEvents(
 
 function isSignIn(action: string): boolean {
   return (SIGN_IN_ACTIONS as readonly string[]).includes(action);
-}
-
-export class UnknownTenantError extends CodedError {
-  override readonly name = "UnknownTenantError";
-  constructor(readonly tenant: string) {
-    super("unknown_tenant", `unknown tenant: ${tenant} (no tenant has this ID or name)`);
-  }
 }
 
 /**

@@ -1,0 +1,60 @@
+/**
+ * `/scim activity`: a tenant's SCIM activity over the last days, from the
+ * audit index (no audit search), with "never provisioned" sign-ins confirmed
+ * against the user records and the one-by-one signal.
+ */
+import { type ActivitySummary, summarizeActivity } from "../core/activity.js";
+import type { IdpId } from "../core/idp/catalog.js";
+import type { DescopeClient } from "../descope/client.js";
+import { tenantIdp } from "../descope/tenant-idp.js";
+import type { Logger } from "../log/logger.js";
+import type { AuditIndex } from "../redis/audit-index.js";
+import type { TailStateStore } from "../redis/tail-state.js";
+import { loadUserAnyCase } from "./check/gather.js";
+import { oneByOneFor } from "./hires/one-by-one-check.js";
+
+export interface TenantActivity {
+  summary: ActivitySummary;
+  idp: IdpId;
+  /** Until when the index has read the audit log. */
+  asOf: number | null;
+  oneByOne: string | null;
+}
+
+export async function tenantActivity(
+  deps: {
+    descope: DescopeClient;
+    index: AuditIndex;
+    tailState: TailStateStore;
+    log: Logger;
+    now: () => number;
+  },
+  tenantId: string,
+  days: number,
+): Promise<TenantActivity> {
+  const now = deps.now();
+  const from = now - days * 86_400_000;
+  const [events, guess, state] = await Promise.all([
+    deps.index.eventsForTenant(tenantId, from, now),
+    tenantIdp(deps.descope, tenantId),
+    deps.tailState.get(),
+  ]);
+  const summary = summarizeActivity(tenantId, events, { from, to: now });
+  // Confirm "never provisioned" against the user records (a user created by hand or JIT is not one).
+  const checked = await Promise.all(
+    summary.neverProvisioned.map(async (n) =>
+      (await loadUserAnyCase(deps.descope, n.loginId)) ? null : n,
+    ),
+  );
+  summary.neverProvisioned = checked.filter((n): n is NonNullable<typeof n> => n !== null);
+  const oneByOne = await oneByOneFor(deps.descope, tenantId).catch((e: unknown) => {
+    deps.log.warn({ err: e }, "one-by-one check failed");
+    return null;
+  });
+  return {
+    summary,
+    idp: guess.idp,
+    asOf: state.lastTo ?? null,
+    oneByOne: oneByOne?.message ?? null,
+  };
+}

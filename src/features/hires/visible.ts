@@ -1,0 +1,78 @@
+/**
+ * Which expected hires a person sees, and the App Home's content: every list
+ * of hires goes through the one access rule (core/access.ts hireAllowed) and
+ * the one state rule (core/hires/evaluate.ts view).
+ */
+import { type Access, decideAccess, hireAllowed } from "../../core/access.js";
+import { type HireView, view } from "../../core/hires/evaluate.js";
+import type { HireStore } from "../../redis/hire-store.js";
+import type { HomeData } from "../../render/home.js";
+
+type Who = { userId: string; channelId: string };
+
+export interface VisibleDeps {
+  hires: HireStore;
+  now: () => number;
+  graceMinutes: number;
+}
+
+/** The open hires this person may see from here, optionally in one tenant. */
+export async function visibleHires(
+  deps: VisibleDeps,
+  access: Access,
+  who: Who,
+  tenantId?: string,
+): Promise<Array<{ id: string; view: HireView }>> {
+  const now = deps.now();
+  const records = await deps.hires.getMany(await deps.hires.openIds());
+  return records
+    .filter(({ hire }) => (tenantId ? hire.tenantId === tenantId : true))
+    .filter(({ hire }) => hireAllowed(access, hire, who))
+    .map(({ id, hire }) => ({ id, view: view(hire, now, deps.graceMinutes) }));
+}
+
+/** App Home is no channel: admins see every tenant, others what they registered. */
+export function homeAccess(adminUsers: ReadonlySet<string>, userId: string): Access {
+  return decideAccess({ supportChannels: new Set(), adminUsers }, { userId, channelId: "" }, null);
+}
+
+/** What one person's App Home shows. */
+export async function homeData(
+  deps: VisibleDeps & { adminUsers: ReadonlySet<string>; alertChannel?: string | undefined },
+  userId: string,
+): Promise<HomeData> {
+  const now = deps.now();
+  const access = homeAccess(deps.adminUsers, userId);
+  const admin = access.kind === "any";
+  const visible = (h: { tenantId: string; registeredBy: string }) =>
+    hireAllowed(access, h, { userId, channelId: "" });
+  const open = (await deps.hires.getMany(await deps.hires.openIds())).filter((r) =>
+    visible(r.hire),
+  );
+  const done = (await deps.hires.getMany(await deps.hires.doneSince(now - 86_400_000))).filter(
+    (r) => visible(r.hire),
+  );
+  const views = open.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) }));
+  const tenants = [...new Set([...open, ...done].map((r) => r.hire.tenantName))];
+  const recent = (await deps.hires.recentAlerts()).filter(
+    (a) => admin || open.some((r) => r.hire.tenantId === a.tenantId),
+  );
+  return {
+    overdue: views.filter((v) =>
+      ["overdue", "scim_error", "not_scim_managed"].includes(v.view.status),
+    ),
+    pending: views.filter((v) => v.view.status === "waiting"),
+    provisioned24h: [
+      ...views.filter(
+        (v) =>
+          v.view.status === "provisioned" &&
+          (v.view.hire.items.provisioned.at ?? 0) > now - 86_400_000,
+      ),
+      ...done.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) })),
+    ],
+    alerts: recent,
+    tenants,
+    alertChannel: deps.alertChannel,
+    admin,
+  };
+}

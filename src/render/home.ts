@@ -1,0 +1,108 @@
+/** The App Home: overdue, pending and recently provisioned hires, recent alerts. Pure. */
+import type { HomeView } from "@slack/types";
+import type { HireView } from "../core/hires/evaluate.js";
+import type { RecentAlert } from "../core/hires/model.js";
+import { type Block, button, capBlocks, context, header, LIMITS, section } from "./blocks.js";
+import { iso, statusLine } from "./hires.js";
+import { HOME_ACTIONS } from "./ids.js";
+import { esc, slackDate } from "./mrkdwn.js";
+
+export interface HomeData {
+  overdue: Array<{ id: string; view: HireView }>;
+  pending: Array<{ id: string; view: HireView }>;
+  provisioned24h: Array<{ id: string; view: HireView }>;
+  alerts: RecentAlert[];
+  tenants: string[];
+  /** For the getting-started section: where alerts go when a tenant has no channel of its own. */
+  alertChannel?: string | undefined;
+  admin?: boolean;
+}
+
+/** What someone with nothing here yet needs: what to type, and where alerts go. */
+function gettingStarted(d: HomeData): Block[] {
+  const alerts = d.alertChannel
+    ? `Alerts go to <#${esc(d.alertChannel)}> unless a tenant's linked channel chose another (\`/scim alerts #channel\`, admins).`
+    : "No alert channel is set yet (`SCIMWATCH_ALERT_CHANNEL`): until one is, alerts reach only tenants whose linked channel chose one with `/scim alerts #channel` (admins).";
+  return [
+    { type: "divider" },
+    section(
+      [
+        "*Getting started*",
+        "• `/scim check jane@acme.com` — was this person provisioned over SCIM? The verdict, the evidence and the next click.",
+        "• `/scim expect jane@acme.com Acme Corp` — a new hire IT just assigned: a checklist that ticks itself, and an alert if they do not arrive in time. `/scim expect` alone opens a form.",
+        "• `/scim explain` — how SCIM provisioning works, and why group assignment beats one-by-one.",
+        `• ${alerts}`,
+        d.admin
+          ? "• As an admin, `/scim link <tenant>` in a customer's channel scopes that channel to its tenant."
+          : "• Commands work in your support team's channels, or in a channel an admin linked to a tenant (`/scim link`).",
+      ].join("\n"),
+    ),
+  ];
+}
+
+export function homeView(d: HomeData): HomeView {
+  const blocks: Block[] = [header("scimwatch — new hires")];
+  const empty =
+    !d.tenants.length &&
+    !d.overdue.length &&
+    !d.pending.length &&
+    !d.provisioned24h.length &&
+    !d.alerts.length;
+  blocks.push(
+    context(
+      d.tenants.length
+        ? `Tenants you can see: ${d.tenants.map(esc).join(", ")}`
+        : "No tenants to show yet.",
+    ),
+  );
+  if (empty) blocks.push(...gettingStarted(d));
+  const hireRows = (
+    title: string,
+    rows: Array<{ id: string; view: HireView }>,
+    max: number,
+    withButtons: boolean,
+  ) => {
+    blocks.push({ type: "divider" }, section(`*${title}* (${rows.length})`));
+    if (!rows.length) {
+      blocks.push(context("None."));
+      return;
+    }
+    for (const r of rows.slice(0, max)) {
+      const s = section(
+        `*${esc(r.view.hire.loginId)}* · ${esc(r.view.hire.tenantName)}\n${statusLine(r.view)}`,
+      );
+      blocks.push(s);
+      if (withButtons) {
+        blocks.push({
+          type: "actions",
+          block_id: `home_${r.id}`.slice(0, 255),
+          elements: [
+            button("Re-check", HOME_ACTIONS.recheck, r.id),
+            button("Forget", HOME_ACTIONS.forget, r.id, "danger", {
+              title: "Forget this hire?",
+              text: `scimwatch stops tracking ${r.view.hire.loginId} (${r.view.hire.tenantName}): no checklist updates, no alerts.`,
+              confirm: "Forget",
+            }),
+          ],
+        });
+      }
+    }
+    if (rows.length > max)
+      blocks.push(context(`…and ${rows.length - max} more: \`/scim pending\``));
+  };
+  hireRows(":warning: Overdue", d.overdue, 12, true);
+  hireRows(":hourglass_flowing_sand: Pending", d.pending, 12, true);
+  hireRows(":inbox_tray: Provisioned in the last 24 h", d.provisioned24h, 10, false);
+  blocks.push({ type: "divider" }, section(`*Recent alerts* (${d.alerts.length})`));
+  blocks.push(
+    d.alerts.length
+      ? section(
+          d.alerts
+            .slice(0, 10)
+            .map((a) => `• ${slackDate(iso(a.at))} ${esc(a.text)}`)
+            .join("\n"),
+        )
+      : context("None."),
+  );
+  return { type: "home", blocks: capBlocks(blocks, LIMITS.surfaceBlocks) };
+}

@@ -1,0 +1,94 @@
+/**
+ * Every ID that Slack sends back to scimwatch, in one place: action IDs of
+ * buttons and menus, block IDs, view callback IDs, and the codecs of the
+ * values they carry. Renderers draw with them; listeners register and read
+ * with them; a value is decoded with zod, never trusted. Pure.
+ */
+import { z } from "zod";
+
+/** Buttons on a check's answer and on /scim unlink's prompt. */
+export const ACTIONS = {
+  recheck: "scim_recheck",
+  howto: "scim_howto",
+  share: "scim_share",
+  unlink: "scim_unlink",
+} as const;
+
+/** Buttons and menus on checklists and alerts. */
+export const HIRE_ACTIONS = {
+  markAllAssigned: "hire_mark_all_assigned",
+  markAssigned: "hire_mark_assigned",
+  recheck: "hire_recheck",
+  snooze: "hire_snooze",
+  dismiss: "hire_dismiss",
+  forget: "hire_forget",
+} as const;
+
+/** Buttons on the App Home. */
+export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_forget" } as const;
+
+/** View callback IDs, and the expect form's block and element IDs. */
+export const VIEWS = {
+  expect: "scim_expect_modal",
+  expectResult: "scim_expect_result",
+} as const;
+export const EXPECT_BLOCKS = { emails: "emails", tenant: "tenant", idp: "idp", at: "at" } as const;
+/** Every input of the expect form uses this action ID inside its block. */
+export const INPUT_ACTION = "value";
+
+/** What a check answer's buttons carry (answer ID, login ID, tenant, IdP), in short keys: a value is at most 2,000 chars. */
+export const checkButtonValueSchema = z.object({
+  a: z.string(),
+  l: z.string().min(1).max(320),
+  t: z.string().nullable(),
+  i: z.string(),
+});
+export type CheckButtonValue = z.infer<typeof checkButtonValueSchema>;
+
+export function encodeCheckButton(v: CheckButtonValue): string {
+  return JSON.stringify(v);
+}
+
+export function decodeCheckButton(raw: string): CheckButtonValue | null {
+  try {
+    const parsed = checkButtonValueSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The checklist's actions block names its batch, so type-ahead knows whose hires to offer. */
+export function checklistBlockId(batchId: string): string {
+  return `hire_checklist|${batchId}`.slice(0, 255);
+}
+
+export function batchOfBlockId(blockId: string): string | null {
+  return blockId.startsWith("hire_checklist|") ? blockId.slice("hire_checklist|".length) : null;
+}
+
+/** "Mark assigned" menu options: the batch and the login ID. */
+export function encodeMarkAssigned(batchId: string, loginId: string): string {
+  return `${batchId}|${loginId}`.slice(0, 150);
+}
+
+export function decodeMarkAssigned(raw: string): { batchId: string; loginId: string } {
+  const [batchId = "", ...rest] = raw.split("|");
+  return { batchId, loginId: rest.join("|") };
+}
+
+const expectMetaSchema = z.object({ channelId: z.string() });
+
+/** The expect form remembers the channel it was opened from. */
+export function encodeExpectMeta(channelId: string): string {
+  return JSON.stringify({ channelId });
+}
+
+export function decodeExpectMeta(raw: string | undefined): { channelId: string } | null {
+  try {
+    const parsed = expectMetaSchema.safeParse(JSON.parse(raw || "{}"));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

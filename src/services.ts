@@ -1,0 +1,172 @@
+/**
+ * The one wiring point: every adapter and store is built here, once, from
+ * the configuration. Use cases and listeners take the part they need;
+ * runtime.ts only starts and stops what this builds.
+ */
+import { webApi } from "@slack/bolt";
+import type { Redis } from "ioredis";
+import type { BotConfig } from "./config/bot.js";
+import { secretsOf, slackApiUrlOf } from "./config/bot.js";
+import { hireId } from "./core/hires/model.js";
+import type { DescopeClient } from "./descope/client.js";
+import { DescopeError, retryHint } from "./descope/errors.js";
+import { descopeClientFromConfig } from "./descope/from-env.js";
+import { indexedEvents } from "./features/check/indexed-events.js";
+import { CheckService } from "./features/check/service.js";
+import { evaluateHires } from "./features/hires/evaluator.js";
+import { dependencyState, followRedis } from "./log/dependency.js";
+import { boltLogger, createLogger, type Logger } from "./log/logger.js";
+import { AnswerStore } from "./redis/answers.js";
+import { AuditIndex } from "./redis/audit-index.js";
+import { createRedis, type Keyer, keyer } from "./redis/client.js";
+import { HireStore } from "./redis/hire-store.js";
+import { LinkStore } from "./redis/links.js";
+import { BudgetExhaustedError, RateBudget } from "./redis/rate-budget.js";
+import { SlidingWindowBudget } from "./redis/sliding-window.js";
+import { TailStateStore } from "./redis/tail-state.js";
+import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
+
+export interface Services {
+  cfg: BotConfig;
+  log: Logger;
+  secrets: string[];
+  redis: Redis;
+  redisDep: ReturnType<typeof dependencyState>;
+  key: Keyer;
+  prefix: string;
+  now: () => number;
+  startedAt: number;
+  descope: DescopeClient;
+  index: AuditIndex;
+  tailState: TailStateStore;
+  links: LinkStore;
+  hires: HireStore;
+  answers: AnswerStore;
+  notifier: SlackNotifier;
+  checks: CheckService;
+  /** Evaluates open hires now (all, or these). */
+  evaluate: (ids?: string[]) => ReturnType<typeof evaluateHires>;
+  settings: {
+    supportChannels: ReadonlySet<string>;
+    adminUsers: ReadonlySet<string>;
+    graceMinutes: number;
+    alertChannel?: string | undefined;
+    intervalSec: number;
+    backfillDays: number;
+    lateWriteSec: number;
+  };
+}
+
+export function buildServices(
+  cfg: BotConfig,
+  opts: {
+    log?: Logger;
+    now?: () => number;
+    /** Longest one background Slack call may take (default 60 s; tests shorten it). */
+    slackDeadlineMs?: number;
+  } = {},
+): Services {
+  const now = opts.now ?? Date.now;
+  const secrets = secretsOf(cfg);
+  const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
+  const redis = createRedis(cfg.REDIS_URL);
+  const redisDep = dependencyState("redis", log);
+  followRedis(redis, redisDep);
+  const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
+  const key = keyer(prefix);
+
+  const auditBudget = new SlidingWindowBudget(
+    redis,
+    "audit-search",
+    key("budget", "audit-window"),
+    cfg.DESCOPE_AUDIT_RATE_PER_MIN,
+  );
+  const mgmtBudget = new RateBudget(
+    redis,
+    "user-management",
+    key("budget", "mgmt"),
+    cfg.DESCOPE_MGMT_RATE_PER_MIN,
+    "burst",
+  );
+  const descope = descopeClientFromConfig(cfg, {
+    beforeAuditSearch: (maxWaitMs, priority) => auditBudget.take(maxWaitMs ?? 65_000, priority),
+    beforeManagementCall: () =>
+      mgmtBudget.take(10_000).catch((e: unknown) => {
+        if (!(e instanceof BudgetExhaustedError)) throw e;
+        const sec = Math.ceil(e.retryInMs / 1000);
+        throw new DescopeError(
+          "descope_rate_limited",
+          `scimwatch's budget for Descope management calls (DESCOPE_MGMT_RATE_PER_MIN) is spent; ${retryHint(sec, Date.now())}`,
+          sec,
+        );
+      }),
+    cacheTtlMs: 30_000,
+  });
+  const index = new AuditIndex(redis, key, prefix);
+  const tailState = new TailStateStore(redis, key);
+  const links = new LinkStore(redis, key);
+  const hires = new HireStore(redis, key);
+  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
+  const notifier = new SlackNotifier(
+    new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
+      ...(slackApiUrl ? { slackApiUrl } : {}),
+      ...slackClientOptions(opts.slackDeadlineMs),
+      logger: boltLogger(log, secrets),
+    }),
+    { redis, key, ...(opts.slackDeadlineMs ? { deadlineMs: opts.slackDeadlineMs } : {}) },
+  );
+  const settings = {
+    supportChannels: cfg.SCIMWATCH_SUPPORT_CHANNELS,
+    adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
+    graceMinutes: cfg.SCIMWATCH_GRACE_MINUTES,
+    alertChannel: cfg.SCIMWATCH_ALERT_CHANNEL,
+    intervalSec: cfg.SCIMWATCH_TAIL_INTERVAL,
+    backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
+    lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
+  };
+  const evaluate = (ids?: string[]) =>
+    evaluateHires(
+      {
+        hires,
+        index,
+        descope,
+        notifier,
+        links,
+        log,
+        now,
+        graceMinutes: settings.graceMinutes,
+        alertChannel: settings.alertChannel,
+      },
+      ids,
+    );
+  const checks = new CheckService({
+    descope,
+    now,
+    events: indexedEvents({ descope, index, state: tailState, intervalSec: settings.intervalSec }),
+    graceMinutes: settings.graceMinutes,
+    expectedAssignment: async (tenantId, loginId) =>
+      (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
+  });
+
+  return {
+    cfg,
+    log,
+    secrets,
+    redis,
+    redisDep,
+    key,
+    prefix,
+    now,
+    startedAt: Date.now(),
+    descope,
+    index,
+    tailState,
+    links,
+    hires,
+    answers: new AnswerStore(redis, key),
+    notifier,
+    checks,
+    evaluate,
+    settings,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What the Slack listeners need, as one shape. services.ts builds it once;
+ * each listener reads only its part.
+ */
+import type { DescopeClient } from "../descope/client.js";
+import type { CheckService } from "../features/check/service.js";
+import type { EvalResult } from "../features/hires/evaluator.js";
+import type { Notifier } from "../features/notifier.js";
+import type { Logger } from "../log/logger.js";
+import type { AnswerStore } from "../redis/answers.js";
+import type { AuditIndex } from "../redis/audit-index.js";
+import type { HireStore } from "../redis/hire-store.js";
+import type { LinkStore } from "../redis/links.js";
+import type { TailStateStore } from "../redis/tail-state.js";
+
+export interface SlackSettings {
+  supportChannels: ReadonlySet<string>;
+  adminUsers: ReadonlySet<string>;
+  graceMinutes: number;
+  /** SCIMWATCH_ALERT_CHANNEL: where alerts go for tenants without their own. */
+  alertChannel?: string | undefined;
+  /** Longest a check may take before the person is told to retry. */
+  checkDeadlineMs?: number | undefined;
+}
+
+export interface SlackDeps {
+  log: Logger;
+  descope: DescopeClient;
+  checks: CheckService;
+  links: LinkStore;
+  answers: AnswerStore;
+  index: AuditIndex;
+  tailState: TailStateStore;
+  hires: HireStore;
+  notifier: Notifier;
+  now: () => number;
+  /** Evaluates open hires now (all, or these). */
+  evaluate: (ids?: string[]) => Promise<EvalResult>;
+  settings: SlackSettings;
+}

@@ -1,0 +1,78 @@
+/**
+ * Who may see or act on what, from where: the Slack side of the one access
+ * rule set (core/access.ts). Every listener asks here.
+ */
+import { type Access, decideAccess, hireAllowed, namesLinkedTenant } from "../core/access.js";
+import { AccessDenied, UnknownTenantError } from "../core/failure.js";
+import type { Hire } from "../core/hires/model.js";
+import { resolveTenant } from "../descope/tenants.js";
+import { alertChannels } from "../features/hires/alert-channel.js";
+import type { SlackMessage } from "../render/blocks.js";
+import { usageMessage } from "../render/blocks.js";
+import { scopedRefusal } from "../render/notices.js";
+import type { SlackDeps } from "./deps.js";
+
+export type Who = { userId: string; channelId: string };
+export type Granted = Exclude<Access, { kind: "denied" }>;
+
+export interface Guard {
+  accessFor(who: Who): Promise<Access>;
+  /** The access of this person here, or AccessDenied (answered as "not enabled in this channel"). */
+  require(who: Who): Promise<Granted>;
+  isAdmin(userId: string): boolean;
+  /**
+   * The tenant a command works on: the linked one in a linked channel (naming
+   * another is refused without looking it up), otherwise the one typed.
+   */
+  tenantFor(
+    access: Access,
+    typed: string | undefined,
+    usage: string,
+  ): Promise<{ tenantId: string; tenantName: string } | { refusal: SlackMessage } | null>;
+  /**
+   * The hire, when this person may act on it from here: access to its tenant
+   * (admin, support channel, or a channel linked to it), having registered
+   * it, or sitting in the channel chosen for that tenant's alerts.
+   */
+  hireFor(who: Who, id: string): Promise<Hire | null>;
+}
+
+export function guard(deps: Pick<SlackDeps, "links" | "descope" | "hires" | "settings">): Guard {
+  const { settings } = deps;
+  const g: Guard = {
+    async accessFor(who) {
+      const link = await deps.links.get(who.channelId);
+      return decideAccess(
+        { supportChannels: settings.supportChannels, adminUsers: settings.adminUsers },
+        who,
+        link ? { tenantId: link.tenantId, tenantName: link.tenantName } : null,
+      );
+    },
+    async require(who) {
+      const access = await g.accessFor(who);
+      if (access.kind === "denied") throw new AccessDenied();
+      return access;
+    },
+    isAdmin: (userId) => settings.adminUsers.has(userId),
+    async tenantFor(access, typed, usage) {
+      if (access.kind === "denied") return null;
+      if (access.kind === "tenant") {
+        if (typed && !namesLinkedTenant(access, typed))
+          return { refusal: scopedRefusal(access.tenantName) };
+        return { tenantId: access.tenantId, tenantName: access.tenantName };
+      }
+      if (!typed) return usage ? { refusal: usageMessage(usage) } : null;
+      const t = await resolveTenant(deps.descope, typed);
+      if (!t) throw new UnknownTenantError(typed);
+      return t;
+    },
+    async hireFor(who, id) {
+      const hire = await deps.hires.get(id);
+      if (!hire) return null;
+      const access = await g.accessFor(who);
+      const alertChannel = (await alertChannels(deps.links, settings.alertChannel))(hire.tenantId);
+      return hireAllowed(access, hire, who, alertChannel) ? hire : null;
+    },
+  };
+  return g;
+}

@@ -1,0 +1,103 @@
+/** The buttons on checklists and alerts: mark assigned, re-check, snooze, dismiss. */
+import type { App } from "@slack/bolt";
+import { view } from "../../../core/hires/evaluate.js";
+import { refreshChecklist } from "../../../features/hires/evaluator.js";
+import { dismissedAlertMessage, snoozedAlertMessage } from "../../../render/hires.js";
+import { decodeMarkAssigned, HIRE_ACTIONS } from "../../../render/ids.js";
+import { hireRecheckMessage, NO_ACCESS } from "../../../render/notices.js";
+import type { Who } from "../../guard.js";
+import { clickedValue, onAction } from "../../middleware.js";
+import type { ListenerDeps } from "../types.js";
+
+export function registerHireButtons(app: App, deps: ListenerDeps): void {
+  const { log, guard } = deps;
+  const grace = deps.settings.graceMinutes;
+
+  /** Ticks "assigned in the IdP" for the hires this person may act on, then redraws the checklist. */
+  async function markAssigned(who: Who, ids: string[], batchId: string): Promise<string> {
+    const now = deps.now();
+    let marked = 0;
+    for (const id of ids) {
+      if (!(await guard.hireFor(who, id))) continue;
+      const h = await deps.hires.update(id, (x) =>
+        x.items.assigned.at
+          ? null
+          : { ...x, items: { ...x.items, assigned: { at: now, by: "it" } } },
+      );
+      if (h) marked++;
+    }
+    await refreshChecklist({ ...deps, graceMinutes: grace }, batchId, now);
+    return `marked_${marked}`;
+  }
+
+  app.action(
+    HIRE_ACTIONS.markAllAssigned,
+    onAction(log, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
+      const batch = await deps.hires.getBatch(clickedValue(body));
+      if (!batch) return "no_batch";
+      return markAssigned(req.who, batch.hireIds, batch.id);
+    }),
+  );
+
+  app.action(
+    HIRE_ACTIONS.markAssigned,
+    onAction(log, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
+      const { batchId, loginId } = decodeMarkAssigned(clickedValue(body));
+      const batch = await deps.hires.getBatch(batchId);
+      if (!batch) return "no_batch";
+      const records = await deps.hires.getMany(batch.hireIds);
+      const ids = records
+        .filter((r) => r.hire.loginId.toLowerCase() === loginId.toLowerCase())
+        .map((r) => r.id);
+      return markAssigned(req.who, ids, batch.id);
+    }),
+  );
+
+  app.action(
+    HIRE_ACTIONS.recheck,
+    onAction(log, "hire_recheck", "Re-checking", async ({ body }, req) => {
+      const id = clickedValue(body);
+      if (!(await guard.hireFor(req.who, id))) {
+        await req.reply(NO_ACCESS);
+        return "denied";
+      }
+      await deps.evaluate([id]);
+      const h = await deps.hires.get(id);
+      const arrived = Boolean(h && view(h, deps.now(), grace).hire.items.provisioned.at);
+      await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));
+      return arrived ? "arrived" : "missing";
+    }),
+  );
+
+  app.action(
+    HIRE_ACTIONS.snooze,
+    onAction(log, "hire_snooze", "Snoozing", async ({ body }, req) => {
+      const id = clickedValue(body);
+      if (!(await guard.hireFor(req.who, id))) {
+        await req.reply(NO_ACCESS);
+        return "denied";
+      }
+      const until = deps.now() + 3_600_000;
+      const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
+      if (h)
+        await req.reply(snoozedAlertMessage(view(h, deps.now(), grace), id, until), {
+          replace: true,
+        });
+      return "snoozed";
+    }),
+  );
+
+  app.action(
+    HIRE_ACTIONS.dismiss,
+    onAction(log, "hire_dismiss", "Dismissing", async ({ body }, req) => {
+      const id = clickedValue(body);
+      if (!(await guard.hireFor(req.who, id))) {
+        await req.reply(NO_ACCESS);
+        return "denied";
+      }
+      const h = await deps.hires.update(id, (x) => ({ ...x, dismissed: true }));
+      if (h) await req.reply(dismissedAlertMessage(h, req.who.userId), { replace: true });
+      return "dismissed";
+    }),
+  );
+}

@@ -1,0 +1,33 @@
+/** `/scim activity [tenant] [7d]`: a tenant's SCIM activity from the audit index. */
+import { tenantActivity } from "../../../features/activity.js";
+import { activityMessage } from "../../../render/activity.js";
+import { WORKING } from "../../../render/notices.js";
+import type { ScimCommand } from "../../parse.js";
+import type { CommandListener } from "../types.js";
+
+export const activity: CommandListener<Extract<ScimCommand, { kind: "activity" }>> = {
+  ack: () => WORKING.activity,
+  what: "Reading the activity",
+  async run(deps, cmd, req) {
+    const access = await deps.guard.require(req.who);
+    const target = await deps.guard.tenantFor(
+      access,
+      cmd.tenant,
+      "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
+    );
+    if (!target || "refusal" in target) {
+      if (target) await req.reply(target.refusal);
+      return "refused";
+    }
+    const a = await tenantActivity(deps, target.tenantId, cmd.days);
+    await req.reply(
+      activityMessage(a.summary, {
+        tenantName: target.tenantName,
+        idp: a.idp,
+        asOf: a.asOf,
+        oneByOne: a.oneByOne,
+      }),
+    );
+    return a.summary.status;
+  },
+};

@@ -1,0 +1,42 @@
+/** `/scim check <login ID> [tenant]`, and the Re-check button of its answer. */
+import { namesLinkedTenant } from "../../../core/access.js";
+import { parseIdp } from "../../../core/idp/catalog.js";
+import { diagnosisMessage } from "../../../render/blocks.js";
+import { scopedRefusal, WORKING } from "../../../render/notices.js";
+import { type Request, withDeadline } from "../../middleware.js";
+import type { ScimCommand } from "../../parse.js";
+import type { CommandListener, ListenerDeps } from "../types.js";
+
+/** Checks one person for whoever asks, within the deadline, and keeps the answer for sharing. */
+export async function runCheck(
+  deps: ListenerDeps,
+  req: Request,
+  what: { loginId: string; tenant?: string | undefined; idp?: string | undefined },
+): Promise<string> {
+  const access = await deps.guard.require(req.who);
+  if (access.kind === "tenant" && what.tenant && !namesLinkedTenant(access, what.tenant)) {
+    await req.reply(scopedRefusal(access.tenantName));
+    return "refused_other_tenant";
+  }
+  const idpId = what.idp ? parseIdp(what.idp) : undefined;
+  const d = await withDeadline(
+    deps.checks.check(
+      {
+        loginId: what.loginId,
+        tenant: what.tenant,
+        ...(idpId && idpId !== "generic" ? { idp: idpId } : {}),
+      },
+      access,
+    ),
+    deps.settings.checkDeadlineMs ?? 28_000,
+  );
+  const answerId = await deps.answers.put(d, req.who.channelId);
+  await req.reply(diagnosisMessage(d, { answerId }));
+  return d.verdict;
+}
+
+export const check: CommandListener<Extract<ScimCommand, { kind: "check" }>> = {
+  ack: (cmd) => WORKING.check(cmd.loginId),
+  what: "The check",
+  run: (deps, cmd, req) => runCheck(deps, req, { loginId: cmd.loginId, tenant: cmd.tenant }),
+};

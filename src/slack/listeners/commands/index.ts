@@ -1,0 +1,49 @@
+/**
+ * `/scim`: parse, acknowledge at once, then hand the verb to its listener.
+ * A new verb is one file here and one line in COMMANDS (and its parse rule
+ * and help line in core/verbs.ts).
+ */
+import type { App } from "@slack/bolt";
+import { handle, replyVia } from "../../middleware.js";
+import { parseScimCommand, type ScimCommand } from "../../parse.js";
+import type { CommandListener, ListenerDeps } from "../types.js";
+import { activity } from "./activity.js";
+import { alerts } from "./alerts.js";
+import { check } from "./check.js";
+import { expect } from "./expect.js";
+import { forget } from "./forget.js";
+import { explain, help, usage } from "./help.js";
+import { link, unlink } from "./link.js";
+import { pending } from "./pending.js";
+
+const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
+  { help, usage, explain, check, expect, pending, forget, alerts, activity, link, unlink };
+
+export function registerCommands(app: App, deps: ListenerDeps): void {
+  app.command("/scim", async ({ command, ack, respond, client }) => {
+    const cmd = parseScimCommand(command.text ?? "");
+    const listener = COMMANDS[cmd.kind] as CommandListener<ScimCommand>;
+    const who = { userId: command.user_id, channelId: command.channel_id };
+    const first = listener.ack?.(cmd);
+    await ack(first ? { response_type: "ephemeral", ...first } : undefined);
+    const req = {
+      who,
+      reply: replyVia(respond, deps.log, "command"),
+      triggerId: command.trigger_id,
+      client,
+    };
+    const run = listener.run;
+    if (!run) {
+      deps.log.info({
+        kind: cmd.kind,
+        user: who.userId,
+        channel: who.channelId,
+        outcome: "answered",
+      });
+      return;
+    }
+    // Let requests already waiting be acknowledged before this one's work starts.
+    await new Promise((r) => setImmediate(r));
+    await handle(deps.log, cmd.kind, listener.what, req, () => run(deps, cmd, req));
+  });
+}

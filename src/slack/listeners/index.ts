@@ -1,0 +1,25 @@
+/** Every Slack listener, registered in one place: commands, buttons, menus, forms and events. */
+import type { App } from "@slack/bolt";
+import type { SlackDeps } from "../deps.js";
+import { guard } from "../guard.js";
+import { registerCheckButtons } from "./actions/check-buttons.js";
+import { registerHireButtons } from "./actions/hire-buttons.js";
+import { registerHomeButtons } from "./actions/home-buttons.js";
+import { registerUnlinkButton } from "./actions/unlink.js";
+import { registerCommands } from "./commands/index.js";
+import { registerAppHome } from "./events/app-home.js";
+import { registerOptions } from "./options/index.js";
+import type { ListenerDeps } from "./types.js";
+import { registerExpectForm } from "./views/expect-form.js";
+
+export function registerListeners(app: App, services: SlackDeps): void {
+  const deps: ListenerDeps = { ...services, guard: guard(services) };
+  registerCommands(app, deps);
+  registerCheckButtons(app, deps);
+  registerUnlinkButton(app, deps);
+  registerHireButtons(app, deps);
+  registerHomeButtons(app, deps);
+  registerOptions(app, deps);
+  registerExpectForm(app, deps);
+  registerAppHome(app, deps);
+}

@@ -1,0 +1,118 @@
+/**
+ * The expect form's submission: checked (emails, tenant, time, access) before
+ * it closes, then registered, with the outcome shown in the form itself.
+ */
+import type { App } from "@slack/bolt";
+import { checkEmails, splitEmails } from "../../../core/hires/parse-expect.js";
+import { parseIdp } from "../../../core/idp/catalog.js";
+import { parseWhen, whenProblem } from "../../../core/when.js";
+import { tenantLabel } from "../../../descope/tenants.js";
+import { registerHires } from "../../../features/hires/register.js";
+import type { SlackMessage } from "../../../render/blocks.js";
+import { expectResultModal } from "../../../render/forms.js";
+import { decodeExpectMeta, EXPECT_BLOCKS, INPUT_ACTION, VIEWS } from "../../../render/ids.js";
+import {
+  failureMessage,
+  REGISTERING,
+  registeredMessage,
+  tenantGoneMessage,
+} from "../../../render/notices.js";
+import { onView } from "../../middleware.js";
+import type { ListenerDeps } from "../types.js";
+
+type Values = Record<
+  string,
+  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+>;
+
+export function registerExpectForm(app: App, deps: ListenerDeps): void {
+  const { log } = deps;
+  app.view(
+    VIEWS.expect,
+    onView(
+      log,
+      "expect_form",
+      "Registering",
+      ({ body }) => ({
+        userId: body.user.id,
+        channelId: decodeExpectMeta(body.view.private_metadata)?.channelId ?? "",
+      }),
+      async ({ ack, body, view: v, client }, req) => {
+        const values = v.state.values as Values;
+        const input = (block: string) => values[block]?.[INPUT_ACTION];
+        const emailsText = input(EXPECT_BLOCKS.emails)?.value ?? "";
+        const tenantId = input(EXPECT_BLOCKS.tenant)?.selected_option?.value;
+        const idpRaw = input(EXPECT_BLOCKS.idp)?.selected_option?.value ?? "infer";
+        const atRaw = (input(EXPECT_BLOCKS.at)?.value ?? "").trim();
+        const now = deps.now();
+        const { emails, rejected } = checkEmails(splitEmails(emailsText));
+        const assignedAt = atRaw ? parseWhen(atRaw, now) : now;
+        const errors: Record<string, string> = {};
+        if (!emails.length)
+          errors.emails = rejected.length
+            ? `No valid email: ${rejected[0]?.input} is ${rejected[0]?.reason}`
+            : "Give at least one email.";
+        if (!tenantId) errors.tenant = "Pick a tenant.";
+        if (assignedAt === undefined) errors.at = `${whenProblem(atRaw)}.`;
+        else if (assignedAt > now + 5 * 60_000)
+          errors.at = "This is in the future: give the time IT assigned them in the IdP.";
+        // Access is decided before the form closes: a refusal shows in the form.
+        const access = await deps.guard.accessFor(req.who).catch(() => null);
+        if (!access)
+          errors.tenant = "scimwatch cannot reach its store right now: try again in a minute.";
+        else if (
+          tenantId &&
+          access.kind !== "any" &&
+          !(access.kind === "tenant" && access.tenantId === tenantId)
+        ) {
+          errors.tenant =
+            access.kind === "tenant"
+              ? `This channel is linked to ${access.tenantName}: register hires for that tenant only.`
+              : "scimwatch is not enabled in this channel: ask an admin to link it to the tenant.";
+        }
+        if (Object.keys(errors).length) {
+          await ack({ response_action: "errors", errors });
+          return "invalid";
+        }
+        // The form stays open and shows the outcome, whatever happens next: the
+        // person sees it even when the channel cannot (the bot not in it).
+        await ack({ response_action: "update", view: expectResultModal(REGISTERING) });
+        const show = (msg: SlackMessage) =>
+          client.views
+            .update({ view_id: body.view.id, view: expectResultModal(msg) })
+            .catch((e: unknown) => log.warn({ err: e }, "could not show the expect result"));
+        try {
+          const tenants = access?.kind === "any" ? await deps.descope.listTenants() : [];
+          const tenant =
+            access?.kind === "tenant"
+              ? { tenantId: access.tenantId, tenantName: access.tenantName }
+              : tenants
+                  .filter((t) => t.id === tenantId)
+                  .map((t) => ({ tenantId: t.id, tenantName: tenantLabel(t) }))[0];
+          if (!tenant) {
+            await show(tenantGoneMessage(tenantId ?? ""));
+            return "tenant_gone";
+          }
+          const idp = idpRaw === "infer" ? undefined : parseIdp(idpRaw);
+          const r = await registerHires(
+            { ...deps, graceMinutes: deps.settings.graceMinutes },
+            {
+              ...tenant,
+              emails,
+              idp,
+              assignedAt: assignedAt as number,
+              channelId: req.who.channelId,
+              userId: req.who.userId,
+            },
+          );
+          r.rejected.unshift(...rejected);
+          await show(registeredMessage(r, tenant.tenantName));
+          return `registered_${r.registered.length}_rejected_${r.rejected.length}`;
+        } catch (e) {
+          await show(failureMessage(e, "Registering"));
+          throw e;
+        }
+      },
+    ),
+  );
+}
