@@ -1,23 +1,17 @@
 /**
- * The one place scimwatch talks to Descope's management API. Every call goes
- * through `call()`: auth header, per-attempt timeout, retries (429 honouring
- * Retry-After, 5xx and network errors with jittered backoff) within a bounded
- * total wait, and zod validation of the answer.
+ * Descope's management API by resource: the audit search, users, tenants,
+ * tenant and SSO settings, groups. Every request goes through http.ts (one
+ * transport: auth, license, timeouts, retries, budgets, validation).
  */
-import { setTimeout as sleep } from "node:timers/promises";
-import { type Dispatcher, request } from "undici";
-import type { z } from "zod";
-import { USER_AGENT } from "../config/version.js";
-import { DescopeError, retryHint } from "./errors.js";
+
+import { type DescopeClientOptions, DescopeHttp, isNotFound } from "./http.js";
 import {
   type AuditRecord,
   auditSearchResponseSchema,
   type DescopeGroup,
   type DescopeTenant,
   type DescopeUser,
-  errorBodySchema,
   groupSchema,
-  licenseSchema,
   type SsoSettings,
   ssoSettingsSchema,
   tenantListResponseSchema,
@@ -26,6 +20,9 @@ import {
   userResponseSchema,
   userSearchResponseSchema,
 } from "./schemas.js";
+
+export type { DescopeClientOptions } from "./http.js";
+export { descopeBaseUrl } from "./http.js";
 
 export const SCIM_AUDIT_ACTIONS = [
   "SCIMEvent",
@@ -39,41 +36,6 @@ export const SCIM_AUDIT_ACTIONS = [
 /** Descope keeps 30 days of audit events searchable. */
 export const AUDIT_HORIZON_MS = 30 * 24 * 60 * 60 * 1000;
 export const AUDIT_PAGE_SIZE = 1000;
-
-export interface DescopeClientOptions {
-  projectId: string;
-  managementKey: string;
-  baseUrl?: string | undefined;
-  /** Per-attempt timeout (headers and body). Default 10 s. */
-  timeoutMs?: number;
-  /** Attempts per call, first one included. Default 4. */
-  maxAttempts?: number;
-  /** Longest total time spent waiting between attempts of one call. Default 20 s. */
-  maxRetryWaitMs?: number;
-  /** First backoff step for 5xx/network errors. Default 250 ms. */
-  backoffBaseMs?: number;
-  /** Longest one call may take, attempts and waits included. Default 30 s. */
-  maxTotalMs?: number;
-  /**
-   * Keep tenant lists, tenant settings and SSO settings this long (ms) in memory;
-   * they change rarely and every check reads them. Default 0 (no cache).
-   */
-  cacheTtlMs?: number;
-  dispatcher?: Dispatcher;
-  /**
-   * Called before every audit-search request (every page, every retry: each
-   * reaches Descope): the audit budget hooks in here. `maxWaitMs` is how long
-   * the caller accepts to wait for it; `priority` who is asking.
-   */
-  beforeAuditSearch?: (maxWaitMs: number | undefined, priority: "tail" | "check") => Promise<void>;
-  /**
-   * Called before every attempt of every other management call (user, tenant,
-   * SSO look-ups): the management budget hooks in here. Throw a DescopeError
-   * to refuse the call.
-   */
-  beforeManagementCall?: () => Promise<void>;
-  now?: () => number;
-}
 
 export interface AuditSearchParams {
   from?: number;
@@ -90,51 +52,13 @@ export interface AuditSearchParams {
   oldestFirst?: boolean;
 }
 
-/** Descope's base URL: an explicit override, or the regional host encoded in long project IDs. */
-export function descopeBaseUrl(projectId: string, override?: string): string {
-  if (override) return override.replace(/\/+$/, "");
-  if (projectId.length >= 32) return `https://api.${projectId.slice(1, 5)}.descope.com`;
-  return "https://api.descope.com";
-}
-
-interface RawAnswer {
-  status: number;
-  json: unknown;
-}
-
 export class DescopeClient {
   readonly baseUrl: string;
-  private readonly auth: string;
-  private readonly timeoutMs: number;
-  private readonly maxAttempts: number;
-  private readonly maxRetryWaitMs: number;
-  private readonly backoffBaseMs: number;
-  private readonly now: () => number;
-
-  private readonly cache = new Map<string, { until: number; value: Promise<unknown> }>();
-  /** The license handshake, done once: the project's rate-limit tier, or null. */
-  private license?: Promise<string | null>;
-
-  /** Memoises a read for `cacheTtlMs`; failures are not kept. */
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const ttl = this.opts.cacheTtlMs ?? 0;
-    if (ttl <= 0) return load();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.value as Promise<T>;
-    const value = load();
-    this.cache.set(key, { until: Date.now() + ttl, value });
-    value.catch(() => this.cache.delete(key));
-    return value;
-  }
+  private readonly http: DescopeHttp;
 
   constructor(private readonly opts: DescopeClientOptions) {
-    this.baseUrl = descopeBaseUrl(opts.projectId, opts.baseUrl);
-    this.auth = `Bearer ${opts.projectId}:${opts.managementKey}`;
-    this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.maxAttempts = opts.maxAttempts ?? 4;
-    this.maxRetryWaitMs = opts.maxRetryWaitMs ?? 20_000;
-    this.backoffBaseMs = opts.backoffBaseMs ?? 250;
-    this.now = opts.now ?? Date.now;
+    this.http = new DescopeHttp(opts);
+    this.baseUrl = this.http.baseUrl;
   }
 
   /** One audit search request (one page). Costs one unit of the 10-per-minute audit budget. */
@@ -153,10 +77,14 @@ export class DescopeClient {
     body.size = params.size ?? AUDIT_PAGE_SIZE;
     body.page = params.page ?? 0;
     if (params.oldestFirst) body.oldestFirst = true;
-    const ans = await this.call("Descope audit search", "POST", "/v1/mgmt/audit/search", body, () =>
-      this.opts.beforeAuditSearch?.(opts.budgetWaitMs, opts.priority ?? "tail"),
+    const ans = await this.http.call(
+      "Descope audit search",
+      "POST",
+      "/v1/mgmt/audit/search",
+      body,
+      () => this.opts.beforeAuditSearch?.(opts.budgetWaitMs, opts.priority ?? "tail"),
     );
-    const parsed = this.parse("Descope audit search", ans, auditSearchResponseSchema);
+    const parsed = this.http.parse("Descope audit search", ans, auditSearchResponseSchema);
     // `total` is not always sent: null then, and callers page until a short page.
     return { audits: parsed.audits, total: parsed.total ?? null };
   }
@@ -164,9 +92,13 @@ export class DescopeClient {
   /** Loads a user by login ID; null when Descope says there is no such user. */
   async loadUser(loginId: string): Promise<DescopeUser | null> {
     const op = "Descope user load";
-    const ans = await this.call(op, "GET", `/v1/mgmt/user?loginId=${encodeURIComponent(loginId)}`);
+    const ans = await this.http.call(
+      op,
+      "GET",
+      `/v1/mgmt/user?loginId=${encodeURIComponent(loginId)}`,
+    );
     if (isNotFound(ans, "E112102")) return null;
-    return this.parse(op, ans, userResponseSchema).user;
+    return this.http.parse(op, ans, userResponseSchema).user;
   }
 
   /** User search (POST /v2/mgmt/user/search): by login IDs and/or tenant, optionally SCIM-managed only. */
@@ -182,282 +114,78 @@ export class DescopeClient {
     if (params.loginIds?.length) body.loginIds = params.loginIds;
     if (params.tenantIds?.length) body.tenantIds = params.tenantIds;
     if (params.scimOnly) body.scimOnly = true;
-    const ans = await this.call(op, "POST", "/v2/mgmt/user/search", body);
-    const parsed = this.parse(op, ans, userSearchResponseSchema);
+    const ans = await this.http.call(op, "POST", "/v2/mgmt/user/search", body);
+    const parsed = this.http.parse(op, ans, userSearchResponseSchema);
     return { users: parsed.users, total: parsed.total ?? parsed.users.length };
   }
 
   listTenants(): Promise<DescopeTenant[]> {
-    return this.cached("tenants", async () => {
+    return this.http.cached("tenants", async () => {
       const op = "Descope tenant list";
-      const ans = await this.call(op, "GET", "/v1/mgmt/tenant/all");
-      return this.parse(op, ans, tenantListResponseSchema).tenants;
+      const ans = await this.http.call(op, "GET", "/v1/mgmt/tenant/all");
+      return this.http.parse(op, ans, tenantListResponseSchema).tenants;
     });
   }
 
   async loadTenant(tenantId: string): Promise<DescopeTenant | null> {
     const op = "Descope tenant load";
-    const ans = await this.call(op, "GET", `/v1/mgmt/tenant?id=${encodeURIComponent(tenantId)}`);
+    const ans = await this.http.call(
+      op,
+      "GET",
+      `/v1/mgmt/tenant?id=${encodeURIComponent(tenantId)}`,
+    );
     if (isNotFound(ans)) return null;
-    this.ensureOk(op, ans);
+    this.http.ensureOk(op, ans);
     const json = ans.json as Record<string, unknown> | null;
     const inner = json && typeof json === "object" && "tenant" in json ? json.tenant : json;
-    return this.parse(op, { status: ans.status, json: inner }, tenantSchema);
+    return this.http.parse(op, { status: ans.status, json: inner }, tenantSchema);
   }
 
   /** JIT disabled for the tenant? null when the settings could not be found. */
   loadJitDisabled(tenantId: string): Promise<boolean | null> {
-    return this.cached(`settings:${tenantId}`, () => this.loadJitDisabledNow(tenantId));
+    return this.http.cached(`settings:${tenantId}`, () => this.loadJitDisabledNow(tenantId));
   }
 
   private async loadJitDisabledNow(tenantId: string): Promise<boolean | null> {
     const op = "Descope tenant settings";
-    const ans = await this.call(
+    const ans = await this.http.call(
       op,
       "GET",
       `/v1/mgmt/tenant/settings?id=${encodeURIComponent(tenantId)}`,
     );
     if (isNotFound(ans)) return null;
-    return this.parse(op, ans, tenantSettingsSchema).JITDisabled ?? false;
+    return this.http.parse(op, ans, tenantSettingsSchema).JITDisabled ?? false;
   }
 
   /** The tenant's SSO settings; null when none are configured. */
   loadSsoSettings(tenantId: string): Promise<SsoSettings | null> {
-    return this.cached(`sso:${tenantId}`, () => this.loadSsoSettingsNow(tenantId));
+    return this.http.cached(`sso:${tenantId}`, () => this.loadSsoSettingsNow(tenantId));
   }
 
   private async loadSsoSettingsNow(tenantId: string): Promise<SsoSettings | null> {
     const op = "Descope SSO settings";
-    const ans = await this.call(
+    const ans = await this.http.call(
       op,
       "GET",
       `/v2/mgmt/sso/settings?tenantId=${encodeURIComponent(tenantId)}`,
     );
     if (isNotFound(ans)) return null;
-    return this.parse(op, ans, ssoSettingsSchema);
+    return this.http.parse(op, ans, ssoSettingsSchema);
   }
 
   /** The tenant's groups with their members (SCIM-pushed and JIT). */
   async listGroups(tenantId: string): Promise<DescopeGroup[]> {
     const op = "Descope group list";
-    const ans = await this.call(op, "POST", "/v1/mgmt/group/all", { tenantId });
+    const ans = await this.http.call(op, "POST", "/v1/mgmt/group/all", { tenantId });
     if (isNotFound(ans)) return [];
-    this.ensureOk(op, ans);
+    this.http.ensureOk(op, ans);
     const json = ans.json as unknown;
     const list = Array.isArray(json) ? json : ((json as { groups?: unknown } | null)?.groups ?? []);
-    return this.parse(op, { status: ans.status, json: list }, groupSchema.array());
+    return this.http.parse(op, { status: ans.status, json: list }, groupSchema.array());
   }
 
-  /**
-   * Descope's SDKs ask `GET /v1/mgmt/license` once and send its
-   * `rateLimitTier` as `x-descope-license` on every management call, so that
-   * Descope applies the project's rate-limit bucket. One attempt with a short
-   * timeout; when it fails, calls go on without the header.
-   */
+  /** The project's rate-limit tier from the license handshake (done once), or null. */
   rateLimitTier(): Promise<string | null> {
-    this.license ??= (async () => {
-      try {
-        const timeoutMs = Math.min(this.timeoutMs, 5_000);
-        const res = await request(`${this.baseUrl}/v1/mgmt/license`, {
-          method: "GET",
-          headers: {
-            authorization: this.auth,
-            accept: "application/json",
-            "user-agent": USER_AGENT,
-          },
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
-          ...(this.opts.dispatcher ? { dispatcher: this.opts.dispatcher } : {}),
-        });
-        const text = await res.body.text();
-        if (res.statusCode !== 200) return null;
-        const parsed = licenseSchema.safeParse(JSON.parse(text));
-        return parsed.success ? (parsed.data.rateLimitTier ?? null) : null;
-      } catch {
-        return null;
-      }
-    })();
-    return this.license;
+    return this.http.rateLimitTier();
   }
-
-  private parse<S extends z.ZodType>(op: string, ans: RawAnswer, schema: S): z.output<S> {
-    this.ensureOk(op, ans);
-    const res = schema.safeParse(ans.json);
-    if (!res.success) {
-      const issue = res.error.issues[0];
-      const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
-      throw new DescopeError(
-        "descope_bad_response",
-        `${op}: Descope answered with an unexpected body${where} (${issue?.message ?? "invalid"}); retry in a minute, and report it if it persists`,
-        60,
-        ans.status,
-      );
-    }
-    return res.data;
-  }
-
-  private ensureOk(op: string, ans: RawAnswer): void {
-    if (ans.status >= 200 && ans.status < 300) return;
-    const err = errorBodySchema.safeParse(ans.json);
-    const detail = err.success
-      ? [err.data.errorCode, err.data.errorDescription ?? err.data.errorMessage]
-          .filter(Boolean)
-          .join(" ")
-      : "";
-    throw new DescopeError(
-      "descope_error",
-      `${op}: Descope answered HTTP ${ans.status}${detail ? ` (${detail})` : ""}`,
-      undefined,
-      ans.status,
-    );
-  }
-
-  /** Sends one request with retries. Returns 2xx and non-auth 4xx answers; throws DescopeError otherwise. */
-  private async call(
-    op: string,
-    method: "GET" | "POST",
-    path: string,
-    body?: unknown,
-    /** Before every attempt (each one reaches Descope): the budget for this kind of call. */
-    beforeAttempt: () => Promise<void> | undefined = () => this.opts.beforeManagementCall?.(),
-  ): Promise<RawAnswer> {
-    const tier = await this.rateLimitTier();
-    const started = this.now();
-    let waited = 0;
-    for (let attempt = 1; ; attempt++) {
-      let failure: DescopeError;
-      let delayMs: number;
-      // Every attempt reaches Descope and counts against its limits.
-      await beforeAttempt();
-      try {
-        const res = await request(`${this.baseUrl}${path}`, {
-          method,
-          headers: {
-            authorization: this.auth,
-            accept: "application/json",
-            "user-agent": USER_AGENT,
-            ...(tier ? { "x-descope-license": tier } : {}),
-            ...(body === undefined ? {} : { "content-type": "application/json" }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
-          signal: AbortSignal.timeout(this.timeoutMs),
-          ...(this.opts.dispatcher ? { dispatcher: this.opts.dispatcher } : {}),
-        });
-        const text = await res.body.text();
-        const status = res.statusCode;
-        if (status === 401 || status === 403) {
-          throw new DescopeError(
-            "descope_auth",
-            `${op}: Descope refused the credentials (HTTP ${status}); check DESCOPE_PROJECT_ID and DESCOPE_MANAGEMENT_KEY (the key may be expired, revoked or lack permissions)`,
-            undefined,
-            status,
-          );
-        }
-        if (status === 429) {
-          const retryAfter = parseRetryAfter(res.headers["retry-after"]);
-          delayMs = retryAfter !== undefined ? retryAfter * 1000 : this.backoff(attempt);
-          failure = new DescopeError(
-            "descope_rate_limited",
-            `${op}: Descope is rate-limiting this project (HTTP 429)`,
-            Math.ceil(delayMs / 1000),
-            status,
-          );
-        } else if (status >= 500) {
-          delayMs = this.backoff(attempt);
-          failure = new DescopeError(
-            "descope_unreachable",
-            `${op}: Descope answered HTTP ${status}`,
-            undefined,
-            status,
-          );
-        } else {
-          let json: unknown = null;
-          if (text.length > 0) {
-            try {
-              json = JSON.parse(text);
-            } catch {
-              throw new DescopeError(
-                "descope_bad_response",
-                `${op}: Descope answered HTTP ${status} with a body that is not JSON; retry in a minute, and report it if it persists`,
-                60,
-                status,
-              );
-            }
-          }
-          return { status, json };
-        }
-      } catch (e) {
-        if (e instanceof DescopeError) throw e;
-        delayMs = this.backoff(attempt);
-        const timedOut = isTimeout(e);
-        failure = new DescopeError(
-          "descope_unreachable",
-          timedOut
-            ? `${op}: Descope did not answer within ${Math.round(this.timeoutMs / 1000)} s`
-            : `${op}: could not reach Descope at ${this.baseUrl} (${errorCodeOf(e)})`,
-        );
-      }
-      const budgetLeft = this.maxRetryWaitMs - waited;
-      const wouldEndAt = this.now() - started + delayMs + this.timeoutMs;
-      if (
-        attempt >= this.maxAttempts ||
-        delayMs > budgetLeft ||
-        wouldEndAt > (this.opts.maxTotalMs ?? 30_000)
-      ) {
-        const retryAfterSec = failure.code === "descope_rate_limited" ? failure.retryAfterSec : 60;
-        const spent = Math.round((this.now() - started) / 1000);
-        throw new DescopeError(
-          failure.code,
-          `${failure.message}; gave up after ${attempt} attempt${attempt > 1 ? "s" : ""} in ${spent} s — ${retryHint(retryAfterSec, this.now())}`,
-          retryAfterSec,
-          failure.status,
-        );
-      }
-      await sleep(delayMs);
-      waited += delayMs;
-    }
-  }
-
-  /** Exponential backoff with full jitter. */
-  private backoff(attempt: number): number {
-    const cap = this.backoffBaseMs * 2 ** (attempt - 1);
-    return Math.round(cap / 2 + Math.random() * (cap / 2));
-  }
-}
-
-function isNotFound(ans: RawAnswer, code?: string): boolean {
-  if (ans.status === 404) return true;
-  if (ans.status !== 400) return false;
-  const err = errorBodySchema.safeParse(ans.json);
-  if (!err.success) return false;
-  const text = `${err.data.errorDescription ?? ""} ${err.data.errorMessage ?? ""}`.toLowerCase();
-  return (code !== undefined && err.data.errorCode === code) || text.includes("not found");
-}
-
-function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined) return undefined;
-  const secs = Number(raw);
-  if (Number.isFinite(secs) && secs >= 0) return secs;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
-}
-
-function isTimeout(e: unknown): boolean {
-  const name = (e as { name?: string; code?: string } | null)?.name ?? "";
-  const code = (e as { code?: string } | null)?.code ?? "";
-  return (
-    name === "TimeoutError" ||
-    name === "AbortError" ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT"
-  );
-}
-
-function errorCodeOf(e: unknown): string {
-  const err = e as { code?: string; cause?: { code?: string }; message?: string } | null;
-  return err?.code ?? err?.cause?.code ?? err?.message ?? "network error";
 }

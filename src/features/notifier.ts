@@ -2,13 +2,14 @@
  * What the new-hire use cases need from a chat platform: the port. Slack
  * implements it (src/slack/notifier.ts); the use cases never import Slack.
  */
+import type { HomeView } from "@slack/types";
 import type { SlackMessage } from "../render/blocks.js";
 
 export interface Notifier {
   /** Posts a message (or a thread reply); returns its ts. `onceKey` goes into its metadata. */
   post(channel: string, msg: SlackMessage, threadTs?: string, onceKey?: string): Promise<string>;
   update(channel: string, ts: string, msg: SlackMessage): Promise<void>;
-  publishHome(userId: string, view: { type: "home"; blocks: unknown[] }): Promise<void>;
+  publishHome(userId: string, view: HomeView): Promise<void>;
   /** A message already posted in `channel` since `sinceMs` carrying `onceKey`, or null. */
   findPosted(channel: string, onceKey: string, sinceMs: number): Promise<string | null>;
 }

@@ -12,77 +12,13 @@
  * sign-ins keep only the latest time per login ID, so memory stays bounded.
  */
 import type { Redis } from "ioredis";
-import { type AuditEvent, auditEventSchema } from "../core/diagnosis/facts.js";
+import type { AuditEvent } from "../core/diagnosis/facts.js";
 import { AUDIT_HORIZON_MS } from "../descope/client.js";
 import type { Keyer } from "./client.js";
+import { bucketOf, DAY_MS, decodeEvent, encodeEvent } from "./event-codec.js";
 
-const ACTION_CODES: Record<string, string> = {
-  SCIMEvent: "S",
-  LoginFailed: "F",
-  LoginSucceed: "L",
-  UserCreated: "C",
-  UserModified: "M",
-  UserDeleted: "D",
-};
-const ACTIONS_BY_CODE = Object.fromEntries(Object.entries(ACTION_CODES).map(([k, v]) => [v, k]));
-
-const DAY_MS = 86_400_000;
 /** Bumped whenever the stored layout changes: see ensureLayout. */
 export const INDEX_LAYOUT = "2";
-/** Hash buckets per day: about 50 events each at 100k events a week, well under the compact-encoding limits. */
-const BUCKETS = 256;
-const FIELD = "\u001f";
-const ITEM = "\u001e";
-/** The separators never appear inside a field. */
-const clean = (s: string) => s.split(FIELD).join(" ").split(ITEM).join(" ");
-
-/**
- * A stored event: fields separated by U+001F (lists by U+001E), trailing
- * empty fields left out: action (one letter when known), at, login IDs,
- * tenants, user ID, method, SCIM action, error, active (1/0).
- */
-export function encodeEvent(e: AuditEvent): string {
-  const row = [
-    ACTION_CODES[e.action] ?? clean(e.action),
-    String(e.at),
-    e.loginIds.map(clean).join(ITEM),
-    e.tenants.map(clean).join(ITEM),
-    clean(e.userId ?? ""),
-    clean(e.method ?? ""),
-    clean(e.scimAction ?? ""),
-    clean(e.error ?? ""),
-    e.active === undefined ? "" : e.active ? "1" : "0",
-  ];
-  while (row.length > 4 && row.at(-1) === "") row.pop();
-  return row.join(FIELD);
-}
-
-export function decodeEvent(id: string, raw: string): AuditEvent | null {
-  const [code = "", at = "", logins = "", tenants = "", userId, method, scimAction, error, active] =
-    raw.split(FIELD);
-  const opt = (v: string | undefined) => (v ? v : undefined);
-  const list = (v: string) => (v ? v.split(ITEM) : []);
-  const p = auditEventSchema.safeParse({
-    id,
-    action: ACTIONS_BY_CODE[code] ?? code,
-    at: Number(at),
-    loginIds: list(logins),
-    tenants: list(tenants),
-    userId: opt(userId),
-    method: opt(method),
-    scimAction: opt(scimAction),
-    error: opt(error),
-    active: active === "1" ? true : active === "0" ? false : undefined,
-  });
-  return p.success ? p.data : null;
-}
-
-/** The hash holding an event: its day, and a bucket from its ID. */
-export function bucketOf(id: string, at: number): string {
-  let h = 0;
-  for (let i = 0; i < id.length; i++) h = (h * 31 + id.charCodeAt(i)) >>> 0;
-  return `${Math.floor(at / DAY_MS)}:${h % BUCKETS}`;
-}
 
 /**
  * KEYS[1]: the last-sign-in hash, declared so Redis Cluster routes the script

@@ -10,8 +10,10 @@
  *   finds it again, so a send whose outcome is unknown (a timeout, a crash
  *   after Slack accepted it) is looked for before it is sent again.
  */
+
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
+import type { HomeView } from "@slack/types";
 import type { Redis } from "ioredis";
 import type { Notifier } from "../features/notifier.js";
 import type { Keyer } from "../redis/client.js";
@@ -151,7 +153,7 @@ export class SlackNotifier implements Notifier {
       this.client.chat.postMessage({
         channel,
         text: msg.text,
-        blocks: msg.blocks as never,
+        blocks: msg.blocks,
         unfurl_links: false,
         unfurl_media: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
@@ -165,14 +167,12 @@ export class SlackNotifier implements Notifier {
 
   async update(channel: string, ts: string, msg: SlackMessage): Promise<void> {
     await this.bounded("chat.update", () =>
-      this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks as never }),
+      this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }),
     );
   }
 
-  async publishHome(userId: string, view: { type: "home"; blocks: unknown[] }): Promise<void> {
-    await this.bounded("views.publish", () =>
-      this.client.views.publish({ user_id: userId, view: view as never }),
-    );
+  async publishHome(userId: string, view: HomeView): Promise<void> {
+    await this.bounded("views.publish", () => this.client.views.publish({ user_id: userId, view }));
   }
 
   /**

@@ -109,4 +109,12 @@ describe("architecture: imports point one way", () => {
     }
     expect(bad).toEqual([]);
   });
+
+  it("every file stays small enough to read as one concept (about 300 lines)", () => {
+    const long = files(SRC)
+      .map((f) => ({ f: relative(SRC, f), n: readFileSync(f, "utf8").split("\n").length }))
+      .filter((x) => x.n > 320)
+      .map((x) => `${x.f}: ${x.n} lines`);
+    expect(long).toEqual([]);
+  });
 });
