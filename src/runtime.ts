@@ -74,7 +74,7 @@ export function createRuntime(
 
   const weeklyDigest = () => sendWeeklyDigests({ ...s, alertChannel: s.settings.alertChannel });
 
-  const checksFor = (slackOk?: () => Promise<boolean>) =>
+  const checksFor = (slackOk?: () => Promise<boolean>, socketOk?: () => boolean) =>
     healthChecks({
       redis: s.redis,
       state,
@@ -82,6 +82,8 @@ export function createRuntime(
       now,
       startedAt: s.startedAt,
       details: cfg.SCIMWATCH_HEALTH_DETAILS,
+      blindAfterRuns: s.settings.blindAfterRuns,
+      ...(socketOk ? { socketOk } : {}),
       ...(slackOk ? { slackOk } : {}),
       ...(role !== "bot"
         ? { missingSchedulers: () => jobs?.missingSchedulers() ?? Promise.resolve([]) }

@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
 import { hireId } from "./core/hires/model.js";
+import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
 import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
@@ -24,6 +25,7 @@ import { LinkStore } from "./redis/links.js";
 import { BudgetExhaustedError, RateBudget } from "./redis/rate-budget.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
 import { TailStateStore } from "./redis/tail-state.js";
+import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
@@ -42,6 +44,7 @@ export interface Services {
   links: LinkStore;
   hires: HireStore;
   answers: AnswerStore;
+  tenantHealth: TenantHealthStore;
   notifier: SlackNotifier;
   checks: CheckService;
   /** Evaluates open hires now (all, or these). */
@@ -54,6 +57,8 @@ export interface Services {
     intervalSec: number;
     backfillDays: number;
     lateWriteSec: number;
+    blindAfterRuns: number;
+    thresholds: HealthThresholds;
   };
 }
 
@@ -123,6 +128,15 @@ export function buildServices(
     intervalSec: cfg.SCIMWATCH_TAIL_INTERVAL,
     backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
     lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
+    blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
+    thresholds: {
+      ...DEFAULT_THRESHOLDS,
+      failingMinCalls: cfg.SCIMWATCH_FAILING_MIN_CALLS,
+      failingRatio: cfg.SCIMWATCH_FAILING_RATIO,
+      stoppedMinMs: cfg.SCIMWATCH_STOPPED_AFTER_HOURS * 3_600_000,
+      massMin: cfg.SCIMWATCH_MASS_DEACTIVATION_MIN,
+      massRatio: cfg.SCIMWATCH_MASS_DEACTIVATION_RATIO,
+    },
   };
   const evaluate = (ids?: string[]) =>
     evaluateHires(
@@ -164,6 +178,7 @@ export function buildServices(
     links,
     hires,
     answers: new AnswerStore(redis, key),
+    tenantHealth: new TenantHealthStore(redis, key),
     notifier,
     checks,
     evaluate,

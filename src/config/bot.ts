@@ -55,6 +55,12 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .trim()
     .regex(/^[CG][A-Z0-9]{2,}$/)
     .optional(),
+  SCIMWATCH_FAILING_MIN_CALLS: z.coerce.number().int().min(1).max(10000).default(5),
+  SCIMWATCH_FAILING_RATIO: z.coerce.number().min(0.01).max(1).default(0.8),
+  SCIMWATCH_STOPPED_AFTER_HOURS: z.coerce.number().min(1).max(720).default(24),
+  SCIMWATCH_MASS_DEACTIVATION_MIN: z.coerce.number().int().min(1).max(100000).default(10),
+  SCIMWATCH_MASS_DEACTIVATION_RATIO: z.coerce.number().min(0).max(1).default(0.2),
+  SCIMWATCH_BLIND_AFTER_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
   DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
   // Descope documents 100 requests per 60 s for plain management API traffic;
   // 80 leaves room for the project's other clients of the same key.
@@ -79,6 +85,16 @@ const HINTS: Record<string, string> = {
   SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
   SCIMWATCH_LATE_WRITE_SEC:
     "seconds each tail run re-reads before its cursor, for events written late (0–600, default 30)",
+  SCIMWATCH_FAILING_MIN_CALLS: "SCIM calls in an hour before a tenant can be 'failing' (default 5)",
+  SCIMWATCH_FAILING_RATIO: "share of failed SCIM calls in an hour that is 'failing' (default 0.8)",
+  SCIMWATCH_STOPPED_AFTER_HOURS:
+    "hours of silence (at least) before a regularly pushing tenant is 'stopped' (default 24)",
+  SCIMWATCH_MASS_DEACTIVATION_MIN:
+    "users deactivated within an hour that make a mass deactivation (default 10)",
+  SCIMWATCH_MASS_DEACTIVATION_RATIO:
+    "share of a tenant's SCIM-managed users deactivated within an hour (default 0.2)",
+  SCIMWATCH_BLIND_AFTER_RUNS:
+    "failed tail runs in a row before scimwatch says it is blind (default 5)",
   DESCOPE_AUDIT_RATE_PER_MIN:
     "audit searches per minute for the whole project (default 10, Descope's limit)",
   DESCOPE_MGMT_RATE_PER_MIN:

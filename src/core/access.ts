@@ -41,12 +41,26 @@ export function hireAllowed(
   who: { userId: string; channelId: string },
   alertChannelOfTenant?: string,
 ): boolean {
-  if (access.kind === "any") return true;
-  if (access.kind === "tenant") return access.tenantId === hire.tenantId;
   return (
-    hire.registeredBy === who.userId ||
-    (alertChannelOfTenant !== undefined && alertChannelOfTenant === who.channelId)
+    tenantAllowed(access, hire.tenantId, who, alertChannelOfTenant) ||
+    (access.kind === "denied" && hire.registeredBy === who.userId)
   );
+}
+
+/**
+ * May this person act on a tenant's alert from here? Anyone who may see
+ * every tenant; a channel scoped to that tenant; or the channel chosen for
+ * that tenant's alerts. The same rule as hires, without "registered it".
+ */
+export function tenantAllowed(
+  access: Access,
+  tenantId: string,
+  who: { userId: string; channelId: string },
+  alertChannelOfTenant?: string,
+): boolean {
+  if (access.kind === "any") return true;
+  if (access.kind === "tenant") return access.tenantId === tenantId;
+  return alertChannelOfTenant !== undefined && alertChannelOfTenant === who.channelId;
 }
 
 /** Whether a tenant the person typed is the linked one (by ID or name). No lookup: reveals nothing. */

@@ -4,18 +4,22 @@
  * the hires' evaluation) runs after it, on its own queue in production.
  */
 import type { Redis } from "ioredis";
+import type { HealthThresholds } from "../core/tenant-health.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { Logger } from "../log/logger.js";
 import type { AuditIndex } from "../redis/audit-index.js";
 import type { Keyer } from "../redis/client.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
-import type { TailStateStore } from "../redis/tail-state.js";
+import { type TailStateStore, tailHealth } from "../redis/tail-state.js";
+import type { TenantHealthStore } from "../redis/tenant-health-store.js";
 import { afterRead } from "./hires/after-read.js";
 import type { EvalResult } from "./hires/evaluator.js";
 import { failedSigninCandidates } from "./hires/unknown-signins.js";
 import type { Notifier } from "./notifier.js";
+import { watchOwnHealth } from "./own-health.js";
 import { runTail } from "./tail/tail.js";
+import { watchTenants } from "./tenant-health/watch.js";
 
 export interface ReadCycleDeps {
   descope: DescopeClient;
@@ -29,7 +33,11 @@ export interface ReadCycleDeps {
   log: Logger;
   now: () => number;
   evaluate: (ids?: string[]) => Promise<EvalResult>;
+  tenantHealth: TenantHealthStore;
   settings: {
+    graceMinutes: number;
+    blindAfterRuns: number;
+    thresholds?: HealthThresholds;
     intervalSec: number;
     backfillDays: number;
     lateWriteSec: number;
@@ -61,9 +69,13 @@ export function readCycle(deps: ReadCycleDeps) {
       },
     );
 
-  /** Everything that talks to Slack after a read: sign-in alerts, then the hires. */
-  const notify = () =>
-    afterRead({
+  /**
+   * Everything that talks to Slack after a read: sign-in alerts, the hires,
+   * scimwatch's own health, then each tenant's (only while the index is
+   * fresh: a blind scimwatch would see every tenant as silent).
+   */
+  const notify = async () => {
+    await afterRead({
       descope: deps.descope,
       hires: deps.hires,
       links: deps.links,
@@ -73,6 +85,16 @@ export function readCycle(deps: ReadCycleDeps) {
       alertChannel: s.alertChannel,
       evaluate: () => deps.evaluate(),
     });
+    const blind = await watchOwnHealth(deps).catch((e: unknown) => {
+      deps.log.warn({ kind: "blind", err: e }, "could not check scimwatch's own health");
+      return true;
+    });
+    const fresh = tailHealth(await deps.tailState.get(), deps.now(), s.intervalSec).healthy;
+    if (!blind && fresh)
+      await watchTenants(deps).catch((e: unknown) =>
+        deps.log.warn({ kind: "tenant_health", err: e }, "tenant health failed"),
+      );
+  };
 
   return { read, notify };
 }

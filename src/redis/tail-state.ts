@@ -21,6 +21,10 @@ export const tailStateSchema = z.object({
   backfillPages: num,
   backfillTotal: num,
   backfillDone: z.coerce.number().optional(),
+  /** Failed runs in a row (a spent budget is not a failure), the code of the last, and since when. */
+  failedRuns: num,
+  lastErrorCode: z.string().optional(),
+  failingSince: num,
 });
 export type TailState = z.infer<typeof tailStateSchema>;
 

@@ -24,6 +24,29 @@ export const HIRE_ACTIONS = {
   forget: "hire_forget",
 } as const;
 
+/** Buttons on a tenant's provisioning alert. */
+export const TENANT_ACTIONS = {
+  snoozeHour: "tenant_snooze_1h",
+  snoozeDay: "tenant_snooze_1d",
+  dismiss: "tenant_dismiss",
+} as const;
+
+/** A tenant alert's buttons carry the tenant and the episode they were drawn for. */
+export function encodeTenantAlert(tenantId: string, episode: string): string {
+  return JSON.stringify({ t: tenantId, e: episode }).slice(0, 2000);
+}
+
+const tenantAlertSchema = z.object({ t: z.string().min(1), e: z.string().min(1) });
+
+export function decodeTenantAlert(raw: string): { tenantId: string; episode: string } | null {
+  try {
+    const parsed = tenantAlertSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? { tenantId: parsed.data.t, episode: parsed.data.e } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Buttons on the App Home. */
 export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_forget" } as const;
 

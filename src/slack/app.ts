@@ -49,19 +49,24 @@ export function createBot(
   cfg: BotConfig,
   deps: SlackDeps & { secrets: string[] },
   /** The health answers, given a way to ask whether the Slack token works. */
-  makeChecks: (slackOk: () => Promise<boolean>) => HealthChecks,
+  makeChecks: (slackOk: () => Promise<boolean>, socketOk?: () => boolean) => HealthChecks,
 ): Bot {
   let slackOk: { ok: boolean; at: number } = { ok: false, at: 0 };
   let app: App;
-  const checks = makeChecks(async () => {
-    if (!slackOk.ok || Date.now() - slackOk.at > 5 * 60_000) {
-      slackOk = await app.client.auth
-        .test({ token: cfg.SLACK_BOT_TOKEN })
-        .then((r) => ({ ok: r.ok === true, at: Date.now() }))
-        .catch(() => ({ ok: false, at: Date.now() }));
-    }
-    return slackOk.ok;
-  });
+  // Socket Mode: whether the WebSocket to Slack is up (events of Bolt's receiver's client).
+  let socketUp = false;
+  const checks = makeChecks(
+    async () => {
+      if (!slackOk.ok || Date.now() - slackOk.at > 5 * 60_000) {
+        slackOk = await app.client.auth
+          .test({ token: cfg.SLACK_BOT_TOKEN })
+          .then((r) => ({ ok: r.ok === true, at: Date.now() }))
+          .catch(() => ({ ok: false, at: Date.now() }));
+      }
+      return slackOk.ok;
+    },
+    cfg.mode === "socket" ? () => socketUp : undefined,
+  );
   const health = healthHandler(checks);
 
   const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
@@ -73,6 +78,17 @@ export function createBot(
     }));
   }
   app = new App(opts);
+  if (cfg.mode === "socket") {
+    type Emitter = { on(e: string, f: () => void): void };
+    const client = (app as unknown as { receiver?: { client?: Emitter } }).receiver?.client;
+    client?.on("connected", () => {
+      socketUp = true;
+    });
+    for (const e of ["disconnected", "reconnecting"])
+      client?.on(e, () => {
+        socketUp = false;
+      });
+  }
   registerListeners(app, deps);
   app.error(async (e) => {
     deps.log.error({ err: e }, "unhandled Bolt error");

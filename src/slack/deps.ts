@@ -12,6 +12,7 @@ import type { AuditIndex } from "../redis/audit-index.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
 import type { TailStateStore } from "../redis/tail-state.js";
+import type { TenantHealthStore } from "../redis/tenant-health-store.js";
 
 export interface SlackSettings {
   supportChannels: ReadonlySet<string>;
@@ -32,6 +33,7 @@ export interface SlackDeps {
   index: AuditIndex;
   tailState: TailStateStore;
   hires: HireStore;
+  tenantHealth: TenantHealthStore;
   notifier: Notifier;
   now: () => number;
   /** Evaluates open hires now (all, or these). */

@@ -2,7 +2,13 @@
  * Who may see or act on what, from where: the Slack side of the one access
  * rule set (core/access.ts). Every listener asks here.
  */
-import { type Access, decideAccess, hireAllowed, namesLinkedTenant } from "../core/access.js";
+import {
+  type Access,
+  decideAccess,
+  hireAllowed,
+  namesLinkedTenant,
+  tenantAllowed,
+} from "../core/access.js";
 import { AccessDenied, UnknownTenantError } from "../core/failure.js";
 import type { Hire } from "../core/hires/model.js";
 import { resolveTenant } from "../descope/tenants.js";
@@ -35,6 +41,8 @@ export interface Guard {
    * it, or sitting in the channel chosen for that tenant's alerts.
    */
   hireFor(who: Who, id: string): Promise<Hire | null>;
+  /** Whether this person may act on a tenant's alerts from here (the same rule, core/access.ts). */
+  mayActOnTenant(who: Who, tenantId: string): Promise<boolean>;
 }
 
 export function guard(deps: Pick<SlackDeps, "links" | "descope" | "hires" | "settings">): Guard {
@@ -72,6 +80,11 @@ export function guard(deps: Pick<SlackDeps, "links" | "descope" | "hires" | "set
       const access = await g.accessFor(who);
       const alertChannel = (await alertChannels(deps.links, settings.alertChannel))(hire.tenantId);
       return hireAllowed(access, hire, who, alertChannel) ? hire : null;
+    },
+    async mayActOnTenant(who, tenantId) {
+      const access = await g.accessFor(who);
+      const alertChannel = (await alertChannels(deps.links, settings.alertChannel))(tenantId);
+      return tenantAllowed(access, tenantId, who, alertChannel);
     },
   };
   return g;

@@ -10,6 +10,7 @@
  * (the endpoints are unauthenticated).
  */
 import type { Redis } from "ioredis";
+import { blindness } from "../../core/own-health.js";
 import { type TailStateStore, tailHealth, tailLiveness } from "../../redis/tail-state.js";
 
 export interface HealthAnswer {
@@ -35,6 +36,10 @@ export interface HealthDeps {
   missingSchedulers?: () => Promise<string[]>;
   /** Show error texts (SCIMWATCH_HEALTH_DETAILS). */
   details: boolean;
+  /** Failed reads in a row before scimwatch is blind (SCIMWATCH_BLIND_AFTER_RUNS). */
+  blindAfterRuns?: number;
+  /** Socket Mode: whether the connection to Slack is up. */
+  socketOk?: () => boolean;
 }
 
 async function redisAnswers(redis: Redis): Promise<boolean> {
@@ -56,22 +61,23 @@ export function healthChecks(deps: HealthDeps): HealthChecks {
       ]);
       const body: Record<string, unknown> = { redis: redisOk ? "ok" : "unreachable" };
       if (slackOk !== null) body.slack = slackOk ? "ok" : "token not usable";
+      const socketOk = deps.socketOk ? deps.socketOk() : null;
+      if (socketOk !== null) body.socketMode = socketOk ? "connected" : "disconnected";
+      let keyRefused = false;
       if (redisOk) {
-        const h = tailHealth(
-          await deps.state.get().catch(() => ({})),
-          deps.now(),
-          deps.intervalSec,
-        );
+        const state = await deps.state.get().catch(() => ({}));
+        // A refused management key means no check can be answered: not ready.
+        keyRefused = blindness(state, deps.blindAfterRuns ?? 5).reason === "key_refused";
+        if (keyRefused) body.descope = "management key refused";
+        const h = tailHealth(state, deps.now(), deps.intervalSec);
         body.tail = {
           healthy: h.healthy,
           lagSeconds: h.lagMs === null ? null : Math.round(h.lagMs / 1000),
           ...(deps.details ? { lastError: h.lastError } : {}),
         };
       }
-      return {
-        ok: redisOk && slackOk !== false,
-        body: { ok: redisOk && slackOk !== false, details: body },
-      };
+      const ok = redisOk && slackOk !== false && socketOk !== false && !keyRefused;
+      return { ok, body: { ok, details: body } };
     },
     async tail() {
       const redisOk = await redisAnswers(deps.redis);
@@ -82,7 +88,17 @@ export function healthChecks(deps: HealthDeps): HealthChecks {
         deps.state.get(),
         deps.missingSchedulers ? deps.missingSchedulers().catch(() => []) : Promise.resolve([]),
       ]);
-      const l = tailLiveness(state, deps.now(), deps.intervalSec, deps.startedAt, missing);
+      const live = tailLiveness(state, deps.now(), deps.intervalSec, deps.startedAt, missing);
+      const b = blindness(state, deps.blindAfterRuns ?? 5);
+      const l = b.blind
+        ? {
+            ok: false,
+            reason:
+              b.reason === "key_refused"
+                ? "blind: Descope refused the management key"
+                : `blind: ${b.failedRuns} audit reads failed in a row`,
+          }
+        : live;
       const h = tailHealth(state, deps.now(), deps.intervalSec);
       return {
         ok: l.ok,

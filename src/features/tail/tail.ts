@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { AuditEvent } from "../../core/diagnosis/facts.js";
+import { failureOf } from "../../core/failure.js";
 import {
   AUDIT_HORIZON_MS,
   AUDIT_PAGE_SIZE,
@@ -151,14 +152,27 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
         lastStored: result.stored,
         backfillDone: 1,
       },
-      ["lastError", "lastErrorAt"],
+      ["lastError", "lastErrorAt", "failedRuns", "lastErrorCode", "failingSince"],
     );
   } catch (e) {
     const budget = e instanceof BudgetExhaustedError;
     result.status = budget ? "partial" : "failed";
     result.error =
       budget || isDescopeError(e) ? (e as Error).message : `unexpected: ${(e as Error).message}`;
-    await deps.state.update({ lastError: result.error, lastErrorAt: now() }).catch(() => {});
+    const before = await deps.state.get().catch(() => null);
+    await deps.state
+      .update({
+        lastError: result.error,
+        lastErrorAt: now(),
+        ...(budget
+          ? {}
+          : {
+              failedRuns: (before?.failedRuns ?? 0) + 1,
+              lastErrorCode: failureOf(e).code,
+              failingSince: before?.failingSince ?? now(),
+            }),
+      })
+      .catch(() => {});
     deps.log[budget ? "info" : "warn"](
       { kind: "tail", status: result.status, err: e },
       "tail run stopped early",

@@ -5,6 +5,7 @@ import { guard } from "../guard.js";
 import { registerCheckButtons } from "./actions/check-buttons.js";
 import { registerHireButtons } from "./actions/hire-buttons.js";
 import { registerHomeButtons } from "./actions/home-buttons.js";
+import { registerTenantButtons } from "./actions/tenant-buttons.js";
 import { registerUnlinkButton } from "./actions/unlink.js";
 import { registerCommands } from "./commands/index.js";
 import { registerAppHome } from "./events/app-home.js";
@@ -19,6 +20,7 @@ export function registerListeners(app: App, services: SlackDeps): void {
   registerUnlinkButton(app, deps);
   registerHireButtons(app, deps);
   registerHomeButtons(app, deps);
+  registerTenantButtons(app, deps);
   registerOptions(app, deps);
   registerExpectForm(app, deps);
   registerAppHome(app, deps);

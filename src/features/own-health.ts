@@ -1,0 +1,80 @@
+/**
+ * scimwatch's own health after each read: when it goes blind (its key
+ * refused, or its reads failing), say so once in SCIMWATCH_ALERT_CHANNEL and
+ * in the log at error, and once more when it sees again.
+ */
+import type { Redis } from "ioredis";
+import { blindness } from "../core/own-health.js";
+import type { Logger } from "../log/logger.js";
+import type { Keyer } from "../redis/client.js";
+import type { HireStore } from "../redis/hire-store.js";
+import type { TailStateStore } from "../redis/tail-state.js";
+import { blindMessage, sightRestoredMessage } from "../render/own-health.js";
+import { deliverClaimed } from "./hires/deliver.js";
+import type { Notifier } from "./notifier.js";
+
+export interface OwnHealthDeps {
+  redis: Redis;
+  key: Keyer;
+  tailState: TailStateStore;
+  hires: HireStore;
+  notifier: Notifier;
+  log: Logger;
+  now: () => number;
+  settings: { alertChannel?: string | undefined; blindAfterRuns: number };
+}
+
+const KEEP_MS = 30 * 86_400_000;
+
+/** Returns whether scimwatch is blind now. */
+export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
+  const state = await deps.tailState.get();
+  const b = blindness(state, deps.settings.blindAfterRuns);
+  const recordKey = deps.key("own-health");
+  const rec = await deps.redis.hgetall(recordKey);
+  const channel = deps.settings.alertChannel;
+  if (b.blind) {
+    const episode = String(b.since ?? state.lastErrorAt ?? 0);
+    if (rec.episode === episode) return true;
+    const name = `blind:${episode}`;
+    if (!(await deps.hires.claim(name))) return true;
+    deps.log.error(
+      { kind: "blind", reason: b.reason, failedRuns: b.failedRuns, since: b.since },
+      b.reason === "key_refused"
+        ? "scimwatch is blind: Descope refused the management key; create a new one and set DESCOPE_MANAGEMENT_KEY"
+        : "scimwatch is blind: its audit reads keep failing",
+    );
+    let ts = "";
+    if (channel) {
+      ts = (
+        await deliverClaimed(
+          deps,
+          name,
+          channel,
+          (k) =>
+            deps.notifier.post(channel, blindMessage(b, state.lastError ?? null), undefined, k),
+          KEEP_MS,
+        )
+      ).ts;
+    } else await deps.hires.confirm(name, KEEP_MS);
+    await deps.redis.hset(recordKey, { episode, channel: channel ?? "", ts });
+    return true;
+  }
+  if (rec.episode) {
+    const name = `sight:${rec.episode}`;
+    if (!(await deps.hires.claim(name))) return false;
+    deps.log.info({ kind: "blind", recovered: true }, "scimwatch reads the audit log again");
+    if (rec.channel && rec.ts)
+      await deliverClaimed(
+        deps,
+        name,
+        rec.channel,
+        (k) =>
+          deps.notifier.post(rec.channel as string, sightRestoredMessage(deps.now()), rec.ts, k),
+        KEEP_MS,
+      );
+    else await deps.hires.confirm(name, KEEP_MS);
+    await deps.redis.del(recordKey);
+  }
+  return false;
+}

@@ -1,0 +1,199 @@
+/**
+ * After each audit read: every tenant's provisioning health, from the index
+ * (no audit search), and its alerts — exactly once per episode across
+ * retries, processes and restarts (the episode's key is derived from the
+ * audit data itself, and delivery goes through the one exactly-once path).
+ * A recovery is posted once in the alert's thread, and the alert is edited
+ * to say resolved.
+ */
+import { view } from "../../core/hires/evaluate.js";
+import {
+  ALERTING,
+  DEFAULT_THRESHOLDS,
+  HEALTH_HISTORY_MS,
+  type HealthThresholds,
+  recovered,
+  type TenantHealth,
+  tenantHealth,
+} from "../../core/tenant-health.js";
+import type { DescopeClient } from "../../descope/client.js";
+import { tenantIdp } from "../../descope/tenant-idp.js";
+import { tenantLabel } from "../../descope/tenants.js";
+import type { Logger } from "../../log/logger.js";
+import type { AuditIndex } from "../../redis/audit-index.js";
+import type { HireStore } from "../../redis/hire-store.js";
+import type { LinkStore } from "../../redis/links.js";
+import type { TenantHealthRecord, TenantHealthStore } from "../../redis/tenant-health-store.js";
+import {
+  tenantAlertClosed,
+  tenantAlertMessage,
+  tenantRecoveredMessage,
+} from "../../render/tenant-health.js";
+import { alertChannels } from "../hires/alert-channel.js";
+import { deliverClaimed } from "../hires/deliver.js";
+import type { Notifier } from "../notifier.js";
+
+export interface TenantWatchDeps {
+  descope: DescopeClient;
+  index: AuditIndex;
+  hires: HireStore;
+  links: LinkStore;
+  tenantHealth: TenantHealthStore;
+  notifier: Notifier;
+  log: Logger;
+  now: () => number;
+  settings: {
+    alertChannel?: string | undefined;
+    graceMinutes: number;
+    thresholds?: HealthThresholds;
+  };
+}
+
+const KEEP_MS = 30 * 86_400_000;
+
+/** Overdue hires per tenant: when the earliest was assigned, and how many. */
+async function overdueByTenant(deps: TenantWatchDeps, now: number) {
+  const out = new Map<string, { since: number; count: number }>();
+  for (const { hire } of await deps.hires.getMany(await deps.hires.openIds())) {
+    if (view(hire, now, deps.settings.graceMinutes).status !== "overdue") continue;
+    const cur = out.get(hire.tenantId);
+    out.set(hire.tenantId, {
+      since: Math.min(cur?.since ?? hire.assignedAt, hire.assignedAt),
+      count: (cur?.count ?? 0) + 1,
+    });
+  }
+  return out;
+}
+
+/** Evaluates every tenant; returns the health of each (for metrics and tests). */
+export async function watchTenants(deps: TenantWatchDeps): Promise<Map<string, TenantHealth>> {
+  const now = deps.now();
+  const thresholds = deps.settings.thresholds ?? DEFAULT_THRESHOLDS;
+  const [tenants, overdue, channelFor] = await Promise.all([
+    deps.descope.listTenants(),
+    overdueByTenant(deps, now),
+    alertChannels(deps.links, deps.settings.alertChannel),
+  ]);
+  const out = new Map<string, TenantHealth>();
+  for (const t of tenants) {
+    try {
+      const prev = await deps.tenantHealth.get(t.id);
+      const events = await deps.index.eventsForTenant(t.id, now - HEALTH_HISTORY_MS, now);
+      let h = tenantHealth(
+        t.id,
+        events,
+        now,
+        { previous: prev, overdue: overdue.get(t.id) ?? null },
+        thresholds,
+      );
+      // The denominator of a mass deactivation: asked of Descope only when it matters.
+      if (h.state === "mass_deactivation") {
+        const managed = await deps.descope
+          .searchUsers({ tenantIds: [t.id], scimOnly: true, limit: 1 })
+          .then((r) => r.total + h.deactivated.count)
+          .catch(() => null);
+        if (managed !== null)
+          h = tenantHealth(
+            t.id,
+            events,
+            now,
+            { previous: prev, overdue: overdue.get(t.id) ?? null, scimManagedUsers: managed },
+            thresholds,
+          );
+      }
+      out.set(t.id, h);
+      await settle(deps, { id: t.id, name: tenantLabel(t) }, prev, h, channelFor(t.id), now);
+    } catch (e) {
+      deps.log.warn({ kind: "tenant_health", tenant: t.id, err: e }, "tenant health failed");
+    }
+  }
+  return out;
+}
+
+async function settle(
+  deps: TenantWatchDeps,
+  tenant: { id: string; name: string },
+  prev: TenantHealthRecord | null,
+  h: TenantHealth,
+  channel: string | undefined,
+  now: number,
+): Promise<void> {
+  const base: TenantHealthRecord = {
+    tenantId: tenant.id,
+    state: h.state,
+    episode: h.episode,
+    since: h.since,
+    at: now,
+    alert: prev?.alert ?? null,
+    ...(prev?.snoozedUntil && prev.snoozedUntil > now ? { snoozedUntil: prev.snoozedUntil } : {}),
+  };
+  const alert = prev?.alert;
+  if (alert && alert.episode !== h.episode && recovered(alert.state, h.state)) {
+    // Once per episode: the recovery in the thread, and the alert edited to say resolved.
+    const name = `tenant-recovered:${alert.episode}`;
+    if (!(await deps.hires.claim(name))) return; // another process is settling this recovery
+    const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
+    await deliverClaimed(
+      deps,
+      name,
+      alert.channel,
+      (key) =>
+        deps.notifier.post(
+          alert.channel,
+          tenantRecoveredMessage({ tenantName: tenant.name, idp, at: h.lastOkAt ?? now }),
+          alert.ts,
+          key,
+        ),
+      KEEP_MS,
+    );
+    if (!prev?.dismissedBy)
+      await deps.notifier
+        .update(
+          alert.channel,
+          alert.ts,
+          tenantAlertClosed({ tenantName: tenant.name, state: alert.state }, { resolvedAt: now }),
+        )
+        .catch((e: unknown) => deps.log.warn({ err: e }, "could not mark the alert resolved"));
+    base.alert = null;
+  }
+  if (ALERTING.has(h.state) && h.episode && alert?.episode !== h.episode) {
+    const snoozed = prev?.snoozedUntil !== undefined && prev.snoozedUntil > now;
+    if (!channel || snoozed) {
+      if (!channel)
+        deps.log.warn(
+          { kind: "tenant_health", tenant: tenant.id, state: h.state },
+          "tenant provisioning alert has no channel (set SCIMWATCH_ALERT_CHANNEL or /scim alerts)",
+        );
+    } else {
+      const episode = h.episode;
+      if (await deps.hires.claim(`tenant-alert:${episode}`)) {
+        const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
+        const sent = await deliverClaimed(
+          deps,
+          `tenant-alert:${episode}`,
+          channel,
+          (key) =>
+            deps.notifier.post(
+              channel,
+              tenantAlertMessage(h, { tenantId: tenant.id, tenantName: tenant.name, idp }),
+              undefined,
+              key,
+            ),
+          KEEP_MS,
+        );
+        deps.log.error(
+          { kind: "tenant_alert", tenant: tenant.id, state: h.state, episode },
+          `tenant ${tenant.id}: provisioning ${h.state.replace("_", " ")}`,
+        );
+        base.alert = { episode, channel, ts: sent.ts, state: h.state };
+        delete base.dismissedBy;
+      } else {
+        // Another process holds or sent this episode's alert: its record wins.
+        return;
+      }
+    }
+  }
+  if (prev?.dismissedBy && base.alert && base.alert.episode === prev.alert?.episode)
+    base.dismissedBy = prev.dismissedBy;
+  await deps.tenantHealth.set(base);
+}

@@ -1,0 +1,75 @@
+/**
+ * Each tenant's last provisioning health and its open alert (where it was
+ * posted, snoozes, dismissal): one small JSON record per tenant, validated on read.
+ */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Keyer } from "./client.js";
+
+const STATES = ["ok", "quiet", "failing", "stopped", "mass_deactivation"] as const;
+
+export const tenantHealthRecordSchema = z.object({
+  tenantId: z.string().min(1),
+  state: z.enum(STATES),
+  episode: z.string().nullable(),
+  since: z.number().nullable(),
+  at: z.number(),
+  /** The alert of the current (or last) episode, when one was posted. */
+  alert: z
+    .object({ episode: z.string(), channel: z.string(), ts: z.string(), state: z.enum(STATES) })
+    .nullable()
+    .optional(),
+  snoozedUntil: z.number().optional(),
+  dismissedBy: z.string().optional(),
+});
+export type TenantHealthRecord = z.infer<typeof tenantHealthRecordSchema>;
+
+export class TenantHealthStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  async get(tenantId: string): Promise<TenantHealthRecord | null> {
+    const raw = await this.redis.hget(this.key("tenant-health"), tenantId);
+    if (!raw) return null;
+    try {
+      const parsed = tenantHealthRecordSchema.safeParse(JSON.parse(raw));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async all(): Promise<TenantHealthRecord[]> {
+    const raw = await this.redis.hvals(this.key("tenant-health"));
+    return raw.flatMap((r) => {
+      try {
+        const parsed = tenantHealthRecordSchema.safeParse(JSON.parse(r));
+        return parsed.success ? [parsed.data] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async set(record: TenantHealthRecord): Promise<void> {
+    await this.redis.hset(
+      this.key("tenant-health"),
+      record.tenantId,
+      JSON.stringify(tenantHealthRecordSchema.parse(record)),
+    );
+  }
+
+  /** Changes one record; returns it, or null when there is none. */
+  async update(
+    tenantId: string,
+    change: (r: TenantHealthRecord) => TenantHealthRecord,
+  ): Promise<TenantHealthRecord | null> {
+    const cur = await this.get(tenantId);
+    if (!cur) return null;
+    const next = change(cur);
+    await this.set(next);
+    return next;
+  }
+}

@@ -1,0 +1,109 @@
+/** The one tenant-health decision, as a table of cases. */
+import { describe, expect, it } from "vitest";
+import type { AuditEvent } from "../../src/core/diagnosis/facts.js";
+import { blindness } from "../../src/core/own-health.js";
+import { errorCause, recovered, tenantHealth } from "../../src/core/tenant-health.js";
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const NOW = Date.UTC(2026, 10, 27, 12);
+let n = 0;
+const scim = (ago: number, o: Partial<AuditEvent> = {}): AuditEvent => ({
+  id: `e${++n}`,
+  action: "SCIMEvent",
+  at: NOW - ago,
+  loginIds: [`u${n}@acme.com`],
+  tenants: ["T"],
+  scimAction: "UpdateUser",
+  ...o,
+});
+/** Three calls a day on the 5 days before `lastAgo`, and one at `lastAgo`. */
+const regular = (lastAgo: number) => [
+  ...[5, 4, 3, 2, 1].flatMap((d) => [0, 1, 2].map((i) => scim(lastAgo + d * DAY - i * HOUR))),
+  scim(lastAgo),
+];
+const errs = (k: number, error = "401 Unauthorized") =>
+  Array.from({ length: k }, (_, i) => scim(20 * MIN - i * MIN, { error }));
+
+describe("tenantHealth", () => {
+  it.each([
+    ["no SCIM call ever: quiet", [], "quiet"],
+    ["a tenant that pushed once long ago: ok, never stopped", [scim(13 * DAY)], "ok"],
+    ["regular pushes, last 30 minutes ago: ok", regular(30 * MIN), "ok"],
+    ["regular pushes, then silent for 2 days: stopped", regular(2 * DAY), "stopped"],
+    ["regular pushes, silent 20 h (less than a day): ok", regular(20 * HOUR), "ok"],
+    ["6 failures of 7 calls in the hour: failing", [...regular(30 * MIN), ...errs(6)], "failing"],
+    ["4 failures: below the minimum of 5 calls", [...errs(4)], "ok"],
+    ["failures, then two successes: ok", [...errs(6), scim(2 * MIN), scim(MIN)], "ok"],
+    [
+      "12 deactivated within the hour: mass deactivation",
+      [
+        ...regular(30 * MIN),
+        ...Array.from({ length: 12 }, (_, i) => scim(10 * MIN - i * 1000, { active: false })),
+      ],
+      "mass_deactivation",
+    ],
+    [
+      "9 deactivated: below the minimum",
+      Array.from({ length: 9 }, (_, i) => scim(10 * MIN - i * 1000, { active: false })),
+      "ok",
+    ],
+  ] as const)("%s", (_name, events, state) => {
+    expect(tenantHealth("T", [...events], NOW).state).toBe(state);
+  });
+
+  it("a failing tenant stays failing through silence (quarantine) until two calls succeed", () => {
+    const failing = tenantHealth("T", errs(6), NOW);
+    expect(failing.state).toBe("failing");
+    // Three hours later the window is empty, but nothing succeeded: still the same episode.
+    const later = tenantHealth("T", errs(6), NOW + 3 * HOUR, { previous: failing });
+    expect(later.state).toBe("failing");
+    expect(later.episode).toBe(failing.episode);
+    const ok = tenantHealth("T", [...errs(6), scim(-HOUR), scim(-HOUR - MIN)], NOW + 3 * HOUR, {
+      previous: later,
+    });
+    expect(ok.state).toBe("ok");
+    expect(recovered("failing", ok.state)).toBe(true);
+  });
+
+  it("the episode is the same in every process (derived from the audit data)", () => {
+    const ev = regular(2 * DAY);
+    expect(tenantHealth("T", ev, NOW).episode).toBe(tenantHealth("T", ev, NOW + MIN).episode);
+  });
+
+  it("overdue hires with nothing pushed since their assignment: stopped", () => {
+    const h = tenantHealth("T", [scim(3 * DAY)], NOW, {
+      overdue: { since: NOW - 2 * HOUR, count: 2 },
+    });
+    expect(h.state).toBe("stopped");
+    expect(h.overdueHires).toBe(2);
+  });
+
+  it.each([
+    ["401 Unauthorized", "auth"],
+    ["Token expired", "auth"],
+    ["409 Conflict: user already exists", "conflict"],
+    ["400 Bad Request: invalid attribute emails", "mapping"],
+    ["500 internal", "other"],
+  ] as const)("error %s → %s", (e, cause) => {
+    expect(errorCause(e)).toBe(cause);
+  });
+});
+
+describe("blindness", () => {
+  it.each([
+    [{}, false, null],
+    [{ failedRuns: 1, lastErrorCode: "descope_auth", failingSince: 5 }, true, "key_refused"],
+    [{ failedRuns: 4, lastErrorCode: "descope_unreachable" }, false, null],
+    [
+      { failedRuns: 5, lastErrorCode: "descope_unreachable", failingSince: 5 },
+      true,
+      "reads_failing",
+    ],
+  ] as const)("%o → blind %s (%s)", (s, blind, reason) => {
+    const b = blindness(s, 5);
+    expect(b.blind).toBe(blind);
+    expect(b.reason).toBe(reason);
+  });
+});
