@@ -1,9 +1,11 @@
 /** `scimwatch doctor`: checks every setting and connection; exit 0 only when all are OK. */
 import { webApi } from "@slack/bolt";
 import { botEnvSchema, receiverMode, slackApiUrlOf } from "../config/bot.js";
+import { blindness } from "../core/own-health.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
-import { createRedis } from "../redis/client.js";
+import { createRedis, keyer } from "../redis/client.js";
+import { TailStateStore, tailHealth } from "../redis/tail-state.js";
 import type { Io } from "./io.js";
 
 interface Result {
@@ -164,6 +166,32 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
           warn: true,
           detail: `maxmemory-policy is ${policy}: under memory pressure Redis may drop BullMQ's jobs and schedulers and scimwatch's records; set it to noeviction (redis-cli CONFIG SET maxmemory-policy noeviction, or your provider's parameter group)`,
         });
+      }
+      // The audit tail, as the workers left it in Redis: behind, or blind.
+      const prefix = env.SCIMWATCH_REDIS_PREFIX ?? "{scimwatch}";
+      const interval = Number(env.SCIMWATCH_TAIL_INTERVAL ?? 60) || 60;
+      const state = await new TailStateStore(redis, keyer(prefix)).get().catch(() => null);
+      if (state) {
+        const now = Date.now();
+        const b = blindness(state, Number(env.SCIMWATCH_BLIND_AFTER_RUNS ?? 5) || 5);
+        const h = tailHealth(state, now, interval);
+        if (b.blind || (h.lastSuccessAt !== null && !h.healthy))
+          results.push({
+            name: "Audit tail",
+            ok: true,
+            warn: true,
+            detail: b.blind
+              ? `blind: ${b.reason === "key_refused" ? "Descope refused the management key" : `${b.failedRuns} reads failed in a row`} (last error: ${state.lastError ?? "unknown"})`
+              : `behind: the last successful read was ${Math.round((now - (h.lastSuccessAt ?? now)) / 60_000)} minutes ago (interval ${interval} s); is a worker (--role worker or all) running?`,
+          });
+        else if (h.lastSuccessAt === null)
+          results.push({
+            name: "Audit tail",
+            ok: true,
+            warn: true,
+            detail:
+              "no audit read recorded yet in this Redis: start scimwatch (role all or worker)",
+          });
       }
     } catch (e) {
       results.push({

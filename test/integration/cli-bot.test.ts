@@ -59,6 +59,37 @@ describe("scimwatch doctor", () => {
     expect(r.code).toBe(0);
   });
 
+  it("warns when the audit tail in Redis is behind or blind, and is silent when it is fresh", async () => {
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(REDIS_URL);
+    const prefix = `{doctor-${Date.now()}}`;
+    const key = `${prefix}:tail:state`;
+    const run = (s: Record<string, string>) =>
+      redis
+        .del(key)
+        .then(() => redis.hset(key, s))
+        .then(() => cli(["doctor"], { ...env, SCIMWATCH_REDIS_PREFIX: prefix }));
+    const now = Date.now();
+    expect(
+      (await run({ lastSuccessAt: String(now - 60 * 60_000), lastTo: String(now - 3_600_000) }))
+        .stdout,
+    ).toMatch(/^WARN {2}Audit tail: behind: the last successful read was 60 minutes ago/m);
+    expect(
+      (
+        await run({
+          lastSuccessAt: String(now - 60 * 60_000),
+          failedRuns: "1",
+          lastErrorCode: "descope_auth",
+        })
+      ).stdout,
+    ).toMatch(/^WARN {2}Audit tail: blind: Descope refused the management key/m);
+    expect((await run({ lastSuccessAt: String(now), lastTo: String(now) })).stdout).not.toMatch(
+      /Audit tail/,
+    );
+    await redis.del(key);
+    redis.disconnect();
+  });
+
   it("says what is wrong and how to fix it, exit 1, never printing secrets", async () => {
     const r = await cli(["doctor"], {
       ...env,
