@@ -1,18 +1,12 @@
-/** A tenant's SCIM activity from audit events: is the IdP pushing at all? Pure. */
+/**
+ * A tenant's SCIM activity from audit events, day by day, with its status
+ * from the one tenant-health decision (core/tenant-health.ts). Pure.
+ */
 import type { AuditEvent } from "./diagnosis/facts.js";
+import { classifyScim } from "./scim-kind.js";
+import { type TenantState, tenantHealth } from "./tenant-health.js";
 
-export type ScimKind = "create" | "update" | "deactivate" | "delete" | "read" | "other";
-
-/** Classifies a SCIM event by its operation (an open string in Descope) and the `active` it carried. */
-export function classifyScim(e: AuditEvent): ScimKind {
-  if (e.active === false) return "deactivate";
-  const a = (e.scimAction ?? "").toLowerCase();
-  if (/create|post|add/.test(a)) return "create";
-  if (/delete|remove/.test(a)) return "delete";
-  if (/patch|update|put|replace|modify/.test(a)) return "update";
-  if (/get|list|search|load|read|query/.test(a)) return "read";
-  return "other";
-}
+export { classifyScim, type ScimKind } from "./scim-kind.js";
 
 export interface DayRow {
   day: string;
@@ -22,7 +16,7 @@ export interface DayRow {
   errors: number;
 }
 
-export type PushStatus = "active" | "failing" | "stopped" | "silent";
+export type PushStatus = "active" | "failing" | "stopped" | "mass_deactivation" | "silent";
 
 export interface ActivitySummary {
   tenantId: string;
@@ -44,7 +38,12 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export function summarizeActivity(
   tenantId: string,
   events: AuditEvent[],
-  opts: { from: number; to: number; quietAfterMs?: number },
+  opts: {
+    from: number;
+    to: number;
+    /** The tenant's health as the alerts see it (its stored state); decided here from the events otherwise. */
+    health?: TenantState;
+  },
 ): ActivitySummary {
   const days = new Map<string, DayRow>();
   for (let t = opts.from - (opts.from % DAY); t <= opts.to; t += DAY) {
@@ -100,12 +99,9 @@ export function summarizeActivity(
   );
   const lastPush = scim.at(-1)?.at ?? null;
   const lastOk = scim.filter((e) => !e.error).at(-1)?.at ?? null;
-  const recent = scim.slice(-5);
-  let status: PushStatus;
-  if (scim.length === 0) status = "silent";
-  else if (recent.length >= 3 && recent.every((e) => e.error)) status = "failing";
-  else if (lastPush !== null && opts.to - lastPush > (opts.quietAfterMs ?? DAY)) status = "stopped";
-  else status = "active";
+  const health = opts.health ?? tenantHealth(tenantId, events, opts.to).state;
+  const status: PushStatus =
+    health === "ok" || health === "quiet" ? (scim.length ? "active" : "silent") : health;
   return {
     tenantId,
     from: opts.from,

@@ -4,8 +4,9 @@
  * the audit index alone (no audit search). `/scim activity`, the weekly
  * digest and the alerts all ask this function. Pure.
  */
-import { classifyScim } from "./activity.js";
+
 import type { AuditEvent } from "./diagnosis/facts.js";
+import { classifyScim } from "./scim-kind.js";
 
 export type TenantState = "ok" | "quiet" | "failing" | "stopped" | "mass_deactivation";
 

@@ -9,9 +9,12 @@ import type { DescopeClient } from "../descope/client.js";
 import { tenantIdp } from "../descope/tenant-idp.js";
 import type { Logger } from "../log/logger.js";
 import type { AuditIndex } from "../redis/audit-index.js";
+import type { HireStore } from "../redis/hire-store.js";
 import type { TailStateStore } from "../redis/tail-state.js";
+import type { TenantHealthStore } from "../redis/tenant-health-store.js";
 import { loadUserAnyCase } from "./check/gather.js";
 import { oneByOneFor } from "./hires/one-by-one-check.js";
+import { healthOf, type TenantWatchDeps } from "./tenant-health/watch.js";
 
 export interface TenantActivity {
   summary: ActivitySummary;
@@ -26,6 +29,9 @@ export async function tenantActivity(
     descope: DescopeClient;
     index: AuditIndex;
     tailState: TailStateStore;
+    hires: HireStore;
+    tenantHealth: TenantHealthStore;
+    settings: TenantWatchDeps["settings"];
     log: Logger;
     now: () => number;
   },
@@ -34,12 +40,14 @@ export async function tenantActivity(
 ): Promise<TenantActivity> {
   const now = deps.now();
   const from = now - days * 86_400_000;
-  const [events, guess, state] = await Promise.all([
+  const [{ health }, events, guess, state] = await Promise.all([
+    healthOf(deps, tenantId, now),
     deps.index.eventsForTenant(tenantId, from, now),
     tenantIdp(deps.descope, tenantId),
     deps.tailState.get(),
   ]);
-  const summary = summarizeActivity(tenantId, events, { from, to: now });
+  // The status is the one tenant-health decision, as the alerts see it.
+  const summary = summarizeActivity(tenantId, events, { from, to: now, health: health.state });
   // Confirm "never provisioned" against the user records (a user created by hand or JIT is not one).
   const checked = await Promise.all(
     summary.neverProvisioned.map(async (n) =>

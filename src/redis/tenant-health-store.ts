@@ -10,6 +10,7 @@ const STATES = ["ok", "quiet", "failing", "stopped", "mass_deactivation"] as con
 
 export const tenantHealthRecordSchema = z.object({
   tenantId: z.string().min(1),
+  tenantName: z.string().optional(),
   state: z.enum(STATES),
   episode: z.string().nullable(),
   since: z.number().nullable(),

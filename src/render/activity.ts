@@ -16,6 +16,8 @@ export function statusLine(s: ActivitySummary, idpId: IdpId): string {
       return `:red_circle: ${idp.name} keeps pushing but every recent call fails. ${idpId === "azure" ? "Entra ID puts a job whose calls mostly fail in quarantine (one try a day). " : ""}Most often the Descope access key in the IdP expired or was revoked: rotate it${idpId === "azure" ? ", then Restart provisioning" : ""}.`;
     case "stopped":
       return `:large_orange_circle: ${idp.name} pushed until ${slackDate(iso(s.lastPush as number))}, then stopped. Check the provisioning job in the IdP (${esc(idp.logs)})${idpId === "azure" ? ": quarantine after an expired Descope access key looks exactly like this" : ""}.`;
+    case "mass_deactivation":
+      return `:red_circle: ${idp.name} deactivated or deleted ${s.totals.deactivated} users in this period, many within an hour. Removing people from the group assigned to the app deprovisions them; removing them from a role-mapped group only changes their roles.`;
     case "silent":
       return `:black_circle: No SCIM push from ${idp.name} in this period. Is provisioning turned on for the app, and is its Descope access key valid?`;
   }

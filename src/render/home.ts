@@ -16,6 +16,8 @@ export interface HomeData {
   /** For the getting-started section: where alerts go when a tenant has no channel of its own. */
   alertChannel?: string | undefined;
   admin?: boolean;
+  /** Tenants whose provisioning is failing, stopped or deactivating en masse (the one tenant-health decision). */
+  tenantProblems?: Array<{ tenantName: string; state: string; since: number | null }>;
 }
 
 /** What someone with nothing here yet needs: what to type, and where alerts go. */
@@ -56,6 +58,20 @@ export function homeView(d: HomeData): HomeView {
     ),
   );
   if (empty) blocks.push(...gettingStarted(d));
+  if (d.tenantProblems?.length) {
+    blocks.push(
+      { type: "divider" },
+      section(
+        `*Provisioning problems* (${d.tenantProblems.length})\n${d.tenantProblems
+          .slice(0, 20)
+          .map(
+            (p) =>
+              `:rotating_light: *${esc(p.tenantName)}* — ${p.state.replace("_", " ")}${p.since ? ` since ${slackDate(iso(p.since))}` : ""}`,
+          )
+          .join("\n")}`,
+      ),
+    );
+  }
   const hireRows = (
     title: string,
     rows: Array<{ id: string; view: HireView }>,

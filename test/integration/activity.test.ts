@@ -73,8 +73,30 @@ describe("summarizeActivity", () => {
 
   it.each([
     ["silent", []],
-    ["failing", [1, 2, 3].map((i) => ev({ at: NOW - i * H, error: "401 unauthorized" }))],
-    ["stopped", [ev({ at: NOW - 3 * 24 * H, scimAction: "CreateUser" })]],
+    // The one tenant-health decision (core/tenant-health.ts): ≥ 5 calls in the hour, ≥ 80 % failed.
+    [
+      "failing",
+      [1, 2, 3, 4, 5, 6].map((i) => ev({ at: NOW - i * 5 * 60_000, error: "401 unauthorized" })),
+    ],
+    ["active", [1, 2, 3].map((i) => ev({ at: NOW - i * H, error: "401 unauthorized" }))],
+    // Pushed on 5 days, then silent for 2 days: stopped. A single push 3 days ago is not "regular".
+    [
+      "stopped",
+      [2, 3, 4, 5, 6].flatMap((d) =>
+        [0, 1, 2].map((i) => ev({ at: NOW - d * 24 * H - i * H, scimAction: "UpdateUser" })),
+      ),
+    ],
+    [
+      "mass_deactivation",
+      Array.from({ length: 12 }, (_, i) =>
+        ev({
+          at: NOW - 10 * 60_000 + i,
+          loginIds: [`g${i}@x.com`],
+          scimAction: "UpdateUser",
+          active: false,
+        }),
+      ),
+    ],
   ] as const)("status %s", (status, events) => {
     expect(summarizeActivity("T1", [...events], { from, to: NOW }).status).toBe(status);
   });
@@ -82,7 +104,7 @@ describe("summarizeActivity", () => {
   it("renders a compact chart within Block Kit limits, explaining a quarantine", () => {
     const s = summarizeActivity(
       "T1",
-      [1, 2, 3].map((i) => ev({ at: NOW - i * H, error: "<!channel> 401" })),
+      [1, 2, 3, 4, 5, 6].map((i) => ev({ at: NOW - i * 5 * 60_000, error: "<!channel> 401" })),
       { from, to: NOW },
     );
     const msg = activityMessage(s, { tenantName: "Acme <b>", idp: "azure", asOf: NOW });
@@ -91,7 +113,7 @@ describe("summarizeActivity", () => {
     expect(all).toMatch(/quarantine/);
     expect(all).toContain("&lt;!channel&gt; 401");
     expect(all).not.toContain("<!channel>");
-    expect(all).toMatch(/11-28 {2}\+ {2}0 ~ {2}0 − {2}0 ✖ {2}3/);
+    expect(all).toMatch(/11-28 {2}\+ {2}0 ~ {2}0 − {2}0 ✖ {2}6/);
   });
 
   it("sparkline scales to the busiest day", () => {

@@ -148,6 +148,15 @@ describe("tenant provisioning health", () => {
     expect(stopped).toHaveLength(1);
     expect(text(stopped[0]?.args ?? {})).toMatch(/quarantine/i);
     expect(posts(h).filter((p) => /Quiet Inc/.test(text(p.args)))).toHaveLength(0);
+    // The same decision everywhere: /scim activity and App Home say "stopped" too.
+    const act = await h.command("activity Acme Corp", { user: "UADMIN", channel: "CSUPPORT" });
+    const answer = await h.slack.waitFor(() => h.slack.respondedTo(act.rid)[0]);
+    expect(text(answer.body as Record<string, unknown>)).toMatch(/then stopped/);
+    expect(
+      await h.event({ type: "app_home_opened", user: "UADMIN", channel: "D1", tab: "home" }),
+    ).toBe(200);
+    const home = await h.slack.waitFor(() => h.slack.callsTo("views.publish")[0]);
+    expect(JSON.stringify(home.args)).toMatch(/Provisioning problems.*Acme Corp.*stopped/);
   });
 
   it("a mass deactivation gets one alert with the count and examples", async () => {

@@ -5,7 +5,9 @@
  */
 import { type Access, decideAccess, hireAllowed } from "../../core/access.js";
 import { type HireView, view } from "../../core/hires/evaluate.js";
+import { ALERTING } from "../../core/tenant-health.js";
 import type { HireStore } from "../../redis/hire-store.js";
+import type { TenantHealthStore } from "../../redis/tenant-health-store.js";
 import type { HomeData } from "../../render/home.js";
 
 type Who = { userId: string; channelId: string };
@@ -38,7 +40,11 @@ export function homeAccess(adminUsers: ReadonlySet<string>, userId: string): Acc
 
 /** What one person's App Home shows. */
 export async function homeData(
-  deps: VisibleDeps & { adminUsers: ReadonlySet<string>; alertChannel?: string | undefined },
+  deps: VisibleDeps & {
+    adminUsers: ReadonlySet<string>;
+    alertChannel?: string | undefined;
+    tenantHealth?: TenantHealthStore;
+  },
   userId: string,
 ): Promise<HomeData> {
   const now = deps.now();
@@ -57,7 +63,17 @@ export async function homeData(
   const recent = (await deps.hires.recentAlerts()).filter(
     (a) => admin || open.some((r) => r.hire.tenantId === a.tenantId),
   );
+  // Tenants in trouble, as the alerts decided it (the stored tenant-health records).
+  const names = new Map([...open, ...done].map((r) => [r.hire.tenantId, r.hire.tenantName]));
+  const problems = (deps.tenantHealth ? await deps.tenantHealth.all().catch(() => []) : [])
+    .filter((r) => ALERTING.has(r.state) && (admin || names.has(r.tenantId)))
+    .map((r) => ({
+      tenantName: names.get(r.tenantId) ?? r.tenantName ?? r.tenantId,
+      state: r.state,
+      since: r.since,
+    }));
   return {
+    tenantProblems: problems,
     overdue: views.filter((v) =>
       ["overdue", "scim_error", "not_scim_managed"].includes(v.view.status),
     ),

@@ -6,6 +6,7 @@
  * A recovery is posted once in the alert's thread, and the alert is edited
  * to say resolved.
  */
+import type { AuditEvent } from "../../core/diagnosis/facts.js";
 import { view } from "../../core/hires/evaluate.js";
 import {
   ALERTING,
@@ -52,7 +53,10 @@ export interface TenantWatchDeps {
 const KEEP_MS = 30 * 86_400_000;
 
 /** Overdue hires per tenant: when the earliest was assigned, and how many. */
-async function overdueByTenant(deps: TenantWatchDeps, now: number) {
+export async function overdueByTenant(
+  deps: Pick<TenantWatchDeps, "hires" | "settings">,
+  now: number,
+): Promise<Map<string, { since: number; count: number }>> {
   const out = new Map<string, { since: number; count: number }>();
   for (const { hire } of await deps.hires.getMany(await deps.hires.openIds())) {
     if (view(hire, now, deps.settings.graceMinutes).status !== "overdue") continue;
@@ -65,10 +69,50 @@ async function overdueByTenant(deps: TenantWatchDeps, now: number) {
   return out;
 }
 
+/**
+ * One tenant's health with everything the decision needs (its previous
+ * state, its overdue hires, the thresholds): the alerts, `/scim activity` and
+ * the weekly digest all ask here, so they never disagree.
+ */
+export function assess(
+  deps: Pick<TenantWatchDeps, "settings">,
+  tenantId: string,
+  events: AuditEvent[],
+  now: number,
+  prev: TenantHealthRecord | null,
+  overdue: Map<string, { since: number; count: number }>,
+  scimManagedUsers?: number,
+): TenantHealth {
+  return tenantHealth(
+    tenantId,
+    events,
+    now,
+    {
+      previous: prev,
+      overdue: overdue.get(tenantId) ?? null,
+      ...(scimManagedUsers !== undefined ? { scimManagedUsers } : {}),
+    },
+    deps.settings.thresholds ?? DEFAULT_THRESHOLDS,
+  );
+}
+
+/** The health of one tenant now, read from the index and the stores. */
+export async function healthOf(
+  deps: Pick<TenantWatchDeps, "index" | "hires" | "tenantHealth" | "settings">,
+  tenantId: string,
+  now: number,
+): Promise<{ health: TenantHealth; events: AuditEvent[] }> {
+  const [events, prev, overdue] = await Promise.all([
+    deps.index.eventsForTenant(tenantId, now - HEALTH_HISTORY_MS, now),
+    deps.tenantHealth.get(tenantId),
+    overdueByTenant(deps, now),
+  ]);
+  return { health: assess(deps, tenantId, events, now, prev, overdue), events };
+}
+
 /** Evaluates every tenant; returns the health of each (for metrics and tests). */
 export async function watchTenants(deps: TenantWatchDeps): Promise<Map<string, TenantHealth>> {
   const now = deps.now();
-  const thresholds = deps.settings.thresholds ?? DEFAULT_THRESHOLDS;
   const [tenants, overdue, channelFor] = await Promise.all([
     deps.descope.listTenants(),
     overdueByTenant(deps, now),
@@ -79,27 +123,14 @@ export async function watchTenants(deps: TenantWatchDeps): Promise<Map<string, T
     try {
       const prev = await deps.tenantHealth.get(t.id);
       const events = await deps.index.eventsForTenant(t.id, now - HEALTH_HISTORY_MS, now);
-      let h = tenantHealth(
-        t.id,
-        events,
-        now,
-        { previous: prev, overdue: overdue.get(t.id) ?? null },
-        thresholds,
-      );
+      let h = assess(deps, t.id, events, now, prev, overdue);
       // The denominator of a mass deactivation: asked of Descope only when it matters.
       if (h.state === "mass_deactivation") {
         const managed = await deps.descope
           .searchUsers({ tenantIds: [t.id], scimOnly: true, limit: 1 })
           .then((r) => r.total + h.deactivated.count)
           .catch(() => null);
-        if (managed !== null)
-          h = tenantHealth(
-            t.id,
-            events,
-            now,
-            { previous: prev, overdue: overdue.get(t.id) ?? null, scimManagedUsers: managed },
-            thresholds,
-          );
+        if (managed !== null) h = assess(deps, t.id, events, now, prev, overdue, managed);
       }
       out.set(t.id, h);
       await settle(deps, { id: t.id, name: tenantLabel(t) }, prev, h, channelFor(t.id), now);
@@ -120,6 +151,7 @@ async function settle(
 ): Promise<void> {
   const base: TenantHealthRecord = {
     tenantId: tenant.id,
+    tenantName: tenant.name,
     state: h.state,
     episode: h.episode,
     since: h.since,

@@ -8,12 +8,13 @@ import type { AuditIndex } from "../../redis/audit-index.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
 import { activityMessage } from "../../render/activity.js";
+import { alertChannels } from "../hires/alert-channel.js";
+import { deliverClaimed, once } from "../hires/deliver.js";
+import { oneByOneFor } from "../hires/one-by-one-check.js";
 import type { Notifier } from "../notifier.js";
-import { alertChannels } from "./alert-channel.js";
-import { deliverClaimed, once } from "./deliver.js";
-import { oneByOneFor } from "./one-by-one-check.js";
+import { healthOf, type TenantWatchDeps } from "./watch.js";
 
-export interface DigestDeps {
+export interface DigestDeps extends Pick<TenantWatchDeps, "tenantHealth" | "settings"> {
   descope: DescopeClient;
   index: AuditIndex;
   links: LinkStore;
@@ -42,12 +43,17 @@ export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
     const claim = `weekly:${tenantId}:${week}`;
     try {
       const ran = await once(deps.hires, claim, 2 * WEEK, async () => {
-        const [events, idp, oneByOne] = await Promise.all([
+        const [{ health }, events, idp, oneByOne] = await Promise.all([
+          healthOf(deps, tenantId, now),
           deps.index.eventsForTenant(tenantId, now - WEEK, now),
           tenantIdp(deps.descope, tenantId),
           oneByOneFor(deps.descope, tenantId).catch(() => null),
         ]);
-        const summary = summarizeActivity(tenantId, events, { from: now - WEEK, to: now });
+        const summary = summarizeActivity(tenantId, events, {
+          from: now - WEEK,
+          to: now,
+          health: health.state,
+        });
         const msg = activityMessage(summary, {
           tenantName: t.name,
           idp: idp.idp,
