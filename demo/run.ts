@@ -90,6 +90,20 @@ async function main(): Promise<number> {
     }),
   );
 
+  // A second tenant, Globex, also on Entra ID: it has pushed every day this week.
+  descope.tenants.push({ id: "T-globex", name: "Globex" });
+  descope.sso["T-globex"] = { saml: ENTRA_SAML };
+  for (let day = 5; day >= 1; day--)
+    for (let i = 0; i < 3; i++)
+      descope.audits.push(
+        scimEvent({
+          at: now() - day * 86_400_000 + i * 3_600_000,
+          loginId: `staff${day}${i}@globex.com`,
+          tenant: "T-globex",
+          scimAction: "UpdateUser",
+        }),
+      );
+
   // --- The Slack stand-in prints every message.
   const asked = new Map<string, string>();
   const slack = new FakeSlack();
@@ -136,6 +150,7 @@ async function main(): Promise<number> {
     SCIMWATCH_TAIL_INTERVAL: "2",
     SCIMWATCH_BACKFILL_DAYS: "30",
     SCIMWATCH_GRACE_MINUTES: "15",
+    SCIMWATCH_ALERT_CHANNEL: CH.alerts,
     // The clock runs SPEED times faster, so the budget does too (10 per simulated minute).
     DESCOPE_AUDIT_RATE_PER_MIN: String(10 * SPEED),
     DESCOPE_MGMT_RATE_PER_MIN: String(200 * SPEED),
@@ -230,6 +245,19 @@ async function main(): Promise<number> {
         errorMessage: "user not found and JIT is disabled",
       }),
     );
+    await until(30);
+    say(
+      `\n${stamp()} [Entra ID] Globex's provisioning job pushes 6 changes; Descope refuses each one: the access key in Entra's credentials expired`,
+    );
+    for (let i = 0; i < 6; i++)
+      descope.audits.push(
+        scimEvent({
+          at: now() - i * 1000,
+          loginId: `new${i}@globex.com`,
+          tenant: "T-globex",
+          error: "401 Unauthorized: the access key has expired",
+        }),
+      );
     await until(50);
     say(
       `\n${stamp()} [Entra ID] provisioning cycle: dan@acme.com left "All Employees" → deactivated (active=false)`,
@@ -279,6 +307,9 @@ async function main(): Promise<number> {
     );
     say("  • dan was removed from the assigned group: deprovisioned.");
     say(
+      "  • Globex's Entra ID access key expired: one 'pushes failing' alert for the whole tenant, with the fix.",
+    );
+    say(
       `  • ${alerts.length} alert message(s) in #it-alerts; ${descope.count("audit")} audit searches in all (one feed for everyone).`,
     );
     say("\n/scim check verdicts");
@@ -298,9 +329,12 @@ async function main(): Promise<number> {
     const zoeAlert = alerts.some((a) =>
       String(a.args.text).includes("zoe@partner.io tried to sign in but was never provisioned"),
     );
-    if (wrong.length || !carlAlert || !zoeAlert) {
+    const globexAlerts = alerts.filter((a) =>
+      String(a.args.text).startsWith("Globex: 6 of 6 SCIM calls"),
+    ).length;
+    if (wrong.length || !carlAlert || !zoeAlert || globexAlerts !== 1) {
       say(
-        `\nThe story did not end as scripted: ${[...wrong, ...(carlAlert ? [] : ["carl alert"]), ...(zoeAlert ? [] : ["zoe alert"])].join(", ")}`,
+        `\nThe story did not end as scripted: ${[...wrong, ...(carlAlert ? [] : ["carl alert"]), ...(zoeAlert ? [] : ["zoe alert"]), ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`])].join(", ")}`,
       );
       return 1;
     }

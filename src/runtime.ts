@@ -4,6 +4,7 @@ import type { BotConfig } from "./config/bot.js";
 import { healthChecks } from "./features/health/checks.js";
 import { startHealthServer } from "./features/health/server.js";
 import type { evaluateHires } from "./features/hires/evaluator.js";
+import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
 import type { runTail } from "./features/tail/tail.js";
 import { sendWeeklyDigests } from "./features/tenant-health/weekly-digest.js";
@@ -83,6 +84,7 @@ export function createRuntime(
       startedAt: s.startedAt,
       details: cfg.SCIMWATCH_HEALTH_DETAILS,
       blindAfterRuns: s.settings.blindAfterRuns,
+      metrics: () => s.metrics.text(),
       ...(socketOk ? { socketOk } : {}),
       ...(slackOk ? { slackOk } : {}),
       ...(role !== "bot"
@@ -91,6 +93,8 @@ export function createRuntime(
     });
 
   const bot = role === "worker" ? null : createBot(cfg, s, checksFor);
+
+  s.metrics.readFrom(metricSources(s, () => (jobs ? [jobs.queue, jobs.notifyQueue] : [])));
 
   let bullConn: ReturnType<typeof createRedis> | undefined;
   let healthServer: Server | undefined;

@@ -17,6 +17,7 @@ import { CheckService } from "./features/check/service.js";
 import { evaluateHires } from "./features/hires/evaluator.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
+import { Metrics } from "./log/metrics.js";
 import { AnswerStore } from "./redis/answers.js";
 import { AuditIndex } from "./redis/audit-index.js";
 import { createRedis, type Keyer, keyer } from "./redis/client.js";
@@ -29,6 +30,8 @@ import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
+  metrics: Metrics;
+  auditBudget: SlidingWindowBudget;
   cfg: BotConfig;
   log: Logger;
   secrets: string[];
@@ -80,6 +83,7 @@ export function buildServices(
   const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
   const key = keyer(prefix);
 
+  const metrics = new Metrics();
   const auditBudget = new SlidingWindowBudget(
     redis,
     "audit-search",
@@ -94,7 +98,11 @@ export function buildServices(
     "burst",
   );
   const descope = descopeClientFromConfig(cfg, {
-    beforeAuditSearch: (maxWaitMs, priority) => auditBudget.take(maxWaitMs ?? 65_000, priority),
+    beforeAuditSearch: async (maxWaitMs, priority) => {
+      await auditBudget.take(maxWaitMs ?? 65_000, priority);
+      metrics.auditSearches.inc();
+    },
+    onCall: (op, outcome) => metrics.descopeCalls.inc({ op, outcome }),
     beforeManagementCall: () =>
       mgmtBudget.take(10_000).catch((e: unknown) => {
         if (!(e instanceof BudgetExhaustedError)) throw e;
@@ -150,6 +158,7 @@ export function buildServices(
         now,
         graceMinutes: settings.graceMinutes,
         alertChannel: settings.alertChannel,
+        metrics,
       },
       ids,
     );
@@ -163,6 +172,8 @@ export function buildServices(
   });
 
   return {
+    metrics,
+    auditBudget,
     cfg,
     log,
     secrets,

@@ -11,6 +11,9 @@ import type { z } from "zod";
 import { USER_AGENT } from "../config/version.js";
 import { DescopeError, retryHint } from "./errors.js";
 import { errorBodySchema, licenseSchema } from "./schemas.js";
+import { errorCodeOf, isTimeout, parseRetryAfter, type RawAnswer } from "./wire.js";
+
+export { isNotFound, type RawAnswer } from "./wire.js";
 
 export interface DescopeClientOptions {
   projectId: string;
@@ -44,6 +47,8 @@ export interface DescopeClientOptions {
    * to refuse the call.
    */
   beforeManagementCall?: () => Promise<void>;
+  /** After each call (retries included): its operation and outcome ("ok", "http_4xx" or the failure code), for metrics. */
+  onCall?: (op: string, outcome: string) => void;
   now?: () => number;
 }
 
@@ -52,11 +57,6 @@ export function descopeBaseUrl(projectId: string, override?: string): string {
   if (override) return override.replace(/\/+$/, "");
   if (projectId.length >= 32) return `https://api.${projectId.slice(1, 5)}.descope.com`;
   return "https://api.descope.com";
-}
-
-export interface RawAnswer {
-  status: number;
-  json: unknown;
 }
 
 export class DescopeHttp {
@@ -161,6 +161,23 @@ export class DescopeHttp {
 
   /** Sends one request with retries. Returns 2xx and non-auth 4xx answers; throws DescopeError otherwise. */
   async call(
+    op: string,
+    method: "GET" | "POST",
+    path: string,
+    body?: unknown,
+    beforeAttempt?: () => Promise<void> | undefined,
+  ): Promise<RawAnswer> {
+    try {
+      const ans = await this.attempts(op, method, path, body, beforeAttempt);
+      this.opts.onCall?.(op, ans.status < 300 ? "ok" : `http_${ans.status}`);
+      return ans;
+    } catch (e) {
+      this.opts.onCall?.(op, e instanceof DescopeError ? e.code : "error");
+      throw e;
+    }
+  }
+
+  private async attempts(
     op: string,
     method: "GET" | "POST",
     path: string,
@@ -272,38 +289,4 @@ export class DescopeHttp {
     const cap = this.backoffBaseMs * 2 ** (attempt - 1);
     return Math.round(cap / 2 + Math.random() * (cap / 2));
   }
-}
-
-export function isNotFound(ans: RawAnswer, code?: string): boolean {
-  if (ans.status === 404) return true;
-  if (ans.status !== 400) return false;
-  const err = errorBodySchema.safeParse(ans.json);
-  if (!err.success) return false;
-  const text = `${err.data.errorDescription ?? ""} ${err.data.errorMessage ?? ""}`.toLowerCase();
-  return (code !== undefined && err.data.errorCode === code) || text.includes("not found");
-}
-
-function parseRetryAfter(value: string | string[] | undefined): number | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined) return undefined;
-  const secs = Number(raw);
-  if (Number.isFinite(secs) && secs >= 0) return secs;
-  const date = Date.parse(raw);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
-}
-
-function isTimeout(e: unknown): boolean {
-  const name = (e as { name?: string; code?: string } | null)?.name ?? "";
-  const code = (e as { code?: string } | null)?.code ?? "";
-  return (
-    name === "TimeoutError" ||
-    name === "AbortError" ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT"
-  );
-}
-
-function errorCodeOf(e: unknown): string {
-  const err = e as { code?: string; cause?: { code?: string }; message?: string } | null;
-  return err?.code ?? err?.cause?.code ?? err?.message ?? "network error";
 }

@@ -21,6 +21,8 @@ export interface OwnHealthDeps {
   notifier: Notifier;
   log: Logger;
   now: () => number;
+  /** Counts the alerts posted (for /metrics). */
+  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   settings: { alertChannel?: string | undefined; blindAfterRuns: number };
 }
 

@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { HealthThresholds } from "../core/tenant-health.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { Logger } from "../log/logger.js";
+import type { Metrics } from "../log/metrics.js";
 import type { AuditIndex } from "../redis/audit-index.js";
 import type { Keyer } from "../redis/client.js";
 import type { HireStore } from "../redis/hire-store.js";
@@ -34,6 +35,7 @@ export interface ReadCycleDeps {
   now: () => number;
   evaluate: (ids?: string[]) => Promise<EvalResult>;
   tenantHealth: TenantHealthStore;
+  metrics?: Metrics | undefined;
   settings: {
     graceMinutes: number;
     blindAfterRuns: number;
@@ -48,8 +50,8 @@ export interface ReadCycleDeps {
 export function readCycle(deps: ReadCycleDeps) {
   const { settings: s } = deps;
   /** One audit read; the failed sign-ins it saw wait in Redis for the notify step. */
-  const read = () =>
-    runTail(
+  const read = async () => {
+    const r = await runTail(
       {
         descope: deps.descope,
         index: deps.index,
@@ -68,6 +70,9 @@ export function readCycle(deps: ReadCycleDeps) {
         overlapMs: s.lateWriteSec * 1000,
       },
     );
+    deps.metrics?.tailRuns.inc({ status: r.status });
+    return r;
+  };
 
   /**
    * Everything that talks to Slack after a read: sign-in alerts, the hires,
@@ -83,6 +88,7 @@ export function readCycle(deps: ReadCycleDeps) {
       log: deps.log,
       now: deps.now,
       alertChannel: s.alertChannel,
+      metrics: deps.metrics,
       evaluate: () => deps.evaluate(),
     });
     const blind = await watchOwnHealth(deps).catch((e: unknown) => {

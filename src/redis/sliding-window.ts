@@ -57,6 +57,12 @@ export class SlidingWindowBudget {
     this.reserve = Math.min(limit - 1, opts.reserve ?? Math.floor(limit / 5));
   }
 
+  /** Units left in the current window (for metrics; by this process's clock, close enough). */
+  async remaining(): Promise<number> {
+    const used = await this.redis.zcount(this.key, Date.now() - this.span, "+inf");
+    return Math.max(0, this.limit - used);
+  }
+
   /** Units this priority may hold in one window. */
   limitFor(priority: BudgetPriority): number {
     return priority === "tail" ? this.limit : Math.max(1, this.limit - this.reserve);

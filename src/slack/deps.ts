@@ -26,6 +26,8 @@ export interface SlackSettings {
 
 export interface SlackDeps {
   log: Logger;
+  /** Each request's outcome and duration for /metrics (the middleware reports it). */
+  metrics?: { observe(kind: string, outcome: string, ms: number): void };
   descope: DescopeClient;
   checks: CheckService;
   links: LinkStore;

@@ -19,6 +19,12 @@ import type { SlackMessage } from "../render/blocks.js";
 import { failureMessage } from "../render/notices.js";
 import type { Who } from "./guard.js";
 
+/** Where a request's one log line and its metrics go. */
+export interface Obs {
+  log: Logger;
+  metrics?: { observe(kind: string, outcome: string, ms: number): void } | undefined;
+}
+
 /** Answers the person: ephemeral by default, in the channel, or in place of the clicked message. */
 export type Reply = (
   msg: SlackMessage,
@@ -60,12 +66,13 @@ export function replyVia(respond: RespondFn, log: Logger, from: "command" | "but
  * outcome's code and an answer; one log line either way.
  */
 export async function handle(
-  log: Logger,
+  obs: Obs,
   kind: string,
   what: string,
   req: Request,
   body: () => Promise<string>,
 ): Promise<void> {
+  const { log } = obs;
   const started = Date.now();
   let outcome = "error";
   try {
@@ -83,6 +90,7 @@ export async function handle(
       outcome,
       ms: Date.now() - started,
     });
+    obs.metrics?.observe(kind, outcome, Date.now() - started);
   }
 }
 
@@ -119,7 +127,7 @@ type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
  * message clicked (a re-check updates the answer it was clicked on).
  */
 export function onAction(
-  log: Logger,
+  obs: Obs,
   kind: string,
   what: string,
   body: (args: ActionArgs, req: Request) => Promise<string>,
@@ -131,9 +139,9 @@ export function onAction(
       who: clickedBy(args.body),
       reply: opts.quiet
         ? noReply
-        : replyVia(args.respond, log, opts.inPlace ? "command" : "button"),
+        : replyVia(args.respond, obs.log, opts.inPlace ? "command" : "button"),
     };
-    await handle(log, kind, what, req, () => body(args, req));
+    await handle(obs, kind, what, req, () => body(args, req));
   };
 }
 
@@ -141,7 +149,7 @@ type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 /** A form submission: the body acknowledges it (errors in the form, or an update). */
 export function onView(
-  log: Logger,
+  obs: Obs,
   kind: string,
   what: string,
   whoOf: (args: ViewArgs) => Who,
@@ -149,7 +157,7 @@ export function onView(
 ) {
   return async (args: ViewArgs): Promise<void> => {
     const req = { who: whoOf(args), reply: noReply };
-    await handle(log, kind, what, req, () => body(args, req));
+    await handle(obs, kind, what, req, () => body(args, req));
   };
 }
 
@@ -157,7 +165,7 @@ type EventArgs<E extends string> = SlackEventMiddlewareArgs<E> & AllMiddlewareAr
 
 /** An event: nobody to answer, so a failure is logged. */
 export function onEvent<E extends string>(
-  log: Logger,
+  obs: Obs,
   kind: string,
   body: (args: EventArgs<E>, req: Request) => Promise<string>,
 ) {
@@ -167,7 +175,7 @@ export function onEvent<E extends string>(
       who: { userId: typeof user === "string" ? user : "", channelId: "" },
       reply: noReply,
     };
-    await handle(log, kind, kind, req, () => body(args, req));
+    await handle(obs, kind, kind, req, () => body(args, req));
   };
 }
 
@@ -175,14 +183,14 @@ type OptionsArgs = SlackOptionsMiddlewareArgs<"block_suggestion"> & AllMiddlewar
 
 /** Type-ahead: always answered, with no options when the look-up fails. */
 export function onOptions(
-  log: Logger,
+  obs: Obs,
   kind: string,
   body: (args: OptionsArgs, req: Request) => Promise<PlainTextOption[]>,
 ) {
   return async (args: OptionsArgs): Promise<void> => {
     const req = { who: { userId: args.body.user.id, channelId: "" }, reply: noReply };
     let options: PlainTextOption[] = [];
-    await handle(log, kind, kind, req, async () => {
+    await handle(obs, kind, kind, req, async () => {
       options = await body(args, req);
       return `options_${options.length}`;
     });

@@ -157,6 +157,10 @@ describe("tenant provisioning health", () => {
     ).toBe(200);
     const home = await h.slack.waitFor(() => h.slack.callsTo("views.publish")[0]);
     expect(JSON.stringify(home.args)).toMatch(/Provisioning problems.*Acme Corp.*stopped/);
+    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    expect(metrics).toContain('scimwatch_alerts_sent_total{kind="tenant_stopped"} 1');
+    expect(metrics).toContain('scimwatch_tenants{state="stopped"} 1');
+    expect(metrics).toContain('scimwatch_tenants{state="ok"} 1');
   });
 
   it("a mass deactivation gets one alert with the count and examples", async () => {

@@ -44,6 +44,7 @@ const LAYERS: Record<string, number> = {
   "features/own-health": 11,
   "features/tenant-health": 11,
   "features/read-cycle": 12,
+  "features/metric-sources": 9,
   jobs: 10,
   slack: 13,
   services: 14,

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { AccessDenied, CodedError, DeadlineError } from "../../src/core/failure.js";
 import { createLogger } from "../../src/log/logger.js";
+import { Metrics, outcomeLabel } from "../../src/log/metrics.js";
 import type { SlackMessage } from "../../src/render/blocks.js";
 import { NO_ACCESS } from "../../src/render/notices.js";
 import { handle, replyVia, withDeadline } from "../../src/slack/middleware.js";
@@ -54,7 +55,12 @@ describe("middleware: one log line, one way to fail", () => {
     ],
   ] as const)("%s", async (_name, body, outcome, answer) => {
     const h = harness();
-    await handle(h.log, "share", "Sharing", h.req, body);
+    const metrics = new Metrics();
+    await handle({ log: h.log, metrics }, "share", "Sharing", h.req, body);
+    // The same outcome is counted, and timed, for /metrics.
+    const text = await metrics.text();
+    expect(text).toContain(`scimwatch_slack_requests_total{kind="share",outcome="${outcome}"} 1`);
+    expect(text).toContain('scimwatch_slack_request_duration_seconds_count{kind="share"} 1');
     const info = h.lines.filter((l) => l.level === "info");
     expect(info).toHaveLength(1);
     expect(info[0]).toMatchObject({ kind: "share", user: "U1", channel: "C1", outcome });
@@ -68,7 +74,7 @@ describe("middleware: one log line, one way to fail", () => {
 
   it("a deadline is answered as one, never a hang", async () => {
     const h = harness();
-    await handle(h.log, "check", "The check", h.req, () =>
+    await handle({ log: h.log }, "check", "The check", h.req, () =>
       withDeadline(new Promise<string>(() => {}), 20),
     );
     expect(h.replies[0]?.text).toMatch(/took too long/);
@@ -100,5 +106,10 @@ describe("middleware: one log line, one way to fail", () => {
       "button",
     )(msg);
     expect(h.lines.some((l) => l.msg === "respond failed")).toBe(true);
+  });
+
+  it("keeps outcome labels few: counts inside an outcome are dropped", () => {
+    expect(outcomeLabel("registered_3_rejected_1")).toBe("registered_rejected");
+    expect(outcomeLabel("not_provisioned")).toBe("not_provisioned");
   });
 });

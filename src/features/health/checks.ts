@@ -21,6 +21,8 @@ export interface HealthAnswer {
 export interface HealthChecks {
   ready(): Promise<HealthAnswer>;
   tail(): Promise<HealthAnswer>;
+  /** The Prometheus text of GET /metrics. */
+  metrics?(): Promise<string>;
 }
 
 export interface HealthDeps {
@@ -40,6 +42,8 @@ export interface HealthDeps {
   blindAfterRuns?: number;
   /** Socket Mode: whether the connection to Slack is up. */
   socketOk?: () => boolean;
+  /** The Prometheus text of GET /metrics. */
+  metrics?: () => Promise<string>;
 }
 
 async function redisAnswers(redis: Redis): Promise<boolean> {
@@ -54,6 +58,7 @@ async function redisAnswers(redis: Redis): Promise<boolean> {
 
 export function healthChecks(deps: HealthDeps): HealthChecks {
   return {
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     async ready() {
       const [redisOk, slackOk] = await Promise.all([
         redisAnswers(deps.redis),

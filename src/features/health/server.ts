@@ -1,9 +1,9 @@
-/** The health routes, served by Bolt's HTTP receiver or by a bare server: /healthz, /readyz, /healthz/tail. */
+/** The health routes, served by Bolt's HTTP receiver or by a bare server: /healthz, /readyz, /healthz/tail, /metrics. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { HealthAnswer, HealthChecks } from "./checks.js";
 
-export const HEALTH_PATHS = ["/healthz", "/readyz", "/healthz/tail"] as const;
+export const HEALTH_PATHS = ["/healthz", "/readyz", "/healthz/tail", "/metrics"] as const;
 
 function send(res: ServerResponse, a: HealthAnswer): void {
   res.writeHead(a.ok ? 200 : 503, { "content-type": "application/json" });
@@ -28,6 +28,15 @@ export function healthHandler(checks: HealthChecks) {
       case "/healthz/tail":
         send(res, await checks.tail().catch(fail));
         return true;
+      case "/metrics": {
+        if (!checks.metrics) return false;
+        const text = await checks.metrics().catch(() => null);
+        res.writeHead(text === null ? 503 : 200, {
+          "content-type": "text/plain; version=0.0.4; charset=utf-8",
+        });
+        res.end(text ?? "# metrics unavailable\n");
+        return true;
+      }
       default:
         return false;
     }

@@ -32,8 +32,28 @@ export async function once(
   }
 }
 
+/** The kind of an alert, from its exactly-once name (for the alerts-sent metric). */
+export function alertKind(name: string): string {
+  const [head = "", second = ""] = name.split(":");
+  const kinds: Record<string, string> = {
+    alert: "hire_overdue",
+    remind: "hire_reminder",
+    signin: "unknown_signin",
+    "tenant-recovered": "tenant_recovered",
+    blind: "blind",
+    sight: "sight_restored",
+    weekly: "weekly_digest",
+  };
+  if (head === "tenant-alert") return `tenant_${second === "mass" ? "mass_deactivation" : second}`;
+  return kinds[head] ?? "other";
+}
+
 export async function deliverClaimed(
-  deps: { hires: HireStore; notifier: Notifier },
+  deps: {
+    hires: HireStore;
+    notifier: Notifier;
+    metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
+  },
   name: string,
   channel: string,
   post: (onceKey: string) => Promise<string>,
@@ -63,6 +83,7 @@ export async function deliverClaimed(
   await deps.hires.markAttempt(name, Date.now());
   try {
     const ts = await post(name);
+    deps.metrics?.alerts.inc({ kind: alertKind(name) });
     await deps.hires.confirm(name, keepMs);
     await deps.hires.clearAttempt(name);
     return { ts, found: false };

@@ -42,6 +42,8 @@ export interface EvaluatorDeps {
   graceMinutes: number;
   alertChannel?: string | undefined;
   now: () => number;
+  /** Counts the alerts posted (for /metrics). */
+  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   /** How many alerts falling due together in one channel make a digest. */
   digestThreshold?: number;
 }

@@ -27,6 +27,8 @@ export interface UnknownSigninDeps {
   log: Logger;
   alertChannel?: string | undefined;
   now: () => number;
+  /** Counts the alerts posted (for /metrics). */
+  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
 }
 
 const DAY = 86_400_000;

@@ -43,6 +43,8 @@ export interface TenantWatchDeps {
   notifier: Notifier;
   log: Logger;
   now: () => number;
+  /** Counts the alerts posted (for /metrics). */
+  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   settings: {
     alertChannel?: string | undefined;
     graceMinutes: number;
@@ -213,7 +215,7 @@ async function settle(
             ),
           KEEP_MS,
         );
-        deps.log.error(
+        deps.log.warn(
           { kind: "tenant_alert", tenant: tenant.id, state: h.state, episode },
           `tenant ${tenant.id}: provisioning ${h.state.replace("_", " ")}`,
         );

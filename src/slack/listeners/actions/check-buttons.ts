@@ -9,12 +9,12 @@ import { runCheck } from "../commands/check.js";
 import type { ListenerDeps } from "../types.js";
 
 export function registerCheckButtons(app: App, deps: ListenerDeps): void {
-  const { log, guard } = deps;
+  const { guard } = deps;
 
   app.action(
     ACTIONS.recheck,
     onAction(
-      log,
+      deps,
       "recheck",
       "The check",
       async ({ body }, req) => {
@@ -28,7 +28,7 @@ export function registerCheckButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     ACTIONS.howto,
-    onAction(log, "howto", "How to fix", async ({ body }, req) => {
+    onAction(deps, "howto", "How to fix", async ({ body }, req) => {
       const v = decodeCheckButton(clickedValue(body));
       if (!v) return "bad_value";
       await guard.require(req.who);
@@ -39,7 +39,7 @@ export function registerCheckButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     ACTIONS.share,
-    onAction(log, "share", "Sharing", async ({ body }, req) => {
+    onAction(deps, "share", "Sharing", async ({ body }, req) => {
       const v = decodeCheckButton(clickedValue(body));
       if (!v) return "bad_value";
       const [access, answer] = await Promise.all([guard.require(req.who), deps.answers.get(v.a)]);

@@ -10,7 +10,7 @@ import { clickedValue, onAction } from "../../middleware.js";
 import type { ListenerDeps } from "../types.js";
 
 export function registerHireButtons(app: App, deps: ListenerDeps): void {
-  const { log, guard } = deps;
+  const { guard } = deps;
   const grace = deps.settings.graceMinutes;
 
   /** Ticks "assigned in the IdP" for the hires this person may act on, then redraws the checklist. */
@@ -32,7 +32,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     HIRE_ACTIONS.markAllAssigned,
-    onAction(log, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
+    onAction(deps, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
       const batch = await deps.hires.getBatch(clickedValue(body));
       if (!batch) return "no_batch";
       return markAssigned(req.who, batch.hireIds, batch.id);
@@ -41,7 +41,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     HIRE_ACTIONS.markAssigned,
-    onAction(log, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
+    onAction(deps, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
       const { batchId, loginId } = decodeMarkAssigned(clickedValue(body));
       const batch = await deps.hires.getBatch(batchId);
       if (!batch) return "no_batch";
@@ -55,7 +55,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     HIRE_ACTIONS.recheck,
-    onAction(log, "hire_recheck", "Re-checking", async ({ body }, req) => {
+    onAction(deps, "hire_recheck", "Re-checking", async ({ body }, req) => {
       const id = clickedValue(body);
       if (!(await guard.hireFor(req.who, id))) {
         await req.reply(NO_ACCESS);
@@ -71,7 +71,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     HIRE_ACTIONS.snooze,
-    onAction(log, "hire_snooze", "Snoozing", async ({ body }, req) => {
+    onAction(deps, "hire_snooze", "Snoozing", async ({ body }, req) => {
       const id = clickedValue(body);
       if (!(await guard.hireFor(req.who, id))) {
         await req.reply(NO_ACCESS);
@@ -89,7 +89,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
 
   app.action(
     HIRE_ACTIONS.dismiss,
-    onAction(log, "hire_dismiss", "Dismissing", async ({ body }, req) => {
+    onAction(deps, "hire_dismiss", "Dismissing", async ({ body }, req) => {
       const id = clickedValue(body);
       if (!(await guard.hireFor(req.who, id))) {
         await req.reply(NO_ACCESS);

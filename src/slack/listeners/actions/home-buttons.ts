@@ -15,7 +15,7 @@ export function registerHomeButtons(app: App, deps: ListenerDeps): void {
     app.action(
       actionId,
       onAction(
-        deps.log,
+        deps,
         `home_${verb}`,
         "App Home",
         async ({ body }, req) => {

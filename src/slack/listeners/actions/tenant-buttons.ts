@@ -15,7 +15,7 @@ export function registerTenantButtons(app: App, deps: ListenerDeps): void {
   ] as const) {
     app.action(
       actionId,
-      onAction(deps.log, `tenant_${kind}`, "Changing the alert", async ({ body }, req) => {
+      onAction(deps, `tenant_${kind}`, "Changing the alert", async ({ body }, req) => {
         const v = decodeTenantAlert(clickedValue(body));
         if (!v) return "bad_value";
         if (!(await deps.guard.mayActOnTenant(req.who, v.tenantId))) {

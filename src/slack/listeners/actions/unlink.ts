@@ -8,7 +8,7 @@ import type { ListenerDeps } from "../types.js";
 export function registerUnlinkButton(app: App, deps: ListenerDeps): void {
   app.action(
     ACTIONS.unlink,
-    onAction(deps.log, "unlink", "Unlinking", async ({ body }, req) => {
+    onAction(deps, "unlink", "Unlinking", async ({ body }, req) => {
       if (!deps.guard.isAdmin(req.who.userId) || clickedValue(body) !== req.who.channelId) {
         await req.reply(UNLINK_ADMINS_ONLY);
         return "refused";

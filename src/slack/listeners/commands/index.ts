@@ -44,6 +44,6 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     // Let requests already waiting be acknowledged before this one's work starts.
     await new Promise((r) => setImmediate(r));
-    await handle(deps.log, cmd.kind, listener.what, req, () => run(deps, cmd, req));
+    await handle(deps, cmd.kind, listener.what, req, () => run(deps, cmd, req));
   });
 }

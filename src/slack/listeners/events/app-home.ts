@@ -22,7 +22,7 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
 export function registerAppHome(app: App, deps: ListenerDeps): void {
   app.event(
     "app_home_opened",
-    onEvent<"app_home_opened">(deps.log, "app_home", async ({ event }) => {
+    onEvent<"app_home_opened">(deps, "app_home", async ({ event }) => {
       if (event.tab && event.tab !== "home") return "other_tab";
       await publishHome(deps, event.user);
       return "published";

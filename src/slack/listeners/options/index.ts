@@ -15,7 +15,7 @@ import type { ListenerDeps } from "../types.js";
 export function registerOptions(app: App, deps: ListenerDeps): void {
   app.options(
     { block_id: EXPECT_BLOCKS.tenant, action_id: INPUT_ACTION },
-    onOptions(deps.log, "tenant_typeahead", async ({ body }) => {
+    onOptions(deps, "tenant_typeahead", async ({ body }) => {
       const query = (body as { value?: string }).value ?? "";
       const meta = decodeExpectMeta(
         (body as { view?: { private_metadata?: string } }).view?.private_metadata,
@@ -34,7 +34,7 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
 
   app.options(
     { action_id: HIRE_ACTIONS.markAssigned },
-    onOptions(deps.log, "hire_typeahead", async ({ body }) => {
+    onOptions(deps, "hire_typeahead", async ({ body }) => {
       const query = (body as { value?: string }).value ?? "";
       const batchId = batchOfBlockId((body as { block_id?: string }).block_id ?? "");
       const batch = batchId ? await deps.hires.getBatch(batchId) : null;

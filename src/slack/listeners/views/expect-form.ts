@@ -30,7 +30,7 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
   app.view(
     VIEWS.expect,
     onView(
-      log,
+      deps,
       "expect_form",
       "Registering",
       ({ body }) => ({

@@ -1,0 +1,60 @@
+/** What the /metrics gauges read when scraped: the tail's state, the budget, hires and tenants by state, BullMQ's queues. */
+import type { Queue } from "bullmq";
+import { view } from "../core/hires/evaluate.js";
+import type { MetricSources } from "../log/metrics.js";
+import type { HireStore } from "../redis/hire-store.js";
+import type { SlidingWindowBudget } from "../redis/sliding-window.js";
+import type { TailStateStore } from "../redis/tail-state.js";
+import type { TenantHealthStore } from "../redis/tenant-health-store.js";
+
+export function metricSources(
+  deps: {
+    tailState: TailStateStore;
+    auditBudget: SlidingWindowBudget;
+    hires: HireStore;
+    tenantHealth: TenantHealthStore;
+    now: () => number;
+    settings: { graceMinutes: number };
+  },
+  queues: () => Queue[],
+): MetricSources {
+  const count = (states: string[]) => {
+    const out: Record<string, number> = {};
+    for (const s of states) out[s] = (out[s] ?? 0) + 1;
+    return out;
+  };
+  return {
+    async tail() {
+      const st = await deps.tailState.get();
+      const t = deps.now();
+      return {
+        lagSeconds: st.lastTo !== undefined ? Math.max(0, (t - st.lastTo) / 1000) : null,
+        sinceSuccessSeconds:
+          st.lastSuccessAt !== undefined ? Math.max(0, (t - st.lastSuccessAt) / 1000) : null,
+      };
+    },
+    auditBudgetLeft: () => deps.auditBudget.remaining(),
+    async hires() {
+      const open = await deps.hires.getMany(await deps.hires.openIds());
+      return count(
+        open.map(({ hire }) => view(hire, deps.now(), deps.settings.graceMinutes).status),
+      );
+    },
+    async tenants() {
+      return count((await deps.tenantHealth.all()).map((r) => r.state));
+    },
+    async queues() {
+      // Each queue's export repeats the family's HELP and TYPE: keep them once.
+      const seen = new Set<string>();
+      return (await Promise.all(queues().map((q) => q.exportPrometheusMetrics())))
+        .flatMap((text) => text.split("\n"))
+        .filter((line) => {
+          if (!line.startsWith("#")) return line.trim() !== "";
+          if (seen.has(line)) return false;
+          seen.add(line);
+          return true;
+        })
+        .join("\n");
+    },
+  };
+}

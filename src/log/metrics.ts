@@ -1,0 +1,138 @@
+/**
+ * What scimwatch exposes at GET /metrics (Prometheus text format, prom-client):
+ * counters moved where things happen, gauges read from Redis when scraped.
+ * One registry per process (runtime), never the library's global one.
+ */
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+
+export interface MetricSources {
+  /** Seconds since the newest event read (lastTo) and since the last successful run, or null. */
+  tail(): Promise<{ lagSeconds: number | null; sinceSuccessSeconds: number | null }>;
+  /** Audit searches left in the current window. */
+  auditBudgetLeft(): Promise<number>;
+  /** Open expected hires by state. */
+  hires(): Promise<Record<string, number>>;
+  /** Tenants by provisioning health state. */
+  tenants(): Promise<Record<string, number>>;
+  /** BullMQ's own queue metrics, already in Prometheus text (empty when this process runs no queues). */
+  queues(): Promise<string>;
+}
+
+/** Outcome labels stay few: counts inside an outcome ("registered_3_rejected_1") are dropped. */
+export const outcomeLabel = (o: string) => o.replace(/_\d+/g, "").slice(0, 40);
+
+export class Metrics {
+  readonly registry = new Registry();
+  private sources: MetricSources | null = null;
+
+  readonly tailRuns = new Counter({
+    name: "scimwatch_tail_runs_total",
+    help: "Audit tail runs by status (ok, partial, failed, skipped).",
+    labelNames: ["status"],
+    registers: [this.registry],
+  });
+  readonly auditSearches = new Counter({
+    name: "scimwatch_audit_searches_total",
+    help: "Audit search requests sent to Descope (every page and retry), against the 10/min limit.",
+    registers: [this.registry],
+  });
+  readonly descopeCalls = new Counter({
+    name: "scimwatch_descope_calls_total",
+    help: "Descope management calls by operation and outcome (ok, or the failure code).",
+    labelNames: ["op", "outcome"],
+    registers: [this.registry],
+  });
+  readonly requests = new Counter({
+    name: "scimwatch_slack_requests_total",
+    help: "Slash commands, buttons, forms and events by kind and outcome.",
+    labelNames: ["kind", "outcome"],
+    registers: [this.registry],
+  });
+  readonly requestSeconds = new Histogram({
+    name: "scimwatch_slack_request_duration_seconds",
+    help: "Time to handle a Slack request (after its acknowledgement), by kind.",
+    labelNames: ["kind"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: "scimwatch_alerts_sent_total",
+    help: "Alerts posted, by kind (hire_overdue, unknown_signin, tenant_failing, tenant_stopped, tenant_mass_deactivation, tenant_recovered, blind, sight_restored).",
+    labelNames: ["kind"],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    const self = this;
+    new Gauge({
+      name: "scimwatch_tail_lag_seconds",
+      help: "Seconds between now and the newest time the audit index has read up to.",
+      registers: [this.registry],
+      async collect() {
+        const t = await self.sources?.tail().catch(() => null);
+        if (t?.lagSeconds != null) this.set(t.lagSeconds);
+      },
+    });
+    new Gauge({
+      name: "scimwatch_tail_seconds_since_success",
+      help: "Seconds since the last successful audit tail run.",
+      registers: [this.registry],
+      async collect() {
+        const t = await self.sources?.tail().catch(() => null);
+        if (t?.sinceSuccessSeconds != null) this.set(t.sinceSuccessSeconds);
+      },
+    });
+    new Gauge({
+      name: "scimwatch_audit_budget_remaining",
+      help: "Audit searches still allowed in the current 60 s window (shared by every process).",
+      registers: [this.registry],
+      async collect() {
+        const n = await self.sources?.auditBudgetLeft().catch(() => null);
+        if (n != null) this.set(n);
+      },
+    });
+    new Gauge({
+      name: "scimwatch_hires",
+      help: "Open expected hires by state (waiting, overdue, provisioned, …).",
+      labelNames: ["state"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [state, n] of Object.entries(
+          (await self.sources?.hires().catch(() => null)) ?? {},
+        ))
+          this.set({ state }, n);
+      },
+    });
+    new Gauge({
+      name: "scimwatch_tenants",
+      help: "Tenants by provisioning health (ok, quiet, failing, stopped, mass_deactivation).",
+      labelNames: ["state"],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const [state, n] of Object.entries(
+          (await self.sources?.tenants().catch(() => null)) ?? {},
+        ))
+          this.set({ state }, n);
+      },
+    });
+  }
+
+  /** Where the gauges read from, once the process has its stores. */
+  readFrom(sources: MetricSources): void {
+    this.sources = sources;
+  }
+
+  /** One Slack request's outcome and duration (the middleware calls this). */
+  observe(kind: string, outcome: string, ms: number): void {
+    this.requests.inc({ kind, outcome: outcomeLabel(outcome) });
+    this.requestSeconds.observe({ kind }, ms / 1000);
+  }
+
+  async text(): Promise<string> {
+    const own = await this.registry.metrics();
+    const queues = (await this.sources?.queues().catch(() => "")) ?? "";
+    return queues ? `${own}\n${queues}\n` : own;
+  }
+}

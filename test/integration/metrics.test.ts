@@ -1,0 +1,89 @@
+/** GET /metrics: Prometheus text that parses, and counters that move with what the bot does. */
+import { afterEach, describe, expect, it } from "vitest";
+import { scimEvent } from "../fakes/builders.js";
+import { type Harness, startHarness } from "../helpers.js";
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.stop();
+  h = undefined;
+});
+
+/** Parses the text exposition format strictly: every line a comment or `name{labels} value`. */
+function parse(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    if (line.startsWith("#")) {
+      expect(line).toMatch(
+        /^# (HELP [a-zA-Z_:][\w:]* .*|TYPE [a-zA-Z_:][\w:]* (counter|gauge|histogram|summary|untyped))$/,
+      );
+      continue;
+    }
+    const m = line.match(
+      /^([a-zA-Z_:][\w:]*(?:\{(?:[a-zA-Z_]\w*="(?:[^"\\]|\\.)*",? ?)*\})?) (-?[\d.e+-]+|NaN|[+-]Inf)$/,
+    );
+    expect(m, line).not.toBeNull();
+    out.set(m?.[1] as string, Number(m?.[2]));
+  }
+  return out;
+}
+
+const sum = (m: Map<string, number>, prefix: string) =>
+  [...m].filter(([k]) => k.startsWith(prefix)).reduce((s, [, v]) => s + v, 0);
+
+describe("GET /metrics", () => {
+  it("parses as Prometheus text, documents each metric, and its counters move", async () => {
+    h = await startHarness({}, (d) => d.tenants.push({ id: "T1", name: "Acme" }));
+    const first = await fetch(`${h.url}/metrics`);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    const before = parse(await first.text());
+    h.descope.audits.push(
+      scimEvent({ at: Date.now() - 60_000, loginId: "a@acme.com", tenant: "T1" }),
+    );
+    await h.runtime.tailOnce();
+    await h.command("help", { channel: "CSUPPORT" });
+    const check = await h.command("check a@acme.com Acme", { channel: "CSUPPORT" });
+    await h.slack.waitFor(() => h?.slack.respondedTo(check.rid)[0]);
+    // The check's log line and its metric are written together, just after the answer.
+    await new Promise((r) => setTimeout(r, 100));
+    const body = await (await fetch(`${h.url}/metrics`)).text();
+    const after = parse(body);
+    for (const name of [
+      "scimwatch_tail_lag_seconds",
+      "scimwatch_tail_seconds_since_success",
+      "scimwatch_tail_runs_total",
+      "scimwatch_audit_searches_total",
+      "scimwatch_audit_budget_remaining",
+      "scimwatch_descope_calls_total",
+      "scimwatch_slack_requests_total",
+      "scimwatch_slack_request_duration_seconds",
+      "scimwatch_hires",
+      "scimwatch_alerts_sent_total",
+      "scimwatch_tenants",
+    ])
+      expect(body).toContain(`# HELP ${name} `);
+    expect(after.get('scimwatch_tail_runs_total{status="ok"}')).toBe(1);
+    expect(sum(after, "scimwatch_audit_searches_total")).toBeGreaterThan(
+      sum(before, "scimwatch_audit_searches_total"),
+    );
+    expect(sum(after, "scimwatch_descope_calls_total")).toBeGreaterThan(0);
+    expect(sum(after, 'scimwatch_slack_requests_total{kind="check"')).toBe(1);
+    expect(sum(after, 'scimwatch_slack_request_duration_seconds_count{kind="check"}')).toBe(1);
+    expect(after.get("scimwatch_tail_seconds_since_success")).toBeLessThan(60);
+  });
+
+  it("adds BullMQ's queue metrics in a process that runs the workers, each family once", async () => {
+    h = await startHarness({}, (d) => d.tenants.push({ id: "T1", name: "Acme" }), { role: "all" });
+    const body = await (await fetch(`${h.url}/metrics`)).text();
+    const m = parse(body);
+    expect([...m.keys()].some((k) => k.startsWith('bullmq_job_count{queue="scimwatch"'))).toBe(
+      true,
+    );
+    expect(
+      [...m.keys()].some((k) => k.startsWith('bullmq_job_count{queue="scimwatch-notify"')),
+    ).toBe(true);
+    expect(body.match(/^# HELP bullmq_job_count /gm)).toHaveLength(1);
+  });
+});
