@@ -7,6 +7,7 @@ import { webApi } from "@slack/bolt";
 import type { Redis } from "ioredis";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
+import { EntraHttp } from "./connectors/entra-http.js";
 import { hireId } from "./core/hires/model.js";
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
@@ -15,12 +16,14 @@ import { descopeClientFromConfig } from "./descope/from-env.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { evaluateHires } from "./features/hires/evaluator.js";
+import { idpSideReader } from "./features/idp-side.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
 import { AnswerStore } from "./redis/answers.js";
 import { AuditIndex } from "./redis/audit-index.js";
 import { createRedis, type Keyer, keyer } from "./redis/client.js";
+import { ConnectionStore } from "./redis/connections.js";
 import { HireStore } from "./redis/hire-store.js";
 import { LinkStore } from "./redis/links.js";
 import { BudgetExhaustedError, RateBudget } from "./redis/rate-budget.js";
@@ -30,6 +33,8 @@ import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
+  connections: ConnectionStore;
+  entra: EntraHttp | null;
   metrics: Metrics;
   auditBudget: SlidingWindowBudget;
   cfg: BotConfig;
@@ -162,6 +167,37 @@ export function buildServices(
       },
       ids,
     );
+  const connections = new ConnectionStore(redis, key);
+  // Graph's reports service allows 5 requests per 10 s per app and Entra tenant: one shared budget each.
+  const reportBudgets = new Map<string, SlidingWindowBudget>();
+  const entra =
+    cfg.ENTRA_CLIENT_ID && cfg.ENTRA_CLIENT_SECRET
+      ? new EntraHttp({
+          clientId: cfg.ENTRA_CLIENT_ID,
+          clientSecret: cfg.ENTRA_CLIENT_SECRET,
+          loginUrl: cfg.ENTRA_LOGIN_URL,
+          graphUrl: cfg.GRAPH_API_URL,
+          beforeReports: async (tenant) => {
+            let b = reportBudgets.get(tenant);
+            if (!b) {
+              b = new SlidingWindowBudget(
+                redis,
+                "graph-reports",
+                key("budget", "graph-reports", tenant),
+                5,
+                {
+                  windowMs: 10_000,
+                  marginMs: 500,
+                  reserve: 0,
+                },
+              );
+              reportBudgets.set(tenant, b);
+            }
+            // A check does not wait long for logs: past 2 s it answers without them.
+            await b.take(2_000, "tail");
+          },
+        })
+      : null;
   const checks = new CheckService({
     descope,
     now,
@@ -169,9 +205,12 @@ export function buildServices(
     graceMinutes: settings.graceMinutes,
     expectedAssignment: async (tenantId, loginId) =>
       (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
+    idpSide: idpSideReader({ connections, entra, log, now }),
   });
 
   return {
+    connections,
+    entra,
     metrics,
     auditBudget,
     cfg,

@@ -13,7 +13,7 @@ import { gatherFacts } from "../features/check/gather.js";
 import { renderReport } from "../render/text.js";
 import type { Io } from "./io.js";
 
-export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--json]`;
+export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--entra-tenant <id> --entra-app <name|appId>] [--json]`;
 
 export const CHECK_HELP = `${CHECK_USAGE}
 
@@ -23,6 +23,9 @@ verdict, the evidence and what to do; with --json one object on stdout.
   --idp <idp>             the customer's IdP when it cannot be inferred
   --assigned-at <time>    when IT assigned the user in the IdP (ISO-8601 with Z
                           or an offset, e.g. 2026-11-28T09:30:00Z, or -20m)
+  --entra-tenant <id> --entra-app <name|appId>
+                          also read Entra ID's side (assignment, provisioning
+                          logs, job) with ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET
 Environment: DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY [, DESCOPE_BASE_URL],
 read from ./.env too. Exit 0 a verdict, 1 Descope failed, 2 bad usage.
 `;
@@ -47,7 +50,14 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     return 2;
   };
 
-  let values: { tenant?: string; idp?: string; "assigned-at"?: string; json?: boolean };
+  let values: {
+    tenant?: string;
+    idp?: string;
+    "assigned-at"?: string;
+    "entra-tenant"?: string;
+    "entra-app"?: string;
+    json?: boolean;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -58,6 +68,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
         tenant: { type: "string" },
         idp: { type: "string" },
         "assigned-at": { type: "string" },
+        "entra-tenant": { type: "string" },
+        "entra-app": { type: "string" },
         json: { type: "boolean" },
       },
     }));
@@ -75,6 +87,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     idp = parseIdp(values.idp);
     if (!idp) return usage(`unknown IdP: ${values.idp} (one of ${IDP_IDS.join(", ")})`);
   }
+  const entraTenant = values["entra-tenant"];
+  const entraApp = values["entra-app"];
+  if (Boolean(entraTenant) !== Boolean(entraApp))
+    return usage("--entra-tenant and --entra-app go together");
+  if (entraTenant && (!io.env.ENTRA_CLIENT_ID || !io.env.ENTRA_CLIENT_SECRET))
+    return usage("--entra-tenant needs ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET in the environment");
   const now = io.now();
   let assignedAt: number | undefined;
   if (values["assigned-at"] !== undefined) {
@@ -92,7 +110,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
       now,
     );
     facts.graceMinutes = graceOf(io.env);
-    const d = diagnose(facts, io.now());
+    let d = diagnose(facts, io.now());
+    if (entraTenant && entraApp) {
+      // Loaded only when asked: a plain check stays fast to start.
+      const { entraSideForCli } = await import("./entra-side.js");
+      d = await entraSideForCli(d, io.env, entraTenant, entraApp);
+    }
     if (json) {
       const { verdict, tenantId, summary, evidence, remediation, checkedAt } = d;
       io.stdout(
@@ -107,6 +130,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
           tenantName: d.tenantName,
           idp: d.idp,
           notes: d.notes,
+          cause: d.cause,
+          idpSide: d.idpSide,
         })}\n`,
       );
     } else {

@@ -61,6 +61,10 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_MASS_DEACTIVATION_MIN: z.coerce.number().int().min(1).max(100000).default(10),
   SCIMWATCH_MASS_DEACTIVATION_RATIO: z.coerce.number().min(0).max(1).default(0.2),
   SCIMWATCH_BLIND_AFTER_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
+  ENTRA_CLIENT_ID: z.string().trim().min(1).optional(),
+  ENTRA_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  ENTRA_LOGIN_URL: z.string().url().default("https://login.microsoftonline.com"),
+  GRAPH_API_URL: z.string().url().default("https://graph.microsoft.com"),
   DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
   // Descope documents 100 requests per 60 s for plain management API traffic;
   // 80 leaves room for the project's other clients of the same key.
@@ -95,6 +99,11 @@ const HINTS: Record<string, string> = {
     "share of a tenant's SCIM-managed users deactivated within an hour (default 0.2)",
   SCIMWATCH_BLIND_AFTER_RUNS:
     "failed tail runs in a row before scimwatch says it is blind (default 5)",
+  ENTRA_CLIENT_ID: "the Application (client) ID of scimwatch's multi-tenant Entra app",
+  ENTRA_CLIENT_SECRET: "a client secret of scimwatch's Entra app",
+  ENTRA_LOGIN_URL:
+    "Entra's login URL (default https://login.microsoftonline.com; sovereign clouds differ)",
+  GRAPH_API_URL: "Microsoft Graph's URL (default https://graph.microsoft.com)",
   DESCOPE_AUDIT_RATE_PER_MIN:
     "audit searches per minute for the whole project (default 10, Descope's limit)",
   DESCOPE_MGMT_RATE_PER_MIN:
@@ -125,6 +134,7 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.SLACK_APP_TOKEN,
     cfg.SLACK_SIGNING_SECRET,
     cfg.DESCOPE_MANAGEMENT_KEY,
+    cfg.ENTRA_CLIENT_SECRET,
   ].filter((s): s is string => Boolean(s));
 }
 

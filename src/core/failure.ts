@@ -16,6 +16,7 @@ export type FailureCode =
   | "descope_auth"
   | "descope_bad_response"
   | "descope_error"
+  | "connector"
   | "error";
 
 export class CodedError extends Error {
@@ -64,6 +65,7 @@ export const FAILURES: Record<FailureCode, { exitCode: 1 | 2; expected: boolean 
   descope_auth: { exitCode: 1, expected: true },
   descope_bad_response: { exitCode: 1, expected: true },
   descope_error: { exitCode: 1, expected: true },
+  connector: { exitCode: 1, expected: true },
   error: { exitCode: 1, expected: false },
 };
 

@@ -152,6 +152,13 @@ export function diagnosisMessage(
       d.evidence.map((e) => `• ${slackDate(e.at)} — ${untrusted(e.text)}`),
       2,
     ),
+    ...(d.idpSide
+      ? linesToSections(
+          `*IdP side* (${d.idpSide.idp === "azure" ? "Entra ID" : "Okta"}, read just now) — \`${d.idpSide.cause}\`\n${untrusted(d.idpSide.summary)}`,
+          d.idpSide.evidence.map((e) => `• ${untrusted(e)}`),
+          1,
+        )
+      : []),
     ...linesToSections(
       "*What to do*",
       d.remediation.map((r, i) => `${i + 1}. ${readerTimes(untrusted(r))}`),
@@ -213,6 +220,7 @@ export const HELP_LINES = [
   "`/scim pending [tenant]` — open hires with their status and due time · `/scim forget <email>` — stop tracking one.",
   "`/scim alerts #channel` — where this linked tenant's alerts go.",
   "`/scim link <tenant>` / `/scim unlink` — scope this channel to one tenant (admins).",
+  "`/scim connect <tenant> entra [app=<name or appId>] [entra-tenant=<id>]` — read the IdP's side (assignment, provisioning logs, job) for that tenant's checks · `/scim connections` · `/scim disconnect <tenant>` (admins).",
   "`/scim help` — this.",
 ];
 

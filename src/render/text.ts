@@ -16,6 +16,14 @@ export function renderReport(d: Diagnosis): string {
     "Evidence",
     ...d.evidence.map((e) => `  ${e.at}  ${e.text}`),
     "",
+    ...(d.idpSide
+      ? [
+          `IdP side (${d.idpSide.idp === "azure" ? "Entra ID" : "Okta"}): ${d.idpSide.cause}`,
+          `  ${d.idpSide.summary}`,
+          ...d.idpSide.evidence.map((e) => `  - ${e}`),
+          "",
+        ]
+      : []),
     "What to do",
     ...d.remediation.map((r, i) => `  ${i + 1}. ${r}`),
   ];

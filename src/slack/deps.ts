@@ -2,6 +2,7 @@
  * What the Slack listeners need, as one shape. services.ts builds it once;
  * each listener reads only its part.
  */
+import type { EntraHttp } from "../connectors/entra-http.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { CheckService } from "../features/check/service.js";
 import type { EvalResult } from "../features/hires/evaluator.js";
@@ -9,6 +10,7 @@ import type { Notifier } from "../features/notifier.js";
 import type { Logger } from "../log/logger.js";
 import type { AnswerStore } from "../redis/answers.js";
 import type { AuditIndex } from "../redis/audit-index.js";
+import type { ConnectionStore } from "../redis/connections.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
 import type { TailStateStore } from "../redis/tail-state.js";
@@ -35,6 +37,9 @@ export interface SlackDeps {
   index: AuditIndex;
   tailState: TailStateStore;
   hires: HireStore;
+  connections: ConnectionStore;
+  /** The Entra connector, when ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are set. */
+  entra: EntraHttp | null;
   tenantHealth: TenantHealthStore;
   notifier: Notifier;
   now: () => number;

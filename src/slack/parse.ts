@@ -17,10 +17,21 @@ export type ScimCommand =
   | { kind: "pending"; tenant?: string }
   | { kind: "alerts"; channelId: string }
   | { kind: "unlink" }
+  | { kind: "connect"; tenant: string; idp: "azure"; app?: string; entraTenant?: string }
+  | { kind: "connections" }
+  | { kind: "disconnect"; tenant: string }
   | {
       kind: "usage";
       message: string;
-      topic: "check" | "explain" | "link" | "activity" | "expect" | "alerts" | "general";
+      topic:
+        | "check"
+        | "explain"
+        | "link"
+        | "activity"
+        | "expect"
+        | "alerts"
+        | "connect"
+        | "general";
     };
 
 export const MAX_TEXT = 500;
@@ -128,6 +139,58 @@ export function parseScimCommand(raw: string): ScimCommand {
     }
     case "unlink":
       return { kind: "unlink" };
+    case "connections":
+      return { kind: "connections" };
+    case "disconnect": {
+      const tenant = cleanTenant(rest);
+      if (!tenant)
+        return {
+          kind: "usage",
+          topic: "connect",
+          message: "Which tenant? `/scim disconnect <tenant>`",
+        };
+      return { kind: "disconnect", tenant };
+    }
+    case "connect": {
+      const usage = "`/scim connect <tenant> entra [app=<name or appId>] [entra-tenant=<id>]`";
+      let app: string | undefined;
+      let entraTenant: string | undefined;
+      let idp: string | undefined;
+      const words: string[] = [];
+      for (const w of rest) {
+        const kv = /^(app|entra-tenant)=(.+)$/i.exec(w);
+        if (kv?.[1]?.toLowerCase() === "app") app = kv[2];
+        else if (kv) entraTenant = kv[2];
+        else words.push(w);
+      }
+      const last = words.at(-1)?.toLowerCase();
+      if (last && ["entra", "azure", "okta"].includes(last)) {
+        idp = last;
+        words.pop();
+      }
+      const tenant = cleanTenant(words);
+      if (!tenant || !idp)
+        return { kind: "usage", topic: "connect", message: `Which tenant and IdP? ${usage}` };
+      if (idp === "okta")
+        return {
+          kind: "usage",
+          topic: "connect",
+          message: "Okta connections are not available yet: only Entra ID for now.",
+        };
+      if (entraTenant && !/^[\w.-]{3,100}$/.test(entraTenant))
+        return {
+          kind: "usage",
+          topic: "connect",
+          message: `That Entra tenant ID does not look right. ${usage}`,
+        };
+      return {
+        kind: "connect",
+        tenant,
+        idp: "azure",
+        ...(app ? { app } : {}),
+        ...(entraTenant ? { entraTenant } : {}),
+      };
+    }
     case "expect":
       return { kind: "expect", words: rest };
     case "forget": {

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
+import { CAUSES, idpSideSchema } from "../idp-side.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";
 import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
 import { presenceOf } from "./presence.js";
@@ -30,6 +31,9 @@ export const diagnosisSchema = z.object({
   /** Set when the audit events came from the shared index rather than a live search. */
   eventsAsOf: z.string().nullable(),
   checkedAt: z.string(),
+  /** The IdP's side, from a read-only connector: why, proven there (null without a connector). */
+  cause: z.enum(CAUSES).nullable().default(null),
+  idpSide: idpSideSchema.nullable().default(null),
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 export type Evidence = Diagnosis["evidence"][number];
@@ -260,5 +264,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     idp: { id: idp.id, name: idp.name, reason: facts.idp.reason },
     eventsAsOf: facts.eventsAsOf ? iso(facts.eventsAsOf.at) : null,
     checkedAt: iso(now),
+    cause: null,
+    idpSide: null,
   };
 }

@@ -2,6 +2,7 @@
 import type { Access } from "../../core/access.js";
 import { scopeFacts } from "../../core/access.js";
 import { type Diagnosis, diagnose } from "../../core/diagnosis/diagnose.js";
+import type { IdpSide } from "../../core/idp-side.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { type CheckRequest, type EventsSource, gatherFacts, liveEvents } from "./gather.js";
 
@@ -17,6 +18,11 @@ export interface CheckServiceDeps {
   expectedAssignment?: (tenantId: string, loginId: string) => Promise<number | null>;
   /** SCIMWATCH_GRACE_MINUTES: the same window the checklist and the alerts use. */
   graceMinutes?: number;
+  /** The IdP's side, when the tenant has a read-only connector (features/idp-side.ts). */
+  idpSide?: (
+    tenantId: string,
+    loginId: string,
+  ) => Promise<{ side: IdpSide | null; note?: string } | null>;
 }
 
 export class CheckService {
@@ -41,6 +47,35 @@ export class CheckService {
     if (facts.assignedAt === null && facts.tenant && this.deps.expectedAssignment) {
       facts.assignedAt = await this.deps.expectedAssignment(facts.tenant.id, req.loginId);
     }
-    return diagnose(scoped ? scopeFacts(facts, access.tenantId) : facts, this.now());
+    const d = diagnose(scoped ? scopeFacts(facts, access.tenantId) : facts, this.now());
+    return d.tenantId && this.deps.idpSide
+      ? withIdpSide(d, await this.deps.idpSide(d.tenantId, req.loginId))
+      : d;
   }
+}
+
+/** Adds the IdP's side: its cause and evidence, its fix first, and what it could not read. */
+export function withIdpSide(
+  d: Diagnosis,
+  a: { side: IdpSide | null; note?: string } | null,
+): Diagnosis {
+  if (!a) return d;
+  const notes = [
+    ...d.notes,
+    ...(a.note ? [a.note] : []),
+    ...(a.side?.unread ?? []).map((u) => `Entra ID: ${u}`),
+  ];
+  if (!a.side) return { ...d, notes };
+  const s = a.side;
+  return {
+    ...d,
+    cause: s.cause,
+    idpSide: s,
+    summary: d.verdict === "provisioned" ? d.summary : `${d.summary} ${s.summary}`,
+    remediation:
+      s.fix && d.verdict !== "provisioned"
+        ? [s.fix, ...d.remediation.filter((r) => r !== s.fix)]
+        : d.remediation,
+    notes,
+  };
 }

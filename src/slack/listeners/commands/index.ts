@@ -10,6 +10,7 @@ import type { CommandListener, ListenerDeps } from "../types.js";
 import { activity } from "./activity.js";
 import { alerts } from "./alerts.js";
 import { check } from "./check.js";
+import { connect, connections, disconnect } from "./connect.js";
 import { expect } from "./expect.js";
 import { forget } from "./forget.js";
 import { explain, help, usage } from "./help.js";
@@ -17,7 +18,22 @@ import { link, unlink } from "./link.js";
 import { pending } from "./pending.js";
 
 const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
-  { help, usage, explain, check, expect, pending, forget, alerts, activity, link, unlink };
+  {
+    help,
+    usage,
+    explain,
+    check,
+    expect,
+    pending,
+    forget,
+    alerts,
+    activity,
+    link,
+    unlink,
+    connect,
+    connections,
+    disconnect,
+  };
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command("/scim", async ({ command, ack, respond, client }) => {

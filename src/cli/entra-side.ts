@@ -1,0 +1,40 @@
+/** `scimwatch check --entra-tenant … --entra-app …`: the IdP's side from the command line. */
+
+import { findServicePrincipal, readEntraFacts } from "../connectors/entra-facts.js";
+import { ConnectorError, EntraHttp } from "../connectors/entra-http.js";
+import type { Diagnosis } from "../core/diagnosis/diagnose.js";
+import { decideEntra } from "../core/idp-side.js";
+import { withIdpSide } from "../features/check/service.js";
+
+export async function entraSideForCli(
+  d: Diagnosis,
+  env: NodeJS.ProcessEnv,
+  entraTenant: string,
+  app: string,
+): Promise<Diagnosis> {
+  const http = new EntraHttp({
+    clientId: env.ENTRA_CLIENT_ID as string,
+    clientSecret: env.ENTRA_CLIENT_SECRET as string,
+    loginUrl: env.ENTRA_LOGIN_URL,
+    graphUrl: env.GRAPH_API_URL,
+  });
+  try {
+    const sp = await findServicePrincipal(http, entraTenant, app);
+    if (!sp)
+      return withIdpSide(d, {
+        side: null,
+        note: `Entra ID side unavailable: no enterprise app ${app} in Entra tenant ${entraTenant}.`,
+      });
+    const { facts, unread } = await readEntraFacts(
+      http,
+      { entraTenant, spId: sp.id, appName: sp.displayName },
+      d.loginId,
+    );
+    const side = decideEntra(facts, d.loginId);
+    side.unread = unread;
+    return withIdpSide(d, { side });
+  } catch (e) {
+    if (!(e instanceof ConnectorError)) throw e;
+    return withIdpSide(d, { side: null, note: `Entra ID side unavailable: ${e.message}.` });
+  }
+}

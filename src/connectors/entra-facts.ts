@@ -1,0 +1,258 @@
+/**
+ * Reads what the Entra rules need (shared/reference/idp-apis.md §2): the
+ * enterprise app's service principal, the user, who is assigned, the user's
+ * groups, the provisioning logs and the job. Every body is checked with zod
+ * (unknown fields ignored); a call the permissions do not allow is named, not fatal.
+ */
+import { z } from "zod";
+import type { EntraFacts, EntraGroup } from "../core/idp-side.js";
+import { ConnectorError, type EntraHttp } from "./entra-http.js";
+
+const spSchema = z.object({
+  id: z.string(),
+  appId: z.string(),
+  displayName: z.string().default(""),
+});
+export type ServicePrincipal = z.infer<typeof spSchema>;
+const userSchema = z.object({
+  id: z.string(),
+  userPrincipalName: z.string().default(""),
+  mail: z.string().nullish(),
+  accountEnabled: z.boolean().nullish(),
+});
+const assignmentSchema = z.object({
+  principalId: z.string(),
+  principalType: z.string(),
+  principalDisplayName: z.string().nullish(),
+  createdDateTime: z.string().nullish(),
+});
+const dirObjectSchema = z.object({
+  "@odata.type": z.string().optional(),
+  id: z.string(),
+  displayName: z.string().nullish(),
+  securityEnabled: z.boolean().nullish(),
+});
+const logSchema = z.object({
+  activityDateTime: z.string(),
+  provisioningAction: z.string().default("other"),
+  sourceIdentity: z.object({ id: z.string().nullish() }).nullish(),
+  provisioningStatusInfo: z
+    .object({
+      status: z.string().default("unknown"),
+      errorInformation: z
+        .object({ errorCode: z.string().nullish(), reason: z.string().nullish() })
+        .nullish(),
+    })
+    .nullish(),
+  provisioningSteps: z
+    .array(
+      z.object({
+        status: z.string().nullish(),
+        details: z.record(z.string(), z.unknown()).nullish(),
+      }),
+    )
+    .nullish(),
+});
+const jobSchema = z.object({
+  id: z.string(),
+  status: z
+    .object({
+      code: z.string().default("Active"),
+      lastExecution: z.object({ timeEnded: z.string().nullish() }).nullish(),
+      quarantine: z
+        .object({
+          reason: z.string().nullish(),
+          nextAttempt: z.string().nullish(),
+          error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+});
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const q = (s: string) => s.replace(/'/g, "''");
+const parseAll = <T>(schema: z.ZodType<T>, items: unknown[]): T[] =>
+  items.flatMap((i) => {
+    const p = schema.safeParse(i);
+    return p.success ? [p.data] : [];
+  });
+
+/** The enterprise app by appId or display name; refuses an ambiguous name. */
+export async function findServicePrincipal(
+  http: EntraHttp,
+  tenant: string,
+  app: string,
+): Promise<ServicePrincipal | null> {
+  const filter = GUID.test(app) ? `appId eq '${q(app)}'` : `displayName eq '${q(app)}'`;
+  const list = parseAll(
+    spSchema,
+    (await http.list(
+      tenant,
+      `/servicePrincipals?$filter=${encodeURIComponent(filter)}&$select=id,appId,displayName`,
+    )) ?? [],
+  );
+  if (list.length > 1)
+    throw new ConnectorError(
+      "bad_response",
+      `${list.length} enterprise apps are named ${app} in Entra tenant ${tenant}: connect with its appId instead (app=<appId>)`,
+    );
+  return list[0] ?? null;
+}
+
+/** The provisioning job of the app, or null when it has none. */
+export async function findJob(http: EntraHttp, tenant: string, spId: string) {
+  const jobs = parseAll(
+    jobSchema,
+    (await http.list(tenant, `/servicePrincipals/${spId}/synchronization/jobs`)) ?? [],
+  );
+  return jobs[0] ?? null;
+}
+
+async function findUser(http: EntraHttp, tenant: string, loginId: string) {
+  const direct = await http.get(
+    tenant,
+    `/users/${encodeURIComponent(loginId).replace(/%40/g, "@")}?$select=id,userPrincipalName,mail,accountEnabled,displayName`,
+  );
+  const byUpn = userSchema.safeParse(direct);
+  if (direct !== null && byUpn.success) return byUpn.data;
+  const filter = `mail eq '${q(loginId)}' or userPrincipalName eq '${q(loginId)}'`;
+  const hits = parseAll(
+    userSchema,
+    (await http.list(
+      tenant,
+      `/users?$filter=${encodeURIComponent(filter)}&$select=id,userPrincipalName,mail,accountEnabled`,
+    )) ?? [],
+  );
+  return hits.length === 1 ? (hits[0] ?? null) : null;
+}
+
+/** Reads a call that only enriches: a missing permission or a spent limit becomes a note. */
+async function optional<T>(unread: string[], read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (e) {
+    if (
+      e instanceof ConnectorError &&
+      (e.problem === "permission_missing" || e.problem === "throttled")
+    ) {
+      unread.push(e.message);
+      return null;
+    }
+    throw e;
+  }
+}
+
+const groupsOf = (items: unknown[] | null): EntraGroup[] | null =>
+  items === null
+    ? null
+    : parseAll(dirObjectSchema, items)
+        .filter((g) => !g["@odata.type"] || g["@odata.type"] === "#microsoft.graph.group")
+        .map((g) => ({
+          id: g.id,
+          displayName: g.displayName ?? g.id,
+          securityEnabled: g.securityEnabled ?? undefined,
+        }));
+
+export async function readEntraFacts(
+  http: EntraHttp,
+  c: { entraTenant: string; spId: string; appName: string },
+  loginId: string,
+): Promise<{ facts: EntraFacts; unread: string[] }> {
+  const unread: string[] = [];
+  const t = c.entraTenant;
+  const user = await findUser(http, t, loginId);
+  const empty: EntraFacts = {
+    appName: c.appName,
+    user: null,
+    assignments: [],
+    directGroups: [],
+    transitiveGroups: [],
+    assignedGroups: [],
+    logs: [],
+    job: null,
+  };
+  if (!user) return { facts: empty, unread };
+  const [assignments, direct, transitive, job] = await Promise.all([
+    http
+      .list(t, `/servicePrincipals/${c.spId}/appRoleAssignedTo`)
+      .then((a) => parseAll(assignmentSchema, a ?? [])),
+    optional(unread, () =>
+      http.list(t, `/users/${user.id}/memberOf?$select=id,displayName,securityEnabled`),
+    ),
+    http.list(t, `/users/${user.id}/transitiveMemberOf?$select=id,displayName,securityEnabled`),
+    optional(unread, () => findJob(http, t, c.spId)),
+  ]);
+  const transitiveGroups = groupsOf(transitive) ?? [];
+  const assignedIds = new Set(
+    assignments.filter((a) => a.principalType === "Group").map((a) => a.principalId),
+  );
+  const assignedGroups = transitiveGroups.filter((g) => assignedIds.has(g.id));
+  // The provisioning logs: filtered by Graph when it accepts it, else a narrower query filtered here.
+  const logs = await optional(unread, async () => {
+    const filter = `servicePrincipal/id eq '${c.spId}' and sourceIdentity/id eq '${user.id}'`;
+    let items: unknown[] | null;
+    try {
+      items = await http.list(
+        t,
+        `/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}&$top=20`,
+        1,
+      );
+    } catch (e) {
+      if (!(e instanceof ConnectorError) || e.problem !== "bad_response") throw e;
+      items = await http.list(
+        t,
+        `/auditLogs/provisioning?$filter=${encodeURIComponent(`servicePrincipal/id eq '${c.spId}'`)}&$top=100`,
+        1,
+      );
+    }
+    return parseAll(logSchema, items ?? [])
+      .filter((l) => !l.sourceIdentity?.id || l.sourceIdentity.id === user.id)
+      .sort((a, b) => b.activityDateTime.localeCompare(a.activityDateTime))
+      .map((l) => {
+        const skipped = l.provisioningSteps?.find((s) => s.details && "SkipReason" in s.details);
+        const info = l.provisioningStatusInfo;
+        return {
+          at: l.activityDateTime,
+          action: l.provisioningAction,
+          status: info?.status ?? "unknown",
+          errorCode: info?.errorInformation?.errorCode ?? undefined,
+          reason: info?.errorInformation?.reason ?? undefined,
+          skipReason: skipped?.details ? String(skipped.details.SkipReason) : undefined,
+        };
+      });
+  });
+  return {
+    facts: {
+      appName: c.appName,
+      user: {
+        id: user.id,
+        upn: user.userPrincipalName || loginId,
+        accountEnabled: user.accountEnabled ?? undefined,
+      },
+      assignments: assignments.map((a) => ({
+        principalId: a.principalId,
+        principalType: a.principalType,
+        principalDisplayName: a.principalDisplayName ?? undefined,
+        createdDateTime: a.createdDateTime ?? undefined,
+      })),
+      directGroups: groupsOf(direct),
+      transitiveGroups,
+      assignedGroups,
+      logs,
+      job: job
+        ? {
+            code: job.status?.code ?? "Active",
+            quarantineReason: job.status?.quarantine?.reason ?? undefined,
+            quarantineError:
+              job.status?.quarantine?.error?.message ??
+              job.status?.quarantine?.error?.code ??
+              undefined,
+            nextAttempt: job.status?.quarantine?.nextAttempt ?? undefined,
+            lastExecutionEnded: job.status?.lastExecution?.timeEnded ?? undefined,
+          }
+        : null,
+    },
+    unread,
+  };
+}

@@ -1,0 +1,234 @@
+/**
+ * The one place scimwatch talks to Microsoft Entra ID: an app-only token per
+ * customer tenant (client credentials, cached until shortly before expiry)
+ * and read-only Graph v1.0 GETs with paging (@odata.nextLink, followed
+ * verbatim), 429 with Retry-After, the reports service's tighter limit (5
+ * requests per 10 s per tenant) kept in a shared Redis budget, and failures
+ * turned into coded errors that say what is missing.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { CodedError } from "../core/failure.js";
+
+export type ConnectorProblem =
+  | "consent_missing"
+  | "bad_credentials"
+  | "tenant_not_found"
+  | "permission_missing"
+  | "throttled"
+  | "unreachable"
+  | "bad_response";
+
+export class ConnectorError extends CodedError {
+  constructor(
+    readonly problem: ConnectorProblem,
+    message: string,
+    retryAfterSec?: number,
+  ) {
+    super("connector", message, retryAfterSec);
+  }
+}
+
+export interface EntraHttpOptions {
+  clientId: string;
+  clientSecret: string;
+  loginUrl?: string | undefined;
+  graphUrl?: string | undefined;
+  timeoutMs?: number;
+  /** Before every reports-service request (audit/provisioning logs), per Entra tenant: the shared budget. */
+  beforeReports?: (tenant: string) => Promise<void>;
+  now?: () => number;
+}
+
+const tokenSchema = z.object({ access_token: z.string().min(1), expires_in: z.coerce.number() });
+const tokenErrorSchema = z.object({
+  error: z.string().optional(),
+  error_description: z.string().optional(),
+  error_codes: z.array(z.number()).optional(),
+});
+const graphErrorSchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional() }).optional(),
+});
+const pageSchema = z.object({
+  value: z.array(z.unknown()),
+  "@odata.nextLink": z.string().optional(),
+});
+
+/** The permission each Graph path needs (idp-apis.md §1), to say which one is missing. */
+export function permissionFor(path: string): string {
+  if (path.startsWith("/auditLogs")) return "AuditLog.Read.All";
+  if (path.includes("/synchronization")) return "Synchronization.Read.All";
+  if (path.includes("/memberOf") && !path.includes("transitive")) return "Directory.Read.All";
+  if (path.startsWith("/groups")) return "GroupMember.Read.All";
+  if (path.startsWith("/users")) return "User.Read.All";
+  return "Application.Read.All";
+}
+
+export class EntraHttp {
+  private readonly loginUrl: string;
+  private readonly graphUrl: string;
+  private readonly timeoutMs: number;
+  private readonly tokens = new Map<string, { token: string; until: number }>();
+
+  constructor(private readonly opts: EntraHttpOptions) {
+    this.loginUrl = (opts.loginUrl ?? "https://login.microsoftonline.com").replace(/\/+$/, "");
+    this.graphUrl = (opts.graphUrl ?? "https://graph.microsoft.com").replace(/\/+$/, "");
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+  }
+
+  /** The link the customer's admin opens once to grant the read-only permissions. */
+  consentUrl(tenant: string): string {
+    return `${this.loginUrl}/${encodeURIComponent(tenant)}/adminconsent?client_id=${encodeURIComponent(this.opts.clientId)}`;
+  }
+
+  private now(): number {
+    return (this.opts.now ?? Date.now)();
+  }
+
+  async token(tenant: string): Promise<string> {
+    const hit = this.tokens.get(tenant);
+    if (hit && hit.until > this.now()) return hit.token;
+    const body = new URLSearchParams({
+      client_id: this.opts.clientId,
+      client_secret: this.opts.clientSecret,
+      scope: `${this.graphUrl}/.default`,
+      grant_type: "client_credentials",
+    });
+    const res = await this.fetch(
+      `${this.loginUrl}/${encodeURIComponent(tenant)}/oauth2/v2.0/token`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: body.toString(),
+      },
+    );
+    const json = await res.json().catch(() => null);
+    if (res.status !== 200) {
+      const e = tokenErrorSchema.safeParse(json);
+      const desc = e.success ? (e.data.error_description ?? e.data.error ?? "") : "";
+      const codes = e.success ? (e.data.error_codes ?? []) : [];
+      const first = desc.split(/\r?\n/)[0] ?? "";
+      if (
+        codes.some((c) => [65001, 700016, 500011].includes(c)) ||
+        /consent|not found in the directory/i.test(desc)
+      )
+        throw new ConnectorError(
+          "consent_missing",
+          `Entra tenant ${tenant} has not granted consent to scimwatch's app yet (${first}): its admin opens ${this.consentUrl(tenant)}`,
+        );
+      if (codes.some((c) => [90002, 900023].includes(c)) || /tenant.*not found/i.test(desc))
+        throw new ConnectorError("tenant_not_found", `no Entra tenant ${tenant} (${first})`);
+      throw new ConnectorError(
+        "bad_credentials",
+        `Entra refused scimwatch's app credentials (${first || `HTTP ${res.status}`}): check ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET (the secret may have expired)`,
+      );
+    }
+    const t = tokenSchema.safeParse(json);
+    if (!t.success)
+      throw new ConnectorError(
+        "bad_response",
+        "Entra's token endpoint answered with an unexpected body",
+      );
+    // Kept until a minute before it expires.
+    this.tokens.set(tenant, {
+      token: t.data.access_token,
+      until: this.now() + Math.max(0, t.data.expires_in - 60) * 1000,
+    });
+    return t.data.access_token;
+  }
+
+  /** One Graph GET (path under /v1.0, or a full nextLink); null on 404. */
+  async get(tenant: string, pathOrUrl: string): Promise<unknown | null> {
+    const url = pathOrUrl.startsWith("http") ? pathOrUrl : `${this.graphUrl}/v1.0${pathOrUrl}`;
+    const path = pathOrUrl.startsWith("http")
+      ? new URL(pathOrUrl).pathname.replace(/^\/v1\.0/, "")
+      : pathOrUrl;
+    for (let attempt = 1; ; attempt++) {
+      if (path.startsWith("/auditLogs"))
+        await this.opts.beforeReports?.(tenant).catch((e: unknown) => {
+          const sec = Math.ceil(((e as { retryInMs?: number }).retryInMs ?? 10_000) / 1000);
+          throw new ConnectorError(
+            "throttled",
+            `Graph's reports limit (5 requests per 10 s per tenant) is spent: provisioning logs skipped, retry in ${sec} s`,
+            sec,
+          );
+        });
+      const token = await this.token(tenant);
+      const res = await this.fetch(url, {
+        headers: { authorization: `Bearer ${token}`, accept: "application/json" },
+      });
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return null;
+      }
+      if (res.status === 429) {
+        const wait = Number(res.headers.get("retry-after") ?? "5");
+        await res.body?.cancel();
+        const sec = Number.isFinite(wait) ? wait : 5;
+        if (attempt >= 2 || sec > 10)
+          throw new ConnectorError(
+            "throttled",
+            `Microsoft Graph is throttling ${path}; retry in ${sec} s`,
+            sec,
+          );
+        await sleep(sec * 1000);
+        continue;
+      }
+      if (res.status === 401 && attempt === 1) {
+        // A cached token outlived its grant (consent revoked, secret rotated): ask again, once.
+        await res.body?.cancel();
+        this.tokens.delete(tenant);
+        continue;
+      }
+      const json = await res.json().catch(() => null);
+      if (res.status === 401 || res.status === 403) {
+        const e = graphErrorSchema.safeParse(json);
+        throw new ConnectorError(
+          "permission_missing",
+          `Graph refused ${path.split("?")[0]} (${e.success ? (e.data.error?.code ?? res.status) : res.status}): the ${permissionFor(path)} permission is missing or not consented`,
+        );
+      }
+      if (res.status >= 400) {
+        const e = graphErrorSchema.safeParse(json);
+        throw new ConnectorError(
+          res.status >= 500 ? "unreachable" : "bad_response",
+          `Graph answered HTTP ${res.status} to ${path.split("?")[0]}${e.success && e.data.error?.message ? `: ${e.data.error.message}` : ""}`,
+        );
+      }
+      return json;
+    }
+  }
+
+  /** Every page of a Graph collection (nextLink followed verbatim), at most `maxPages`. */
+  async list(tenant: string, path: string, maxPages = 20): Promise<unknown[] | null> {
+    const out: unknown[] = [];
+    let next: string | undefined = path;
+    for (let i = 0; next && i < maxPages; i++) {
+      const json = await this.get(tenant, next);
+      if (json === null) return i === 0 ? null : out;
+      const page = pageSchema.safeParse(json);
+      if (!page.success)
+        throw new ConnectorError(
+          "bad_response",
+          `Graph answered ${path.split("?")[0]} with an unexpected body`,
+        );
+      out.push(...page.data.value);
+      next = page.data["@odata.nextLink"];
+    }
+    return out;
+  }
+
+  private async fetch(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      const timedOut = (e as { name?: string }).name === "TimeoutError";
+      throw new ConnectorError(
+        "unreachable",
+        timedOut
+          ? `Microsoft did not answer within ${Math.round(this.timeoutMs / 1000)} s`
+          : `could not reach ${new URL(url).host} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`,
+      );
+    }
+  }
+}

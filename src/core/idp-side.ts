@@ -1,0 +1,260 @@
+/**
+ * The IdP's side of a check, decided once from what a read-only connector
+ * read (shared/reference/idp-apis.md §4): is the user in the IdP, assigned to
+ * the app (directly, through a group, or only through a nested group that
+ * Entra does not follow), and what did the provisioning job do? Pure.
+ */
+import { z } from "zod";
+
+export const CAUSES = [
+  "not_assigned",
+  "nested_group_only",
+  "group_not_security_enabled",
+  "user_disabled_in_idp",
+  "not_in_idp",
+  "waiting_for_cycle",
+  "push_skipped",
+  "push_failed",
+  "job_quarantined",
+  "job_paused",
+  "pushed",
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** Causes that prove the hire cannot arrive by waiting. */
+export const BLOCKING: ReadonlySet<Cause> = new Set([
+  "not_assigned",
+  "nested_group_only",
+  "group_not_security_enabled",
+  "user_disabled_in_idp",
+  "not_in_idp",
+  "job_quarantined",
+  "job_paused",
+]);
+
+export interface EntraGroup {
+  id: string;
+  displayName: string;
+  securityEnabled?: boolean | undefined;
+}
+
+export interface EntraFacts {
+  appName: string;
+  user: { id: string; upn: string; accountEnabled?: boolean | undefined } | null;
+  /** Who is assigned to the app (E2). */
+  assignments: Array<{
+    principalId: string;
+    principalType: string;
+    principalDisplayName?: string | undefined;
+    createdDateTime?: string | undefined;
+  }>;
+  /** The user's direct groups (or null when not readable), and transitive ones. */
+  directGroups: EntraGroup[] | null;
+  transitiveGroups: EntraGroup[];
+  /** The assigned groups' securityEnabled, when read. */
+  assignedGroups: EntraGroup[];
+  /** Provisioning log entries for this user and app, newest first (E5), or null when not readable. */
+  logs: Array<{
+    at: string;
+    action: string;
+    status: string;
+    errorCode?: string | undefined;
+    reason?: string | undefined;
+    skipReason?: string | undefined;
+  }> | null;
+  /** The provisioning job (E6), or null when there is none / not readable. */
+  job: {
+    code: string;
+    quarantineReason?: string | undefined;
+    quarantineError?: string | undefined;
+    nextAttempt?: string | undefined;
+    lastExecutionEnded?: string | undefined;
+  } | null;
+}
+
+export const idpSideSchema = z.object({
+  idp: z.enum(["azure", "okta"]),
+  cause: z.enum(CAUSES),
+  summary: z.string(),
+  evidence: z.array(z.string()),
+  fix: z.string().nullable(),
+  /** What the connector could not read (missing permission…), said once each. */
+  unread: z.array(z.string()),
+});
+export type IdpSide = z.infer<typeof idpSideSchema>;
+
+export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
+  const app = f.appName;
+  const side = (
+    cause: Cause,
+    summary: string,
+    evidence: string[],
+    fix: string | null,
+  ): IdpSide => ({
+    idp: "azure",
+    cause,
+    summary,
+    evidence,
+    fix,
+    unread: [],
+  });
+  if (!f.user)
+    return side(
+      "not_in_idp",
+      `${loginId} does not exist in Entra ID (no user with this UPN or mail).`,
+      [`No Entra user has userPrincipalName or mail ${loginId}`],
+      "Check the spelling, or create the user in Entra ID; if they sign in with another address, map the same attribute for SSO and SCIM.",
+    );
+  const u = f.user;
+  if (u.accountEnabled === false)
+    return side(
+      "user_disabled_in_idp",
+      `${u.upn} is disabled in Entra ID: the provisioning job skips them (NotEffectivelyEntitled).`,
+      [`accountEnabled is false for ${u.upn}`],
+      "Enable the account in Entra ID (Users › the user › Edit properties › Account enabled), then Provision on demand.",
+    );
+  const assignedGroups = new Map(
+    f.assignments
+      .filter((a) => a.principalType === "Group")
+      .map((a) => [a.principalId, a.principalDisplayName ?? a.principalId] as const),
+  );
+  const direct = f.assignments.find((a) => a.principalType === "User" && a.principalId === u.id);
+  let how: string;
+  if (direct) {
+    how = `assigned to ${app} directly${direct.createdDateTime ? ` since ${direct.createdDateTime}` : ""}`;
+  } else {
+    const transitiveHit = f.transitiveGroups.filter((g) => assignedGroups.has(g.id));
+    // Without the direct groups, a transitive hit cannot be told from a direct one: assume direct.
+    const directHit =
+      f.directGroups === null
+        ? transitiveHit
+        : f.directGroups.filter((g) => assignedGroups.has(g.id));
+    if (directHit.length) {
+      const g = directHit[0] as EntraGroup;
+      const info = f.assignedGroups.find((x) => x.id === g.id) ?? g;
+      if (info.securityEnabled === false)
+        return side(
+          "group_not_security_enabled",
+          `${u.upn} is in ${g.displayName}, which is assigned to ${app}, but ${g.displayName} is not security-enabled: Entra provisions only security-enabled groups.`,
+          [
+            `${u.upn} is a direct member of ${g.displayName}`,
+            `${g.displayName} is assigned to ${app}`,
+            `${g.displayName}: securityEnabled is false`,
+          ],
+          `Assign a security group to ${app} instead (Enterprise apps › ${app} › Users and groups), with ${u.upn} in it.`,
+        );
+      how = `assigned to ${app} through the group ${g.displayName}`;
+    } else if (transitiveHit.length) {
+      const outer = transitiveHit[0] as EntraGroup;
+      const inner = (f.directGroups ?? []).map((g) => g.displayName);
+      return side(
+        "nested_group_only",
+        `${u.upn} is in ${outer.displayName} only through a nested group${inner.length ? ` (${inner.join(", ")})` : ""}: Entra provisions only direct members of an assigned group, so they will never be pushed.`,
+        [
+          `${outer.displayName} is assigned to ${app}`,
+          `${u.upn} is a member of ${outer.displayName} only through ${inner.join(", ") || "a nested group"}`,
+        ],
+        `Add ${u.upn} to ${outer.displayName} directly, or assign ${inner[0] ?? "their own group"} to ${app} (Enterprise apps › ${app} › Users and groups › Add user/group).`,
+      );
+    } else {
+      const groups = [...assignedGroups.values()];
+      const mine = (f.directGroups ?? f.transitiveGroups).map((g) => g.displayName);
+      return side(
+        "not_assigned",
+        `${u.upn} is not assigned to ${app}, directly or through a group${groups.length ? ` (the app is assigned to ${groups.slice(0, 3).join(", ")})` : ""}: Entra will never push them.`,
+        [
+          groups.length
+            ? `${app} is assigned to: ${groups.slice(0, 5).join(", ")}`
+            : `${app} has no group assigned`,
+          mine.length
+            ? `${u.upn} is in: ${mine.slice(0, 5).join(", ")}`
+            : `${u.upn} is in no group`,
+        ],
+        groups.length
+          ? `Add ${u.upn} to ${groups[0]}${mine[0] ? `, or assign ${mine[0]} to ${app}` : ""} (Enterprise apps › ${app} › Users and groups).`
+          : `Assign a group with ${u.upn} in it to ${app} (Enterprise apps › ${app} › Users and groups › Add user/group).`,
+      );
+    }
+  }
+  const job = f.job;
+  if (job?.code === "Quarantine")
+    return side(
+      "job_quarantined",
+      `${u.upn} is ${how}, but ${app}'s provisioning job is in quarantine${job.quarantineReason ? ` (${job.quarantineReason})` : ""}: nothing is pushed until it is fixed.`,
+      [
+        `Provisioning job status: Quarantine${job.quarantineReason ? `, reason ${job.quarantineReason}` : ""}`,
+        ...(job.quarantineError ? [`Error: ${job.quarantineError}`] : []),
+        ...(job.nextAttempt ? [`Next attempt: ${job.nextAttempt}`] : []),
+      ],
+      `Fix the cause (most often an expired or revoked Descope access key: paste a new one in ${app} › Provisioning › Admin credentials, Test connection, Save), then Restart provisioning.`,
+    );
+  if (job && ["Paused", "NotConfigured", "NotRun"].includes(job.code))
+    return side(
+      "job_paused",
+      `${u.upn} is ${how}, but ${app}'s provisioning job is ${job.code}: nothing is pushed.`,
+      [`Provisioning job status: ${job.code}`],
+      `Start provisioning: Enterprise apps › ${app} › Provisioning › Start provisioning.`,
+    );
+  const last = f.logs?.find((l) => !(l.status === "skipped" && l.skipReason === "RedundantExport"));
+  if (last?.status === "failure")
+    return side(
+      "push_failed",
+      `${u.upn} is ${how}; Entra tried to push them at ${last.at} and it failed: ${last.errorCode ?? "error"}${last.reason ? ` — ${last.reason}` : ""}.`,
+      [
+        `Provisioning log ${last.at}: ${last.action} failure ${last.errorCode ?? ""}${last.reason ? `: ${last.reason}` : ""}`,
+      ],
+      last.errorCode && /Conflict|Duplicate/.test(last.errorCode)
+        ? "A user with the same userName or email already exists in Descope (JIT or created by hand): remove the duplicate, then Provision on demand."
+        : last.errorCode && /Unauthorized|InsufficientRights/.test(last.errorCode)
+          ? `The Descope access key in ${app}'s provisioning credentials is refused: rotate it, then Restart provisioning.`
+          : `Fix what the error says (attribute mappings, required attributes), then Provision on demand.`,
+    );
+  if (last?.status === "skipped")
+    return side(
+      "push_skipped",
+      `${u.upn} is ${how}; Entra skipped them at ${last.at}${last.skipReason ? ` (${last.skipReason})` : ""}.`,
+      [
+        `Provisioning log ${last.at}: ${last.action} skipped ${last.skipReason ?? last.errorCode ?? ""}`,
+      ],
+      last.skipReason === "AttributeValidationFailed"
+        ? "A required attribute is missing on the Entra user (often mail): fill it or fix the mapping, then Provision on demand."
+        : `Check the user is in scope of ${app}'s provisioning (Provisioning › Provision on demand shows the scoping step).`,
+    );
+  if (last?.status === "success" || last?.status === "warning")
+    return side(
+      "pushed",
+      `${u.upn} is ${how}; Entra pushed them at ${last.at} (${last.action}, ${last.status}).`,
+      [`Provisioning log ${last.at}: ${last.action} ${last.status}`],
+      null,
+    );
+  return side(
+    "waiting_for_cycle",
+    `${u.upn} is ${how}; Entra has not processed them yet${job?.lastExecutionEnded ? ` (last cycle ended ${job.lastExecutionEnded})` : ""}: the next cycle (about every 40 minutes) pushes them.`,
+    [`No provisioning log entry for ${u.upn} yet`],
+    `Wait for the next cycle, or push now: Enterprise apps › ${app} › Provisioning › Provision on demand.`,
+  );
+}
+
+/**
+ * The customer's Entra tenant ID, when the tenant's SSO points at Entra:
+ * `https://sts.windows.net/<id>/` (SAML entity ID) or
+ * `https://login.microsoftonline.com/<id>/v2.0` (OIDC issuer).
+ */
+export function entraTenantOf(
+  sso: {
+    saml?:
+      | { idpEntityId?: string | null | undefined; idpSSOUrl?: string | null | undefined }
+      | null
+      | undefined;
+    oidc?: { issuer?: string | null | undefined } | null | undefined;
+  } | null,
+): string | null {
+  for (const url of [sso?.saml?.idpEntityId, sso?.oidc?.issuer, sso?.saml?.idpSSOUrl]) {
+    const m =
+      /^https:\/\/(?:sts\.windows\.net|login\.microsoftonline\.com)\/([0-9a-f-]{36})(?:\/|$)/i.exec(
+        url ?? "",
+      );
+    if (m?.[1]) return m[1].toLowerCase();
+  }
+  return null;
+}

@@ -1,0 +1,67 @@
+/** Read-only IdP connections, per Descope tenant: which Entra tenant and enterprise app, and how the last call went. */
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import type { Keyer } from "./client.js";
+
+export const connectionSchema = z.object({
+  tenantId: z.string().min(1),
+  tenantName: z.string(),
+  idp: z.literal("azure"),
+  entraTenant: z.string().min(1),
+  appName: z.string(),
+  appId: z.string(),
+  spId: z.string(),
+  jobId: z.string().nullable(),
+  connectedBy: z.string(),
+  connectedAt: z.number(),
+  lastOkAt: z.number().nullable().default(null),
+  /** The last thing that went wrong (missing permission, consent revoked…), or null. */
+  problem: z.string().nullable().default(null),
+});
+export type Connection = z.infer<typeof connectionSchema>;
+
+export class ConnectionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly key: Keyer,
+  ) {}
+
+  async get(tenantId: string): Promise<Connection | null> {
+    const raw = await this.redis.hget(this.key("connections"), tenantId);
+    return raw ? parse(raw) : null;
+  }
+
+  async all(): Promise<Connection[]> {
+    return (await this.redis.hvals(this.key("connections"))).flatMap((r) => {
+      const c = parse(r);
+      return c ? [c] : [];
+    });
+  }
+
+  async set(c: Connection): Promise<void> {
+    await this.redis.hset(
+      this.key("connections"),
+      c.tenantId,
+      JSON.stringify(connectionSchema.parse(c)),
+    );
+  }
+
+  async delete(tenantId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.key("connections"), tenantId)) > 0;
+  }
+
+  /** Records how the last call went (for /scim connections). */
+  async mark(tenantId: string, ok: boolean, problem: string | null, at: number): Promise<void> {
+    const c = await this.get(tenantId);
+    if (c) await this.set({ ...c, ...(ok ? { lastOkAt: at, problem: null } : { problem }) });
+  }
+}
+
+function parse(raw: string): Connection | null {
+  try {
+    const p = connectionSchema.safeParse(JSON.parse(raw));
+    return p.success ? p.data : null;
+  } catch {
+    return null;
+  }
+}

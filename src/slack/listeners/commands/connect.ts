@@ -1,0 +1,133 @@
+/** `/scim connect <tenant> entra …`, `/scim connections`, `/scim disconnect <tenant>` (admins only). */
+
+import { findJob, findServicePrincipal } from "../../../connectors/entra-facts.js";
+import { ConnectorError } from "../../../connectors/entra-http.js";
+import { UnknownTenantError } from "../../../core/failure.js";
+import { entraTenantOf } from "../../../core/idp-side.js";
+import { resolveTenant } from "../../../descope/tenants.js";
+import {
+  CONNECT_ADMINS_ONLY,
+  connectionsMessage,
+  connectMessage,
+  disconnectedMessage,
+  ENTRA_NOT_CONFIGURED,
+  needAppMessage,
+  needEntraTenantMessage,
+} from "../../../render/connections.js";
+import type { ScimCommand } from "../../parse.js";
+import type { CommandListener } from "../types.js";
+
+export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>> = {
+  what: "Connecting the IdP",
+  async run(deps, cmd, req) {
+    if (!deps.guard.isAdmin(req.who.userId)) {
+      await req.reply(CONNECT_ADMINS_ONLY);
+      return "refused";
+    }
+    const entra = deps.entra;
+    if (!entra) {
+      await req.reply(ENTRA_NOT_CONFIGURED);
+      return "not_configured";
+    }
+    const tenant = await resolveTenant(deps.descope, cmd.tenant);
+    if (!tenant) throw new UnknownTenantError(cmd.tenant);
+    const entraTenant =
+      cmd.entraTenant ??
+      entraTenantOf(await deps.descope.loadSsoSettings(tenant.tenantId).catch(() => null));
+    if (!entraTenant) {
+      await req.reply(needEntraTenantMessage(tenant.tenantName));
+      return "need_entra_tenant";
+    }
+    if (!cmd.app) {
+      await req.reply(needAppMessage(tenant.tenantName));
+      return "need_app";
+    }
+    const found: string[] = [];
+    const missing: string[] = [];
+    let sp: Awaited<ReturnType<typeof findServicePrincipal>> = null;
+    let jobId: string | null = null;
+    try {
+      await entra.token(entraTenant);
+      found.push(`scimwatch's app can sign in to Entra tenant ${entraTenant} (consent granted)`);
+      sp = await findServicePrincipal(entra, entraTenant, cmd.app);
+      if (!sp)
+        missing.push(`No enterprise app named or with appId ${cmd.app} in this Entra tenant.`);
+      else {
+        found.push(`Enterprise app ${sp.displayName} (appId ${sp.appId})`);
+        const job = await findJob(entra, entraTenant, sp.id).catch((e: unknown) => {
+          if (e instanceof ConnectorError && e.problem === "permission_missing") {
+            missing.push(e.message);
+            return undefined;
+          }
+          throw e;
+        });
+        if (job) {
+          jobId = job.id;
+          found.push(`Provisioning job ${job.id} (${job.status?.code ?? "Active"})`);
+        } else if (job === null)
+          missing.push(
+            `${sp.displayName} has no provisioning job: SCIM may be set up on another enterprise app (SSO and SCIM are often two different apps). Connect that one with app=<its name>.`,
+          );
+      }
+    } catch (e) {
+      if (!(e instanceof ConnectorError)) throw e;
+      missing.push(e.message);
+    }
+    if (sp) {
+      await deps.connections.set({
+        tenantId: tenant.tenantId,
+        tenantName: tenant.tenantName,
+        idp: "azure",
+        entraTenant,
+        appName: sp.displayName,
+        appId: sp.appId,
+        spId: sp.id,
+        jobId,
+        connectedBy: req.who.userId,
+        connectedAt: deps.now(),
+        lastOkAt: missing.length ? null : deps.now(),
+        problem: missing[0] ?? null,
+      });
+    }
+    await req.reply(
+      connectMessage({
+        tenantName: tenant.tenantName,
+        entraTenant,
+        consentUrl: entra.consentUrl(entraTenant),
+        app: sp?.displayName ?? cmd.app,
+        found,
+        missing,
+        connected: Boolean(sp) && !missing.length,
+      }),
+    );
+    return sp ? (missing.length ? "connected_incomplete" : "connected") : "not_connected";
+  },
+};
+
+export const connections: CommandListener<Extract<ScimCommand, { kind: "connections" }>> = {
+  what: "Listing IdP connections",
+  async run(deps, _cmd, req) {
+    const access = await deps.guard.require(req.who);
+    const all = await deps.connections.all();
+    // A channel linked to a tenant sees only that tenant's connection.
+    const visible =
+      access.kind === "tenant" ? all.filter((c) => c.tenantId === access.tenantId) : all;
+    await req.reply(connectionsMessage(visible));
+    return `listed_${visible.length}`;
+  },
+};
+
+export const disconnect: CommandListener<Extract<ScimCommand, { kind: "disconnect" }>> = {
+  what: "Disconnecting the IdP",
+  async run(deps, cmd, req) {
+    if (!deps.guard.isAdmin(req.who.userId)) {
+      await req.reply(CONNECT_ADMINS_ONLY);
+      return "refused";
+    }
+    const tenant = await resolveTenant(deps.descope, cmd.tenant);
+    if (!tenant) throw new UnknownTenantError(cmd.tenant);
+    const had = await deps.connections.delete(tenant.tenantId);
+    await req.reply(disconnectedMessage(tenant.tenantName, had), { inChannel: true });
+    return had ? "disconnected" : "not_connected";
+  },
+};

@@ -1,0 +1,353 @@
+/**
+ * A loopback Microsoft Entra ID: the token endpoint (client credentials) and
+ * the Graph v1.0 reads scimwatch makes, in their wire format
+ * (shared/reference/idp-apis.md), with paging by @odata.nextLink, unknown
+ * fields, and faults (429 with Retry-After, 403 missing permission, consent
+ * not granted, a $filter Graph refuses).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeGroup {
+  id: string;
+  displayName: string;
+  securityEnabled?: boolean;
+  /** Member object IDs: users or groups. */
+  members: string[];
+}
+
+export interface FakeEntraTenant {
+  users: Array<{ id: string; userPrincipalName: string; mail?: string; accountEnabled?: boolean }>;
+  groups: FakeGroup[];
+  sps: Array<{
+    id: string;
+    appId: string;
+    displayName: string;
+    assignments: Array<{
+      principalId: string;
+      principalType: "User" | "Group";
+      principalDisplayName: string;
+      createdDateTime: string;
+    }>;
+    jobs: Array<Record<string, unknown>>;
+  }>;
+  logs: Array<Record<string, unknown>>;
+}
+
+export type EntraRoute =
+  | "token"
+  | "sps"
+  | "assigned"
+  | "user"
+  | "users"
+  | "memberOf"
+  | "transitive"
+  | "logs"
+  | "jobs";
+
+export class FakeEntra {
+  readonly clientId = "11111111-2222-3333-4444-555555555555";
+  readonly clientSecret = "entra-fake-secret-value";
+  readonly tenants: Record<string, FakeEntraTenant> = {};
+  /** Entra tenants whose admin granted consent. */
+  readonly consented = new Set<string>();
+  /** Routes answered with 403 (a permission not granted). */
+  readonly forbidden = new Set<EntraRoute>();
+  /** Refuse a $filter on sourceIdentity/id with 400 (as an unverified filter might be). */
+  refuseLogFilter = false;
+  readonly calls: Array<{ route: EntraRoute; url: string }> = [];
+  private readonly faults: Partial<
+    Record<EntraRoute, Array<{ status: number; headers?: Record<string, string> }>>
+  > = {};
+  private server?: Server;
+  url = "";
+  pageSize = 2;
+
+  fail(route: EntraRoute, ...f: Array<{ status: number; headers?: Record<string, string> }>): void {
+    this.faults[route] = [...(this.faults[route] ?? []), ...f];
+  }
+
+  count(route: EntraRoute): number {
+    return this.calls.filter((c) => c.route === route).length;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server?.listen(0, "127.0.0.1", r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
+    res.end(JSON.stringify(body));
+  }
+
+  private page(res: ServerResponse, url: URL, items: unknown[]) {
+    const skip = Number(url.searchParams.get("$skiptoken") ?? "0");
+    const chunk = items.slice(skip, skip + this.pageSize);
+    const next = new URL(url.href);
+    next.searchParams.set("$skiptoken", String(skip + this.pageSize));
+    this.send(res, 200, {
+      "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#fake",
+      value: chunk,
+      ...(skip + this.pageSize < items.length ? { "@odata.nextLink": next.href } : {}),
+    });
+  }
+
+  private groupsOf(t: FakeEntraTenant, id: string, transitive: boolean): FakeGroup[] {
+    const direct = t.groups.filter((g) => g.members.includes(id));
+    if (!transitive) return direct;
+    const out = new Map(direct.map((g) => [g.id, g]));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const g of t.groups)
+        if (!out.has(g.id) && g.members.some((m) => out.has(m))) {
+          out.set(g.id, g);
+          grew = true;
+        }
+    }
+    return [...out.values()];
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.url);
+    const body = await new Promise<string>((r) => {
+      let b = "";
+      req.on("data", (c) => (b += c));
+      req.on("end", () => r(b));
+    });
+    const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
+    const route: EntraRoute | null = tokenMatch
+      ? "token"
+      : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
+        ? "sps"
+        : /\/appRoleAssignedTo$/.test(url.pathname)
+          ? "assigned"
+          : /\/synchronization\/jobs$/.test(url.pathname)
+            ? "jobs"
+            : /\/transitiveMemberOf$/.test(url.pathname)
+              ? "transitive"
+              : /\/memberOf$/.test(url.pathname)
+                ? "memberOf"
+                : /^\/v1\.0\/users$/.test(url.pathname)
+                  ? "users"
+                  : /^\/v1\.0\/users\//.test(url.pathname)
+                    ? "user"
+                    : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
+                      ? "logs"
+                      : null;
+    if (!route)
+      return this.send(res, 404, {
+        error: { code: "Request_ResourceNotFound", message: "no route" },
+      });
+    this.calls.push({ route, url: url.href });
+    const fault = this.faults[route]?.shift();
+    if (fault)
+      return this.send(
+        res,
+        fault.status,
+        { error: { code: "Fault", message: "injected" } },
+        fault.headers,
+      );
+
+    if (route === "token") {
+      const tenant = tokenMatch?.[1] as string;
+      const form = new URLSearchParams(body);
+      if (
+        form.get("client_id") !== this.clientId ||
+        form.get("client_secret") !== this.clientSecret
+      )
+        return this.send(res, 401, {
+          error: "invalid_client",
+          error_description: "AADSTS7000215: Invalid client secret provided.",
+          error_codes: [7000215],
+        });
+      if (!this.tenants[tenant])
+        return this.send(res, 400, {
+          error: "invalid_request",
+          error_description: `AADSTS90002: Tenant '${tenant}' not found.`,
+          error_codes: [90002],
+        });
+      if (!this.consented.has(tenant))
+        return this.send(res, 400, {
+          error: "unauthorized_client",
+          error_description: `AADSTS700016: Application with identifier '${this.clientId}' was not found in the directory '${tenant}'.\r\nTrace ID: x`,
+          error_codes: [700016],
+        });
+      return this.send(res, 200, {
+        token_type: "Bearer",
+        expires_in: 3599,
+        ext_expires_in: 3599,
+        access_token: `tok.${tenant}`,
+      });
+    }
+    const auth = req.headers.authorization ?? "";
+    const tenant = auth.startsWith("Bearer tok.") ? auth.slice("Bearer tok.".length) : "";
+    const t = this.tenants[tenant];
+    if (!t || !this.consented.has(tenant))
+      return this.send(res, 401, {
+        error: { code: "InvalidAuthenticationToken", message: "Access token is empty." },
+      });
+    if (this.forbidden.has(route))
+      return this.send(res, 403, {
+        error: {
+          code: "Authorization_RequestDenied",
+          message: "Insufficient privileges to complete the operation.",
+        },
+      });
+    const filter = url.searchParams.get("$filter") ?? "";
+    const quoted = (name: string) =>
+      new RegExp(`${name} eq '([^']*)'`).exec(filter)?.[1]?.replace(/''/g, "'");
+    const idOf = (re: RegExp) => re.exec(url.pathname)?.[1] ?? "";
+    switch (route) {
+      case "sps": {
+        const appId = quoted("appId");
+        const name = quoted("displayName");
+        return this.page(
+          res,
+          url,
+          t.sps
+            .filter((s) => (appId ? s.appId === appId : s.displayName === name))
+            .map(({ id, appId, displayName }) => ({
+              id,
+              appId,
+              displayName,
+              accountEnabled: true,
+            })),
+        );
+      }
+      case "assigned": {
+        const sp = t.sps.find((s) => s.id === idOf(/servicePrincipals\/([^/]+)\//));
+        if (!sp)
+          return this.send(res, 404, {
+            error: { code: "Request_ResourceNotFound", message: "no sp" },
+          });
+        return this.page(
+          res,
+          url,
+          sp.assignments.map((a) => ({
+            id: `ra-${a.principalId}`,
+            appRoleId: "00000000-0000-0000-0000-000000000000",
+            resourceId: sp.id,
+            ...a,
+          })),
+        );
+      }
+      case "jobs": {
+        const sp = t.sps.find((s) => s.id === idOf(/servicePrincipals\/([^/]+)\//));
+        return this.send(res, 200, { value: sp?.jobs ?? [] });
+      }
+      case "user": {
+        const key = decodeURIComponent(idOf(/^\/v1\.0\/users\/([^/?]+)/));
+        const u = t.users.find(
+          (x) => x.id === key || x.userPrincipalName.toLowerCase() === key.toLowerCase(),
+        );
+        if (!u)
+          return this.send(res, 404, {
+            error: {
+              code: "Request_ResourceNotFound",
+              message: `Resource '${key}' does not exist`,
+            },
+          });
+        return this.send(res, 200, { "@odata.context": "x", businessPhones: [], ...u });
+      }
+      case "users": {
+        const mail = quoted("mail")?.toLowerCase();
+        return this.page(
+          res,
+          url,
+          t.users.filter(
+            (u) => u.mail?.toLowerCase() === mail || u.userPrincipalName.toLowerCase() === mail,
+          ),
+        );
+      }
+      case "memberOf":
+      case "transitive": {
+        const id = idOf(/users\/([^/]+)\//);
+        return this.page(
+          res,
+          url,
+          this.groupsOf(t, id, route === "transitive").map((g) => ({
+            "@odata.type": "#microsoft.graph.group",
+            id: g.id,
+            displayName: g.displayName,
+            securityEnabled: g.securityEnabled ?? true,
+            mailEnabled: false,
+          })),
+        );
+      }
+      case "logs": {
+        const user = /sourceIdentity\/id eq '([^']*)'/.exec(filter)?.[1];
+        if (user && this.refuseLogFilter)
+          return this.send(res, 400, {
+            error: { code: "BadRequest", message: "Invalid filter clause" },
+          });
+        const sp = quoted("servicePrincipal/id");
+        return this.send(res, 200, {
+          value: t.logs.filter(
+            (l) =>
+              (!sp || (l.servicePrincipal as { id: string }).id === sp) &&
+              (!user || (l.sourceIdentity as { id: string }).id === user),
+          ),
+        });
+      }
+    }
+  }
+}
+
+/** A provisioning log entry as Graph returns it. */
+export function provisioningLog(o: {
+  spId: string;
+  userId: string;
+  at: string;
+  action?: string;
+  status: "success" | "failure" | "skipped" | "warning";
+  errorCode?: string;
+  reason?: string;
+  skipReason?: string;
+}): Record<string, unknown> {
+  return {
+    id: `log-${o.at}`,
+    activityDateTime: o.at,
+    jobId: "scim.job",
+    provisioningAction: o.action ?? "create",
+    servicePrincipal: { id: o.spId, displayName: "Descope" },
+    sourceIdentity: { id: o.userId, displayName: "u", identityType: "User", details: {} },
+    targetIdentity: {
+      id: "",
+      displayName: "",
+      identityType: "urn:ietf:params:scim:schemas:core:2.0:User",
+    },
+    provisioningStatusInfo: {
+      status: o.status,
+      ...(o.errorCode
+        ? {
+            errorInformation: {
+              errorCode: o.errorCode,
+              reason: o.reason ?? null,
+              errorCategory: "nonServiceFailure",
+            },
+          }
+        : {}),
+    },
+    provisioningSteps: o.skipReason
+      ? [
+          {
+            name: "EntrySynchronizationSkip",
+            provisioningStepType: "scoping",
+            status: "skipped",
+            details: { SkipReason: o.skipReason },
+          },
+        ]
+      : [],
+  };
+}

@@ -1,0 +1,287 @@
+/**
+ * The Entra ID connector end to end: /scim connect through Slack, then
+ * /scim check and `scimwatch check --json` show the IdP's side with its cause,
+ * read from a loopback Entra (token endpoint and Graph) over HTTP.
+ */
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENTRA_SAML, user } from "../fakes/builders.js";
+import { FakeEntra, provisioningLog } from "../fakes/entra.js";
+import { type Harness, startHarness, textsOf } from "../helpers.js";
+
+const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
+const SP = "sp-descope";
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
+const entra = new FakeEntra();
+let h: Harness;
+
+function seedEntra() {
+  const u = (id: string, upn: string, accountEnabled = true) => ({
+    id,
+    userPrincipalName: upn,
+    mail: upn,
+    accountEnabled,
+  });
+  entra.tenants[TENANT] = {
+    users: [
+      u("u-ana", "ana@acme.com"),
+      u("u-ben", "ben@acme.com"),
+      u("u-bob", "bob@acme.com"),
+      u("u-carl", "carl@acme.com"),
+      u("u-nina", "nina@acme.com"),
+      u("u-dis", "dis@acme.com", false),
+      u("u-sal", "sal@acme.com"),
+    ],
+    groups: [
+      {
+        id: "g-all",
+        displayName: "All Employees",
+        members: ["u-ana", "u-ben", "u-bob", "u-dis", "g-team"],
+      },
+      { id: "g-team", displayName: "Team A", members: ["u-nina"] },
+      { id: "g-eng", displayName: "Engineering", members: ["u-carl"] },
+      { id: "g-sales", displayName: "Sales list", securityEnabled: false, members: ["u-sal"] },
+    ],
+    sps: [
+      {
+        id: SP,
+        appId: "aaaaaaaa-1111-2222-3333-444444444444",
+        displayName: "Descope",
+        assignments: [
+          {
+            principalId: "g-all",
+            principalType: "Group",
+            principalDisplayName: "All Employees",
+            createdDateTime: "2026-01-01T00:00:00Z",
+          },
+          {
+            principalId: "g-sales",
+            principalType: "Group",
+            principalDisplayName: "Sales list",
+            createdDateTime: "2026-01-01T00:00:00Z",
+          },
+          {
+            principalId: "u-x",
+            principalType: "User",
+            principalDisplayName: "Someone",
+            createdDateTime: "2026-01-01T00:00:00Z",
+          },
+        ],
+        jobs: [
+          {
+            id: "scim.job",
+            templateId: "scim",
+            status: { code: "Active", lastExecution: { timeEnded: "2026-11-29T08:00:00Z" } },
+          },
+        ],
+      },
+    ],
+    logs: [
+      provisioningLog({ spId: SP, userId: "u-ana", at: "2026-11-29T08:01:00Z", status: "success" }),
+      provisioningLog({
+        spId: SP,
+        userId: "u-bob",
+        at: "2026-11-29T08:02:00Z",
+        status: "failure",
+        errorCode: "EntryConflict",
+        reason: "A user with this userName already exists",
+      }),
+    ],
+  };
+  entra.consented.add(TENANT);
+}
+
+beforeAll(async () => {
+  await entra.start();
+  seedEntra();
+  h = await startHarness(
+    {
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_LOGIN_URL: entra.url,
+      GRAPH_API_URL: entra.url,
+    },
+    (d) => {
+      d.tenants.push({ id: "T-acme", name: "Acme" });
+      d.sso["T-acme"] = { saml: ENTRA_SAML };
+      d.users.push(
+        user({
+          loginId: "ana@acme.com",
+          userId: "U-ana",
+          tenantId: "T-acme",
+          tenantName: "Acme",
+          roles: ["member"],
+        }),
+      );
+    },
+  );
+});
+afterAll(async () => {
+  await h.stop();
+  await entra.stop();
+});
+
+const text = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks).join("\n")}`;
+/** Graph's reports budget (5 per 10 s per tenant) starts afresh, so each case reads its logs. */
+const freshBudget = () => h.redis.del(`${h.prefix}:budget:graph-reports:${TENANT}`);
+
+async function answer(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
+  await freshBudget();
+  const r = await h.command(cmd, { user: userId, channel });
+  return (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body as Record<
+    string,
+    unknown
+  >;
+}
+
+describe("Entra ID connector", () => {
+  it("connect: admins only; finds the Entra tenant in the SSO settings, the app and its job", async () => {
+    expect(text(await answer("connect Acme entra app=Descope", "UX"))).toMatch(
+      /Only scimwatch admins/,
+    );
+    const a = text(await answer("connect Acme entra app=Descope"));
+    expect(a).toMatch(/Acme\* is connected to Entra tenant `6f1c7e2a/);
+    expect(a).toMatch(/adminconsent\?client_id=11111111/);
+    expect(a).toMatch(/Provisioning job scim\.job \(Active\)/);
+    expect(text(await answer("connections"))).toMatch(/Acme\* → Entra `6f1c7e2a.*Descope/);
+  });
+
+  it.each([
+    ["carl@acme.com", "not_assigned", /not assigned to Descope.*All Employees/],
+    ["nina@acme.com", "nested_group_only", /only through a nested group \(Team A\)/],
+    ["sal@acme.com", "group_not_security_enabled", /not security-enabled/],
+    ["dis@acme.com", "user_disabled_in_idp", /disabled in Entra ID/],
+    ["ghost@acme.com", "not_in_idp", /does not exist in Entra ID/],
+    ["ana@acme.com", "pushed", /Entra pushed them/],
+    ["bob@acme.com", "push_failed", /EntryConflict/],
+    ["ben@acme.com", "waiting_for_cycle", /has not processed them yet/],
+  ])("/scim check %s shows the IdP side: %s", async (login, cause, why) => {
+    const body = await answer(`check ${login} Acme`);
+    const all = text(body);
+    expect(all).toContain(`\`${cause}\``);
+    expect(all).toMatch(why);
+  });
+
+  it("a quarantined job is named, with the credential fix", async () => {
+    const job = entra.tenants[TENANT]?.sps[0]?.jobs[0] as { status: Record<string, unknown> };
+    const before = job.status;
+    job.status = {
+      code: "Quarantine",
+      quarantine: {
+        reason: "EncounteredQuarantineException",
+        error: {
+          code: "SystemForCrossDomainIdentityManagementCredentialValidationUnavailable",
+          message: "invalid credentials",
+        },
+      },
+    };
+    try {
+      const all = text(await answer("check ben@acme.com Acme"));
+      expect(all).toContain("`job_quarantined`");
+      expect(all).toMatch(/Restart provisioning/);
+    } finally {
+      job.status = before;
+    }
+  });
+
+  it("a $filter Graph refuses falls back to a narrower query filtered here", async () => {
+    entra.refuseLogFilter = true;
+    try {
+      expect(text(await answer("check bob@acme.com Acme"))).toContain("`push_failed`");
+    } finally {
+      entra.refuseLogFilter = false;
+    }
+  });
+
+  it("a missing permission is named and the rest still decides; a revoked consent never breaks the check", async () => {
+    entra.forbidden.add("logs");
+    const partial = text(await answer("check carl@acme.com Acme"));
+    expect(partial).toContain("`not_assigned`");
+    expect(partial).toMatch(/AuditLog\.Read\.All permission is missing/);
+    entra.forbidden.delete("logs");
+    entra.consented.delete(TENANT);
+    try {
+      const body = await answer("check carl@acme.com Acme");
+      const all = text(body);
+      expect(String(body.text)).toMatch(/^Not provisioned/);
+      expect(all).toMatch(/Entra ID side unavailable: .*has not granted consent.*adminconsent/);
+      expect(text(await answer("connections"))).toMatch(/:warning: .*consent/);
+    } finally {
+      entra.consented.add(TENANT);
+    }
+  });
+
+  it("Graph's reports limit is kept: a sixth check within 10 s answers without the logs, and says so", async () => {
+    await freshBudget();
+    for (let i = 0; i < 5; i++) {
+      const r = await h.command("check ana@acme.com Acme", { user: "UADMIN", channel: "CSUPPORT" });
+      await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0]);
+    }
+    const logsBefore = entra.count("logs");
+    const r = await h.command("check bob@acme.com Acme", { user: "UADMIN", channel: "CSUPPORT" });
+    const all = text(
+      (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body as Record<string, unknown>,
+    );
+    expect(entra.count("logs")).toBe(logsBefore);
+    expect(all).toMatch(/reports limit .* provisioning logs skipped, retry in \d+ s/);
+  });
+
+  it("throttling (429 with Retry-After) is waited out once", async () => {
+    entra.fail("transitive", { status: 429, headers: { "retry-after": "1" } });
+    expect(text(await answer("check nina@acme.com Acme"))).toContain("`nested_group_only`");
+  });
+
+  it("a channel linked to another tenant sees no connection; disconnect removes it", async () => {
+    expect(text(await answer("disconnect Acme", "UX"))).toMatch(/Only scimwatch admins/);
+    expect(text(await answer("disconnect Acme"))).toMatch(/disconnected from its IdP/);
+    const all = text(await answer("check carl@acme.com Acme"));
+    expect(all).not.toContain("IdP side");
+    expect(text(await answer("connect Acme entra app=Descope"))).toMatch(/is connected/);
+  });
+
+  it("scimwatch check --json --entra-tenant --entra-app gives cause and idpSide", async () => {
+    const run = promisify(execFile);
+    const env = {
+      PATH: process.env.PATH ?? "",
+      DESCOPE_PROJECT_ID: h.descope.projectId,
+      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+      DESCOPE_BASE_URL: h.descope.url,
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_LOGIN_URL: entra.url,
+      GRAPH_API_URL: entra.url,
+    };
+    const r = await run(
+      process.execPath,
+      [
+        CLI,
+        "check",
+        "carl@acme.com",
+        "--tenant",
+        "Acme",
+        "--entra-tenant",
+        TENANT,
+        "--entra-app",
+        "Descope",
+        "--json",
+      ],
+      { env, cwd: tmpdir() },
+    );
+    const out = JSON.parse(r.stdout);
+    expect(out.verdict).toBe("not_provisioned");
+    expect(out.cause).toBe("not_assigned");
+    expect(out.idpSide.evidence.join("\n")).toMatch(/All Employees/);
+    const plain = JSON.parse(
+      (
+        await run(process.execPath, [CLI, "check", "carl@acme.com", "--tenant", "Acme", "--json"], {
+          env,
+          cwd: tmpdir(),
+        })
+      ).stdout,
+    );
+    expect(plain.cause).toBeNull();
+    expect(plain.idpSide).toBeNull();
+  });
+});

@@ -1,0 +1,147 @@
+/** The Entra decision rules (idp-apis.md §4) as a table of cases. */
+import { describe, expect, it } from "vitest";
+import { permissionFor } from "../../src/connectors/entra-http.js";
+import { decideEntra, type EntraFacts, entraTenantOf } from "../../src/core/idp-side.js";
+
+const G = (id: string, securityEnabled = true) => ({ id, displayName: id, securityEnabled });
+const base: EntraFacts = {
+  appName: "Descope",
+  user: { id: "u1", upn: "jane@acme.com", accountEnabled: true },
+  assignments: [
+    { principalId: "all", principalType: "Group", principalDisplayName: "All Employees" },
+  ],
+  directGroups: [],
+  transitiveGroups: [],
+  assignedGroups: [],
+  logs: [],
+  job: { code: "Active" },
+};
+const log = (status: string, o: Record<string, string> = {}) => ({
+  at: "2026-11-29T08:00:00Z",
+  action: "create",
+  status,
+  ...o,
+});
+
+describe("decideEntra", () => {
+  it.each<[string, Partial<EntraFacts>, string]>([
+    ["no such user", { user: null }, "not_in_idp"],
+    [
+      "disabled",
+      { user: { id: "u1", upn: "jane@acme.com", accountEnabled: false } },
+      "user_disabled_in_idp",
+    ],
+    [
+      "in no assigned group",
+      { directGroups: [G("eng")], transitiveGroups: [G("eng")] },
+      "not_assigned",
+    ],
+    [
+      "only through a nested group",
+      { directGroups: [G("team")], transitiveGroups: [G("team"), G("all")] },
+      "nested_group_only",
+    ],
+    [
+      "nested, but direct groups unreadable: assumed direct (no false accusation)",
+      { directGroups: null, transitiveGroups: [G("all")] },
+      "waiting_for_cycle",
+    ],
+    [
+      "assigned group not security-enabled",
+      { directGroups: [G("all", false)], transitiveGroups: [G("all", false)] },
+      "group_not_security_enabled",
+    ],
+    [
+      "assigned directly, job quarantined",
+      {
+        assignments: [{ principalId: "u1", principalType: "User" }],
+        job: { code: "Quarantine", quarantineReason: "EncounteredQuarantineException" },
+      },
+      "job_quarantined",
+    ],
+    [
+      "job paused",
+      { directGroups: [G("all")], transitiveGroups: [G("all")], job: { code: "Paused" } },
+      "job_paused",
+    ],
+    [
+      "pushed",
+      { directGroups: [G("all")], transitiveGroups: [G("all")], logs: [log("success")] },
+      "pushed",
+    ],
+    [
+      "push failed",
+      {
+        directGroups: [G("all")],
+        transitiveGroups: [G("all")],
+        logs: [log("failure", { errorCode: "EntryConflict" })],
+      },
+      "push_failed",
+    ],
+    [
+      "skipped (attribute)",
+      {
+        directGroups: [G("all")],
+        transitiveGroups: [G("all")],
+        logs: [log("skipped", { skipReason: "AttributeValidationFailed" })],
+      },
+      "push_skipped",
+    ],
+    [
+      "RedundantExport is not a problem: the success before it counts",
+      {
+        directGroups: [G("all")],
+        transitiveGroups: [G("all")],
+        logs: [log("skipped", { skipReason: "RedundantExport" }), log("success")],
+      },
+      "pushed",
+    ],
+    [
+      "assigned, nothing yet",
+      { directGroups: [G("all")], transitiveGroups: [G("all")] },
+      "waiting_for_cycle",
+    ],
+  ])("%s → %s", (_n, facts, cause) => {
+    expect(decideEntra({ ...base, ...facts }, "jane@acme.com").cause).toBe(cause);
+  });
+
+  it("names the groups in a not-assigned answer and the fix", () => {
+    const s = decideEntra(
+      { ...base, directGroups: [G("Engineering")], transitiveGroups: [G("Engineering")] },
+      "jane@acme.com",
+    );
+    expect(s.summary).toMatch(/All Employees/);
+    expect(s.fix).toMatch(/Add jane@acme.com to All Employees, or assign Engineering to Descope/);
+  });
+});
+
+describe("entraTenantOf and permissionFor", () => {
+  it.each([
+    [
+      { saml: { idpEntityId: "https://sts.windows.net/6F1C7E2A-0000-4000-8000-000000000000/" } },
+      "6f1c7e2a-0000-4000-8000-000000000000",
+    ],
+    [
+      {
+        oidc: {
+          issuer: "https://login.microsoftonline.com/6f1c7e2a-0000-4000-8000-000000000000/v2.0",
+        },
+      },
+      "6f1c7e2a-0000-4000-8000-000000000000",
+    ],
+    [{ saml: { idpEntityId: "http://www.okta.com/exk1" } }, null],
+    [null, null],
+  ])("%o → %s", (sso, id) => {
+    expect(entraTenantOf(sso)).toBe(id);
+  });
+
+  it.each([
+    ["/auditLogs/provisioning?$filter=x", "AuditLog.Read.All"],
+    ["/servicePrincipals/sp/synchronization/jobs", "Synchronization.Read.All"],
+    ["/users/u/memberOf", "Directory.Read.All"],
+    ["/users/u/transitiveMemberOf", "User.Read.All"],
+    ["/servicePrincipals?$filter=x", "Application.Read.All"],
+  ])("%s needs %s", (path, perm) => {
+    expect(permissionFor(path)).toBe(perm);
+  });
+});
