@@ -14,6 +14,7 @@ import { blocksToPlain, LEGEND } from "../src/render/plain.js";
 import { createRuntime } from "../src/runtime.js";
 import { auditEvent, ENTRA_SAML, scimEvent, user } from "../test/fakes/builders.js";
 import { FakeDescope } from "../test/fakes/descope.js";
+import { FakeEntra, provisioningLog } from "../test/fakes/entra.js";
 import { FakeSlack, postSigned } from "../test/fakes/slack.js";
 import { findRedis } from "./redis.js";
 
@@ -104,6 +105,40 @@ async function main(): Promise<number> {
         }),
       );
 
+  // --- Acme's Entra ID, read-only through the connector: the Descope app is assigned to All Employees.
+  const entra = new FakeEntra();
+  const ENTRA_TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
+  entra.consented.add(ENTRA_TENANT);
+  entra.tenants[ENTRA_TENANT] = {
+    users: ["ana", "ben", "carl", "dan"].map((n) => ({
+      id: `e-${n}`,
+      userPrincipalName: `${n}@acme.com`,
+      mail: `${n}@acme.com`,
+      accountEnabled: true,
+    })),
+    groups: [
+      { id: "g-all", displayName: "All Employees", members: ["e-ana", "e-ben", "e-dan"] },
+      { id: "g-eng", displayName: "Engineering", members: ["e-carl"] },
+    ],
+    sps: [
+      {
+        id: "sp-descope",
+        appId: "aaaaaaaa-1111-2222-3333-444444444444",
+        displayName: "Descope",
+        assignments: [
+          {
+            principalId: "g-all",
+            principalType: "Group",
+            principalDisplayName: "All Employees",
+            createdDateTime: "2026-01-05T09:00:00Z",
+          },
+        ],
+        jobs: [{ id: "scim.job", status: { code: "Active" } }],
+      },
+    ],
+    logs: [],
+  };
+
   // --- The Slack stand-in prints every message.
   const asked = new Map<string, string>();
   const slack = new FakeSlack();
@@ -132,7 +167,7 @@ async function main(): Promise<number> {
       );
     }
   });
-  await Promise.all([descope.start(), slack.start()]);
+  await Promise.all([descope.start(), slack.start(), entra.start()]);
 
   const prefix = `{scimwatch-demo-${randomUUID().slice(0, 8)}}`;
   const cfg = loadBotConfig({
@@ -151,6 +186,10 @@ async function main(): Promise<number> {
     SCIMWATCH_BACKFILL_DAYS: "30",
     SCIMWATCH_GRACE_MINUTES: "15",
     SCIMWATCH_ALERT_CHANNEL: CH.alerts,
+    ENTRA_CLIENT_ID: entra.clientId,
+    ENTRA_CLIENT_SECRET: entra.clientSecret,
+    ENTRA_LOGIN_URL: entra.url,
+    GRAPH_API_URL: entra.url,
     // The clock runs SPEED times faster, so the budget does too (10 per simulated minute).
     DESCOPE_AUDIT_RATE_PER_MIN: String(10 * SPEED),
     DESCOPE_MGMT_RATE_PER_MIN: String(200 * SPEED),
@@ -197,6 +236,9 @@ async function main(): Promise<number> {
     const linked = await slash("link Acme", CH.it, "U0ADMIN");
     await slack.waitFor(() => slack.respondedTo(linked.rid)[0], 15_000);
     await slash(`alerts <#${CH.alerts}|it-alerts>`, CH.it, "U0ADMIN");
+    // An admin connects Acme's Entra ID (read-only): checks and new hires get the IdP's side.
+    const connected = await slash("connect Acme entra app=Descope", CH.it, "U0ADMIN");
+    await slack.waitFor(() => slack.respondedTo(connected.rid)[0], 15_000);
     await until(1);
     say(
       `\n${stamp()} IT adds ana@ and ben@ to "All Employees"; carl@ was assigned to the app by hand last week… and this time, forgotten.`,
@@ -224,6 +266,14 @@ async function main(): Promise<number> {
         auditEvent("UserCreated", { at: now(), loginId, userId: `U-${who}`, tenant: "T-acme" }),
       );
       descope.groups["T-acme"]?.[0]?.members.push({ loginId, userId: `U-${who}` });
+      entra.tenants[ENTRA_TENANT]?.logs.push(
+        provisioningLog({
+          spId: "sp-descope",
+          userId: `e-${who}`,
+          at: new Date(now()).toISOString(),
+          status: "success",
+        }),
+      );
     }
     await until(18);
     say(`\n${stamp()} [SSO] ana@acme.com signs in`);
@@ -285,7 +335,13 @@ async function main(): Promise<number> {
     ];
     const verdicts: Record<string, string> = {};
     for (const p of people) {
-      const { rid } = await slash(`check ${p} Acme`, CH.support, "U0SUPPORT", true);
+      // carl's answer is printed: Descope's side and Entra's, side by side.
+      const { rid } = await slash(
+        `check ${p} Acme`,
+        CH.support,
+        "U0SUPPORT",
+        p !== "carl@acme.com",
+      );
       const body = (await slack.waitFor(() => slack.respondedTo(rid)[0], 15_000)).body;
       verdicts[p] = String(body.text ?? "").split(":")[0] ?? "";
     }
@@ -300,7 +356,7 @@ async function main(): Promise<number> {
       `  • ana and ben arrived with Entra's next cycle; the checklist ticked itself (${checklistEdits} in-place edits).`,
     );
     say(
-      "  • carl was assigned one by one and forgotten: one overdue alert in #it-alerts, with the group-based fix.",
+      "  • carl was assigned one by one and forgotten: Entra ID (connected, read-only) proved it the moment he was registered — not in All Employees —, then one overdue alert, with the group-based fix.",
     );
     say(
       "  • zoe signed in through SSO but was never provisioned: one alert explaining the separate SSO/SCIM apps.",
@@ -326,15 +382,24 @@ async function main(): Promise<number> {
     const carlAlert = alerts.some((a) =>
       String(a.args.text).includes("carl@acme.com is still missing"),
     );
+    const carlProof = alerts.some((a) =>
+      String(a.args.text).startsWith("carl@acme.com will not arrive in Descope"),
+    );
     const zoeAlert = alerts.some((a) =>
       String(a.args.text).includes("zoe@partner.io tried to sign in but was never provisioned"),
     );
     const globexAlerts = alerts.filter((a) =>
       String(a.args.text).startsWith("Globex: 6 of 6 SCIM calls"),
     ).length;
-    if (wrong.length || !carlAlert || !zoeAlert || globexAlerts !== 1) {
+    if (wrong.length || !carlAlert || !carlProof || !zoeAlert || globexAlerts !== 1) {
       say(
-        `\nThe story did not end as scripted: ${[...wrong, ...(carlAlert ? [] : ["carl alert"]), ...(zoeAlert ? [] : ["zoe alert"]), ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`])].join(", ")}`,
+        `\nThe story did not end as scripted: ${[
+          ...wrong,
+          ...(carlAlert ? [] : ["carl alert"]),
+          ...(carlProof ? [] : ["carl proof from Entra"]),
+          ...(zoeAlert ? [] : ["zoe alert"]),
+          ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`]),
+        ].join(", ")}`,
       );
       return 1;
     }
@@ -346,7 +411,7 @@ async function main(): Promise<number> {
     const keys = await r.keys(`${prefix}*`);
     if (keys.length) await r.del(...keys);
     r.disconnect();
-    await Promise.all([descope.stop(), slack.stop()]);
+    await Promise.all([descope.stop(), slack.stop(), entra.stop()]);
     redis.stop();
   }
 }

@@ -16,6 +16,7 @@ import { descopeClientFromConfig } from "./descope/from-env.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { evaluateHires } from "./features/hires/evaluator.js";
+import { proveHires } from "./features/hires/idp-proof.js";
 import { idpSideReader } from "./features/idp-side.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
@@ -151,22 +152,6 @@ export function buildServices(
       massRatio: cfg.SCIMWATCH_MASS_DEACTIVATION_RATIO,
     },
   };
-  const evaluate = (ids?: string[]) =>
-    evaluateHires(
-      {
-        hires,
-        index,
-        descope,
-        notifier,
-        links,
-        log,
-        now,
-        graceMinutes: settings.graceMinutes,
-        alertChannel: settings.alertChannel,
-        metrics,
-      },
-      ids,
-    );
   const connections = new ConnectionStore(redis, key);
   // Graph's reports service allows 5 requests per 10 s per app and Entra tenant: one shared budget each.
   const reportBudgets = new Map<string, SlidingWindowBudget>();
@@ -198,6 +183,43 @@ export function buildServices(
           },
         })
       : null;
+  const idpSide = idpSideReader({ connections, entra, log, now });
+  const evaluateOnly = (ids?: string[]) =>
+    evaluateHires(
+      {
+        hires,
+        index,
+        descope,
+        notifier,
+        links,
+        log,
+        now,
+        graceMinutes: settings.graceMinutes,
+        alertChannel: settings.alertChannel,
+        metrics,
+      },
+      ids,
+    );
+  /** Evaluates the hires, then asks the IdP about them where a connector proves more. */
+  const evaluate = async (ids?: string[]) => {
+    const r = await evaluateOnly(ids);
+    await proveHires(
+      {
+        hires,
+        links,
+        connections,
+        notifier,
+        idpSide,
+        log,
+        now,
+        graceMinutes: settings.graceMinutes,
+        alertChannel: settings.alertChannel,
+        metrics,
+      },
+      ids,
+    ).catch((e: unknown) => log.warn({ kind: "idp_proof", err: e }, "IdP proof failed"));
+    return r;
+  };
   const checks = new CheckService({
     descope,
     now,
@@ -205,7 +227,7 @@ export function buildServices(
     graceMinutes: settings.graceMinutes,
     expectedAssignment: async (tenantId, loginId) =>
       (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
-    idpSide: idpSideReader({ connections, entra, log, now }),
+    idpSide,
   });
 
   return {

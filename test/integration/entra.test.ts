@@ -98,6 +98,7 @@ beforeAll(async () => {
   seedEntra();
   h = await startHarness(
     {
+      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
       ENTRA_CLIENT_ID: entra.clientId,
       ENTRA_CLIENT_SECRET: entra.clientSecret,
       ENTRA_LOGIN_URL: entra.url,
@@ -239,6 +240,44 @@ describe("Entra ID connector", () => {
     const all = text(await answer("check carl@acme.com Acme"));
     expect(all).not.toContain("IdP side");
     expect(text(await answer("connect Acme entra app=Descope"))).toMatch(/is connected/);
+  });
+
+  it("a hire the IdP proves cannot arrive is alerted at once, once; an assigned one gets 'Assigned in the IdP' ticked", async () => {
+    await freshBudget();
+    const posts = () =>
+      h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === "CALERTS");
+    expect(text(await answer("connect Acme entra app=Descope"))).toMatch(/is connected/);
+    const before = posts().length;
+    const reg = await answer("expect carl@acme.com ben@acme.com Acme idp=azure");
+    expect(text(reg)).toMatch(/Expecting 2 hires/);
+    const blocked = posts()
+      .slice(before)
+      .filter((p) => /will not arrive/.test(String(p.args.text)));
+    expect(blocked).toHaveLength(1);
+    const all = `${blocked[0]?.args.text}\n${textsOf(blocked[0]?.args.blocks).join("\n")}`;
+    expect(all).toMatch(/carl@acme.com/);
+    expect(all).toMatch(/Proof from Entra ID/);
+    expect(all).toMatch(/All Employees/);
+    expect(all).toContain("`not_assigned`");
+    // The checklist: ben is proven assigned, carl is not.
+    const checklist =
+      h.slack.callsTo("chat.update").at(-1) ?? h.slack.callsTo("chat.postMessage").at(-1);
+    expect(textsOf(checklist?.args.blocks).join("\n")).toMatch(/☑ Assigned in the IdP/);
+    // Evaluations later (a restart included) do not alert again.
+    await freshBudget();
+    await h.runtime.evaluate();
+    await h.runtime.evaluate();
+    expect(
+      posts()
+        .slice(before)
+        .filter((p) => /will not arrive/.test(String(p.args.text))),
+    ).toHaveLength(1);
+    const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
+    const ben = hires.find((r) => r.hire.loginId === "ben@acme.com")?.hire;
+    expect(ben?.items.assigned).toMatchObject({ by: "idp" });
+    expect(hires.find((r) => r.hire.loginId === "carl@acme.com")?.hire.idpCause).toBe(
+      "not_assigned",
+    );
   });
 
   it("scimwatch check --json --entra-tenant --entra-app gives cause and idpSide", async () => {

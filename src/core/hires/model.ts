@@ -5,8 +5,8 @@ import { IDP_IDS } from "../idp/catalog.js";
 export const itemSchema = z.object({
   /** Epoch ms when the item was ticked, or null. */
   at: z.number().nullable(),
-  /** How it was ticked: by a person (IT's button), or seen in Descope. */
-  by: z.enum(["it", "descope"]).nullable().default(null),
+  /** How it was ticked: by a person (IT's button), seen in Descope, or proven by an IdP connector. */
+  by: z.enum(["it", "descope", "idp"]).nullable().default(null),
 });
 
 export const hireSchema = z.object({
@@ -43,6 +43,9 @@ export const hireSchema = z.object({
     .default(null),
   snoozedUntil: z.number().nullable().default(null),
   dismissed: z.boolean().default(false),
+  /** What the IdP connector last proved about them (core/idp-side.ts cause), and when. */
+  idpCause: z.string().nullable().default(null),
+  idpCheckedAt: z.number().nullable().default(null),
 });
 export type Hire = z.infer<typeof hireSchema>;
 export type ItemName = keyof Hire["items"];

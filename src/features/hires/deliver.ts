@@ -43,6 +43,7 @@ export function alertKind(name: string): string {
     blind: "blind",
     sight: "sight_restored",
     weekly: "weekly_digest",
+    "idp-block": "hire_blocked",
   };
   if (head === "tenant-alert") return `tenant_${second === "mass" ? "mass_deactivation" : second}`;
   return kinds[head] ?? "other";

@@ -1,0 +1,92 @@
+/**
+ * With a read-only IdP connector, a pending hire does not have to wait for
+ * the window: when the IdP proves they cannot arrive (not assigned, nested
+ * group only, disabled, job quarantined…), alert at once, exactly once per
+ * cause; when it proves they are assigned, tick "Assigned in the IdP".
+ * Read at registration, then at most every 10 minutes per hire.
+ */
+import { view } from "../../core/hires/evaluate.js";
+import { BLOCKING, type Cause } from "../../core/idp-side.js";
+import type { Logger } from "../../log/logger.js";
+import type { ConnectionStore } from "../../redis/connections.js";
+import type { HireStore } from "../../redis/hire-store.js";
+import type { LinkStore } from "../../redis/links.js";
+import { hireBlockedMessage } from "../../render/idp-proof.js";
+import type { IdpSideAnswer } from "../idp-side.js";
+import type { Notifier } from "../notifier.js";
+import { alertChannels } from "./alert-channel.js";
+import { deliverClaimed } from "./deliver.js";
+import { refreshChecklist } from "./evaluator.js";
+
+export const IDP_RECHECK_MS = 10 * 60_000;
+const KEEP_MS = 30 * 86_400_000;
+/** Causes that prove the person is assigned to the app. */
+const ASSIGNED: ReadonlySet<Cause> = new Set([
+  "waiting_for_cycle",
+  "push_skipped",
+  "push_failed",
+  "job_quarantined",
+  "job_paused",
+  "pushed",
+]);
+
+export interface IdpProofDeps {
+  hires: HireStore;
+  links: LinkStore;
+  connections: ConnectionStore;
+  notifier: Notifier;
+  idpSide: (tenantId: string, loginId: string) => Promise<IdpSideAnswer | null>;
+  log: Logger;
+  now: () => number;
+  graceMinutes: number;
+  alertChannel?: string | undefined;
+  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
+}
+
+/** Returns how many hires the IdP was asked about. `onlyIds`: asked now, whatever the last read. */
+export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promise<number> {
+  const now = deps.now();
+  const connected = new Set((await deps.connections.all()).map((c) => c.tenantId));
+  if (!connected.size) return 0;
+  const records = await deps.hires.getMany(onlyIds ?? (await deps.hires.openIds()));
+  const channelFor = await alertChannels(deps.links, deps.alertChannel);
+  const batches = new Set<string>();
+  let asked = 0;
+  for (const { id, hire } of records) {
+    if (!connected.has(hire.tenantId) || hire.items.provisioned.at || hire.dismissed) continue;
+    const status = view(hire, now, deps.graceMinutes).status;
+    if (status !== "waiting" && status !== "overdue") continue;
+    if (!onlyIds && hire.idpCheckedAt && now - hire.idpCheckedAt < IDP_RECHECK_MS) continue;
+    asked++;
+    const side = (await deps.idpSide(hire.tenantId, hire.loginId).catch(() => null))?.side;
+    if (!side) continue;
+    const tick = ASSIGNED.has(side.cause) && !hire.items.assigned.at;
+    await deps.hires.update(id, (h) => ({
+      ...h,
+      idpCause: side.cause,
+      idpCheckedAt: now,
+      ...(tick ? { items: { ...h.items, assigned: { at: now, by: "idp" as const } } } : {}),
+    }));
+    if (tick) batches.add(hire.batchId);
+    const channel = channelFor(hire.tenantId);
+    if (!BLOCKING.has(side.cause) || !channel) continue;
+    const name = `idp-block:${id}:${side.cause}`;
+    if (!(await deps.hires.claim(name))) continue;
+    try {
+      await deliverClaimed(
+        deps,
+        name,
+        channel,
+        (key) => deps.notifier.post(channel, hireBlockedMessage(hire, side, id), undefined, key),
+        KEEP_MS,
+      );
+    } catch (e) {
+      deps.log.warn({ kind: "idp_proof", err: e }, "could not post the IdP's proof");
+    }
+  }
+  for (const b of batches)
+    await refreshChecklist(deps, b, now).catch((e: unknown) =>
+      deps.log.warn({ kind: "checklist", err: e }, "checklist update failed"),
+    );
+  return asked;
+}

@@ -1,0 +1,31 @@
+/** Where "this hire cannot arrive: here is the proof from the IdP" is drawn. Pure. */
+import type { Hire } from "../core/hires/model.js";
+import type { IdpSide } from "../core/idp-side.js";
+import { button, context, header, type SlackMessage, section } from "./blocks.js";
+import { HIRE_ACTIONS } from "./ids.js";
+import { esc, untrusted } from "./mrkdwn.js";
+
+export function hireBlockedMessage(h: Hire, side: IdpSide, hireId: string): SlackMessage {
+  const idp = side.idp === "azure" ? "Entra ID" : "Okta";
+  return {
+    text: esc(`${h.loginId} will not arrive in Descope (${h.tenantName}): ${side.summary}`),
+    blocks: [
+      header(`New hire will not arrive: ${h.loginId}`),
+      section(
+        `*${esc(h.loginId)}* (tenant *${esc(h.tenantName)}*) cannot be provisioned as things stand — waiting for the next cycle will not help.\n${untrusted(side.summary)}`,
+      ),
+      section(
+        `*Proof from ${idp}* (read just now)\n${side.evidence.map((e) => `• ${untrusted(e)}`).join("\n")}`,
+      ),
+      ...(side.fix ? [section(`*Fix:* ${untrusted(side.fix)}`)] : []),
+      context(
+        `Cause \`${side.cause}\` · scimwatch re-reads ${idp} while the hire is pending and ticks the checklist when it changes`,
+      ),
+      {
+        type: "actions",
+        block_id: "hire_blocked",
+        elements: [button("Re-check", HIRE_ACTIONS.recheck, hireId, "primary")],
+      },
+    ],
+  };
+}
