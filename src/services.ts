@@ -28,12 +28,15 @@ import { ConnectionStore } from "./redis/connections.js";
 import { HireStore } from "./redis/hire-store.js";
 import { LinkStore } from "./redis/links.js";
 import { BudgetExhaustedError, RateBudget } from "./redis/rate-budget.js";
+import { SecretBox } from "./redis/secret-box.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
 import { TailStateStore } from "./redis/tail-state.js";
 import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
+  /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
+  secretBox: SecretBox | null;
   connections: ConnectionStore;
   entra: EntraHttp | null;
   metrics: Metrics;
@@ -183,7 +186,9 @@ export function buildServices(
           },
         })
       : null;
-  const idpSide = idpSideReader({ connections, entra, log, now });
+  // Secrets at rest (Okta tokens) need SCIMWATCH_SECRETS_KEY; without it none are stored.
+  const secretBox = cfg.SCIMWATCH_SECRETS_KEY ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY) : null;
+  const idpSide = idpSideReader({ connections, entra, secrets: secretBox, log, now });
   const evaluateOnly = (ids?: string[]) =>
     evaluateHires(
       {
@@ -231,6 +236,7 @@ export function buildServices(
   });
 
   return {
+    secretBox,
     connections,
     entra,
     metrics,

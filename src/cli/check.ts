@@ -13,7 +13,7 @@ import { gatherFacts } from "../features/check/gather.js";
 import { renderReport } from "../render/text.js";
 import type { Io } from "./io.js";
 
-export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--entra-tenant <id> --entra-app <name|appId>] [--json]`;
+export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--entra-tenant <id> --entra-app <name|appId> | --okta-url <url> --okta-app <label|id>] [--json]`;
 
 export const CHECK_HELP = `${CHECK_USAGE}
 
@@ -26,6 +26,9 @@ verdict, the evidence and what to do; with --json one object on stdout.
   --entra-tenant <id> --entra-app <name|appId>
                           also read Entra ID's side (assignment, provisioning
                           logs, job) with ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET
+  --okta-url <url> --okta-app <label|id>
+                          also read Okta's side (assignment, push events) with
+                          OKTA_API_TOKEN (a read-only API token)
 Environment: DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY [, DESCOPE_BASE_URL],
 read from ./.env too. Exit 0 a verdict, 1 Descope failed, 2 bad usage.
 `;
@@ -56,6 +59,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     "assigned-at"?: string;
     "entra-tenant"?: string;
     "entra-app"?: string;
+    "okta-url"?: string;
+    "okta-app"?: string;
     json?: boolean;
   };
   let positionals: string[];
@@ -70,6 +75,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
         "assigned-at": { type: "string" },
         "entra-tenant": { type: "string" },
         "entra-app": { type: "string" },
+        "okta-url": { type: "string" },
+        "okta-app": { type: "string" },
         json: { type: "boolean" },
       },
     }));
@@ -93,6 +100,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     return usage("--entra-tenant and --entra-app go together");
   if (entraTenant && (!io.env.ENTRA_CLIENT_ID || !io.env.ENTRA_CLIENT_SECRET))
     return usage("--entra-tenant needs ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET in the environment");
+  const oktaUrl = values["okta-url"];
+  const oktaApp = values["okta-app"];
+  if (Boolean(oktaUrl) !== Boolean(oktaApp)) return usage("--okta-url and --okta-app go together");
+  if (oktaUrl && entraTenant) return usage("give either the Entra or the Okta options, not both");
+  if (oktaUrl && !io.env.OKTA_API_TOKEN)
+    return usage("--okta-url needs OKTA_API_TOKEN (a read-only API token) in the environment");
   const now = io.now();
   let assignedAt: number | undefined;
   if (values["assigned-at"] !== undefined) {
@@ -113,8 +126,12 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     let d = diagnose(facts, io.now());
     if (entraTenant && entraApp) {
       // Loaded only when asked: a plain check stays fast to start.
-      const { entraSideForCli } = await import("./entra-side.js");
+      const { entraSideForCli } = await import("./idp-side.js");
       d = await entraSideForCli(d, io.env, entraTenant, entraApp);
+    }
+    if (oktaUrl && oktaApp) {
+      const { oktaSideForCli } = await import("./idp-side.js");
+      d = await oktaSideForCli(d, io.env, oktaUrl, oktaApp, now);
     }
     if (json) {
       const { verdict, tenantId, summary, evidence, remediation, checkedAt } = d;

@@ -61,6 +61,11 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_MASS_DEACTIVATION_MIN: z.coerce.number().int().min(1).max(100000).default(10),
   SCIMWATCH_MASS_DEACTIVATION_RATIO: z.coerce.number().min(0).max(1).default(0.2),
   SCIMWATCH_BLIND_AFTER_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
+  SCIMWATCH_SECRETS_KEY: z
+    .string()
+    .trim()
+    .refine((s) => Buffer.from(s, "base64").length === 32, "32 random bytes, base64")
+    .optional(),
   ENTRA_CLIENT_ID: z.string().trim().min(1).optional(),
   ENTRA_CLIENT_SECRET: z.string().trim().min(1).optional(),
   ENTRA_LOGIN_URL: z.string().url().default("https://login.microsoftonline.com"),
@@ -99,6 +104,8 @@ const HINTS: Record<string, string> = {
     "share of a tenant's SCIM-managed users deactivated within an hour (default 0.2)",
   SCIMWATCH_BLIND_AFTER_RUNS:
     "failed tail runs in a row before scimwatch says it is blind (default 5)",
+  SCIMWATCH_SECRETS_KEY:
+    "32 random bytes, base64 (openssl rand -base64 32): encrypts IdP tokens at rest",
   ENTRA_CLIENT_ID: "the Application (client) ID of scimwatch's multi-tenant Entra app",
   ENTRA_CLIENT_SECRET: "a client secret of scimwatch's Entra app",
   ENTRA_LOGIN_URL:
@@ -135,6 +142,7 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.SLACK_SIGNING_SECRET,
     cfg.DESCOPE_MANAGEMENT_KEY,
     cfg.ENTRA_CLIENT_SECRET,
+    cfg.SCIMWATCH_SECRETS_KEY,
   ].filter((s): s is string => Boolean(s));
 }
 

@@ -5,7 +5,7 @@
  * (unknown fields ignored); a call the permissions do not allow is named, not fatal.
  */
 import { z } from "zod";
-import type { EntraFacts, EntraGroup } from "../core/idp-side.js";
+import type { EntraFacts, EntraGroup } from "../core/idp-side/entra.js";
 import { ConnectorError, type EntraHttp } from "./entra-http.js";
 
 const spSchema = z.object({

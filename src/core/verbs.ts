@@ -13,7 +13,7 @@ export const VERBS = [
   { verb: "alerts", brief: "alerts #channel" },
   { verb: "link", brief: "link <tenant>" },
   { verb: "unlink", brief: "unlink" },
-  { verb: "connect", brief: "connect <tenant> entra [app=…] [entra-tenant=…]" },
+  { verb: "connect", brief: "connect <tenant> entra|okta [app=…] [entra-tenant=…]" },
   { verb: "connections", brief: "connections" },
   { verb: "disconnect", brief: "disconnect <tenant>" },
   { verb: "help", brief: "help" },

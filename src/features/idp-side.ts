@@ -1,14 +1,19 @@
 /**
- * The IdP's side of a check, when the tenant has a read-only connector: read
+ * The IdP's side of a check, when the tenant has a read-only connector (Entra ID or Okta): read
  * the facts, decide with the one rule set (core/idp-side.ts). A connector that
  * fails never breaks a check: the answer says what the IdP side could not tell.
  */
 
 import { readEntraFacts } from "../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../connectors/entra-http.js";
-import { decideEntra, type IdpSide } from "../core/idp-side.js";
+import { readOktaFacts } from "../connectors/okta-facts.js";
+import { OktaHttp } from "../connectors/okta-http.js";
+import { decideEntra } from "../core/idp-side/entra.js";
+import type { IdpSide } from "../core/idp-side/model.js";
+import { decideOkta } from "../core/idp-side/okta.js";
 import type { Logger } from "../log/logger.js";
-import type { ConnectionStore } from "../redis/connections.js";
+import type { Connection, ConnectionStore } from "../redis/connections.js";
+import type { SecretBox } from "../redis/secret-box.js";
 
 export interface IdpSideAnswer {
   side: IdpSide | null;
@@ -19,31 +24,61 @@ export interface IdpSideAnswer {
 export function idpSideReader(deps: {
   connections: ConnectionStore;
   entra: EntraHttp | null;
+  /** Opens sealed secrets (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
+  secrets: SecretBox | null;
   log: Logger;
   now: () => number;
 }) {
+  async function readSide(c: Connection, loginId: string) {
+    if (c.idp === "azure") {
+      const { facts, unread } = await readEntraFacts(deps.entra as EntraHttp, c, loginId);
+      return { side: decideEntra(facts, loginId), unread };
+    }
+    let token: string;
+    try {
+      token = (deps.secrets as SecretBox).open(c.tokenSealed);
+    } catch {
+      throw new ConnectorError(
+        "bad_credentials",
+        "the stored Okta token cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
+      );
+    }
+    const { facts, unread } = await readOktaFacts(
+      new OktaHttp(c.oktaUrl, token),
+      c,
+      loginId,
+      deps.now(),
+    );
+    return { side: decideOkta(facts, loginId), unread };
+  }
+
   return async (tenantId: string, loginId: string): Promise<IdpSideAnswer | null> => {
     const c = await deps.connections.get(tenantId).catch(() => null);
     if (!c) return null;
-    if (!deps.entra)
+    const name = c.idp === "azure" ? "Entra ID" : "Okta";
+    if (c.idp === "azure" && !deps.entra)
       return {
         side: null,
         note: "Entra ID side unavailable: ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are not set on scimwatch.",
       };
+    if (c.idp === "okta" && !deps.secrets)
+      return {
+        side: null,
+        note: "Okta side unavailable: SCIMWATCH_SECRETS_KEY is not set, so the stored token cannot be opened.",
+      };
     try {
-      const { facts, unread } = await readEntraFacts(deps.entra, c, loginId);
-      const side = decideEntra(facts, loginId);
+      const { side, unread } = await readSide(c, loginId);
       side.unread = unread;
       await deps.connections.mark(tenantId, true, null, deps.now()).catch(() => {});
       return { side };
     } catch (e) {
       const msg = e instanceof ConnectorError ? e.message : `unexpected: ${(e as Error).message}`;
       if (!(e instanceof ConnectorError))
-        deps.log.error({ kind: "idp_side", err: e }, "Entra read failed");
+        deps.log.error({ kind: "idp_side", err: e }, `${name} read failed`);
       await deps.connections.mark(tenantId, false, msg, deps.now()).catch(() => {});
       return {
         side: null,
-        note: `Entra ID side unavailable: ${msg}. The verdict above is from Descope's side only.`,
+        note: `${name} side unavailable: ${msg}. The verdict above is from Descope's side only.`,
       };
     }
   };

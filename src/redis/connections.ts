@@ -1,23 +1,36 @@
-/** Read-only IdP connections, per Descope tenant: which Entra tenant and enterprise app, and how the last call went. */
+/** Read-only IdP connections, per Descope tenant: which Entra tenant or Okta org and app, and how the last call went. */
 import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Keyer } from "./client.js";
 
-export const connectionSchema = z.object({
+const common = {
   tenantId: z.string().min(1),
   tenantName: z.string(),
-  idp: z.literal("azure"),
-  entraTenant: z.string().min(1),
   appName: z.string(),
   appId: z.string(),
-  spId: z.string(),
-  jobId: z.string().nullable(),
   connectedBy: z.string(),
   connectedAt: z.number(),
   lastOkAt: z.number().nullable().default(null),
   /** The last thing that went wrong (missing permission, consent revoked…), or null. */
   problem: z.string().nullable().default(null),
-});
+};
+
+export const connectionSchema = z.discriminatedUnion("idp", [
+  z.object({
+    ...common,
+    idp: z.literal("azure"),
+    entraTenant: z.string().min(1),
+    spId: z.string(),
+    jobId: z.string().nullable(),
+  }),
+  z.object({
+    ...common,
+    idp: z.literal("okta"),
+    oktaUrl: z.string().url(),
+    /** The API token, sealed with SCIMWATCH_SECRETS_KEY (redis/secret-box.ts): never stored in clear. */
+    tokenSealed: z.string().startsWith("v1:"),
+  }),
+]);
 export type Connection = z.infer<typeof connectionSchema>;
 
 export class ConnectionStore {

@@ -1,5 +1,7 @@
 /** Where /scim connect, /scim connections and /scim disconnect answers are drawn. Pure. */
-import { notice, type SlackMessage } from "./blocks.js";
+import type { ModalView } from "@slack/types";
+import { notice, type SlackMessage, section } from "./blocks.js";
+import { INPUT_ACTION, OKTA_BLOCKS, VIEWS } from "./ids.js";
 import { esc, slackDate } from "./mrkdwn.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -61,7 +63,8 @@ export function connectMessage(o: ConnectOutcome): SlackMessage {
 export function connectionsMessage(
   list: Array<{
     tenantName: string;
-    entraTenant: string;
+    /** "Entra <tenant id>" or "Okta <org URL>". */
+    where: string;
     appName: string;
     lastOkAt: number | null;
     problem: string | null;
@@ -76,7 +79,7 @@ export function connectionsMessage(
     .slice(0, 40)
     .map(
       (c) =>
-        `• *${esc(c.tenantName)}* → Entra \`${esc(c.entraTenant)}\`, ${esc(c.appName)} · ${c.problem ? `:warning: ${esc(c.problem)}` : c.lastOkAt ? `last read ${slackDate(iso(c.lastOkAt))}` : "not used yet"}`,
+        `• *${esc(c.tenantName)}* → ${esc(c.where)}, ${esc(c.appName)} · ${c.problem ? `:warning: ${esc(c.problem)}` : c.lastOkAt ? `last read ${slackDate(iso(c.lastOkAt))}` : "not used yet"}`,
     );
   return notice(
     `*IdP connections* (${list.length})\n${rows.join("\n")}`,
@@ -91,4 +94,72 @@ export function disconnectedMessage(tenantName: string, had: boolean): SlackMess
         `${tenantName} is disconnected.`,
       )
     : notice(`${esc(tenantName)} has no IdP connection.`, `${tenantName} has no IdP connection.`);
+}
+
+export const SECRETS_KEY_MISSING = notice(
+  ":warning: scimwatch stores the Okta API token encrypted, and has no key for it: its operator sets `SCIMWATCH_SECRETS_KEY` (32 random bytes, base64: `openssl rand -base64 32`). Nothing was stored.",
+  "Set SCIMWATCH_SECRETS_KEY first: nothing was stored.",
+);
+
+/** The Okta connection form: org URL, app, a read-only API token (never shown back). */
+export function oktaConnectModal(meta: string, tenantName: string): ModalView {
+  const input = (block: string, label: string, placeholder: string, hint?: string) => ({
+    type: "input" as const,
+    block_id: block,
+    label: { type: "plain_text" as const, text: label },
+    ...(hint ? { hint: { type: "plain_text" as const, text: hint } } : {}),
+    element: {
+      type: "plain_text_input" as const,
+      action_id: INPUT_ACTION,
+      placeholder: { type: "plain_text" as const, text: placeholder },
+    },
+  });
+  return {
+    type: "modal",
+    callback_id: VIEWS.connectOkta,
+    private_metadata: meta,
+    title: { type: "plain_text", text: "Connect Okta" },
+    submit: { type: "plain_text", text: "Connect" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      section(
+        `Read-only: scimwatch reads *${esc(tenantName)}*'s Okta to show, in each check, whether the user is assigned to the app and what Okta pushed. The token is stored encrypted and never shown again.`,
+      ),
+      input(OKTA_BLOCKS.url, "Okta org URL", "https://acme.okta.com"),
+      input(OKTA_BLOCKS.app, "The app that provisions Descope (label or ID)", "Descope"),
+      input(
+        OKTA_BLOCKS.token,
+        "API token",
+        "00a…",
+        "Security › API › Tokens: created by a read-only admin (apps, users, groups, logs)",
+      ),
+    ],
+  };
+}
+
+export function connectResultModal(msg: SlackMessage): ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEWS.connectResult,
+    title: { type: "plain_text", text: "Connect Okta" },
+    close: { type: "plain_text", text: "Done" },
+    blocks: msg.blocks.slice(0, 100),
+  };
+}
+
+export function oktaConnectedMessage(o: {
+  tenantName: string;
+  oktaUrl: string;
+  app: string | null;
+  problem: string | null;
+}): SlackMessage {
+  return o.app && !o.problem
+    ? notice(
+        `:electric_plug: *${esc(o.tenantName)}* is connected to Okta (${esc(o.oktaUrl)}, app *${esc(o.app)}*): \`/scim check\` now shows Okta's side too. The token is stored encrypted.`,
+        `${o.tenantName} is connected to Okta.`,
+      )
+    : notice(
+        `:warning: *${esc(o.tenantName)}* is not connected: ${esc(o.problem ?? "the app was not found")}. Nothing was stored.`,
+        `${o.tenantName} is not connected: ${o.problem ?? "the app was not found"}.`,
+      );
 }

@@ -1,6 +1,6 @@
 /** Where "this hire cannot arrive: here is the proof from the IdP" is drawn. Pure. */
 import type { Hire } from "../core/hires/model.js";
-import type { IdpSide } from "../core/idp-side.js";
+import type { IdpSide } from "../core/idp-side/model.js";
 import { button, context, header, type SlackMessage, section } from "./blocks.js";
 import { HIRE_ACTIONS } from "./ids.js";
 import { esc, untrusted } from "./mrkdwn.js";

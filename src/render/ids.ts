@@ -54,7 +54,31 @@ export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_f
 export const VIEWS = {
   expect: "scim_expect_modal",
   expectResult: "scim_expect_result",
+  connectOkta: "scim_connect_okta",
+  connectResult: "scim_connect_result",
 } as const;
+export const OKTA_BLOCKS = { url: "okta_url", app: "okta_app", token: "okta_token" } as const;
+
+const connectMetaSchema = z.object({
+  tenantId: z.string().min(1),
+  tenantName: z.string(),
+  channelId: z.string(),
+});
+export type ConnectMeta = z.infer<typeof connectMetaSchema>;
+
+/** The Okta form remembers which tenant it connects, and where it was opened. */
+export function encodeConnectMeta(m: ConnectMeta): string {
+  return JSON.stringify(m);
+}
+
+export function decodeConnectMeta(raw: string | undefined): ConnectMeta | null {
+  try {
+    const p = connectMetaSchema.safeParse(JSON.parse(raw || "{}"));
+    return p.success ? p.data : null;
+  } catch {
+    return null;
+  }
+}
 export const EXPECT_BLOCKS = { emails: "emails", tenant: "tenant", idp: "idp", at: "at" } as const;
 /** Every input of the expect form uses this action ID inside its block. */
 export const INPUT_ACTION = "value";

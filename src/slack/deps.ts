@@ -13,6 +13,7 @@ import type { AuditIndex } from "../redis/audit-index.js";
 import type { ConnectionStore } from "../redis/connections.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
+import type { SecretBox } from "../redis/secret-box.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
 
@@ -40,6 +41,8 @@ export interface SlackDeps {
   connections: ConnectionStore;
   /** The Entra connector, when ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are set. */
   entra: EntraHttp | null;
+  /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
+  secretBox: SecretBox | null;
   tenantHealth: TenantHealthStore;
   notifier: Notifier;
   now: () => number;

@@ -17,7 +17,7 @@ export type ScimCommand =
   | { kind: "pending"; tenant?: string }
   | { kind: "alerts"; channelId: string }
   | { kind: "unlink" }
-  | { kind: "connect"; tenant: string; idp: "azure"; app?: string; entraTenant?: string }
+  | { kind: "connect"; tenant: string; idp: "azure" | "okta"; app?: string; entraTenant?: string }
   | { kind: "connections" }
   | { kind: "disconnect"; tenant: string }
   | {
@@ -171,12 +171,7 @@ export function parseScimCommand(raw: string): ScimCommand {
       const tenant = cleanTenant(words);
       if (!tenant || !idp)
         return { kind: "usage", topic: "connect", message: `Which tenant and IdP? ${usage}` };
-      if (idp === "okta")
-        return {
-          kind: "usage",
-          topic: "connect",
-          message: "Okta connections are not available yet: only Entra ID for now.",
-        };
+      if (idp === "okta") return { kind: "connect", tenant, idp: "okta" };
       if (entraTenant && !/^[\w.-]{3,100}$/.test(entraTenant))
         return {
           kind: "usage",

@@ -1,7 +1,11 @@
 /** The Entra decision rules (idp-apis.md §4) as a table of cases. */
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { permissionFor } from "../../src/connectors/entra-http.js";
-import { decideEntra, type EntraFacts, entraTenantOf } from "../../src/core/idp-side.js";
+import { decideEntra, type EntraFacts } from "../../src/core/idp-side/entra.js";
+import { entraTenantOf } from "../../src/core/idp-side/model.js";
+import { decideOkta, type OktaFacts } from "../../src/core/idp-side/okta.js";
+import { SecretBox } from "../../src/redis/secret-box.js";
 
 const G = (id: string, securityEnabled = true) => ({ id, displayName: id, securityEnabled });
 const base: EntraFacts = {
@@ -143,5 +147,62 @@ describe("entraTenantOf and permissionFor", () => {
     ["/servicePrincipals?$filter=x", "Application.Read.All"],
   ])("%s needs %s", (path, perm) => {
     expect(permissionFor(path)).toBe(perm);
+  });
+});
+
+describe("decideOkta", () => {
+  const base: OktaFacts = {
+    appName: "Descope",
+    user: { id: "u1", login: "jo@globex.com", status: "ACTIVE" },
+    appUser: { scope: "USER", status: "PROVISIONED", externalId: "U2x" },
+    userGroups: [{ id: "g1", name: "Everyone" }],
+    appGroups: [{ id: "g1", name: "Everyone" }],
+    lifecycleCreate: "ENABLED",
+    events: [],
+  };
+  it.each<[string, Partial<OktaFacts>, string]>([
+    ["no such user", { user: null }, "not_in_idp"],
+    [
+      "suspended",
+      { user: { id: "u1", login: "jo@globex.com", status: "SUSPENDED" } },
+      "user_disabled_in_idp",
+    ],
+    ["not assigned (404)", { appUser: null }, "not_assigned"],
+    ["Create Users off", { lifecycleCreate: "DISABLED" }, "job_paused"],
+    [
+      "sync error",
+      { appUser: { scope: "GROUP", status: "PROVISIONED", syncState: "ERROR" } },
+      "push_failed",
+    ],
+    [
+      "push event failed",
+      {
+        appUser: { scope: "USER", status: "STAGED" },
+        events: [{ at: "t", result: "FAILURE", reason: "dup" }],
+      },
+      "push_failed",
+    ],
+    ["provisioned with externalId", {}, "pushed"],
+    ["active, never pushed", { appUser: { scope: "USER", status: "ACTIVE" } }, "push_skipped"],
+    ["staged", { appUser: { scope: "USER", status: "STAGED" } }, "waiting_for_cycle"],
+  ])("%s → %s", (_n, facts, cause) => {
+    expect(decideOkta({ ...base, ...facts }, "jo@globex.com").cause).toBe(cause);
+  });
+});
+
+describe("SecretBox", () => {
+  it("seals and opens; a tampered value or another key does not open", () => {
+    const key = randomBytes(32).toString("base64");
+    const box = new SecretBox(key);
+    const sealed = box.seal("00okta-token");
+    expect(sealed).toMatch(/^v1:/);
+    expect(sealed).not.toContain("00okta-token");
+    expect(box.open(sealed)).toBe("00okta-token");
+    const [v, iv, tag, body] = sealed.split(":");
+    const flipped = Buffer.from(body as string, "base64");
+    flipped[0] = (flipped[0] as number) ^ 1;
+    expect(() => box.open([v, iv, tag, flipped.toString("base64")].join(":"))).toThrow();
+    expect(() => new SecretBox(randomBytes(32).toString("base64")).open(sealed)).toThrow();
+    expect(() => new SecretBox("short")).toThrow(/32 random bytes/);
   });
 });

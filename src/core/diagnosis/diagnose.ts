@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
-import { CAUSES, idpSideSchema } from "../idp-side.js";
+import { CAUSES, idpSideSchema } from "../idp-side/model.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";
 import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
 import { presenceOf } from "./presence.js";

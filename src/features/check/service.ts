@@ -2,7 +2,7 @@
 import type { Access } from "../../core/access.js";
 import { scopeFacts } from "../../core/access.js";
 import { type Diagnosis, diagnose } from "../../core/diagnosis/diagnose.js";
-import type { IdpSide } from "../../core/idp-side.js";
+import type { IdpSide } from "../../core/idp-side/model.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { type CheckRequest, type EventsSource, gatherFacts, liveEvents } from "./gather.js";
 

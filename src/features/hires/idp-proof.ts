@@ -6,7 +6,7 @@
  * Read at registration, then at most every 10 minutes per hire.
  */
 import { view } from "../../core/hires/evaluate.js";
-import { BLOCKING, type Cause } from "../../core/idp-side.js";
+import { BLOCKING, type Cause } from "../../core/idp-side/model.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConnectionStore } from "../../redis/connections.js";
 import type { HireStore } from "../../redis/hire-store.js";

@@ -11,6 +11,7 @@ import { registerCommands } from "./commands/index.js";
 import { registerAppHome } from "./events/app-home.js";
 import { registerOptions } from "./options/index.js";
 import type { ListenerDeps } from "./types.js";
+import { registerOktaConnectForm } from "./views/connect-okta.js";
 import { registerExpectForm } from "./views/expect-form.js";
 
 export function registerListeners(app: App, services: SlackDeps): void {
@@ -23,5 +24,6 @@ export function registerListeners(app: App, services: SlackDeps): void {
   registerTenantButtons(app, deps);
   registerOptions(app, deps);
   registerExpectForm(app, deps);
+  registerOktaConnectForm(app, deps);
   registerAppHome(app, deps);
 }

@@ -3,7 +3,7 @@
 import { findJob, findServicePrincipal } from "../../../connectors/entra-facts.js";
 import { ConnectorError } from "../../../connectors/entra-http.js";
 import { UnknownTenantError } from "../../../core/failure.js";
-import { entraTenantOf } from "../../../core/idp-side.js";
+import { entraTenantOf } from "../../../core/idp-side/model.js";
 import { resolveTenant } from "../../../descope/tenants.js";
 import {
   CONNECT_ADMINS_ONLY,
@@ -13,7 +13,10 @@ import {
   ENTRA_NOT_CONFIGURED,
   needAppMessage,
   needEntraTenantMessage,
+  oktaConnectModal,
+  SECRETS_KEY_MISSING,
 } from "../../../render/connections.js";
+import { encodeConnectMeta } from "../../../render/ids.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
 
@@ -23,6 +26,26 @@ export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>>
     if (!deps.guard.isAdmin(req.who.userId)) {
       await req.reply(CONNECT_ADMINS_ONLY);
       return "refused";
+    }
+    if (cmd.idp === "okta") {
+      if (!deps.secretBox) {
+        await req.reply(SECRETS_KEY_MISSING);
+        return "no_secrets_key";
+      }
+      const t = await resolveTenant(deps.descope, cmd.tenant);
+      if (!t) throw new UnknownTenantError(cmd.tenant);
+      await req.client.views.open({
+        trigger_id: req.triggerId,
+        view: oktaConnectModal(
+          encodeConnectMeta({
+            tenantId: t.tenantId,
+            tenantName: t.tenantName,
+            channelId: req.who.channelId,
+          }),
+          t.tenantName,
+        ),
+      });
+      return "form_opened";
     }
     const entra = deps.entra;
     if (!entra) {
@@ -112,7 +135,14 @@ export const connections: CommandListener<Extract<ScimCommand, { kind: "connecti
     // A channel linked to a tenant sees only that tenant's connection.
     const visible =
       access.kind === "tenant" ? all.filter((c) => c.tenantId === access.tenantId) : all;
-    await req.reply(connectionsMessage(visible));
+    await req.reply(
+      connectionsMessage(
+        visible.map((c) => ({
+          ...c,
+          where: c.idp === "azure" ? `Entra ${c.entraTenant}` : `Okta ${c.oktaUrl}`,
+        })),
+      ),
+    );
     return `listed_${visible.length}`;
   },
 };

@@ -1,9 +1,12 @@
-/** `scimwatch check --entra-tenant … --entra-app …`: the IdP's side from the command line. */
+/** `scimwatch check --entra-tenant … --entra-app …` or `--okta-url … --okta-app …`: the IdP's side from the command line. */
 
 import { findServicePrincipal, readEntraFacts } from "../connectors/entra-facts.js";
 import { ConnectorError, EntraHttp } from "../connectors/entra-http.js";
+import { findOktaApp, readOktaFacts } from "../connectors/okta-facts.js";
+import { OktaHttp } from "../connectors/okta-http.js";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
-import { decideEntra } from "../core/idp-side.js";
+import { decideEntra } from "../core/idp-side/entra.js";
+import { decideOkta } from "../core/idp-side/okta.js";
 import { withIdpSide } from "../features/check/service.js";
 
 export async function entraSideForCli(
@@ -36,5 +39,35 @@ export async function entraSideForCli(
   } catch (e) {
     if (!(e instanceof ConnectorError)) throw e;
     return withIdpSide(d, { side: null, note: `Entra ID side unavailable: ${e.message}.` });
+  }
+}
+
+export async function oktaSideForCli(
+  d: Diagnosis,
+  env: NodeJS.ProcessEnv,
+  url: string,
+  app: string,
+  now: number,
+): Promise<Diagnosis> {
+  const http = new OktaHttp(url, env.OKTA_API_TOKEN as string);
+  try {
+    const found = await findOktaApp(http, app);
+    if (!found)
+      return withIdpSide(d, {
+        side: null,
+        note: `Okta side unavailable: no Okta app ${app} at ${url}.`,
+      });
+    const { facts, unread } = await readOktaFacts(
+      http,
+      { appId: found.id, appName: found.label || app },
+      d.loginId,
+      now,
+    );
+    const side = decideOkta(facts, d.loginId);
+    side.unread = unread;
+    return withIdpSide(d, { side });
+  } catch (e) {
+    if (!(e instanceof ConnectorError)) throw e;
+    return withIdpSide(d, { side: null, note: `Okta side unavailable: ${e.message}.` });
   }
 }

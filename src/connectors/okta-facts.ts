@@ -1,0 +1,169 @@
+/**
+ * Reads what the Okta rules need (shared/reference/idp-apis.md §3): the app,
+ * the user, their assignment, groups, "Create Users", and the System Log's
+ * push events. Bodies are checked with zod; a refused read becomes a note.
+ */
+import { z } from "zod";
+import type { OktaFacts } from "../core/idp-side/okta.js";
+import { ConnectorError } from "./entra-http.js";
+import type { OktaHttp } from "./okta-http.js";
+
+const appSchema = z.object({
+  id: z.string(),
+  label: z.string().default(""),
+  name: z.string().default(""),
+});
+const userSchema = z.object({
+  id: z.string(),
+  status: z.string().default("ACTIVE"),
+  profile: z.object({ login: z.string() }).partial().default({}),
+});
+const appUserSchema = z.object({
+  scope: z.string().default("USER"),
+  status: z.string().default("ACTIVE"),
+  syncState: z.string().nullish(),
+  externalId: z.string().nullish(),
+  created: z.string().nullish(),
+});
+const groupSchema = z.object({
+  id: z.string(),
+  profile: z.object({ name: z.string() }).partial().default({}),
+});
+const appGroupSchema = z.object({
+  id: z.string(),
+  _embedded: z.object({ group: groupSchema.nullish() }).partial().nullish(),
+});
+const featureSchema = z.object({
+  capabilities: z
+    .object({
+      create: z.object({ lifecycleCreate: z.object({ status: z.string() }).partial() }).partial(),
+    })
+    .partial()
+    .nullish(),
+});
+const eventSchema = z.object({
+  published: z.string(),
+  outcome: z
+    .object({ result: z.string().default("UNKNOWN"), reason: z.string().nullish() })
+    .nullish(),
+});
+
+const parseAll = <T>(schema: z.ZodType<T>, items: unknown[] | null): T[] =>
+  (items ?? []).flatMap((i) => {
+    const p = schema.safeParse(i);
+    return p.success ? [p.data] : [];
+  });
+
+/** The Okta app by ID (0oa…) or exact label; refuses an ambiguous label. */
+export async function findOktaApp(
+  http: OktaHttp,
+  app: string,
+): Promise<{ id: string; label: string } | null> {
+  if (/^0oa[\w]{10,}$/.test(app)) {
+    const r = await http.get(`/api/v1/apps/${encodeURIComponent(app)}`);
+    const p = appSchema.safeParse(r?.json);
+    return p.success ? { id: p.data.id, label: p.data.label } : null;
+  }
+  const hits = parseAll(
+    appSchema,
+    await http.list(`/api/v1/apps?q=${encodeURIComponent(app)}&limit=20`, 1),
+  ).filter((a) => a.label.toLowerCase() === app.toLowerCase());
+  if (hits.length > 1)
+    throw new ConnectorError(
+      "bad_response",
+      `${hits.length} Okta apps are labelled ${app}: connect with its ID (0oa…) instead`,
+    );
+  return hits[0] ? { id: hits[0].id, label: hits[0].label } : null;
+}
+
+async function optional<T>(unread: string[], read: () => Promise<T>): Promise<T | null> {
+  try {
+    return await read();
+  } catch (e) {
+    if (
+      e instanceof ConnectorError &&
+      (e.problem === "permission_missing" ||
+        e.problem === "throttled" ||
+        e.problem === "bad_response")
+    ) {
+      unread.push(e.message);
+      return null;
+    }
+    throw e;
+  }
+}
+
+export async function readOktaFacts(
+  http: OktaHttp,
+  c: { appId: string; appName: string },
+  loginId: string,
+  now: number,
+): Promise<{ facts: OktaFacts; unread: string[] }> {
+  const unread: string[] = [];
+  const u = userSchema.safeParse(
+    (await http.get(`/api/v1/users/${encodeURIComponent(loginId)}`))?.json,
+  );
+  const empty: OktaFacts = {
+    appName: c.appName,
+    user: null,
+    appUser: null,
+    userGroups: [],
+    appGroups: [],
+    lifecycleCreate: null,
+    events: [],
+  };
+  if (!u.success) return { facts: empty, unread };
+  const user = u.data;
+  const since = new Date(now - 7 * 86_400_000).toISOString();
+  const until = new Date(now).toISOString();
+  const filter = `eventType eq "application.provision.user.push" and target.id eq "${user.id}" and target.id eq "${c.appId}"`;
+  const [appUser, userGroups, appGroups, feature, events] = await Promise.all([
+    http.get(`/api/v1/apps/${c.appId}/users/${user.id}`),
+    optional(unread, () => http.list(`/api/v1/users/${user.id}/groups`)),
+    optional(unread, () => http.list(`/api/v1/apps/${c.appId}/groups?expand=group&limit=200`)),
+    optional(unread, () => http.get(`/api/v1/apps/${c.appId}/features/USER_PROVISIONING`)),
+    optional(unread, () =>
+      http.list(
+        `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}&filter=${encodeURIComponent(filter)}&sortOrder=DESCENDING&limit=20`,
+        1,
+      ),
+    ),
+  ]);
+  const au = appUser ? appUserSchema.safeParse(appUser.json) : null;
+  const f = feature ? featureSchema.safeParse(feature.json) : null;
+  return {
+    facts: {
+      appName: c.appName,
+      user: { id: user.id, login: user.profile.login ?? loginId, status: user.status },
+      appUser: au?.success
+        ? {
+            scope: au.data.scope,
+            status: au.data.status,
+            syncState: au.data.syncState ?? undefined,
+            externalId: au.data.externalId ?? undefined,
+            created: au.data.created ?? undefined,
+          }
+        : null,
+      userGroups: parseAll(groupSchema, userGroups).map((g) => ({
+        id: g.id,
+        name: g.profile.name ?? g.id,
+      })),
+      appGroups: parseAll(appGroupSchema, appGroups).map((g) => ({
+        id: g.id,
+        name: g._embedded?.group?.profile.name ?? g.id,
+      })),
+      lifecycleCreate: f?.success
+        ? (f.data.capabilities?.create?.lifecycleCreate?.status ?? null)
+        : null,
+      events:
+        events === null
+          ? null
+          : parseAll(eventSchema, events).map((e) => ({
+              at: e.published,
+              result: e.outcome?.result ?? "UNKNOWN",
+              reason: e.outcome?.reason ?? undefined,
+            })),
+    },
+    unread,
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * The one place scimwatch talks to an Okta org: read-only GETs with an API
+ * token (`Authorization: SSWS …`), `Link: rel="next"` paging followed
+ * verbatim, and Okta's rate-limit headers respected (a 429 waits until
+ * X-Rate-Limit-Reset, measured against the response's Date, once).
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { z } from "zod";
+import { ConnectorError } from "./entra-http.js";
+
+const errorSchema = z.object({
+  errorCode: z.string().optional(),
+  errorSummary: z.string().optional(),
+});
+
+/** Scopes each path needs (idp-apis.md §3), to say which one is missing. */
+export function oktaScopeFor(path: string): string {
+  if (path.startsWith("/api/v1/logs")) return "okta.logs.read";
+  if (path.startsWith("/api/v1/apps")) return "okta.apps.read";
+  if (path.startsWith("/api/v1/groups")) return "okta.groups.read";
+  return "okta.users.read";
+}
+
+export class OktaHttp {
+  private readonly base: string;
+
+  constructor(
+    orgUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.base = orgUrl.replace(/\/+$/, "");
+  }
+
+  /** One GET; null on 404. */
+  async get(path: string): Promise<{ json: unknown; next: string | null } | null> {
+    const url = path.startsWith("http") ? path : `${this.base}${path}`;
+    for (let attempt = 1; ; attempt++) {
+      let res: Response;
+      try {
+        res = await fetch(url, {
+          headers: { authorization: `SSWS ${this.token}`, accept: "application/json" },
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (e) {
+        throw new ConnectorError(
+          "unreachable",
+          `could not reach ${new URL(url).host} (${(e as Error).name === "TimeoutError" ? "no answer in time" : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)})`,
+        );
+      }
+      if (res.status === 404) {
+        await res.body?.cancel();
+        return null;
+      }
+      if (res.status === 429) {
+        await res.body?.cancel();
+        const reset = Number(res.headers.get("x-rate-limit-reset"));
+        const date = Date.parse(res.headers.get("date") ?? "") || Date.now();
+        const sec =
+          Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - date / 1000)) : 5;
+        if (attempt >= 2 || sec > 10)
+          throw new ConnectorError(
+            "throttled",
+            `Okta is rate-limiting ${new URL(url).pathname}; retry in ${sec} s`,
+            sec,
+          );
+        await sleep(sec * 1000);
+        continue;
+      }
+      const json = await res.json().catch(() => null);
+      if (res.status === 401)
+        throw new ConnectorError(
+          "bad_credentials",
+          "Okta refused the API token (expired after 30 days unused, revoked, or its admin lost the role): create a new read-only token and connect again",
+        );
+      if (res.status === 403) {
+        const e = errorSchema.safeParse(json);
+        throw new ConnectorError(
+          "permission_missing",
+          `Okta refused ${new URL(url).pathname} (${e.success ? (e.data.errorSummary ?? 403) : 403}): the token's admin lacks ${oktaScopeFor(new URL(url).pathname)}`,
+        );
+      }
+      if (res.status >= 400)
+        throw new ConnectorError(
+          res.status >= 500 ? "unreachable" : "bad_response",
+          `Okta answered HTTP ${res.status} to ${new URL(url).pathname}`,
+        );
+      const link = res.headers.get("link") ?? "";
+      const next = /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1] ?? null;
+      return { json, next };
+    }
+  }
+
+  /** Every page of a list, at most `maxPages`. */
+  async list(path: string, maxPages = 10): Promise<unknown[] | null> {
+    const out: unknown[] = [];
+    let next: string | null = path;
+    for (let i = 0; next && i < maxPages; i++) {
+      const r = await this.get(next);
+      if (!r) return i === 0 ? null : out;
+      if (!Array.isArray(r.json))
+        throw new ConnectorError(
+          "bad_response",
+          `Okta answered ${path.split("?")[0]} with an unexpected body`,
+        );
+      out.push(...r.json);
+      next = r.next;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The IdP's side of a check (the model; the rules per IdP are beside it), decided once from what a read-only connector
+ * read (shared/reference/idp-apis.md §4): is the user in the IdP, assigned to
+ * the app (directly, through a group, or only through a nested group that
+ * Entra does not follow), and what did the provisioning job do? Pure.
+ */
+import { z } from "zod";
+
+export const CAUSES = [
+  "not_assigned",
+  "nested_group_only",
+  "group_not_security_enabled",
+  "user_disabled_in_idp",
+  "not_in_idp",
+  "waiting_for_cycle",
+  "push_skipped",
+  "push_failed",
+  "job_quarantined",
+  "job_paused",
+  "pushed",
+] as const;
+export type Cause = (typeof CAUSES)[number];
+
+/** Causes that prove the hire cannot arrive by waiting. */
+export const BLOCKING: ReadonlySet<Cause> = new Set([
+  "not_assigned",
+  "nested_group_only",
+  "group_not_security_enabled",
+  "user_disabled_in_idp",
+  "not_in_idp",
+  "job_quarantined",
+  "job_paused",
+]);
+
+export const idpSideSchema = z.object({
+  idp: z.enum(["azure", "okta"]),
+  cause: z.enum(CAUSES),
+  summary: z.string(),
+  evidence: z.array(z.string()),
+  fix: z.string().nullable(),
+  /** What the connector could not read (missing permission…), said once each. */
+  unread: z.array(z.string()),
+});
+export type IdpSide = z.infer<typeof idpSideSchema>;
+
+/**
+ * The customer's Entra tenant ID, when the tenant's SSO points at Entra:
+ * `https://sts.windows.net/<id>/` (SAML entity ID) or
+ * `https://login.microsoftonline.com/<id>/v2.0` (OIDC issuer).
+ */
+export function entraTenantOf(
+  sso: {
+    saml?:
+      | { idpEntityId?: string | null | undefined; idpSSOUrl?: string | null | undefined }
+      | null
+      | undefined;
+    oidc?: { issuer?: string | null | undefined } | null | undefined;
+  } | null,
+): string | null {
+  for (const url of [sso?.saml?.idpEntityId, sso?.oidc?.issuer, sso?.saml?.idpSSOUrl]) {
+    const m =
+      /^https:\/\/(?:sts\.windows\.net|login\.microsoftonline\.com)\/([0-9a-f-]{36})(?:\/|$)/i.exec(
+        url ?? "",
+      );
+    if (m?.[1]) return m[1].toLowerCase();
+  }
+  return null;
+}

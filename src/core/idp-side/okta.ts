@@ -1,0 +1,124 @@
+/** The Okta rules of idp-apis.md §4. Pure. */
+import type { Cause, IdpSide } from "./model.js";
+
+export interface OktaFacts {
+  appName: string;
+  user: { id: string; login: string; status: string } | null;
+  /** The user's assignment to the app (O2), or null when not assigned. */
+  appUser: {
+    scope: string;
+    status: string;
+    syncState?: string | undefined;
+    externalId?: string | undefined;
+    created?: string | undefined;
+  } | null;
+  userGroups: Array<{ id: string; name: string }>;
+  appGroups: Array<{ id: string; name: string }>;
+  /** "Create Users" on the app's provisioning (O3 feature), when readable. */
+  lifecycleCreate: string | null;
+  /** application.provision.user.push events for this user and app, newest first, or null when unreadable. */
+  events: Array<{ at: string; result: string; reason?: string | undefined }> | null;
+}
+
+/** The Okta rules of idp-apis.md §4. Pure. */
+export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
+  const app = f.appName;
+  const side = (
+    cause: Cause,
+    summary: string,
+    evidence: string[],
+    fix: string | null,
+  ): IdpSide => ({
+    idp: "okta",
+    cause,
+    summary,
+    evidence,
+    fix,
+    unread: [],
+  });
+  if (!f.user)
+    return side(
+      "not_in_idp",
+      `${loginId} does not exist in Okta (no user with this login).`,
+      [`No Okta user with login ${loginId}`],
+      "Check the spelling, or create the user in Okta; if they sign in with another login, map the same attribute for SSO and SCIM.",
+    );
+  const u = f.user;
+  if (["DEPROVISIONED", "SUSPENDED"].includes(u.status))
+    return side(
+      "user_disabled_in_idp",
+      `${u.login} is ${u.status.toLowerCase()} in Okta: Okta does not push them.`,
+      [`Okta user status: ${u.status}`],
+      "Reactivate (or unsuspend) the user in Okta › Directory › People.",
+    );
+  if (!f.appUser) {
+    const groups = f.appGroups.map((g) => g.name);
+    const mine = f.userGroups.map((g) => g.name);
+    return side(
+      "not_assigned",
+      `${u.login} is not assigned to ${app} in Okta, directly or through a group${groups.length ? ` (the app is assigned to ${groups.slice(0, 3).join(", ")})` : ""}: Okta will never push them.`,
+      [
+        groups.length
+          ? `${app} is assigned to: ${groups.slice(0, 5).join(", ")}`
+          : `${app} has no group assigned`,
+        mine.length
+          ? `${u.login} is in: ${mine.slice(0, 5).join(", ")}`
+          : `${u.login} is in no group`,
+      ],
+      groups.length
+        ? `Add ${u.login} to ${groups[0]} (Directory › Groups), or assign one of their groups to ${app} (Applications › ${app} › Assignments).`
+        : `Assign a group with ${u.login} in it to ${app} (Applications › ${app} › Assignments › Assign to Groups).`,
+    );
+  }
+  const a = f.appUser;
+  const via =
+    a.scope === "GROUP"
+      ? f.userGroups
+          .filter((g) => f.appGroups.some((x) => x.id === g.id))
+          .map((g) => g.name)
+          .join(", ") || "a group"
+      : null;
+  const how = via ? `assigned to ${app} through ${via}` : `assigned to ${app} directly`;
+  if (f.lifecycleCreate === "DISABLED")
+    return side(
+      "job_paused",
+      `${u.login} is ${how}, but "Create Users" is off in ${app}'s provisioning: Okta will not create them in Descope.`,
+      [`${app} › Provisioning › To App › Create Users: disabled`],
+      `Turn on Create Users (Applications › ${app} › Provisioning › To App › Edit), then Provision User for those already assigned.`,
+    );
+  const lastEvent = f.events?.[0];
+  if (a.syncState === "ERROR" || lastEvent?.result === "FAILURE")
+    return side(
+      "push_failed",
+      `${u.login} is ${how}; Okta's push failed${lastEvent?.reason ? `: ${lastEvent.reason}` : ""}.`,
+      [
+        `App assignment: status ${a.status}${a.syncState ? `, syncState ${a.syncState}` : ""}`,
+        ...(lastEvent
+          ? [
+              `System Log ${lastEvent.at}: push ${lastEvent.result}${lastEvent.reason ? ` — ${lastEvent.reason}` : ""}`,
+            ]
+          : []),
+      ],
+      "Fix what the error says (a duplicate user in Descope, a missing attribute), then retry the task in Okta's Admin Console (Dashboard › Tasks) or Provision User.",
+    );
+  if ((a.status === "PROVISIONED" && a.externalId) || lastEvent?.result === "SUCCESS")
+    return side(
+      "pushed",
+      `${u.login} is ${how}; Okta pushed them${a.externalId ? ` (Descope ID ${a.externalId})` : ""}.`,
+      [`App assignment: status ${a.status}${a.externalId ? `, externalId ${a.externalId}` : ""}`],
+      null,
+    );
+  if (a.status === "ACTIVE" && !a.externalId)
+    return side(
+      "push_skipped",
+      `${u.login} is ${how} but was never pushed: they were likely assigned before provisioning was enabled.`,
+      [`App assignment: status ACTIVE, no externalId`],
+      `Push them: Applications › ${app} › Assignments › the user › Provision User.`,
+    );
+  return side(
+    "waiting_for_cycle",
+    `${u.login} is ${how}; the push is ${a.status === "STAGED" ? "queued" : "not done yet"} (Okta pushes within minutes of an assignment).`,
+    [`App assignment: status ${a.status}${a.created ? `, assigned ${a.created}` : ""}`],
+    `Wait a few minutes; if it stays, Applications › ${app} › Assignments › the user › Provision User.`,
+  );
+}

@@ -1,0 +1,115 @@
+/**
+ * The Okta connection form: checked before it closes (admin, an https org
+ * URL, a token), then verified against Okta (the app exists, the token
+ * reads it), sealed with SCIMWATCH_SECRETS_KEY and stored; the outcome shows
+ * in the form. The token is never logged, echoed or stored in clear.
+ */
+import type { App } from "@slack/bolt";
+import { ConnectorError } from "../../../connectors/entra-http.js";
+import { findOktaApp } from "../../../connectors/okta-facts.js";
+import { OktaHttp } from "../../../connectors/okta-http.js";
+import type { SlackMessage } from "../../../render/blocks.js";
+import { notice } from "../../../render/blocks.js";
+import { connectResultModal, oktaConnectedMessage } from "../../../render/connections.js";
+import { decodeConnectMeta, INPUT_ACTION, OKTA_BLOCKS, VIEWS } from "../../../render/ids.js";
+import { failureMessage } from "../../../render/notices.js";
+import { onView } from "../../middleware.js";
+import type { ListenerDeps } from "../types.js";
+
+type Values = Record<string, Record<string, { value?: string | null }>>;
+
+export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
+  app.view(
+    VIEWS.connectOkta,
+    onView(
+      deps,
+      "connect_okta",
+      "Connecting Okta",
+      ({ body }) => ({
+        userId: body.user.id,
+        channelId: decodeConnectMeta(body.view.private_metadata)?.channelId ?? "",
+      }),
+      async ({ ack, body, view: v, client }, req) => {
+        const values = v.state.values as Values;
+        const value = (b: string) => (values[b]?.[INPUT_ACTION]?.value ?? "").trim();
+        const url = value(OKTA_BLOCKS.url).replace(/\/+$/, "");
+        const appName = value(OKTA_BLOCKS.app);
+        const token = value(OKTA_BLOCKS.token);
+        const meta = decodeConnectMeta(body.view.private_metadata);
+        const errors: Record<string, string> = {};
+        if (!/^https:\/\/[\w.-]+(:\d+)?$/.test(url) && !/^http:\/\/127\.0\.0\.1:\d+$/.test(url))
+          errors[OKTA_BLOCKS.url] = "Give the org's https URL, e.g. https://acme.okta.com";
+        if (!appName) errors[OKTA_BLOCKS.app] = "Name the app (its label) or give its ID (0oa…).";
+        if (!token) errors[OKTA_BLOCKS.token] = "Paste a read-only API token.";
+        if (!deps.guard.isAdmin(req.who.userId))
+          errors[OKTA_BLOCKS.url] = "Only scimwatch admins can connect an IdP.";
+        if (!deps.secretBox)
+          errors[OKTA_BLOCKS.token] = "SCIMWATCH_SECRETS_KEY is not set: nothing can be stored.";
+        if (!meta) errors[OKTA_BLOCKS.url] = "This form has expired: run /scim connect again.";
+        if (Object.keys(errors).length || !meta || !deps.secretBox) {
+          await ack({ response_action: "errors", errors });
+          return "invalid";
+        }
+        await ack({
+          response_action: "update",
+          view: connectResultModal(
+            notice(":hourglass_flowing_sand: Checking with Okta…", "Checking with Okta…"),
+          ),
+        });
+        const show = (msg: SlackMessage) =>
+          client.views
+            .update({ view_id: body.view.id, view: connectResultModal(msg) })
+            .catch((e: unknown) => deps.log.warn({ err: e }, "could not show the connect result"));
+        try {
+          const found = await findOktaApp(new OktaHttp(url, token), appName);
+          if (!found) {
+            await show(
+              oktaConnectedMessage({
+                tenantName: meta.tenantName,
+                oktaUrl: url,
+                app: null,
+                problem: `no Okta app labelled or with ID ${appName}`,
+              }),
+            );
+            return "app_not_found";
+          }
+          await deps.connections.set({
+            tenantId: meta.tenantId,
+            tenantName: meta.tenantName,
+            idp: "okta",
+            oktaUrl: url,
+            appId: found.id,
+            appName: found.label || appName,
+            tokenSealed: deps.secretBox.seal(token),
+            connectedBy: req.who.userId,
+            connectedAt: deps.now(),
+            lastOkAt: deps.now(),
+            problem: null,
+          });
+          await show(
+            oktaConnectedMessage({
+              tenantName: meta.tenantName,
+              oktaUrl: url,
+              app: found.label || appName,
+              problem: null,
+            }),
+          );
+          return "connected";
+        } catch (e) {
+          await show(
+            e instanceof ConnectorError
+              ? oktaConnectedMessage({
+                  tenantName: meta.tenantName,
+                  oktaUrl: url,
+                  app: null,
+                  problem: e.message,
+                })
+              : failureMessage(e, "Connecting Okta"),
+          );
+          if (e instanceof ConnectorError) return e.problem;
+          throw e;
+        }
+      },
+    ),
+  );
+}

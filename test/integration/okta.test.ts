@@ -1,0 +1,195 @@
+/**
+ * The Okta connector end to end: /scim connect <tenant> okta opens a form;
+ * its submission is verified against a loopback Okta org and the token is
+ * stored sealed; /scim check and `scimwatch check --json` show Okta's side.
+ */
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OKTA_SAML } from "../fakes/builders.js";
+import { FakeOkta } from "../fakes/okta.js";
+import { type Harness, startHarness, textsOf } from "../helpers.js";
+
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
+const okta = new FakeOkta();
+let h: Harness;
+
+beforeAll(async () => {
+  await okta.start();
+  okta.users = [
+    { id: "00u-ana", login: "ana@globex.com" },
+    { id: "00u-bob", login: "bob@globex.com" },
+    { id: "00u-carl", login: "carl@globex.com" },
+    { id: "00u-dee", login: "dee@globex.com", status: "SUSPENDED" },
+    { id: "00u-eve", login: "eve@globex.com" },
+  ];
+  okta.groups = [
+    { id: "00g-all", name: "Everyone at Globex", members: ["00u-ana", "00u-bob"] },
+    { id: "00g-eng", name: "Engineering", members: ["00u-carl"] },
+  ];
+  okta.apps = [
+    {
+      id: "0oa1descope0000000",
+      label: "Descope",
+      groups: ["00g-all"],
+      users: {
+        "00u-ana": {
+          scope: "GROUP",
+          status: "PROVISIONED",
+          syncState: "SYNCHRONIZED",
+          externalId: "U2abc",
+        },
+        "00u-bob": { scope: "GROUP", status: "PROVISIONED", syncState: "ERROR" },
+        "00u-eve": { scope: "USER", status: "STAGED" },
+      },
+      lifecycleCreate: "ENABLED",
+    },
+  ];
+  okta.events = [
+    {
+      userId: "00u-bob",
+      appId: "0oa1descope0000000",
+      published: "2026-11-29T08:00:00.000Z",
+      result: "FAILURE",
+      reason: "Bad Request. Errors reported by remote server: user already exists",
+    },
+  ];
+  h = await startHarness({ SCIMWATCH_SECRETS_KEY: randomBytes(32).toString("base64") }, (d) => {
+    d.tenants.push({ id: "T-globex", name: "Globex" });
+    d.sso["T-globex"] = { saml: OKTA_SAML };
+  });
+});
+afterAll(async () => {
+  await h.stop();
+  await okta.stop();
+});
+
+const text = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks).join("\n")}`;
+async function answer(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
+  const r = await h.command(cmd, { user: userId, channel });
+  return (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body as Record<
+    string,
+    unknown
+  >;
+}
+const submit = (o: { url: string; app: string; token: string; user?: string }) => {
+  const opened = h.slack.callsTo("views.open").at(-1)?.args.view as { private_metadata: string };
+  return h.interaction({
+    type: "view_submission",
+    user: { id: o.user ?? "UADMIN", username: "admin", team_id: "T0TEAM" },
+    trigger_id: "1.2.3",
+    view: {
+      id: "VOKTA",
+      type: "modal",
+      callback_id: "scim_connect_okta",
+      private_metadata: opened.private_metadata,
+      state: {
+        values: {
+          okta_url: { value: { type: "plain_text_input", value: o.url } },
+          okta_app: { value: { type: "plain_text_input", value: o.app } },
+          okta_token: { value: { type: "plain_text_input", value: o.token } },
+        },
+      },
+    },
+  });
+};
+
+describe("Okta connector", () => {
+  it("connects through a form: refuses what is wrong in the form, verifies the app, stores the token sealed", async () => {
+    const r = await h.command("connect Globex okta", { user: "UADMIN", channel: "CSUPPORT" });
+    await h.slack.waitFor(() => h.slack.callsTo("views.open").length > 0 || undefined);
+    expect(r.status).toBe(200);
+    const bad = await submit({ url: "ftp://nope", app: "", token: "" });
+    expect(bad.body).toMatch(/"response_action":"errors"/);
+    expect(bad.body).toMatch(/https URL/);
+    const wrongApp = await submit({ url: okta.url, app: "Nope", token: okta.token });
+    expect(wrongApp.body).toMatch(/"response_action":"update"/);
+    await h.slack.waitFor(() =>
+      h.slack.callsTo("views.update").find((c) => /no Okta app/.test(JSON.stringify(c.args))),
+    );
+    expect(await h.redis.hget(`${h.prefix}:connections`, "T-globex")).toBeNull();
+    await submit({ url: okta.url, app: "Descope", token: okta.token });
+    await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("views.update")
+        .find((c) => /is connected to Okta/.test(JSON.stringify(c.args))),
+    );
+    const stored = (await h.redis.hget(`${h.prefix}:connections`, "T-globex")) ?? "";
+    expect(stored).toMatch(/"tokenSealed":"v1:/);
+    expect(stored).not.toContain(okta.token);
+    expect(h.logs.join("\n")).not.toContain(okta.token);
+  });
+
+  it.each([
+    ["carl@globex.com", "not_assigned", /not assigned to Descope in Okta.*Everyone at Globex/],
+    ["ana@globex.com", "pushed", /Okta pushed them \(Descope ID U2abc\)/],
+    ["bob@globex.com", "push_failed", /user already exists/],
+    ["dee@globex.com", "user_disabled_in_idp", /suspended in Okta/],
+    ["eve@globex.com", "waiting_for_cycle", /queued/],
+    ["zed@globex.com", "not_in_idp", /does not exist in Okta/],
+  ])("/scim check %s shows Okta's side: %s", async (login, cause, why) => {
+    const all = text(await answer(`check ${login} Globex`));
+    expect(all).toContain(`\`${cause}\``);
+    expect(all).toMatch(why);
+  });
+
+  it("'Create Users' off is named; a 429 is waited out with Okta's reset header", async () => {
+    const app = okta.apps[0] as (typeof okta.apps)[number];
+    app.lifecycleCreate = "DISABLED";
+    okta.throttleNext(1);
+    try {
+      const all = text(await answer("check eve@globex.com Globex"));
+      expect(all).toContain("`job_paused`");
+      expect(all).toMatch(/Create Users/);
+    } finally {
+      app.lifecycleCreate = "ENABLED";
+    }
+  });
+
+  it("connections lists it; a revoked token never breaks the check", async () => {
+    expect(text(await answer("connections"))).toMatch(/Globex\* → Okta http:\/\/127\.0\.0\.1/);
+    const saved = okta.token;
+    (okta as { token: string }).token = "rotated";
+    try {
+      const body = await answer("check carl@globex.com Globex");
+      expect(String(body.text)).toMatch(/^Not provisioned/);
+      expect(text(body)).toMatch(/Okta side unavailable: Okta refused the API token/);
+    } finally {
+      (okta as { token: string }).token = saved;
+    }
+  });
+
+  it("scimwatch check --json --okta-url --okta-app gives cause and idpSide", async () => {
+    const run = promisify(execFile);
+    const r = await run(
+      process.execPath,
+      [
+        CLI,
+        "check",
+        "carl@globex.com",
+        "--tenant",
+        "Globex",
+        "--okta-url",
+        okta.url,
+        "--okta-app",
+        "Descope",
+        "--json",
+      ],
+      {
+        env: {
+          PATH: process.env.PATH ?? "",
+          DESCOPE_PROJECT_ID: h.descope.projectId,
+          DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+          DESCOPE_BASE_URL: h.descope.url,
+          OKTA_API_TOKEN: okta.token,
+        },
+        cwd: tmpdir(),
+      },
+    );
+    const out = JSON.parse(r.stdout);
+    expect(out.cause).toBe("not_assigned");
+    expect(out.idpSide.idp).toBe("okta");
+  });
+});
