@@ -83,7 +83,7 @@ export class FakeOkta {
     this.send(res, 200, chunk, headers);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): unknown {
     const url = new URL(req.url ?? "/", this.url);
     this.calls.push(url.pathname);
     if (req.headers.authorization !== `SSWS ${this.token}`)
@@ -111,7 +111,6 @@ export class FakeOkta {
         errorSummary: "Not found: Resource not found",
         errorId: "x",
       });
-    let m: RegExpExecArray | null;
     if (p === "/api/v1/apps") {
       const q = (url.searchParams.get("q") ?? "").toLowerCase();
       return this.list(
@@ -122,13 +121,17 @@ export class FakeOkta {
           .map((a) => ({ id: a.id, label: a.label, name: "scim2testapp", status: "ACTIVE" })),
       );
     }
-    if ((m = /^\/api\/v1\/apps\/([^/]+)$/.exec(p))) {
+    const m1 = /^\/api\/v1\/apps\/([^/]+)$/.exec(p);
+    if (m1) {
+      const m = m1;
       const a = this.apps.find((x) => x.id === m?.[1]);
       return a
         ? this.send(res, 200, { id: a.id, label: a.label, name: "scim2testapp" })
         : notFound();
     }
-    if ((m = /^\/api\/v1\/apps\/([^/]+)\/users\/([^/]+)$/.exec(p))) {
+    const m2 = /^\/api\/v1\/apps\/([^/]+)\/users\/([^/]+)$/.exec(p);
+    if (m2) {
+      const m = m2;
       const a = this.apps.find((x) => x.id === m?.[1]);
       const au = a?.users[m?.[2] ?? ""];
       return au
@@ -141,7 +144,9 @@ export class FakeOkta {
           })
         : notFound();
     }
-    if ((m = /^\/api\/v1\/apps\/([^/]+)\/groups$/.exec(p))) {
+    const m3 = /^\/api\/v1\/apps\/([^/]+)\/groups$/.exec(p);
+    if (m3) {
+      const m = m3;
       const a = this.apps.find((x) => x.id === m?.[1]);
       return this.list(
         res,
@@ -155,7 +160,9 @@ export class FakeOkta {
         })),
       );
     }
-    if ((m = /^\/api\/v1\/apps\/([^/]+)\/features\/USER_PROVISIONING$/.exec(p))) {
+    const m4 = /^\/api\/v1\/apps\/([^/]+)\/features\/USER_PROVISIONING$/.exec(p);
+    if (m4) {
+      const m = m4;
       const a = this.apps.find((x) => x.id === m?.[1]);
       return a
         ? this.send(res, 200, {
@@ -168,7 +175,9 @@ export class FakeOkta {
           })
         : notFound();
     }
-    if ((m = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(p))) {
+    const m5 = /^\/api\/v1\/users\/([^/]+)\/groups$/.exec(p);
+    if (m5) {
+      const m = m5;
       return this.list(
         res,
         url,
@@ -181,7 +190,9 @@ export class FakeOkta {
           })),
       );
     }
-    if ((m = /^\/api\/v1\/users\/([^/]+)$/.exec(p))) {
+    const m6 = /^\/api\/v1\/users\/([^/]+)$/.exec(p);
+    if (m6) {
+      const m = m6;
       const key = decodeURIComponent(m[1] ?? "");
       const u = this.users.find((x) => x.id === key || x.login.toLowerCase() === key.toLowerCase());
       return u

@@ -596,7 +596,8 @@ describe("two worker processes", () => {
     const { codes } = await workers(
       2,
       { SCIMWATCH_TAIL_INTERVAL: "1", DESCOPE_AUDIT_RATE_PER_MIN: "600" },
-      5_000,
+      // Long enough for two process start-ups on a loaded 2-core machine, then several intervals.
+      8_000,
     );
     const seconds = (Date.now() - t0) / 1000;
     expect(codes).toEqual([0, 0]);
