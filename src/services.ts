@@ -17,7 +17,7 @@ import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { evaluateHires } from "./features/hires/evaluator.js";
 import { proveHires } from "./features/hires/idp-proof.js";
-import { idpSideReader } from "./features/idp-side.js";
+import { idpJobReader, idpSideReader } from "./features/idp-side.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
@@ -35,6 +35,8 @@ import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
+  /** The IdP's own word on a tenant's provisioning job (Entra quarantine), for tenant-health alerts. */
+  idpJob: (tenantId: string) => Promise<string | null>;
   /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
   secretBox: SecretBox | null;
   connections: ConnectionStore;
@@ -236,6 +238,7 @@ export function buildServices(
   });
 
   return {
+    idpJob: idpJobReader({ connections, entra }),
     secretBox,
     connections,
     entra,

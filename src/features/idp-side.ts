@@ -4,7 +4,7 @@
  * fails never breaks a check: the answer says what the IdP side could not tell.
  */
 
-import { readEntraFacts } from "../connectors/entra-facts.js";
+import { findJob, readEntraFacts } from "../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../connectors/entra-http.js";
 import { readOktaFacts } from "../connectors/okta-facts.js";
 import { OktaHttp } from "../connectors/okta-http.js";
@@ -81,5 +81,26 @@ export function idpSideReader(deps: {
         note: `${name} side unavailable: ${msg}. The verdict above is from Descope's side only.`,
       };
     }
+  };
+}
+
+/**
+ * The IdP's own word on a tenant's provisioning job, for the tenant-health
+ * alerts: Entra's job in quarantine (or paused) is the proof behind "stopped"
+ * or "failing". Null without an Entra connector, or when the job is fine or unreadable.
+ */
+export function idpJobReader(deps: { connections: ConnectionStore; entra: EntraHttp | null }) {
+  return async (tenantId: string): Promise<string | null> => {
+    const c = await deps.connections.get(tenantId).catch(() => null);
+    if (!c || c.idp !== "azure" || !deps.entra) return null;
+    const job = await findJob(deps.entra, c.entraTenant, c.spId).catch(() => null);
+    const code = job?.status?.code;
+    if (code === "Quarantine") {
+      const q = job?.status?.quarantine;
+      return `Entra ID confirms: ${c.appName}'s provisioning job is in quarantine${q?.reason ? ` (${q.reason})` : ""}${q?.error?.message ? `: ${q.error.message}` : ""}${q?.nextAttempt ? `; next attempt ${q.nextAttempt}` : ""}.`;
+    }
+    if (code && ["Paused", "NotConfigured", "NotRun"].includes(code))
+      return `Entra ID confirms: ${c.appName}'s provisioning job is ${code}: nothing is pushed until it is started.`;
+    return null;
   };
 }

@@ -36,6 +36,7 @@ export interface ReadCycleDeps {
   evaluate: (ids?: string[]) => Promise<EvalResult>;
   tenantHealth: TenantHealthStore;
   metrics?: Metrics | undefined;
+  idpJob?: ((tenantId: string) => Promise<string | null>) | undefined;
   settings: {
     graceMinutes: number;
     blindAfterRuns: number;

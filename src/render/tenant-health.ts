@@ -50,7 +50,7 @@ function buttons(tenantId: string, episode: string): Block {
 
 export function tenantAlertMessage(
   h: TenantHealth,
-  o: { tenantId: string; tenantName: string; idp: IdpId },
+  o: { tenantId: string; tenantName: string; idp: IdpId; proof?: string | null },
 ): SlackMessage {
   const p = IDPS[o.idp];
   const name = esc(o.tenantName);
@@ -88,6 +88,7 @@ export function tenantAlertMessage(
     blocks: [
       header(`:rotating_light: ${title}`),
       ...body.map((b) => section(b)),
+      ...(o.proof ? [section(`:mag: ${untrusted(o.proof)}`)] : []),
       context(
         `Tenant \`${esc(o.tenantId)}\` · from the shared audit index · one alert per episode`,
       ),

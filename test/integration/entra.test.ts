@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENTRA_SAML, user } from "../fakes/builders.js";
+import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
 import { FakeEntra, provisioningLog } from "../fakes/entra.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
@@ -322,5 +322,46 @@ describe("Entra ID connector", () => {
     );
     expect(plain.cause).toBeNull();
     expect(plain.idpSide).toBeNull();
+  });
+});
+
+describe("tenant health with the IdP's word", () => {
+  it("a failing tenant's alert carries Entra's proof that the job is in quarantine", async () => {
+    const job = entra.tenants[TENANT]?.sps[0]?.jobs[0] as { status: Record<string, unknown> };
+    const before = job.status;
+    job.status = {
+      code: "Quarantine",
+      quarantine: {
+        reason: "EncounteredQuarantineException",
+        error: { message: "Invalid credentials" },
+      },
+    };
+    try {
+      const now = Date.now();
+      for (let i = 0; i < 6; i++)
+        h.descope.audits.push(
+          scimEvent({
+            at: now - 10 * 60_000 + i * 1000,
+            loginId: `f${i}@acme.com`,
+            tenant: "T-acme",
+            error: "401 Unauthorized: token expired",
+          }),
+        );
+      await h.runtime.tailOnce();
+      const alert = await h.slack.waitFor(() =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .find(
+            (c) =>
+              c.args.channel === "CALERTS" &&
+              /SCIM calls from Microsoft Entra ID/.test(String(c.args.text)),
+          ),
+      );
+      expect(textsOf(alert.args.blocks).join("\n")).toMatch(
+        /Entra ID confirms: Descope's provisioning job is in quarantine \(EncounteredQuarantineException\): Invalid credentials/,
+      );
+    } finally {
+      job.status = before;
+    }
   });
 });

@@ -43,6 +43,8 @@ export interface TenantWatchDeps {
   notifier: Notifier;
   log: Logger;
   now: () => number;
+  /** The IdP's own word on the tenant's provisioning job (quarantine), when a connector can tell. */
+  idpJob?: ((tenantId: string) => Promise<string | null>) | undefined;
   /** Counts the alerts posted (for /metrics). */
   metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   settings: {
@@ -202,6 +204,10 @@ async function settle(
       const episode = h.episode;
       if (await deps.hires.claim(`tenant-alert:${episode}`)) {
         const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
+        const proof =
+          h.state !== "mass_deactivation" && deps.idpJob
+            ? await deps.idpJob(tenant.id).catch(() => null)
+            : null;
         const sent = await deliverClaimed(
           deps,
           `tenant-alert:${episode}`,
@@ -209,7 +215,7 @@ async function settle(
           (key) =>
             deps.notifier.post(
               channel,
-              tenantAlertMessage(h, { tenantId: tenant.id, tenantName: tenant.name, idp }),
+              tenantAlertMessage(h, { tenantId: tenant.id, tenantName: tenant.name, idp, proof }),
               undefined,
               key,
             ),
