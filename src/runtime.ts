@@ -4,6 +4,7 @@ import type { BotConfig } from "./config/bot.js";
 import { healthChecks } from "./features/health/checks.js";
 import { startHealthServer } from "./features/health/server.js";
 import type { evaluateHires } from "./features/hires/evaluator.js";
+import { WEBHOOK_PATH, webhookHandler } from "./features/hires/webhook.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
 import type { runTail } from "./features/tail/tail.js";
@@ -92,7 +93,19 @@ export function createRuntime(
         : {}),
     });
 
-  const bot = role === "worker" ? null : createBot(cfg, s, checksFor);
+  const routes = [
+    {
+      path: WEBHOOK_PATH,
+      method: "POST" as const,
+      handler: webhookHandler({
+        ...s,
+        secret: cfg.SCIMWATCH_WEBHOOK_SECRET,
+        graceMinutes: s.settings.graceMinutes,
+        alertChannel: s.settings.alertChannel,
+      }),
+    },
+  ];
+  const bot = role === "worker" ? null : createBot(cfg, s, checksFor, routes);
 
   s.metrics.readFrom(metricSources(s, () => (jobs ? [jobs.queue, jobs.notifyQueue] : [])));
 
@@ -141,7 +154,7 @@ export function createRuntime(
         });
       }
       if (!bot) {
-        const h = await startHealthServer(cfg.PORT, cfg.HOST, checksFor());
+        const h = await startHealthServer(cfg.PORT, cfg.HOST, checksFor(), routes);
         healthServer = h.server;
         port = h.port;
       }

@@ -17,6 +17,7 @@ import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { evaluateHires } from "./features/hires/evaluator.js";
 import { proveHires } from "./features/hires/idp-proof.js";
+import { alertStartDates } from "./features/hires/start-alerts.js";
 import { idpJobReader, idpSideReader } from "./features/idp-side.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
@@ -225,6 +226,19 @@ export function buildServices(
       },
       ids,
     ).catch((e: unknown) => log.warn({ kind: "idp_proof", err: e }, "IdP proof failed"));
+    await alertStartDates(
+      {
+        hires,
+        links,
+        notifier,
+        log,
+        now,
+        alertChannel: settings.alertChannel,
+        startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
+        metrics,
+      },
+      ids,
+    ).catch((e: unknown) => log.warn({ kind: "start_alert", err: e }, "start-date alerts failed"));
     return r;
   };
   const checks = new CheckService({

@@ -60,6 +60,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_STOPPED_AFTER_HOURS: z.coerce.number().min(1).max(720).default(24),
   SCIMWATCH_MASS_DEACTIVATION_MIN: z.coerce.number().int().min(1).max(100000).default(10),
   SCIMWATCH_MASS_DEACTIVATION_RATIO: z.coerce.number().min(0).max(1).default(0.2),
+  SCIMWATCH_START_LEAD_HOURS: z.coerce.number().min(0).max(720).optional(),
+  SCIMWATCH_WEBHOOK_SECRET: z.string().min(16).optional(),
   SCIMWATCH_BLIND_AFTER_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
   SCIMWATCH_SECRETS_KEY: z
     .string()
@@ -102,6 +104,10 @@ const HINTS: Record<string, string> = {
     "users deactivated within an hour that make a mass deactivation (default 10)",
   SCIMWATCH_MASS_DEACTIVATION_RATIO:
     "share of a tenant's SCIM-managed users deactivated within an hour (default 0.2)",
+  SCIMWATCH_START_LEAD_HOURS:
+    "hours before a hire's start date to alert if they still cannot sign in (default: one working day)",
+  SCIMWATCH_WEBHOOK_SECRET:
+    "a random secret of at least 16 characters that signs POST /hooks/hires",
   SCIMWATCH_BLIND_AFTER_RUNS:
     "failed tail runs in a row before scimwatch says it is blind (default 5)",
   SCIMWATCH_SECRETS_KEY:
@@ -143,6 +149,7 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.DESCOPE_MANAGEMENT_KEY,
     cfg.ENTRA_CLIENT_SECRET,
     cfg.SCIMWATCH_SECRETS_KEY,
+    cfg.SCIMWATCH_WEBHOOK_SECRET,
   ].filter((s): s is string => Boolean(s));
 }
 

@@ -7,7 +7,7 @@ export const VERBS = [
   { verb: "check", brief: "check <login ID> [tenant]" },
   { verb: "explain", brief: "explain [topic] [idp]" },
   { verb: "activity", brief: "activity [tenant] [7d]" },
-  { verb: "expect", brief: "expect <email…> [tenant] [idp=…] [at=…]" },
+  { verb: "expect", brief: "expect <email…> [tenant] [idp=…] [at=…] [start=…]" },
   { verb: "pending", brief: "pending" },
   { verb: "forget", brief: "forget <email>" },
   { verb: "alerts", brief: "alerts #channel" },

@@ -216,7 +216,7 @@ export const HELP_LINES = [
   "`/scim check <login ID> [tenant]` — was this user provisioned? Verdict, evidence, and the fix for their IdP.",
   "`/scim explain [assignment|mapping|timing|jit|deprovisioning] [idp]` — the why, per IdP.",
   "`/scim activity [tenant] [7d]` — is the IdP pushing? SCIM creates, updates, deactivations and errors per day.",
-  "`/scim expect <email> [<email> …] [tenant] [idp=<idp>] [at=<when>]` — register expected new hires (no arguments: a form); a checklist ticks itself as they arrive.",
+  "`/scim expect <email> [<email> …] [tenant] [idp=<idp>] [at=<when>] [start=<date>]` — register expected new hires (no arguments: a form); a checklist ticks itself as they arrive.",
   "`/scim pending [tenant]` — open hires with their status and due time · `/scim forget <email>` — stop tracking one.",
   "`/scim alerts #channel` — where this linked tenant's alerts go.",
   "`/scim link <tenant>` / `/scim unlink` — scope this channel to one tenant (admins).",

@@ -118,6 +118,17 @@ export function expectModal(o: {
           placeholder: { type: "plain_text", text: "now" },
         },
       },
+      {
+        type: "input",
+        block_id: EXPECT_BLOCKS.start,
+        optional: true,
+        label: { type: "plain_text", text: "Start date (optional)" },
+        hint: {
+          type: "plain_text",
+          text: "scimwatch alerts a working day before if they still cannot sign in",
+        },
+        element: { type: "datepicker", action_id: INPUT_ACTION },
+      },
     ],
   };
 }

@@ -22,6 +22,13 @@ import { clip, esc, slackDate, untrusted } from "./mrkdwn.js";
 export const iso = (ms: number) => new Date(ms).toISOString();
 const box = (on: boolean) => (on ? "☑" : "☐");
 
+/** The person: login ID, their name and start date when known. */
+export function whoLine(h: Hire): string {
+  const name = h.displayName ? ` (${esc(h.displayName)})` : "";
+  const start = h.startDate ? ` · starts ${slackDate(iso(h.startDate))}` : "";
+  return `*${esc(h.loginId)}*${name}${start}`;
+}
+
 export function itemsLine(h: Hire): string {
   const i = h.items;
   return `${box(Boolean(i.assigned.at))} Assigned in the IdP · ${box(Boolean(i.provisioned.at))} Provisioned to Descope · ${box(Boolean(i.roles.at))} Roles mapped · ${box(Boolean(i.signedIn.at))} First sign-in`;
@@ -73,9 +80,7 @@ export function checklistMessage(
   const idpId = (first?.hire.idp ?? "generic") as IdpId;
   const idp = IDPS[idpId];
   const blocks: Block[] = [header(`Onboarding checklist · ${tenant}`)];
-  const lines = views.map(
-    (v) => `*${esc(v.hire.loginId)}*\n${itemsLine(v.hire)}\n${statusLine(v)}`,
-  );
+  const lines = views.map((v) => `${whoLine(v.hire)}\n${itemsLine(v.hire)}\n${statusLine(v)}`);
   blocks.push(...linesToSections("", lines, 40));
   const waiting = views.filter((v) => v.status === "waiting" || v.status === "overdue");
   if (waiting.length) {

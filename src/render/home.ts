@@ -3,7 +3,7 @@ import type { HomeView } from "@slack/types";
 import type { HireView } from "../core/hires/evaluate.js";
 import type { RecentAlert } from "../core/hires/model.js";
 import { type Block, button, capBlocks, context, header, LIMITS, section } from "./blocks.js";
-import { iso, statusLine } from "./hires.js";
+import { iso, statusLine, whoLine } from "./hires.js";
 import { HOME_ACTIONS } from "./ids.js";
 import { esc, slackDate } from "./mrkdwn.js";
 
@@ -85,7 +85,7 @@ export function homeView(d: HomeData): HomeView {
     }
     for (const r of rows.slice(0, max)) {
       const s = section(
-        `*${esc(r.view.hire.loginId)}* · ${esc(r.view.hire.tenantName)}\n${statusLine(r.view)}`,
+        `${whoLine(r.view.hire)} · ${esc(r.view.hire.tenantName)}\n${statusLine(r.view)}`,
       );
       blocks.push(s);
       if (withButtons) {

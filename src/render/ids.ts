@@ -79,7 +79,13 @@ export function decodeConnectMeta(raw: string | undefined): ConnectMeta | null {
     return null;
   }
 }
-export const EXPECT_BLOCKS = { emails: "emails", tenant: "tenant", idp: "idp", at: "at" } as const;
+export const EXPECT_BLOCKS = {
+  emails: "emails",
+  tenant: "tenant",
+  idp: "idp",
+  at: "at",
+  start: "start",
+} as const;
 /** Every input of the expect form uses this action ID inside its block. */
 export const INPUT_ACTION = "value";
 

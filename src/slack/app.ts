@@ -3,12 +3,17 @@
  * (Bolt's HTTP receiver on PORT, /slack/events, signature verification on),
  * with the health routes (/healthz, /readyz, /healthz/tail).
  */
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, type AppOptions } from "@slack/bolt";
 import { type BotConfig, slackApiUrlOf } from "../config/bot.js";
 import type { HealthChecks } from "../features/health/checks.js";
-import { HEALTH_PATHS, healthHandler, startHealthServer } from "../features/health/server.js";
+import {
+  type ExtraRoute,
+  HEALTH_PATHS,
+  healthHandler,
+  startHealthServer,
+} from "../features/health/server.js";
 import { boltLogger } from "../log/logger.js";
 import type { SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
@@ -50,6 +55,8 @@ export function createBot(
   deps: SlackDeps & { secrets: string[] },
   /** The health answers, given a way to ask whether the Slack token works. */
   makeChecks: (slackOk: () => Promise<boolean>, socketOk?: () => boolean) => HealthChecks,
+  /** Routes served on the same port (the hires webhook). */
+  routes: ExtraRoute[] = [],
 ): Bot {
   let slackOk: { ok: boolean; at: number } = { ok: false, at: 0 };
   let app: App;
@@ -71,11 +78,18 @@ export function createBot(
 
   const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
   if (cfg.mode === "http") {
-    opts.customRoutes = HEALTH_PATHS.map((path) => ({
-      path,
-      method: ["GET"],
-      handler: (req, res) => void health(req, res),
-    }));
+    opts.customRoutes = [
+      ...HEALTH_PATHS.map((path) => ({
+        path,
+        method: ["GET"],
+        handler: (req: IncomingMessage, res: ServerResponse) => void health(req, res),
+      })),
+      ...routes.map((r) => ({
+        path: r.path,
+        method: [r.method],
+        handler: (req: IncomingMessage, res: ServerResponse) => void r.handler(req, res),
+      })),
+    ];
   }
   app = new App(opts);
   if (cfg.mode === "socket") {
@@ -105,7 +119,7 @@ export function createBot(
         return port;
       }
       await app.start();
-      const h = await startHealthServer(cfg.PORT, cfg.HOST, checks);
+      const h = await startHealthServer(cfg.PORT, cfg.HOST, checks, routes);
       healthServer = h.server;
       return h.port;
     },

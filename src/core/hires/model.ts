@@ -46,6 +46,9 @@ export const hireSchema = z.object({
   /** What the IdP connector last proved about them (core/idp-side.ts cause), and when. */
   idpCause: z.string().nullable().default(null),
   idpCheckedAt: z.number().nullable().default(null),
+  /** When they start (epoch ms), and their display name, when HR or IT gave them. */
+  startDate: z.number().nullable().default(null),
+  displayName: z.string().nullable().default(null),
 });
 export type Hire = z.infer<typeof hireSchema>;
 export type ItemName = keyof Hire["items"];
@@ -77,6 +80,8 @@ export function newHire(o: {
   registeredBy: string;
   channelId: string;
   batchId: string;
+  startDate?: number | null | undefined;
+  displayName?: string | null | undefined;
 }): Hire {
   const empty = { at: null, by: null };
   return hireSchema.parse({

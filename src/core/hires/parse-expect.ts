@@ -3,6 +3,7 @@
 import { type IdpId, parseIdp } from "../idp/catalog.js";
 import { loginIdProblem, MAX_LOGIN_ID, showInvisible } from "../login-id.js";
 import { parseWhen, whenProblem } from "../when.js";
+import { parseStartDate } from "./start.js";
 
 export interface ExpectRequest {
   emails: string[];
@@ -10,6 +11,8 @@ export interface ExpectRequest {
   tenant?: string;
   idp?: IdpId;
   assignedAt: number;
+  /** start=<date>: when they start (core/hires/start.ts). */
+  startDate?: number;
 }
 
 const EMAIL = /^[^\s@<>"'`,;]+@[^\s@<>"'`,;]+\.[^\s@<>"'`,;]{2,}$/;
@@ -60,13 +63,20 @@ export function parseExpectArgs(words: string[], now: number): ExpectRequest | {
   const tenantWords: string[] = [];
   let idp: IdpId | undefined;
   let assignedAt = now;
+  let startDate: number | undefined;
   for (const [i, w] of words.entries()) {
     // "at=2h ago" arrives as two words.
     if (w.toLowerCase() === "ago" && /^at=/i.test(words[i - 1] ?? "")) continue;
-    const opt = /^(idp|at)=(.*)$/i.exec(w);
+    const opt = /^(idp|at|start)=(.*)$/i.exec(w);
     if (opt) {
       const [, k, v] = opt as unknown as [string, string, string];
-      if (k.toLowerCase() === "idp") {
+      if (k.toLowerCase() === "start") {
+        startDate = parseStartDate(v);
+        if (startDate === undefined)
+          return {
+            error: `Malformed start=: give a date (2026-12-07) or a time with its zone (2026-12-07T09:00+01:00).`,
+          };
+      } else if (k.toLowerCase() === "idp") {
         idp = parseIdp(v);
         if (!idp)
           return {
@@ -91,6 +101,7 @@ export function parseExpectArgs(words: string[], now: number): ExpectRequest | {
     ...checkEmails(emailWords),
     ...(tenant ? { tenant } : {}),
     ...(idp ? { idp } : {}),
+    ...(startDate !== undefined ? { startDate } : {}),
     assignedAt,
   };
 }

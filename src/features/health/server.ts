@@ -44,13 +44,27 @@ export function healthHandler(checks: HealthChecks) {
 }
 
 /** A bare HTTP server for the health routes (Socket Mode and worker-only processes). */
+/** A route served beside the health routes (e.g. POST /hooks/hires). */
+export interface ExtraRoute {
+  path: string;
+  method: "POST" | "GET";
+  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+}
+
 export async function startHealthServer(
   port: number,
   host: string,
   checks: HealthChecks,
+  routes: ExtraRoute[] = [],
 ): Promise<{ server: Server; port: number }> {
   const health = healthHandler(checks);
   const server = createServer((req, res) => {
+    const path = (req.url ?? "").split("?")[0];
+    const extra = routes.find((r) => r.path === path && r.method === req.method);
+    if (extra) {
+      void extra.handler(req, res);
+      return;
+    }
     void health(req, res).then((handled) => {
       if (!handled) {
         res.writeHead(404);

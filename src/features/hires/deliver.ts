@@ -44,6 +44,7 @@ export function alertKind(name: string): string {
     sight: "sight_restored",
     weekly: "weekly_digest",
     "idp-block": "hire_blocked",
+    start: "hire_start_near",
   };
   if (head === "tenant-alert") return `tenant_${second === "mass" ? "mass_deactivation" : second}`;
   return kinds[head] ?? "other";

@@ -29,6 +29,13 @@ export interface RegisterInput {
   assignedAt: number;
   channelId: string;
   userId: string;
+  /** Per person (lower-cased email): a display name, a start date, their own assignment time. */
+  details?: Map<
+    string,
+    { name?: string | undefined; startDate?: number | undefined; assignedAt?: number | undefined }
+  >;
+  /** One start date for everyone in this batch (start= on /scim expect). */
+  startDate?: number | undefined;
 }
 
 export interface RegisterResult {
@@ -57,13 +64,16 @@ export async function registerHires(
   let due = now;
   for (const email of input.emails) {
     const id = hireId(input.tenantId, email);
+    const extra = input.details?.get(email.toLowerCase());
     const hire = newHire({
+      startDate: extra?.startDate ?? input.startDate ?? null,
+      displayName: extra?.name ?? null,
       loginId: email,
       tenantId: input.tenantId,
       tenantName: input.tenantName,
       idp: guess.idp,
       idpReason: guess.reason,
-      assignedAt: input.assignedAt,
+      assignedAt: extra?.assignedAt ?? input.assignedAt,
       registeredAt: now,
       registeredBy: input.userId,
       channelId: input.channelId,

@@ -36,7 +36,7 @@ export const expect: CommandListener<Extract<ScimCommand, { kind: "expect" }>> =
     const target = await deps.guard.tenantFor(
       access,
       parsed.tenant,
-      "Which tenant? `/scim expect <email> [<email> …] <tenant> [idp=…] [at=…]`",
+      "Which tenant? `/scim expect <email> [<email> …] <tenant> [idp=…] [at=…] [start=<date>]`",
     );
     if (!target || "refusal" in target) {
       if (target) await req.reply(target.refusal);
@@ -57,6 +57,7 @@ export const expect: CommandListener<Extract<ScimCommand, { kind: "expect" }>> =
         ...target,
         emails: parsed.emails,
         idp: parsed.idp,
+        startDate: parsed.startDate,
         assignedAt: parsed.assignedAt,
         channelId: req.who.channelId,
         userId: req.who.userId,

@@ -4,6 +4,7 @@
  */
 import type { App } from "@slack/bolt";
 import { checkEmails, splitEmails } from "../../../core/hires/parse-expect.js";
+import { parseStartDate } from "../../../core/hires/start.js";
 import { parseIdp } from "../../../core/idp/catalog.js";
 import { parseWhen, whenProblem } from "../../../core/when.js";
 import { tenantLabel } from "../../../descope/tenants.js";
@@ -22,7 +23,14 @@ import type { ListenerDeps } from "../types.js";
 
 type Values = Record<
   string,
-  Record<string, { value?: string | null; selected_option?: { value: string } | null }>
+  Record<
+    string,
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_date?: string | null;
+    }
+  >
 >;
 
 export function registerExpectForm(app: App, deps: ListenerDeps): void {
@@ -44,6 +52,8 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
         const tenantId = input(EXPECT_BLOCKS.tenant)?.selected_option?.value;
         const idpRaw = input(EXPECT_BLOCKS.idp)?.selected_option?.value ?? "infer";
         const atRaw = (input(EXPECT_BLOCKS.at)?.value ?? "").trim();
+        const startRaw = input(EXPECT_BLOCKS.start)?.selected_date ?? "";
+        const startDate = startRaw ? parseStartDate(startRaw) : undefined;
         const now = deps.now();
         const { emails, rejected } = checkEmails(splitEmails(emailsText));
         const assignedAt = atRaw ? parseWhen(atRaw, now) : now;
@@ -103,6 +113,7 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
               assignedAt: assignedAt as number,
               channelId: req.who.channelId,
               userId: req.who.userId,
+              startDate,
             },
           );
           r.rejected.unshift(...rejected);

@@ -1,0 +1,172 @@
+/**
+ * POST /hooks/hires over HTTP to the real bot: signatures, replays, limits,
+ * bad bodies and bad rows; start dates on the checklist and the start-date
+ * alert, once, across a restart.
+ */
+import { createHmac, randomUUID } from "node:crypto";
+import { afterEach, describe, expect, it } from "vitest";
+import { ENTRA_SAML } from "../fakes/builders.js";
+import { type Harness, startHarness, textsOf } from "../helpers.js";
+
+const SECRET = "webhook-secret-0123456789abcdef";
+const DAY = 86_400_000;
+let harnesses: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(harnesses.map((h) => h.stop()));
+  harnesses = [];
+});
+
+async function start(
+  env: Record<string, string> = {},
+  opts: { prefix?: string; now?: () => number } = {},
+) {
+  const h = await startHarness(
+    { SCIMWATCH_WEBHOOK_SECRET: SECRET, SCIMWATCH_ALERT_CHANNEL: "CALERTS", ...env },
+    (d) => {
+      d.tenants.push({ id: "T-acme", name: "Acme" });
+      d.sso["T-acme"] = { saml: ENTRA_SAML };
+    },
+    opts,
+  );
+  harnesses.push(h);
+  return h;
+}
+
+function signed(body: string, o: { ts?: number; secret?: string; key?: string } = {}) {
+  const ts = String(o.ts ?? Math.floor(Date.now() / 1000));
+  const sig = `sha256=${createHmac("sha256", o.secret ?? SECRET)
+    .update(`${ts}.${body}`)
+    .digest("hex")}`;
+  return {
+    "content-type": "application/json",
+    "x-scimwatch-timestamp": ts,
+    "x-scimwatch-signature": sig,
+    ...(o.key ? { "idempotency-key": o.key } : {}),
+  };
+}
+
+async function post(h: Harness, body: string, headers: Record<string, string>) {
+  const r = await fetch(`${h.url}/hooks/hires`, { method: "POST", body, headers });
+  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+}
+
+describe("POST /hooks/hires", () => {
+  it("registers signed hires, rejects bad rows one by one, and answers a replay with the first answer", async () => {
+    const h = await start();
+    const body = JSON.stringify({
+      tenant: "Acme",
+      source: "workday",
+      hires: [
+        { email: "jane@acme.com", name: "Jane Doe", startDate: "2026-12-07" },
+        { email: "raj@acme.com", assignedAt: new Date(Date.now() - 60_000).toISOString() },
+        { email: "not-an-email" },
+        { email: "bad@acme.com", startDate: "next monday" },
+      ],
+    });
+    const key = randomUUID();
+    const first = await post(h, body, signed(body, { key }));
+    expect(first.status).toBe(200);
+    expect(first.json.registered).toBe(2);
+    expect((first.json.rejected as Array<{ input: string }>).map((r) => r.input).sort()).toEqual([
+      "bad@acme.com",
+      "not-an-email",
+    ]);
+    expect((await h.runtime.hires.openIds()).length).toBe(2);
+    const replay = await post(h, body, signed(body, { key }));
+    expect(replay).toEqual(first);
+    expect((await h.runtime.hires.openIds()).length).toBe(2);
+    // The checklist shows the name and the start date.
+    const checklist = h.slack
+      .callsTo("chat.postMessage")
+      .find((c) => /Onboarding/.test(String(c.args.text)));
+    expect(textsOf(checklist?.args.blocks).join("\n")).toMatch(
+      /jane@acme.com\* \(Jane Doe\) · starts/,
+    );
+  });
+
+  it.each([
+    ["unsigned", (b: string) => ({ "content-type": "application/json" }), 401],
+    ["mis-signed", (b: string) => signed(b, { secret: "another-secret-0123456789" }), 401],
+    ["stale", (b: string) => signed(b, { ts: Math.floor(Date.now() / 1000) - 600 }), 401],
+  ] as const)("%s → %i", async (_n, headers, status) => {
+    const h = await start();
+    const body = JSON.stringify({ tenant: "Acme", hires: [{ email: "x@acme.com" }] });
+    const r = await post(h, body, headers(body) as Record<string, string>);
+    expect(r.status).toBe(status);
+    expect((await h.runtime.hires.openIds()).length).toBe(0);
+  });
+
+  it("400 for a malformed body, 404 for an unknown tenant, 413 over 1,000 hires or 1 MiB", async () => {
+    const h = await start();
+    const notJson = "{tenant:";
+    expect((await post(h, notJson, signed(notJson))).status).toBe(400);
+    const noHires = JSON.stringify({ tenant: "Acme", hires: "x" });
+    const bad = await post(h, noHires, signed(noHires));
+    expect(bad.status).toBe(400);
+    expect(String(bad.json.error)).toMatch(/hires/);
+    const unknown = JSON.stringify({ tenant: "Nope", hires: [{ email: "a@b.com" }] });
+    expect((await post(h, unknown, signed(unknown))).status).toBe(404);
+    const many = JSON.stringify({
+      tenant: "Acme",
+      hires: Array.from({ length: 1001 }, (_, i) => ({ email: `u${i}@acme.com` })),
+    });
+    expect((await post(h, many, signed(many))).status).toBe(413);
+    const huge = JSON.stringify({
+      tenant: "Acme",
+      hires: [{ email: "a@acme.com", name: "x".repeat(1_100_000) }],
+    });
+    expect((await post(h, huge, signed(huge))).status).toBe(413);
+  });
+
+  it("is off (404) without SCIMWATCH_WEBHOOK_SECRET", async () => {
+    const h = await start({ SCIMWATCH_WEBHOOK_SECRET: "" });
+    const body = JSON.stringify({ tenant: "Acme", hires: [{ email: "x@acme.com" }] });
+    expect((await post(h, body, signed(body))).status).toBe(404);
+  });
+});
+
+describe("start dates", () => {
+  it("alerts once when the start is near and they still cannot sign in, across a restart", async () => {
+    let t = Date.parse("2026-12-03T10:00:00Z"); // a Thursday
+    const clock = { now: () => t };
+    const prefix = `{scimwatch-test-${randomUUID().slice(0, 8)}}`;
+    const h = await start({}, { prefix, now: clock.now });
+    h.descope.now = clock.now;
+    const r = await h.command("expect jo@acme.com Acme idp=okta start=2026-12-07", {
+      user: "UADMIN",
+      channel: "CSUPPORT",
+    });
+    await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0]);
+    const starts = () =>
+      h.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => /^jo@acme.com starts/.test(String(c.args.text)));
+    await h.runtime.evaluate();
+    expect(starts()).toHaveLength(0); // Thursday: more than a working day before Monday 09:00
+    t = Date.parse("2026-12-04T09:30:00Z"); // Friday 09:30: one working day before
+    await h.runtime.evaluate();
+    await h.runtime.evaluate();
+    expect(starts()).toHaveLength(1);
+    expect(textsOf(starts()[0]?.args.blocks).join("\n")).toMatch(/still not in Descope/);
+    await h.runtime.stop();
+    harnesses = harnesses.filter((x) => x !== h);
+    const again = await start({}, { prefix, now: clock.now });
+    again.descope.now = clock.now;
+    await again.runtime.evaluate();
+    expect(
+      again.slack.callsTo("chat.postMessage").filter((c) => /starts/.test(String(c.args.text))),
+    ).toHaveLength(0);
+    h.redis.disconnect();
+    await Promise.all([h.descope.stop(), h.slack.stop()]);
+  });
+
+  it("start= that is not a date is refused with the reason", async () => {
+    const h = await start();
+    const r = await h.command("expect jo@acme.com Acme start=monday", {
+      user: "UADMIN",
+      channel: "CSUPPORT",
+    });
+    const a = await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0]);
+    expect(String((a.body as { text: string }).text)).toMatch(/Malformed start=/);
+  });
+});
