@@ -92,7 +92,7 @@ export function idpSideReader(deps: {
 export function idpJobReader(deps: { connections: ConnectionStore; entra: EntraHttp | null }) {
   return async (tenantId: string): Promise<string | null> => {
     const c = await deps.connections.get(tenantId).catch(() => null);
-    if (!c || c.idp !== "azure" || !deps.entra) return null;
+    if (c?.idp !== "azure" || !deps.entra) return null;
     const job = await findJob(deps.entra, c.entraTenant, c.spId).catch(() => null);
     const code = job?.status?.code;
     if (code === "Quarantine") {

@@ -122,9 +122,14 @@ describe("registering expected hires", () => {
     const h = await start(c);
     await h.command("expect");
     const open = await h.slack.waitFor(() => h.slack.callsTo("views.open")[0]);
-    const view = open.args.view as { callback_id: string; blocks: Array<{ block_id: string }> };
+    const view = open.args.view as {
+      callback_id: string;
+      blocks: Array<{ block_id: string; element?: { type: string } }>;
+    };
     expect(view.callback_id).toBe("scim_expect_modal");
-    expect(view.blocks.map((b) => b.block_id)).toEqual(["emails", "tenant", "idp", "at"]);
+    expect(view.blocks.map((b) => b.block_id)).toEqual(["emails", "tenant", "idp", "at", "start"]);
+    // The start date is picked with Slack's date picker, not typed.
+    expect(view.blocks.at(-1)?.element?.type).toBe("datepicker");
   });
 });
 

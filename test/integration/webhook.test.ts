@@ -9,7 +9,7 @@ import { ENTRA_SAML } from "../fakes/builders.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
 const SECRET = "webhook-secret-0123456789abcdef";
-const DAY = 86_400_000;
+const _DAY = 86_400_000;
 let harnesses: Harness[] = [];
 afterEach(async () => {
   await Promise.all(harnesses.map((h) => h.stop()));
@@ -85,7 +85,7 @@ describe("POST /hooks/hires", () => {
   });
 
   it.each([
-    ["unsigned", (b: string) => ({ "content-type": "application/json" }), 401],
+    ["unsigned", (_b: string) => ({ "content-type": "application/json" }), 401],
     ["mis-signed", (b: string) => signed(b, { secret: "another-secret-0123456789" }), 401],
     ["stale", (b: string) => signed(b, { ts: Math.floor(Date.now() / 1000) - 600 }), 401],
   ] as const)("%s → %i", async (_n, headers, status) => {
