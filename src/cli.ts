@@ -8,6 +8,8 @@ import { runManifest } from "./cli/manifest.js";
 import {
   DOCTOR_HELP,
   DOCTOR_USAGE,
+  EXPECT_HELP,
+  EXPECT_USAGE,
   MANIFEST_HELP,
   MANIFEST_USAGE,
   START_HELP,
@@ -23,6 +25,7 @@ ${CHECK_USAGE}
 ${START_USAGE}
 ${DOCTOR_USAGE}
 ${MANIFEST_USAGE}
+${EXPECT_USAGE}
 
 Every command reads ./.env (variables already set in the environment win).
 \`scimwatch <command> --help\` for more; \`scimwatch --version\`.
@@ -33,6 +36,7 @@ const HELP: Record<string, string> = {
   start: START_HELP,
   doctor: DOCTOR_HELP,
   manifest: MANIFEST_HELP,
+  expect: EXPECT_HELP,
 };
 
 /** Reads ./.env into the environment, without overriding what is already set. */
@@ -64,6 +68,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return (await import("./cli/start.js")).runStart(rest, io);
     case "doctor":
       return (await import("./cli/doctor.js")).runDoctor(rest, io);
+    case "expect":
+      return (await import("./cli/expect.js")).runExpect(rest, io);
     case "help":
     case "--help":
     case "-h":

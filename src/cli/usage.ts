@@ -23,3 +23,20 @@ export const MANIFEST_HELP = `${MANIFEST_USAGE}
 Prints the Slack app manifest: for Socket Mode as shipped, or with --http the
 same app with every request URL set to <url>/slack/events for HTTP mode.
 `;
+
+export const EXPECT_USAGE =
+  "usage: scimwatch expect --tenant <id-or-name> --file <hires.csv|hires.jsonl|-> [--channel <C…>] [--json]";
+
+export const EXPECT_HELP = `${EXPECT_USAGE}
+
+Registers expected hires from a file, as /scim expect does: they are stored in
+Redis, their checklist is posted, and they are followed until they can sign in.
+  --file <path>           CSV with a header row: email (required), name,
+                          start_date, assigned_at, idp; or JSON lines
+                          ({"email":…,"name":…,"startDate":…}); - reads stdin
+  --tenant <id-or-name>   the Descope tenant
+  --channel <C…>          where the checklist goes (default: the tenant's linked
+                          channel, else SCIMWATCH_ALERT_CHANNEL)
+Environment: as \`scimwatch start\` (Slack, Descope, Redis), read from ./.env too.
+Exit 0 registered (bad rows are listed), 1 a service failed, 2 bad usage or file.
+`;

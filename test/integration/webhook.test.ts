@@ -170,3 +170,77 @@ describe("start dates", () => {
     expect(String((a.body as { text: string }).text)).toMatch(/Malformed start=/);
   });
 });
+
+describe("scimwatch expect --file", () => {
+  it("reads CSV (BOM, CRLF, quotes, bad rows) and JSON lines into the same store and checklist", async () => {
+    const { execFile } = await import("node:child_process");
+    const { promisify } = await import("node:util");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const h = await start();
+    const dir = mkdtempSync(join(tmpdir(), "scimwatch-expect-"));
+    const csv = join(dir, "hires.csv");
+    writeFileSync(
+      csv,
+      '\uFEFFemail,name,start_date\r\n"ana@acme.com","Ana, the new CTO",2026-12-07\r\nbob@acme.com,Bob,\r\nnot-an-email,X,\r\ncid@acme.com,Cid,someday\r\n,,\r\n',
+    );
+    const jsonl = join(dir, "hires.jsonl");
+    writeFileSync(jsonl, '{"email":"dee@acme.com","name":"Dee","startDate":"2026-12-08"}\n{oops\n');
+    const env = {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
+      SLACK_API_URL: h.slack.apiUrl,
+      REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+      SCIMWATCH_REDIS_PREFIX: h.prefix,
+      DESCOPE_PROJECT_ID: h.descope.projectId,
+      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+      DESCOPE_BASE_URL: h.descope.url,
+      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+    };
+    const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
+    const run = promisify(execFile);
+    const out = JSON.parse(
+      (
+        await run(process.execPath, [CLI, "expect", "--tenant", "Acme", "--file", csv, "--json"], {
+          env,
+          cwd: dir,
+        })
+      ).stdout,
+    );
+    expect(out.registered).toBe(2);
+    expect((out.rejected as Array<{ input: string }>).map((r) => r.input).sort()).toEqual([
+      "cid@acme.com",
+      "not-an-email",
+      "row 6",
+    ]);
+    const out2 = JSON.parse(
+      (
+        await run(
+          process.execPath,
+          [CLI, "expect", "--tenant", "Acme", "--file", jsonl, "--json"],
+          { env, cwd: dir },
+        )
+      ).stdout,
+    );
+    expect(out2.registered).toBe(1);
+    expect(out2.rejected).toEqual([{ input: "line 2", reason: "not JSON" }]);
+    const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
+    const ana = hires.find((r) => r.hire.loginId === "ana@acme.com")?.hire;
+    expect(ana?.displayName).toBe("Ana, the new CTO");
+    expect(new Date(ana?.startDate ?? 0).toISOString()).toBe("2026-12-07T09:00:00.000Z");
+    expect(hires).toHaveLength(3);
+    expect(
+      h.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => c.args.channel === "CALERTS" && /Onboarding/.test(String(c.args.text))),
+    ).toHaveLength(2);
+    const bad = await run(process.execPath, [CLI, "expect", "--file", csv], {
+      env,
+      cwd: dir,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { code: number }).code).toBe(2);
+    expect((bad as { stderr: string }).stderr).toMatch(/missing --tenant/);
+  });
+});

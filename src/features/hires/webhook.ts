@@ -10,14 +10,12 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
 import { z } from "zod";
-import { checkEmails } from "../../core/hires/parse-expect.js";
-import { parseStartDate } from "../../core/hires/start.js";
-import { parseIdp } from "../../core/idp/catalog.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
 import type { Keyer } from "../../redis/client.js";
 import type { LinkStore } from "../../redis/links.js";
+import { checkRows } from "./intake.js";
 import { type RegisterDeps, registerHires } from "./register.js";
 
 export const WEBHOOK_PATH = "/hooks/hires";
@@ -156,66 +154,33 @@ export async function hiresWebhook(
 async function register(deps: WebhookDeps, b: z.infer<typeof bodySchema>): Promise<Answer> {
   const tenant = await resolveTenant(deps.descope, b.tenant);
   if (!tenant) return { status: 404, body: { error: `no tenant has the ID or name ${b.tenant}` } };
-  const rejected: Array<{ input: string; reason: string }> = [];
-  const details = new Map<string, { name?: string; startDate?: number; assignedAt?: number }>();
-  const emails: string[] = [];
   const now = deps.now();
-  for (const x of b.hires) {
-    const startDate = x.startDate ? parseStartDate(x.startDate) : undefined;
-    const assignedAt = x.assignedAt ? Date.parse(x.assignedAt) : undefined;
-    if (x.startDate && startDate === undefined) {
-      rejected.push({
-        input: x.email,
-        reason: "startDate is not a date (2026-12-07) or an ISO time with a zone",
-      });
-      continue;
-    }
-    if (
-      x.assignedAt &&
-      (!/(Z|[+-]\d{2}:?\d{2})$/i.test(x.assignedAt) ||
-        Number.isNaN(assignedAt) ||
-        (assignedAt ?? 0) > now + 5 * 60_000)
-    ) {
-      rejected.push({
-        input: x.email,
-        reason: "assignedAt must be an ISO time with a zone, not in the future",
-      });
-      continue;
-    }
-    emails.push(x.email);
-    details.set(x.email.replace(/^mailto:/i, "").toLowerCase(), {
-      ...(x.name ? { name: x.name } : {}),
-      ...(startDate !== undefined ? { startDate } : {}),
-      ...(assignedAt !== undefined ? { assignedAt } : {}),
-    });
-  }
-  const checked = checkEmails(emails);
-  rejected.push(...checked.rejected);
-  if (!checked.emails.length) return { status: 200, body: { registered: 0, rejected } };
+  const intake = checkRows(b.hires, now);
+  if (!intake.emails.length)
+    return { status: 200, body: { registered: 0, rejected: intake.rejected } };
   // The checklist goes to the tenant's linked channel, else the alert channel.
   const linked = (await deps.links.all()).find(
     (l) => l.link.tenantId === tenant.tenantId,
   )?.channelId;
   const channelId = linked ?? deps.alertChannel ?? "";
-  const idp = b.hires.map((x) => (x.idp ? parseIdp(x.idp) : undefined)).find(Boolean);
   const r = await registerHires(deps, {
     ...tenant,
-    emails: checked.emails,
-    idp: idp && idp !== "generic" ? idp : undefined,
+    emails: intake.emails,
+    idp: intake.idp,
     assignedAt: now,
     channelId,
     userId: `webhook${b.source ? `:${b.source}` : ""}`,
-    details,
+    details: intake.details,
   });
   deps.log.info({
     kind: "webhook_hires",
     tenant: tenant.tenantId,
     registered: r.registered.length,
-    rejected: rejected.length + r.rejected.length,
+    rejected: intake.rejected.length + r.rejected.length,
   });
   return {
     status: 200,
-    body: { registered: r.registered.length, rejected: [...rejected, ...r.rejected] },
+    body: { registered: r.registered.length, rejected: [...intake.rejected, ...r.rejected] },
   };
 }
 

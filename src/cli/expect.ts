@@ -1,0 +1,157 @@
+/** `scimwatch expect --tenant … --file …`: expected hires from a CSV or JSON-lines file. */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { parse } from "csv-parse/sync";
+import { loadBotConfig, secretsOf } from "../config/bot.js";
+import { failureOf, UnknownTenantError } from "../core/failure.js";
+import { resolveTenant } from "../descope/tenants.js";
+import { checkRows, type IntakeRow } from "../features/hires/intake.js";
+import { registerHires } from "../features/hires/register.js";
+import { createLogger } from "../log/logger.js";
+import { buildServices } from "../services.js";
+import type { Io } from "./io.js";
+import { EXPECT_USAGE } from "./usage.js";
+
+/** Reads rows from CSV (a header row; quotes, BOM and CRLF handled by csv-parse) or JSON lines. */
+export function readRows(text: string): {
+  rows: IntakeRow[];
+  bad: Array<{ input: string; reason: string }>;
+} {
+  const body = text.replace(/^\uFEFF/, "");
+  const bad: Array<{ input: string; reason: string }> = [];
+  if (body.trimStart().startsWith("{")) {
+    const rows: IntakeRow[] = [];
+    for (const [i, line] of body.split(/\r?\n/).entries()) {
+      if (!line.trim()) continue;
+      try {
+        const o = JSON.parse(line) as Record<string, unknown>;
+        const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+        if (!s("email")) bad.push({ input: `line ${i + 1}`, reason: "no email" });
+        else
+          rows.push({
+            email: s("email") as string,
+            name: s("name"),
+            startDate: s("startDate") ?? s("start_date"),
+            assignedAt: s("assignedAt") ?? s("assigned_at"),
+            idp: s("idp"),
+          });
+      } catch {
+        bad.push({ input: `line ${i + 1}`, reason: "not JSON" });
+      }
+    }
+    return { rows, bad };
+  }
+  const records = parse(body, {
+    columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    bom: true,
+  }) as Array<Record<string, string>>;
+  const rows: IntakeRow[] = [];
+  for (const [i, r] of records.entries()) {
+    if (!r.email) bad.push({ input: `row ${i + 2}`, reason: "no email" });
+    else
+      rows.push({
+        email: r.email,
+        name: r.name || undefined,
+        startDate: r.start_date || undefined,
+        assignedAt: r.assigned_at || undefined,
+        idp: r.idp || undefined,
+      });
+  }
+  return { rows, bad };
+}
+
+export async function runExpect(argv: string[], io: Io): Promise<number> {
+  const usage = (m: string) => {
+    io.stderr(`scimwatch: ${m}\n${EXPECT_USAGE}\n`);
+    return 2;
+  };
+  let values: { tenant?: string; file?: string; channel?: string; json?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        tenant: { type: "string" },
+        file: { type: "string" },
+        channel: { type: "string" },
+        json: { type: "boolean" },
+      },
+    }));
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  if (!values.tenant) return usage("missing --tenant");
+  if (!values.file) return usage("missing --file");
+  if (values.channel && !/^[CG][A-Z0-9]{2,}$/.test(values.channel))
+    return usage("--channel takes a channel ID (C…)");
+  let text: string;
+  try {
+    text = readFileSync(values.file === "-" ? 0 : values.file, "utf8");
+  } catch (e) {
+    return usage(
+      `cannot read ${values.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  let parsed: ReturnType<typeof readRows>;
+  try {
+    parsed = readRows(text);
+  } catch (e) {
+    return usage(`${values.file} is not valid CSV: ${(e as Error).message}`);
+  }
+  let s: ReturnType<typeof buildServices> | undefined;
+  try {
+    const cfg = loadBotConfig(io.env);
+    s = buildServices(cfg, {
+      log: createLogger({ level: "error", destination: process.stderr, secrets: secretsOf(cfg) }),
+    });
+    const tenant = await resolveTenant(s.descope, values.tenant);
+    if (!tenant) throw new UnknownTenantError(values.tenant);
+    const intake = checkRows(parsed.rows, io.now());
+    const linked = (await s.links.all()).find(
+      (l) => l.link.tenantId === tenant.tenantId,
+    )?.channelId;
+    const channelId = values.channel ?? linked ?? s.settings.alertChannel ?? "";
+    const r = intake.emails.length
+      ? await registerHires(
+          { ...s, graceMinutes: s.settings.graceMinutes },
+          {
+            ...tenant,
+            emails: intake.emails,
+            idp: intake.idp,
+            assignedAt: io.now(),
+            channelId,
+            userId: "cli",
+            details: intake.details,
+          },
+        )
+      : { registered: [], rejected: [], postError: undefined };
+    const rejected = [...parsed.bad, ...intake.rejected, ...r.rejected];
+    if (values.json)
+      io.stdout(
+        `${JSON.stringify({ registered: r.registered.length, rejected, ...(r.postError ? { postError: r.postError } : {}) })}\n`,
+      );
+    else {
+      io.stdout(
+        `Registered ${r.registered.length} expected hire(s) in ${tenant.tenantName}${channelId ? `; checklist in ${channelId}` : ""}.\n`,
+      );
+      for (const x of rejected) io.stdout(`  not registered: ${x.input} — ${x.reason}\n`);
+      if (r.postError)
+        io.stdout(
+          `  the checklist could not be posted (${r.postError}); it is posted after the next audit read.\n`,
+        );
+    }
+    return 0;
+  } catch (e) {
+    const f = failureOf(e);
+    if (!f.expected) throw e;
+    if (f.exitCode === 2) return usage(f.message);
+    io.stderr(`scimwatch: ${f.message}\n`);
+    return 1;
+  } finally {
+    s?.hires.close();
+    s?.redis.disconnect();
+  }
+}
