@@ -26,6 +26,7 @@ import { FakeDescope } from "../test/fakes/descope.js";
 import { FakeSlack } from "../test/fakes/slack.js";
 import { generateEvents, seedVolume } from "../test/fakes/volume.js";
 import { goals } from "./goals.js";
+import { webhookBatch } from "./webhook.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const SIZES = [
@@ -211,3 +212,8 @@ for (const r of rows) {
 
 console.log("\nGoals (issue #10), each beside its anchor in this run:\n");
 console.log(await goals());
+
+const w = await webhookBatch();
+console.log(
+  `\nWebhook (issue #14): ${w.registered} of ${w.hires} hires registered in one signed POST /hooks/hires in ${w.ms.toFixed(0)} ms (to the 200: stored, ${Math.ceil(w.hires / 200)} checklists posted, first evaluation done).`,
+);

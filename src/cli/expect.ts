@@ -5,7 +5,7 @@ import { parse } from "csv-parse/sync";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
 import { failureOf, UnknownTenantError } from "../core/failure.js";
 import { resolveTenant } from "../descope/tenants.js";
-import { checkRows, type IntakeRow } from "../features/hires/intake.js";
+import { checkRows, type IntakeRow, registerIntake } from "../features/hires/intake.js";
 import { registerHires } from "../features/hires/register.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices } from "../services.js";
@@ -114,28 +114,29 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
       (l) => l.link.tenantId === tenant.tenantId,
     )?.channelId;
     const channelId = values.channel ?? linked ?? s.settings.alertChannel ?? "";
-    const r = intake.emails.length
-      ? await registerHires(
-          { ...s, graceMinutes: s.settings.graceMinutes },
-          {
-            ...tenant,
-            emails: intake.emails,
-            idp: intake.idp,
-            assignedAt: io.now(),
-            channelId,
-            userId: "cli",
-            details: intake.details,
-          },
-        )
-      : { registered: [], rejected: [], postError: undefined };
-    const rejected = [...parsed.bad, ...intake.rejected, ...r.rejected];
+    const services = s;
+    const r = await registerIntake(intake, (emails) =>
+      registerHires(
+        { ...services, graceMinutes: services.settings.graceMinutes },
+        {
+          ...tenant,
+          emails,
+          idp: intake.idp,
+          assignedAt: io.now(),
+          channelId,
+          userId: "cli",
+          details: intake.details,
+        },
+      ),
+    );
+    const rejected = [...parsed.bad, ...r.rejected];
     if (values.json)
       io.stdout(
-        `${JSON.stringify({ registered: r.registered.length, rejected, ...(r.postError ? { postError: r.postError } : {}) })}\n`,
+        `${JSON.stringify({ registered: r.registered, rejected, ...(r.postError ? { postError: r.postError } : {}) })}\n`,
       );
     else {
       io.stdout(
-        `Registered ${r.registered.length} expected hire(s) in ${tenant.tenantName}${channelId ? `; checklist in ${channelId}` : ""}.\n`,
+        `Registered ${r.registered} expected hire(s) in ${tenant.tenantName}${channelId ? `; checklist in ${channelId}` : ""}.\n`,
       );
       for (const x of rejected) io.stdout(`  not registered: ${x.input} — ${x.reason}\n`);
       if (r.postError)

@@ -118,6 +118,20 @@ describe("POST /hooks/hires", () => {
     expect((await post(h, huge, signed(huge))).status).toBe(413);
   });
 
+  it("a large call (up to 1,000) is registered whole, in checklists of 200", async () => {
+    const h = await start();
+    const body = JSON.stringify({
+      tenant: "Acme",
+      hires: Array.from({ length: 250 }, (_, i) => ({ email: `n${i}@acme.com` })),
+    });
+    const r = await post(h, body, signed(body));
+    expect(r.json).toEqual({ registered: 250, rejected: [] });
+    expect((await h.runtime.hires.openIds()).length).toBe(250);
+    expect(
+      h.slack.callsTo("chat.postMessage").filter((c) => /Onboarding/.test(String(c.args.text))),
+    ).toHaveLength(2);
+  });
+
   it("is off (404) without SCIMWATCH_WEBHOOK_SECRET", async () => {
     const h = await start({ SCIMWATCH_WEBHOOK_SECRET: "" });
     const body = JSON.stringify({ tenant: "Acme", hires: [{ email: "x@acme.com" }] });

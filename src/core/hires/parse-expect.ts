@@ -27,7 +27,10 @@ export function splitEmails(text: string): string[] {
 }
 
 /** Validates emails one by one: the good ones pass, each bad one gets its reason. */
-export function checkEmails(inputs: string[]): Pick<ExpectRequest, "emails" | "rejected"> {
+export function checkEmails(
+  inputs: string[],
+  max: number = MAX_BATCH,
+): Pick<ExpectRequest, "emails" | "rejected"> {
   const emails: string[] = [];
   const rejected: ExpectRequest["rejected"] = [];
   const seen = new Set<string>();
@@ -43,8 +46,8 @@ export function checkEmails(inputs: string[]): Pick<ExpectRequest, "emails" | "r
       rejected.push({ input: showInvisible(e), reason: problem.replace(/^it /, "") });
     else if (!EMAIL.test(e)) rejected.push({ input: e, reason: "not an email address" });
     else if (seen.has(e.toLowerCase())) rejected.push({ input: e, reason: "listed twice" });
-    else if (emails.length >= MAX_BATCH)
-      rejected.push({ input: e, reason: `more than ${MAX_BATCH} in one batch` });
+    else if (emails.length >= max)
+      rejected.push({ input: e, reason: `more than ${max} in one batch` });
     else {
       seen.add(e.toLowerCase());
       emails.push(e);

@@ -3,9 +3,12 @@
  * file), checked the same way: each bad row rejected with its reason, the
  * good ones kept with their name, start date and assignment time.
  */
-import { checkEmails } from "../../core/hires/parse-expect.js";
+import { checkEmails, MAX_BATCH } from "../../core/hires/parse-expect.js";
 import { parseStartDate } from "../../core/hires/start.js";
 import { type IdpId, parseIdp } from "../../core/idp/catalog.js";
+
+/** Rows per webhook call or file; registered in checklists of MAX_BATCH each. */
+export const MAX_INTAKE = 1000;
 
 export interface IntakeRow {
   email: string;
@@ -56,7 +59,7 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
       ...(assignedAt !== undefined ? { assignedAt } : {}),
     });
   }
-  const checked = checkEmails(emails);
+  const checked = checkEmails(emails, MAX_INTAKE);
   const idp = rows.map((x) => (x.idp ? parseIdp(x.idp) : undefined)).find(Boolean);
   return {
     emails: checked.emails,
@@ -64,4 +67,27 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
     rejected: [...rejected, ...checked.rejected],
     idp: idp && idp !== "generic" ? idp : undefined,
   };
+}
+
+/** Registers an intake in checklists of MAX_BATCH hires each (one message stays readable). */
+export async function registerIntake(
+  intake: Intake,
+  register: (
+    emails: string[],
+  ) => Promise<{
+    registered: string[];
+    rejected: Intake["rejected"];
+    postError?: string | undefined;
+  }>,
+): Promise<{ registered: number; rejected: Intake["rejected"]; postError?: string | undefined }> {
+  let registered = 0;
+  const rejected = [...intake.rejected];
+  let postError: string | undefined;
+  for (let i = 0; i < intake.emails.length; i += MAX_BATCH) {
+    const r = await register(intake.emails.slice(i, i + MAX_BATCH));
+    registered += r.registered.length;
+    rejected.push(...r.rejected);
+    postError ??= r.postError;
+  }
+  return { registered, rejected, ...(postError ? { postError } : {}) };
 }

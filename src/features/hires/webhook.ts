@@ -15,7 +15,7 @@ import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
 import type { Keyer } from "../../redis/client.js";
 import type { LinkStore } from "../../redis/links.js";
-import { checkRows } from "./intake.js";
+import { checkRows, registerIntake } from "./intake.js";
 import { type RegisterDeps, registerHires } from "./register.js";
 
 export const WEBHOOK_PATH = "/hooks/hires";
@@ -163,24 +163,26 @@ async function register(deps: WebhookDeps, b: z.infer<typeof bodySchema>): Promi
     (l) => l.link.tenantId === tenant.tenantId,
   )?.channelId;
   const channelId = linked ?? deps.alertChannel ?? "";
-  const r = await registerHires(deps, {
-    ...tenant,
-    emails: intake.emails,
-    idp: intake.idp,
-    assignedAt: now,
-    channelId,
-    userId: `webhook${b.source ? `:${b.source}` : ""}`,
-    details: intake.details,
-  });
+  const r = await registerIntake(intake, (emails) =>
+    registerHires(deps, {
+      ...tenant,
+      emails,
+      idp: intake.idp,
+      assignedAt: now,
+      channelId,
+      userId: `webhook${b.source ? `:${b.source}` : ""}`,
+      details: intake.details,
+    }),
+  );
   deps.log.info({
     kind: "webhook_hires",
     tenant: tenant.tenantId,
-    registered: r.registered.length,
-    rejected: intake.rejected.length + r.rejected.length,
+    registered: r.registered,
+    rejected: r.rejected.length,
   });
   return {
     status: 200,
-    body: { registered: r.registered.length, rejected: [...intake.rejected, ...r.rejected] },
+    body: { registered: r.registered, rejected: r.rejected },
   };
 }
 
