@@ -72,9 +72,7 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
 /** Registers an intake in checklists of MAX_BATCH hires each (one message stays readable). */
 export async function registerIntake(
   intake: Intake,
-  register: (
-    emails: string[],
-  ) => Promise<{
+  register: (emails: string[]) => Promise<{
     registered: string[];
     rejected: Intake["rejected"];
     postError?: string | undefined;
