@@ -1,67 +1,16 @@
 /** `scimwatch expect --tenant … --file …`: expected hires from a CSV or JSON-lines file. */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parse } from "csv-parse/sync";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
 import { failureOf, UnknownTenantError } from "../core/failure.js";
 import { resolveTenant } from "../descope/tenants.js";
-import { checkRows, type IntakeRow, registerIntake } from "../features/hires/intake.js";
+import { onboardingChannelFor } from "../features/hires/alert-channel.js";
+import { checkRows, readRows, registerIntake } from "../features/hires/intake.js";
 import { registerHires } from "../features/hires/register.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices } from "../services.js";
 import type { Io } from "./io.js";
 import { EXPECT_USAGE } from "./usage.js";
-
-/** Reads rows from CSV (a header row; quotes, BOM and CRLF handled by csv-parse) or JSON lines. */
-export function readRows(text: string): {
-  rows: IntakeRow[];
-  bad: Array<{ input: string; reason: string }>;
-} {
-  const body = text.replace(/^\uFEFF/, "");
-  const bad: Array<{ input: string; reason: string }> = [];
-  if (body.trimStart().startsWith("{")) {
-    const rows: IntakeRow[] = [];
-    for (const [i, line] of body.split(/\r?\n/).entries()) {
-      if (!line.trim()) continue;
-      try {
-        const o = JSON.parse(line) as Record<string, unknown>;
-        const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
-        if (!s("email")) bad.push({ input: `line ${i + 1}`, reason: "no email" });
-        else
-          rows.push({
-            email: s("email") as string,
-            name: s("name"),
-            startDate: s("startDate") ?? s("start_date"),
-            assignedAt: s("assignedAt") ?? s("assigned_at"),
-            idp: s("idp"),
-          });
-      } catch {
-        bad.push({ input: `line ${i + 1}`, reason: "not JSON" });
-      }
-    }
-    return { rows, bad };
-  }
-  const records = parse(body, {
-    columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-    skip_empty_lines: true,
-    trim: true,
-    relax_column_count: true,
-    bom: true,
-  }) as Array<Record<string, string>>;
-  const rows: IntakeRow[] = [];
-  for (const [i, r] of records.entries()) {
-    if (!r.email) bad.push({ input: `row ${i + 2}`, reason: "no email" });
-    else
-      rows.push({
-        email: r.email,
-        name: r.name || undefined,
-        startDate: r.start_date || undefined,
-        assignedAt: r.assigned_at || undefined,
-        idp: r.idp || undefined,
-      });
-  }
-  return { rows, bad };
-}
 
 export async function runExpect(argv: string[], io: Io): Promise<number> {
   const usage = (m: string) => {
@@ -110,10 +59,10 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
     const tenant = await resolveTenant(s.descope, values.tenant);
     if (!tenant) throw new UnknownTenantError(values.tenant);
     const intake = checkRows(parsed.rows, io.now());
-    const linked = (await s.links.all()).find(
-      (l) => l.link.tenantId === tenant.tenantId,
-    )?.channelId;
-    const channelId = values.channel ?? linked ?? s.settings.alertChannel ?? "";
+    const channelId =
+      values.channel ??
+      (await onboardingChannelFor(s.links, tenant.tenantId, s.settings.alertChannel)) ??
+      "";
     const services = s;
     const r = await registerIntake(intake, (emails) =>
       registerHires(

@@ -11,6 +11,7 @@ export const VERBS = [
   { verb: "pending", brief: "pending" },
   { verb: "forget", brief: "forget <email>" },
   { verb: "alerts", brief: "alerts #channel" },
+  { verb: "onboarding", brief: "onboarding #channel" },
   { verb: "link", brief: "link <tenant>" },
   { verb: "unlink", brief: "unlink" },
   { verb: "connect", brief: "connect <tenant> entra|okta [app=…] [entra-tenant=…]" },

@@ -10,6 +10,8 @@ const linkSchema = z.object({
   linkedBy: z.string().optional(),
   linkedAt: z.number().optional(),
   alertChannel: z.string().optional(),
+  /** Where checklists of hires registered from outside Slack (webhook, file) go: /scim onboarding #channel. */
+  onboardingChannel: z.string().optional(),
 });
 export type StoredLink = z.infer<typeof linkSchema>;
 
@@ -28,7 +30,12 @@ export class LinkStore {
 
   async set(
     channelId: string,
-    link: ChannelLink & { linkedBy?: string; linkedAt?: number; alertChannel?: string },
+    link: ChannelLink & {
+      linkedBy?: string;
+      linkedAt?: number;
+      alertChannel?: string;
+      onboardingChannel?: string;
+    },
   ): Promise<void> {
     const value = linkSchema.parse(link);
     await this.redis

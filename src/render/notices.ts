@@ -185,3 +185,15 @@ export function hireRecheckMessage(loginId: string, arrived: boolean): SlackMess
         "Still missing.",
       );
 }
+
+export function onboardingSetMessage(tenantName: string, channelId: string): SlackMessage {
+  return notice(
+    `:clipboard: Checklists of *${esc(tenantName)}*'s hires from HR or a file now go to <#${esc(channelId)}>. Invite me there with \`/invite @scimwatch\`.`,
+    `Checklists for ${tenantName} now go to that channel.`,
+  );
+}
+
+export const ONBOARDING_ADMINS_ONLY = notice(
+  "Only scimwatch admins (SCIMWATCH_ADMIN_USERS) can choose where a tenant's checklists go: ask one to run `/scim onboarding #channel` here.",
+  "Only admins can choose where checklists go.",
+);

@@ -16,6 +16,7 @@ export type ScimCommand =
   | { kind: "forget"; loginId: string; tenant?: string }
   | { kind: "pending"; tenant?: string }
   | { kind: "alerts"; channelId: string }
+  | { kind: "onboarding"; channelId: string }
   | { kind: "unlink" }
   | { kind: "connect"; tenant: string; idp: "azure" | "okta"; app?: string; entraTenant?: string }
   | { kind: "connections" }
@@ -217,6 +218,18 @@ export function parseScimCommand(raw: string): ScimCommand {
         };
       }
       return { kind: "alerts", channelId: ch };
+    }
+    case "onboarding": {
+      const ch = rest[0];
+      if (!ch || rest.length > 1 || !/^[CG][A-Z0-9]{2,}$/.test(ch)) {
+        return {
+          kind: "usage",
+          topic: "alerts",
+          message:
+            "Which channel should get this tenant's checklists for hires from HR or a file? `/scim onboarding #it-onboarding`",
+        };
+      }
+      return { kind: "onboarding", channelId: ch };
     }
     case "activity": {
       let days = 7;

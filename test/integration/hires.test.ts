@@ -586,6 +586,23 @@ describe("the expect form and long lists", () => {
       },
     });
 
+  it("pasted CSV rows in the form carry names and start dates; bad rows are listed", async () => {
+    const c = clock();
+    const h = await start(c);
+    const r = await submission(h, {
+      tenant: "T-acme",
+      emails: 'email,name,start_date\n"kim@acme.com","Kim, IT",2026-12-07\nnope,Nope,\n',
+    });
+    expect(r.status).toBe(200);
+    const shown = await h.slack.waitFor(() =>
+      h.slack.callsTo("views.update").find((u) => /Expecting 1 hire/.test(JSON.stringify(u.args))),
+    );
+    expect(JSON.stringify(shown.args)).toMatch(/nope/);
+    const kim = (await h.runtime.hires.getMany(await h.runtime.hires.openIds()))[0]?.hire;
+    expect(kim?.displayName).toBe("Kim, IT");
+    expect(new Date(kim?.startDate ?? 0).toISOString()).toBe("2026-12-07T09:00:00.000Z");
+  });
+
   it("over 100 tenants, the form offers type-ahead and answers a search", async () => {
     const c = clock();
     const h = await start(c);

@@ -132,6 +132,32 @@ describe("POST /hooks/hires", () => {
     ).toHaveLength(2);
   });
 
+  it("checklists go to the tenant's onboarding channel (/scim onboarding, admins), else its linked channel", async () => {
+    const h = await start();
+    const say = async (text: string, user = "UADMIN") => {
+      const r = await h.command(text, { user, channel: "CLINKED" });
+      return (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body as { text: string };
+    };
+    await say("link Acme");
+    const send = async (email: string) => {
+      const body = JSON.stringify({ tenant: "Acme", hires: [{ email }] });
+      expect((await post(h, body, signed(body))).status).toBe(200);
+      return h.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => /Onboarding/.test(String(c.args.text)))
+        .at(-1)?.args.channel;
+    };
+    expect(await send("one@acme.com")).toBe("CLINKED");
+    expect((await say("onboarding <#CONBOARD|it-onboarding>", "UX")).text).toMatch(
+      /not enabled|Only/,
+    );
+    expect((await say("onboarding <#CONBOARD|it-onboarding>")).text).toMatch(
+      /now go to that channel/,
+    );
+    const ch = await send("two@acme.com");
+    expect(ch).toBe("CONBOARD");
+  });
+
   it("is off (404) without SCIMWATCH_WEBHOOK_SECRET", async () => {
     const h = await start({ SCIMWATCH_WEBHOOK_SECRET: "" });
     const body = JSON.stringify({ tenant: "Acme", hires: [{ email: "x@acme.com" }] });

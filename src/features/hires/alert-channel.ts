@@ -13,3 +13,21 @@ export async function alertChannels(
   }
   return (tenantId) => byTenant.get(tenantId) ?? fallback;
 }
+
+/**
+ * Where a tenant's checklists go when hires come from outside Slack (the
+ * webhook, a file): its onboarding channel (/scim onboarding #channel), else
+ * the channel linked to it, else SCIMWATCH_ALERT_CHANNEL.
+ */
+export async function onboardingChannelFor(
+  links: LinkStore,
+  tenantId: string,
+  fallback?: string,
+): Promise<string | undefined> {
+  const mine = (await links.all()).filter((l) => l.link.tenantId === tenantId);
+  return (
+    mine.find((l) => l.link.onboardingChannel)?.link.onboardingChannel ??
+    mine[0]?.channelId ??
+    fallback
+  );
+}

@@ -3,6 +3,7 @@
  * file), checked the same way: each bad row rejected with its reason, the
  * good ones kept with their name, start date and assignment time.
  */
+import { parse } from "csv-parse/sync";
 import { checkEmails, MAX_BATCH } from "../../core/hires/parse-expect.js";
 import { parseStartDate } from "../../core/hires/start.js";
 import { type IdpId, parseIdp } from "../../core/idp/catalog.js";
@@ -88,4 +89,61 @@ export async function registerIntake(
     postError ??= r.postError;
   }
   return { registered, rejected, ...(postError ? { postError } : {}) };
+}
+
+/** Reads rows from CSV (a header row; quotes, BOM and CRLF handled by csv-parse) or JSON lines. */
+export function readRows(text: string): {
+  rows: IntakeRow[];
+  bad: Array<{ input: string; reason: string }>;
+} {
+  const body = text.replace(/^\uFEFF/, "");
+  const bad: Array<{ input: string; reason: string }> = [];
+  if (body.trimStart().startsWith("{")) {
+    const rows: IntakeRow[] = [];
+    for (const [i, line] of body.split(/\r?\n/).entries()) {
+      if (!line.trim()) continue;
+      try {
+        const o = JSON.parse(line) as Record<string, unknown>;
+        const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+        if (!s("email")) bad.push({ input: `line ${i + 1}`, reason: "no email" });
+        else
+          rows.push({
+            email: s("email") as string,
+            name: s("name"),
+            startDate: s("startDate") ?? s("start_date"),
+            assignedAt: s("assignedAt") ?? s("assigned_at"),
+            idp: s("idp"),
+          });
+      } catch {
+        bad.push({ input: `line ${i + 1}`, reason: "not JSON" });
+      }
+    }
+    return { rows, bad };
+  }
+  const records = parse(body, {
+    columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+    bom: true,
+  }) as Array<Record<string, string>>;
+  const rows: IntakeRow[] = [];
+  for (const [i, r] of records.entries()) {
+    if (!r.email) bad.push({ input: `row ${i + 2}`, reason: "no email" });
+    else
+      rows.push({
+        email: r.email,
+        name: r.name || undefined,
+        startDate: r.start_date || undefined,
+        assignedAt: r.assigned_at || undefined,
+        idp: r.idp || undefined,
+      });
+  }
+  return { rows, bad };
+}
+
+/** Does pasted text look like CSV with a header row naming an email column? */
+export function looksLikeCsv(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  return /(^|,)\s*"?email"?\s*(,|$)/i.test(first) && first.includes(",");
 }

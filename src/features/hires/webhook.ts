@@ -15,6 +15,7 @@ import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
 import type { Keyer } from "../../redis/client.js";
 import type { LinkStore } from "../../redis/links.js";
+import { onboardingChannelFor } from "./alert-channel.js";
 import { checkRows, registerIntake } from "./intake.js";
 import { type RegisterDeps, registerHires } from "./register.js";
 
@@ -158,11 +159,9 @@ async function register(deps: WebhookDeps, b: z.infer<typeof bodySchema>): Promi
   const intake = checkRows(b.hires, now);
   if (!intake.emails.length)
     return { status: 200, body: { registered: 0, rejected: intake.rejected } };
-  // The checklist goes to the tenant's linked channel, else the alert channel.
-  const linked = (await deps.links.all()).find(
-    (l) => l.link.tenantId === tenant.tenantId,
-  )?.channelId;
-  const channelId = linked ?? deps.alertChannel ?? "";
+  // The tenant's onboarding channel, else its linked channel, else the alert channel.
+  const channelId =
+    (await onboardingChannelFor(deps.links, tenant.tenantId, deps.alertChannel)) ?? "";
   const r = await registerIntake(intake, (emails) =>
     registerHires(deps, {
       ...tenant,

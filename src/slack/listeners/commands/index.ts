@@ -15,6 +15,7 @@ import { expect } from "./expect.js";
 import { forget } from "./forget.js";
 import { explain, help, usage } from "./help.js";
 import { link, unlink } from "./link.js";
+import { onboarding } from "./onboarding.js";
 import { pending } from "./pending.js";
 
 const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
@@ -27,6 +28,7 @@ const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimComman
     pending,
     forget,
     alerts,
+    onboarding,
     activity,
     link,
     unlink,

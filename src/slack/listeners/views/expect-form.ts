@@ -3,11 +3,12 @@
  * it closes, then registered, with the outcome shown in the form itself.
  */
 import type { App } from "@slack/bolt";
-import { checkEmails, splitEmails } from "../../../core/hires/parse-expect.js";
+import { checkEmails, MAX_BATCH, splitEmails } from "../../../core/hires/parse-expect.js";
 import { parseStartDate } from "../../../core/hires/start.js";
 import { parseIdp } from "../../../core/idp/catalog.js";
 import { parseWhen, whenProblem } from "../../../core/when.js";
 import { tenantLabel } from "../../../descope/tenants.js";
+import { checkRows, looksLikeCsv, readRows } from "../../../features/hires/intake.js";
 import { registerHires } from "../../../features/hires/register.js";
 import type { SlackMessage } from "../../../render/blocks.js";
 import { expectResultModal } from "../../../render/forms.js";
@@ -20,6 +21,32 @@ import {
 } from "../../../render/notices.js";
 import { onView } from "../../middleware.js";
 import type { ListenerDeps } from "../types.js";
+
+/** Pasted CSV rows, checked like a file's (features/hires/intake.ts); a malformed paste is one rejected line. */
+function pastedRows(text: string, now: number) {
+  try {
+    const { rows, bad } = readRows(text);
+    const intake = checkRows(rows, now);
+    const emails = intake.emails.slice(0, MAX_BATCH);
+    return {
+      emails,
+      details: intake.details,
+      rejected: [
+        ...bad,
+        ...intake.rejected,
+        ...intake.emails
+          .slice(MAX_BATCH)
+          .map((e) => ({ input: e, reason: `more than ${MAX_BATCH} in one batch` })),
+      ],
+    };
+  } catch (e) {
+    return {
+      emails: [],
+      details: new Map(),
+      rejected: [{ input: "the pasted rows", reason: `not valid CSV (${(e as Error).message})` }],
+    };
+  }
+}
 
 type Values = Record<
   string,
@@ -55,7 +82,9 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
         const startRaw = input(EXPECT_BLOCKS.start)?.selected_date ?? "";
         const startDate = startRaw ? parseStartDate(startRaw) : undefined;
         const now = deps.now();
-        const { emails, rejected } = checkEmails(splitEmails(emailsText));
+        // Pasted CSV rows (a header naming an email column) carry names and start dates too.
+        const pasted = looksLikeCsv(emailsText) ? pastedRows(emailsText, now) : null;
+        const { emails, rejected } = pasted ?? checkEmails(splitEmails(emailsText));
         const assignedAt = atRaw ? parseWhen(atRaw, now) : now;
         const errors: Record<string, string> = {};
         if (!emails.length)
@@ -114,6 +143,7 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
               channelId: req.who.channelId,
               userId: req.who.userId,
               startDate,
+              ...(pasted ? { details: pasted.details } : {}),
             },
           );
           r.rejected.unshift(...rejected);
