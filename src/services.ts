@@ -15,6 +15,7 @@ import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
+import { autoExpect } from "./features/hires/auto-expect.js";
 import { evaluateHires } from "./features/hires/evaluator.js";
 import { proveHires } from "./features/hires/idp-proof.js";
 import { alertStartDates } from "./features/hires/start-alerts.js";
@@ -36,6 +37,8 @@ import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
+  /** Registers new members of the app's assigned groups as expected hires (/scim autoexpect on). */
+  autoExpect: () => Promise<number>;
   /** The IdP's own word on a tenant's provisioning job (Entra quarantine), for tenant-health alerts. */
   idpJob: (tenantId: string) => Promise<string | null>;
   /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
@@ -252,6 +255,21 @@ export function buildServices(
   });
 
   return {
+    autoExpect: () =>
+      autoExpect({
+        connections,
+        entra,
+        descope,
+        hires,
+        links,
+        notifier,
+        log,
+        now,
+        evaluate,
+        graceMinutes: settings.graceMinutes,
+        alertChannel: settings.alertChannel,
+        metrics,
+      }),
     idpJob: idpJobReader({ connections, entra }),
     secretBox,
     connections,

@@ -20,7 +20,7 @@ const userSchema = z.object({
   mail: z.string().nullish(),
   accountEnabled: z.boolean().nullish(),
 });
-const assignmentSchema = z.object({
+export const assignmentSchema = z.object({
   principalId: z.string(),
   principalType: z.string(),
   principalDisplayName: z.string().nullish(),
@@ -72,7 +72,7 @@ const jobSchema = z.object({
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const q = (s: string) => s.replace(/'/g, "''");
-const parseAll = <T>(schema: z.ZodType<T>, items: unknown[]): T[] =>
+export const parseAll = <T>(schema: z.ZodType<T>, items: unknown[]): T[] =>
   items.flatMap((i) => {
     const p = schema.safeParse(i);
     return p.success ? [p.data] : [];

@@ -16,6 +16,7 @@ export const VERBS = [
   { verb: "unlink", brief: "unlink" },
   { verb: "connect", brief: "connect <tenant> entra|okta [app=…] [entra-tenant=…]" },
   { verb: "connections", brief: "connections" },
+  { verb: "autoexpect", brief: "autoexpect <tenant> on|off" },
   { verb: "disconnect", brief: "disconnect <tenant>" },
   { verb: "help", brief: "help" },
 ] as const;

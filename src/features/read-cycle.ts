@@ -37,6 +37,8 @@ export interface ReadCycleDeps {
   tenantHealth: TenantHealthStore;
   metrics?: Metrics | undefined;
   idpJob?: ((tenantId: string) => Promise<string | null>) | undefined;
+  /** New members of assigned groups become expected hires (/scim autoexpect). */
+  autoExpect?: (() => Promise<number>) | undefined;
   settings: {
     graceMinutes: number;
     blindAfterRuns: number;
@@ -92,6 +94,9 @@ export function readCycle(deps: ReadCycleDeps) {
       metrics: deps.metrics,
       evaluate: () => deps.evaluate(),
     });
+    await deps
+      .autoExpect?.()
+      .catch((e: unknown) => deps.log.warn({ kind: "auto_expect", err: e }, "auto-expect failed"));
     const blind = await watchOwnHealth(deps).catch((e: unknown) => {
       deps.log.warn({ kind: "blind", err: e }, "could not check scimwatch's own health");
       return true;

@@ -13,6 +13,10 @@ const common = {
   lastOkAt: z.number().nullable().default(null),
   /** The last thing that went wrong (missing permission, consent revoked…), or null. */
   problem: z.string().nullable().default(null),
+  /** /scim autoexpect: new members of the app's assigned groups become expected hires. */
+  autoExpect: z.boolean().default(false),
+  /** Until when the IdP's group changes were read for auto-expect (epoch ms). */
+  autoExpectReadTo: z.number().nullable().default(null),
 };
 
 export const connectionSchema = z.discriminatedUnion("idp", [
@@ -51,7 +55,7 @@ export class ConnectionStore {
     });
   }
 
-  async set(c: Connection): Promise<void> {
+  async set(c: z.input<typeof connectionSchema>): Promise<void> {
     await this.redis.hset(
       this.key("connections"),
       c.tenantId,

@@ -163,3 +163,21 @@ export function oktaConnectedMessage(o: {
         `${o.tenantName} is not connected: ${o.problem ?? "the app was not found"}.`,
       );
 }
+
+export function autoExpectMessage(
+  tenantName: string,
+  on: boolean,
+  connected: boolean,
+): SlackMessage {
+  if (!connected)
+    return notice(
+      `:warning: *${esc(tenantName)}* has no Entra ID connection: \`/scim connect ${esc(tenantName)} entra app=…\` first.`,
+      `${tenantName} has no Entra ID connection.`,
+    );
+  return notice(
+    on
+      ? `:inbox_tray: New members of the groups assigned to *${esc(tenantName)}*'s SCIM app now become expected hires automatically (read from Entra ID's directory audits after each audit read). People added to a role-mapped group that is not assigned to the app are alerted.`
+      : `Auto-expect is off for *${esc(tenantName)}*.`,
+    on ? `Auto-expect is on for ${tenantName}.` : `Auto-expect is off for ${tenantName}.`,
+  );
+}

@@ -29,3 +29,24 @@ export function hireBlockedMessage(h: Hire, side: IdpSide, hireId: string): Slac
     ],
   };
 }
+
+/** "Added to a role-mapped group that is not assigned to the app": group mapping is not provisioning. */
+export function mappedNotAssignedMessage(o: {
+  upn: string;
+  groupName: string;
+  role: string;
+  app: string;
+  tenantName: string;
+  assigned: string[];
+}): SlackMessage {
+  const line = `*${esc(o.upn)}* was added to *${esc(o.groupName)}*, which is mapped to the role *${esc(o.role)}* in Descope, but *${esc(o.groupName)}* is not assigned to the SCIM app ${esc(o.app)}: they will not be provisioned (tenant *${esc(o.tenantName)}*). Group mapping only gives roles to users the IdP already pushes.`;
+  const fix = o.assigned.length
+    ? `*Fix:* add them to ${o.assigned.map((g) => `*${esc(g)}*`).join(" or ")} too, or assign *${esc(o.groupName)}* to ${esc(o.app)} (Enterprise apps › ${esc(o.app)} › Users and groups).`
+    : `*Fix:* assign *${esc(o.groupName)}* to ${esc(o.app)} (Enterprise apps › ${esc(o.app)} › Users and groups).`;
+  return {
+    text: esc(
+      `${o.upn} was added to ${o.groupName} (mapped to ${o.role}) but that group is not assigned to the SCIM app: not provisioned.`,
+    ),
+    blocks: [header(`Group mapping is not provisioning: ${o.upn}`), section(line), section(fix)],
+  };
+}

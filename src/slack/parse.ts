@@ -20,6 +20,7 @@ export type ScimCommand =
   | { kind: "unlink" }
   | { kind: "connect"; tenant: string; idp: "azure" | "okta"; app?: string; entraTenant?: string }
   | { kind: "connections" }
+  | { kind: "autoexpect"; tenant: string; on: boolean }
   | { kind: "disconnect"; tenant: string }
   | {
       kind: "usage";
@@ -142,6 +143,13 @@ export function parseScimCommand(raw: string): ScimCommand {
       return { kind: "unlink" };
     case "connections":
       return { kind: "connections" };
+    case "autoexpect": {
+      const last = rest.at(-1)?.toLowerCase();
+      const tenant = cleanTenant(rest.slice(0, -1));
+      if (!tenant || (last !== "on" && last !== "off"))
+        return { kind: "usage", topic: "connect", message: "`/scim autoexpect <tenant> on|off`" };
+      return { kind: "autoexpect", tenant, on: last === "on" };
+    }
     case "disconnect": {
       const tenant = cleanTenant(rest);
       if (!tenant)

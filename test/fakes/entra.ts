@@ -32,6 +32,8 @@ export interface FakeEntraTenant {
     jobs: Array<Record<string, unknown>>;
   }>;
   logs: Array<Record<string, unknown>>;
+  /** Directory audit entries ("Add member to group"), as Graph returns them. */
+  audits?: Array<Record<string, unknown>>;
 }
 
 export type EntraRoute =
@@ -43,7 +45,8 @@ export type EntraRoute =
   | "memberOf"
   | "transitive"
   | "logs"
-  | "jobs";
+  | "jobs"
+  | "audits";
 
 export class FakeEntra {
   readonly clientId = "11111111-2222-3333-4444-555555555555";
@@ -144,7 +147,9 @@ export class FakeEntra {
                     ? "user"
                     : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
                       ? "logs"
-                      : null;
+                      : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
+                        ? "audits"
+                        : null;
     if (!route)
       return this.send(res, 404, {
         error: { code: "Request_ResourceNotFound", message: "no route" },
@@ -283,6 +288,14 @@ export class FakeEntra {
             securityEnabled: g.securityEnabled ?? true,
             mailEnabled: false,
           })),
+        );
+      }
+      case "audits": {
+        const ge = / ge (\S+)/.exec(filter)?.[1];
+        return this.page(
+          res,
+          url,
+          (t.audits ?? []).filter((a) => !ge || String(a.activityDateTime) >= ge),
         );
       }
       case "logs": {

@@ -106,7 +106,12 @@ beforeAll(async () => {
     },
     (d) => {
       d.tenants.push({ id: "T-acme", name: "Acme" });
-      d.sso["T-acme"] = { saml: ENTRA_SAML };
+      d.sso["T-acme"] = {
+        saml: {
+          ...ENTRA_SAML,
+          groupsMapping: [{ groups: ["Security"], role: { id: "r-sec", name: "securityadmin" } }],
+        },
+      };
       d.users.push(
         user({
           loginId: "ana@acme.com",
@@ -363,5 +368,44 @@ describe("tenant health with the IdP's word", () => {
     } finally {
       job.status = before;
     }
+  });
+});
+
+describe("auto-expect from Entra's group changes", () => {
+  it("a new member of an assigned group becomes an expected hire; a role-mapped, unassigned group is alerted once", async () => {
+    expect(text(await answer("connect Acme entra app=Descope"))).toMatch(/is connected/);
+    expect(text(await answer("autoexpect Acme on", "UX"))).toMatch(/Only scimwatch admins/);
+    expect(text(await answer("autoexpect Acme on"))).toMatch(/now become expected hires/);
+    await new Promise((r) => setTimeout(r, 20));
+    const at = new Date().toISOString(); // after auto-expect was turned on
+    const join = (upn: string, id: string, group: string) => ({
+      id: `a-${upn}`,
+      activityDateTime: at,
+      activityDisplayName: "Add member to group",
+      category: "GroupManagement",
+      result: "success",
+      targetResources: [
+        { id, type: "User", userPrincipalName: upn },
+        { id: group === "All Employees" ? "g-all" : "g-sec", displayName: group, type: "Group" },
+      ],
+    });
+    (entra.tenants[TENANT] as { audits?: unknown[] }).audits = [
+      join("newbie@acme.com", "u-newbie", "All Employees"),
+      join("sec@acme.com", "u-sec", "Security"),
+    ];
+    await freshBudget();
+    await h.runtime.tailOnce();
+    await freshBudget();
+    await h.runtime.tailOnce();
+    const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
+    const newbie = hires.find((r) => r.hire.loginId === "newbie@acme.com")?.hire;
+    expect(newbie?.assignedAt).toBe(Date.parse(at));
+    expect(newbie?.registeredBy).toBe("idp:entra");
+    expect(hires.some((r) => r.hire.loginId === "sec@acme.com")).toBe(false);
+    const mapped = h.slack
+      .callsTo("chat.postMessage")
+      .filter((c) => /Security \(mapped to securityadmin\)/.test(String(c.args.text)));
+    expect(mapped).toHaveLength(1);
+    expect(textsOf(mapped[0]?.args.blocks).join("\n")).toMatch(/add them to \*All Employees\*/);
   });
 });

@@ -9,6 +9,7 @@ import { parseScimCommand, type ScimCommand } from "../../parse.js";
 import type { CommandListener, ListenerDeps } from "../types.js";
 import { activity } from "./activity.js";
 import { alerts } from "./alerts.js";
+import { autoexpect } from "./autoexpect.js";
 import { check } from "./check.js";
 import { connect, connections, disconnect } from "./connect.js";
 import { expect } from "./expect.js";
@@ -35,6 +36,7 @@ const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimComman
     connect,
     connections,
     disconnect,
+    autoexpect,
   };
 
 export function registerCommands(app: App, deps: ListenerDeps): void {

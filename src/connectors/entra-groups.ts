@@ -1,0 +1,69 @@
+/** Entra group changes for auto-expect (idp-apis.md E7): who joined which group, and which groups the app is assigned to. */
+import { z } from "zod";
+import { assignmentSchema, parseAll } from "./entra-facts.js";
+import type { EntraHttp } from "./entra-http.js";
+
+const auditSchema = z.object({
+  activityDateTime: z.string(),
+  activityDisplayName: z.string().default(""),
+  result: z.string().nullish(),
+  targetResources: z
+    .array(
+      z.object({
+        id: z.string().nullish(),
+        displayName: z.string().nullish(),
+        type: z.string().nullish(),
+        userPrincipalName: z.string().nullish(),
+      }),
+    )
+    .default([]),
+});
+
+/** "Add member to group" since a time (E7, directory audits): who joined which group, when. */
+export async function groupJoins(
+  http: EntraHttp,
+  tenant: string,
+  since: number,
+): Promise<Array<{ at: number; groupId: string; groupName: string; upn: string }>> {
+  const filter = `activityDisplayName eq 'Add member to group' and activityDateTime ge ${new Date(since).toISOString()}`;
+  const items = parseAll(
+    auditSchema,
+    (await http.list(
+      tenant,
+      `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}&$top=100`,
+      5,
+    )) ?? [],
+  );
+  return items.flatMap((a) => {
+    if (a.result && a.result !== "success") return [];
+    const user = a.targetResources.find((r) => r.type === "User" && r.userPrincipalName);
+    const group = a.targetResources.find((r) => r.type === "Group" && r.id);
+    return user && group
+      ? [
+          {
+            at: Date.parse(a.activityDateTime),
+            groupId: group.id as string,
+            groupName: group.displayName ?? (group.id as string),
+            upn: user.userPrincipalName as string,
+          },
+        ]
+      : [];
+  });
+}
+
+/** The groups assigned to the app (E2), by ID. */
+export async function assignedGroupIds(
+  http: EntraHttp,
+  tenant: string,
+  spId: string,
+): Promise<Map<string, string>> {
+  const a = parseAll(
+    assignmentSchema,
+    (await http.list(tenant, `/servicePrincipals/${spId}/appRoleAssignedTo`)) ?? [],
+  );
+  return new Map(
+    a
+      .filter((x) => x.principalType === "Group")
+      .map((x) => [x.principalId, x.principalDisplayName ?? x.principalId]),
+  );
+}
