@@ -15,7 +15,7 @@ export const autoexpect: CommandListener<Extract<ScimCommand, { kind: "autoexpec
     const tenant = await resolveTenant(deps.descope, cmd.tenant);
     if (!tenant) throw new UnknownTenantError(cmd.tenant);
     const c = await deps.connections.get(tenant.tenantId);
-    if (!c || c.idp !== "azure") {
+    if (c?.idp !== "azure") {
       await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, false));
       return "not_connected";
     }
