@@ -1,6 +1,8 @@
 # syntax=docker/dockerfile:1
+# The current Node LTS (24); package.json engines stay >=20.18.1 for people running from source.
+# Run with an init process (docker run --init; compose sets init: true) so signals reach the bot.
 # Build stage: compile TypeScript with dev dependencies.
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,7 +11,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies only, non-root.
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./

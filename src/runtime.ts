@@ -20,6 +20,9 @@ import { type Bot, createBot } from "./slack/app.js";
 
 export type Role = "all" | "bot" | "worker";
 
+/** How long a stop waits for a running job; the whole stop stays under 25 s (compose's grace period is 35 s). */
+export const STOP_JOBS_MS = 15_000;
+
 export interface Runtime {
   bot: Bot | null;
   log: Logger;
@@ -162,13 +165,48 @@ export function createRuntime(
       return port;
     },
     async stop() {
+      // Bounded: a worker waiting on the audit budget or Slack must not hold the
+      // process past the orchestrator's grace period; what was cut short is said.
+      const abandoned: string[] = [];
+      const bounded = async (what: string, p: Promise<unknown>, ms: number) => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<"late">((r) => {
+          timer = setTimeout(() => r("late"), ms);
+        });
+        const outcome = await Promise.race([
+          p.then(
+            () => "done" as const,
+            (e: unknown) => {
+              log.warn({ kind: "shutdown", err: e }, `stopping ${what} failed`);
+              return "done" as const;
+            },
+          ),
+          late,
+        ]);
+        clearTimeout(timer);
+        if (outcome === "late") abandoned.push(what);
+      };
       if (jobs)
-        await jobs.close().catch((e: unknown) => log.warn({ err: e }, "closing the workers"));
-      if (bot) await bot.stop().catch((e: unknown) => log.warn({ err: e }, "stopping Bolt"));
-      if (healthServer) await new Promise<void>((r) => healthServer?.close(() => r()));
+        await bounded(
+          "the running job (a tail run resumes from its cursor)",
+          jobs.close(),
+          STOP_JOBS_MS,
+        );
+      if (bot) await bounded("Bolt's receiver", bot.stop(), 5_000);
+      if (healthServer)
+        await bounded(
+          "the health server",
+          new Promise<void>((r) => healthServer?.close(() => r())),
+          2_000,
+        );
       bullConn?.disconnect();
       hires.close();
       s.redis.disconnect();
+      if (abandoned.length)
+        log.warn(
+          { kind: "shutdown", abandoned },
+          `stopped without waiting for: ${abandoned.join("; ")}`,
+        );
       log.info("scimwatch stopped");
     },
   };

@@ -91,10 +91,37 @@ describe("deployment files", () => {
 
   it("docker-compose.yml runs Redis and the bot from .env", () => {
     const c = parse(read("docker-compose.yml")) as {
-      services: Record<string, { env_file?: unknown }>;
+      services: Record<
+        string,
+        {
+          env_file?: unknown;
+          init?: boolean;
+          ports?: string[];
+          depends_on?: Record<string, { condition?: string }>;
+          healthcheck?: unknown;
+          stop_grace_period?: string;
+          command?: string[];
+        }
+      >;
     };
     expect(Object.keys(c.services)).toEqual(expect.arrayContaining(["redis", "scimwatch"]));
-    expect(c.services.scimwatch?.env_file).toBeDefined();
+    const bot = c.services.scimwatch;
+    expect(bot?.env_file).toBeDefined();
+    // An init process, Redis health-gated, ports on loopback, a grace period longer than the bounded stop.
+    expect(bot?.init).toBe(true);
+    expect(bot?.depends_on?.redis?.condition).toBe("service_healthy");
+    expect(c.services.redis?.healthcheck).toBeDefined();
+    expect(bot?.ports?.every((p) => p.startsWith("127.0.0.1:"))).toBe(true);
+    expect(Number.parseInt(bot?.stop_grace_period ?? "0", 10)).toBeGreaterThan(25);
+    expect(c.services.redis?.command?.join(" ")).toMatch(/maxmemory-policy noeviction/);
+  });
+
+  it("the image runs the current Node LTS; engines still allow Node 20.18+; .dockerignore keeps secrets and output out", () => {
+    const d = read("Dockerfile");
+    expect(d.match(/^FROM node:24-/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(read("package.json")).engines.node).toBe(">=20.18.1");
+    const ignore = read(".dockerignore").split("\n");
+    for (const x of [".env", ".git", "node_modules", "dist"]) expect(ignore).toContain(x);
   });
 
   it(".env.example documents every variable the config reads", () => {
