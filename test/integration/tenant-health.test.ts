@@ -249,4 +249,21 @@ describe("scimwatch's own health", () => {
     );
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
   });
+
+  it("while the audit search fails, /scim check still answers from the index and says since when its events are", async () => {
+    const c = clock();
+    const h = await start(c);
+    h.descope.audits.push(
+      scimEvent({ at: c.now() - 10 * MIN, loginId: "ana@acme.com", tenant: "T-acme" }),
+    );
+    await h.runtime.tailOnce();
+    c.advance(10 * MIN); // the tail is now behind: checks would search live
+    for (let i = 0; i < 8; i++) h.descope.fail("audit", { status: 503 });
+    const r = await h.command("check ana@acme.com Acme Corp", {
+      user: "UADMIN",
+      channel: "CSUPPORT",
+    });
+    const a = await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0]);
+    expect(textsOf((a.body as { blocks: unknown }).blocks).join("\n")).toMatch(/events as of/i);
+  });
 });

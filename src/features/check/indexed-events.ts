@@ -1,8 +1,8 @@
 /**
  * Where a check reads audit events when the bot runs: from the shared index
  * while the tail is healthy (zero audit searches), otherwise one live search
- * through the shared budget, and when that budget is spent, the index again
- * with "events as of <time>". Never waits long in silence.
+ * through the shared budget, and when that budget is spent or the search
+ * fails, the index again with "events as of <time>". Never waits long in silence.
  */
 
 import type { DescopeClient } from "../../descope/client.js";
@@ -59,6 +59,12 @@ export function indexedEvents(deps: IndexedEventsDeps): EventsSource {
       const spent =
         e instanceof BudgetExhaustedError ||
         (isDescopeError(e) && e.code === "descope_rate_limited");
+      // Descope's audit search failing (scimwatch blind on the audit side): what the
+      // index holds still answers, and the answer says how old its events are.
+      const searchDown =
+        isDescopeError(e) &&
+        ["descope_unreachable", "descope_error", "descope_bad_response"].includes(e.code);
+      if (searchDown && health.asOf !== null) return fromIndex();
       if (!spent) throw e;
       if (health.asOf === null) {
         const retry =
