@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { ENTRA_SAML, scimEvent } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
-import { type Harness, startHarness, textsOf } from "../helpers.js";
+import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -265,5 +265,58 @@ describe("scimwatch's own health", () => {
     });
     const a = await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0]);
     expect(textsOf((a.body as { blocks: unknown }).blocks).join("\n")).toMatch(/events as of/i);
+  });
+
+  it("two processes sharing Redis post one blind alert and one recovery between them", async () => {
+    const c = clock();
+    const prefix = `{scimwatch-test-${randomUUID().slice(0, 8)}}`;
+    const a = await start(c, prefix);
+    const b = await start(c, prefix);
+    b.descope.audits = a.descope.audits;
+    await a.runtime.tailOnce();
+    // One tail for everyone (a's); the notify step, which posts, runs in both processes at once.
+    for (let i = 0; i < 2; i++) {
+      a.descope.fail("audit", { status: 401 });
+      c.advance(MIN);
+      await a.runtime.tailOnce();
+      await Promise.all([a.runtime.notifyOnce(), b.runtime.notifyOnce()]);
+    }
+    const blind = [...posts(a), ...posts(b)].filter((p) => /blind/i.test(text(p.args)));
+    expect(blind).toHaveLength(1);
+    c.advance(MIN);
+    await a.runtime.tailOnce();
+    await Promise.all([a.runtime.notifyOnce(), b.runtime.notifyOnce()]);
+    const sight = [...posts(a), ...posts(b)].filter((p) =>
+      /reads Descope's audit log again/.test(text(p.args)),
+    );
+    expect(sight).toHaveLength(1);
+  });
+});
+
+describe("readiness in Socket Mode", () => {
+  it("/readyz follows the Socket Mode connection", async () => {
+    const { healthChecks } = await import("../../src/features/health/checks.js");
+    const { TailStateStore } = await import("../../src/redis/tail-state.js");
+    const { keyer } = await import("../../src/redis/client.js");
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(REDIS_URL);
+    let up = false;
+    const checks = healthChecks({
+      redis,
+      state: new TailStateStore(redis, keyer(`{readyz-${randomUUID().slice(0, 8)}}`)),
+      intervalSec: 60,
+      now: Date.now,
+      startedAt: Date.now(),
+      details: false,
+      socketOk: () => up,
+    });
+    const down = await checks.ready();
+    expect(down.ok).toBe(false);
+    expect(JSON.stringify(down.body)).toMatch(/"socketMode":"disconnected"/);
+    up = true;
+    const ok = await checks.ready();
+    expect(ok.ok).toBe(true);
+    expect(JSON.stringify(ok.body)).toMatch(/"socketMode":"connected"/);
+    redis.disconnect();
   });
 });
