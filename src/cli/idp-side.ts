@@ -1,13 +1,12 @@
 /** `scimwatch check --entra-tenant … --entra-app …` or `--okta-url … --okta-app …`: the IdP's side from the command line. */
 
-import { findServicePrincipal, readEntraFacts } from "../connectors/entra-facts.js";
+import { findServicePrincipal } from "../connectors/entra-facts.js";
 import { ConnectorError, EntraHttp } from "../connectors/entra-http.js";
-import { findOktaApp, readOktaFacts } from "../connectors/okta-facts.js";
+import { findOktaApp } from "../connectors/okta-facts.js";
 import { OktaHttp } from "../connectors/okta-http.js";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
-import { decideEntra } from "../core/idp-side/entra.js";
-import { decideOkta } from "../core/idp-side/okta.js";
 import { withIdpSide } from "../features/check/service.js";
+import { entraSide, oktaSide } from "../features/idp-side.js";
 
 export async function entraSideForCli(
   d: Diagnosis,
@@ -28,13 +27,11 @@ export async function entraSideForCli(
         side: null,
         note: `Entra ID side unavailable: no enterprise app ${app} in Entra tenant ${entraTenant}.`,
       });
-    const { facts, unread } = await readEntraFacts(
+    const side = await entraSide(
       http,
       { entraTenant, spId: sp.id, appName: sp.displayName },
       d.loginId,
     );
-    const side = decideEntra(facts, d.loginId);
-    side.unread = unread;
     return withIdpSide(d, { side });
   } catch (e) {
     if (!(e instanceof ConnectorError)) throw e;
@@ -57,14 +54,12 @@ export async function oktaSideForCli(
         side: null,
         note: `Okta side unavailable: no Okta app ${app} at ${url}.`,
       });
-    const { facts, unread } = await readOktaFacts(
+    const side = await oktaSide(
       http,
       { appId: found.id, appName: found.label || app },
       d.loginId,
       now,
     );
-    const side = decideOkta(facts, d.loginId);
-    side.unread = unread;
     return withIdpSide(d, { side });
   } catch (e) {
     if (!(e instanceof ConnectorError)) throw e;

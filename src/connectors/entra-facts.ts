@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { EntraFacts, EntraGroup } from "../core/idp-side/entra.js";
 import { ConnectorError, type EntraHttp } from "./entra-http.js";
+import { optional, parseAll } from "./read.js";
 
 const spSchema = z.object({
   id: z.string(),
@@ -72,11 +73,6 @@ const jobSchema = z.object({
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const q = (s: string) => s.replace(/'/g, "''");
-export const parseAll = <T>(schema: z.ZodType<T>, items: unknown[]): T[] =>
-  items.flatMap((i) => {
-    const p = schema.safeParse(i);
-    return p.success ? [p.data] : [];
-  });
 
 /** The enterprise app by appId or display name; refuses an ambiguous name. */
 export async function findServicePrincipal(
@@ -125,22 +121,6 @@ async function findUser(http: EntraHttp, tenant: string, loginId: string) {
     )) ?? [],
   );
   return hits.length === 1 ? (hits[0] ?? null) : null;
-}
-
-/** Reads a call that only enriches: a missing permission or a spent limit becomes a note. */
-async function optional<T>(unread: string[], read: () => Promise<T>): Promise<T | null> {
-  try {
-    return await read();
-  } catch (e) {
-    if (
-      e instanceof ConnectorError &&
-      (e.problem === "permission_missing" || e.problem === "throttled")
-    ) {
-      unread.push(e.message);
-      return null;
-    }
-    throw e;
-  }
 }
 
 const groupsOf = (items: unknown[] | null): EntraGroup[] | null =>

@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import type { OktaFacts } from "../core/idp-side/okta.js";
-import { ConnectorError } from "./entra-http.js";
+import { ConnectorError, type ConnectorProblem } from "./entra-http.js";
 import type { OktaHttp } from "./okta-http.js";
+import { optional, parseAll } from "./read.js";
 
 const appSchema = z.object({
   id: z.string(),
@@ -48,11 +49,8 @@ const eventSchema = z.object({
     .nullish(),
 });
 
-const parseAll = <T>(schema: z.ZodType<T>, items: unknown[] | null): T[] =>
-  (items ?? []).flatMap((i) => {
-    const p = schema.safeParse(i);
-    return p.success ? [p.data] : [];
-  });
+/** Okta answers a read it cannot do for this app (e.g. provisioning not enabled) with an error: a note, not a failure. */
+const OKTA_ALSO: ConnectorProblem[] = ["bad_response"];
 
 /** The Okta app by ID (0oa…) or exact label; refuses an ambiguous label. */
 export async function findOktaApp(
@@ -74,23 +72,6 @@ export async function findOktaApp(
       `${hits.length} Okta apps are labelled ${app}: connect with its ID (0oa…) instead`,
     );
   return hits[0] ? { id: hits[0].id, label: hits[0].label } : null;
-}
-
-async function optional<T>(unread: string[], read: () => Promise<T>): Promise<T | null> {
-  try {
-    return await read();
-  } catch (e) {
-    if (
-      e instanceof ConnectorError &&
-      (e.problem === "permission_missing" ||
-        e.problem === "throttled" ||
-        e.problem === "bad_response")
-    ) {
-      unread.push(e.message);
-      return null;
-    }
-    throw e;
-  }
 }
 
 export async function readOktaFacts(
@@ -119,14 +100,25 @@ export async function readOktaFacts(
   const filter = `eventType eq "application.provision.user.push" and target.id eq "${user.id}" and target.id eq "${c.appId}"`;
   const [appUser, userGroups, appGroups, feature, events] = await Promise.all([
     http.get(`/api/v1/apps/${c.appId}/users/${user.id}`),
-    optional(unread, () => http.list(`/api/v1/users/${user.id}/groups`)),
-    optional(unread, () => http.list(`/api/v1/apps/${c.appId}/groups?expand=group&limit=200`)),
-    optional(unread, () => http.get(`/api/v1/apps/${c.appId}/features/USER_PROVISIONING`)),
-    optional(unread, () =>
-      http.list(
-        `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}&filter=${encodeURIComponent(filter)}&sortOrder=DESCENDING&limit=20`,
-        1,
-      ),
+    optional(unread, () => http.list(`/api/v1/users/${user.id}/groups`), OKTA_ALSO),
+    optional(
+      unread,
+      () => http.list(`/api/v1/apps/${c.appId}/groups?expand=group&limit=200`),
+      OKTA_ALSO,
+    ),
+    optional(
+      unread,
+      () => http.get(`/api/v1/apps/${c.appId}/features/USER_PROVISIONING`),
+      OKTA_ALSO,
+    ),
+    optional(
+      unread,
+      () =>
+        http.list(
+          `/api/v1/logs?since=${encodeURIComponent(since)}&until=${encodeURIComponent(until)}&filter=${encodeURIComponent(filter)}&sortOrder=DESCENDING&limit=20`,
+          1,
+        ),
+      OKTA_ALSO,
     ),
   ]);
   const au = appUser ? appUserSchema.safeParse(appUser.json) : null;

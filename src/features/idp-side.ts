@@ -21,6 +21,27 @@ export interface IdpSideAnswer {
   note?: string;
 }
 
+/** Entra's side for one person: read the facts, decide, say what could not be read. */
+export async function entraSide(
+  http: EntraHttp,
+  c: { entraTenant: string; spId: string; appName: string },
+  loginId: string,
+): Promise<IdpSide> {
+  const { facts, unread } = await readEntraFacts(http, c, loginId);
+  return { ...decideEntra(facts, loginId), unread };
+}
+
+/** Okta's side for one person, the same way. */
+export async function oktaSide(
+  http: OktaHttp,
+  c: { appId: string; appName: string },
+  loginId: string,
+  now: number,
+): Promise<IdpSide> {
+  const { facts, unread } = await readOktaFacts(http, c, loginId, now);
+  return { ...decideOkta(facts, loginId), unread };
+}
+
 export function idpSideReader(deps: {
   connections: ConnectionStore;
   entra: EntraHttp | null;
@@ -29,11 +50,8 @@ export function idpSideReader(deps: {
   log: Logger;
   now: () => number;
 }) {
-  async function readSide(c: Connection, loginId: string) {
-    if (c.idp === "azure") {
-      const { facts, unread } = await readEntraFacts(deps.entra as EntraHttp, c, loginId);
-      return { side: decideEntra(facts, loginId), unread };
-    }
+  async function readSide(c: Connection, loginId: string): Promise<IdpSide> {
+    if (c.idp === "azure") return entraSide(deps.entra as EntraHttp, c, loginId);
     let token: string;
     try {
       token = (deps.secrets as SecretBox).open(c.tokenSealed);
@@ -43,13 +61,7 @@ export function idpSideReader(deps: {
         "the stored Okta token cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
       );
     }
-    const { facts, unread } = await readOktaFacts(
-      new OktaHttp(c.oktaUrl, token),
-      c,
-      loginId,
-      deps.now(),
-    );
-    return { side: decideOkta(facts, loginId), unread };
+    return oktaSide(new OktaHttp(c.oktaUrl, token), c, loginId, deps.now());
   }
 
   return async (tenantId: string, loginId: string): Promise<IdpSideAnswer | null> => {
@@ -67,8 +79,7 @@ export function idpSideReader(deps: {
         note: "Okta side unavailable: SCIMWATCH_SECRETS_KEY is not set, so the stored token cannot be opened.",
       };
     try {
-      const { side, unread } = await readSide(c, loginId);
-      side.unread = unread;
+      const side = await readSide(c, loginId);
       await deps.connections.mark(tenantId, true, null, deps.now()).catch(() => {});
       return { side };
     } catch (e) {

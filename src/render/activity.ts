@@ -3,9 +3,7 @@ import type { ActivitySummary } from "../core/activity.js";
 import { sparkline } from "../core/activity.js";
 import { IDPS, type IdpId } from "../core/idp/catalog.js";
 import { context, header, type SlackMessage, section } from "./blocks.js";
-import { esc, slackDate, untrusted } from "./mrkdwn.js";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
 export function statusLine(s: ActivitySummary, idpId: IdpId): string {
   const idp = IDPS[idpId];

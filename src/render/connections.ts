@@ -2,9 +2,7 @@
 import type { ModalView } from "@slack/types";
 import { notice, type SlackMessage, section } from "./blocks.js";
 import { INPUT_ACTION, OKTA_BLOCKS, VIEWS } from "./ids.js";
-import { esc, slackDate } from "./mrkdwn.js";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { esc, iso, slackDate } from "./mrkdwn.js";
 
 export const CONNECT_ADMINS_ONLY = notice(
   ":lock: Only scimwatch admins (SCIMWATCH_ADMIN_USERS) can connect or disconnect an IdP.",

@@ -3,9 +3,7 @@ import type { Hire } from "../core/hires/model.js";
 import { IDPS } from "../core/idp/catalog.js";
 import { button, header, type SlackMessage, section } from "./blocks.js";
 import { HIRE_ACTIONS } from "./ids.js";
-import { esc, slackDate } from "./mrkdwn.js";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { esc, iso, slackDate } from "./mrkdwn.js";
 
 export function startSoonMessage(h: Hire, hireId: string, now: number): SlackMessage {
   const idp = IDPS[h.idp];

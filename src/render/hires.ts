@@ -17,9 +17,8 @@ import {
 } from "./blocks.js";
 import { MAX_STATIC_OPTIONS, markOptions } from "./forms.js";
 import { checklistBlockId, HIRE_ACTIONS } from "./ids.js";
-import { clip, esc, slackDate, untrusted } from "./mrkdwn.js";
+import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
-export const iso = (ms: number) => new Date(ms).toISOString();
 const box = (on: boolean) => (on ? "☑" : "☐");
 
 /** The person: login ID, their name and start date when known. */

@@ -47,3 +47,6 @@ export function clip(s: string, max: number): string {
   if (lt > cut.lastIndexOf(">")) cut = cut.slice(0, lt);
   return `${cut}…`;
 }
+
+/** An epoch-ms time as ISO-8601 UTC, for slackDate and plain-text fallbacks. */
+export const iso = (ms: number) => new Date(ms).toISOString();

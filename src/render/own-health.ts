@@ -1,9 +1,7 @@
 /** Where scimwatch says it is blind, and that it sees again. Pure. */
 import type { Blindness } from "../core/own-health.js";
 import { header, type SlackMessage, section } from "./blocks.js";
-import { clip, esc, slackDate, untrusted } from "./mrkdwn.js";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
 export function blindMessage(b: Blindness, lastError: string | null): SlackMessage {
   const since = b.since ? ` since ${slackDate(iso(b.since))}` : "";

@@ -6,9 +6,8 @@ import { IDPS, type IdpId } from "../core/idp/catalog.js";
 import type { ErrorCause, TenantHealth } from "../core/tenant-health.js";
 import { type Block, button, context, header, type SlackMessage, section } from "./blocks.js";
 import { encodeTenantAlert, TENANT_ACTIONS } from "./ids.js";
-import { clip, esc, slackDate, untrusted } from "./mrkdwn.js";
+import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
-const iso = (ms: number) => new Date(ms).toISOString();
 const minutes = (ms: number) =>
   ms >= 2 * 3_600_000
     ? `${Math.round(ms / 3_600_000)} hours`

@@ -1,5 +1,5 @@
 /** The Entra ID rules of idp-apis.md §4: assignment, then the job, then the push. Pure. */
-import type { Cause, IdpSide } from "./model.js";
+import { type IdpSide, sideOf } from "./model.js";
 
 export interface EntraGroup {
   id: string;
@@ -43,19 +43,7 @@ export interface EntraFacts {
 
 export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
   const app = f.appName;
-  const side = (
-    cause: Cause,
-    summary: string,
-    evidence: string[],
-    fix: string | null,
-  ): IdpSide => ({
-    idp: "azure",
-    cause,
-    summary,
-    evidence,
-    fix,
-    unread: [],
-  });
+  const side = sideOf("azure");
   if (!f.user)
     return side(
       "not_in_idp",

@@ -43,6 +43,18 @@ export const idpSideSchema = z.object({
 });
 export type IdpSide = z.infer<typeof idpSideSchema>;
 
+/** Builds one IdP's answers: its cause, summary, evidence and fix (what it could not read is added by the reader). */
+export function sideOf(idp: IdpSide["idp"]) {
+  return (cause: Cause, summary: string, evidence: string[], fix: string | null): IdpSide => ({
+    idp,
+    cause,
+    summary,
+    evidence,
+    fix,
+    unread: [],
+  });
+}
+
 /**
  * The customer's Entra tenant ID, when the tenant's SSO points at Entra:
  * `https://sts.windows.net/<id>/` (SAML entity ID) or

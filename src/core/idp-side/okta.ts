@@ -1,5 +1,5 @@
 /** The Okta rules of idp-apis.md §4. Pure. */
-import type { Cause, IdpSide } from "./model.js";
+import { type IdpSide, sideOf } from "./model.js";
 
 export interface OktaFacts {
   appName: string;
@@ -23,19 +23,7 @@ export interface OktaFacts {
 /** The Okta rules of idp-apis.md §4. Pure. */
 export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
   const app = f.appName;
-  const side = (
-    cause: Cause,
-    summary: string,
-    evidence: string[],
-    fix: string | null,
-  ): IdpSide => ({
-    idp: "okta",
-    cause,
-    summary,
-    evidence,
-    fix,
-    unread: [],
-  });
+  const side = sideOf("okta");
   if (!f.user)
     return side(
       "not_in_idp",
