@@ -1,12 +1,13 @@
 # syntax=docker/dockerfile:1
 # The current Node LTS (24); package.json engines stay >=20.18.1 for people running from source.
 # Run with an init process (docker run --init; compose sets init: true) so signals reach the bot.
-# Build stage: compile TypeScript with dev dependencies.
+# Build stage: bundle the TypeScript (scripts/build.mjs, esbuild) with dev dependencies.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 

@@ -245,7 +245,7 @@ async function crashResume() {
 }
 
 /** 6. `scimwatch check --json` against `node -e 0`, medians of 7, in one run. */
-async function cliStartup() {
+export async function cliStartup() {
   const run = promisify(execFile);
   const fake = new FakeDescope();
   fake.tenants.push({ id: "T1", name: "Acme" });
@@ -273,7 +273,7 @@ async function cliStartup() {
 }
 
 /** 7. 50 concurrent signed commands right after start, and again warm: scimwatch beside a bare Bolt app. */
-async function ackLatency() {
+export async function ackLatency() {
   const secret = "bench-signing-secret-0123456789";
   const slack = new FakeSlack();
   const fake = new FakeDescope();

@@ -65,6 +65,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     case "check":
       return runCheck(rest, io);
     case "start":
+      // dist/ is a bundle (scripts/build.mjs): the bot's stack traces point at src/ through its maps.
+      process.setSourceMapsEnabled(true);
       return (await import("./cli/start.js")).runStart(rest, io);
     case "doctor":
       return (await import("./cli/doctor.js")).runDoctor(rest, io);

@@ -5,12 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { packageFile } from "../config/package-file.js";
 import type { Io } from "./io.js";
 import { MANIFEST_USAGE } from "./usage.js";
 
 /** The shipped manifest (Socket Mode). */
 export function readManifest(): string {
-  return readFileSync(new URL("../../manifest.yml", import.meta.url), "utf8");
+  return readFileSync(packageFile("manifest.yml"), "utf8");
 }
 
 /** The manifest switched to HTTP mode, every request URL pointing at `<base>/slack/events`. */

@@ -1,5 +1,5 @@
 /** The bot's settings, validated at start. A bad setting stops the process with one line naming it. */
-import { z } from "zod";
+import * as z from "zod";
 import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeEnvSchema, parseEnv } from "./env.js";
 

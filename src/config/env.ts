@@ -1,5 +1,5 @@
 /** Environment settings, validated with zod. Errors name the variable, never its value. */
-import { z } from "zod";
+import * as z from "zod";
 import { CodedError } from "../core/failure.js";
 
 export class ConfigError extends CodedError {

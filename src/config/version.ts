@@ -1,12 +1,10 @@
 /** scimwatch's own name and version (from package.json), and how it introduces itself to the APIs it calls. */
 import { readFileSync } from "node:fs";
+import { packageFile } from "./package-file.js";
 
 function readVersion(): string {
   try {
-    // src/config/ and dist/config/ both sit two levels below the package root.
-    const pkg = JSON.parse(
-      readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
-    ) as {
+    const pkg = JSON.parse(readFileSync(packageFile("package.json"), "utf8")) as {
       version?: unknown;
     };
     return typeof pkg.version === "string" ? pkg.version : "0.0.0";

@@ -4,7 +4,7 @@
  * groups, the provisioning logs and the job. Every body is checked with zod
  * (unknown fields ignored); a call the permissions do not allow is named, not fatal.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { EntraFacts, EntraGroup } from "../core/idp-side/entra.js";
 import { ConnectorError, type EntraHttp } from "./entra-http.js";
 import { optional, parseAll } from "./read.js";

@@ -1,5 +1,5 @@
 /** Entra group changes for auto-expect (idp-apis.md E7): who joined which group, and which groups the app is assigned to. */
-import { z } from "zod";
+import * as z from "zod";
 import { assignmentSchema } from "./entra-facts.js";
 import type { EntraHttp } from "./entra-http.js";
 import { parseAll } from "./read.js";

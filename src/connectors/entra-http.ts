@@ -7,8 +7,17 @@
  * turned into coded errors that say what is missing.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { CodedError } from "../core/failure.js";
+import {
+  type HttpAnswer,
+  type HttpOptions,
+  headerOf,
+  httpRequest,
+  isTimeout,
+  jsonOrNull,
+  networkCodeOf,
+} from "../net/http.js";
 
 export type ConnectorProblem =
   | "consent_missing"
@@ -102,7 +111,7 @@ export class EntraHttp {
         body: body.toString(),
       },
     );
-    const json = await res.json().catch(() => null);
+    const json = jsonOrNull(res);
     if (res.status !== 200) {
       const e = tokenErrorSchema.safeParse(json);
       const desc = e.success ? (e.data.error_description ?? e.data.error ?? "") : "";
@@ -158,12 +167,10 @@ export class EntraHttp {
         headers: { authorization: `Bearer ${token}`, accept: "application/json" },
       });
       if (res.status === 404) {
-        await res.body?.cancel();
         return null;
       }
       if (res.status === 429) {
-        const wait = Number(res.headers.get("retry-after") ?? "5");
-        await res.body?.cancel();
+        const wait = Number(headerOf(res, "retry-after") ?? "5");
         const sec = Number.isFinite(wait) ? wait : 5;
         if (attempt >= 2 || sec > 10)
           throw new ConnectorError(
@@ -176,11 +183,10 @@ export class EntraHttp {
       }
       if (res.status === 401 && attempt === 1) {
         // A cached token outlived its grant (consent revoked, secret rotated): ask again, once.
-        await res.body?.cancel();
         this.tokens.delete(tenant);
         continue;
       }
-      const json = await res.json().catch(() => null);
+      const json = jsonOrNull(res);
       if (res.status === 401 || res.status === 403) {
         const e = graphErrorSchema.safeParse(json);
         throw new ConnectorError(
@@ -218,16 +224,16 @@ export class EntraHttp {
     return out;
   }
 
-  private async fetch(url: string, init: RequestInit): Promise<Response> {
+  private async fetch(url: string, init: Omit<HttpOptions, "timeoutMs">): Promise<HttpAnswer> {
     try {
-      return await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+      return await httpRequest(url, { ...init, timeoutMs: this.timeoutMs });
     } catch (e) {
-      const timedOut = (e as { name?: string }).name === "TimeoutError";
+      const timedOut = isTimeout(e);
       throw new ConnectorError(
         "unreachable",
         timedOut
           ? `Microsoft did not answer within ${Math.round(this.timeoutMs / 1000)} s`
-          : `could not reach ${new URL(url).host} (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`,
+          : `could not reach ${new URL(url).host} (${networkCodeOf(e)})`,
       );
     }
   }

@@ -3,7 +3,7 @@
  * the user, their assignment, groups, "Create Users", and the System Log's
  * push events. Bodies are checked with zod; a refused read becomes a note.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { OktaFacts } from "../core/idp-side/okta.js";
 import { ConnectorError, type ConnectorProblem } from "./entra-http.js";
 import type { OktaHttp } from "./okta-http.js";

@@ -5,7 +5,15 @@
  * X-Rate-Limit-Reset, measured against the response's Date, once).
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { z } from "zod";
+import * as z from "zod";
+import {
+  type HttpAnswer,
+  headerOf,
+  httpRequest,
+  isTimeout,
+  jsonOrNull,
+  networkCodeOf,
+} from "../net/http.js";
 import { ConnectorError } from "./entra-http.js";
 
 const errorSchema = z.object({
@@ -36,26 +44,24 @@ export class OktaHttp {
   async get(path: string): Promise<{ json: unknown; next: string | null } | null> {
     const url = path.startsWith("http") ? path : `${this.base}${path}`;
     for (let attempt = 1; ; attempt++) {
-      let res: Response;
+      let res: HttpAnswer;
       try {
-        res = await fetch(url, {
+        res = await httpRequest(url, {
           headers: { authorization: `SSWS ${this.token}`, accept: "application/json" },
-          signal: AbortSignal.timeout(this.timeoutMs),
+          timeoutMs: this.timeoutMs,
         });
       } catch (e) {
         throw new ConnectorError(
           "unreachable",
-          `could not reach ${new URL(url).host} (${(e as Error).name === "TimeoutError" ? "no answer in time" : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message)})`,
+          `could not reach ${new URL(url).host} (${isTimeout(e) ? "no answer in time" : networkCodeOf(e)})`,
         );
       }
       if (res.status === 404) {
-        await res.body?.cancel();
         return null;
       }
       if (res.status === 429) {
-        await res.body?.cancel();
-        const reset = Number(res.headers.get("x-rate-limit-reset"));
-        const date = Date.parse(res.headers.get("date") ?? "") || Date.now();
+        const reset = Number(headerOf(res, "x-rate-limit-reset"));
+        const date = Date.parse(headerOf(res, "date") ?? "") || Date.now();
         const sec =
           Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - date / 1000)) : 5;
         if (attempt >= 2 || sec > 10)
@@ -67,7 +73,7 @@ export class OktaHttp {
         await sleep(sec * 1000);
         continue;
       }
-      const json = await res.json().catch(() => null);
+      const json = jsonOrNull(res);
       if (res.status === 401)
         throw new ConnectorError(
           "bad_credentials",
@@ -85,7 +91,7 @@ export class OktaHttp {
           res.status >= 500 ? "unreachable" : "bad_response",
           `Okta answered HTTP ${res.status} to ${new URL(url).pathname}`,
         );
-      const link = res.headers.get("link") ?? "";
+      const link = headerOf(res, "link") ?? "";
       const next = /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1] ?? null;
       return { json, next };
     }

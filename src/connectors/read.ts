@@ -1,5 +1,5 @@
 /** What both IdP readers share: keep the bodies that parse, and turn a read that only enriches into a note. */
-import type { z } from "zod";
+import type * as z from "zod";
 import { ConnectorError, type ConnectorProblem } from "./entra-http.js";
 
 /** The items that match the schema (unknown shapes are skipped, never fatal). */

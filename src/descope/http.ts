@@ -6,12 +6,12 @@
  * answer. The resources (audit, users, tenants, SSO, groups) are in client.ts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { type Dispatcher, request } from "undici";
-import type { z } from "zod";
+import type * as z from "zod";
 import { USER_AGENT } from "../config/version.js";
+import { headerOf, httpRequest, isTimeout, networkCodeOf } from "../net/http.js";
 import { DescopeError, retryHint } from "./errors.js";
 import { errorBodySchema, licenseSchema } from "./schemas.js";
-import { errorCodeOf, isTimeout, parseRetryAfter, type RawAnswer } from "./wire.js";
+import { parseRetryAfter, type RawAnswer } from "./wire.js";
 
 export { isNotFound, type RawAnswer } from "./wire.js";
 
@@ -34,7 +34,6 @@ export interface DescopeClientOptions {
    * they change rarely and every check reads them. Default 0 (no cache).
    */
   cacheTtlMs?: number;
-  dispatcher?: Dispatcher;
   /**
    * Called before every audit-search request (every page, every retry: each
    * reaches Descope): the audit budget hooks in here. `maxWaitMs` is how long
@@ -104,20 +103,16 @@ export class DescopeHttp {
     this.license ??= (async () => {
       try {
         const timeoutMs = Math.min(this.timeoutMs, 5_000);
-        const res = await request(`${this.baseUrl}/v1/mgmt/license`, {
-          method: "GET",
+        const res = await httpRequest(`${this.baseUrl}/v1/mgmt/license`, {
           headers: {
             authorization: this.auth,
             accept: "application/json",
             "user-agent": USER_AGENT,
           },
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
-          ...(this.opts.dispatcher ? { dispatcher: this.opts.dispatcher } : {}),
+          timeoutMs,
         });
-        const text = await res.body.text();
-        if (res.statusCode !== 200) return null;
+        if (res.status !== 200) return null;
+        const text = res.text;
         const parsed = licenseSchema.safeParse(JSON.parse(text));
         return parsed.success ? (parsed.data.rateLimitTier ?? null) : null;
       } catch {
@@ -194,7 +189,7 @@ export class DescopeHttp {
       // Every attempt reaches Descope and counts against its limits.
       await beforeAttempt();
       try {
-        const res = await request(`${this.baseUrl}${path}`, {
+        const res = await httpRequest(`${this.baseUrl}${path}`, {
           method,
           headers: {
             authorization: this.auth,
@@ -204,13 +199,9 @@ export class DescopeHttp {
             ...(body === undefined ? {} : { "content-type": "application/json" }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
-          headersTimeout: this.timeoutMs,
-          bodyTimeout: this.timeoutMs,
-          signal: AbortSignal.timeout(this.timeoutMs),
-          ...(this.opts.dispatcher ? { dispatcher: this.opts.dispatcher } : {}),
+          timeoutMs: this.timeoutMs,
         });
-        const text = await res.body.text();
-        const status = res.statusCode;
+        const { text, status } = res;
         if (status === 401 || status === 403) {
           throw new DescopeError(
             "descope_auth",
@@ -220,7 +211,7 @@ export class DescopeHttp {
           );
         }
         if (status === 429) {
-          const retryAfter = parseRetryAfter(res.headers["retry-after"]);
+          const retryAfter = parseRetryAfter(headerOf(res, "retry-after"));
           delayMs = retryAfter !== undefined ? retryAfter * 1000 : this.backoff(attempt);
           failure = new DescopeError(
             "descope_rate_limited",
@@ -260,7 +251,7 @@ export class DescopeHttp {
           "descope_unreachable",
           timedOut
             ? `${op}: Descope did not answer within ${Math.round(this.timeoutMs / 1000)} s`
-            : `${op}: could not reach Descope at ${this.baseUrl} (${errorCodeOf(e)})`,
+            : `${op}: could not reach Descope at ${this.baseUrl} (${networkCodeOf(e)})`,
         );
       }
       const budgetLeft = this.maxRetryWaitMs - waited;

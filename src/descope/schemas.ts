@@ -3,7 +3,7 @@
  * (shared/reference/descope-api.md). Unknown fields are tolerated (stripped);
  * nulls where arrays are expected become empty arrays.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const strings = z
   .array(z.string())

@@ -1,4 +1,4 @@
-/** Reading Descope's answers at the wire level: not-found, Retry-After, timeouts, network error codes. Pure. */
+/** Reading Descope's answers at the wire level: not-found, Retry-After. Pure. */
 import { errorBodySchema } from "./schemas.js";
 
 /** A raw answer: status and parsed JSON body. */
@@ -23,20 +23,4 @@ export function parseRetryAfter(value: string | string[] | undefined): number | 
   if (Number.isFinite(secs) && secs >= 0) return secs;
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
-}
-
-export function isTimeout(e: unknown): boolean {
-  const name = (e as { name?: string; code?: string } | null)?.name ?? "";
-  const code = (e as { code?: string } | null)?.code ?? "";
-  return (
-    name === "TimeoutError" ||
-    name === "AbortError" ||
-    code === "UND_ERR_HEADERS_TIMEOUT" ||
-    code === "UND_ERR_BODY_TIMEOUT"
-  );
-}
-
-export function errorCodeOf(e: unknown): string {
-  const err = e as { code?: string; cause?: { code?: string }; message?: string } | null;
-  return err?.code ?? err?.cause?.code ?? err?.message ?? "network error";
 }

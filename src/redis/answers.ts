@@ -1,7 +1,7 @@
 /** Answers given in Slack, kept a day so "Share in channel" can post the same answer. */
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import { type Diagnosis, diagnosisSchema } from "../core/diagnosis/diagnose.js";
 import type { Keyer } from "./client.js";
 import { safeParse } from "./links.js";

@@ -1,6 +1,6 @@
 /** Read-only IdP connections, per Descope tenant: which Entra tenant or Okta org and app, and how the last call went. */
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import type { Keyer } from "./client.js";
 
 const common = {

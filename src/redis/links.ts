@@ -1,6 +1,6 @@
 /** Channel → tenant links (and the channel's alert channel), stored in Redis. */
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import type { ChannelLink } from "../core/access.js";
 import type { Keyer } from "./client.js";
 

@@ -1,6 +1,6 @@
 /** The tail's cursor and health, kept in one Redis hash. */
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import type { Keyer } from "./client.js";
 
 const num = z.coerce.number().optional();

@@ -3,7 +3,7 @@
  * posted, snoozes, dismissal): one small JSON record per tenant, validated on read.
  */
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import type { Keyer } from "./client.js";
 
 const STATES = ["ok", "quiet", "failing", "stopped", "mass_deactivation"] as const;

@@ -4,7 +4,7 @@
  * values they carry. Renderers draw with them; listeners register and read
  * with them; a value is decoded with zod, never trusted. Pure.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Buttons on a check's answer and on /scim unlink's prompt. */
 export const ACTIONS = {

@@ -7,10 +7,10 @@
  * Descope or Redis.
  */
 import { createHmac } from "node:crypto";
-import { request } from "undici";
 import { diagnose } from "../core/diagnosis/diagnose.js";
 import { toAuditEvent, toUserFacts } from "../descope/events.js";
 import { auditSearchResponseSchema, userResponseSchema } from "../descope/schemas.js";
+import { httpRequest } from "../net/http.js";
 import { diagnosisMessage } from "../render/blocks.js";
 import { parseScimCommand } from "./parse.js";
 
@@ -92,7 +92,7 @@ export async function warmUp(opts: {
     const ts = String(Math.floor(Date.now() / 1000));
     const sig = `v0=${createHmac("sha256", opts.signingSecret).update(`v0:${ts}:${body}`).digest("hex")}`;
     try {
-      const res = await request(url, {
+      await httpRequest(url, {
         method: "POST",
         headers: {
           "content-type": "application/x-www-form-urlencoded",
@@ -100,10 +100,8 @@ export async function warmUp(opts: {
           "x-slack-signature": sig,
         },
         body,
-        headersTimeout: 2_000,
-        bodyTimeout: 2_000,
+        timeoutMs: 2_000,
       });
-      await res.body.text();
     } catch {
       return; // warming is best effort
     }

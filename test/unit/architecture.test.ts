@@ -34,6 +34,7 @@ const LAYERS: Record<string, number> = {
   config: 6,
   render: 6,
   log: 6,
+  net: 6,
   descope: 7,
   connectors: 7,
   redis: 8,

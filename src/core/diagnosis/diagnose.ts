@@ -3,7 +3,7 @@
  * and returns the verdict, a one-line summary, the evidence it rests on and
  * what to do, for the tenant's IdP.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
 import { CAUSES, idpSideSchema } from "../idp-side/model.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";

@@ -2,7 +2,7 @@
  * The plain data a diagnosis rests on. Adapters gather it (from Descope live,
  * or from the audit index); `diagnose()` only reads it.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { IdpGuess } from "../idp/infer.js";
 
 /** One audit event, normalised from Descope's wire format (and as the index stores it). */

@@ -1,5 +1,5 @@
 /** An expected hire, as stored in Redis (validated with zod on every read). */
-import { z } from "zod";
+import * as z from "zod";
 import { IDP_IDS } from "../idp/catalog.js";
 
 export const itemSchema = z.object({

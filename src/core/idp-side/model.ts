@@ -4,7 +4,7 @@
  * the app (directly, through a group, or only through a nested group that
  * Entra does not follow), and what did the provisioning job do? Pure.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const CAUSES = [
   "not_assigned",

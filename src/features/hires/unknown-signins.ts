@@ -4,7 +4,7 @@
  * no such user exists and the tenant's JIT is disabled.
  */
 
-import { z } from "zod";
+import * as z from "zod";
 import type { AuditEvent } from "../../core/diagnosis/facts.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { optional } from "../../descope/optional.js";

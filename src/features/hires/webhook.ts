@@ -9,7 +9,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Redis } from "ioredis";
-import { z } from "zod";
+import * as z from "zod";
 import type { DescopeClient } from "../../descope/client.js";
 import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
