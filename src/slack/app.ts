@@ -15,6 +15,7 @@ import {
   startHealthServer,
 } from "../features/health/server.js";
 import { boltLogger } from "../log/logger.js";
+import { ackGate } from "./ack-first.js";
 import type { SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
 import { warmUp } from "./warm-up.js";
@@ -103,7 +104,8 @@ export function createBot(
         socketUp = false;
       });
   }
-  registerListeners(app, deps);
+  const acks = ackGate();
+  registerListeners(app, deps, acks);
   app.error(async (e) => {
     deps.log.error({ err: e }, "unhandled Bolt error");
   });
@@ -114,6 +116,7 @@ export function createBot(
     async start() {
       if (cfg.mode === "http") {
         const server = (await app.start({ port: cfg.PORT, host: cfg.HOST })) as Server;
+        acks.watch(server);
         const port = (server.address() as AddressInfo).port;
         await warmUp({ port, host: cfg.HOST, signingSecret: cfg.SLACK_SIGNING_SECRET as string });
         return port;

@@ -1,5 +1,5 @@
 /**
- * Warms the request path right after the HTTP receiver starts: a few signed
+ * Warms the request path right after the HTTP receiver starts: 40 signed
  * `/scim help` commands sent to ourselves over loopback compile the code that
  * every command goes through (body parsing, signature verification, Bolt's
  * middleware, our routing and rendering), so the first real burst is acked as
@@ -79,7 +79,7 @@ export async function warmUp(opts: {
   const host = opts.host === "0.0.0.0" || opts.host === "::" ? "127.0.0.1" : opts.host;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${opts.port}/slack/events`;
   warmCheckPath();
-  for (let i = 0; i < (opts.rounds ?? 5); i++) {
+  for (let i = 0; i < (opts.rounds ?? 40); i++) {
     const body = new URLSearchParams({
       command: "/scim",
       text: "help",

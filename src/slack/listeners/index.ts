@@ -1,5 +1,6 @@
 /** Every Slack listener, registered in one place: commands, buttons, menus, forms and events. */
 import type { App } from "@slack/bolt";
+import type { AckGate } from "../ack-first.js";
 import type { SlackDeps } from "../deps.js";
 import { guard } from "../guard.js";
 import { registerCheckButtons } from "./actions/check-buttons.js";
@@ -14,8 +15,8 @@ import type { ListenerDeps } from "./types.js";
 import { registerOktaConnectForm } from "./views/connect-okta.js";
 import { registerExpectForm } from "./views/expect-form.js";
 
-export function registerListeners(app: App, services: SlackDeps): void {
-  const deps: ListenerDeps = { ...services, guard: guard(services) };
+export function registerListeners(app: App, services: SlackDeps, acks: AckGate): void {
+  const deps: ListenerDeps = { ...services, guard: guard(services), acks };
   registerCommands(app, deps);
   registerCheckButtons(app, deps);
   registerUnlinkButton(app, deps);

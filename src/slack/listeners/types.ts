@@ -1,6 +1,7 @@
 /** The shape of a `/scim` verb's listener: one file per verb, one line each in commands/index.ts. */
 import type { App } from "@slack/bolt";
 import type { SlackMessage } from "../../render/blocks.js";
+import type { AckGate } from "../ack-first.js";
 import type { SlackDeps } from "../deps.js";
 import type { Guard } from "../guard.js";
 import type { Request } from "../middleware.js";
@@ -8,6 +9,8 @@ import type { Request } from "../middleware.js";
 /** What every listener is given: the services, and the guard built on them. */
 export interface ListenerDeps extends SlackDeps {
   guard: Guard;
+  /** Work after an ack waits for the acks of requests already received. */
+  acks: AckGate;
 }
 
 export interface CommandRequest extends Request {

@@ -62,8 +62,8 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       });
       return;
     }
-    // Let requests already waiting be acknowledged before this one's work starts.
-    await new Promise((r) => setImmediate(r));
+    // Let requests already received be acknowledged before this one's work starts.
+    await deps.acks.settled();
     await handle(deps, cmd.kind, listener.what, req, () => run(deps, cmd, req));
   });
 }
