@@ -141,7 +141,7 @@ export function createRuntime(
             "the audit index in Redis has an older layout: the tail reads Descope's audit log again into the new one (old keys expire within 30 days)",
           );
         }
-        bullConn = createRedis(cfg.REDIS_URL, { forBullmq: true });
+        bullConn = createRedis(cfg, { forBullmq: true });
         followRedis(bullConn, s.redisDep);
         jobs = await startJobs({
           connection: bullConn,

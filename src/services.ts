@@ -4,7 +4,6 @@
  * runtime.ts only starts and stops what this builds.
  */
 import { webApi } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
 import { EntraHttp } from "./connectors/entra-http.js";
@@ -25,6 +24,7 @@ import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
 import { AnswerStore } from "./redis/answers.js";
 import { AuditIndex } from "./redis/audit-index.js";
+import type { RedisClient } from "./redis/client.js";
 import { createRedis, type Keyer, keyer } from "./redis/client.js";
 import { ConnectionStore } from "./redis/connections.js";
 import { HireStore } from "./redis/hire-store.js";
@@ -50,7 +50,7 @@ export interface Services {
   cfg: BotConfig;
   log: Logger;
   secrets: string[];
-  redis: Redis;
+  redis: RedisClient;
   redisDep: ReturnType<typeof dependencyState>;
   key: Keyer;
   prefix: string;
@@ -92,7 +92,7 @@ export function buildServices(
   const now = opts.now ?? Date.now;
   const secrets = secretsOf(cfg);
   const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
-  const redis = createRedis(cfg.REDIS_URL);
+  const redis = createRedis(cfg);
   const redisDep = dependencyState("redis", log);
   followRedis(redis, redisDep);
   const prefix = cfg.SCIMWATCH_REDIS_PREFIX;

@@ -1,9 +1,9 @@
 /** Shared test wiring: a real bot (Bolt HTTP receiver) against the fake Descope and fake Slack. */
 import { randomUUID } from "node:crypto";
 import { Writable } from "node:stream";
-import { Redis } from "ioredis";
 import { loadBotConfig } from "../src/config/bot.js";
 import { createLogger } from "../src/log/logger.js";
+import { createRedis, type RedisClient, scanKeys } from "../src/redis/client.js";
 import { createRuntime, type Role, type Runtime } from "../src/runtime.js";
 import { FakeDescope } from "./fakes/descope.js";
 import { FakeSlack, postSigned, slackSignature } from "./fakes/slack.js";
@@ -18,7 +18,8 @@ export interface Harness {
   url: string;
   prefix: string;
   logs: string[];
-  redis: Redis;
+  /** A connection to the same Redis (topology included) as the bot's. */
+  redis: RedisClient;
   /** Sends `/scim <text>` and returns the HTTP ack and the response_url id. */
   command(
     text: string,
@@ -84,7 +85,9 @@ export async function startHarness(
   });
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}`;
-  const redis = new Redis(REDIS_URL);
+  const redis = createRedis(cfg);
+  // Its connection problems (a failover under test) are the bot's to report, not this probe's.
+  redis.on("error", () => {});
   let n = 0;
   return {
     descope,
@@ -196,8 +199,9 @@ export async function startHarness(
     },
     async stop() {
       await runtime.stop();
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
+      // Keys of one prefix share a slot, so one DEL serves a cluster too.
+      const keys = await scanKeys(redis, `${prefix}*`).catch(() => []);
+      if (keys.length) await redis.del(...keys).catch(() => 0);
       redis.disconnect();
       await Promise.all([descope.stop(), slack.stop()]);
     },

@@ -1,6 +1,7 @@
 /** `scimwatch doctor`: checks every setting and connection; exit 0 only when all are OK. */
 import { webApi } from "@slack/bolt";
 import { botEnvSchema, receiverMode, slackApiUrlOf } from "../config/bot.js";
+import { maskRedisUrl, type RedisMode, redisPlan } from "../config/redis.js";
 import { blindness } from "../core/own-health.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
@@ -139,9 +140,23 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
 
   // The Redis actually configured, whatever else is wrong: never a default in its place.
   const redisUrl = bad.has("REDIS_URL") ? undefined : (env.REDIS_URL ?? "redis://127.0.0.1:6379");
-  if (redisUrl) {
-    const shownUrl = redisUrl.replace(/\/\/[^@]*@/, "//***@");
-    const redis = createRedis(redisUrl);
+  const redisSettings = {
+    REDIS_MODE: (parsed.success ? parsed.data.REDIS_MODE : "standalone") as RedisMode,
+    REDIS_URL: redisUrl ?? "",
+    REDIS_SENTINEL_MASTER: env.REDIS_SENTINEL_MASTER,
+    REDIS_SENTINEL_PASSWORD: env.REDIS_SENTINEL_PASSWORD,
+    SCIMWATCH_REDIS_PREFIX: env.SCIMWATCH_REDIS_PREFIX,
+  };
+  let redisProblem: string | undefined;
+  try {
+    if (redisUrl && !bad.has("REDIS_MODE")) redisPlan(redisSettings);
+  } catch (e) {
+    redisProblem = (e as Error).message;
+    results.push({ name: "Redis settings", ok: false, detail: redisProblem });
+  }
+  if (redisUrl && !redisProblem && !bad.has("REDIS_MODE")) {
+    const shownUrl = `${maskRedisUrl(redisUrl)}${redisSettings.REDIS_MODE === "standalone" ? "" : ` (${redisSettings.REDIS_MODE})`}`;
+    const redis = createRedis(redisSettings);
     redis.on("error", () => {});
     try {
       const pong = await Promise.race([

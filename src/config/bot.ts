@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeEnvSchema, parseEnv } from "./env.js";
+import { checkRedisSettings, redisPasswords } from "./redis.js";
 
 const csv = z
   .string()
@@ -36,10 +37,16 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** standalone (one server), sentinel (REDIS_URL lists the sentinels) or cluster (seed nodes). */
+  REDIS_MODE: z.enum(["standalone", "sentinel", "cluster"]).default("standalone"),
+  /** One redis:// or rediss:// URL, or several, comma-separated (sentinels, cluster seeds). */
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\/\S+$/)
+    .trim()
+    .regex(/^rediss?:\/\/[^\s,]+(\s*,\s*rediss?:\/\/[^\s,]+)*$/)
     .default("redis://127.0.0.1:6379"),
+  REDIS_SENTINEL_MASTER: z.string().trim().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
   SCIMWATCH_REDIS_PREFIX: z
     .string()
     .regex(/^\{[\w:.-]+\}$|^[\w:.-]+$/)
@@ -90,7 +97,12 @@ const HINTS: Record<string, string> = {
   PORT: "a port number (0–65535)",
   HOST: "the address to listen on, e.g. 0.0.0.0 (all interfaces) or 127.0.0.1",
   SCIMWATCH_HEALTH_DETAILS: "true or false (default false)",
-  REDIS_URL: "a redis:// or rediss:// URL",
+  REDIS_MODE: "standalone, sentinel or cluster (default standalone)",
+  REDIS_URL:
+    "a redis:// or rediss:// URL; in sentinel or cluster mode, several, comma-separated (redis://h1:26379,redis://h2:26379)",
+  REDIS_SENTINEL_MASTER:
+    "the name of the master set the sentinels watch (sentinel monitor <name> …)",
+  REDIS_SENTINEL_PASSWORD: "the sentinels' own password, when they require one",
   SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
   SCIMWATCH_TAIL_INTERVAL: "seconds between audit-tail runs (1–3600, default 60)",
   SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
@@ -131,6 +143,7 @@ export function receiverMode(env: { SLACK_APP_TOKEN?: string | undefined }): "so
 
 export function loadBotConfig(env: NodeJS.ProcessEnv): BotConfig {
   const cfg = parseEnv(botEnvSchema, env, HINTS);
+  checkRedisSettings(cfg);
   const mode = receiverMode(cfg);
   if (mode === "http" && !cfg.SLACK_SIGNING_SECRET) {
     parseEnv(botEnvSchema.required({ SLACK_SIGNING_SECRET: true }), env, {
@@ -150,6 +163,8 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.ENTRA_CLIENT_SECRET,
     cfg.SCIMWATCH_SECRETS_KEY,
     cfg.SCIMWATCH_WEBHOOK_SECRET,
+    cfg.REDIS_SENTINEL_PASSWORD,
+    ...redisPasswords(cfg.REDIS_URL ?? ""),
   ].filter((s): s is string => Boolean(s));
 }
 

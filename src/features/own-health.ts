@@ -3,10 +3,10 @@
  * refused, or its reads failing), say so once in SCIMWATCH_ALERT_CHANNEL and
  * in the log at error, and once more when it sees again.
  */
-import type { Redis } from "ioredis";
+
 import { blindness } from "../core/own-health.js";
 import type { Logger } from "../log/logger.js";
-import type { Keyer } from "../redis/client.js";
+import type { Keyer, RedisClient } from "../redis/client.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import { blindMessage, sightRestoredMessage } from "../render/own-health.js";
@@ -14,7 +14,7 @@ import { deliverClaimed } from "./hires/deliver.js";
 import type { Notifier } from "./notifier.js";
 
 export interface OwnHealthDeps {
-  redis: Redis;
+  redis: RedisClient;
   key: Keyer;
   tailState: TailStateStore;
   hires: HireStore;

@@ -3,13 +3,13 @@
  * the failed sign-ins it saw in Redis; the notify step (sign-in alerts, then
  * the hires' evaluation) runs after it, on its own queue in production.
  */
-import type { Redis } from "ioredis";
+
 import type { HealthThresholds } from "../core/tenant-health.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { Logger } from "../log/logger.js";
 import type { Metrics } from "../log/metrics.js";
 import type { AuditIndex } from "../redis/audit-index.js";
-import type { Keyer } from "../redis/client.js";
+import type { Keyer, RedisClient } from "../redis/client.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
 import { type TailStateStore, tailHealth } from "../redis/tail-state.js";
@@ -29,7 +29,7 @@ export interface ReadCycleDeps {
   hires: HireStore;
   links: LinkStore;
   notifier: Notifier;
-  redis: Redis;
+  redis: RedisClient;
   key: Keyer;
   log: Logger;
   now: () => number;

@@ -12,9 +12,9 @@
  * eviction), without a restart of the bot.
  */
 import { Queue, type RepeatOptions, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { DependencyState } from "../log/dependency.js";
 import type { Logger } from "../log/logger.js";
+import type { RedisClient } from "../redis/client.js";
 
 export const QUEUE = "scimwatch";
 export const NOTIFY_QUEUE = "scimwatch-notify";
@@ -45,7 +45,7 @@ const KEEP = { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } };
 /** A queue whose errors are reported as the dependency's state, never thrown to stderr. */
 export function quietQueue(
   name: string,
-  connection: Redis,
+  connection: RedisClient,
   prefix: string,
   redisDep: DependencyState,
 ): Queue {
@@ -55,7 +55,7 @@ export function quietQueue(
 }
 
 export async function startJobs(opts: {
-  connection: Redis;
+  connection: RedisClient;
   /** BullMQ prefix, braced for Redis Cluster, e.g. {scimwatch}. */
   prefix: string;
   schedules: Schedule[];

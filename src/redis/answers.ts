@@ -1,9 +1,8 @@
 /** Answers given in Slack, kept a day so "Share in channel" can post the same answer. */
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import * as z from "zod";
 import { type Diagnosis, diagnosisSchema } from "../core/diagnosis/diagnose.js";
-import type { Keyer } from "./client.js";
+import type { Keyer, RedisClient } from "./client.js";
 import { safeParse } from "./links.js";
 
 const ANSWER_TTL_SEC = 24 * 3600;
@@ -12,7 +11,7 @@ const answerSchema = z.object({ diagnosis: diagnosisSchema, channelId: z.string(
 
 export class AnswerStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
   ) {}
 

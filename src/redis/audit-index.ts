@@ -11,10 +11,11 @@
  * names its day, and its ID names its bucket. Successful
  * sign-ins keep only the latest time per login ID, so memory stays bounded.
  */
-import type { Redis } from "ioredis";
+
 import type { AuditEvent } from "../core/diagnosis/facts.js";
 import { AUDIT_HORIZON_MS } from "../descope/client.js";
 import type { Keyer } from "./client.js";
+import { type RedisClient, scanKeys } from "./client.js";
 import { bucketOf, DAY_MS, decodeEvent, encodeEvent } from "./event-codec.js";
 
 /** Bumped whenever the stored layout changes: see ensureLayout. */
@@ -105,7 +106,7 @@ function pairs(flat: string[]): Array<[string, number]> {
 
 export class AuditIndex {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
     private readonly prefix: string,
   ) {}
@@ -209,21 +210,10 @@ export class AuditIndex {
   /** IDs of every stored event (a SCAN: for tests, the benchmark and operators, not hot paths). */
   async ids(): Promise<string[]> {
     const out: string[] = [];
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.redis.scan(
-        cursor,
-        "MATCH",
-        `${this.key(INDEX_KEYS.events, "")}*`,
-        "COUNT",
-        1000,
-      );
-      cursor = next;
-      for (const k of keys) {
-        // Keys of an older layout (one string per event) are skipped until they expire.
-        if ((await this.redis.type(k)) === "hash") out.push(...(await this.redis.hkeys(k)));
-      }
-    } while (cursor !== "0");
+    for (const k of await scanKeys(this.redis, `${this.key(INDEX_KEYS.events, "")}*`)) {
+      // Keys of an older layout (one string per event) are skipped until they expire.
+      if ((await this.redis.type(k)) === "hash") out.push(...(await this.redis.hkeys(k)));
+    }
     return out;
   }
 

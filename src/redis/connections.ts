@@ -1,7 +1,7 @@
 /** Read-only IdP connections, per Descope tenant: which Entra tenant or Okta org and app, and how the last call went. */
-import type { Redis } from "ioredis";
+
 import * as z from "zod";
-import type { Keyer } from "./client.js";
+import type { Keyer, RedisClient } from "./client.js";
 
 const common = {
   tenantId: z.string().min(1),
@@ -39,7 +39,7 @@ export type Connection = z.infer<typeof connectionSchema>;
 
 export class ConnectionStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
   ) {}
 

@@ -1,5 +1,5 @@
 /** Expected hires and their checklist batches in Redis. Nothing registered is lost to a restart. */
-import type { Redis } from "ioredis";
+
 import {
   type Batch,
   batchSchema,
@@ -8,18 +8,18 @@ import {
   type RecentAlert,
   recentAlertSchema,
 } from "../core/hires/model.js";
-import type { Keyer } from "./client.js";
+import { type Keyer, type RedisClient, replicated } from "./client.js";
 import { safeParse } from "./links.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
 
 export class HireStore {
   /** WATCH is per connection: updates use their own connection, one at a time per process. */
-  private tx: Redis | null = null;
+  private tx: RedisClient | null = null;
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
   ) {}
 
@@ -49,6 +49,7 @@ export class HireStore {
     const res = await this.redis.set(this.key("hire", id), JSON.stringify(hire), "NX");
     if (res !== "OK") return false;
     await this.redis.zadd(this.key("hires", "open"), dueAt, id);
+    await replicated(this.redis);
     return true;
   }
 
@@ -84,7 +85,10 @@ export class HireStore {
         .multi()
         .set(k, JSON.stringify(hireSchema.parse(next)), "KEEPTTL")
         .exec();
-      if (ok) return next;
+      if (ok) {
+        await replicated(tx);
+        return next;
+      }
     }
     throw new Error(`hire ${id} kept changing under us`);
   }
@@ -144,13 +148,15 @@ export class HireStore {
    * sign-in alert). A claim left by a crash mid-send expires after `sendingMs`.
    */
   async claim(name: string, sendingMs = 5 * 60_000): Promise<boolean> {
-    return (
-      (await this.redis.set(this.key("once", name), "sending", "PX", sendingMs, "NX")) === "OK"
-    );
+    const won =
+      (await this.redis.set(this.key("once", name), "sending", "PX", sendingMs, "NX")) === "OK";
+    if (won) await replicated(this.redis);
+    return won;
   }
 
   async confirm(name: string, ttlMs: number): Promise<void> {
     await this.redis.set(this.key("once", name), "sent", "PX", ttlMs);
+    await replicated(this.redis);
   }
 
   async release(name: string): Promise<void> {
@@ -165,6 +171,7 @@ export class HireStore {
    */
   async markAttempt(name: string, at: number): Promise<void> {
     await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
+    await replicated(this.redis);
   }
 
   async attemptOf(name: string): Promise<number | null> {

@@ -1,8 +1,8 @@
 /** Channel → tenant links (and the channel's alert channel), stored in Redis. */
-import type { Redis } from "ioredis";
+
 import * as z from "zod";
 import type { ChannelLink } from "../core/access.js";
-import type { Keyer } from "./client.js";
+import { type Keyer, type RedisClient, replicated } from "./client.js";
 
 const linkSchema = z.object({
   tenantId: z.string().min(1),
@@ -17,7 +17,7 @@ export type StoredLink = z.infer<typeof linkSchema>;
 
 export class LinkStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
   ) {}
 
@@ -43,6 +43,7 @@ export class LinkStore {
       .set(this.key("link", channelId), JSON.stringify(value))
       .sadd(this.key("links"), channelId)
       .exec();
+    await replicated(this.redis);
   }
 
   async delete(channelId: string): Promise<boolean> {

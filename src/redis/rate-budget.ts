@@ -5,9 +5,9 @@
  */
 
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { CodedError } from "../core/failure.js";
+import type { RedisClient } from "./client.js";
 
 export class BudgetExhaustedError extends CodedError {
   override readonly name = "BudgetExhaustedError";
@@ -44,7 +44,7 @@ export class RateBudget {
   private readonly limiter: RateLimiterRedis;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     readonly name: string,
     keyPrefix: string,
     perMinute: number,

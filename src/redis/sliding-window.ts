@@ -13,7 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./client.js";
 import { BudgetExhaustedError } from "./rate-budget.js";
 
 export type BudgetPriority = "tail" | "check";
@@ -47,7 +47,7 @@ export class SlidingWindowBudget {
   private readonly reserve: number;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly name: string,
     private readonly key: string,
     private readonly limit: number,

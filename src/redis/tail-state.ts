@@ -1,7 +1,7 @@
 /** The tail's cursor and health, kept in one Redis hash. */
-import type { Redis } from "ioredis";
+
 import * as z from "zod";
-import type { Keyer } from "./client.js";
+import { type Keyer, type RedisClient, replicated } from "./client.js";
 
 const num = z.coerce.number().optional();
 export const tailStateSchema = z.object({
@@ -103,7 +103,7 @@ export function backfillProgress(
 
 export class TailStateStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
   ) {}
 
@@ -141,5 +141,6 @@ export class TailStateStore {
       this.key("tail", "state"),
       String(Math.trunc(to)),
     );
+    await replicated(this.redis);
   }
 }

@@ -2,9 +2,9 @@
  * Each tenant's last provisioning health and its open alert (where it was
  * posted, snoozes, dismissal): one small JSON record per tenant, validated on read.
  */
-import type { Redis } from "ioredis";
+
 import * as z from "zod";
-import type { Keyer } from "./client.js";
+import type { Keyer, RedisClient } from "./client.js";
 
 const STATES = ["ok", "quiet", "failing", "stopped", "mass_deactivation"] as const;
 
@@ -27,7 +27,7 @@ export type TenantHealthRecord = z.infer<typeof tenantHealthRecordSchema>;
 
 export class TenantHealthStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: Keyer,
   ) {}
 

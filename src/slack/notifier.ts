@@ -14,9 +14,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { HomeView } from "@slack/types";
-import type { Redis } from "ioredis";
 import type { Notifier } from "../features/notifier.js";
-import type { Keyer } from "../redis/client.js";
+import type { Keyer, RedisClient } from "../redis/client.js";
 import type { SlackMessage } from "../render/blocks.js";
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -78,7 +77,7 @@ export interface NotifierOptions {
   /** Longest one Slack call may take, retries included (give the client `slackClientOptions` of the same). Default 60 s. */
   deadlineMs?: number;
   /** Pace across processes through Redis (else within this process). */
-  redis?: Redis;
+  redis?: RedisClient;
   key?: Keyer;
 }
 

@@ -61,7 +61,7 @@ export interface Fault {
   status?: number;
   headers?: Record<string, string>;
   body?: string;
-  /** Hold the answer this long (ms) before sending it. */
+  /** Hold the answer (the fault's, or with `pass` the real one) this long (ms) before sending it. */
   delayMs?: number;
 }
 
@@ -170,10 +170,11 @@ export class FakeDescope {
       }
     }
     const fault = this.faults[route]?.shift();
+    // A delay holds any answer, a fault's or (with pass) the real one.
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (res.destroyed) return;
     if (fault && !fault.pass) {
       const status = fault.status ?? 500;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (res.destroyed) return;
       res.writeHead(status, { "content-type": "application/json", ...fault.headers });
       res.end(fault.body ?? JSON.stringify({ errorCode: `E${status}`, errorDescription: "fault" }));
       return;

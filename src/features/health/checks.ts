@@ -9,8 +9,9 @@
  * Error texts from Descope are shown only with SCIMWATCH_HEALTH_DETAILS=true
  * (the endpoints are unauthenticated).
  */
-import type { Redis } from "ioredis";
+
 import { blindness } from "../../core/own-health.js";
+import type { RedisClient } from "../../redis/client.js";
 import { type TailStateStore, tailHealth, tailLiveness } from "../../redis/tail-state.js";
 
 export interface HealthAnswer {
@@ -26,7 +27,7 @@ export interface HealthChecks {
 }
 
 export interface HealthDeps {
-  redis: Redis;
+  redis: RedisClient;
   state: TailStateStore;
   intervalSec: number;
   now: () => number;
@@ -46,7 +47,7 @@ export interface HealthDeps {
   metrics?: () => Promise<string>;
 }
 
-async function redisAnswers(redis: Redis): Promise<boolean> {
+async function redisAnswers(redis: RedisClient): Promise<boolean> {
   return Promise.race([
     redis.ping().then(
       (r) => r === "PONG",

@@ -8,12 +8,11 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
 import * as z from "zod";
 import type { DescopeClient } from "../../descope/client.js";
 import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
-import type { Keyer } from "../../redis/client.js";
+import type { Keyer, RedisClient } from "../../redis/client.js";
 import type { LinkStore } from "../../redis/links.js";
 import { onboardingChannelFor } from "./alert-channel.js";
 import { checkRows, registerIntake } from "./intake.js";
@@ -59,7 +58,7 @@ export function verifySignature(
 
 export interface WebhookDeps extends RegisterDeps {
   secret: string | undefined;
-  redis: Redis;
+  redis: RedisClient;
   key: Keyer;
   links: LinkStore;
   log: Logger;

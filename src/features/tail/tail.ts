@@ -5,7 +5,6 @@
  * cursor moves past it, so a crash loses nothing and leaves no gap.
  */
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { AuditEvent } from "../../core/diagnosis/facts.js";
 import { failureOf } from "../../core/failure.js";
 import {
@@ -18,7 +17,7 @@ import { isDescopeError } from "../../descope/errors.js";
 import { toAuditEvent } from "../../descope/events.js";
 import type { Logger } from "../../log/logger.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
-import type { Keyer } from "../../redis/client.js";
+import type { Keyer, RedisClient } from "../../redis/client.js";
 import { BudgetExhaustedError } from "../../redis/rate-budget.js";
 import type { TailStateStore } from "../../redis/tail-state.js";
 
@@ -26,7 +25,7 @@ export interface TailDeps {
   descope: DescopeClient;
   index: AuditIndex;
   state: TailStateStore;
-  redis: Redis;
+  redis: RedisClient;
   key: Keyer;
   log: Logger;
   now?: () => number;
