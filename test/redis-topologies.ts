@@ -217,3 +217,119 @@ export async function startSentinel(): Promise<SentinelTopology> {
     stop: () => stopAll(s),
   };
 }
+
+export interface TlsServer {
+  /** REDIS_URL: rediss:// with the ACL user and password. */
+  url: string;
+  /** The CA that signed the server's certificate (NODE_EXTRA_CA_CERTS). */
+  caFile: string;
+  password: string;
+  stop(): Promise<void>;
+}
+
+/** One server over TLS only (certificates made here by openssl), with an ACL user; `default` is off. */
+export async function startTlsAclServer(): Promise<TlsServer> {
+  const port = await freePorts(1, false);
+  const s: Servers = { dir: mkdtempSync(join(tmpdir(), "scimwatch-tls-")), procs: new Map() };
+  const ssl = (...args: string[]) => run("openssl", args, { cwd: s.dir });
+  const password = "s3cret-acl-password";
+  try {
+    await ssl(
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.pem",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=scimwatch-test-ca",
+    );
+    await ssl(
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      "srv.key",
+      "-out",
+      "srv.csr",
+      "-subj",
+      "/CN=localhost",
+    );
+    writeFileSync(join(s.dir, "ext.cnf"), "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
+    await ssl(
+      "x509",
+      "-req",
+      "-in",
+      "srv.csr",
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-CAcreateserial",
+      "-out",
+      "srv.pem",
+      "-days",
+      "2",
+      "-extfile",
+      "ext.cnf",
+    );
+    startServer(s, port, [
+      "--port",
+      "0",
+      "--tls-port",
+      String(port),
+      "--tls-cert-file",
+      "srv.pem",
+      "--tls-key-file",
+      "srv.key",
+      "--tls-ca-cert-file",
+      "ca.pem",
+      "--tls-auth-clients",
+      "no",
+      "--user",
+      "app",
+      "on",
+      `>${password}`,
+      "~*",
+      "&*",
+      "+@all",
+      "--user",
+      "default",
+      "off",
+      "--maxmemory-policy",
+      "noeviction",
+      ...COMMON,
+    ]);
+    await until(`TLS redis-server on ${port}`, async () => {
+      const { stdout } = await run("redis-cli", [
+        "--tls",
+        "--cacert",
+        join(s.dir, "ca.pem"),
+        "-p",
+        String(port),
+        "--user",
+        "app",
+        "--pass",
+        password,
+        "--no-auth-warning",
+        "ping",
+      ]);
+      return stdout.trim() === "PONG" ? true : undefined;
+    });
+  } catch (e) {
+    await stopAll(s);
+    throw e;
+  }
+  return {
+    url: `rediss://app:${password}@localhost:${port}`,
+    caFile: join(s.dir, "ca.pem"),
+    password,
+    stop: () => stopAll(s),
+  };
+}

@@ -141,7 +141,8 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
   // The Redis actually configured, whatever else is wrong: never a default in its place.
   const redisUrl = bad.has("REDIS_URL") ? undefined : (env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const redisSettings = {
-    REDIS_MODE: (parsed.success ? parsed.data.REDIS_MODE : "standalone") as RedisMode,
+    // Read here, not from the parse: the rest of the environment may be incomplete.
+    REDIS_MODE: (bad.has("REDIS_MODE") ? "standalone" : (env.REDIS_MODE ?? "standalone")) as RedisMode,
     REDIS_URL: redisUrl ?? "",
     REDIS_SENTINEL_MASTER: env.REDIS_SENTINEL_MASTER,
     REDIS_SENTINEL_PASSWORD: env.REDIS_SENTINEL_PASSWORD,
@@ -162,7 +163,7 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
       const pong = await Promise.race([
         redis.ping(),
         new Promise<string>((_, r) =>
-          setTimeout(() => r(new Error("no answer within 3 s")), 3_000),
+          setTimeout(() => r(new Error("no answer within 3 s")), 3_000).unref(),
         ),
       ]);
       results.push({

@@ -6,6 +6,8 @@
  * sentinel promotes the replica, and nothing registered is lost, the bot goes
  * on, and no alert is repeated.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyer, scanKeys } from "../../src/redis/client.js";
 import { TailStateStore } from "../../src/redis/tail-state.js";
@@ -17,7 +19,21 @@ import {
   type SentinelTopology,
   startCluster,
   startSentinel,
+  startTlsAclServer,
 } from "../redis-topologies.js";
+
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
+
+/** `scimwatch doctor`'s Redis lines, with these Redis settings and nothing else. */
+async function doctorRedis(env: Record<string, string>): Promise<string> {
+  const out = await promisify(execFile)(process.execPath, [CLI, "doctor"], {
+    env: { PATH: process.env.PATH, ...env },
+  }).catch((e: { stdout: string }) => e);
+  return out.stdout
+    .split("\n")
+    .filter((l) => /Redis/.test(l))
+    .join("\n");
+}
 
 const MIN = 60_000;
 
@@ -153,6 +169,11 @@ describe("on a 3-master Redis Cluster", () => {
     }
   }, 60_000);
 
+  it("doctor reaches the cluster", async () => {
+    const out = await doctorRedis({ REDIS_MODE: "cluster", REDIS_URL: topo.url });
+    expect(out).toMatch(/^OK +Redis: .*answers/m);
+  }, 20_000);
+
   it("refuses an unbraced prefix in cluster mode, saying why", async () => {
     const { loadBotConfig } = await import("../../src/config/bot.js");
     expect(() =>
@@ -177,6 +198,15 @@ describe("on Sentinel (master, replica, sentinel)", () => {
   afterAll(async () => {
     await topo?.stop();
   });
+
+  it("doctor reaches the master through the sentinel", async () => {
+    const out = await doctorRedis({
+      REDIS_MODE: "sentinel",
+      REDIS_URL: topo.url,
+      REDIS_SENTINEL_MASTER: topo.master,
+    });
+    expect(out).toMatch(/^OK +Redis: .*\(sentinel\) answers/m);
+  }, 20_000);
 
   it("survives a failover in the middle of a tail run: nothing lost, the bot goes on, no alert repeated", async () => {
     const c = clock();
@@ -250,4 +280,25 @@ describe("on Sentinel (master, replica, sentinel)", () => {
       await h.stop();
     }
   }, 90_000);
+});
+
+describe("over TLS with an ACL user", () => {
+  let server: Awaited<ReturnType<typeof startTlsAclServer>>;
+  beforeAll(async () => {
+    server = await startTlsAclServer();
+  }, 30_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("connects with rediss:// and user:password@, and never shows the password", async () => {
+    const ok = await doctorRedis({ REDIS_URL: server.url, NODE_EXTRA_CA_CERTS: server.caFile });
+    expect(ok).toMatch(/^OK +Redis: rediss:\/\/\*\*\*@localhost:\d+ answers/m);
+    expect(ok).not.toContain(server.password);
+    // A wrong password is refused by the server, and said so, still masked.
+    const wrong = server.url.replace(server.password, "not-the-password");
+    const bad = await doctorRedis({ REDIS_URL: wrong, NODE_EXTRA_CA_CERTS: server.caFile });
+    expect(bad).toMatch(/^FAIL +Redis: cannot reach rediss:\/\/\*\*\*@localhost/m);
+    expect(bad).not.toContain("not-the-password");
+  }, 30_000);
 });
