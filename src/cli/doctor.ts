@@ -142,7 +142,9 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
   const redisUrl = bad.has("REDIS_URL") ? undefined : (env.REDIS_URL ?? "redis://127.0.0.1:6379");
   const redisSettings = {
     // Read here, not from the parse: the rest of the environment may be incomplete.
-    REDIS_MODE: (bad.has("REDIS_MODE") ? "standalone" : (env.REDIS_MODE ?? "standalone")) as RedisMode,
+    REDIS_MODE: (bad.has("REDIS_MODE")
+      ? "standalone"
+      : (env.REDIS_MODE ?? "standalone")) as RedisMode,
     REDIS_URL: redisUrl ?? "",
     REDIS_SENTINEL_MASTER: env.REDIS_SENTINEL_MASTER,
     REDIS_SENTINEL_PASSWORD: env.REDIS_SENTINEL_PASSWORD,
