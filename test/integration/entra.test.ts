@@ -142,6 +142,39 @@ async function answer(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
   >;
 }
 
+/** One person per cause the seed can show, and what the answer says about them. */
+const CAUSES: Array<[string, string, RegExp]> = [
+  ["carl@acme.com", "not_assigned", /not assigned to Descope.*All Employees/],
+  ["nina@acme.com", "nested_group_only", /only through a nested group \(Team A\)/],
+  ["sal@acme.com", "group_not_security_enabled", /not security-enabled/],
+  ["dis@acme.com", "user_disabled_in_idp", /disabled in Entra ID/],
+  ["ghost@acme.com", "not_in_idp", /does not exist in Entra ID/],
+  ["ana@acme.com", "pushed", /Entra pushed them/],
+  ["bob@acme.com", "push_failed", /EntryConflict/],
+  ["ben@acme.com", "waiting_for_cycle", /has not processed them yet/],
+];
+
+/** `scimwatch check <login> --tenant Acme --entra-tenant … --entra-app Descope --json`. */
+async function cliCheck(login: string, idp = true): Promise<Record<string, unknown>> {
+  await freshBudget();
+  const env = {
+    PATH: process.env.PATH ?? "",
+    DESCOPE_PROJECT_ID: h.descope.projectId,
+    DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+    DESCOPE_BASE_URL: h.descope.url,
+    ENTRA_CLIENT_ID: entra.clientId,
+    ENTRA_CLIENT_SECRET: entra.clientSecret,
+    ENTRA_LOGIN_URL: entra.url,
+    GRAPH_API_URL: entra.url,
+  };
+  const args = [CLI, "check", login, "--tenant", "Acme", "--json"];
+  if (idp) args.push("--entra-tenant", TENANT, "--entra-app", "Descope");
+  const r = await promisify(execFile)(process.execPath, args, { env, cwd: tmpdir() }).catch(
+    (e: { stdout: string }) => e,
+  );
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
 describe("Entra ID connector", () => {
   it("connect: admins only; finds the Entra tenant in the SSO settings, the app and its job", async () => {
     expect(text(await answer("connect Acme entra app=Descope", "UX"))).toMatch(
@@ -154,16 +187,7 @@ describe("Entra ID connector", () => {
     expect(text(await answer("connections"))).toMatch(/Acme\* → Entra 6f1c7e2a.*Descope/);
   });
 
-  it.each([
-    ["carl@acme.com", "not_assigned", /not assigned to Descope.*All Employees/],
-    ["nina@acme.com", "nested_group_only", /only through a nested group \(Team A\)/],
-    ["sal@acme.com", "group_not_security_enabled", /not security-enabled/],
-    ["dis@acme.com", "user_disabled_in_idp", /disabled in Entra ID/],
-    ["ghost@acme.com", "not_in_idp", /does not exist in Entra ID/],
-    ["ana@acme.com", "pushed", /Entra pushed them/],
-    ["bob@acme.com", "push_failed", /EntryConflict/],
-    ["ben@acme.com", "waiting_for_cycle", /has not processed them yet/],
-  ])("/scim check %s shows the IdP side: %s", async (login, cause, why) => {
+  it.each(CAUSES)("/scim check %s shows the IdP side: %s", async (login, cause, why) => {
     const body = await answer(`check ${login} Acme`);
     const all = text(body);
     expect(all).toContain(`\`${cause}\``);
@@ -285,46 +309,19 @@ describe("Entra ID connector", () => {
     );
   });
 
-  it("scimwatch check --json --entra-tenant --entra-app gives cause and idpSide", async () => {
-    const run = promisify(execFile);
-    const env = {
-      PATH: process.env.PATH ?? "",
-      DESCOPE_PROJECT_ID: h.descope.projectId,
-      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-      DESCOPE_BASE_URL: h.descope.url,
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
-    };
-    const r = await run(
-      process.execPath,
-      [
-        CLI,
-        "check",
-        "carl@acme.com",
-        "--tenant",
-        "Acme",
-        "--entra-tenant",
-        TENANT,
-        "--entra-app",
-        "Descope",
-        "--json",
-      ],
-      { env, cwd: tmpdir() },
-    );
-    const out = JSON.parse(r.stdout);
-    expect(out.verdict).toBe("not_provisioned");
-    expect(out.cause).toBe("not_assigned");
-    expect(out.idpSide.evidence.join("\n")).toMatch(/All Employees/);
-    const plain = JSON.parse(
-      (
-        await run(process.execPath, [CLI, "check", "carl@acme.com", "--tenant", "Acme", "--json"], {
-          env,
-          cwd: tmpdir(),
-        })
-      ).stdout,
-    );
+  it.each(CAUSES)(
+    "scimwatch check --json %s gives cause %s and the IdP's evidence",
+    async (login, cause, why) => {
+      const out = await cliCheck(login);
+      expect(out.cause).toBe(cause);
+      expect(out.idpSide).not.toBeNull();
+      expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
+    },
+  );
+
+  it("without a connector, cause and idpSide are null", async () => {
+    const plain = await cliCheck("carl@acme.com", false);
+    expect(plain.verdict).toBe("not_provisioned");
     expect(plain.cause).toBeNull();
     expect(plain.idpSide).toBeNull();
   });

@@ -66,6 +66,16 @@ afterAll(async () => {
   await okta.stop();
 });
 
+/** One person per cause the seed can show, and what the answer says about them. */
+const CAUSES: Array<[string, string, RegExp]> = [
+  ["carl@globex.com", "not_assigned", /not assigned to Descope in Okta.*Everyone at Globex/],
+  ["ana@globex.com", "pushed", /Okta pushed them \(Descope ID U2abc\)/],
+  ["bob@globex.com", "push_failed", /user already exists/],
+  ["dee@globex.com", "user_disabled_in_idp", /suspended in Okta/],
+  ["eve@globex.com", "waiting_for_cycle", /queued/],
+  ["zed@globex.com", "not_in_idp", /does not exist in Okta/],
+];
+
 const text = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks).join("\n")}`;
 async function answer(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
   const r = await h.command(cmd, { user: userId, channel });
@@ -122,14 +132,7 @@ describe("Okta connector", () => {
     expect(h.logs.join("\n")).not.toContain(okta.token);
   });
 
-  it.each([
-    ["carl@globex.com", "not_assigned", /not assigned to Descope in Okta.*Everyone at Globex/],
-    ["ana@globex.com", "pushed", /Okta pushed them \(Descope ID U2abc\)/],
-    ["bob@globex.com", "push_failed", /user already exists/],
-    ["dee@globex.com", "user_disabled_in_idp", /suspended in Okta/],
-    ["eve@globex.com", "waiting_for_cycle", /queued/],
-    ["zed@globex.com", "not_in_idp", /does not exist in Okta/],
-  ])("/scim check %s shows Okta's side: %s", async (login, cause, why) => {
+  it.each(CAUSES)("/scim check %s shows Okta's side: %s", async (login, cause, why) => {
     const all = text(await answer(`check ${login} Globex`));
     expect(all).toContain(`\`${cause}\``);
     expect(all).toMatch(why);
@@ -161,35 +164,38 @@ describe("Okta connector", () => {
     }
   });
 
-  it("scimwatch check --json --okta-url --okta-app gives cause and idpSide", async () => {
-    const run = promisify(execFile);
-    const r = await run(
-      process.execPath,
-      [
-        CLI,
-        "check",
-        "carl@globex.com",
-        "--tenant",
-        "Globex",
-        "--okta-url",
-        okta.url,
-        "--okta-app",
-        "Descope",
-        "--json",
-      ],
-      {
-        env: {
-          PATH: process.env.PATH ?? "",
-          DESCOPE_PROJECT_ID: h.descope.projectId,
-          DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-          DESCOPE_BASE_URL: h.descope.url,
-          OKTA_API_TOKEN: okta.token,
+  it.each(CAUSES)(
+    "scimwatch check --json %s --okta-url --okta-app gives cause %s",
+    async (login, cause, why) => {
+      const r = await promisify(execFile)(
+        process.execPath,
+        [
+          CLI,
+          "check",
+          login,
+          "--tenant",
+          "Globex",
+          "--okta-url",
+          okta.url,
+          "--okta-app",
+          "Descope",
+          "--json",
+        ],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            DESCOPE_PROJECT_ID: h.descope.projectId,
+            DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+            DESCOPE_BASE_URL: h.descope.url,
+            OKTA_API_TOKEN: okta.token,
+          },
+          cwd: tmpdir(),
         },
-        cwd: tmpdir(),
-      },
-    );
-    const out = JSON.parse(r.stdout);
-    expect(out.cause).toBe("not_assigned");
-    expect(out.idpSide.idp).toBe("okta");
-  });
+      ).catch((e: { stdout: string }) => e);
+      const out = JSON.parse(r.stdout);
+      expect(out.cause).toBe(cause);
+      expect(out.idpSide.idp).toBe("okta");
+      expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
+    },
+  );
 });
