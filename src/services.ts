@@ -259,6 +259,7 @@ export function buildServices(
       autoExpect({
         connections,
         entra,
+        secrets: secretBox,
         descope,
         hires,
         links,

@@ -20,12 +20,20 @@ const auditSchema = z.object({
     .default([]),
 });
 
+/** Someone added to a group, in any IdP: when, which group, their login (UPN in Entra). */
+export interface GroupJoin {
+  at: number;
+  groupId: string;
+  groupName: string;
+  upn: string;
+}
+
 /** "Add member to group" since a time (E7, directory audits): who joined which group, when. */
 export async function groupJoins(
   http: EntraHttp,
   tenant: string,
   since: number,
-): Promise<Array<{ at: number; groupId: string; groupName: string; upn: string }>> {
+): Promise<GroupJoin[]> {
   const filter = `activityDisplayName eq 'Add member to group' and activityDateTime ge ${new Date(since).toISOString()}`;
   const items = parseAll(
     auditSchema,

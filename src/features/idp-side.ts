@@ -42,6 +42,20 @@ export async function oktaSide(
   return { ...decideOkta(facts, loginId), unread };
 }
 
+/** The Okta client of a stored connection: its sealed token opened with SCIMWATCH_SECRETS_KEY. */
+export function oktaHttpOf(c: Extract<Connection, { idp: "okta" }>, secrets: SecretBox): OktaHttp {
+  let token: string;
+  try {
+    token = secrets.open(c.tokenSealed);
+  } catch {
+    throw new ConnectorError(
+      "bad_credentials",
+      "the stored Okta token cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
+    );
+  }
+  return new OktaHttp(c.oktaUrl, token);
+}
+
 export function idpSideReader(deps: {
   connections: ConnectionStore;
   entra: EntraHttp | null;
@@ -52,16 +66,7 @@ export function idpSideReader(deps: {
 }) {
   async function readSide(c: Connection, loginId: string): Promise<IdpSide> {
     if (c.idp === "azure") return entraSide(deps.entra as EntraHttp, c, loginId);
-    let token: string;
-    try {
-      token = (deps.secrets as SecretBox).open(c.tokenSealed);
-    } catch {
-      throw new ConnectorError(
-        "bad_credentials",
-        "the stored Okta token cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
-      );
-    }
-    return oktaSide(new OktaHttp(c.oktaUrl, token), c, loginId, deps.now());
+    return oktaSide(oktaHttpOf(c, deps.secrets as SecretBox), c, loginId, deps.now());
   }
 
   return async (tenantId: string, loginId: string): Promise<IdpSideAnswer | null> => {

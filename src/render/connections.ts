@@ -165,16 +165,21 @@ export function oktaConnectedMessage(o: {
 export function autoExpectMessage(
   tenantName: string,
   on: boolean,
-  connected: boolean,
+  /** The tenant's connected IdP, or null when it has none. */
+  idp: "azure" | "okta" | null,
 ): SlackMessage {
-  if (!connected)
+  if (!idp)
     return notice(
-      `:warning: *${esc(tenantName)}* has no Entra ID connection: \`/scim connect ${esc(tenantName)} entra app=…\` first.`,
-      `${tenantName} has no Entra ID connection.`,
+      `:warning: *${esc(tenantName)}* has no IdP connection: \`/scim connect ${esc(tenantName)} entra app=…\` (or \`okta\`) first.`,
+      `${tenantName} has no IdP connection.`,
     );
+  const source =
+    idp === "azure"
+      ? "Entra ID's directory audits"
+      : "Okta's System Log (group.user_membership.add)";
   return notice(
     on
-      ? `:inbox_tray: New members of the groups assigned to *${esc(tenantName)}*'s SCIM app now become expected hires automatically (read from Entra ID's directory audits after each audit read). People added to a role-mapped group that is not assigned to the app are alerted.`
+      ? `:inbox_tray: New members of the groups assigned to *${esc(tenantName)}*'s SCIM app now become expected hires automatically (read from ${source} after each audit read). People added to a role-mapped group that is not assigned to the app are alerted.`
       : `Auto-expect is off for *${esc(tenantName)}*.`,
     on ? `Auto-expect is on for ${tenantName}.` : `Auto-expect is off for ${tenantName}.`,
   );

@@ -34,6 +34,15 @@ export class FakeOkta {
     result: string;
     reason?: string;
   }> = [];
+  /** System Log `group.user_membership.add` events (targets: the User, then the UserGroup). */
+  groupJoins: Array<{
+    userId: string;
+    login: string;
+    groupId: string;
+    groupName: string;
+    published: string;
+    result?: string;
+  }> = [];
   readonly calls: string[] = [];
   private pending429 = 0;
   private server?: Server;
@@ -205,6 +214,39 @@ export class FakeOkta {
     }
     if (p === "/api/v1/logs") {
       const f = url.searchParams.get("filter") ?? "";
+      if (f.includes('eventType eq "group.user_membership.add"')) {
+        const since = Date.parse(url.searchParams.get("since") ?? "") || 0;
+        const until = Date.parse(url.searchParams.get("until") ?? "") || Number.POSITIVE_INFINITY;
+        return this.send(
+          res,
+          200,
+          this.groupJoins
+            .filter((j) => {
+              const at = Date.parse(j.published);
+              return at >= since && at < until;
+            })
+            .sort((a, b) => a.published.localeCompare(b.published))
+            .map((j) => ({
+              uuid: `gj-${j.userId}-${j.groupId}`,
+              published: j.published,
+              eventType: "group.user_membership.add",
+              displayMessage: "Add user to group membership",
+              severity: "INFO",
+              outcome: { result: j.result ?? "SUCCESS", reason: null },
+              actor: { id: "00u-admin", type: "User", alternateId: "admin@globex.com" },
+              // Targets in the opposite order from app events: readers must find them by type.
+              target: [
+                {
+                  id: j.groupId,
+                  type: "UserGroup",
+                  alternateId: "unknown",
+                  displayName: j.groupName,
+                },
+                { id: j.userId, type: "User", alternateId: j.login, displayName: j.login },
+              ],
+            })),
+        );
+      }
       const ids = [...f.matchAll(/target\.id eq "([^"]+)"/g)].map((x) => x[1]);
       return this.send(
         res,

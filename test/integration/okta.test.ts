@@ -56,10 +56,21 @@ beforeAll(async () => {
       reason: "Bad Request. Errors reported by remote server: user already exists",
     },
   ];
-  h = await startHarness({ SCIMWATCH_SECRETS_KEY: randomBytes(32).toString("base64") }, (d) => {
-    d.tenants.push({ id: "T-globex", name: "Globex" });
-    d.sso["T-globex"] = { saml: OKTA_SAML };
-  });
+  h = await startHarness(
+    {
+      SCIMWATCH_SECRETS_KEY: randomBytes(32).toString("base64"),
+      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+    },
+    (d) => {
+      d.tenants.push({ id: "T-globex", name: "Globex" });
+      d.sso["T-globex"] = {
+        saml: {
+          ...OKTA_SAML,
+          groupsMapping: [{ groups: ["Security"], role: { id: "r-sec", name: "securityadmin" } }],
+        },
+      };
+    },
+  );
 });
 afterAll(async () => {
   await h.stop();
@@ -198,4 +209,62 @@ describe("Okta connector", () => {
       expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
     },
   );
+});
+
+describe("auto-expect from Okta's System Log", () => {
+  it("a new member of an assigned group becomes an expected hire; a role-mapped, unassigned group is alerted once", async () => {
+    // fay joins the assigned group; gus joins Security (mapped to a role, not assigned).
+    okta.users.push(
+      { id: "00u-fay", login: "fay@globex.com" },
+      { id: "00u-gus", login: "gus@globex.com" },
+    );
+    okta.groups[0]?.members.push("00u-fay");
+    okta.groups.push({ id: "00g-sec", name: "Security", members: ["00u-gus"] });
+    expect(text(await answer("autoexpect Globex on", "UX"))).toMatch(/Only scimwatch admins/);
+    expect(text(await answer("autoexpect Globex on"))).toMatch(
+      /now become expected hires.*Okta's System Log/s,
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    const at = new Date(Date.now() - 1).toISOString(); // after auto-expect was turned on
+    okta.groupJoins = [
+      {
+        userId: "00u-fay",
+        login: "fay@globex.com",
+        groupId: "00g-all",
+        groupName: "Everyone at Globex",
+        published: at,
+      },
+      {
+        userId: "00u-gus",
+        login: "gus@globex.com",
+        groupId: "00g-sec",
+        groupName: "Security",
+        published: at,
+      },
+      // A failed add is no membership.
+      {
+        userId: "00u-hal",
+        login: "hal@globex.com",
+        groupId: "00g-all",
+        groupName: "Everyone at Globex",
+        published: at,
+        result: "FAILURE",
+      },
+    ];
+    await new Promise((r) => setTimeout(r, 20));
+    await h.runtime.tailOnce();
+    await h.runtime.tailOnce();
+    const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
+    const fay = hires.find((r) => r.hire.loginId === "fay@globex.com")?.hire;
+    expect(fay?.assignedAt).toBe(Date.parse(at));
+    expect(fay?.registeredBy).toBe("idp:okta");
+    expect(fay?.idp).toBe("okta");
+    expect(hires.some((r) => r.hire.loginId === "gus@globex.com")).toBe(false);
+    expect(hires.some((r) => r.hire.loginId === "hal@globex.com")).toBe(false);
+    const mapped = h.slack
+      .callsTo("chat.postMessage")
+      .filter((c) => /Security \(mapped to securityadmin\)/.test(String(c.args.text)));
+    expect(mapped).toHaveLength(1);
+    expect(textsOf(mapped[0]?.args.blocks).join("\n")).toMatch(/Everyone at Globex/);
+  });
 });

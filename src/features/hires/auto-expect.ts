@@ -1,19 +1,23 @@
 /**
- * Expected hires from the IdP itself (Entra ID, /scim autoexpect on): after
- * each read, the "Add member to group" changes since the last look; a new
+ * Expected hires from the IdP itself (/scim autoexpect on): after each read,
+ * who was added to a group since the last look (Entra ID: directory audits
+ * "Add member to group"; Okta: System Log `group.user_membership.add`); a new
  * member of a group assigned to the SCIM app becomes an expected hire
  * (assignedAt = when they were added). A new member of a group that is NOT
  * assigned to the app but is mapped to a role in Descope is the "group
  * mapping is not provisioning" mistake: alerted once.
  */
-import { assignedGroupIds, groupJoins } from "../../connectors/entra-groups.js";
+import { assignedGroupIds, type GroupJoin, groupJoins } from "../../connectors/entra-groups.js";
 import type { EntraHttp } from "../../connectors/entra-http.js";
+import { oktaAssignedGroups, oktaGroupJoins } from "../../connectors/okta-groups.js";
 import type { DescopeClient } from "../../descope/client.js";
 import type { Logger } from "../../log/logger.js";
-import type { ConnectionStore } from "../../redis/connections.js";
+import type { Connection, ConnectionStore } from "../../redis/connections.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
+import type { SecretBox } from "../../redis/secret-box.js";
 import { mappedNotAssignedMessage } from "../../render/idp-proof.js";
+import { oktaHttpOf } from "../idp-side.js";
 import type { Notifier } from "../notifier.js";
 import { alertChannels, onboardingChannelFor } from "./alert-channel.js";
 import { deliverClaimed } from "./deliver.js";
@@ -26,6 +30,8 @@ const KEEP_MS = 30 * 86_400_000;
 export interface AutoExpectDeps {
   connections: ConnectionStore;
   entra: EntraHttp | null;
+  /** Opens stored Okta tokens; null when SCIMWATCH_SECRETS_KEY is not set. */
+  secrets: SecretBox | null;
   descope: DescopeClient;
   hires: HireStore;
   links: LinkStore;
@@ -38,21 +44,44 @@ export interface AutoExpectDeps {
   metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
 }
 
+/** Who joined which group since `since`, and the app's assigned groups; null when the IdP cannot be read. */
+async function groupChanges(
+  deps: AutoExpectDeps,
+  c: Connection,
+  since: number,
+  now: number,
+): Promise<{ joins: GroupJoin[]; assigned: Map<string, string> } | null> {
+  if (c.idp === "azure") {
+    if (!deps.entra) return null;
+    const [joins, assigned] = await Promise.all([
+      groupJoins(deps.entra, c.entraTenant, since),
+      assignedGroupIds(deps.entra, c.entraTenant, c.spId),
+    ]);
+    return { joins, assigned };
+  }
+  if (!deps.secrets) return null;
+  const http = oktaHttpOf(c, deps.secrets);
+  const [joins, assigned] = await Promise.all([
+    oktaGroupJoins(http, since, now),
+    oktaAssignedGroups(http, c.appId),
+  ]);
+  return { joins, assigned };
+}
+
 /** Returns how many hires were registered. */
 export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
-  const entra = deps.entra;
-  if (!entra) return 0;
   let total = 0;
   for (const c of await deps.connections.all()) {
-    if (c.idp !== "azure" || !c.autoExpect) continue;
+    if (!c.autoExpect) continue;
     const now = deps.now();
     const since = c.autoExpectReadTo ?? now - FIRST_LOOK_MS;
     try {
-      const [joins, assigned, sso] = await Promise.all([
-        groupJoins(entra, c.entraTenant, since),
-        assignedGroupIds(entra, c.entraTenant, c.spId),
+      const [changes, sso] = await Promise.all([
+        groupChanges(deps, c, since, now),
         deps.descope.loadSsoSettings(c.tenantId).catch(() => null),
       ]);
+      if (!changes) continue;
+      const { joins, assigned } = changes;
       const mapped = new Map<string, string>();
       for (const m of [...(sso?.saml?.groupsMapping ?? []), ...(sso?.oidc?.groupsMapping ?? [])])
         for (const g of m.groups ?? [])
@@ -68,10 +97,10 @@ export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
             tenantId: c.tenantId,
             tenantName: c.tenantName,
             emails,
-            idp: "azure",
+            idp: c.idp,
             assignedAt: Math.min(at, now),
             channelId,
-            userId: "idp:entra",
+            userId: c.idp === "azure" ? "idp:entra" : "idp:okta",
           });
           total += r.registered.length;
         }

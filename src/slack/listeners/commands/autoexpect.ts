@@ -15,8 +15,8 @@ export const autoexpect: CommandListener<Extract<ScimCommand, { kind: "autoexpec
     const tenant = await resolveTenant(deps.descope, cmd.tenant);
     if (!tenant) throw new UnknownTenantError(cmd.tenant);
     const c = await deps.connections.get(tenant.tenantId);
-    if (c?.idp !== "azure") {
-      await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, false));
+    if (!c) {
+      await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, null));
       return "not_connected";
     }
     await deps.connections.set({
@@ -24,7 +24,7 @@ export const autoexpect: CommandListener<Extract<ScimCommand, { kind: "autoexpec
       autoExpect: cmd.on,
       autoExpectReadTo: cmd.on ? deps.now() : null,
     });
-    await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, true));
+    await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, c.idp));
     return cmd.on ? "on" : "off";
   },
 };

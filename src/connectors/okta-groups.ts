@@ -1,0 +1,76 @@
+/**
+ * Okta group changes for auto-expect (idp-apis.md O4/O5): who joined which
+ * group (System Log `group.user_membership.add`, a bounded since/until query),
+ * and which groups the app is assigned to. Targets are found by type, never by
+ * position; bodies are checked with zod.
+ */
+import * as z from "zod";
+import type { GroupJoin } from "./entra-groups.js";
+import type { OktaHttp } from "./okta-http.js";
+import { parseAll } from "./read.js";
+
+const logEventSchema = z.object({
+  published: z.string(),
+  eventType: z.string().default(""),
+  outcome: z.object({ result: z.string().nullish() }).nullish(),
+  target: z
+    .array(
+      z.object({
+        id: z.string().nullish(),
+        type: z.string().nullish(),
+        alternateId: z.string().nullish(),
+        displayName: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+});
+const appGroupSchema = z.object({
+  id: z.string(),
+  _embedded: z
+    .object({
+      group: z.object({ profile: z.object({ name: z.string() }).partial().default({}) }).nullish(),
+    })
+    .partial()
+    .nullish(),
+});
+
+/** Successful "added to group" events between two times (ms), oldest first. */
+export async function oktaGroupJoins(
+  http: OktaHttp,
+  since: number,
+  until: number,
+): Promise<GroupJoin[]> {
+  const filter = 'eventType eq "group.user_membership.add"';
+  const path = `/api/v1/logs?since=${encodeURIComponent(new Date(since).toISOString())}&until=${encodeURIComponent(new Date(until).toISOString())}&filter=${encodeURIComponent(filter)}&sortOrder=ASCENDING&limit=1000`;
+  const events = parseAll(logEventSchema, (await http.list(path, 5)) ?? []);
+  return events.flatMap((e) => {
+    if (e.eventType && e.eventType !== "group.user_membership.add") return [];
+    if (e.outcome?.result && e.outcome.result !== "SUCCESS") return [];
+    const user = e.target?.find((t) => t.type === "User" && t.alternateId);
+    const group = e.target?.find((t) => t.type === "UserGroup" && t.id);
+    const at = Date.parse(e.published);
+    return user && group && Number.isFinite(at)
+      ? [
+          {
+            at,
+            groupId: group.id as string,
+            groupName: group.displayName ?? (group.id as string),
+            upn: user.alternateId as string,
+          },
+        ]
+      : [];
+  });
+}
+
+/** The groups assigned to the app, by ID. */
+export async function oktaAssignedGroups(
+  http: OktaHttp,
+  appId: string,
+): Promise<Map<string, string>> {
+  const groups = parseAll(
+    appGroupSchema,
+    (await http.list(`/api/v1/apps/${encodeURIComponent(appId)}/groups?expand=group&limit=200`)) ??
+      [],
+  );
+  return new Map(groups.map((g) => [g.id, g._embedded?.group?.profile.name ?? g.id]));
+}
