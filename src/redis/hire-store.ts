@@ -13,6 +13,9 @@ import { safeParse } from "./links.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
 
+const ADD_SCRIPT =
+  "if redis.call('SET', KEYS[1], ARGV[1], 'NX') then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) return 1 end return 0";
+
 export class HireStore {
   /** WATCH is per connection: updates use their own connection, one at a time per process. */
   private tx: RedisClient | null = null;
@@ -46,9 +49,18 @@ export class HireStore {
 
   /** Adds a hire unless one is already expected for that tenant and login ID. */
   async add(id: string, hire: Hire, dueAt: number): Promise<boolean> {
-    const res = await this.redis.set(this.key("hire", id), JSON.stringify(hire), "NX");
-    if (res !== "OK") return false;
-    await this.redis.zadd(this.key("hires", "open"), dueAt, id);
+    // One script: a crash can never leave a hire stored but missing from the open set
+    // (a retry would then see it as already expected, and nothing would ever evaluate it).
+    const added = await this.redis.eval(
+      ADD_SCRIPT,
+      2,
+      this.key("hire", id),
+      this.key("hires", "open"),
+      JSON.stringify(hire),
+      String(dueAt),
+      id,
+    );
+    if (Number(added) !== 1) return false;
     await replicated(this.redis);
     return true;
   }
