@@ -201,7 +201,7 @@ async function overlapCost(redis: Redis) {
 }
 
 /** 4. kill -9 during a tail run; a fresh process: how long until the tail reads again. */
-async function crashResume() {
+export async function crashResume() {
   const intervalSec = 5;
   const fake = new FakeDescope();
   const slack = new FakeSlack();

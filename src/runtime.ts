@@ -67,7 +67,14 @@ export function createRuntime(
   let jobs: Jobs | undefined;
   /** The scheduled tail: read, then hand the Slack side to the notify queue, never waiting on it. */
   const scheduledTail = async () => {
-    const r = await cycle.read();
+    let r = await cycle.read();
+    // Another run holds the lock. If it died (kill -9), its short lock lapses within one
+    // interval: try once more then instead of at the next tick, so a crash costs at most
+    // about one interval. A live run renews its lock, and this try is skipped too.
+    if (r.status === "skipped" && r.lockTtlMs !== undefined && r.lockTtlMs < intervalSec * 1000) {
+      await new Promise((res) => setTimeout(res, (r.lockTtlMs as number) + 50));
+      r = await cycle.read();
+    }
     if (r.status !== "skipped")
       await jobs
         ?.notify()

@@ -11,7 +11,7 @@ import { ENTRA_SAML } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
 import { FakeDescope as Descope } from "../fakes/descope.js";
 import { FakeSlack } from "../fakes/slack.js";
-import { type Harness, SIGNING_SECRET, startHarness } from "../helpers.js";
+import { type Harness, REDIS_URL, SIGNING_SECRET, startHarness } from "../helpers.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -211,4 +211,22 @@ describe("Redis down is one state, not a flood", () => {
     for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
     expect(lines.filter((l) => /"msg":"redis unreachable"/.test(l))).toHaveLength(1);
   }, 40_000);
+});
+
+describe("a crash mid-run costs one lock period, not an interval", () => {
+  it("the scheduled tail that finds a dead process's lock runs again as soon as the lock lapses", async () => {
+    const prefix = `{scimwatch-test-lock-${Date.now().toString(36)}}`;
+    const redis = new Redis(REDIS_URL);
+    cleanups.push(() => redis.disconnect());
+    // What kill -9 mid-run leaves behind: a lock no one renews, lapsing in 2.5 s.
+    await redis.set(`${prefix}:tail:lock`, "dead-run", "PX", 2_500);
+    const started = Date.now();
+    const h = await startHarness({ SCIMWATCH_TAIL_INTERVAL: "8" }, seed, { role: "all", prefix });
+    cleanups.push(() => h.stop());
+    await until("a first audit search", async () => h.descope.count("audit") > 0, 15_000);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(2_400);
+    // Well before the next tick (8 s): the lock's lapse, not the schedule, decided.
+    expect(waited).toBeLessThan(6_000);
+  }, 30_000);
 });

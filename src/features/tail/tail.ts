@@ -55,6 +55,8 @@ export interface TailResult {
   from?: number;
   to?: number;
   error?: string;
+  /** Skipped: how long the other run's lock still holds (ms). */
+  lockTtlMs?: number;
 }
 
 const DAY = 86_400_000;
@@ -76,7 +78,8 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
   // process resumes within two intervals of a crash.
   const lockMs = opts.lockMs ?? Math.min(30_000, Math.max(5_000, opts.intervalSec * 1000));
   if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
-    return { status: "skipped", calls: 0, stored: 0, pages: 0 };
+    const ttl = Number(await deps.redis.pttl(lockKey).catch(() => -1));
+    return { status: "skipped", calls: 0, stored: 0, pages: 0, lockTtlMs: Math.max(0, ttl) };
   }
   const renewal = setInterval(
     () => {
