@@ -33,8 +33,35 @@ async function freePorts(n: number, withBus: boolean): Promise<number> {
   throw new Error("no free ports for a Redis topology");
 }
 
-async function cli(port: number, ...args: string[]): Promise<string> {
-  const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...args]);
+/** The ACL user every data node of these topologies requires (`default` is off). */
+export const ACL_USER = "app";
+export const ACL_PASSWORD = "app-pw-0123";
+/** The sentinel's own password (REDIS_SENTINEL_PASSWORD). */
+export const SENTINEL_PASSWORD = "sentinel-pw-0123";
+const ACL = [
+  "--user",
+  ACL_USER,
+  "on",
+  `>${ACL_PASSWORD}`,
+  "~*",
+  "&*",
+  "+@all",
+  "--user",
+  "default",
+  "off",
+];
+const AS_APP = ["--user", ACL_USER, "--pass", ACL_PASSWORD, "--no-auth-warning"];
+const AS_SENTINEL = ["-a", SENTINEL_PASSWORD, "--no-auth-warning"];
+
+async function cli(port: number, auth: string[], ...args: string[]): Promise<string> {
+  const { stdout } = await run("redis-cli", [
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    ...auth,
+    ...args,
+  ]);
   return stdout.trim();
 }
 
@@ -93,7 +120,7 @@ const COMMON = [
 ];
 
 export interface ClusterTopology {
-  /** REDIS_URL: every seed node, comma-separated. */
+  /** REDIS_URL: every seed node, comma-separated, with the ACL user. */
   url: string;
   stop(): Promise<void>;
 }
@@ -116,13 +143,15 @@ export async function startCluster(): Promise<ClusterTopology> {
         "2000",
         "--maxmemory-policy",
         "noeviction",
+        ...ACL,
         ...COMMON,
       ]);
     for (const p of ports)
       await until(`redis-server on ${p}`, async () =>
-        (await cli(p, "ping")) === "PONG" ? true : undefined,
+        (await cli(p, AS_APP, "ping")) === "PONG" ? true : undefined,
       );
     await run("redis-cli", [
+      ...AS_APP,
       "--cluster",
       "create",
       ...ports.map((p) => `127.0.0.1:${p}`),
@@ -132,20 +161,20 @@ export async function startCluster(): Promise<ClusterTopology> {
     ]);
     for (const p of ports)
       await until(`cluster_state:ok on ${p}`, async () =>
-        (await cli(p, "cluster", "info")).includes("cluster_state:ok") ? true : undefined,
+        (await cli(p, AS_APP, "cluster", "info")).includes("cluster_state:ok") ? true : undefined,
       );
   } catch (e) {
     await stopAll(s);
     throw e;
   }
   return {
-    url: ports.map((p) => `redis://127.0.0.1:${p}`).join(","),
+    url: ports.map((p) => `redis://${ACL_USER}:${ACL_PASSWORD}@127.0.0.1:${p}`).join(","),
     stop: () => stopAll(s),
   };
 }
 
 export interface SentinelTopology {
-  /** REDIS_URL: the sentinel. */
+  /** REDIS_URL: the sentinel, with the data nodes' ACL user (REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD). */
   url: string;
   /** REDIS_SENTINEL_MASTER. */
   master: string;
@@ -162,9 +191,13 @@ export async function startSentinel(): Promise<SentinelTopology> {
   const [masterPort, replicaPort, sentinelPort] = [base, base + 1, base + 2];
   const master = "scimwatch-test";
   const s: Servers = { dir: mkdtempSync(join(tmpdir(), "scimwatch-sentinel-")), procs: new Map() };
-  const data = ["--maxmemory-policy", "noeviction", ...COMMON];
+  const data = ["--maxmemory-policy", "noeviction", ...ACL, ...COMMON];
   const current = async () =>
-    Number((await cli(sentinelPort, "sentinel", "get-master-addr-by-name", master)).split("\n")[1]);
+    Number(
+      (await cli(sentinelPort, AS_SENTINEL, "sentinel", "get-master-addr-by-name", master)).split(
+        "\n",
+      )[1],
+    );
   try {
     startServer(s, masterPort, ["--port", String(masterPort), ...data]);
     startServer(s, replicaPort, [
@@ -173,10 +206,14 @@ export async function startSentinel(): Promise<SentinelTopology> {
       "--replicaof",
       "127.0.0.1",
       String(masterPort),
+      "--masteruser",
+      ACL_USER,
+      "--masterauth",
+      ACL_PASSWORD,
       ...data,
     ]);
     await until("the replica in sync", async () =>
-      (await cli(replicaPort, "info", "replication")).includes("master_link_status:up")
+      (await cli(replicaPort, AS_APP, "info", "replication")).includes("master_link_status:up")
         ? true
         : undefined,
     );
@@ -189,12 +226,15 @@ export async function startSentinel(): Promise<SentinelTopology> {
         `sentinel down-after-milliseconds ${master} 1000`,
         `sentinel failover-timeout ${master} 5000`,
         `sentinel parallel-syncs ${master} 1`,
+        `sentinel auth-user ${master} ${ACL_USER}`,
+        `sentinel auth-pass ${master} ${ACL_PASSWORD}`,
+        `requirepass ${SENTINEL_PASSWORD}`,
         "",
       ].join("\n"),
     );
     startServer(s, sentinelPort, [join(s.dir, "sentinel.conf"), "--sentinel"]);
     await until("the sentinel to know the replica", async () => {
-      const r = await cli(sentinelPort, "sentinel", "replicas", master);
+      const r = await cli(sentinelPort, AS_SENTINEL, "sentinel", "replicas", master);
       return r.includes(String(replicaPort)) ? true : undefined;
     });
   } catch (e) {
@@ -202,7 +242,7 @@ export async function startSentinel(): Promise<SentinelTopology> {
     throw e;
   }
   return {
-    url: `redis://127.0.0.1:${sentinelPort}`,
+    url: `redis://${ACL_USER}:${ACL_PASSWORD}@127.0.0.1:${sentinelPort}`,
     master,
     masterPort: current,
     async failover() {

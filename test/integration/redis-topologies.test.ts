@@ -4,7 +4,8 @@
  * each: the tail, a check from the index, a hire that arrives and an alert sent
  * once. On Sentinel, the master is killed in the middle of a tail run: the
  * sentinel promotes the replica, and nothing registered is lost, the bot goes
- * on, and no alert is repeated.
+ * on, and no alert is repeated. Every data node requires an ACL user (in
+ * REDIS_URL) and the sentinel its own password (REDIS_SENTINEL_PASSWORD).
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
@@ -15,7 +16,9 @@ import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 import {
+  ACL_PASSWORD,
   type ClusterTopology,
+  SENTINEL_PASSWORD,
   type SentinelTopology,
   startCluster,
   startSentinel,
@@ -172,6 +175,7 @@ describe("on a 3-master Redis Cluster", () => {
   it("doctor reaches the cluster", async () => {
     const out = await doctorRedis({ REDIS_MODE: "cluster", REDIS_URL: topo.url });
     expect(out).toMatch(/^OK +Redis: .*answers/m);
+    expect(out).not.toContain(ACL_PASSWORD);
   }, 20_000);
 
   it("refuses an unbraced prefix in cluster mode, saying why", async () => {
@@ -204,14 +208,21 @@ describe("on Sentinel (master, replica, sentinel)", () => {
       REDIS_MODE: "sentinel",
       REDIS_URL: topo.url,
       REDIS_SENTINEL_MASTER: topo.master,
+      REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
     });
     expect(out).toMatch(/^OK +Redis: .*\(sentinel\) answers/m);
+    expect(out).not.toContain(ACL_PASSWORD);
   }, 20_000);
 
   it("survives a failover in the middle of a tail run: nothing lost, the bot goes on, no alert repeated", async () => {
     const c = clock();
     const h = await start(
-      { REDIS_MODE: "sentinel", REDIS_URL: topo.url, REDIS_SENTINEL_MASTER: topo.master },
+      {
+        REDIS_MODE: "sentinel",
+        REDIS_URL: topo.url,
+        REDIS_SENTINEL_MASTER: topo.master,
+        REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+      },
       c,
     );
     try {
