@@ -149,6 +149,10 @@ export class HireStore {
     );
   }
 
+  async deleteBatch(id: string): Promise<void> {
+    await this.redis.del(this.key("batch", id));
+  }
+
   async getBatch(id: string): Promise<Batch | null> {
     const raw = await this.redis.get(this.key("batch", id));
     const parsed = raw ? batchSchema.safeParse(safeParse(raw)) : null;

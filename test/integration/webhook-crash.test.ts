@@ -87,6 +87,16 @@ function post(port: number, body: string, key: string) {
 
 const stored = async () => (await scanKeys(redis, `${prefix}:hire:*`)).length;
 
+/** Stored hires whose checklist batch does not exist. */
+async function withoutBatch(): Promise<string[]> {
+  const out: string[] = [];
+  for (const k of await scanKeys(redis, `${prefix}:hire:*`)) {
+    const batchId = (JSON.parse((await redis.get(k)) ?? "{}") as { batchId?: string }).batchId;
+    if (!batchId || !(await redis.exists(`${prefix}:batch:${batchId}`))) out.push(k);
+  }
+  return out;
+}
+
 describe("a crash in the middle of a webhook batch", () => {
   it("keeps what was stored, and the retry registers the rest: every hire once", async () => {
     const emails = Array.from({ length: 1000 }, (_, i) => `hire${i}@acme.com`);
@@ -103,6 +113,8 @@ describe("a crash in the middle of a webhook batch", () => {
     const before = await stored();
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(1000);
+    // Every hire stored before the crash has its checklist batch (the next evaluation posts it).
+    expect(await withoutBatch()).toEqual([]);
 
     // A new process; the HRIS sends the same batch again (its first try never got an answer).
     const again = await startBot(port);
@@ -113,6 +125,7 @@ describe("a crash in the middle of a webhook batch", () => {
       expect(json.registered).toBe(1000 - before);
       expect(json.rejected).toHaveLength(before);
       expect(await stored()).toBe(1000);
+      expect(await withoutBatch()).toEqual([]);
       const open = await redis.zcard(`${prefix}:hires:open`);
       expect(open).toBe(1000);
     } finally {

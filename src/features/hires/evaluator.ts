@@ -259,7 +259,11 @@ export async function refreshChecklist(
 ): Promise<boolean> {
   const batch = await deps.hires.getBatch(batchId);
   if (!batch) return false;
-  const records = await deps.hires.getMany(batch.hireIds);
+  // Only the hires that are this batch's: a batch saved before a crash mid-registration
+  // lists people who were never stored, or who belong to an earlier registration.
+  const records = (await deps.hires.getMany(batch.hireIds)).filter(
+    (r) => r.hire.batchId === batch.id,
+  );
   if (!records.length) return false;
   const msg = checklistMessage(
     batch.id,

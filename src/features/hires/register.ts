@@ -62,6 +62,13 @@ export async function registerHires(
   const rejected: RegisterResult["rejected"] = [];
   const ids: string[] = [];
   let due = now;
+  // The batch is saved before its hires: a registration that dies mid-way (a crash) leaves
+  // hires whose checklist the next evaluation posts, never hires without one.
+  const batch = { id: batchId, channelId: input.channelId, ts: null, rendered: "" };
+  await deps.hires.saveBatch({
+    ...batch,
+    hireIds: input.emails.map((e) => hireId(input.tenantId, e)),
+  });
   for (const email of input.emails) {
     const id = hireId(input.tenantId, email);
     const extra = input.details?.get(email.toLowerCase());
@@ -93,14 +100,11 @@ export async function registerHires(
     idp: { id: guess.idp, name: IDPS[guess.idp].name, reason: guess.reason },
     dueAt: due,
   };
-  if (!ids.length) return result;
-  await deps.hires.saveBatch({
-    id: batchId,
-    channelId: input.channelId,
-    ts: null,
-    hireIds: ids,
-    rendered: "",
-  });
+  if (!ids.length) {
+    await deps.hires.deleteBatch(batchId);
+    return result;
+  }
+  await deps.hires.saveBatch({ ...batch, hireIds: ids });
   try {
     await refreshChecklist(deps, batchId, now);
     await deps.evaluate(ids);
