@@ -28,7 +28,9 @@ verdict, the evidence and what to do; with --json one object on stdout.
                           logs, job) with ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET
   --okta-url <url> --okta-app <label|id>
                           also read Okta's side (assignment, push events) with
-                          OKTA_API_TOKEN (a read-only API token)
+                          OKTA_API_TOKEN (a read-only API token), or a service
+                          app's OKTA_CLIENT_ID and OKTA_PRIVATE_KEY (the PEM or
+                          JWK, or a path to the file)
 Environment: DESCOPE_PROJECT_ID, DESCOPE_MANAGEMENT_KEY [, DESCOPE_BASE_URL],
 read from ./.env too. Exit 0 a verdict, 1 Descope failed, 2 bad usage.
 `;
@@ -104,8 +106,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
   const oktaApp = values["okta-app"];
   if (Boolean(oktaUrl) !== Boolean(oktaApp)) return usage("--okta-url and --okta-app go together");
   if (oktaUrl && entraTenant) return usage("give either the Entra or the Okta options, not both");
-  if (oktaUrl && !io.env.OKTA_API_TOKEN)
-    return usage("--okta-url needs OKTA_API_TOKEN (a read-only API token) in the environment");
+  if (oktaUrl && !io.env.OKTA_API_TOKEN && !(io.env.OKTA_CLIENT_ID && io.env.OKTA_PRIVATE_KEY))
+    return usage(
+      "--okta-url needs OKTA_API_TOKEN (a read-only API token), or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY (a service app), in the environment",
+    );
   const now = io.now();
   let assignedAt: number | undefined;
   if (values["assigned-at"] !== undefined) {

@@ -1,9 +1,11 @@
 /** `scimwatch check --entra-tenant … --entra-app …` or `--okta-url … --okta-app …`: the IdP's side from the command line. */
+import { existsSync, readFileSync } from "node:fs";
 
 import { findServicePrincipal } from "../connectors/entra-facts.js";
 import { ConnectorError, EntraHttp } from "../connectors/entra-http.js";
 import { findOktaApp } from "../connectors/okta-facts.js";
 import { OktaHttp } from "../connectors/okta-http.js";
+import { OktaOAuth } from "../connectors/okta-oauth.js";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { withIdpSide } from "../features/check/service.js";
 import { entraSide, oktaSide } from "../features/idp-side.js";
@@ -39,6 +41,13 @@ export async function entraSideForCli(
   }
 }
 
+/** OKTA_PRIVATE_KEY: the PEM or JWK itself, or the path of a file holding it. */
+function keyText(v: string): string {
+  const t = v.trim();
+  if (t.startsWith("-----") || t.startsWith("{") || !existsSync(t)) return v;
+  return readFileSync(t, "utf8");
+}
+
 export async function oktaSideForCli(
   d: Diagnosis,
   env: NodeJS.ProcessEnv,
@@ -46,8 +55,12 @@ export async function oktaSideForCli(
   app: string,
   now: number,
 ): Promise<Diagnosis> {
-  const http = new OktaHttp(url, env.OKTA_API_TOKEN as string);
   try {
+    const http = new OktaHttp(
+      url,
+      env.OKTA_API_TOKEN ??
+        new OktaOAuth(url, env.OKTA_CLIENT_ID as string, keyText(env.OKTA_PRIVATE_KEY as string)),
+    );
     const found = await findOktaApp(http, app);
     if (!found)
       return withIdpSide(d, {

@@ -1,6 +1,7 @@
 /**
  * The one place scimwatch talks to an Okta org: read-only GETs with an API
- * token (`Authorization: SSWS …`), `Link: rel="next"` paging followed
+ * token (`Authorization: SSWS …`) or a service app's OAuth tokens (with DPoP
+ * when the app requires it: okta-oauth.ts), `Link: rel="next"` paging followed
  * verbatim, and Okta's rate-limit headers respected (a 429 waits until
  * X-Rate-Limit-Reset, measured against the response's Date, once).
  */
@@ -15,6 +16,7 @@ import {
   networkCodeOf,
 } from "../net/http.js";
 import { ConnectorError } from "./entra-http.js";
+import { type OktaAuth, oktaApiToken } from "./okta-oauth.js";
 
 const errorSchema = z.object({
   errorCode: z.string().optional(),
@@ -31,23 +33,28 @@ export function oktaScopeFor(path: string): string {
 
 export class OktaHttp {
   private readonly base: string;
+  private readonly auth: OktaAuth;
 
   constructor(
     orgUrl: string,
-    private readonly token: string,
+    /** An API token, or a service app's OAuth (okta-oauth.ts). */
+    auth: string | OktaAuth,
     private readonly timeoutMs = 10_000,
   ) {
     this.base = orgUrl.replace(/\/+$/, "");
+    this.auth = typeof auth === "string" ? oktaApiToken(auth) : auth;
   }
 
   /** One GET; null on 404. */
   async get(path: string): Promise<{ json: unknown; next: string | null } | null> {
     const url = path.startsWith("http") ? path : `${this.base}${path}`;
+    let reauthorised = false;
     for (let attempt = 1; ; attempt++) {
       let res: HttpAnswer;
+      const auth = await this.auth.headers("GET", url);
       try {
         res = await httpRequest(url, {
-          headers: { authorization: `SSWS ${this.token}`, accept: "application/json" },
+          headers: { ...auth, accept: "application/json" },
           timeoutMs: this.timeoutMs,
         });
       } catch (e) {
@@ -73,11 +80,18 @@ export class OktaHttp {
         await sleep(sec * 1000);
         continue;
       }
+      // A DPoP nonce to follow, or an OAuth token to renew: once.
+      if (res.status === 401 && !reauthorised && this.auth.retryAfter(res)) {
+        reauthorised = true;
+        continue;
+      }
       const json = jsonOrNull(res);
       if (res.status === 401)
         throw new ConnectorError(
           "bad_credentials",
-          "Okta refused the API token (expired after 30 days unused, revoked, or its admin lost the role): create a new read-only token and connect again",
+          this.auth.kind === "token"
+            ? "Okta refused the API token (expired after 30 days unused, revoked, or its admin lost the role): create a new read-only token and connect again"
+            : "Okta refused the service app's token (scopes revoked, or the app deactivated): check the app's granted scopes and admin role, then connect again",
         );
       if (res.status === 403) {
         const e = errorSchema.safeParse(json);

@@ -8,6 +8,7 @@ import { findJob, readEntraFacts } from "../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../connectors/entra-http.js";
 import { readOktaFacts } from "../connectors/okta-facts.js";
 import { OktaHttp } from "../connectors/okta-http.js";
+import { OktaOAuth } from "../connectors/okta-oauth.js";
 import { decideEntra } from "../core/idp-side/entra.js";
 import type { IdpSide } from "../core/idp-side/model.js";
 import { decideOkta } from "../core/idp-side/okta.js";
@@ -42,18 +43,31 @@ export async function oktaSide(
   return { ...decideOkta(facts, loginId), unread };
 }
 
-/** The Okta client of a stored connection: its sealed token opened with SCIMWATCH_SECRETS_KEY. */
+/**
+ * A service app's OAuth, one per connection in this process: its access token
+ * (1 h) and DPoP key serve every check and auto-expect read until it expires.
+ */
+const oauthOf = new Map<string, OktaOAuth>();
+
+/** The Okta client of a stored connection: its sealed secret opened with SCIMWATCH_SECRETS_KEY. */
 export function oktaHttpOf(c: Extract<Connection, { idp: "okta" }>, secrets: SecretBox): OktaHttp {
-  let token: string;
+  let secret: string;
   try {
-    token = secrets.open(c.tokenSealed);
+    secret = secrets.open(c.tokenSealed);
   } catch {
     throw new ConnectorError(
       "bad_credentials",
-      "the stored Okta token cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
+      "the stored Okta credentials cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
     );
   }
-  return new OktaHttp(c.oktaUrl, token);
+  if (c.auth !== "oauth") return new OktaHttp(c.oktaUrl, secret);
+  const id = `${c.oktaUrl}|${c.clientId}|${c.tokenSealed}`;
+  let oauth = oauthOf.get(id);
+  if (!oauth) {
+    oauth = new OktaOAuth(c.oktaUrl, c.clientId ?? "", secret);
+    oauthOf.set(id, oauth);
+  }
+  return new OktaHttp(c.oktaUrl, oauth);
 }
 
 export function idpSideReader(deps: {

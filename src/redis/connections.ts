@@ -31,7 +31,14 @@ export const connectionSchema = z.discriminatedUnion("idp", [
     ...common,
     idp: z.literal("okta"),
     oktaUrl: z.string().url(),
-    /** The API token, sealed with SCIMWATCH_SECRETS_KEY (redis/secret-box.ts): never stored in clear. */
+    /** An API token, or a service app's OAuth (client credentials, private_key_jwt, DPoP). */
+    auth: z.enum(["token", "oauth"]).default("token"),
+    /** The service app's client ID (auth "oauth"). */
+    clientId: z.string().nullable().default(null),
+    /**
+     * The API token, or the service app's private key, sealed with SCIMWATCH_SECRETS_KEY
+     * (redis/secret-box.ts): never stored in clear.
+     */
     tokenSealed: z.string().startsWith("v1:"),
   }),
 ]);

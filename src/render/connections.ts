@@ -101,15 +101,23 @@ export const SECRETS_KEY_MISSING = notice(
 
 /** The Okta connection form: org URL, app, a read-only API token (never shown back). */
 export function oktaConnectModal(meta: string, tenantName: string): ModalView {
-  const input = (block: string, label: string, placeholder: string, hint?: string) => ({
+  const input = (
+    block: string,
+    label: string,
+    placeholder: string,
+    hint?: string,
+    o: { optional?: boolean; multiline?: boolean } = {},
+  ) => ({
     type: "input" as const,
     block_id: block,
     label: { type: "plain_text" as const, text: label },
     ...(hint ? { hint: { type: "plain_text" as const, text: hint } } : {}),
+    ...(o.optional ? { optional: true } : {}),
     element: {
       type: "plain_text_input" as const,
       action_id: INPUT_ACTION,
       placeholder: { type: "plain_text" as const, text: placeholder },
+      ...(o.multiline ? { multiline: true } : {}),
     },
   });
   return {
@@ -121,7 +129,7 @@ export function oktaConnectModal(meta: string, tenantName: string): ModalView {
     close: { type: "plain_text", text: "Cancel" },
     blocks: [
       section(
-        `Read-only: scimwatch reads *${esc(tenantName)}*'s Okta to show, in each check, whether the user is assigned to the app and what Okta pushed. The token is stored encrypted and never shown again.`,
+        `Read-only: scimwatch reads *${esc(tenantName)}*'s Okta to show, in each check, whether the user is assigned to the app and what Okta pushed. Give *either* an API token *or* a service app's client ID and private key; either is stored encrypted and never shown again.`,
       ),
       input(OKTA_BLOCKS.url, "Okta org URL", "https://acme.okta.com"),
       input(OKTA_BLOCKS.app, "The app that provisions Descope (label or ID)", "Descope"),
@@ -130,6 +138,21 @@ export function oktaConnectModal(meta: string, tenantName: string): ModalView {
         "API token",
         "00a…",
         "Security › API › Tokens: created by a read-only admin (apps, users, groups, logs)",
+        { optional: true },
+      ),
+      input(
+        OKTA_BLOCKS.clientId,
+        "Or: a service app's client ID",
+        "0oa…",
+        "Applications › API Services app, client authentication 'Public key / Private key', scopes okta.apps.read okta.users.read okta.groups.read okta.logs.read granted, a read-only admin role",
+        { optional: true },
+      ),
+      input(
+        OKTA_BLOCKS.privateKey,
+        "…and its private key",
+        "-----BEGIN PRIVATE KEY----- … (or the JWK)",
+        "The key whose public half is registered on the app. DPoP is followed if the app requires it.",
+        { optional: true, multiline: true },
       ),
     ],
   };

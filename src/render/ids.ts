@@ -57,7 +57,13 @@ export const VIEWS = {
   connectOkta: "scim_connect_okta",
   connectResult: "scim_connect_result",
 } as const;
-export const OKTA_BLOCKS = { url: "okta_url", app: "okta_app", token: "okta_token" } as const;
+export const OKTA_BLOCKS = {
+  url: "okta_url",
+  app: "okta_app",
+  token: "okta_token",
+  clientId: "okta_client_id",
+  privateKey: "okta_private_key",
+} as const;
 
 const connectMetaSchema = z.object({
   tenantId: z.string().min(1),

@@ -1,8 +1,19 @@
 /**
  * A loopback Okta org: the management API reads scimwatch makes, in their
  * wire format (shared/reference/idp-apis.md §3): SSWS tokens, `Link:
- * rel="next"` paging, rate-limit headers and a 429, 404 for "not assigned".
+ * rel="next"` paging, rate-limit headers and a 429, 404 for "not assigned";
+ * and a service app's OAuth: client credentials with a private_key_jwt
+ * assertion checked against its public key, DPoP (proofs verified, the
+ * token endpoint's and the API's nonces) when the app requires it.
  */
+import {
+  createHash,
+  createPublicKey,
+  type JsonWebKey,
+  type KeyObject,
+  randomUUID,
+  verify,
+} from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -12,8 +23,51 @@ export interface FakeOktaUser {
   status?: string;
 }
 
+const b64u = (b: Buffer | string) => Buffer.from(b).toString("base64url");
+
+/** Verifies a compact JWS (RS256 or ES256) with a public key; returns its header and claims, or null. */
+function verifyJwt(
+  jwt: string,
+  key?: KeyObject,
+): { header: Record<string, unknown>; claims: Record<string, unknown> } | null {
+  const [h, c, sig] = jwt.split(".");
+  if (!h || !c || !sig) return null;
+  try {
+    const header = JSON.parse(Buffer.from(h, "base64url").toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(c, "base64url").toString()) as Record<string, unknown>;
+    const k = key ?? createPublicKey({ key: header.jwk as JsonWebKey, format: "jwk" });
+    const data = Buffer.from(`${h}.${c}`);
+    const ok =
+      k.asymmetricKeyType === "ec"
+        ? verify(
+            "sha256",
+            data,
+            { key: k, dsaEncoding: "ieee-p1363" },
+            Buffer.from(sig, "base64url"),
+          )
+        : verify("sha256", data, k, Buffer.from(sig, "base64url"));
+    return ok ? { header, claims } : null;
+  } catch {
+    return null;
+  }
+}
+
 export class FakeOkta {
   readonly token = "00okta-fake-api-token-value";
+  /** A service app: its client ID, its registered public key, the scopes granted, whether DPoP is required. */
+  serviceApp: {
+    clientId: string;
+    publicKey: KeyObject;
+    scopes: string[];
+    requireDpop: boolean;
+    /** The API also asks for a DPoP nonce (401 use_dpop_nonce) before it answers. */
+    apiNonce?: boolean;
+  } | null = null;
+  /** Every token request: whether it carried a DPoP proof, and its nonce. */
+  readonly tokenRequests: Array<{ dpop: boolean; nonce?: string; outcome: string }> = [];
+  private readonly issued = new Map<string, { jkt: string | null }>();
+  private readonly tokenNonce = `tn-${randomUUID()}`;
+  private readonly apiNonceValue = `an-${randomUUID()}`;
   users: FakeOktaUser[] = [];
   groups: Array<{ id: string; name: string; members: string[] }> = [];
   apps: Array<{
@@ -92,10 +146,122 @@ export class FakeOkta {
     this.send(res, 200, chunk, headers);
   }
 
+  private tokenEndpoint(req: IncomingMessage, res: ServerResponse): void {
+    let raw = "";
+    req.on("data", (c) => {
+      raw += c;
+    });
+    req.on("end", () => {
+      const app = this.serviceApp;
+      const form = new URLSearchParams(raw);
+      const tokenUrl = `${this.url}/oauth2/v1/token`;
+      const proofHeader = req.headers.dpop as string | undefined;
+      const fail = (
+        status: number,
+        error: string,
+        description: string,
+        h: Record<string, string> = {},
+      ) => {
+        this.tokenRequests.push({ dpop: Boolean(proofHeader), outcome: error });
+        this.send(res, status, { error, error_description: description }, h);
+      };
+      const assertion = app ? verifyJwt(form.get("client_assertion") ?? "", app.publicKey) : null;
+      const a = assertion?.claims;
+      if (
+        !app ||
+        form.get("grant_type") !== "client_credentials" ||
+        form.get("client_assertion_type") !==
+          "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" ||
+        !a ||
+        a.iss !== app.clientId ||
+        a.sub !== app.clientId ||
+        a.aud !== tokenUrl ||
+        Number(a.exp) * 1000 < Date.now()
+      )
+        return fail(401, "invalid_client", "The client_assertion signature is invalid.");
+      const wanted = (form.get("scope") ?? "").split(" ").filter(Boolean);
+      if (wanted.some((w) => !app.scopes.includes(w)))
+        return fail(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
+      let jkt: string | null = null;
+      if (app.requireDpop) {
+        if (!proofHeader)
+          return fail(400, "invalid_dpop_proof", "The DPoP proof JWT header is missing.");
+        const proof = verifyJwt(proofHeader);
+        if (
+          proof?.header.typ !== "dpop+jwt" ||
+          proof.claims.htm !== "POST" ||
+          proof.claims.htu !== tokenUrl
+        )
+          return fail(400, "invalid_dpop_proof", "The DPoP proof JWT is invalid.");
+        if (proof.claims.nonce !== this.tokenNonce)
+          return fail(400, "use_dpop_nonce", "Authorization server requires nonce in DPoP proof.", {
+            "dpop-nonce": this.tokenNonce,
+          });
+        jkt = JSON.stringify(proof.header.jwk);
+      }
+      const token = `okta-at-${randomUUID()}`;
+      this.issued.set(token, { jkt });
+      this.tokenRequests.push({
+        dpop: Boolean(proofHeader),
+        ...(jkt ? { nonce: this.tokenNonce } : {}),
+        outcome: "issued",
+      });
+      this.send(res, 200, {
+        token_type: jkt ? "DPoP" : "Bearer",
+        expires_in: 3600,
+        access_token: token,
+        scope: wanted.join(" "),
+      });
+    });
+  }
+
+  /** Whether a request is authorised: the API token, or an issued access token (with its DPoP proof). */
+  private authorised(req: IncomingMessage, url: URL, res: ServerResponse): boolean | "answered" {
+    const auth = req.headers.authorization ?? "";
+    if (auth === `SSWS ${this.token}`) return true;
+    const [scheme, token] = auth.split(" ");
+    const issued = token ? this.issued.get(token) : undefined;
+    if (!issued) return false;
+    if (!issued.jkt) return scheme === "Bearer";
+    if (scheme !== "DPoP") return false;
+    const proof = verifyJwt(String(req.headers.dpop ?? ""));
+    if (
+      !proof ||
+      JSON.stringify(proof.header.jwk) !== issued.jkt ||
+      proof.claims.htm !== req.method ||
+      proof.claims.htu !== `${url.origin}${url.pathname}` ||
+      proof.claims.ath !==
+        b64u(
+          createHash("sha256")
+            .update(token as string)
+            .digest(),
+        )
+    )
+      return false;
+    if (this.serviceApp?.apiNonce && proof.claims.nonce !== this.apiNonceValue) {
+      this.send(
+        res,
+        401,
+        { errorCode: "E0000011", errorSummary: "Invalid token provided" },
+        {
+          "www-authenticate":
+            'DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
+          "dpop-nonce": this.apiNonceValue,
+        },
+      );
+      return "answered";
+    }
+    return true;
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): unknown {
     const url = new URL(req.url ?? "/", this.url);
     this.calls.push(url.pathname);
-    if (req.headers.authorization !== `SSWS ${this.token}`)
+    if (url.pathname === "/oauth2/v1/token" && req.method === "POST")
+      return this.tokenEndpoint(req, res);
+    const ok = this.authorised(req, url, res);
+    if (ok === "answered") return;
+    if (!ok)
       return this.send(res, 401, {
         errorCode: "E0000011",
         errorSummary: "Invalid token provided",

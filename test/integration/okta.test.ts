@@ -4,7 +4,7 @@
  * stored sealed; /scim check and `scimwatch check --json` show Okta's side.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,7 +95,14 @@ async function answer(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
     unknown
   >;
 }
-const submit = (o: { url: string; app: string; token: string; user?: string }) => {
+const submit = (o: {
+  url: string;
+  app: string;
+  token: string;
+  user?: string;
+  clientId?: string;
+  privateKey?: string;
+}) => {
   const opened = h.slack.callsTo("views.open").at(-1)?.args.view as { private_metadata: string };
   return h.interaction({
     type: "view_submission",
@@ -111,6 +118,12 @@ const submit = (o: { url: string; app: string; token: string; user?: string }) =
           okta_url: { value: { type: "plain_text_input", value: o.url } },
           okta_app: { value: { type: "plain_text_input", value: o.app } },
           okta_token: { value: { type: "plain_text_input", value: o.token } },
+          ...(o.clientId !== undefined
+            ? { okta_client_id: { value: { type: "plain_text_input", value: o.clientId } } }
+            : {}),
+          ...(o.privateKey !== undefined
+            ? { okta_private_key: { value: { type: "plain_text_input", value: o.privateKey } } }
+            : {}),
         },
       },
     },
@@ -266,5 +279,107 @@ describe("auto-expect from Okta's System Log", () => {
       .filter((c) => /Security \(mapped to securityadmin\)/.test(String(c.args.text)));
     expect(mapped).toHaveLength(1);
     expect(textsOf(mapped[0]?.args.blocks).join("\n")).toMatch(/Everyone at Globex/);
+  });
+});
+
+describe("a service app instead of an API token (client credentials, private_key_jwt, DPoP)", () => {
+  const keys = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const pem = keys.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const clientId = "0oaservice00000000";
+
+  it("connects with the app's client ID and private key, follows DPoP's nonces, and reuses its token", async () => {
+    okta.serviceApp = {
+      clientId,
+      publicKey: keys.publicKey,
+      scopes: ["okta.apps.read", "okta.users.read", "okta.groups.read", "okta.logs.read"],
+      requireDpop: true,
+      apiNonce: true,
+    };
+    await h.command("connect Globex okta", { user: "UADMIN", channel: "CSUPPORT" });
+    await h.slack.waitFor(() => h.slack.callsTo("views.open").length > 0 || undefined);
+    // The form refuses a token and a service app at once, and a key that is not one.
+    const both = await submit({
+      url: okta.url,
+      app: "Descope",
+      token: okta.token,
+      clientId,
+      privateKey: pem,
+    });
+    expect(both.body).toMatch(/not both/);
+    const badKey = await submit({
+      url: okta.url,
+      app: "Descope",
+      token: "",
+      clientId,
+      privateKey: "not a key",
+    });
+    expect(badKey.body).toMatch(/not a PEM/);
+    const updates = h.slack.callsTo("views.update").length;
+    await submit({ url: okta.url, app: "Descope", token: "", clientId, privateKey: pem });
+    await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("views.update")
+        .slice(updates)
+        .find((c) => /is connected to Okta/.test(JSON.stringify(c.args))),
+    );
+    // Without DPoP first, then a proof, then the proof with the server's nonce: a DPoP-bound token.
+    expect(okta.tokenRequests.map((t) => t.outcome)).toEqual([
+      "invalid_dpop_proof",
+      "use_dpop_nonce",
+      "issued",
+    ]);
+    const stored = (await h.redis.hget(`${h.prefix}:connections`, "T-globex")) ?? "";
+    expect(stored).toMatch(/"auth":"oauth"/);
+    expect(stored).not.toContain("PRIVATE KEY");
+    expect(h.logs.join("\n")).not.toContain("PRIVATE KEY");
+
+    // Checks read Okta with the service app's token (and the API's own DPoP nonce).
+    const all = text(await answer("check carl@globex.com Globex"));
+    expect(all).toContain("`not_assigned`");
+    const tokens = okta.tokenRequests.length;
+    expect(text(await answer("check ana@globex.com Globex"))).toContain("`pushed`");
+    expect(okta.tokenRequests.length).toBe(tokens); // one token for both checks
+  });
+
+  it("a scope not granted is named; the CLI takes OKTA_CLIENT_ID and OKTA_PRIVATE_KEY", async () => {
+    const run = (env: Record<string, string>) =>
+      promisify(execFile)(
+        process.execPath,
+        [
+          CLI,
+          "check",
+          "carl@globex.com",
+          "--tenant",
+          "Globex",
+          "--okta-url",
+          okta.url,
+          "--okta-app",
+          "Descope",
+          "--json",
+        ],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            DESCOPE_PROJECT_ID: h.descope.projectId,
+            DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+            DESCOPE_BASE_URL: h.descope.url,
+            ...env,
+          },
+          cwd: tmpdir(),
+        },
+      ).then((r) => JSON.parse(r.stdout) as { cause: string | null; notes: string[] });
+    const ok = await run({ OKTA_CLIENT_ID: clientId, OKTA_PRIVATE_KEY: pem });
+    expect(ok.cause).toBe("not_assigned");
+    const app = okta.serviceApp as NonNullable<typeof okta.serviceApp>;
+    app.scopes = ["okta.apps.read", "okta.users.read"];
+    try {
+      const refused = await run({ OKTA_CLIENT_ID: clientId, OKTA_PRIVATE_KEY: pem });
+      expect(refused.cause).toBeNull();
+      expect(refused.notes.join("\n")).toMatch(
+        /grant okta.apps.read, okta.users.read, okta.groups.read, okta.logs.read/,
+      );
+    } finally {
+      app.scopes = ["okta.apps.read", "okta.users.read", "okta.groups.read", "okta.logs.read"];
+    }
   });
 });

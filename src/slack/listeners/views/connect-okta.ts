@@ -1,13 +1,15 @@
 /**
  * The Okta connection form: checked before it closes (admin, an https org
- * URL, a token), then verified against Okta (the app exists, the token
- * reads it), sealed with SCIMWATCH_SECRETS_KEY and stored; the outcome shows
- * in the form. The token is never logged, echoed or stored in clear.
+ * URL, an API token or a service app's client ID and private key), then
+ * verified against Okta (the app exists, the credentials read it), sealed
+ * with SCIMWATCH_SECRETS_KEY and stored; the outcome shows in the form.
+ * Secrets are never logged, echoed or stored in clear.
  */
 import type { App } from "@slack/bolt";
 import { ConnectorError } from "../../../connectors/entra-http.js";
 import { findOktaApp } from "../../../connectors/okta-facts.js";
 import { OktaHttp } from "../../../connectors/okta-http.js";
+import { OktaOAuth, oktaPrivateKey } from "../../../connectors/okta-oauth.js";
 import type { SlackMessage } from "../../../render/blocks.js";
 import { notice } from "../../../render/blocks.js";
 import { connectResultModal, oktaConnectedMessage } from "../../../render/connections.js";
@@ -35,12 +37,28 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
         const url = value(OKTA_BLOCKS.url).replace(/\/+$/, "");
         const appName = value(OKTA_BLOCKS.app);
         const token = value(OKTA_BLOCKS.token);
+        const clientId = value(OKTA_BLOCKS.clientId);
+        const privateKey = value(OKTA_BLOCKS.privateKey);
+        const oauth = Boolean(clientId || privateKey);
         const meta = decodeConnectMeta(body.view.private_metadata);
         const errors: Record<string, string> = {};
         if (!/^https:\/\/[\w.-]+(:\d+)?$/.test(url) && !/^http:\/\/127\.0\.0\.1:\d+$/.test(url))
           errors[OKTA_BLOCKS.url] = "Give the org's https URL, e.g. https://acme.okta.com";
         if (!appName) errors[OKTA_BLOCKS.app] = "Name the app (its label) or give its ID (0oa…).";
-        if (!token) errors[OKTA_BLOCKS.token] = "Paste a read-only API token.";
+        if (oauth && token)
+          errors[OKTA_BLOCKS.token] = "Give an API token or a service app, not both.";
+        else if (!oauth && !token)
+          errors[OKTA_BLOCKS.token] = "Paste a read-only API token (or a service app below).";
+        if (oauth && !clientId) errors[OKTA_BLOCKS.clientId] = "Give the service app's client ID.";
+        if (oauth && !privateKey)
+          errors[OKTA_BLOCKS.privateKey] = "Paste the service app's private key (PEM or JWK).";
+        if (oauth && privateKey) {
+          try {
+            oktaPrivateKey(privateKey);
+          } catch (e) {
+            errors[OKTA_BLOCKS.privateKey] = (e as Error).message;
+          }
+        }
         if (!deps.guard.isAdmin(req.who.userId))
           errors[OKTA_BLOCKS.url] = "Only scimwatch admins can connect an IdP.";
         if (!deps.secretBox)
@@ -61,7 +79,8 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
             .update({ view_id: body.view.id, view: connectResultModal(msg) })
             .catch((e: unknown) => deps.log.warn({ err: e }, "could not show the connect result"));
         try {
-          const found = await findOktaApp(new OktaHttp(url, token), appName);
+          const auth = oauth ? new OktaOAuth(url, clientId, privateKey) : token;
+          const found = await findOktaApp(new OktaHttp(url, auth), appName);
           if (!found) {
             await show(
               oktaConnectedMessage({
@@ -80,7 +99,9 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
             oktaUrl: url,
             appId: found.id,
             appName: found.label || appName,
-            tokenSealed: deps.secretBox.seal(token),
+            auth: oauth ? "oauth" : "token",
+            clientId: oauth ? clientId : null,
+            tokenSealed: deps.secretBox.seal(oauth ? privateKey : token),
             connectedBy: req.who.userId,
             connectedAt: deps.now(),
             lastOkAt: deps.now(),
