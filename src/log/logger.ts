@@ -23,10 +23,18 @@ const SECRET_FIELDS = [
 export function scrub(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join("[redacted]");
-  return out
-    .replace(/xox[abposr]-[A-Za-z0-9-]{6,}/g, "xox?-[redacted]")
-    .replace(/xapp-[A-Za-z0-9-]{6,}/g, "xapp-[redacted]")
-    .replace(/(Bearer\s+)[^\s"',]+/gi, "$1[redacted]");
+  return (
+    out
+      .replace(/xox[abposr]-[A-Za-z0-9-]{6,}/g, "xox?-[redacted]")
+      .replace(/xapp-[A-Za-z0-9-]{6,}/g, "xapp-[redacted]")
+      .replace(/((?:Bearer|DPoP|SSWS)\s+)[^\s"',]+/gi, "$1[redacted]")
+      .replace(
+        /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+        "[redacted private key]",
+      )
+      // A JWK's private part, plain or inside escaped JSON.
+      .replace(/(\\?"(?:d|p|q|dp|dq|qi)\\?"\s*:\s*\\?")[A-Za-z0-9_-]{16,}/g, "$1[redacted]")
+  );
 }
 
 export function createLogger(opts: {
