@@ -3,9 +3,10 @@
  * the fake Descope and Slack on loopback, a real Redis. Measures the time to
  * the 200 (the hires are in Redis, the checklist posted, the first evaluation done).
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { FakeDescope } from "../test/fakes/descope.js";
+import { webhookHeaders } from "../test/fakes/hris.js";
 import { FakeSlack } from "../test/fakes/slack.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -49,17 +50,12 @@ export async function webhookBatch(
       startDate: "2026-12-07",
     })),
   });
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = `sha256=${createHmac("sha256", secret).update(`${ts}.${body}`).digest("hex")}`;
+  const headers = webhookHeaders(secret, body);
   const t = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}/hooks/hires`, {
     method: "POST",
     body,
-    headers: {
-      "content-type": "application/json",
-      "x-scimwatch-timestamp": ts,
-      "x-scimwatch-signature": sig,
-    },
+    headers,
   });
   const json = (await res.json()) as { registered?: number };
   const ms = performance.now() - t;

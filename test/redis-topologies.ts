@@ -267,12 +267,11 @@ export interface TlsServer {
   stop(): Promise<void>;
 }
 
-/** One server over TLS only (certificates made here by openssl), with an ACL user; `default` is off. */
+/** One server over TLS only (certificates made here by openssl), with the ACL user; `default` is off. */
 export async function startTlsAclServer(): Promise<TlsServer> {
   const port = await freePorts(1, false);
   const s: Servers = { dir: mkdtempSync(join(tmpdir(), "scimwatch-tls-")), procs: new Map() };
   const ssl = (...args: string[]) => run("openssl", args, { cwd: s.dir });
-  const password = "s3cret-acl-password";
   try {
     await ssl(
       "req",
@@ -332,16 +331,7 @@ export async function startTlsAclServer(): Promise<TlsServer> {
       "ca.pem",
       "--tls-auth-clients",
       "no",
-      "--user",
-      "app",
-      "on",
-      `>${password}`,
-      "~*",
-      "&*",
-      "+@all",
-      "--user",
-      "default",
-      "off",
+      ...ACL,
       "--maxmemory-policy",
       "noeviction",
       ...COMMON,
@@ -353,11 +343,7 @@ export async function startTlsAclServer(): Promise<TlsServer> {
         join(s.dir, "ca.pem"),
         "-p",
         String(port),
-        "--user",
-        "app",
-        "--pass",
-        password,
-        "--no-auth-warning",
+        ...AS_APP,
         "ping",
       ]);
       return stdout.trim() === "PONG" ? true : undefined;
@@ -367,9 +353,9 @@ export async function startTlsAclServer(): Promise<TlsServer> {
     throw e;
   }
   return {
-    url: `rediss://app:${password}@localhost:${port}`,
+    url: `rediss://${ACL_USER}:${ACL_PASSWORD}@localhost:${port}`,
     caFile: join(s.dir, "ca.pem"),
-    password,
+    password: ACL_PASSWORD,
     stop: () => stopAll(s),
   };
 }

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeEnvSchema, parseEnv } from "./env.js";
-import { checkRedisSettings, redisPasswords } from "./redis.js";
+import { redisPasswords, redisPlan } from "./redis.js";
 
 const csv = z
   .string()
@@ -143,7 +143,7 @@ export function receiverMode(env: { SLACK_APP_TOKEN?: string | undefined }): "so
 
 export function loadBotConfig(env: NodeJS.ProcessEnv): BotConfig {
   const cfg = parseEnv(botEnvSchema, env, HINTS);
-  checkRedisSettings(cfg);
+  redisPlan(cfg); // a ConfigError when the Redis settings cannot work together
   const mode = receiverMode(cfg);
   if (mode === "http" && !cfg.SLACK_SIGNING_SECRET) {
     parseEnv(botEnvSchema.required({ SLACK_SIGNING_SECRET: true }), env, {

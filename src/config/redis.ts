@@ -106,11 +106,6 @@ export function redisPlan(s: RedisSettings): RedisPlan {
   };
 }
 
-/** Fails with a ConfigError when the Redis settings cannot work together. */
-export function checkRedisSettings(s: RedisSettings): void {
-  redisPlan(s);
-}
-
 /** The passwords in REDIS_URL, never to be printed. */
 export function redisPasswords(list: string): string[] {
   return redisUrls(list).flatMap((u) => {

@@ -49,6 +49,16 @@ const eventSchema = z.object({
     .nullish(),
 });
 
+/** The app's assigned groups (`GET /api/v1/apps/{id}/groups?expand=group`), with their names. */
+export const appGroupsPath = (appId: string) =>
+  `/api/v1/apps/${encodeURIComponent(appId)}/groups?expand=group&limit=200`;
+export function appGroupsFrom(raw: unknown[] | null): Array<{ id: string; name: string }> {
+  return parseAll(appGroupSchema, raw).map((g) => ({
+    id: g.id,
+    name: g._embedded?.group?.profile.name ?? g.id,
+  }));
+}
+
 /** Okta answers a read it cannot do for this app (e.g. provisioning not enabled) with an error: a note, not a failure. */
 const OKTA_ALSO: ConnectorProblem[] = ["bad_response"];
 
@@ -101,11 +111,7 @@ export async function readOktaFacts(
   const [appUser, userGroups, appGroups, feature, events] = await Promise.all([
     http.get(`/api/v1/apps/${c.appId}/users/${user.id}`),
     optional(unread, () => http.list(`/api/v1/users/${user.id}/groups`), OKTA_ALSO),
-    optional(
-      unread,
-      () => http.list(`/api/v1/apps/${c.appId}/groups?expand=group&limit=200`),
-      OKTA_ALSO,
-    ),
+    optional(unread, () => http.list(appGroupsPath(c.appId)), OKTA_ALSO),
     optional(
       unread,
       () => http.get(`/api/v1/apps/${c.appId}/features/USER_PROVISIONING`),
@@ -140,10 +146,7 @@ export async function readOktaFacts(
         id: g.id,
         name: g.profile.name ?? g.id,
       })),
-      appGroups: parseAll(appGroupSchema, appGroups).map((g) => ({
-        id: g.id,
-        name: g._embedded?.group?.profile.name ?? g.id,
-      })),
+      appGroups: appGroupsFrom(appGroups),
       lifecycleCreate: f?.success
         ? (f.data.capabilities?.create?.lifecycleCreate?.status ?? null)
         : null,

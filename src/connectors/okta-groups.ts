@@ -6,6 +6,7 @@
  */
 import * as z from "zod";
 import type { GroupJoin } from "./entra-groups.js";
+import { appGroupsFrom, appGroupsPath } from "./okta-facts.js";
 import type { OktaHttp } from "./okta-http.js";
 import { parseAll } from "./read.js";
 
@@ -22,15 +23,6 @@ const logEventSchema = z.object({
         displayName: z.string().nullish(),
       }),
     )
-    .nullish(),
-});
-const appGroupSchema = z.object({
-  id: z.string(),
-  _embedded: z
-    .object({
-      group: z.object({ profile: z.object({ name: z.string() }).partial().default({}) }).nullish(),
-    })
-    .partial()
     .nullish(),
 });
 
@@ -67,10 +59,5 @@ export async function oktaAssignedGroups(
   http: OktaHttp,
   appId: string,
 ): Promise<Map<string, string>> {
-  const groups = parseAll(
-    appGroupSchema,
-    (await http.list(`/api/v1/apps/${encodeURIComponent(appId)}/groups?expand=group&limit=200`)) ??
-      [],
-  );
-  return new Map(groups.map((g) => [g.id, g._embedded?.group?.profile.name ?? g.id]));
+  return new Map(appGroupsFrom(await http.list(appGroupsPath(appId))).map((g) => [g.id, g.name]));
 }

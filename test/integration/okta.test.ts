@@ -77,6 +77,36 @@ afterAll(async () => {
   await okta.stop();
 });
 
+/** `scimwatch check <login> --tenant Globex --okta-url … --okta-app Descope --json`, with these credentials. */
+async function cliCheck(login: string, env: Record<string, string>) {
+  const r = await promisify(execFile)(
+    process.execPath,
+    [
+      CLI,
+      "check",
+      login,
+      "--tenant",
+      "Globex",
+      "--okta-url",
+      okta.url,
+      "--okta-app",
+      "Descope",
+      "--json",
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        DESCOPE_PROJECT_ID: h.descope.projectId,
+        DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+        DESCOPE_BASE_URL: h.descope.url,
+        ...env,
+      },
+      cwd: tmpdir(),
+    },
+  ).catch((e: { stdout: string }) => e);
+  return JSON.parse(r.stdout);
+}
+
 /** One person per cause the seed can show, and what the answer says about them. */
 const CAUSES: Array<[string, string, RegExp]> = [
   ["carl@globex.com", "not_assigned", /not assigned to Descope in Okta.*Everyone at Globex/],
@@ -191,32 +221,7 @@ describe("Okta connector", () => {
   it.each(CAUSES)(
     "scimwatch check --json %s --okta-url --okta-app gives cause %s",
     async (login, cause, why) => {
-      const r = await promisify(execFile)(
-        process.execPath,
-        [
-          CLI,
-          "check",
-          login,
-          "--tenant",
-          "Globex",
-          "--okta-url",
-          okta.url,
-          "--okta-app",
-          "Descope",
-          "--json",
-        ],
-        {
-          env: {
-            PATH: process.env.PATH ?? "",
-            DESCOPE_PROJECT_ID: h.descope.projectId,
-            DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-            DESCOPE_BASE_URL: h.descope.url,
-            OKTA_API_TOKEN: okta.token,
-          },
-          cwd: tmpdir(),
-        },
-      ).catch((e: { stdout: string }) => e);
-      const out = JSON.parse(r.stdout);
+      const out = await cliCheck(login, { OKTA_API_TOKEN: okta.token });
       expect(out.cause).toBe(cause);
       expect(out.idpSide.idp).toBe("okta");
       expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
@@ -343,31 +348,7 @@ describe("a service app instead of an API token (client credentials, private_key
 
   it("a scope not granted is named; the CLI takes OKTA_CLIENT_ID and OKTA_PRIVATE_KEY", async () => {
     const run = (env: Record<string, string>) =>
-      promisify(execFile)(
-        process.execPath,
-        [
-          CLI,
-          "check",
-          "carl@globex.com",
-          "--tenant",
-          "Globex",
-          "--okta-url",
-          okta.url,
-          "--okta-app",
-          "Descope",
-          "--json",
-        ],
-        {
-          env: {
-            PATH: process.env.PATH ?? "",
-            DESCOPE_PROJECT_ID: h.descope.projectId,
-            DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-            DESCOPE_BASE_URL: h.descope.url,
-            ...env,
-          },
-          cwd: tmpdir(),
-        },
-      ).then((r) => JSON.parse(r.stdout) as { cause: string | null; notes: string[] });
+      cliCheck("carl@globex.com", env) as Promise<{ cause: string | null; notes: string[] }>;
     const ok = await run({ OKTA_CLIENT_ID: clientId, OKTA_PRIVATE_KEY: pem });
     expect(ok.cause).toBe("not_assigned");
     const app = okta.serviceApp as NonNullable<typeof okta.serviceApp>;

@@ -79,20 +79,18 @@ async function start(env: Record<string, string>, c: ReturnType<typeof clock>) {
   return h;
 }
 
-/** jane is pushed by the IdP; raj never is. */
-function janeArrives(h: Harness, c: ReturnType<typeof clock>) {
+/** The IdP pushes this person into Acme, a minute ago. */
+function arrives(h: Harness, c: ReturnType<typeof clock>, loginId: string) {
   h.descope.users.push(
     user({
-      loginId: "jane@acme.com",
+      loginId,
       tenantId: "T-acme",
       tenantName: "Acme Corp",
       roles: ["member"],
       createdAt: c.now() - MIN,
     }),
   );
-  h.descope.audits.push(
-    scimEvent({ at: c.now() - MIN, loginId: "jane@acme.com", tenant: "T-acme" }),
-  );
+  h.descope.audits.push(scimEvent({ at: c.now() - MIN, loginId, tenant: "T-acme" }));
 }
 
 /** The same story on any topology: register, tail, tick, check from the index, alert once. */
@@ -102,7 +100,7 @@ async function story(h: Harness, c: ReturnType<typeof clock>) {
   ).toMatch(/Registered 2/);
   await h.runtime.tailOnce();
   c.advance(10 * MIN);
-  janeArrives(h, c);
+  arrives(h, c, "jane@acme.com");
   await h.runtime.tailOnce();
   const ticked = allText(h.slack.callsTo("chat.update").at(-1)?.args ?? {});
   expect(ticked).toMatch(/\*jane@acme.com\*\n☑ Assigned in the IdP · ☑ Provisioned to Descope/);
@@ -243,18 +241,7 @@ describe("on Sentinel (master, replica, sentinel)", () => {
 
       // raj is pushed at last; the master dies while the tail run that reads him waits on Descope.
       c.advance(5 * MIN);
-      h.descope.users.push(
-        user({
-          loginId: "raj@acme.com",
-          tenantId: "T-acme",
-          tenantName: "Acme Corp",
-          roles: ["member"],
-          createdAt: c.now() - MIN,
-        }),
-      );
-      h.descope.audits.push(
-        scimEvent({ at: c.now() - MIN, loginId: "raj@acme.com", tenant: "T-acme" }),
-      );
+      arrives(h, c, "raj@acme.com");
       h.descope.fail("audit", { pass: true, delayMs: 300 });
       const run = h.runtime.tailOnce().catch((e: unknown) => e);
       await new Promise((r) => setTimeout(r, 100));

@@ -5,11 +5,12 @@
  * every hire exactly once, none lost.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRedis, scanKeys } from "../../src/redis/client.js";
 import { FakeDescope } from "../fakes/descope.js";
+import { webhookHeaders } from "../fakes/hris.js";
 import { FakeSlack } from "../fakes/slack.js";
 import { REDIS_URL } from "../helpers.js";
 
@@ -71,17 +72,10 @@ async function startBot(port: number): Promise<ChildProcess> {
 }
 
 function post(port: number, body: string, key: string) {
-  const ts = String(Math.floor(Date.now() / 1000));
-  const sig = `sha256=${createHmac("sha256", SECRET).update(`${ts}.${body}`).digest("hex")}`;
   return fetch(`http://127.0.0.1:${port}/hooks/hires`, {
     method: "POST",
     body,
-    headers: {
-      "content-type": "application/json",
-      "x-scimwatch-timestamp": ts,
-      "x-scimwatch-signature": sig,
-      "idempotency-key": key,
-    },
+    headers: webhookHeaders(SECRET, body, { key }),
   });
 }
 

@@ -3,9 +3,10 @@
  * bad bodies and bad rows; start dates on the checklist and the start-date
  * alert, once, across a restart.
  */
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { ENTRA_SAML } from "../fakes/builders.js";
+import { webhookHeaders } from "../fakes/hris.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
 const SECRET = "webhook-secret-0123456789abcdef";
@@ -33,16 +34,7 @@ async function start(
 }
 
 function signed(body: string, o: { ts?: number; secret?: string; key?: string } = {}) {
-  const ts = String(o.ts ?? Math.floor(Date.now() / 1000));
-  const sig = `sha256=${createHmac("sha256", o.secret ?? SECRET)
-    .update(`${ts}.${body}`)
-    .digest("hex")}`;
-  return {
-    "content-type": "application/json",
-    "x-scimwatch-timestamp": ts,
-    "x-scimwatch-signature": sig,
-    ...(o.key ? { "idempotency-key": o.key } : {}),
-  };
+  return webhookHeaders(o.secret ?? SECRET, body, o);
 }
 
 async function post(h: Harness, body: string, headers: Record<string, string>) {
