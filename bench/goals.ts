@@ -24,7 +24,7 @@ import { runTail } from "../src/features/tail/tail.js";
 import { createLogger } from "../src/log/logger.js";
 import { AuditIndex } from "../src/redis/audit-index.js";
 import { keyer } from "../src/redis/client.js";
-import { SlidingWindowBudget } from "../src/redis/sliding-window.js";
+import { auditPriority, SlidingWindowBudget } from "../src/redis/sliding-window.js";
 import { TailStateStore } from "../src/redis/tail-state.js";
 import { scimEvent } from "../test/fakes/builders.js";
 import { FakeDescope } from "../test/fakes/descope.js";
@@ -57,7 +57,7 @@ async function budgetStrictness(redis: Redis) {
       projectId: fake.projectId,
       managementKey: fake.managementKey,
       baseUrl: fake.url,
-      beforeAuditSearch: (w, p) => budget.take(w ?? 20_000, p),
+      beforeAuditSearch: (w, p) => budget.take(w ?? 20_000, auditPriority(p)),
     });
     return { r, client };
   });
@@ -107,7 +107,7 @@ async function coldStart(redis: Redis) {
     projectId: fake.projectId,
     managementKey: fake.managementKey,
     baseUrl: fake.url,
-    beforeAuditSearch: (w, p) => budget.take(w ?? 20_000, p),
+    beforeAuditSearch: (w, p) => budget.take(w ?? 20_000, auditPriority(p)),
   });
   const intervalSec = 60 / scale;
   const checks = new CheckService({

@@ -56,7 +56,9 @@ export function createRuntime(
   const s = buildServices(cfg, opts);
   const { log, index, hires, tailState: state, now } = s;
   const intervalSec = s.settings.intervalSec;
-  const cycle = readCycle(s);
+  // The tail, the evaluation and tenant health run in the background: they leave the
+  // management budget's reserve to checks and registrations.
+  const cycle = readCycle({ ...s, descope: s.descope.background() });
 
   const tailOnce = async () => {
     const r = await cycle.read();

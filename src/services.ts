@@ -10,7 +10,6 @@ import { EntraHttp } from "./connectors/entra-http.js";
 import { hireId } from "./core/hires/model.js";
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
-import { DescopeError, retryHint } from "./descope/errors.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
@@ -27,9 +26,9 @@ import { AuditIndex } from "./redis/audit-index.js";
 import type { RedisClient } from "./redis/client.js";
 import { createRedis, type Keyer, keyer } from "./redis/client.js";
 import { ConnectionStore } from "./redis/connections.js";
+import { descopeBudgets } from "./redis/descope-budgets.js";
 import { HireStore } from "./redis/hire-store.js";
 import { LinkStore } from "./redis/links.js";
-import { BudgetExhaustedError, RateBudget } from "./redis/rate-budget.js";
 import { SecretBox } from "./redis/secret-box.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
 import { TailStateStore } from "./redis/tail-state.js";
@@ -99,35 +98,11 @@ export function buildServices(
   const key = keyer(prefix);
 
   const metrics = new Metrics();
-  const auditBudget = new SlidingWindowBudget(
-    redis,
-    "audit-search",
-    key("budget", "audit-window"),
-    cfg.DESCOPE_AUDIT_RATE_PER_MIN,
-  );
-  const mgmtBudget = new RateBudget(
-    redis,
-    "user-management",
-    key("budget", "mgmt"),
-    cfg.DESCOPE_MGMT_RATE_PER_MIN,
-    "burst",
-  );
+  const budgets = descopeBudgets(redis, key, cfg);
+  const auditBudget = budgets.audit;
   const descope = descopeClientFromConfig(cfg, {
-    beforeAuditSearch: async (maxWaitMs, priority) => {
-      await auditBudget.take(maxWaitMs ?? 65_000, priority);
-      metrics.auditSearches.inc();
-    },
+    ...budgets.hooks(metrics),
     onCall: (op, outcome) => metrics.descopeCalls.inc({ op, outcome }),
-    beforeManagementCall: () =>
-      mgmtBudget.take(10_000).catch((e: unknown) => {
-        if (!(e instanceof BudgetExhaustedError)) throw e;
-        const sec = Math.ceil(e.retryInMs / 1000);
-        throw new DescopeError(
-          "descope_rate_limited",
-          `scimwatch's budget for Descope management calls (DESCOPE_MGMT_RATE_PER_MIN) is spent; ${retryHint(sec, Date.now())}`,
-          sec,
-        );
-      }),
     cacheTtlMs: 30_000,
   });
   const index = new AuditIndex(redis, key, prefix);
@@ -188,19 +163,21 @@ export function buildServices(
               reportBudgets.set(tenant, b);
             }
             // A check does not wait long for logs: past 2 s it answers without them.
-            await b.take(2_000, "tail");
+            await b.take(2_000, "high");
           },
         })
       : null;
   // Secrets at rest (Okta tokens) need SCIMWATCH_SECRETS_KEY; without it none are stored.
   const secretBox = cfg.SCIMWATCH_SECRETS_KEY ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY) : null;
   const idpSide = idpSideReader({ connections, entra, secrets: secretBox, log, now });
+  // Nobody waits on the evaluation: it leaves the budget's reserve to checks and registrations.
+  const background = descope.background();
   const evaluateOnly = (ids?: string[]) =>
     evaluateHires(
       {
         hires,
         index,
-        descope,
+        descope: background,
         notifier,
         links,
         log,
@@ -260,7 +237,7 @@ export function buildServices(
         connections,
         entra,
         secrets: secretBox,
-        descope,
+        descope: background,
         hires,
         links,
         notifier,

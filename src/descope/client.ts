@@ -4,7 +4,13 @@
  * transport: auth, license, timeouts, retries, budgets, validation).
  */
 
-import { type DescopeClientOptions, DescopeHttp, isNotFound } from "./http.js";
+import * as z from "zod";
+import {
+  type DescopeClientOptions,
+  DescopeHttp,
+  isNotFound,
+  type ManagementPriority,
+} from "./http.js";
 import {
   type AuditRecord,
   auditSearchResponseSchema,
@@ -21,7 +27,7 @@ import {
   userSearchResponseSchema,
 } from "./schemas.js";
 
-export type { DescopeClientOptions } from "./http.js";
+export type { DescopeClientOptions, ManagementPriority, SharedCache } from "./http.js";
 export { descopeBaseUrl } from "./http.js";
 
 export const SCIM_AUDIT_ACTIONS = [
@@ -52,13 +58,33 @@ export interface AuditSearchParams {
   oldestFirst?: boolean;
 }
 
+/** How long every replica reuses a read of rarely changing settings (the shared cache). */
+const SHARED_TENANTS_MS = 60_000;
+const SHARED_SETTINGS_MS = 10 * 60_000;
+
 export class DescopeClient {
   readonly baseUrl: string;
   private readonly http: DescopeHttp;
+  /** Before every attempt of a management call other than the audit search: its budget. */
+  private readonly gate: () => Promise<void> | undefined;
 
-  constructor(private readonly opts: DescopeClientOptions) {
-    this.http = new DescopeHttp(opts);
+  constructor(
+    private readonly opts: DescopeClientOptions,
+    readonly priority: ManagementPriority = "interactive",
+    http?: DescopeHttp,
+  ) {
+    this.http = http ?? new DescopeHttp(opts);
     this.baseUrl = this.http.baseUrl;
+    this.gate = () => this.opts.beforeManagementCall?.(this.priority);
+  }
+
+  /**
+   * The same client for work nobody waits on (the evaluation of open hires):
+   * its management calls leave a reserve of the budget to checks and
+   * registrations, and give up quickly instead of queueing behind them.
+   */
+  background(): DescopeClient {
+    return new DescopeClient(this.opts, "background", this.http);
   }
 
   /** One audit search request (one page). Costs one unit of the 10-per-minute audit budget. */
@@ -96,6 +122,8 @@ export class DescopeClient {
       op,
       "GET",
       `/v1/mgmt/user?loginId=${encodeURIComponent(loginId)}`,
+      undefined,
+      this.gate,
     );
     if (isNotFound(ans, "E112102")) return null;
     return this.http.parse(op, ans, userResponseSchema).user;
@@ -114,17 +142,21 @@ export class DescopeClient {
     if (params.loginIds?.length) body.loginIds = params.loginIds;
     if (params.tenantIds?.length) body.tenantIds = params.tenantIds;
     if (params.scimOnly) body.scimOnly = true;
-    const ans = await this.http.call(op, "POST", "/v2/mgmt/user/search", body);
+    const ans = await this.http.call(op, "POST", "/v2/mgmt/user/search", body, this.gate);
     const parsed = this.http.parse(op, ans, userSearchResponseSchema);
     return { users: parsed.users, total: parsed.total ?? parsed.users.length };
   }
 
   listTenants(): Promise<DescopeTenant[]> {
-    return this.http.cached("tenants", async () => {
-      const op = "Descope tenant list";
-      const ans = await this.http.call(op, "GET", "/v1/mgmt/tenant/all");
-      return this.http.parse(op, ans, tenantListResponseSchema).tenants;
-    });
+    return this.http.cached(
+      "tenants",
+      async () => {
+        const op = "Descope tenant list";
+        const ans = await this.http.call(op, "GET", "/v1/mgmt/tenant/all", undefined, this.gate);
+        return this.http.parse(op, ans, tenantListResponseSchema).tenants;
+      },
+      { ttlMs: SHARED_TENANTS_MS, schema: tenantSchema.array() },
+    );
   }
 
   async loadTenant(tenantId: string): Promise<DescopeTenant | null> {
@@ -133,6 +165,8 @@ export class DescopeClient {
       op,
       "GET",
       `/v1/mgmt/tenant?id=${encodeURIComponent(tenantId)}`,
+      undefined,
+      this.gate,
     );
     if (isNotFound(ans)) return null;
     this.http.ensureOk(op, ans);
@@ -143,7 +177,10 @@ export class DescopeClient {
 
   /** JIT disabled for the tenant? null when the settings could not be found. */
   loadJitDisabled(tenantId: string): Promise<boolean | null> {
-    return this.http.cached(`settings:${tenantId}`, () => this.loadJitDisabledNow(tenantId));
+    return this.http.cached(`settings:${tenantId}`, () => this.loadJitDisabledNow(tenantId), {
+      ttlMs: SHARED_SETTINGS_MS,
+      schema: z.boolean().nullable(),
+    });
   }
 
   private async loadJitDisabledNow(tenantId: string): Promise<boolean | null> {
@@ -152,6 +189,8 @@ export class DescopeClient {
       op,
       "GET",
       `/v1/mgmt/tenant/settings?id=${encodeURIComponent(tenantId)}`,
+      undefined,
+      this.gate,
     );
     if (isNotFound(ans)) return null;
     return this.http.parse(op, ans, tenantSettingsSchema).JITDisabled ?? false;
@@ -159,7 +198,10 @@ export class DescopeClient {
 
   /** The tenant's SSO settings; null when none are configured. */
   loadSsoSettings(tenantId: string): Promise<SsoSettings | null> {
-    return this.http.cached(`sso:${tenantId}`, () => this.loadSsoSettingsNow(tenantId));
+    return this.http.cached(`sso:${tenantId}`, () => this.loadSsoSettingsNow(tenantId), {
+      ttlMs: SHARED_SETTINGS_MS,
+      schema: ssoSettingsSchema.nullable(),
+    });
   }
 
   private async loadSsoSettingsNow(tenantId: string): Promise<SsoSettings | null> {
@@ -168,6 +210,8 @@ export class DescopeClient {
       op,
       "GET",
       `/v2/mgmt/sso/settings?tenantId=${encodeURIComponent(tenantId)}`,
+      undefined,
+      this.gate,
     );
     if (isNotFound(ans)) return null;
     return this.http.parse(op, ans, ssoSettingsSchema);
@@ -176,7 +220,7 @@ export class DescopeClient {
   /** The tenant's groups with their members (SCIM-pushed and JIT). */
   async listGroups(tenantId: string): Promise<DescopeGroup[]> {
     const op = "Descope group list";
-    const ans = await this.http.call(op, "POST", "/v1/mgmt/group/all", { tenantId });
+    const ans = await this.http.call(op, "POST", "/v1/mgmt/group/all", { tenantId }, this.gate);
     if (isNotFound(ans)) return [];
     this.http.ensureOk(op, ans);
     const json = ans.json as unknown;

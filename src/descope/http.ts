@@ -10,10 +10,14 @@ import type * as z from "zod";
 import { USER_AGENT } from "../config/version.js";
 import { headerOf, httpRequest, isTimeout, networkCodeOf } from "../net/http.js";
 import { DescopeError, retryHint } from "./errors.js";
+import { ReadCache, type Shared, type SharedCache } from "./read-cache.js";
 import { errorBodySchema, licenseSchema } from "./schemas.js";
 import { parseRetryAfter, type RawAnswer } from "./wire.js";
 
 export { isNotFound, type RawAnswer } from "./wire.js";
+
+export type ManagementPriority = "interactive" | "background";
+export type { SharedCache } from "./read-cache.js";
 
 export interface DescopeClientOptions {
   projectId: string;
@@ -43,9 +47,17 @@ export interface DescopeClientOptions {
   /**
    * Called before every attempt of every other management call (user, tenant,
    * SSO look-ups): the management budget hooks in here. Throw a DescopeError
-   * to refuse the call.
+   * to refuse the call. `priority`: "interactive" (a person waits: checks,
+   * registrations, the CLI) or "background" (the evaluation of open hires,
+   * which leaves a reserve to the people waiting and resumes at its next run).
    */
-  beforeManagementCall?: () => Promise<void>;
+  beforeManagementCall?: (priority: ManagementPriority) => Promise<void>;
+  /**
+   * A cache every replica shares (Redis), for reads that change rarely and
+   * every replica repeats (the tenant list, tenant and SSO settings): on a
+   * miss in memory, asked before Descope. Values are JSON.
+   */
+  sharedCache?: SharedCache;
   /** After each call (retries included): its operation and outcome ("ok", "http_4xx" or the failure code), for metrics. */
   onCall?: (op: string, outcome: string) => void;
   now?: () => number;
@@ -67,25 +79,19 @@ export class DescopeHttp {
   private readonly backoffBaseMs: number;
   private readonly now: () => number;
 
-  private readonly cache = new Map<string, { until: number; value: Promise<unknown> }>();
+  private readonly cache: ReadCache;
   /** The license handshake, done once: the project's rate-limit tier, or null. */
   private license?: Promise<string | null>;
 
-  /** Memoises a read for `cacheTtlMs`; failures are not kept. */
-  cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const ttl = this.opts.cacheTtlMs ?? 0;
-    if (ttl <= 0) return load();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > Date.now()) return hit.value as Promise<T>;
-    const value = load();
-    this.cache.set(key, { until: Date.now() + ttl, value });
-    value.catch(() => this.cache.delete(key));
-    return value;
+  /** Memoises a read in this process (`cacheTtlMs`) and, given `share`, across replicas. */
+  cached<T>(key: string, load: () => Promise<T>, share?: Shared<T>): Promise<T> {
+    return this.cache.get(key, load, share);
   }
 
   constructor(private readonly opts: DescopeClientOptions) {
     this.baseUrl = descopeBaseUrl(opts.projectId, opts.baseUrl);
     this.auth = `Bearer ${opts.projectId}:${opts.managementKey}`;
+    this.cache = new ReadCache(opts.cacheTtlMs ?? 0, opts.sharedCache);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.maxAttempts = opts.maxAttempts ?? 4;
     this.maxRetryWaitMs = opts.maxRetryWaitMs ?? 20_000;
@@ -178,7 +184,8 @@ export class DescopeHttp {
     path: string,
     body?: unknown,
     /** Before every attempt (each one reaches Descope): the budget for this kind of call. */
-    beforeAttempt: () => Promise<void> | undefined = () => this.opts.beforeManagementCall?.(),
+    beforeAttempt: () => Promise<void> | undefined = () =>
+      this.opts.beforeManagementCall?.("interactive"),
   ): Promise<RawAnswer> {
     const tier = await this.rateLimitTier();
     const started = this.now();

@@ -8,13 +8,30 @@ import {
   type RecentAlert,
   recentAlertSchema,
 } from "../core/hires/model.js";
+import { type UserCheck, userCheckSchema } from "../core/hires/slice.js";
 import { type Keyer, type RedisClient, replicated } from "./client.js";
 import { safeParse } from "./links.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
+/** A closed hire stays readable this long, so its checklist line and App Home row still show it. */
+const CLOSED_KEEP_MS = 30 * 86_400_000;
 
-const ADD_SCRIPT =
-  "if redis.call('SET', KEYS[1], ARGV[1], 'NX') then redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3]) return 1 end return 0";
+/**
+ * Stores a hire and opens it, unless one is stored already; a hire closed past
+ * its horizon is replaced (registered again: watched afresh, its once-records,
+ * KEYS[3…], gone so that it can be alerted again).
+ */
+const ADD_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if cur then
+  local ok, h = pcall(cjson.decode, cur)
+  if not (ok and type(h) == 'table' and type(h['closedAt']) == 'number') then return 0 end
+  for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+`;
 
 export class HireStore {
   /** WATCH is per connection: updates use their own connection, one at a time per process. */
@@ -51,11 +68,13 @@ export class HireStore {
   async add(id: string, hire: Hire, dueAt: number): Promise<boolean> {
     // One script: a crash can never leave a hire stored but missing from the open set
     // (a retry would then see it as already expected, and nothing would ever evaluate it).
+    const onceKeys = this.onceKeysOf(id);
     const added = await this.redis.eval(
       ADD_SCRIPT,
-      2,
+      2 + onceKeys.length,
       this.key("hire", id),
       this.key("hires", "open"),
+      ...onceKeys,
       JSON.stringify(hire),
       String(dueAt),
       id,
@@ -113,7 +132,38 @@ export class HireStore {
       .zadd(this.key("hires", "done"), at, id)
       .pexpire(this.key("hire", id), DONE_KEEP_MS)
       .zremrangebyscore(this.key("hires", "done"), "-inf", at - DONE_KEEP_MS)
+      .hdel(this.key("hires", "checked"), id)
       .exec();
+  }
+
+  /** Moves a hire that never completed out of the open set (past its horizon); kept 30 days. */
+  async closeUnfinished(id: string): Promise<void> {
+    await this.redis
+      .multi()
+      .zrem(this.key("hires", "open"), id)
+      .pexpire(this.key("hire", id), CLOSED_KEEP_MS)
+      .hdel(this.key("hires", "checked"), id)
+      .exec();
+  }
+
+  /** When each hire's user record was last read, and what the index held then. */
+  async userChecks(ids: string[]): Promise<Map<string, UserCheck>> {
+    const out = new Map<string, UserCheck>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const raws = await this.redis.hmget(this.key("hires", "checked"), ...chunk);
+      raws.forEach((raw, k) => {
+        const p = raw ? userCheckSchema.safeParse(safeParse(raw)) : null;
+        if (p?.success) out.set(chunk[k] as string, p.data);
+      });
+    }
+    return out;
+  }
+
+  async saveUserChecks(checks: Map<string, UserCheck>): Promise<void> {
+    if (!checks.size) return;
+    const flat = [...checks].flatMap(([id, c]) => [id, JSON.stringify(c)]);
+    await this.redis.hset(this.key("hires", "checked"), ...flat);
   }
 
   /** Forgets a hire and every record about it, so registering it again starts afresh. */
@@ -123,13 +173,19 @@ export class HireStore {
       .del(this.key("hire", id))
       .zrem(this.key("hires", "open"), id)
       .zrem(this.key("hires", "done"), id)
-      .del(
-        this.key("once", `alert:${id}`),
-        this.key("once", `alert:${id}`, "attempt"),
-        this.key("once", `resolve:${id}`),
-      )
+      .hdel(this.key("hires", "checked"), id)
+      .del(...this.onceKeysOf(id))
       .exec();
     return Number(res?.[0]?.[1] ?? 0) > 0;
+  }
+
+  /** The once-records about one hire that registering it afresh must clear. */
+  private onceKeysOf(id: string): string[] {
+    return [
+      this.key("once", `alert:${id}`),
+      this.key("once", `alert:${id}`, "attempt"),
+      this.key("once", `resolve:${id}`),
+    ];
   }
 
   async openIds(): Promise<string[]> {

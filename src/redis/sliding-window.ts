@@ -8,15 +8,23 @@
  * server sees it. Bursts are allowed: a backfill or a burst of checks does not
  * wait 6 s per search while units are free.
  *
- * Priorities: the audit tail may use every unit; live checks leave `reserve`
- * units for it, so checks can never starve the one feed everyone relies on.
+ * Priorities: a "high" caller may use every unit; a "low" one leaves
+ * `reserve` units to the high ones. The audit tail is high and live checks
+ * low, so checks never starve the one feed everyone relies on; for the other
+ * management calls, checks and registrations are high and the background
+ * evaluation low, so ten thousand open hires never starve a person waiting.
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "./client.js";
 import { BudgetExhaustedError } from "./rate-budget.js";
 
-export type BudgetPriority = "tail" | "check";
+export type BudgetPriority = "high" | "low";
+
+/** The audit budget's callers: the tail is high, live checks low. */
+export function auditPriority(asker: "tail" | "check"): BudgetPriority {
+  return asker === "tail" ? "high" : "low";
+}
 
 /** Grants a unit (returns 0) or says how many ms until one is free for this priority. */
 const TAKE = `
@@ -38,7 +46,7 @@ return math.max(1, tonumber(e[2]) + span - now + 1)
 export interface SlidingWindowOptions {
   windowMs?: number;
   marginMs?: number;
-  /** Units live checks leave to the tail. Default: a fifth of the limit (2 of 10). */
+  /** Units low-priority callers leave to high-priority ones. Default: a fifth of the limit (2 of 10). */
   reserve?: number;
 }
 
@@ -65,11 +73,11 @@ export class SlidingWindowBudget {
 
   /** Units this priority may hold in one window. */
   limitFor(priority: BudgetPriority): number {
-    return priority === "tail" ? this.limit : Math.max(1, this.limit - this.reserve);
+    return priority === "high" ? this.limit : Math.max(1, this.limit - this.reserve);
   }
 
   /** Takes one unit, waiting at most `maxWaitMs` for it; otherwise throws BudgetExhaustedError. */
-  async take(maxWaitMs: number, priority: BudgetPriority = "tail"): Promise<void> {
+  async take(maxWaitMs: number, priority: BudgetPriority = "high"): Promise<void> {
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const wait = Number(

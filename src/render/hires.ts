@@ -21,6 +21,12 @@ import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
 const box = (on: boolean) => (on ? "☑" : "☐");
 
+/** Days watched before a hire was closed (from its own record). */
+function watchedDays(h: Hire): number {
+  const from = Math.max(h.assignedAt, h.registeredAt, h.startDate ?? 0);
+  return Math.max(1, Math.round(((h.closedAt ?? from) - from) / 86_400_000));
+}
+
 /** The person: login ID, their name and start date when known. */
 export function whoLine(h: Hire): string {
   const name = h.displayName ? ` (${esc(h.displayName)})` : "";
@@ -54,6 +60,8 @@ export function statusLine(v: HireView): string {
       return `:white_check_mark: All set — first sign-in ${slackDate(iso(h.items.signedIn.at as number))}`;
     case "deprovisioned":
       return ":no_entry: Deactivated by the IdP (removed from the assigned group?)";
+    case "closed":
+      return `:file_cabinet: Closed ${slackDate(iso(h.closedAt as number))}: ${h.items.provisioned.at ? "not finished" : `${idp.name} never pushed them`} in ${watchedDays(h)} days, so scimwatch stopped watching — \`/scim check ${esc(h.loginId)}\` for today's answer, \`/scim expect\` them again to watch again`;
     case "not_scim_managed":
       return `:warning: In Descope, but not through SCIM (created by hand or by a JIT sign-in): ${idp.name} does not manage them — assign them to the app through a group so it does`;
   }

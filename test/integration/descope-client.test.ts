@@ -191,6 +191,55 @@ describe("DescopeClient against the fake Descope", () => {
     expect(e.message).toMatch(/could not reach Descope/);
   });
 
+  it("replicas share the tenant and SSO answers through one cache, validated when read back", async () => {
+    const store = new Map<string, string>();
+    const shared = {
+      get: async (k: string) => store.get(k) ?? null,
+      set: async (k: string, v: string) => {
+        store.set(k, v);
+      },
+    };
+    const replica = () =>
+      new DescopeClient({
+        projectId: fake.projectId,
+        managementKey: fake.managementKey,
+        baseUrl: fake.url,
+        cacheTtlMs: 60_000,
+        sharedCache: shared,
+      });
+    fake.tenants.push({ id: "T1", name: "Acme" });
+    const [a, b, c] = [replica(), replica(), replica()];
+    await a.listTenants();
+    await a.loadSsoSettings("T1");
+    expect((await b.listTenants()).map((t) => t.id)).toEqual(["T1"]);
+    await c.loadSsoSettings("T1");
+    expect(fake.count("tenants")).toBe(1);
+    expect(fake.count("sso")).toBe(1);
+    // A value that does not read back as a tenant list is a miss, never an answer.
+    store.set("tenants", JSON.stringify({ v: [{ nope: true }] }));
+    expect((await replica().listTenants()).map((t) => t.id)).toEqual(["T1"]);
+    expect(fake.count("tenants")).toBe(2);
+    // Users are never shared.
+    await b.loadUser("x@y.z");
+    await c.loadUser("x@y.z");
+    expect(fake.count("user")).toBe(2);
+  });
+
+  it("the background client's calls are marked as such for the budget; the default is interactive", async () => {
+    const seen: string[] = [];
+    const hooked = new DescopeClient({
+      projectId: fake.projectId,
+      managementKey: fake.managementKey,
+      baseUrl: fake.url,
+      beforeManagementCall: async (p) => {
+        seen.push(p);
+      },
+    });
+    await hooked.loadUser("x@y.z");
+    await hooked.background().searchUsers({ loginIds: ["x@y.z"] });
+    expect(seen).toEqual(["interactive", "background"]);
+  });
+
   it("caches tenant and SSO look-ups briefly when asked to, never users or audits", async () => {
     const cached = new DescopeClient({
       projectId: fake.projectId,

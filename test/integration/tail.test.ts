@@ -13,7 +13,7 @@ import { AuditIndex } from "../../src/redis/audit-index.js";
 import { keyer } from "../../src/redis/client.js";
 import { decodeEvent, encodeEvent } from "../../src/redis/event-codec.js";
 import { RateBudget } from "../../src/redis/rate-budget.js";
-import { SlidingWindowBudget } from "../../src/redis/sliding-window.js";
+import { auditPriority, SlidingWindowBudget } from "../../src/redis/sliding-window.js";
 import { TailStateStore } from "../../src/redis/tail-state.js";
 import { auditEvent, scimEvent, user } from "../fakes/builders.js";
 import { FakeDescope } from "../fakes/descope.js";
@@ -437,14 +437,14 @@ describe("the audit budget: a sliding window kept in Redis", () => {
     const b = new SlidingWindowBudget(redis, "audit", `${prefix}:budget:r`, 10);
     let checks = 0;
     for (let i = 0; i < 10; i++)
-      await b.take(0, "check").then(
+      await b.take(0, "low").then(
         () => checks++,
         () => {},
       );
     expect(checks).toBe(8);
-    await b.take(0, "tail");
-    await b.take(0, "tail");
-    await expect(b.take(0, "tail")).rejects.toThrow(/budget is spent/);
+    await b.take(0, "high");
+    await b.take(0, "high");
+    await expect(b.take(0, "high")).rejects.toThrow(/budget is spent/);
   });
 });
 
@@ -462,7 +462,7 @@ describe("checks never starve the tail on a cold start", () => {
       projectId: fake.projectId,
       managementKey: fake.managementKey,
       baseUrl: fake.url,
-      beforeAuditSearch: (w, priority) => budget.take(w ?? 10_000, priority),
+      beforeAuditSearch: (w, priority) => budget.take(w ?? 10_000, auditPriority(priority)),
     });
     const checks = new CheckService({
       descope: client2,

@@ -10,6 +10,13 @@ import {
 import { type Hire, hireId, newHire } from "../../src/core/hires/model.js";
 import { oneByOneSignal } from "../../src/core/hires/one-by-one.js";
 import { parseExpectArgs } from "../../src/core/hires/parse-expect.js";
+import {
+  closesAt,
+  eventsSeen,
+  readSinceDue,
+  type SliceCandidate,
+  usersToLoad,
+} from "../../src/core/hires/slice.js";
 import { alertMessage, checklistMessage, unknownSigninMessage } from "../../src/render/hires.js";
 import { homeView } from "../../src/render/home.js";
 import { blockKitProblems, mrkdwnTextsOf, textsOf } from "../helpers.js";
@@ -256,5 +263,90 @@ describe("rendering", () => {
     });
     expect(v.blocks.length).toBeLessThanOrEqual(100);
     expect(textsOf(v.blocks).join(" ")).toContain("/scim pending");
+  });
+});
+
+describe("which hires a run reads (core/hires/slice.ts)", () => {
+  const c = (o: Partial<SliceCandidate> & { id: string }): SliceCandidate => ({
+    cost: 1,
+    dueAt: NOW + 60 * MIN,
+    alertPending: true,
+    check: { at: NOW - MIN, seen: "1:5" },
+    seen: "1:5",
+    ...o,
+  });
+  const opts = { maxIds: 100, refreshMs: 30 * MIN };
+
+  it.each<[string, SliceCandidate, boolean]>([
+    ["never read", c({ id: "a", check: null }), true],
+    ["a new row in the index since", c({ id: "a", seen: "2:9" }), true],
+    ["nothing new, read a minute ago", c({ id: "a" }), false],
+    ["fell due since its last read, alert to decide", c({ id: "a", dueAt: NOW - 1 }), true],
+    [
+      "fell due since, but already alerted",
+      c({ id: "a", dueAt: NOW - 1, alertPending: false }),
+      false,
+    ],
+    ["due, read after it fell due", c({ id: "a", dueAt: NOW - 2 * MIN }), false],
+    [
+      "read longer ago than the refresh",
+      c({ id: "a", check: { at: NOW - 31 * MIN, seen: "1:5" } }),
+      true,
+    ],
+  ])("%s → read: %s", (_why, cand, read) => {
+    expect(usersToLoad([cand], NOW, opts)).toEqual(read ? ["a"] : []);
+  });
+
+  it("the most urgent first (falling due first), then the stalest, within the run's share", () => {
+    const list = [
+      c({ id: "stale-new", check: { at: NOW - 40 * MIN, seen: "1:5" } }),
+      c({ id: "stale-old", check: { at: NOW - 90 * MIN, seen: "1:5" } }),
+      c({ id: "event-late", seen: "2:9", dueAt: NOW + 30 * MIN }),
+      c({ id: "due-now", dueAt: NOW - 1 }),
+      c({ id: "new", check: null, dueAt: NOW + 10 * MIN, cost: 2 }),
+    ];
+    expect(usersToLoad(list, NOW, opts)).toEqual([
+      "due-now",
+      "new",
+      "event-late",
+      "stale-old",
+      "stale-new",
+    ]);
+    // Four login IDs: the hire that costs two still fits, the refreshes wait.
+    expect(usersToLoad(list, NOW, { ...opts, maxIds: 4 })).toEqual([
+      "due-now",
+      "new",
+      "event-late",
+    ]);
+  });
+
+  it("an alert waits for a read made after the hire fell due", () => {
+    expect(readSinceDue(null, NOW)).toBe(false);
+    expect(readSinceDue({ at: NOW - 1, seen: "" }, NOW)).toBe(false);
+    expect(readSinceDue({ at: NOW, seen: "" }, NOW)).toBe(true);
+  });
+
+  it("events are fingerprinted by count and latest time", () => {
+    expect(eventsSeen([])).toBe("0:0");
+    expect(
+      eventsSeen([
+        { id: "a", at: 5 },
+        { id: "b", at: 9 },
+      ]),
+    ).toBe("2:9");
+  });
+
+  it("a hire closes its horizon after the latest of assignment, registration and start", () => {
+    const h = hire({ startDate: NOW + 5 * 86_400_000 });
+    expect(closesAt(h, 30)).toBe(NOW + 35 * 86_400_000);
+    expect(closesAt(hire(), 30)).toBe(NOW - 20 * MIN + 30 * 86_400_000);
+    const closed = hire({ closedAt: NOW + 30 * 86_400_000 - 20 * MIN });
+    const v = view(closed, NOW + 31 * 86_400_000, 15);
+    expect(v.status).toBe("closed");
+    expect(alertOwed(v, NOW + 31 * 86_400_000)).toBe(false);
+    const msg = checklistMessage("b1", [v]);
+    expect(textsOf(msg.blocks).join("\n")).toMatch(
+      /Closed .*: Microsoft Entra ID never pushed them in 30 days, so scimwatch stopped watching — `\/scim check jane@acme.com`/,
+    );
   });
 });

@@ -16,7 +16,9 @@ export type HireStatus =
   /** In Descope, but not by SCIM (by hand, a JIT sign-in): present, not provisioned. */
   | "not_scim_managed"
   | "complete"
-  | "deprovisioned";
+  | "deprovisioned"
+  /** Never completed within the horizon: scimwatch stopped watching (hire.closedAt). */
+  | "closed";
 
 export interface HireView {
   hire: Hire;
@@ -87,6 +89,7 @@ export function view(hire: Hire, now: number, graceMinutes: number): HireView {
   let status: HireStatus;
   if (hire.deprovisioned) status = "deprovisioned";
   else if (p && hire.items.roles.at && hire.items.signedIn.at) status = "complete";
+  else if (hire.closedAt) status = "closed";
   else if (p) status = "provisioned";
   else if (hire.notScimManaged) status = "not_scim_managed";
   else if (hire.scimError) status = "scim_error";

@@ -49,6 +49,8 @@ export const hireSchema = z.object({
   /** When they start (epoch ms), and their display name, when HR or IT gave them. */
   startDate: z.number().nullable().default(null),
   displayName: z.string().nullable().default(null),
+  /** When scimwatch stopped watching them, never complete, past their horizon (epoch ms). */
+  closedAt: z.number().nullable().default(null),
 });
 export type Hire = z.infer<typeof hireSchema>;
 export type ItemName = keyof Hire["items"];

@@ -1,25 +1,20 @@
 /**
  * After each tail run (and on registration): look at every open hire, tick
- * what really happened, update checklists in place only when they changed,
+ * what really happened (observe.ts: only what can have changed is read from
+ * Descope), update checklists in place only when they changed,
  * alert each overdue hire exactly once (a digest when many fall due
  * together), and mark alerts resolved when the hire arrives late.
  */
 
-import type { AuditEvent, UserFacts } from "../../core/diagnosis/facts.js";
 import {
   alertOwed,
   type HireView,
-  observe,
   reminderOwed,
   resolutionOwed,
   view,
 } from "../../core/hires/evaluate.js";
 import type { Hire } from "../../core/hires/model.js";
-import type { DescopeClient } from "../../descope/client.js";
-import { toUserFacts } from "../../descope/events.js";
-import type { Logger } from "../../log/logger.js";
-import type { AuditIndex } from "../../redis/audit-index.js";
-import type { HireStore } from "../../redis/hire-store.js";
+import { readSinceDue } from "../../core/hires/slice.js";
 import type { LinkStore } from "../../redis/links.js";
 import {
   alertMessage,
@@ -31,15 +26,11 @@ import {
 import type { Notifier } from "../notifier.js";
 import { alertChannels } from "./alert-channel.js";
 import { deliverClaimed, once } from "./deliver.js";
+import { type ObserveDeps, observeHires } from "./observe.js";
 
-export interface EvaluatorDeps {
-  hires: HireStore;
-  index: AuditIndex;
-  descope: DescopeClient;
+export interface EvaluatorDeps extends ObserveDeps {
   notifier: Notifier;
   links: LinkStore;
-  log: Logger;
-  graceMinutes: number;
   alertChannel?: string | undefined;
   now: () => number;
   /** Counts the alerts posted (for /metrics). */
@@ -55,25 +46,15 @@ export interface EvalResult {
   alerts: number;
   digests: number;
   resolved: number;
+  /** Hires whose user record was read this run. */
+  loaded: number;
+  /** Hires closed past their horizon this run. */
+  closed: number;
+  /** Hires chosen for a read that a refused or failed search left for the next run. */
+  deferred: number;
 }
 
 const ALERT_KEEP_MS = 30 * 86_400_000;
-
-/** Loads the user records for many login IDs with few calls (search by up to 100 login IDs). */
-async function loadUsers(
-  descope: DescopeClient,
-  loginIds: string[],
-): Promise<Map<string, UserFacts>> {
-  const out = new Map<string, UserFacts>();
-  for (let i = 0; i < loginIds.length; i += 100) {
-    const { users } = await descope.searchUsers({
-      loginIds: loginIds.slice(i, i + 100),
-      limit: 100,
-    });
-    for (const u of users) for (const l of u.loginIds) out.set(l.toLowerCase(), toUserFacts(u));
-  }
-  return out;
-}
 
 export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Promise<EvalResult> {
   const now = deps.now();
@@ -84,50 +65,17 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
     alerts: 0,
     digests: 0,
     resolved: 0,
+    loaded: 0,
+    closed: 0,
+    deferred: 0,
   };
   const ids = onlyIds ?? (await deps.hires.openIds());
-  const records = await deps.hires.getMany(ids);
-  if (!records.length) return result;
-  // As registered and lower-cased: found whichever way Descope stored them.
-  const users = await loadUsers(deps.descope, [
-    ...new Set(records.flatMap((r) => [r.hire.loginId, r.hire.loginId.toLowerCase()])),
-  ]);
+  const all = await deps.hires.getMany(ids);
+  if (!all.length) return result;
 
-  const views = new Map<string, HireView>();
-  const touchedBatches = new Set<string>();
-  // Index reads in parallel chunks; a record is written only when the observation changes it.
-  const eventsOf = new Map<string, AuditEvent[]>();
-  for (let i = 0; i < records.length; i += 200) {
-    const chunk = records.slice(i, i + 200);
-    const lists = await Promise.all(
-      chunk.map((r) =>
-        deps.index.eventsFor(r.hire.loginId, now, users.get(r.hire.loginId.toLowerCase())?.userId),
-      ),
-    );
-    for (const [k, r] of chunk.entries()) eventsOf.set(r.id, lists[k] ?? []);
-  }
-  for (const { id, hire } of records) {
-    result.evaluated++;
-    const events = eventsOf.get(id) ?? [];
-    const lastSignIn =
-      events.filter((e) => e.action === "LoginSucceed").reduce((m, e) => Math.max(m, e.at), 0) ||
-      null;
-    const obs = { user: users.get(hire.loginId.toLowerCase()) ?? null, events, lastSignIn };
-    const unchanged = (h: Hire, o: Hire) => JSON.stringify(o) === JSON.stringify(h);
-    let next: Hire | null = hire;
-    if (!unchanged(hire, observe(hire, obs, now))) {
-      next = await deps.hires.update(id, (h) => {
-        const o = observe(h, obs, now);
-        return unchanged(h, o) ? null : o;
-      });
-      if (next) result.changed++;
-    }
-    if (!next) continue;
-    const v = view(next, now, deps.graceMinutes);
-    views.set(id, v);
-    touchedBatches.add(next.batchId);
-    if (v.status === "complete") await deps.hires.markDone(id, now);
-  }
+  const seen = await observeHires(deps, all, now);
+  Object.assign(result, seen.counts);
+  const { views, touchedBatches, checkOf } = seen;
 
   // Checklists: one message per batch, edited in place only when it changed.
   for (const batchId of touchedBatches) {
@@ -176,7 +124,10 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   }
 
   // Overdue hires: each alerted exactly once. Claim first, then send, then record.
-  const owed = [...views].filter(([, v]) => alertOwed(v, now));
+  // Only on a user record read since the hire fell due (the others are read first next run).
+  const owed = [...views].filter(
+    ([id, v]) => alertOwed(v, now) && readSinceDue(checkOf(id), v.dueAt),
+  );
   const byChannel = new Map<string, Array<[string, HireView]>>();
   const channelFor = owed.length
     ? await alertChannels(deps.links, deps.alertChannel)
