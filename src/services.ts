@@ -168,7 +168,9 @@ export function buildServices(
         })
       : null;
   // Secrets at rest (Okta tokens) need SCIMWATCH_SECRETS_KEY; without it none are stored.
-  const secretBox = cfg.SCIMWATCH_SECRETS_KEY ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY) : null;
+  const secretBox = cfg.SCIMWATCH_SECRETS_KEY
+    ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY, cfg.SCIMWATCH_SECRETS_OLD_KEYS)
+    : null;
   const idpSide = idpSideReader({ connections, entra, secrets: secretBox, log, now });
   // Nobody waits on the evaluation: it leaves the budget's reserve to checks and registrations.
   const background = descope.background();

@@ -75,6 +75,21 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .trim()
     .refine((s) => Buffer.from(s, "base64").length === 32, "32 random bytes, base64")
     .optional(),
+  /** Earlier SCIMWATCH_SECRETS_KEY values, comma-separated: what they sealed still opens. */
+  SCIMWATCH_SECRETS_OLD_KEYS: z
+    .string()
+    .trim()
+    .refine(
+      (s) => s === "" || s.split(",").every((k) => Buffer.from(k.trim(), "base64").length === 32),
+      "32 random bytes, base64, each",
+    )
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((k) => k.trim())
+        .filter(Boolean),
+    ),
   ENTRA_CLIENT_ID: z.string().trim().min(1).optional(),
   ENTRA_CLIENT_SECRET: z.string().trim().min(1).optional(),
   ENTRA_LOGIN_URL: z.string().url().default("https://login.microsoftonline.com"),
@@ -123,7 +138,9 @@ const HINTS: Record<string, string> = {
   SCIMWATCH_BLIND_AFTER_RUNS:
     "failed tail runs in a row before scimwatch says it is blind (default 5)",
   SCIMWATCH_SECRETS_KEY:
-    "32 random bytes, base64 (openssl rand -base64 32): encrypts IdP tokens at rest",
+    "32 random bytes, base64 (openssl rand -base64 32): encrypts IdP tokens and webhook secrets at rest",
+  SCIMWATCH_SECRETS_OLD_KEYS:
+    "earlier SCIMWATCH_SECRETS_KEY values, comma-separated (each 32 random bytes, base64), kept while rotating",
   ENTRA_CLIENT_ID: "the Application (client) ID of scimwatch's multi-tenant Entra app",
   ENTRA_CLIENT_SECRET: "a client secret of scimwatch's Entra app",
   ENTRA_LOGIN_URL:
@@ -162,6 +179,7 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.DESCOPE_MANAGEMENT_KEY,
     cfg.ENTRA_CLIENT_SECRET,
     cfg.SCIMWATCH_SECRETS_KEY,
+    ...(cfg.SCIMWATCH_SECRETS_OLD_KEYS ?? []),
     cfg.SCIMWATCH_WEBHOOK_SECRET,
     cfg.REDIS_SENTINEL_PASSWORD,
     ...redisPasswords(cfg.REDIS_URL ?? ""),

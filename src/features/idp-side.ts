@@ -13,8 +13,8 @@ import { decideEntra } from "../core/idp-side/entra.js";
 import type { IdpSide } from "../core/idp-side/model.js";
 import { decideOkta } from "../core/idp-side/okta.js";
 import type { Logger } from "../log/logger.js";
-import type { Connection, ConnectionStore } from "../redis/connections.js";
-import type { SecretBox } from "../redis/secret-box.js";
+import { type Connection, type ConnectionStore, oktaSealContext } from "../redis/connections.js";
+import { SealError, type SecretBox } from "../redis/secret-box.js";
 
 export interface IdpSideAnswer {
   side: IdpSide | null;
@@ -53,11 +53,11 @@ const oauthOf = new Map<string, OktaOAuth>();
 export function oktaHttpOf(c: Extract<Connection, { idp: "okta" }>, secrets: SecretBox): OktaHttp {
   let secret: string;
   try {
-    secret = secrets.open(c.tokenSealed);
-  } catch {
+    secret = secrets.open(c.tokenSealed, oktaSealContext(c));
+  } catch (e) {
     throw new ConnectorError(
       "bad_credentials",
-      "the stored Okta credentials cannot be opened with this SCIMWATCH_SECRETS_KEY (was the key changed?): connect again",
+      `the stored Okta credentials cannot be opened: ${e instanceof SealError ? e.message : "connect again"}`,
     );
   }
   if (c.auth !== "oauth") return new OktaHttp(c.oktaUrl, secret);

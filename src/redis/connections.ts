@@ -39,10 +39,24 @@ export const connectionSchema = z.discriminatedUnion("idp", [
      * The API token, or the service app's private key, sealed with SCIMWATCH_SECRETS_KEY
      * (redis/secret-box.ts): never stored in clear.
      */
-    tokenSealed: z.string().startsWith("v1:"),
+    tokenSealed: z.string().regex(/^v[12]:/),
   }),
 ]);
 export type Connection = z.infer<typeof connectionSchema>;
+
+/**
+ * What an Okta connection's sealed secret is bound to (redis/secret-box.ts): its
+ * tenant, the org URL the secret is sent to, the auth kind and the client ID.
+ * Change any of them in Redis and the secret no longer opens.
+ */
+export function oktaSealContext(c: {
+  tenantId: string;
+  oktaUrl: string;
+  auth: "token" | "oauth";
+  clientId: string | null;
+}): string {
+  return `okta:${c.tenantId}:${c.oktaUrl}:${c.auth}:${c.clientId ?? ""}`;
+}
 
 export class ConnectionStore {
   constructor(

@@ -5,6 +5,8 @@
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -181,9 +183,33 @@ describe("Okta connector", () => {
         .find((c) => /is connected to Okta/.test(JSON.stringify(c.args))),
     );
     const stored = (await h.redis.hget(`${h.prefix}:connections`, "T-globex")) ?? "";
-    expect(stored).toMatch(/"tokenSealed":"v1:/);
+    expect(stored).toMatch(/"tokenSealed":"v2:/);
     expect(stored).not.toContain(okta.token);
     expect(h.logs.join("\n")).not.toContain(okta.token);
+  });
+
+  it("a stored connection whose org URL was changed in Redis never sends the token there", async () => {
+    const heard: Array<string | undefined> = [];
+    const thief = createServer((req, res) => {
+      heard.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end("[]");
+    });
+    await new Promise<void>((r) => thief.listen(0, "127.0.0.1", r));
+    const k = `${h.prefix}:connections`;
+    const stored = (await h.redis.hget(k, "T-globex")) ?? "";
+    try {
+      const moved = JSON.parse(stored) as Record<string, unknown>;
+      moved.oktaUrl = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+      await h.redis.hset(k, "T-globex", JSON.stringify(moved));
+      const all = text(await answer("check ana@globex.com Globex"));
+      expect(all).toMatch(/does not belong to this record/);
+      expect(heard).toEqual([]);
+    } finally {
+      await h.redis.hset(k, "T-globex", stored);
+      await new Promise<void>((r) => thief.close(() => r()));
+    }
+    // Put back as sealed, it opens again.
+    expect(text(await answer("check ana@globex.com Globex"))).toContain("`pushed`");
   });
 
   it.each(CAUSES)("/scim check %s shows Okta's side: %s", async (login, cause, why) => {

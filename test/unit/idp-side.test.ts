@@ -194,15 +194,52 @@ describe("SecretBox", () => {
   it("seals and opens; a tampered value or another key does not open", () => {
     const key = randomBytes(32).toString("base64");
     const box = new SecretBox(key);
-    const sealed = box.seal("00okta-token");
-    expect(sealed).toMatch(/^v1:/);
+    const sealed = box.seal("00okta-token", "okta:T1:https://acme.okta.com:token:");
+    expect(sealed).toMatch(new RegExp(`^v2:${box.keyId}:`));
     expect(sealed).not.toContain("00okta-token");
-    expect(box.open(sealed)).toBe("00okta-token");
-    const [v, iv, tag, body] = sealed.split(":");
+    expect(box.open(sealed, "okta:T1:https://acme.okta.com:token:")).toBe("00okta-token");
+    const [v, kid, iv, tag, body] = sealed.split(":");
     const flipped = Buffer.from(body as string, "base64");
     flipped[0] = (flipped[0] as number) ^ 1;
-    expect(() => box.open([v, iv, tag, flipped.toString("base64")].join(":"))).toThrow();
-    expect(() => new SecretBox(randomBytes(32).toString("base64")).open(sealed)).toThrow();
+    expect(() =>
+      box.open(
+        [v, kid, iv, tag, flipped.toString("base64")].join(":"),
+        "okta:T1:https://acme.okta.com:token:",
+      ),
+    ).toThrow(/tampered/);
+    expect(() =>
+      new SecretBox(randomBytes(32).toString("base64")).open(
+        sealed,
+        "okta:T1:https://acme.okta.com:token:",
+      ),
+    ).toThrow(/SCIMWATCH_SECRETS_OLD_KEYS/);
     expect(() => new SecretBox("short")).toThrow(/32 random bytes/);
+  });
+
+  it("a seal is bound to its record: another tenant, URL, auth kind or client does not open it", () => {
+    const box = new SecretBox(randomBytes(32).toString("base64"));
+    const sealed = box.seal("tok", "okta:T1:https://acme.okta.com:token:");
+    for (const other of [
+      "okta:T2:https://acme.okta.com:token:",
+      "okta:T1:https://evil.example.com:token:",
+      "okta:T1:https://acme.okta.com:oauth:",
+      "okta:T1:https://acme.okta.com:token:0oaX",
+    ])
+      expect(() => box.open(sealed, other)).toThrow(/does not belong to this record/);
+  });
+
+  it("rotates: the old key still opens what it sealed, new seals use the current key", () => {
+    const oldKey = randomBytes(32).toString("base64");
+    const before = new SecretBox(oldKey).seal("tok", "ctx");
+    const rotated = new SecretBox(randomBytes(32).toString("base64"), [oldKey]);
+    expect(rotated.open(before, "ctx")).toBe("tok");
+    const after = rotated.seal("tok", "ctx");
+    expect(after.split(":")[1]).toBe(rotated.keyId);
+    expect(after.split(":")[1]).not.toBe(before.split(":")[1]);
+  });
+
+  it("refuses values sealed by older versions, bound to nothing", () => {
+    const box = new SecretBox(randomBytes(32).toString("base64"));
+    expect(() => box.open("v1:aaaa:bbbb:cccc", "ctx")).toThrow(/connect again/);
   });
 });

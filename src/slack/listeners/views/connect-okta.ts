@@ -10,6 +10,7 @@ import { ConnectorError } from "../../../connectors/entra-http.js";
 import { findOktaApp } from "../../../connectors/okta-facts.js";
 import { OktaHttp } from "../../../connectors/okta-http.js";
 import { OktaOAuth, oktaPrivateKey } from "../../../connectors/okta-oauth.js";
+import { oktaSealContext } from "../../../redis/connections.js";
 import type { SlackMessage } from "../../../render/blocks.js";
 import { notice } from "../../../render/blocks.js";
 import { connectResultModal, oktaConnectedMessage } from "../../../render/connections.js";
@@ -101,7 +102,15 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
             appName: found.label || appName,
             auth: oauth ? "oauth" : "token",
             clientId: oauth ? clientId : null,
-            tokenSealed: deps.secretBox.seal(oauth ? privateKey : token),
+            tokenSealed: deps.secretBox.seal(
+              oauth ? privateKey : token,
+              oktaSealContext({
+                tenantId: meta.tenantId,
+                oktaUrl: url,
+                auth: oauth ? "oauth" : "token",
+                clientId: oauth ? clientId : null,
+              }),
+            ),
             connectedBy: req.who.userId,
             connectedAt: deps.now(),
             lastOkAt: deps.now(),
