@@ -4,6 +4,7 @@ import type { BotConfig } from "./config/bot.js";
 import { healthChecks } from "./features/health/checks.js";
 import { startHealthServer } from "./features/health/server.js";
 import type { evaluateHires } from "./features/hires/evaluator.js";
+import { followUpInBackground } from "./features/hires/register.js";
 import { WEBHOOK_PATH, webhookHandler } from "./features/hires/webhook.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
@@ -105,6 +106,11 @@ export function createRuntime(
         : {}),
     });
 
+  // Webhook registrations answer once stored; their checklists and evaluation run here after.
+  const registrationFollowUp = followUpInBackground({
+    ...s,
+    graceMinutes: s.settings.graceMinutes,
+  });
   const routes = [
     {
       path: WEBHOOK_PATH,
@@ -112,6 +118,8 @@ export function createRuntime(
       handler: webhookHandler({
         ...s,
         secret: cfg.SCIMWATCH_WEBHOOK_SECRET,
+        keys: s.webhookKeys,
+        followUp: registrationFollowUp.schedule,
         graceMinutes: s.settings.graceMinutes,
         alertChannel: s.settings.alertChannel,
       }),
@@ -195,6 +203,11 @@ export function createRuntime(
         clearTimeout(timer);
         if (outcome === "late") abandoned.push(what);
       };
+      await bounded(
+        "the webhook's checklists (the next evaluation posts them)",
+        registrationFollowUp.idle(),
+        5_000,
+      );
       if (jobs)
         await bounded(
           "the running job (a tail run resumes from its cursor)",

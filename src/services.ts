@@ -21,6 +21,7 @@ import { idpJobReader, idpSideReader } from "./features/idp-side.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
+import { type EgressPolicy, egressFromSetting } from "./net/egress.js";
 import { AnswerStore } from "./redis/answers.js";
 import { AuditIndex } from "./redis/audit-index.js";
 import type { RedisClient } from "./redis/client.js";
@@ -33,6 +34,7 @@ import { SecretBox } from "./redis/secret-box.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
 import { TailStateStore } from "./redis/tail-state.js";
 import { TenantHealthStore } from "./redis/tenant-health-store.js";
+import { WebhookSecretStore } from "./redis/webhook-secrets.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
 export interface Services {
@@ -42,6 +44,10 @@ export interface Services {
   idpJob: (tenantId: string) => Promise<string | null>;
   /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
   secretBox: SecretBox | null;
+  /** Per-tenant webhook secrets (/scim webhook <tenant>), sealed with the same key. */
+  webhookKeys: WebhookSecretStore;
+  /** Where IdP URLs typed in Slack may lead (https, public addresses; loopback for tests). */
+  egress: EgressPolicy;
   connections: ConnectionStore;
   entra: EntraHttp | null;
   metrics: Metrics;
@@ -171,7 +177,8 @@ export function buildServices(
   const secretBox = cfg.SCIMWATCH_SECRETS_KEY
     ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY, cfg.SCIMWATCH_SECRETS_OLD_KEYS)
     : null;
-  const idpSide = idpSideReader({ connections, entra, secrets: secretBox, log, now });
+  const egress = egressFromSetting(cfg.SCIMWATCH_ALLOW_LOOPBACK_IDP);
+  const idpSide = idpSideReader({ connections, entra, secrets: secretBox, egress, log, now });
   // Nobody waits on the evaluation: it leaves the budget's reserve to checks and registrations.
   const background = descope.background();
   const evaluateOnly = (ids?: string[]) =>
@@ -239,6 +246,7 @@ export function buildServices(
         connections,
         entra,
         secrets: secretBox,
+        egress,
         descope: background,
         hires,
         links,
@@ -252,6 +260,8 @@ export function buildServices(
       }),
     idpJob: idpJobReader({ connections, entra }),
     secretBox,
+    webhookKeys: new WebhookSecretStore(redis, key, secretBox),
+    egress,
     connections,
     entra,
     metrics,

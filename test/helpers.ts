@@ -63,6 +63,8 @@ export async function startHarness(
     // Tests send many checks a minute; the budget itself is tested in tail.test.ts.
     DESCOPE_AUDIT_RATE_PER_MIN: "6000",
     DESCOPE_MGMT_RATE_PER_MIN: "60000",
+    // The fake IdPs listen on loopback over http.
+    SCIMWATCH_ALLOW_LOOPBACK_IDP: "true",
     ...env,
   });
   const logs: string[] = [];

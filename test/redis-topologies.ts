@@ -182,6 +182,12 @@ export interface SentinelTopology {
   masterPort(): Promise<number>;
   /** Kills the current master; resolves once the sentinel has promoted the replica. */
   failover(): Promise<number>;
+  /** Starts the master killed by failover() again, as a replica of the new one (what an operator does). */
+  rejoin(): Promise<void>;
+  /** Freezes every replica (SIGSTOP): the master goes on alone, its writes unreplicated. */
+  cutReplication(): Promise<void>;
+  /** Lets the replicas run again (SIGCONT) and waits until one is back in sync. */
+  healReplication(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -254,7 +260,46 @@ export async function startSentinel(): Promise<SentinelTopology> {
         return now !== old && Number.isFinite(now) ? now : undefined;
       });
     },
-    stop: () => stopAll(s),
+    async rejoin() {
+      const m = await current();
+      const dead = [...s.procs].find(([, p]) => p.exitCode !== null || p.signalCode !== null);
+      if (!dead) return;
+      const [port] = dead;
+      startServer(s, port, [
+        "--port",
+        String(port),
+        "--replicaof",
+        "127.0.0.1",
+        String(m),
+        "--masteruser",
+        ACL_USER,
+        "--masterauth",
+        ACL_PASSWORD,
+        ...data,
+      ]);
+      await until("the old master back as a replica, in sync", async () =>
+        /connected_slaves:[1-9]/.test(await cli(m, AS_APP, "info", "replication"))
+          ? true
+          : undefined,
+      );
+    },
+    async cutReplication() {
+      const m = await current();
+      for (const [port, p] of s.procs) if (port !== m && port !== sentinelPort) p.kill("SIGSTOP");
+    },
+    async healReplication() {
+      const m = await current();
+      for (const [port, p] of s.procs) if (port !== m && port !== sentinelPort) p.kill("SIGCONT");
+      await until("a replica back in sync", async () =>
+        /connected_slaves:[1-9]/.test(await cli(m, AS_APP, "info", "replication"))
+          ? true
+          : undefined,
+      );
+    },
+    stop: async () => {
+      for (const p of s.procs.values()) p.kill("SIGCONT");
+      await stopAll(s);
+    },
   };
 }
 

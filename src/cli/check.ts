@@ -10,6 +10,7 @@ import { parseWhen, whenProblem } from "../core/when.js";
 import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeClientFromEnv } from "../descope/from-env.js";
 import { gatherFacts } from "../features/check/gather.js";
+import { egressFromSetting, urlProblem } from "../net/egress.js";
 import { renderReport } from "../render/text.js";
 import type { Io } from "./io.js";
 
@@ -110,6 +111,10 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     return usage(
       "--okta-url needs OKTA_API_TOKEN (a read-only API token), or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY (a service app), in the environment",
     );
+  const oktaUrlBad = oktaUrl
+    ? urlProblem(oktaUrl, egressFromSetting(io.env.SCIMWATCH_ALLOW_LOOPBACK_IDP))
+    : null;
+  if (oktaUrlBad) return usage(`--okta-url is refused: ${oktaUrlBad}`);
   const now = io.now();
   let assignedAt: number | undefined;
   if (values["assigned-at"] !== undefined) {

@@ -70,7 +70,6 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
         {
           ...tenant,
           emails,
-          idp: intake.idp,
           assignedAt: io.now(),
           channelId,
           userId: "cli",

@@ -9,6 +9,7 @@ import { OktaOAuth } from "../connectors/okta-oauth.js";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { withIdpSide } from "../features/check/service.js";
 import { entraSide, oktaSide } from "../features/idp-side.js";
+import { egressFromSetting } from "../net/egress.js";
 
 export async function entraSideForCli(
   d: Diagnosis,
@@ -55,11 +56,18 @@ export async function oktaSideForCli(
   app: string,
   now: number,
 ): Promise<Diagnosis> {
+  const egress = egressFromSetting(env.SCIMWATCH_ALLOW_LOOPBACK_IDP);
   try {
     const http = new OktaHttp(
       url,
       env.OKTA_API_TOKEN ??
-        new OktaOAuth(url, env.OKTA_CLIENT_ID as string, keyText(env.OKTA_PRIVATE_KEY as string)),
+        new OktaOAuth(
+          url,
+          env.OKTA_CLIENT_ID as string,
+          keyText(env.OKTA_PRIVATE_KEY as string),
+          egress,
+        ),
+      egress,
     );
     const found = await findOktaApp(http, app);
     if (!found)

@@ -37,6 +37,11 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .enum(["true", "false", "1", "0"])
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+  /** IdP URLs (an Okta org) may be loopback, over http: tests and development only. */
+  SCIMWATCH_ALLOW_LOOPBACK_IDP: z
+    .enum(["true", "false", "1", "0"])
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** standalone (one server), sentinel (REDIS_URL lists the sentinels) or cluster (seed nodes). */
   REDIS_MODE: z.enum(["standalone", "sentinel", "cluster"]).default("standalone"),
   /** One redis:// or rediss:// URL, or several, comma-separated (sentinels, cluster seeds). */
@@ -112,6 +117,8 @@ const HINTS: Record<string, string> = {
   PORT: "a port number (0–65535)",
   HOST: "the address to listen on, e.g. 0.0.0.0 (all interfaces) or 127.0.0.1",
   SCIMWATCH_HEALTH_DETAILS: "true or false (default false)",
+  SCIMWATCH_ALLOW_LOOPBACK_IDP:
+    "true or false (default false): lets IdP URLs be loopback over http, for tests and development only",
   REDIS_MODE: "standalone, sentinel or cluster (default standalone)",
   REDIS_URL:
     "a redis:// or rediss:// URL; in sentinel or cluster mode, several, comma-separated (redis://h1:26379,redis://h2:26379)",

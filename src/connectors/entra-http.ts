@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
 import { CodedError } from "../core/failure.js";
+import { sameOrigin } from "../net/egress.js";
 import {
   type HttpAnswer,
   type HttpOptions,
@@ -220,6 +221,12 @@ export class EntraHttp {
         );
       out.push(...page.data.value);
       next = page.data["@odata.nextLink"];
+      // The token goes only to Graph: a next link to another origin is not followed.
+      if (next && !sameOrigin(next, this.graphUrl))
+        throw new ConnectorError(
+          "bad_response",
+          "Graph's next-page link points to another origin: not followed",
+        );
     }
     return out;
   }

@@ -7,6 +7,7 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
+import { type EgressPolicy, EgressRefused, STRICT, sameOrigin } from "../net/egress.js";
 import {
   type HttpAnswer,
   headerOf,
@@ -39,6 +40,8 @@ export class OktaHttp {
     orgUrl: string,
     /** An API token, or a service app's OAuth (okta-oauth.ts). */
     auth: string | OktaAuth,
+    /** Where the org URL and its next links may lead (net/egress.ts); strict by default. */
+    private readonly egress: EgressPolicy = STRICT,
     private readonly timeoutMs = 10_000,
   ) {
     this.base = orgUrl.replace(/\/+$/, "");
@@ -47,7 +50,7 @@ export class OktaHttp {
 
   /** One GET; null on 404. */
   async get(path: string): Promise<{ json: unknown; next: string | null } | null> {
-    const url = path.startsWith("http") ? path : `${this.base}${path}`;
+    const url = /^https?:\/\//.test(path) ? path : `${this.base}${path}`;
     let reauthorised = false;
     for (let attempt = 1; ; attempt++) {
       let res: HttpAnswer;
@@ -56,8 +59,11 @@ export class OktaHttp {
         res = await httpRequest(url, {
           headers: { ...auth, accept: "application/json" },
           timeoutMs: this.timeoutMs,
+          egress: this.egress,
         });
       } catch (e) {
+        if (e instanceof EgressRefused)
+          throw new ConnectorError("unreachable", `the Okta org URL is refused: ${e.message}`);
         throw new ConnectorError(
           "unreachable",
           `could not reach ${new URL(url).host} (${isTimeout(e) ? "no answer in time" : networkCodeOf(e)})`,
@@ -107,6 +113,12 @@ export class OktaHttp {
         );
       const link = headerOf(res, "link") ?? "";
       const next = /<([^>]+)>\s*;\s*rel="next"/.exec(link)?.[1] ?? null;
+      // The token goes only where the call went: a next link to another origin is not followed.
+      if (next && !sameOrigin(next, this.base))
+        throw new ConnectorError(
+          "bad_response",
+          "Okta's next-page link points to another origin: not followed (the token stays with the org)",
+        );
       return { json, next };
     }
   }

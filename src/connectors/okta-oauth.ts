@@ -16,6 +16,7 @@ import {
   sign,
 } from "node:crypto";
 import * as z from "zod";
+import { type EgressPolicy, EgressRefused, STRICT } from "../net/egress.js";
 import { type HttpAnswer, headerOf, httpRequest, jsonOrNull } from "../net/http.js";
 import { ConnectorError } from "./entra-http.js";
 
@@ -96,6 +97,8 @@ export class OktaOAuth implements OktaAuth {
     orgUrl: string,
     private readonly clientId: string,
     privateKey: string,
+    /** Where the org's token endpoint may be (net/egress.ts); strict by default. */
+    private readonly egress: EgressPolicy = STRICT,
     private readonly timeoutMs = 10_000,
     private readonly now: () => number = Date.now,
   ) {
@@ -194,8 +197,11 @@ export class OktaOAuth implements OktaAuth {
           },
           body,
           timeoutMs: this.timeoutMs,
+          egress: this.egress,
         });
-      } catch {
+      } catch (e) {
+        if (e instanceof EgressRefused)
+          throw new ConnectorError("unreachable", `the Okta org URL is refused: ${e.message}`);
         throw new ConnectorError(
           "unreachable",
           `could not reach ${new URL(this.tokenUrl).host} for a token`,

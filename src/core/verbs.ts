@@ -18,6 +18,7 @@ export const VERBS = [
   { verb: "connections", brief: "connections" },
   { verb: "autoexpect", brief: "autoexpect <tenant> on|off" },
   { verb: "disconnect", brief: "disconnect <tenant>" },
+  { verb: "webhook", brief: "webhook <tenant>" },
   { verb: "help", brief: "help" },
 ] as const;
 

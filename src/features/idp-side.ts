@@ -13,6 +13,7 @@ import { decideEntra } from "../core/idp-side/entra.js";
 import type { IdpSide } from "../core/idp-side/model.js";
 import { decideOkta } from "../core/idp-side/okta.js";
 import type { Logger } from "../log/logger.js";
+import type { EgressPolicy } from "../net/egress.js";
 import { type Connection, type ConnectionStore, oktaSealContext } from "../redis/connections.js";
 import { SealError, type SecretBox } from "../redis/secret-box.js";
 
@@ -50,7 +51,11 @@ export async function oktaSide(
 const oauthOf = new Map<string, OktaOAuth>();
 
 /** The Okta client of a stored connection: its sealed secret opened with SCIMWATCH_SECRETS_KEY. */
-export function oktaHttpOf(c: Extract<Connection, { idp: "okta" }>, secrets: SecretBox): OktaHttp {
+export function oktaHttpOf(
+  c: Extract<Connection, { idp: "okta" }>,
+  secrets: SecretBox,
+  egress: EgressPolicy,
+): OktaHttp {
   let secret: string;
   try {
     secret = secrets.open(c.tokenSealed, oktaSealContext(c));
@@ -60,14 +65,14 @@ export function oktaHttpOf(c: Extract<Connection, { idp: "okta" }>, secrets: Sec
       `the stored Okta credentials cannot be opened: ${e instanceof SealError ? e.message : "connect again"}`,
     );
   }
-  if (c.auth !== "oauth") return new OktaHttp(c.oktaUrl, secret);
+  if (c.auth !== "oauth") return new OktaHttp(c.oktaUrl, secret, egress);
   const id = `${c.oktaUrl}|${c.clientId}|${c.tokenSealed}`;
   let oauth = oauthOf.get(id);
   if (!oauth) {
-    oauth = new OktaOAuth(c.oktaUrl, c.clientId ?? "", secret);
+    oauth = new OktaOAuth(c.oktaUrl, c.clientId ?? "", secret, egress);
     oauthOf.set(id, oauth);
   }
-  return new OktaHttp(c.oktaUrl, oauth);
+  return new OktaHttp(c.oktaUrl, oauth, egress);
 }
 
 export function idpSideReader(deps: {
@@ -75,12 +80,14 @@ export function idpSideReader(deps: {
   entra: EntraHttp | null;
   /** Opens sealed secrets (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
   secrets: SecretBox | null;
+  /** Where Okta org URLs may lead (SCIMWATCH_ALLOW_LOOPBACK_IDP). */
+  egress: EgressPolicy;
   log: Logger;
   now: () => number;
 }) {
   async function readSide(c: Connection, loginId: string): Promise<IdpSide> {
     if (c.idp === "azure") return entraSide(deps.entra as EntraHttp, c, loginId);
-    return oktaSide(oktaHttpOf(c, deps.secrets as SecretBox), c, loginId, deps.now());
+    return oktaSide(oktaHttpOf(c, deps.secrets as SecretBox, deps.egress), c, loginId, deps.now());
   }
 
   return async (tenantId: string, loginId: string): Promise<IdpSideAnswer | null> => {
@@ -99,13 +106,13 @@ export function idpSideReader(deps: {
       };
     try {
       const side = await readSide(c, loginId);
-      await deps.connections.mark(tenantId, true, null, deps.now()).catch(() => {});
+      await deps.connections.mark(c, true, null, deps.now()).catch(() => {});
       return { side };
     } catch (e) {
       const msg = e instanceof ConnectorError ? e.message : `unexpected: ${(e as Error).message}`;
       if (!(e instanceof ConnectorError))
         deps.log.error({ kind: "idp_side", err: e }, `${name} read failed`);
-      await deps.connections.mark(tenantId, false, msg, deps.now()).catch(() => {});
+      await deps.connections.mark(c, false, msg, deps.now()).catch(() => {});
       return {
         side: null,
         note: `${name} side unavailable: ${msg}. The verdict above is from Descope's side only.`,

@@ -11,6 +11,7 @@
 import { request as httpRequestRaw, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequestRaw } from "node:https";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { type EgressPolicy, EgressRefused, guardedLookup, urlProblem } from "./egress.js";
 
 export interface HttpAnswer {
   status: number;
@@ -26,6 +27,12 @@ export interface HttpOptions {
   timeoutMs: number;
   /** Refuse answers larger than this. Default 32 MiB. */
   maxBytes?: number;
+  /**
+   * Where this request may go (egress.ts): set for URLs that come from outside
+   * (an Okta org typed in Slack). The scheme and an IP-literal host are checked
+   * before, and every address a name resolves to when connecting.
+   */
+  egress?: EgressPolicy;
 }
 
 /** Thrown when no complete answer came within `timeoutMs`. */
@@ -36,6 +43,8 @@ export class HttpTimeoutError extends Error {
 
 /** One request; resolves with any status, rejects on network failure, timeout or an oversized answer. */
 export function httpRequest(url: string, opts: HttpOptions): Promise<HttpAnswer> {
+  const problem = opts.egress ? urlProblem(url, opts.egress) : null;
+  if (problem) return Promise.reject(new EgressRefused(problem));
   const u = new URL(url);
   const send = u.protocol === "https:" ? httpsRequestRaw : httpRequestRaw;
   const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
@@ -52,7 +61,8 @@ export function httpRequest(url: string, opts: HttpOptions): Promise<HttpAnswer>
     };
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers["content-length"] = String(Buffer.byteLength(opts.body));
-    const req = send(u, { method: opts.method ?? "GET", headers }, (res) => {
+    const guard = opts.egress ? { lookup: guardedLookup(opts.egress) } : {};
+    const req = send(u, { method: opts.method ?? "GET", headers, ...guard }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on("data", (chunk: Buffer) => {

@@ -68,13 +68,29 @@ export function createRedis(
  * cursor, an alert's once-record): waits until a replica holds it. With
  * Sentinel, replication is asynchronous: a master lost before replicating a
  * write would take it along, and an alert could be sent twice. Bounded
- * (250 ms), so a set whose replica is down is slowed, not stopped; nothing to
- * wait for on one server. WAIT counts this connection's own writes: call it
- * on the connection that wrote.
+ * (250 ms); nothing to wait for on one server. Returns whether a replica
+ * acknowledged it (always true without Sentinel). WAIT counts this
+ * connection's own writes: call it on the connection that wrote.
  */
-export async function replicated(redis: RedisClient): Promise<void> {
-  if (!(redis instanceof Redis) || !redis.options.sentinels?.length) return;
-  await redis.wait(1, 250).catch(() => 0);
+export async function replicated(redis: RedisClient): Promise<boolean> {
+  if (!(redis instanceof Redis) || !redis.options.sentinels?.length) return true;
+  return (await redis.wait(1, 250).catch(() => 0)) > 0;
+}
+
+/** A write no replica acknowledged: a failover now would lose it, so it does not count. */
+export class NotDurableError extends Error {
+  override readonly name = "NotDurableError";
+  readonly code = "redis_not_durable";
+  constructor(what: string) {
+    super(
+      `Redis's replica did not acknowledge ${what} (replication link down?): not relied on; retry in a minute. Set min-replicas-to-write 1 on the master to refuse such writes outright.`,
+    );
+  }
+}
+
+/** Like replicated, but a write no replica holds throws NotDurableError. */
+export async function mustReplicate(redis: RedisClient, what: string): Promise<void> {
+  if (!(await replicated(redis))) throw new NotDurableError(what);
 }
 
 /**

@@ -88,12 +88,61 @@ export class ConnectionStore {
     return (await this.redis.hdel(this.key("connections"), tenantId)) > 0;
   }
 
+  /**
+   * Changes some fields of the connection that a read loaded, in one step in
+   * Redis: never the whole record (a read in flight must not bring back a token
+   * rotated meanwhile, nor undo `autoexpect off`), never a record that was
+   * disconnected (or connected again) since: returns false then.
+   */
+  async update(
+    loaded: Pick<Connection, "tenantId" | "connectedAt">,
+    patch: ConnectionPatch,
+  ): Promise<boolean> {
+    const fields = patchSchema.parse(patch);
+    const done = await this.redis.eval(
+      PATCH,
+      1,
+      this.key("connections"),
+      loaded.tenantId,
+      JSON.stringify(fields),
+      String(loaded.connectedAt),
+    );
+    return Number(done) === 1;
+  }
+
   /** Records how the last call went (for /scim connections). */
-  async mark(tenantId: string, ok: boolean, problem: string | null, at: number): Promise<void> {
-    const c = await this.get(tenantId);
-    if (c) await this.set({ ...c, ...(ok ? { lastOkAt: at, problem: null } : { problem }) });
+  async mark(
+    loaded: Pick<Connection, "tenantId" | "connectedAt">,
+    ok: boolean,
+    problem: string | null,
+    at: number,
+  ): Promise<void> {
+    await this.update(loaded, ok ? { lastOkAt: at, problem: null } : { problem });
   }
 }
+
+/** The fields a running scimwatch changes on a stored connection; the rest is set by connecting. */
+const patchSchema = z
+  .object({
+    lastOkAt: z.number().nullable(),
+    problem: z.string().nullable(),
+    autoExpect: z.boolean(),
+    autoExpectReadTo: z.number().nullable(),
+  })
+  .partial()
+  .strict();
+export type ConnectionPatch = z.infer<typeof patchSchema>;
+
+/** Patches fields of one connection if it exists and is the same connection (its connectedAt). */
+const PATCH = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local c = cjson.decode(raw)
+if tostring(c['connectedAt']) ~= ARGV[3] and string.format('%.0f', c['connectedAt']) ~= ARGV[3] then return 0 end
+for k, v in pairs(cjson.decode(ARGV[2])) do c[k] = v end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(c))
+return 1
+`;
 
 function parse(raw: string): Connection | null {
   try {

@@ -9,7 +9,13 @@ import {
   recentAlertSchema,
 } from "../core/hires/model.js";
 import { type UserCheck, userCheckSchema } from "../core/hires/slice.js";
-import { type Keyer, type RedisClient, replicated } from "./client.js";
+import {
+  type Keyer,
+  mustReplicate,
+  NotDurableError,
+  type RedisClient,
+  replicated,
+} from "./client.js";
 import { safeParse } from "./links.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
@@ -80,7 +86,17 @@ export class HireStore {
       id,
     );
     if (Number(added) !== 1) return false;
-    await replicated(this.redis);
+    if (!(await replicated(this.redis))) {
+      // Acknowledged by the master alone: undone, so the retry the caller is told to make
+      // registers it afresh instead of finding it "already expected".
+      await this.redis
+        .multi()
+        .del(this.key("hire", id))
+        .zrem(this.key("hires", "open"), id)
+        .exec()
+        .catch(() => {});
+      throw new NotDurableError("a new hire");
+    }
     return true;
   }
 
@@ -222,8 +238,12 @@ export class HireStore {
   async claim(name: string, sendingMs = 5 * 60_000): Promise<boolean> {
     const won =
       (await this.redis.set(this.key("once", name), "sending", "PX", sendingMs, "NX")) === "OK";
-    if (won) await replicated(this.redis);
-    return won;
+    if (!won) return false;
+    // A claim only the master holds could be lost in a failover, and the message sent twice:
+    // not a claim. Released; the next run tries again.
+    if (await replicated(this.redis)) return true;
+    await this.release(name).catch(() => {});
+    return false;
   }
 
   async confirm(name: string, ttlMs: number): Promise<void> {
@@ -243,7 +263,7 @@ export class HireStore {
    */
   async markAttempt(name: string, at: number): Promise<void> {
     await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
-    await replicated(this.redis);
+    await mustReplicate(this.redis, "the record of a send in progress");
   }
 
   async attemptOf(name: string): Promise<number | null> {

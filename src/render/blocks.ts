@@ -220,6 +220,7 @@ export const HELP_LINES = [
   "`/scim pending [tenant]` — open hires with their status and due time · `/scim forget <email>` — stop tracking one.",
   "`/scim alerts #channel` — where this linked tenant's alerts go · `/scim onboarding #channel` — where its checklists go for hires from HR or a file (admins).",
   "`/scim link <tenant>` / `/scim unlink` — scope this channel to one tenant (admins).",
+  "`/scim webhook <tenant>` — issue the secret this tenant's HR system signs `POST /hooks/hires` with, shown once (admins).",
   "`/scim connect <tenant> entra [app=<name or appId>] [entra-tenant=<id>]` or `/scim connect <tenant> okta` (a form) — read the IdP's side (assignment, provisioning logs, job) for that tenant's checks · `/scim connections` · `/scim disconnect <tenant>` · `/scim autoexpect <tenant> on|off`: new members of the app's groups become expected hires (admins).",
   "`/scim help` — this.",
 ];

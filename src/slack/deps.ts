@@ -8,6 +8,7 @@ import type { CheckService } from "../features/check/service.js";
 import type { EvalResult } from "../features/hires/evaluator.js";
 import type { Notifier } from "../features/notifier.js";
 import type { Logger } from "../log/logger.js";
+import type { EgressPolicy } from "../net/egress.js";
 import type { AnswerStore } from "../redis/answers.js";
 import type { AuditIndex } from "../redis/audit-index.js";
 import type { ConnectionStore } from "../redis/connections.js";
@@ -16,6 +17,7 @@ import type { LinkStore } from "../redis/links.js";
 import type { SecretBox } from "../redis/secret-box.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
+import type { WebhookSecretStore } from "../redis/webhook-secrets.js";
 
 export interface SlackSettings {
   supportChannels: ReadonlySet<string>;
@@ -43,6 +45,10 @@ export interface SlackDeps {
   entra: EntraHttp | null;
   /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
   secretBox: SecretBox | null;
+  /** Per-tenant webhook secrets (/scim webhook <tenant>). */
+  webhookKeys: WebhookSecretStore;
+  /** Where IdP URLs typed in Slack may lead (net/egress.ts). */
+  egress: EgressPolicy;
   tenantHealth: TenantHealthStore;
   notifier: Notifier;
   now: () => number;

@@ -22,6 +22,7 @@ export type ScimCommand =
   | { kind: "connections" }
   | { kind: "autoexpect"; tenant: string; on: boolean }
   | { kind: "disconnect"; tenant: string }
+  | { kind: "webhook"; tenant: string }
   | {
       kind: "usage";
       message: string;
@@ -149,6 +150,17 @@ export function parseScimCommand(raw: string): ScimCommand {
       if (!tenant || (last !== "on" && last !== "off"))
         return { kind: "usage", topic: "connect", message: "`/scim autoexpect <tenant> on|off`" };
       return { kind: "autoexpect", tenant, on: last === "on" };
+    }
+    case "webhook": {
+      const tenant = cleanTenant(rest);
+      if (!tenant || tenant.length > 200)
+        return {
+          kind: "usage",
+          topic: "expect",
+          message:
+            "Which tenant? `/scim webhook <tenant>` issues the secret its HR system signs with.",
+        };
+      return { kind: "webhook", tenant };
     }
     case "disconnect": {
       const tenant = cleanTenant(rest);

@@ -65,6 +65,8 @@ export class FakeEntra {
   private server?: Server;
   url = "";
   pageSize = 2;
+  /** When set, `@odata.nextLink` points to this origin instead (a hostile answer). */
+  nextOrigin: string | null = null;
 
   fail(route: EntraRoute, ...f: Array<{ status: number; headers?: Record<string, string> }>): void {
     this.faults[route] = [...(this.faults[route] ?? []), ...f];
@@ -102,7 +104,13 @@ export class FakeEntra {
     this.send(res, 200, {
       "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#fake",
       value: chunk,
-      ...(skip + this.pageSize < items.length ? { "@odata.nextLink": next.href } : {}),
+      ...(skip + this.pageSize < items.length
+        ? {
+            "@odata.nextLink": this.nextOrigin
+              ? new URL(`${next.pathname}${next.search}`, this.nextOrigin).href
+              : next.href,
+          }
+        : {}),
     });
   }
 

@@ -102,6 +102,8 @@ export class FakeOkta {
   private server?: Server;
   url = "";
   pageSize = 2;
+  /** When set, `Link: rel="next"` points to this origin instead (a hostile org). */
+  nextOrigin: string | null = null;
 
   throttleNext(n = 1): void {
     this.pending429 += n;
@@ -141,7 +143,11 @@ export class FakeOkta {
     if (after + this.pageSize < items.length) {
       const next = new URL(url.href);
       next.searchParams.set("after", String(after + this.pageSize));
-      headers.link = `<${url.href}>; rel="self", <${next.href}>; rel="next"`;
+      // A hostile org sends its next page to another origin.
+      const href = this.nextOrigin
+        ? new URL(`${next.pathname}${next.search}`, this.nextOrigin).href
+        : next.href;
+      headers.link = `<${url.href}>; rel="self", <${href}>; rel="next"`;
     }
     this.send(res, 200, chunk, headers);
   }

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OktaHttp } from "../../src/connectors/okta-http.js";
 import { OKTA_SAML } from "../fakes/builders.js";
 import { FakeOkta } from "../fakes/okta.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
@@ -101,6 +102,7 @@ async function cliCheck(login: string, env: Record<string, string>) {
         DESCOPE_PROJECT_ID: h.descope.projectId,
         DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
         DESCOPE_BASE_URL: h.descope.url,
+        SCIMWATCH_ALLOW_LOOPBACK_IDP: "true",
         ...env,
       },
       cwd: tmpdir(),
@@ -210,6 +212,83 @@ describe("Okta connector", () => {
     }
     // Put back as sealed, it opens again.
     expect(text(await answer("check ana@globex.com Globex"))).toContain("`pushed`");
+  });
+
+  it("a hostile org's next-page link to another origin is not followed with the token", async () => {
+    const heard: Array<string | undefined> = [];
+    const thief = createServer((req, res) => {
+      heard.push(req.headers.authorization);
+      res.writeHead(200, { "content-type": "application/json" }).end("[]");
+    });
+    await new Promise<void>((r) => thief.listen(0, "127.0.0.1", r));
+    const hostile = new FakeOkta();
+    hostile.apps = [0, 1, 2].map((i) => ({
+      ...(okta.apps[0] as (typeof okta.apps)[number]),
+      id: `0oa${i}`,
+      label: `Descope ${i}`,
+    }));
+    hostile.pageSize = 1;
+    await hostile.start();
+    hostile.nextOrigin = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+    try {
+      await expect(
+        new OktaHttp(hostile.url, hostile.token, { allowLoopback: true }).list("/api/v1/apps"),
+      ).rejects.toThrow(/another origin: not followed/);
+      expect(heard).toEqual([]);
+    } finally {
+      await hostile.stop();
+      await new Promise<void>((r) => thief.close(() => r()));
+    }
+  });
+
+  it("the connect form refuses non-public and non-https org URLs before any request", async () => {
+    const strict = await startHarness(
+      {
+        SCIMWATCH_SECRETS_KEY: randomBytes(32).toString("base64"),
+        SCIMWATCH_ALLOW_LOOPBACK_IDP: "false",
+      },
+      (d) => d.tenants.push({ id: "T-globex", name: "Globex" }),
+    );
+    try {
+      await strict.command("connect Globex okta", { user: "UADMIN", channel: "CSUPPORT" });
+      const opened = await strict.slack.waitFor(() => strict.slack.callsTo("views.open").at(-1));
+      const meta = (opened.args.view as { private_metadata: string }).private_metadata;
+      const submitTo = (url: string) =>
+        strict.interaction({
+          type: "view_submission",
+          user: { id: "UADMIN", username: "admin", team_id: "T0TEAM" },
+          trigger_id: "1.2.3",
+          view: {
+            id: "V1",
+            type: "modal",
+            callback_id: "scim_connect_okta",
+            private_metadata: meta,
+            state: {
+              values: {
+                okta_url: { value: { type: "plain_text_input", value: url } },
+                okta_app: { value: { type: "plain_text_input", value: "Descope" } },
+                okta_token: { value: { type: "plain_text_input", value: okta.token } },
+              },
+            },
+          },
+        });
+      for (const url of [
+        "https://169.254.169.254",
+        "https://10.1.2.3",
+        "https://[::1]:6379",
+        "https://localhost:6379",
+        okta.url,
+      ]) {
+        const r = await submitTo(url);
+        expect(r.body).toMatch(/"response_action":"errors"/);
+        expect(r.body).toMatch(/public addresses|https URL/);
+        expect(r.body).not.toMatch(/6379|169\.254|10\.1\.2\.3/);
+      }
+      // Nothing was stored, and the fake org was never asked.
+      expect(await strict.redis.hget(`${strict.prefix}:connections`, "T-globex")).toBeNull();
+    } finally {
+      await strict.stop();
+    }
   });
 
   it.each(CAUSES)("/scim check %s shows Okta's side: %s", async (login, cause, why) => {

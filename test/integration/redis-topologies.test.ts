@@ -14,6 +14,7 @@ import { keyer, scanKeys } from "../../src/redis/client.js";
 import { TailStateStore } from "../../src/redis/tail-state.js";
 import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
+import { webhookHeaders } from "../fakes/hris.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 import {
   ACL_PASSWORD,
@@ -212,6 +213,58 @@ describe("on Sentinel (master, replica, sentinel)", () => {
     expect(out).not.toContain(ACL_PASSWORD);
   }, 20_000);
 
+  it("while no replica acknowledges, a registration answers 503 and stores nothing, and no alert is sent; healed, both go through once", async () => {
+    const c = clock();
+    const h = await start(
+      {
+        REDIS_MODE: "sentinel",
+        REDIS_URL: topo.url,
+        REDIS_SENTINEL_MASTER: topo.master,
+        REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+        SCIMWATCH_WEBHOOK_SECRET: "webhook-secret-0123456789abcdef",
+      },
+      c,
+    );
+    try {
+      // A hire registered while the replica was in sync, due in 5 minutes.
+      expect(
+        await answer(h, (await h.command("expect late@acme.com Acme Corp at=-50m")).rid),
+      ).toMatch(/Registered 1/);
+      await topo.cutReplication();
+      c.advance(10 * MIN);
+      const body = JSON.stringify({ tenant: "Acme Corp", hires: [{ email: "new@acme.com" }] });
+      const r = await fetch(`${h.url}/hooks/hires`, {
+        method: "POST",
+        body,
+        headers: webhookHeaders("webhook-secret-0123456789abcdef", body, {
+          ts: Math.floor(c.now() / 1000),
+        }),
+      });
+      expect(r.status).toBe(503);
+      expect((await h.runtime.hires.openIds()).length).toBe(1);
+      // The overdue alert's claim is not durable: not sent.
+      await h.runtime.evaluate();
+      expect(alertsIn(h)).toHaveLength(0);
+
+      await topo.healReplication();
+      const again = await fetch(`${h.url}/hooks/hires`, {
+        method: "POST",
+        body,
+        headers: webhookHeaders("webhook-secret-0123456789abcdef", body, {
+          ts: Math.floor(c.now() / 1000),
+        }),
+      });
+      expect(again.status).toBe(200);
+      expect((await again.json()) as unknown).toMatchObject({ registered: 1 });
+      await h.runtime.evaluate();
+      await h.runtime.evaluate();
+      expect(alertsIn(h)).toHaveLength(1);
+    } finally {
+      await topo.healReplication().catch(() => {});
+      await h.stop();
+    }
+  }, 60_000);
+
   it("survives a failover in the middle of a tail run: nothing lost, the bot goes on, no alert repeated", async () => {
     const c = clock();
     const h = await start(
@@ -248,6 +301,9 @@ describe("on Sentinel (master, replica, sentinel)", () => {
       const promoted = await topo.failover();
       expect(promoted).not.toBe(before);
       await run;
+      // The operator brings the old master back: it rejoins as the new master's replica.
+      // (Until then no write is acknowledged by a replica, and no alert is sent: see above.)
+      await topo.rejoin();
 
       // The bot goes on against the new master (a run that failed mid-way is simply run again).
       await eventually(async () => {

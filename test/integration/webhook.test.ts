@@ -3,7 +3,7 @@
  * bad bodies and bad rows; start dates on the checklist and the start-date
  * alert, once, across a restart.
  */
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { ENTRA_SAML } from "../fakes/builders.js";
 import { webhookHeaders } from "../fakes/hris.js";
@@ -67,10 +67,10 @@ describe("POST /hooks/hires", () => {
     const replay = await post(h, body, signed(body, { key }));
     expect(replay).toEqual(first);
     expect((await h.runtime.hires.openIds()).length).toBe(2);
-    // The checklist shows the name and the start date.
-    const checklist = h.slack
-      .callsTo("chat.postMessage")
-      .find((c) => /Onboarding/.test(String(c.args.text)));
+    // The checklist (posted right after the answer) shows the name and the start date.
+    const checklist = await h.slack.waitFor(() =>
+      h.slack.callsTo("chat.postMessage").find((c) => /Onboarding/.test(String(c.args.text))),
+    );
     expect(textsOf(checklist?.args.blocks).join("\n")).toMatch(
       /jane@acme.com\* \(Jane Doe\) · starts/,
     );
@@ -97,7 +97,10 @@ describe("POST /hooks/hires", () => {
     expect(bad.status).toBe(400);
     expect(String(bad.json.error)).toMatch(/hires/);
     const unknown = JSON.stringify({ tenant: "Nope", hires: [{ email: "a@b.com" }] });
-    expect((await post(h, unknown, signed(unknown))).status).toBe(404);
+    // An unknown tenant is 422 (404 means "off"), and its name is not echoed back.
+    const u = await post(h, unknown, signed(unknown));
+    expect(u.status).toBe(422);
+    expect(JSON.stringify(u.json)).not.toContain("Nope");
     const many = JSON.stringify({
       tenant: "Acme",
       hires: Array.from({ length: 1001 }, (_, i) => ({ email: `u${i}@acme.com` })),
@@ -119,9 +122,12 @@ describe("POST /hooks/hires", () => {
     const r = await post(h, body, signed(body));
     expect(r.json).toEqual({ registered: 250, rejected: [] });
     expect((await h.runtime.hires.openIds()).length).toBe(250);
-    expect(
-      h.slack.callsTo("chat.postMessage").filter((c) => /Onboarding/.test(String(c.args.text))),
-    ).toHaveLength(2);
+    // Answered once stored; the two checklists follow.
+    await h.slack.waitFor(
+      () =>
+        h.slack.callsTo("chat.postMessage").filter((c) => /Onboarding/.test(String(c.args.text)))
+          .length === 2,
+    );
   });
 
   it("checklists go to the tenant's onboarding channel (/scim onboarding, admins), else its linked channel", async () => {
@@ -134,10 +140,16 @@ describe("POST /hooks/hires", () => {
     const send = async (email: string) => {
       const body = JSON.stringify({ tenant: "Acme", hires: [{ email }] });
       expect((await post(h, body, signed(body))).status).toBe(200);
-      return h.slack
-        .callsTo("chat.postMessage")
-        .filter((c) => /Onboarding/.test(String(c.args.text)))
-        .at(-1)?.args.channel;
+      const posted = await h.slack.waitFor(() =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .find(
+            (c) =>
+              /Onboarding/.test(String(c.args.text)) &&
+              textsOf(c.args.blocks).join("").includes(email),
+          ),
+      );
+      return posted.args.channel;
     };
     expect(await send("one@acme.com")).toBe("CLINKED");
     expect((await say("onboarding <#CONBOARD|it-onboarding>", "UX")).text).toMatch(
@@ -274,5 +286,146 @@ describe("scimwatch expect --file", () => {
     }).catch((e: { code: number; stderr: string }) => e);
     expect((bad as { code: number }).code).toBe(2);
     expect((bad as { stderr: string }).stderr).toMatch(/missing --tenant/);
+  });
+});
+
+describe("per-tenant webhook secrets (/scim webhook <tenant>)", () => {
+  const KEY = randomBytes(32).toString("base64");
+  async function startTwo(env: Record<string, string> = {}) {
+    const h = await startHarness(
+      {
+        SCIMWATCH_WEBHOOK_SECRET: SECRET,
+        SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+        SCIMWATCH_SECRETS_KEY: KEY,
+        ...env,
+      },
+      (d) => {
+        d.tenants.push({ id: "T-acme", name: "Acme" }, { id: "T-globex", name: "Globex" });
+        d.sso["T-acme"] = { saml: ENTRA_SAML };
+      },
+    );
+    harnesses.push(h);
+    return h;
+  }
+  async function issue(h: Harness, tenant: string, user = "UADMIN") {
+    const r = await h.command(`webhook ${tenant}`, { user });
+    const body = (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body;
+    const all = `${body.text}\n${textsOf(body.blocks).join("\n")}`;
+    return {
+      all,
+      ephemeral: body.response_type === "ephemeral",
+      kid: /Key ID: `([a-f0-9]{12})`/.exec(all)?.[1] ?? "",
+      secret: /Secret: `(whsec_[\w-]+)`/.exec(all)?.[1] ?? "",
+    };
+  }
+  const withKid = (kid: string, headers: Record<string, string>) => ({
+    ...headers,
+    "x-scimwatch-key-id": kid,
+  });
+  const tenantsOf = async (h: Harness) =>
+    (await h.runtime.hires.getMany(await h.runtime.hires.openIds())).map((r) => r.hire.tenantId);
+
+  it("a tenant's secret reaches that tenant only; the shared secret reaches any; unknown tenants are 422, never echoed", async () => {
+    const h = await startTwo();
+    expect((await issue(h, "Acme", "USUPPORT")).all).toMatch(/Only scimwatch admins/);
+    const acme = await issue(h, "Acme");
+    expect(acme.ephemeral).toBe(true);
+    expect(acme.kid).toMatch(/^[a-f0-9]{12}$/);
+    expect(acme.secret).toMatch(/^whsec_/);
+    // Stored sealed, never in clear, never logged.
+    const stored = JSON.stringify(await h.redis.hgetall(`${h.prefix}:webhook:keys`));
+    expect(stored).not.toContain(acme.secret);
+    expect(h.logs.join("\n")).not.toContain(acme.secret);
+
+    // No tenant field: the key's own tenant.
+    const own = JSON.stringify({ hires: [{ email: "a1@acme.com" }] });
+    const r1 = await post(h, own, withKid(acme.kid, signed(own, { secret: acme.secret })));
+    expect(r1.status).toBe(200);
+    expect(r1.json.registered).toBe(1);
+    // Naming another customer's tenant is refused: nothing lands in Globex.
+    const other = JSON.stringify({ tenant: "Globex", hires: [{ email: "x@globex.com" }] });
+    const r2 = await post(h, other, withKid(acme.kid, signed(other, { secret: acme.secret })));
+    expect(r2.status).toBe(403);
+    // Without the key ID header, the tenant named in the body finds its key.
+    const named = JSON.stringify({ tenant: "Acme", hires: [{ email: "a2@acme.com" }] });
+    expect((await post(h, named, signed(named, { secret: acme.secret }))).status).toBe(200);
+    // …but Acme's secret cannot sign for Globex that way either.
+    expect((await post(h, other, signed(other, { secret: acme.secret }))).status).toBe(401);
+    expect(await tenantsOf(h)).toEqual(["T-acme", "T-acme"]);
+
+    // The operator's shared secret serves every tenant; an unknown one is 422 without its name.
+    expect((await post(h, other, signed(other))).status).toBe(200);
+    const unknown = JSON.stringify({ tenant: "Initech-<b>", hires: [{ email: "x@i.com" }] });
+    const r3 = await post(h, unknown, signed(unknown));
+    expect(r3.status).toBe(422);
+    expect(JSON.stringify(r3.json)).not.toMatch(/Initech/);
+
+    // A new secret revokes the old one.
+    const again = await issue(h, "Acme");
+    expect(again.all).toMatch(/previous secret of this tenant stopped working/);
+    const late = JSON.stringify({ hires: [{ email: "a3@acme.com" }] });
+    expect(
+      (await post(h, late, withKid(acme.kid, signed(late, { secret: acme.secret })))).status,
+    ).toBe(401);
+    expect(
+      (await post(h, late, withKid(again.kid, signed(late, { secret: again.secret })))).status,
+    ).toBe(200);
+  });
+
+  it("without SCIMWATCH_SECRETS_KEY there are no per-tenant secrets, and says why", async () => {
+    const h = await startTwo({ SCIMWATCH_SECRETS_KEY: "" });
+    expect((await issue(h, "Acme")).all).toMatch(/SCIMWATCH_SECRETS_KEY/);
+  });
+
+  it("Idempotency-Keys belong to their signer; the same key with another body is 422", async () => {
+    const h = await startTwo();
+    const acme = await issue(h, "Acme");
+    const key = randomUUID();
+    const a = JSON.stringify({ hires: [{ email: "i1@acme.com" }] });
+    expect(
+      (await post(h, a, withKid(acme.kid, signed(a, { secret: acme.secret, key })))).json
+        .registered,
+    ).toBe(1);
+    const b = JSON.stringify({ hires: [{ email: "i2@acme.com" }] });
+    const reused = await post(h, b, withKid(acme.kid, signed(b, { secret: acme.secret, key })));
+    expect(reused.status).toBe(422);
+    // Another signer's request with the same key is its own: never the first one's answer.
+    const g = JSON.stringify({ tenant: "Globex", hires: [{ email: "g1@globex.com" }] });
+    const shared = await post(h, g, signed(g, { key }));
+    expect(shared.status).toBe(200);
+    expect(shared.json.registered).toBe(1);
+  });
+
+  it("answers once the hires are stored, while Slack hangs; a BOM, per-row IdPs, old assignments and nowhere to post are answered", async () => {
+    const h = await startTwo({ SCIMWATCH_ALERT_CHANNEL: "" });
+    // Slack takes 5 s to answer each post.
+    h.slack.postFaults.push(...Array.from({ length: 5 }, () => ({ delayMs: 5_000 })));
+    const body = `\uFEFF${JSON.stringify({
+      tenant: "Acme",
+      hires: [
+        { email: "o1@acme.com", idp: "okta" },
+        { email: "e1@acme.com" },
+        { email: "old@acme.com", assignedAt: "1970-01-01T00:00:00Z" },
+        { email: "weird@acme.com", idp: "keycloak" },
+      ],
+    })}`;
+    const t0 = Date.now();
+    const r = await post(h, body, signed(body));
+    expect(Date.now() - t0).toBeLessThan(2_500);
+    expect(r.status).toBe(200);
+    expect(r.json.registered).toBe(2);
+    const rejected = r.json.rejected as Array<{ input: string; reason: string }>;
+    expect(rejected.find((x) => x.input === "old@acme.com")?.reason).toMatch(/more than 30 days/);
+    expect(rejected.find((x) => x.input === "weird@acme.com")?.reason).toMatch(/unknown idp/);
+    // Not linked, no alert channel: the answer says nothing will be delivered.
+    expect(String(r.json.warning)).toMatch(/no channel receives/);
+    const byLogin = new Map(
+      (await h.runtime.hires.getMany(await h.runtime.hires.openIds())).map((x) => [
+        x.hire.loginId,
+        x.hire.idp,
+      ]),
+    );
+    expect(byLogin.get("o1@acme.com")).toBe("okta");
+    expect(byLogin.get("e1@acme.com")).toBe("azure");
   });
 });

@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { newHire } from "../../src/core/hires/model.js";
 import { parseStartDate, startAlertAt, startAlertDue } from "../../src/core/hires/start.js";
-import { verifySignature } from "../../src/features/hires/webhook.js";
+import { verifySignature } from "../../src/features/hires/webhook-auth.js";
 
 describe("start dates", () => {
   it.each([

@@ -61,6 +61,18 @@ export function checkEmails(
  * decoded from Slack's escaping. Words with an @ are emails; idp= and at= are
  * options; the other words name the tenant.
  */
+/**
+ * Why an assignment time cannot be used, or null: the one rule for the
+ * command, the form, the file and the webhook. Not in the future (IT assigned
+ * them already), not older than Descope's 30 days of audit events.
+ */
+export function assignedAtProblem(t: number, now: number): string | null {
+  if (t > now + 5 * 60_000) return "is in the future: give the time IT assigned them in the IdP";
+  if (t < now - 30 * 86_400_000)
+    return "is more than 30 days ago: Descope's audit log does not reach that far";
+  return null;
+}
+
 export function parseExpectArgs(words: string[], now: number): ExpectRequest | { error: string } {
   const emailWords: string[] = [];
   const tenantWords: string[] = [];
@@ -88,12 +100,8 @@ export function parseExpectArgs(words: string[], now: number): ExpectRequest | {
       } else {
         const t = parseWhen(words[i + 1]?.toLowerCase() === "ago" ? `${v} ago` : v, now);
         if (t === undefined) return { error: `Malformed at=: ${whenProblem(v)}.` };
-        if (t > now + 5 * 60_000)
-          return { error: `at=${v} is in the future: give the time IT assigned them in the IdP.` };
-        if (t < now - 30 * 86_400_000)
-          return {
-            error: `at=${v} is more than 30 days ago: Descope's audit log does not reach that far.`,
-          };
+        const problem = assignedAtProblem(t, now);
+        if (problem) return { error: `at=${v} ${problem}.` };
         assignedAt = t;
       }
     } else if (w.includes("@")) emailWords.push(w);

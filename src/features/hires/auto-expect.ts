@@ -12,6 +12,7 @@ import type { EntraHttp } from "../../connectors/entra-http.js";
 import { oktaAssignedGroups, oktaGroupJoins } from "../../connectors/okta-groups.js";
 import type { DescopeClient } from "../../descope/client.js";
 import type { Logger } from "../../log/logger.js";
+import type { EgressPolicy } from "../../net/egress.js";
 import type { Connection, ConnectionStore } from "../../redis/connections.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
@@ -32,6 +33,8 @@ export interface AutoExpectDeps {
   entra: EntraHttp | null;
   /** Opens stored Okta tokens; null when SCIMWATCH_SECRETS_KEY is not set. */
   secrets: SecretBox | null;
+  /** Where Okta org URLs may lead (SCIMWATCH_ALLOW_LOOPBACK_IDP). */
+  egress: EgressPolicy;
   descope: DescopeClient;
   hires: HireStore;
   links: LinkStore;
@@ -60,7 +63,7 @@ async function groupChanges(
     return { joins, assigned };
   }
   if (!deps.secrets) return null;
-  const http = oktaHttpOf(c, deps.secrets);
+  const http = oktaHttpOf(c, deps.secrets, deps.egress);
   const [joins, assigned] = await Promise.all([
     oktaGroupJoins(http, since, now),
     oktaAssignedGroups(http, c.appId),
@@ -133,7 +136,9 @@ export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
           deps.log.warn({ kind: "auto_expect", err: e }, "could not post a mapping alert"),
         );
       }
-      await deps.connections.set({ ...c, autoExpectReadTo: now });
+      // Only the cursor, and only on this very connection: a disconnect or `autoexpect off`
+      // made while this read was in flight stays.
+      await deps.connections.update(c, { autoExpectReadTo: now });
     } catch (e) {
       deps.log.warn({ kind: "auto_expect", tenant: c.tenantId, err: e }, "auto-expect failed");
     }

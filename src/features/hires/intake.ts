@@ -4,7 +4,7 @@
  * good ones kept with their name, start date and assignment time.
  */
 import { parse } from "csv-parse/sync";
-import { checkEmails, MAX_BATCH } from "../../core/hires/parse-expect.js";
+import { assignedAtProblem, checkEmails, MAX_BATCH } from "../../core/hires/parse-expect.js";
 import { parseStartDate } from "../../core/hires/start.js";
 import { type IdpId, parseIdp } from "../../core/idp/catalog.js";
 
@@ -21,9 +21,8 @@ export interface IntakeRow {
 
 export interface Intake {
   emails: string[];
-  details: Map<string, { name?: string; startDate?: number; assignedAt?: number }>;
+  details: Map<string, { name?: string; startDate?: number; assignedAt?: number; idp?: IdpId }>;
   rejected: Array<{ input: string; reason: string }>;
-  idp: IdpId | undefined;
 }
 
 export function checkRows(rows: IntakeRow[], now: number): Intake {
@@ -43,13 +42,25 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
     }
     if (
       x.assignedAt &&
-      (!/(Z|[+-]\d{2}:?\d{2})$/i.test(x.assignedAt) ||
-        Number.isNaN(assignedAt) ||
-        (assignedAt ?? 0) > now + 5 * 60_000)
+      (!/(Z|[+-]\d{2}:?\d{2})$/i.test(x.assignedAt) || Number.isNaN(assignedAt))
     ) {
       rejected.push({
         input: email,
-        reason: "the assignment time must be an ISO time with a zone, not in the future",
+        reason: "the assignment time must be an ISO time with a zone",
+      });
+      continue;
+    }
+    const late = assignedAt !== undefined ? assignedAtProblem(assignedAt, now) : null;
+    if (late) {
+      rejected.push({ input: email, reason: `the assignment time ${late}` });
+      continue;
+    }
+    // Each row's own IdP: one row naming Okta says nothing about the others.
+    const idp = x.idp ? parseIdp(x.idp) : undefined;
+    if (x.idp && !idp) {
+      rejected.push({
+        input: email,
+        reason: "unknown idp: use azure, okta, google, onelogin, jumpcloud, pingone or generic",
       });
       continue;
     }
@@ -58,16 +69,11 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
       ...(x.name ? { name: x.name.trim() } : {}),
       ...(startDate !== undefined ? { startDate } : {}),
       ...(assignedAt !== undefined ? { assignedAt } : {}),
+      ...(idp ? { idp } : {}),
     });
   }
   const checked = checkEmails(emails, MAX_INTAKE);
-  const idp = rows.map((x) => (x.idp ? parseIdp(x.idp) : undefined)).find(Boolean);
-  return {
-    emails: checked.emails,
-    details,
-    rejected: [...rejected, ...checked.rejected],
-    idp: idp && idp !== "generic" ? idp : undefined,
-  };
+  return { emails: checked.emails, details, rejected: [...rejected, ...checked.rejected] };
 }
 
 /** Registers an intake in checklists of MAX_BATCH hires each (one message stays readable). */

@@ -19,6 +19,12 @@ export interface RegisterDeps {
   graceMinutes: number;
   now: () => number;
   evaluate: (ids: string[]) => Promise<EvalResult>;
+  /**
+   * When set, the checklist and the first evaluation are handed to it instead
+   * of being awaited: the caller (the webhook) answers as soon as the hires are
+   * stored. Should the process die first, the next evaluation posts the checklist.
+   */
+  followUp?: (batchId: string, ids: string[]) => void;
 }
 
 export interface RegisterInput {
@@ -32,7 +38,13 @@ export interface RegisterInput {
   /** Per person (lower-cased email): a display name, a start date, their own assignment time. */
   details?: Map<
     string,
-    { name?: string | undefined; startDate?: number | undefined; assignedAt?: number | undefined }
+    {
+      name?: string | undefined;
+      startDate?: number | undefined;
+      assignedAt?: number | undefined;
+      /** This person's IdP, named on their own row (a file or a webhook call). */
+      idp?: IdpId | undefined;
+    }
   >;
   /** One start date for everyone in this batch (start= on /scim expect). */
   startDate?: number | undefined;
@@ -72,14 +84,15 @@ export async function registerHires(
   for (const email of input.emails) {
     const id = hireId(input.tenantId, email);
     const extra = input.details?.get(email.toLowerCase());
+    const idp = extra?.idp ? { idp: extra.idp, reason: "named when registering" } : guess;
     const hire = newHire({
       startDate: extra?.startDate ?? input.startDate ?? null,
       displayName: extra?.name ?? null,
       loginId: email,
       tenantId: input.tenantId,
       tenantName: input.tenantName,
-      idp: guess.idp,
-      idpReason: guess.reason,
+      idp: idp.idp,
+      idpReason: idp.reason,
       assignedAt: extra?.assignedAt ?? input.assignedAt,
       registeredAt: now,
       registeredBy: input.userId,
@@ -105,6 +118,10 @@ export async function registerHires(
     return result;
   }
   await deps.hires.saveBatch({ ...batch, hireIds: ids });
+  if (deps.followUp) {
+    deps.followUp(batchId, ids);
+    return result;
+  }
   try {
     await refreshChecklist(deps, batchId, now);
     await deps.evaluate(ids);
@@ -118,4 +135,51 @@ export async function registerHires(
     );
   }
   return result;
+}
+
+/**
+ * Runs registrations' checklists and first evaluations one after the other in
+ * the background, coalescing what arrives meanwhile into one evaluation: a
+ * thousand webhook calls at once cost one evaluation, not a thousand.
+ */
+export function followUpInBackground(
+  deps: Pick<RegisterDeps, "hires" | "notifier" | "graceMinutes" | "now" | "evaluate" | "log">,
+): { schedule: (batchId: string, ids: string[]) => void; idle: () => Promise<void> } {
+  const batches = new Set<string>();
+  const ids = new Set<string>();
+  let running: Promise<void> | null = null;
+  const drain = async () => {
+    while (batches.size || ids.size) {
+      const b = [...batches];
+      const i = [...ids];
+      batches.clear();
+      ids.clear();
+      for (const batchId of b)
+        await refreshChecklist(deps, batchId, deps.now()).catch((e: unknown) =>
+          deps.log.warn(
+            { kind: "checklist", err: e },
+            "could not post the checklist; the next tail run retries",
+          ),
+        );
+      await deps
+        .evaluate(i)
+        .catch((e: unknown) =>
+          deps.log.warn({ kind: "evaluation", err: e }, "evaluation failed; the next run retries"),
+        );
+    }
+  };
+  const kick = () => {
+    running ??= drain().finally(() => {
+      running = null;
+      if (batches.size || ids.size) kick();
+    });
+  };
+  return {
+    schedule(batchId, hireIds) {
+      batches.add(batchId);
+      for (const id of hireIds) ids.add(id);
+      kick();
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
 }

@@ -1,12 +1,21 @@
 /**
- * POST /hooks/hires: expected hires from HR (or any automation), signed like
- * Slack's requests — `X-Scimwatch-Timestamp` (Unix seconds, within 5 minutes)
- * and `X-Scimwatch-Signature: sha256=<hex HMAC-SHA256 of "<ts>.<raw body>">`
- * with SCIMWATCH_WEBHOOK_SECRET, compared in constant time. Off (404) without
- * the secret. `Idempotency-Key`: the same key within 24 h returns the first
- * answer and registers nothing twice. Answers 200 only once the hires are in Redis.
+ * POST /hooks/hires: expected hires from HR (or any automation). Signed with
+ * HMAC-SHA256 over "<timestamp>.<raw body>" (`X-Scimwatch-Timestamp`, Unix
+ * seconds within 5 minutes; `X-Scimwatch-Signature: sha256=<hex>`), compared
+ * in constant time, with either
+ * - a tenant's own secret (`/scim webhook <tenant>`, sent with its
+ *   `X-Scimwatch-Key-Id`): it reaches that tenant only, and a `tenant` field,
+ *   if given, must name it (403 otherwise); or
+ * - SCIMWATCH_WEBHOOK_SECRET, the operator's own integration serving every
+ *   tenant, named by the `tenant` field.
+ * Off (404) when neither exists. An unknown tenant is 422, never echoed.
+ * `Idempotency-Key` (per signing key): the same key within 24 h returns the
+ * first answer and registers nothing twice; the same key with another body is
+ * 422. Answered as soon as the hires are stored, never after Slack or
+ * Descope's user search: the checklists and the first evaluation follow in
+ * the background (a crash before them is caught up by the next evaluation).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import * as z from "zod";
 import type { DescopeClient } from "../../descope/client.js";
@@ -17,15 +26,23 @@ import type { LinkStore } from "../../redis/links.js";
 import { onboardingChannelFor } from "./alert-channel.js";
 import { checkRows, registerIntake } from "./intake.js";
 import { type RegisterDeps, registerHires } from "./register.js";
+import {
+  type Answer,
+  bodyText,
+  claimIdempotency,
+  PENDING_MS,
+  type Signer,
+  type SignerDeps,
+  whoSigned,
+} from "./webhook-auth.js";
 
 export const WEBHOOK_PATH = "/hooks/hires";
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_HIRES = 1000;
-const SKEW_SEC = 5 * 60;
 const IDEMPOTENCY_MS = 24 * 3_600_000;
 
 const bodySchema = z.object({
-  tenant: z.string().trim().min(1).max(200),
+  tenant: z.string().trim().min(1).max(200).optional(),
   hires: z
     .array(
       z.object({
@@ -40,24 +57,7 @@ const bodySchema = z.object({
   source: z.string().max(100).optional(),
 });
 
-/** Is the request signed with the secret, recently? Pure. */
-export function verifySignature(
-  secret: string,
-  timestamp: string | undefined,
-  signature: string | undefined,
-  raw: Buffer,
-  nowMs: number,
-): "ok" | "stale" | "bad" {
-  if (!timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return "bad";
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > SKEW_SEC) return "stale";
-  const expected = `sha256=${createHmac("sha256", secret).update(`${timestamp}.`).update(raw).digest("hex")}`;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(signature);
-  return a.length === b.length && timingSafeEqual(a, b) ? "ok" : "bad";
-}
-
-export interface WebhookDeps extends RegisterDeps {
-  secret: string | undefined;
+export interface WebhookDeps extends RegisterDeps, SignerDeps {
   redis: RedisClient;
   key: Keyer;
   links: LinkStore;
@@ -65,8 +65,6 @@ export interface WebhookDeps extends RegisterDeps {
   descope: DescopeClient;
   alertChannel?: string | undefined;
 }
-
-type Answer = { status: number; body: Record<string, unknown> };
 
 async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
@@ -85,32 +83,18 @@ export async function hiresWebhook(
   headers: IncomingMessage["headers"],
   raw: Buffer | null,
 ): Promise<Answer> {
-  if (!deps.secret) return { status: 404, body: { error: "not found" } };
+  if (!deps.secret && !(await deps.keys.any()))
+    return { status: 404, body: { error: "not found" } };
   if (raw === null) return { status: 413, body: { error: `body over ${MAX_BODY_BYTES} bytes` } };
   const h = (n: string) => {
     const v = headers[n];
     return Array.isArray(v) ? v[0] : v;
   };
-  const sig = verifySignature(
-    deps.secret,
-    h("x-scimwatch-timestamp"),
-    h("x-scimwatch-signature"),
-    raw,
-    deps.now(),
-  );
-  if (sig !== "ok")
-    return {
-      status: 401,
-      body: {
-        error:
-          sig === "stale"
-            ? "stale timestamp (more than 5 minutes off)"
-            : "bad or missing signature",
-      },
-    };
+  const signer = await whoSigned(deps, h, raw);
+  if ("refused" in signer) return signer.refused;
   let json: unknown;
   try {
-    json = JSON.parse(raw.toString("utf8"));
+    json = JSON.parse(bodyText(raw));
   } catch {
     return { status: 400, body: { error: "the body is not JSON" } };
   }
@@ -127,47 +111,79 @@ export async function hiresWebhook(
   const b = parsed.data;
   if (b.hires.length > MAX_HIRES)
     return { status: 413, body: { error: `more than ${MAX_HIRES} hires in one call` } };
+  if (signer.scope === "all" && !b.tenant)
+    return {
+      status: 400,
+      body: { error: "malformed body at tenant: required when signed with the shared secret" },
+    };
 
-  // Idempotency: the first answer is kept 24 h under the key; a replay gets it back.
+  // Idempotency, per signing key: the first answer is kept 24 h; a replay gets it back.
   const idem = h("idempotency-key");
   const idemKey = idem
-    ? deps.key("webhook", "idem", createHmac("sha256", "k").update(idem).digest("hex"))
+    ? deps.key(
+        "webhook",
+        "idem",
+        createHmac("sha256", "k").update(`${signer.id}\n${idem}`).digest("hex"),
+      )
     : null;
+  const bodyHash = createHash("sha256").update(raw).digest("hex");
   if (idemKey) {
-    const prior = await deps.redis.get(idemKey);
-    if (prior === "pending")
-      return { status: 409, body: { error: "a request with this Idempotency-Key is in progress" } };
-    if (prior) return JSON.parse(prior) as Answer;
-    if ((await deps.redis.set(idemKey, "pending", "PX", 60_000, "NX")) !== "OK")
-      return { status: 409, body: { error: "a request with this Idempotency-Key is in progress" } };
+    const claimed = await claimIdempotency(deps.redis, idemKey, bodyHash);
+    if (claimed) return claimed;
   }
+  // Kept alive while the hires are stored, so a slow registration is never told "rejected".
+  const alive = idemKey
+    ? setInterval(
+        () => void deps.redis.pexpire(idemKey, PENDING_MS).catch(() => {}),
+        PENDING_MS / 3,
+      )
+    : undefined;
   try {
-    const answer = await register(deps, b);
-    if (idemKey) await deps.redis.set(idemKey, JSON.stringify(answer), "PX", IDEMPOTENCY_MS);
+    const answer = await register(deps, b, signer);
+    if (idemKey)
+      await deps.redis.set(
+        idemKey,
+        JSON.stringify({ hash: bodyHash, answer }),
+        "PX",
+        IDEMPOTENCY_MS,
+      );
     return answer;
   } catch (e) {
     if (idemKey) await deps.redis.del(idemKey).catch(() => {});
     throw e;
+  } finally {
+    clearInterval(alive);
   }
 }
 
-async function register(deps: WebhookDeps, b: z.infer<typeof bodySchema>): Promise<Answer> {
-  const tenant = await resolveTenant(deps.descope, b.tenant);
-  if (!tenant) return { status: 404, body: { error: `no tenant has the ID or name ${b.tenant}` } };
+async function register(
+  deps: WebhookDeps,
+  b: z.infer<typeof bodySchema>,
+  signer: Signer,
+): Promise<Answer> {
+  if (signer.scope === "tenant" && b.tenant) {
+    const named = await resolveTenant(deps.descope, b.tenant);
+    if (named?.tenantId !== signer.tenantId)
+      return { status: 403, body: { error: "this key registers hires for its own tenant only" } };
+  }
+  const tenant = await resolveTenant(
+    deps.descope,
+    signer.scope === "tenant" ? signer.tenantId : (b.tenant as string),
+  );
+  if (!tenant)
+    return { status: 422, body: { error: "no tenant matches the tenant field (an ID or a name)" } };
   const now = deps.now();
   const intake = checkRows(b.hires, now);
   if (!intake.emails.length)
     return { status: 200, body: { registered: 0, rejected: intake.rejected } };
   // The tenant's onboarding channel, else its linked channel, else the alert channel.
-  const channelId =
-    (await onboardingChannelFor(deps.links, tenant.tenantId, deps.alertChannel)) ?? "";
+  const channelId = await onboardingChannelFor(deps.links, tenant.tenantId, deps.alertChannel);
   const r = await registerIntake(intake, (emails) =>
     registerHires(deps, {
       ...tenant,
       emails,
-      idp: intake.idp,
       assignedAt: now,
-      channelId,
+      channelId: channelId ?? "",
       userId: `webhook${b.source ? `:${b.source}` : ""}`,
       details: intake.details,
     }),
@@ -177,10 +193,20 @@ async function register(deps: WebhookDeps, b: z.infer<typeof bodySchema>): Promi
     tenant: tenant.tenantId,
     registered: r.registered,
     rejected: r.rejected.length,
+    signer: signer.scope,
   });
   return {
     status: 200,
-    body: { registered: r.registered, rejected: r.rejected },
+    body: {
+      registered: r.registered,
+      rejected: r.rejected,
+      ...(channelId
+        ? {}
+        : {
+            warning:
+              "registered, but no channel receives this tenant's checklists or alerts: link one (/scim link <tenant> in a channel) or set SCIMWATCH_ALERT_CHANNEL",
+          }),
+    },
   };
 }
 

@@ -19,8 +19,7 @@ export const autoexpect: CommandListener<Extract<ScimCommand, { kind: "autoexpec
       await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, null));
       return "not_connected";
     }
-    await deps.connections.set({
-      ...c,
+    await deps.connections.update(c, {
       autoExpect: cmd.on,
       autoExpectReadTo: cmd.on ? deps.now() : null,
     });

@@ -18,6 +18,7 @@ import { explain, help, usage } from "./help.js";
 import { link, unlink } from "./link.js";
 import { onboarding } from "./onboarding.js";
 import { pending } from "./pending.js";
+import { webhook } from "./webhook.js";
 
 const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
   {
@@ -37,6 +38,7 @@ const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimComman
     connections,
     disconnect,
     autoexpect,
+    webhook,
   };
 
 export function registerCommands(app: App, deps: ListenerDeps): void {

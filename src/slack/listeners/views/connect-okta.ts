@@ -10,6 +10,7 @@ import { ConnectorError } from "../../../connectors/entra-http.js";
 import { findOktaApp } from "../../../connectors/okta-facts.js";
 import { OktaHttp } from "../../../connectors/okta-http.js";
 import { OktaOAuth, oktaPrivateKey } from "../../../connectors/okta-oauth.js";
+import { urlProblem } from "../../../net/egress.js";
 import { oktaSealContext } from "../../../redis/connections.js";
 import type { SlackMessage } from "../../../render/blocks.js";
 import { notice } from "../../../render/blocks.js";
@@ -43,8 +44,14 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
         const oauth = Boolean(clientId || privateKey);
         const meta = decodeConnectMeta(body.view.private_metadata);
         const errors: Record<string, string> = {};
-        if (!/^https:\/\/[\w.-]+(:\d+)?$/.test(url) && !/^http:\/\/127\.0\.0\.1:\d+$/.test(url))
-          errors[OKTA_BLOCKS.url] = "Give the org's https URL, e.g. https://acme.okta.com";
+        // https to a public address only (net/egress.ts); the addresses a name resolves to
+        // are checked again on every request.
+        const urlBad = /^https?:\/\/[\w.:[\]-]+$/.test(url) ? urlProblem(url, deps.egress) : "no";
+        if (urlBad)
+          errors[OKTA_BLOCKS.url] =
+            urlBad === "no"
+              ? "Give the org's https URL, e.g. https://acme.okta.com"
+              : `Give the org's https URL, e.g. https://acme.okta.com: ${urlBad}`;
         if (!appName) errors[OKTA_BLOCKS.app] = "Name the app (its label) or give its ID (0oa…).";
         if (oauth && token)
           errors[OKTA_BLOCKS.token] = "Give an API token or a service app, not both.";
@@ -80,8 +87,8 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
             .update({ view_id: body.view.id, view: connectResultModal(msg) })
             .catch((e: unknown) => deps.log.warn({ err: e }, "could not show the connect result"));
         try {
-          const auth = oauth ? new OktaOAuth(url, clientId, privateKey) : token;
-          const found = await findOktaApp(new OktaHttp(url, auth), appName);
+          const auth = oauth ? new OktaOAuth(url, clientId, privateKey, deps.egress) : token;
+          const found = await findOktaApp(new OktaHttp(url, auth, deps.egress), appName);
           if (!found) {
             await show(
               oktaConnectedMessage({
