@@ -7,6 +7,7 @@ import { webApi } from "@slack/bolt";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
 import { EntraHttp } from "./connectors/entra-http.js";
+import type { Debounce } from "./core/episodes.js";
 import { hireId } from "./core/hires/model.js";
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
@@ -82,6 +83,7 @@ export interface Services {
     lateWriteSec: number;
     blindAfterRuns: number;
     thresholds: HealthThresholds;
+    debounce: Debounce;
   };
 }
 
@@ -133,6 +135,10 @@ export function buildServices(
     backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
     lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
+    debounce: {
+      settleMs: cfg.SCIMWATCH_RECOVERY_SETTLE_MIN * 60_000,
+      cooldownMs: cfg.SCIMWATCH_RELAPSE_COOLDOWN_MIN * 60_000,
+    },
     thresholds: {
       ...DEFAULT_THRESHOLDS,
       failingMinCalls: cfg.SCIMWATCH_FAILING_MIN_CALLS,

@@ -75,6 +75,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_START_LEAD_HOURS: z.coerce.number().min(0).max(720).optional(),
   SCIMWATCH_WEBHOOK_SECRET: z.string().min(16).optional(),
   SCIMWATCH_BLIND_AFTER_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
+  SCIMWATCH_RECOVERY_SETTLE_MIN: z.coerce.number().min(0).max(1440).default(10),
+  SCIMWATCH_RELAPSE_COOLDOWN_MIN: z.coerce.number().min(0).max(1440).default(60),
   SCIMWATCH_SECRETS_KEY: z
     .string()
     .trim()
@@ -144,6 +146,10 @@ const HINTS: Record<string, string> = {
     "a random secret of at least 16 characters that signs POST /hooks/hires",
   SCIMWATCH_BLIND_AFTER_RUNS:
     "failed tail runs in a row before scimwatch says it is blind (default 5)",
+  SCIMWATCH_RECOVERY_SETTLE_MIN:
+    "minutes a tenant (or scimwatch itself) must stay healthy before a recovery is said (0–1440, default 10)",
+  SCIMWATCH_RELAPSE_COOLDOWN_MIN:
+    "minutes after a recovery in which a relapse reopens the same alert instead of a new one (0–1440, default 60)",
   SCIMWATCH_SECRETS_KEY:
     "32 random bytes, base64 (openssl rand -base64 32): encrypts IdP tokens and webhook secrets at rest",
   SCIMWATCH_SECRETS_OLD_KEYS:

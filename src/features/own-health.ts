@@ -4,6 +4,7 @@
  * in the log at error, and once more when it sees again.
  */
 
+import { DEFAULT_DEBOUNCE, type Debounce, episodeStep } from "../core/episodes.js";
 import { blindness } from "../core/own-health.js";
 import type { Logger } from "../log/logger.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
@@ -23,10 +24,17 @@ export interface OwnHealthDeps {
   now: () => number;
   /** Counts the alerts posted (for /metrics). */
   metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
-  settings: { alertChannel?: string | undefined; blindAfterRuns: number };
+  settings: {
+    alertChannel?: string | undefined;
+    blindAfterRuns: number;
+    /** Settle time and cool-down of a flapping blindness (core/episodes.ts). */
+    debounce?: Debounce;
+  };
 }
 
 const KEEP_MS = 30 * 86_400_000;
+
+const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : null);
 
 /** Returns whether scimwatch is blind now. */
 export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
@@ -35,7 +43,35 @@ export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
   const recordKey = deps.key("own-health");
   const rec = await deps.redis.hgetall(recordKey);
   const channel = deps.settings.alertChannel;
+  const now = deps.now();
+  // A key refused every other read is one episode, not an alert per refusal (core/episodes.ts).
+  const step = episodeStep(
+    { open: Boolean(rec.episode), goodSince: num(rec.goodSince), closedAt: num(rec.closedAt) },
+    b.blind,
+    now,
+    deps.settings.debounce ?? DEFAULT_DEBOUNCE,
+  );
   if (b.blind) {
+    if (step === "continue") {
+      if (rec.goodSince) await deps.redis.hdel(recordKey, "goodSince");
+      return true;
+    }
+    if (step === "reopen" && rec.closedEpisode) {
+      await deps.redis
+        .multi()
+        .hset(recordKey, {
+          episode: rec.closedEpisode,
+          channel: rec.closedChannel ?? "",
+          ts: rec.closedTs ?? "",
+        })
+        .hdel(recordKey, "closedAt", "closedEpisode", "closedChannel", "closedTs", "goodSince")
+        .exec();
+      deps.log.error(
+        { kind: "blind", reason: b.reason, failedRuns: b.failedRuns, relapse: true },
+        "scimwatch is blind again (the same episode as the alert it recovered from just before)",
+      );
+      return true;
+    }
     const episode = String(b.since ?? state.lastErrorAt ?? 0);
     if (rec.episode === episode) return true;
     const name = `blind:${episode}`;
@@ -62,7 +98,11 @@ export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
     await deps.redis.hset(recordKey, { episode, channel: channel ?? "", ts });
     return true;
   }
-  if (rec.episode) {
+  if (step === "settling") {
+    if (!rec.goodSince) await deps.redis.hset(recordKey, { goodSince: String(now) });
+    return false;
+  }
+  if (step === "recover" && rec.episode) {
     const name = `sight:${rec.episode}`;
     if (!(await deps.hires.claim(name))) return false;
     deps.log.info({ kind: "blind", recovered: true }, "scimwatch reads the audit log again");
@@ -71,12 +111,20 @@ export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
         deps,
         name,
         rec.channel,
-        (k) =>
-          deps.notifier.post(rec.channel as string, sightRestoredMessage(deps.now()), rec.ts, k),
+        (k) => deps.notifier.post(rec.channel as string, sightRestoredMessage(now), rec.ts, k),
         KEEP_MS,
       );
     else await deps.hires.confirm(name, KEEP_MS);
-    await deps.redis.del(recordKey);
+    await deps.redis
+      .multi()
+      .del(recordKey)
+      .hset(recordKey, {
+        closedAt: String(now),
+        closedEpisode: rec.episode,
+        closedChannel: rec.channel ?? "",
+        closedTs: rec.ts ?? "",
+      })
+      .exec();
   }
   return false;
 }

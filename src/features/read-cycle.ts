@@ -4,6 +4,7 @@
  * the hires' evaluation) runs after it, on its own queue in production.
  */
 
+import type { Debounce } from "../core/episodes.js";
 import type { HealthThresholds } from "../core/tenant-health.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { Logger } from "../log/logger.js";
@@ -43,6 +44,8 @@ export interface ReadCycleDeps {
     graceMinutes: number;
     blindAfterRuns: number;
     thresholds?: HealthThresholds;
+    /** Settle time and cool-down of flapping alerts (core/episodes.ts). */
+    debounce?: Debounce;
     intervalSec: number;
     backfillDays: number;
     lateWriteSec: number;

@@ -22,6 +22,19 @@ export const tenantHealthRecordSchema = z.object({
     .optional(),
   snoozedUntil: z.number().optional(),
   dismissedBy: z.string().optional(),
+  /** Since when the tenant has been healthy while its alert is open (the settle time runs). */
+  healthySince: z.number().nullable().optional(),
+  /** The alert a recovery closed, and when: a relapse soon after reopens it (core/episodes.ts). */
+  lastClosed: z
+    .object({
+      episode: z.string(),
+      channel: z.string(),
+      ts: z.string(),
+      state: z.enum(STATES),
+      at: z.number(),
+    })
+    .nullable()
+    .optional(),
 });
 export type TenantHealthRecord = z.infer<typeof tenantHealthRecordSchema>;
 

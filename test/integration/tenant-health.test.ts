@@ -117,8 +117,15 @@ describe("tenant provisioning health", () => {
     c.advance(MIN);
     await a.runtime.tailOnce();
     await b2.runtime.tailOnce();
+    const recoveredNow = () =>
+      [...posts(a), ...posts(b2)].filter((p) => /Recovered/.test(text(p.args)));
+    // Not yet: a recovery counts once the tenant stayed healthy for the settle time (10 min).
+    expect(recoveredNow()).toHaveLength(0);
+    c.advance(11 * MIN);
     await a.runtime.tailOnce();
-    const recoveries = [...posts(a), ...posts(b2)].filter((p) => /Recovered/.test(text(p.args)));
+    await b2.runtime.tailOnce();
+    await a.runtime.tailOnce();
+    const recoveries = recoveredNow();
     expect(recoveries).toHaveLength(1);
     const alertTs = [...a.slack.messages, ...b.slack.messages].find((m) =>
       /failed in the last hour/.test(String(m.text)),
@@ -238,8 +245,11 @@ describe("scimwatch's own health", () => {
     expect(ready.status).toBe(503);
     expect(JSON.stringify(await ready.json())).toMatch(/management key refused/);
     expect((await fetch(`${h.url}/healthz/tail`)).status).toBe(503);
-    // The key works again.
+    // The key works again; the recovery is said once it held for the settle time (10 min).
     c.advance(MIN);
+    await h.runtime.tailOnce();
+    expect(posts(h).filter((p) => /audit log again/.test(text(p.args)))).toHaveLength(0);
+    c.advance(11 * MIN);
     await h.runtime.tailOnce();
     await h.runtime.tailOnce();
     const sight = posts(h).filter((p) => /reads Descope's audit log again/.test(text(p.args)));
@@ -248,6 +258,60 @@ describe("scimwatch's own health", () => {
       h.slack.messages.find((m) => /blind/i.test(String(m.text)))?.ts,
     );
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
+  });
+
+  it("a key refused every other read is one 'blind' alert, not a storm; a relapse soon after its recovery reopens it", async () => {
+    const c = clock();
+    const h = await start(c);
+    await h.runtime.tailOnce();
+    for (let i = 0; i < 8; i++) {
+      if (i % 2 === 0) h.descope.fail("audit", { status: 401 });
+      c.advance(30_000);
+      await h.runtime.tailOnce();
+    }
+    const said = () => posts(h).map((p) => text(p.args));
+    expect(said().filter((t) => /blind/i.test(t))).toHaveLength(1);
+    expect(said().filter((t) => /audit log again/.test(t))).toHaveLength(0);
+    // It holds for the settle time: one recovery.
+    c.advance(11 * MIN);
+    await h.runtime.tailOnce();
+    await h.runtime.tailOnce();
+    expect(said().filter((t) => /audit log again/.test(t))).toHaveLength(1);
+    // Refused again 20 minutes later, within the cool-down: the same episode, no new alert.
+    c.advance(20 * MIN);
+    h.descope.fail("audit", { status: 401 });
+    await h.runtime.tailOnce();
+    expect(said().filter((t) => /blind/i.test(t))).toHaveLength(1);
+    expect(h.logs.some((l) => /blind again/.test(l))).toBe(true);
+  });
+
+  it("a tenant flapping between failing and healthy gets one alert and no recovery until it settles", async () => {
+    const c = clock();
+    const h = await start(c);
+    history(h.descope, c.now());
+    let n = 0;
+    const push = (ok: boolean, count: number) => {
+      for (let i = 0; i < count; i++)
+        h.descope.audits.push(
+          scimEvent({
+            at: c.now() - 30_000 + i * 1000,
+            loginId: `f${n++}@acme.com`,
+            tenant: "T-acme",
+            ...(ok ? {} : { error: "401 Unauthorized: access key expired" }),
+          }),
+        );
+    };
+    for (let round = 0; round < 5; round++) {
+      push(false, 6);
+      c.advance(MIN);
+      await h.runtime.tailOnce();
+      push(true, 2);
+      c.advance(MIN);
+      await h.runtime.tailOnce();
+    }
+    const said = posts(h).map((p) => text(p.args));
+    expect(said.filter((t) => /failing/i.test(t))).toHaveLength(1);
+    expect(said.filter((t) => /Recovered/.test(t))).toHaveLength(0);
   });
 
   it("while the audit search fails, /scim check still answers from the index and says since when its events are", async () => {
@@ -284,6 +348,9 @@ describe("scimwatch's own health", () => {
     const blind = [...posts(a), ...posts(b)].filter((p) => /blind/i.test(text(p.args)));
     expect(blind).toHaveLength(1);
     c.advance(MIN);
+    await a.runtime.tailOnce();
+    await Promise.all([a.runtime.notifyOnce(), b.runtime.notifyOnce()]);
+    c.advance(11 * MIN);
     await a.runtime.tailOnce();
     await Promise.all([a.runtime.notifyOnce(), b.runtime.notifyOnce()]);
     const sight = [...posts(a), ...posts(b)].filter((p) =>

@@ -30,6 +30,7 @@ const LAYERS: Record<string, number> = {
   "core/tenant-health": 4,
   "core/activity": 5,
   "core/own-health": 0,
+  "core/episodes": 0,
   "core/idp-side": 1,
   config: 6,
   render: 6,

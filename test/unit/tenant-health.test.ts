@@ -1,6 +1,7 @@
 /** The one tenant-health decision, as a table of cases. */
 import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../src/core/diagnosis/facts.js";
+import { type EpisodeState, type EpisodeStep, episodeStep } from "../../src/core/episodes.js";
 import { blindness } from "../../src/core/own-health.js";
 import { errorCause, recovered, tenantHealth } from "../../src/core/tenant-health.js";
 
@@ -105,5 +106,96 @@ describe("blindness", () => {
     const b = blindness(s, 5);
     expect(b.blind).toBe(blind);
     expect(b.reason).toBe(reason);
+  });
+});
+
+describe("flapping is one episode (core/episodes.ts)", () => {
+  const d = { settleMs: 10 * 60_000, cooldownMs: 60 * 60_000 };
+  const T = 1_800_000_000_000;
+  it.each<[string, EpisodeState, boolean, number, EpisodeStep]>([
+    [
+      "bad, nothing open: alert",
+      { open: false, goodSince: null, closedAt: null },
+      true,
+      T,
+      "alert",
+    ],
+    [
+      "bad with the alert open (a new streak): continue",
+      { open: true, goodSince: T - 1000, closedAt: null },
+      true,
+      T,
+      "continue",
+    ],
+    [
+      "good for the first time: settling",
+      { open: true, goodSince: null, closedAt: null },
+      false,
+      T,
+      "settling",
+    ],
+    [
+      "good for 9 min: still settling",
+      { open: true, goodSince: T - 9 * 60_000, closedAt: null },
+      false,
+      T,
+      "settling",
+    ],
+    [
+      "good for 10 min: recover",
+      { open: true, goodSince: T - 10 * 60_000, closedAt: null },
+      false,
+      T,
+      "recover",
+    ],
+    [
+      "bad 30 min after a recovery: reopen",
+      { open: false, goodSince: null, closedAt: T - 30 * 60_000 },
+      true,
+      T,
+      "reopen",
+    ],
+    [
+      "bad 2 h after a recovery: a new alert",
+      { open: false, goodSince: null, closedAt: T - 120 * 60_000 },
+      true,
+      T,
+      "alert",
+    ],
+    [
+      "good, nothing open: quiet",
+      { open: false, goodSince: null, closedAt: T - 1 },
+      false,
+      T,
+      "quiet",
+    ],
+  ])("%s", (_why, s, bad, now, step) => {
+    expect(episodeStep(s, bad, now, d)).toBe(step);
+  });
+
+  it("with no settle time a recovery is said at once (the old behaviour, settable)", () => {
+    expect(
+      episodeStep({ open: true, goodSince: null, closedAt: null }, false, T, {
+        settleMs: 0,
+        cooldownMs: 0,
+      }),
+    ).toBe("recover");
+  });
+
+  it("a storm of five failing/healthy flips a minute apart is one alert and no recovery", () => {
+    let s: EpisodeState = { open: false, goodSince: null, closedAt: null };
+    const steps: EpisodeStep[] = [];
+    for (let i = 0; i < 10; i++) {
+      const now = T + i * 60_000;
+      const step = episodeStep(s, i % 2 === 0, now, d);
+      steps.push(step);
+      if (step === "alert" || step === "reopen")
+        s = { open: true, goodSince: null, closedAt: null };
+      if (step === "continue") s = { ...s, goodSince: null };
+      if (step === "settling") s = { ...s, goodSince: s.goodSince ?? now };
+      if (step === "recover") s = { open: false, goodSince: null, closedAt: now };
+    }
+    expect(steps.filter((x) => x === "alert")).toHaveLength(1);
+    expect(steps.filter((x) => x === "recover")).toHaveLength(0);
   });
 });

@@ -7,6 +7,7 @@
  * to say resolved.
  */
 import type { AuditEvent } from "../../core/diagnosis/facts.js";
+import { DEFAULT_DEBOUNCE, type Debounce, episodeStep } from "../../core/episodes.js";
 import { view } from "../../core/hires/evaluate.js";
 import {
   ALERTING,
@@ -51,6 +52,8 @@ export interface TenantWatchDeps {
     alertChannel?: string | undefined;
     graceMinutes: number;
     thresholds?: HealthThresholds;
+    /** Settle time and cool-down of flapping alerts (core/episodes.ts). */
+    debounce?: Debounce;
   };
 }
 
@@ -161,23 +164,47 @@ async function settle(
     since: h.since,
     at: now,
     alert: prev?.alert ?? null,
+    healthySince: null,
+    lastClosed: prev?.lastClosed ?? null,
     ...(prev?.snoozedUntil && prev.snoozedUntil > now ? { snoozedUntil: prev.snoozedUntil } : {}),
   };
   const alert = prev?.alert;
-  if (alert && alert.episode !== h.episode && recovered(alert.state, h.state)) {
+  // A failing or stopped tenant flapping is one episode (core/episodes.ts); a mass
+  // deactivation never "recovers" and each one is its own alert.
+  const flapping = alert && alert.state !== "mass_deactivation" ? alert : null;
+  const bad = ALERTING.has(h.state) && h.state !== "mass_deactivation";
+  const step = episodeStep(
+    {
+      open: Boolean(flapping),
+      goodSince: prev?.healthySince ?? null,
+      closedAt: prev?.lastClosed?.at ?? null,
+    },
+    bad,
+    now,
+    deps.settings.debounce ?? DEFAULT_DEBOUNCE,
+  );
+  if (flapping && step === "continue") {
+    // Bad again before it settled: the same alert, the same episode; nothing posted.
+    return keep(deps, prev, base, flapping);
+  }
+  if (flapping && step === "settling" && recovered(flapping.state, h.state)) {
+    base.healthySince = prev?.healthySince ?? now;
+    return keep(deps, prev, base, flapping);
+  }
+  if (flapping && step === "recover" && recovered(flapping.state, h.state)) {
     // Once per episode: the recovery in the thread, and the alert edited to say resolved.
-    const name = `tenant-recovered:${alert.episode}`;
+    const name = `tenant-recovered:${flapping.episode}`;
     if (!(await deps.hires.claim(name))) return; // another process is settling this recovery
     const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
     await deliverClaimed(
       deps,
       name,
-      alert.channel,
+      flapping.channel,
       (key) =>
         deps.notifier.post(
-          alert.channel,
+          flapping.channel,
           tenantRecoveredMessage({ tenantName: tenant.name, idp, at: h.lastOkAt ?? now }),
-          alert.ts,
+          flapping.ts,
           key,
         ),
       KEEP_MS,
@@ -185,14 +212,42 @@ async function settle(
     if (!prev?.dismissedBy)
       await deps.notifier
         .update(
-          alert.channel,
-          alert.ts,
-          tenantAlertClosed({ tenantName: tenant.name, state: alert.state }, { resolvedAt: now }),
+          flapping.channel,
+          flapping.ts,
+          tenantAlertClosed(
+            { tenantName: tenant.name, state: flapping.state },
+            { resolvedAt: now },
+          ),
         )
         .catch((e: unknown) => deps.log.warn({ err: e }, "could not mark the alert resolved"));
     base.alert = null;
+    base.lastClosed = { ...flapping, at: now };
   }
-  if (ALERTING.has(h.state) && h.episode && alert?.episode !== h.episode) {
+  if (step === "reopen" && prev?.lastClosed) {
+    // Relapsed soon after its recovery: the closed alert is the episode's, edited back open.
+    const last = prev.lastClosed;
+    base.alert = { episode: last.episode, channel: last.channel, ts: last.ts, state: h.state };
+    base.lastClosed = null;
+    const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
+    await deps.notifier
+      .update(
+        last.channel,
+        last.ts,
+        tenantAlertMessage(h, { tenantId: tenant.id, tenantName: tenant.name, idp, proof: null }),
+      )
+      .catch((e: unknown) => deps.log.warn({ err: e }, "could not reopen the alert"));
+    deps.log.warn(
+      { kind: "tenant_alert", tenant: tenant.id, state: h.state, episode: last.episode },
+      `tenant ${tenant.id}: provisioning ${h.state.replace("_", " ")} again (same episode)`,
+    );
+    return keep(deps, prev, base, base.alert);
+  }
+  if (
+    ALERTING.has(h.state) &&
+    h.episode &&
+    base.alert?.episode !== h.episode &&
+    step !== "continue"
+  ) {
     const snoozed = prev?.snoozedUntil !== undefined && prev.snoozedUntil > now;
     if (!channel || snoozed) {
       if (!channel)
@@ -226,6 +281,7 @@ async function settle(
           `tenant ${tenant.id}: provisioning ${h.state.replace("_", " ")}`,
         );
         base.alert = { episode, channel, ts: sent.ts, state: h.state };
+        base.lastClosed = null;
         delete base.dismissedBy;
       } else {
         // Another process holds or sent this episode's alert: its record wins.
@@ -233,6 +289,17 @@ async function settle(
       }
     }
   }
+  return keep(deps, prev, base, base.alert ?? null);
+}
+
+/** Stores the record, keeping a dismissal of the alert that stays open. */
+async function keep(
+  deps: Pick<TenantWatchDeps, "tenantHealth">,
+  prev: TenantHealthRecord | null,
+  base: TenantHealthRecord,
+  open: TenantHealthRecord["alert"],
+): Promise<void> {
+  base.alert = open ?? null;
   if (prev?.dismissedBy && base.alert && base.alert.episode === prev.alert?.episode)
     base.dismissedBy = prev.dismissedBy;
   await deps.tenantHealth.set(base);
