@@ -78,7 +78,8 @@ export interface TenantHealth {
   normalGapMs: number | null;
   /** stopped because hires are overdue while nothing was pushed since they were assigned. */
   overdueHires: number;
-  deactivated: { count: number; examples: string[]; ofManaged: number | null };
+  /** People deactivated or deleted in the window; `deleted`: of them, the ones deleted (gone from user searches). */
+  deactivated: { count: number; deleted: number; examples: string[]; ofManaged: number | null };
 }
 
 export interface HealthContext {
@@ -124,7 +125,12 @@ export function tenantHealth(
     silentForMs: lastPushAt === null ? null : now - lastPushAt,
     normalGapMs: null as number | null,
     overdueHires: 0,
-    deactivated: { count: 0, examples: [] as string[], ofManaged: ctx.scimManagedUsers ?? null },
+    deactivated: {
+      count: 0,
+      deleted: 0,
+      examples: [] as string[],
+      ofManaged: ctx.scimManagedUsers ?? null,
+    },
   };
 
   // failing: most recent calls fail. Once failing, it stays so until two calls in a row succeed.
@@ -150,21 +156,25 @@ export function tenantHealth(
 
   // mass deactivation: many people removed within the window.
   const removed = new Map<string, number>();
+  const deleted = new Set<string>();
   for (const e of scim.filter((x) => x.at > now - t.massWindowMs && !x.error)) {
     const k = classifyScim(e);
     if (k !== "deactivate" && k !== "delete") continue;
-    for (const l of e.loginIds.length ? e.loginIds : [e.userId ?? e.id])
+    for (const l of e.loginIds.length ? e.loginIds : [e.userId ?? e.id]) {
       if (!removed.has(l.toLowerCase())) removed.set(l.toLowerCase(), e.at);
+      if (k === "delete") deleted.add(l.toLowerCase());
+    }
   }
+  const known = ctx.scimManagedUsers ?? null;
   const managed =
-    ctx.scimManagedUsers ??
-    new Set(scim.flatMap((e) => e.loginIds.map((l) => l.toLowerCase()))).size;
+    known ?? new Set(scim.flatMap((e) => e.loginIds.map((l) => l.toLowerCase()))).size;
   const deactivated = {
     count: removed.size,
+    deleted: deleted.size,
     examples: [...removed.keys()].slice(0, 5),
     ofManaged: managed || null,
   };
-  if (removed.size >= t.massMin && removed.size >= t.massRatio * Math.max(managed, removed.size)) {
+  if (massDeactivation(removed.size, known, managed, t)) {
     const first = Math.min(...removed.values());
     const episode =
       ctx.previous?.state === "mass_deactivation" && ctx.previous.episode
@@ -196,6 +206,23 @@ export function tenantHealth(
     return { ...base, deactivated, normalGapMs, state: "ok", episode: null, since: null };
   }
   return { ...base, deactivated, state: "quiet", episode: null, since: null };
+}
+
+/**
+ * Is this many people removed within the hour a mass deactivation? At least
+ * `massMin` of them and `massRatio` of the tenant's SCIM-managed users. When
+ * Descope told the tenant's real size (`known`), a small tenant losing most of
+ * its people counts too: the minimum is then at most half its size (never
+ * below 3), so a 5-person tenant losing everyone, or 3 of them, is alerted.
+ */
+export function massDeactivation(
+  removed: number,
+  known: number | null,
+  managed: number,
+  t: Pick<HealthThresholds, "massMin" | "massRatio">,
+): boolean {
+  const floor = known === null ? t.massMin : Math.max(3, Math.min(t.massMin, Math.ceil(known / 2)));
+  return removed >= floor && removed >= t.massRatio * Math.max(managed, removed);
 }
 
 /** Did this tenant recover from an alerting state (it pushes successfully again)? */

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { ENTRA_SAML, scimEvent } from "../fakes/builders.js";
+import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
 import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
 
@@ -193,6 +193,60 @@ describe("tenant provisioning health", () => {
     expect(t).toMatch(/12/);
     expect(t).toMatch(/gone\d@acme\.com/);
     expect(t).toMatch(/removing people from the group assigned to the app deprovisions them/i);
+  });
+
+  it("10 of 50 SCIM-managed users deactivated (20 %) is alerted: the deactivated are counted once", async () => {
+    const c = clock();
+    const h = await start(c);
+    history(h.descope, c.now());
+    for (let i = 0; i < 50; i++)
+      h.descope.users.push(
+        user({
+          loginId: `p${i}@acme.com`,
+          tenantId: "T-acme",
+          scim: true,
+          ...(i < 10 ? { status: "disabled" } : {}),
+        }),
+      );
+    for (let i = 0; i < 10; i++)
+      h.descope.audits.push(
+        scimEvent({
+          at: c.now() - 10 * MIN + i * 1000,
+          loginId: `p${i}@acme.com`,
+          tenant: "T-acme",
+          scimAction: "UpdateUser",
+          active: false,
+        }),
+      );
+    await h.runtime.tailOnce();
+    c.advance(MIN);
+    await h.runtime.tailOnce();
+    const mass = posts(h).filter((p) => /Mass deactivation/.test(text(p.args)));
+    expect(mass).toHaveLength(1);
+    expect(text(mass[0]?.args ?? {})).toMatch(/10/);
+  });
+
+  it("a 5-person tenant losing everyone is alerted", async () => {
+    const c = clock();
+    const h = await start(c);
+    for (let i = 0; i < 5; i++)
+      h.descope.users.push(
+        user({ loginId: `s${i}@acme.com`, tenantId: "T-acme", scim: true, status: "disabled" }),
+      );
+    for (let i = 0; i < 5; i++)
+      h.descope.audits.push(
+        scimEvent({
+          at: c.now() - 10 * MIN + i * 1000,
+          loginId: `s${i}@acme.com`,
+          tenant: "T-acme",
+          scimAction: "UpdateUser",
+          active: false,
+        }),
+      );
+    await h.runtime.tailOnce();
+    c.advance(MIN);
+    await h.runtime.tailOnce();
+    expect(posts(h).filter((p) => /Mass deactivation/.test(text(p.args)))).toHaveLength(1);
   });
 
   it("snooze and dismiss are refused from a channel without access, and work from the alert channel's admins", async () => {

@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "../../src/core/diagnosis/facts.js";
 import { type EpisodeState, type EpisodeStep, episodeStep } from "../../src/core/episodes.js";
 import { blindness } from "../../src/core/own-health.js";
-import { errorCause, recovered, tenantHealth } from "../../src/core/tenant-health.js";
+import {
+  DEFAULT_THRESHOLDS,
+  errorCause,
+  massDeactivation,
+  recovered,
+  tenantHealth,
+} from "../../src/core/tenant-health.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -89,6 +95,21 @@ describe("tenantHealth", () => {
     ["500 internal", "other"],
   ] as const)("error %s → %s", (e, cause) => {
     expect(errorCause(e)).toBe(cause);
+  });
+});
+
+describe("mass deactivation", () => {
+  it.each<[string, number, number | null, number, boolean]>([
+    ["10 of 50 (20 %): alerted", 10, 50, 50, true],
+    ["9 of 50: below the minimum of 10", 9, 50, 50, false],
+    ["12 of 100 (12 %): below the share", 12, 100, 100, false],
+    ["a 5-person tenant losing all 5: alerted (the floor is its size)", 5, 5, 5, true],
+    ["a 5-person tenant losing 2: below the floor of 3", 2, 5, 5, false],
+    ["a 5-person tenant losing 3 of 5 (60 %): alerted", 3, 5, 5, true],
+    ["size unknown, 9 seen in the index: the minimum holds", 9, null, 9, false],
+    ["size unknown, 12 of 30 seen: alerted", 12, null, 30, true],
+  ])("%s", (_why, removed, known, managed, mass) => {
+    expect(massDeactivation(removed, known, managed, DEFAULT_THRESHOLDS)).toBe(mass);
   });
 });
 

@@ -131,11 +131,13 @@ export async function watchTenants(deps: TenantWatchDeps): Promise<Map<string, T
       const prev = await deps.tenantHealth.get(t.id);
       const events = await deps.index.eventsForTenant(t.id, now - HEALTH_HISTORY_MS, now);
       let h = assess(deps, t.id, events, now, prev, overdue);
-      // The denominator of a mass deactivation: asked of Descope only when it matters.
-      if (h.state === "mass_deactivation") {
+      // The denominator of a mass deactivation: asked of Descope only when people were removed.
+      // Deactivated users are still found by the search; deleted ones are not, so only they are
+      // added back (counting the deactivated twice hid 10 of 50).
+      if (h.deactivated.count >= 3) {
         const managed = await deps.descope
           .searchUsers({ tenantIds: [t.id], scimOnly: true, limit: 1 })
-          .then((r) => r.total + h.deactivated.count)
+          .then((r) => r.total + h.deactivated.deleted)
           .catch(() => null);
         if (managed !== null) h = assess(deps, t.id, events, now, prev, overdue, managed);
       }
