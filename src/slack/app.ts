@@ -60,18 +60,26 @@ export function createBot(
   routes: ExtraRoute[] = [],
 ): Bot {
   let slackOk: { ok: boolean; at: number } = { ok: false, at: 0 };
+  // One auth.test at a time, its answer kept (5 min when the token works, 30 s when it does
+  // not): a load balancer probing /readyz never turns into a stream of calls to Slack.
+  let asking: Promise<boolean> | null = null;
   let app: App;
   // Socket Mode: whether the WebSocket to Slack is up (events of Bolt's receiver's client).
   let socketUp = false;
   const checks = makeChecks(
     async () => {
-      if (!slackOk.ok || Date.now() - slackOk.at > 5 * 60_000) {
-        slackOk = await app.client.auth
-          .test({ token: cfg.SLACK_BOT_TOKEN })
-          .then((r) => ({ ok: r.ok === true, at: Date.now() }))
-          .catch(() => ({ ok: false, at: Date.now() }));
-      }
-      return slackOk.ok;
+      const age = Date.now() - slackOk.at;
+      if (slackOk.at > 0 && age < (slackOk.ok ? 5 * 60_000 : 30_000)) return slackOk.ok;
+      asking ??= app.client.auth
+        .test({ token: cfg.SLACK_BOT_TOKEN })
+        .then((r) => r.ok === true)
+        .catch(() => false)
+        .then((ok) => {
+          slackOk = { ok, at: Date.now() };
+          asking = null;
+          return ok;
+        });
+      return asking;
     },
     cfg.mode === "socket" ? () => socketUp : undefined,
   );

@@ -306,4 +306,21 @@ describe("a Slack token that stops working", () => {
     expect(h.slack.callsTo("auth.test").length).toBe(before);
     h.slack.validTokens.add("xoxb-test-token");
   });
+
+  it("50 /readyz probes while the token is refused ask Slack once, and say not ready", async () => {
+    const fresh = await startHarness();
+    fresh.slack.validTokens.clear();
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => fetch(`${fresh.url}/readyz`).then((r) => r.status)),
+      );
+      expect(new Set(answers)).toEqual(new Set([503]));
+      // One question in flight for all of them, and the refusal kept for the next probes.
+      expect(fresh.slack.callsTo("auth.test")).toHaveLength(1);
+      await fetch(`${fresh.url}/readyz`);
+      expect(fresh.slack.callsTo("auth.test")).toHaveLength(1);
+    } finally {
+      await fresh.stop();
+    }
+  });
 });
