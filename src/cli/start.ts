@@ -55,8 +55,16 @@ export async function runStart(argv: string[], io: Io): Promise<number> {
 }
 
 /** What to do about the usual start-up failures. */
-export function startHint(e: unknown, cfg: { mode: string; PORT: number }): string {
-  const err = e as { code?: string; data?: { error?: string }; message?: string };
+export function startHint(
+  e: unknown,
+  cfg: { mode: string; PORT: number; HOST?: string | undefined },
+): string {
+  const err = e as {
+    code?: string;
+    data?: { error?: string };
+    message?: string;
+    hostname?: string;
+  };
   const slackError = err.data?.error ?? "";
   if (
     cfg.mode === "socket" &&
@@ -65,6 +73,12 @@ export function startHint(e: unknown, cfg: { mode: string; PORT: number }): stri
     return " — Slack refused SLACK_APP_TOKEN: create an app-level token with connections:write (Basic Information › App-Level Tokens), or unset it to run in HTTP mode";
   }
   if (err.code === "EADDRINUSE") return ` — port ${cfg.PORT} is in use: set PORT to a free one`;
+  // Listening on a HOST that is not this machine's: the address to fix is HOST's, not Redis's.
+  if (
+    cfg.HOST &&
+    (err.code === "EADDRNOTAVAIL" || (err.code === "ENOTFOUND" && err.hostname === cfg.HOST))
+  )
+    return " — HOST is not an address of this machine: set it to 0.0.0.0 (all interfaces) or 127.0.0.1";
   if (/ECONNREFUSED|ENOTFOUND/.test(String(err.message)))
     return " — check REDIS_URL and SLACK_API_URL";
   return "";

@@ -4,18 +4,24 @@ import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeEnvSchema, parseEnv } from "./env.js";
 import { redisPasswords, redisPlan } from "./redis.js";
 
-const csv = z
-  .string()
-  .optional()
-  .transform(
-    (s) =>
-      new Set(
-        (s ?? "")
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      ),
-  );
+/** A comma-separated list of Slack IDs, each matching `id` (names like #support or @alice are refused). */
+const slackIds = (id: RegExp, what: string) =>
+  z
+    .string()
+    .optional()
+    .transform((s) =>
+      (s ?? "")
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((ids) => ids.every((x) => id.test(x)), {
+      message: `${what}, comma-separated (not names)`,
+    })
+    .transform((ids) => new Set(ids));
+
+/** An http(s) URL (an ftp: or javascript: one is a mistake, never a setting). */
+const webUrl = z.url({ protocol: /^https?$/ });
 
 export const botEnvSchema = descopeEnvSchema.extend({
   SLACK_BOT_TOKEN: z
@@ -31,7 +37,11 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** The interface the HTTP listener binds: every interface by default, so containers keep working. */
-  HOST: z.string().trim().min(1).default("0.0.0.0"),
+  HOST: z
+    .string()
+    .trim()
+    .regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/)
+    .default("0.0.0.0"),
   /** Show error texts in the unauthenticated health endpoints. */
   SCIMWATCH_HEALTH_DETAILS: z
     .enum(["true", "false", "1", "0"])
@@ -56,8 +66,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .string()
     .regex(/^\{[\w:.-]+\}$|^[\w:.-]+$/)
     .default("{scimwatch}"),
-  SCIMWATCH_SUPPORT_CHANNELS: csv,
-  SCIMWATCH_ADMIN_USERS: csv,
+  SCIMWATCH_SUPPORT_CHANNELS: slackIds(/^[CG][A-Z0-9]+$/, "channel IDs (C…)"),
+  SCIMWATCH_ADMIN_USERS: slackIds(/^[UW][A-Z0-9]+$/, "user IDs (U…)"),
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
   SCIMWATCH_LATE_WRITE_SEC: z.coerce.number().int().min(0).max(600).default(30),
@@ -99,8 +109,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
     ),
   ENTRA_CLIENT_ID: z.string().trim().min(1).optional(),
   ENTRA_CLIENT_SECRET: z.string().trim().min(1).optional(),
-  ENTRA_LOGIN_URL: z.string().url().default("https://login.microsoftonline.com"),
-  GRAPH_API_URL: z.string().url().default("https://graph.microsoft.com"),
+  ENTRA_LOGIN_URL: webUrl.default("https://login.microsoftonline.com"),
+  GRAPH_API_URL: webUrl.default("https://graph.microsoft.com"),
   DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
   // Descope publishes about 500 user-management requests per 60 s, and 200 per 60 s for
   // user search (older docs): the search is most of what scimwatch calls, so 200.
@@ -118,6 +128,10 @@ const HINTS: Record<string, string> = {
   SLACK_API_URL: "an http(s) URL of a Slack Web API, e.g. https://slack.com/api/",
   PORT: "a port number (0–65535)",
   HOST: "the address to listen on, e.g. 0.0.0.0 (all interfaces) or 127.0.0.1",
+  SCIMWATCH_SUPPORT_CHANNELS:
+    "channel IDs (C…), comma-separated, not names like #support: the ID is at the bottom of the channel's About tab",
+  SCIMWATCH_ADMIN_USERS:
+    "Slack user IDs (U…), comma-separated, not names like @alice: a profile's ⋯ menu › Copy member ID",
   SCIMWATCH_HEALTH_DETAILS: "true or false (default false)",
   SCIMWATCH_ALLOW_LOOPBACK_IDP:
     "true or false (default false): lets IdP URLs be loopback over http, for tests and development only",

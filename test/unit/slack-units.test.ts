@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import { startHint } from "../../src/cli/start.js";
 import { loadBotConfig, receiverMode } from "../../src/config/bot.js";
 import { ConfigError } from "../../src/config/env.js";
 import { decideAccess, hireAllowed, namesLinkedTenant, scopeFacts } from "../../src/core/access.js";
@@ -72,6 +73,40 @@ describe("settings and logs", () => {
     expect(
       loadBotConfig({ ...base, SLACK_APP_TOKEN: "xapp-1-A1-abc", HOST: "127.0.0.1" }).HOST,
     ).toBe("127.0.0.1");
+  });
+
+  it.each([
+    ["HOST", "no such host", /^HOST is malformed: set it to the address to listen on/],
+    [
+      "SCIMWATCH_ADMIN_USERS",
+      "@alice,U123ABC",
+      /^SCIMWATCH_ADMIN_USERS is malformed: .*not names like @alice/,
+    ],
+    [
+      "SCIMWATCH_SUPPORT_CHANNELS",
+      "#support",
+      /^SCIMWATCH_SUPPORT_CHANNELS is malformed: .*not names like #support/,
+    ],
+    ["GRAPH_API_URL", "ftp://graph.example.com", /^GRAPH_API_URL is malformed/],
+    ["ENTRA_LOGIN_URL", "javascript:alert(1)", /^ENTRA_LOGIN_URL is malformed/],
+  ])("refuses %s=%s with one line naming the variable", (name, value, message) => {
+    expect(() =>
+      loadBotConfig({ ...base, SLACK_APP_TOKEN: "xapp-1-A1-abc", [name]: value }),
+    ).toThrow(message);
+  });
+
+  it("a start-up that cannot listen on HOST blames HOST, not Redis", () => {
+    const e = Object.assign(new Error("getaddrinfo ENOTFOUND nosuchhost"), {
+      code: "ENOTFOUND",
+      hostname: "nosuchhost",
+    });
+    expect(startHint(e, { mode: "http", PORT: 3000, HOST: "nosuchhost" })).toMatch(/HOST is not/);
+    expect(startHint(e, { mode: "http", PORT: 3000, HOST: "nosuchhost" })).not.toMatch(/REDIS_URL/);
+    const redis = Object.assign(new Error("getaddrinfo ENOTFOUND redis.internal"), {
+      code: "ENOTFOUND",
+      hostname: "redis.internal",
+    });
+    expect(startHint(redis, { mode: "http", PORT: 3000, HOST: "0.0.0.0" })).toMatch(/REDIS_URL/);
   });
 
   it("error logs keep the stack trace, on one JSON line, scrubbed of secrets", () => {
