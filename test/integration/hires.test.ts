@@ -706,6 +706,17 @@ describe("the expect form and long lists", () => {
     expect(opts.map((o) => o.text.text).sort()).toEqual(
       ["hire11@acme.com", ...Array.from({ length: 10 }, (_, i) => `hire11${i}@acme.com`)].sort(),
     );
+    // A signed request from a channel with no access to Acme lists none of its hires.
+    const outside = await h.interaction({
+      type: "block_suggestion",
+      user: { id: "UOTHER" },
+      channel: { id: "CRANDOM" },
+      container: { type: "message", channel_id: "CRANDOM", message_ts: "1.2" },
+      block_id: actions?.block_id,
+      action_id: "hire_mark_assigned",
+      value: "hire",
+    });
+    expect((JSON.parse(outside.body) as { options: unknown[] }).options).toEqual([]);
   }, 30_000);
 });
 

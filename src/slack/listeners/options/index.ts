@@ -39,10 +39,16 @@ export function registerOptions(app: App, deps: ListenerDeps): void {
       const batchId = batchOfBlockId((body as { block_id?: string }).block_id ?? "");
       const batch = batchId ? await deps.hires.getBatch(batchId) : null;
       if (!batch) return [];
-      const records = await deps.hires.getMany(batch.hireIds);
-      const unassigned = records
-        .filter((r) => !r.hire.items.assigned.at)
-        .map((r) => r.hire.loginId);
+      // Only the hires this person may act on from here (the same rule as the buttons).
+      const b = body as { channel?: { id?: string }; container?: { channel_id?: string } };
+      const who = {
+        userId: body.user.id,
+        channelId: b.channel?.id ?? b.container?.channel_id ?? "",
+      };
+      const allowed = await Promise.all(batch.hireIds.map((id) => deps.guard.hireFor(who, id)));
+      const unassigned = allowed
+        .filter((h) => h !== null && h.batchId === batch.id && !h.items.assigned.at)
+        .map((h) => (h as NonNullable<typeof h>).loginId);
       return markOptions(
         batch.id,
         matching(unassigned, query, (l) => l),
