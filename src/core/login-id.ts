@@ -25,6 +25,17 @@ export function loginIdProblem(s: string): string | null {
   return null;
 }
 
+/** Why a display name (from HR, a file, a form) is refused, or null: the same invisible-character rule. */
+export function displayNameProblem(s: string): string | null {
+  if (s.length > 200) return "the name is longer than 200 characters";
+  const bad = INVISIBLE.exec(s);
+  if (bad) {
+    const code = (bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0");
+    return `the name contains an invisible control or direction character (U+${code}), which can disguise how it reads`;
+  }
+  return null;
+}
+
 /** The text with every invisible character shown as \uXXXX, safe to echo back. */
 export function showInvisible(s: string): string {
   return s.replace(

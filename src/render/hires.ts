@@ -29,7 +29,8 @@ function watchedDays(h: Hire): number {
 
 /** The person: login ID, their name and start date when known. */
 export function whoLine(h: Hire): string {
-  const name = h.displayName ? ` (${esc(h.displayName)})` : "";
+  // A name comes from HR: inert (no live link, nothing invisible).
+  const name = h.displayName ? ` (${untrusted(h.displayName)})` : "";
   const start = h.startDate ? ` · starts ${slackDate(iso(h.startDate))}` : "";
   return `*${esc(h.loginId)}*${name}${start}`;
 }

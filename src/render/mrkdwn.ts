@@ -1,8 +1,26 @@
 /** mrkdwn helpers. Everything that came from a user or from Descope goes through `esc()`. */
 
-/** Escapes Slack's control characters so `<!channel>` or `<https://x|y>` stay inert text. */
+/**
+ * Invisible characters that change how text reads: bidi overrides and
+ * isolates (U+202E, U+2066…), zero-width spaces, other format and control
+ * characters (but not newlines and tabs, nor the zero-width joiner of emoji).
+ */
+const DISGUISE = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+const KEPT = new Set(["\n", "\t", "\r", "\u200D"]);
+
+/**
+ * Escapes Slack's control characters so `<!channel>` or `<https://x|y>` stay
+ * inert text, and shows invisible direction and format characters as \uXXXX so
+ * a typed or stored U+202E can never flip how an answer reads.
+ */
 export function esc(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return s
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(DISGUISE, (c) =>
+      KEPT.has(c) ? c : `\\u${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`,
+    );
 }
 
 /** A time every reader sees in their own time zone, with an ISO fallback. */
@@ -29,11 +47,18 @@ export function readerTimes(mrkdwn: string): string {
 }
 
 /**
- * Text that came from an IdP or Descope (SCIM errors, display names): escaped,
- * and any URL in it set as code, so Slack does not turn it into a live link.
+ * Text that came from an IdP, Descope or HR (SCIM errors, display names):
+ * escaped, and any URL or bare domain in it set as code, so Slack does not turn
+ * it into a live link (an e-mail address stays as it is).
  */
 export function untrusted(s: string): string {
-  return esc(s).replace(/\b(?:https?:\/\/|www\.)[^\s`]+/gi, (u) => `\`${u}\``);
+  return esc(s)
+    .replace(/\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s`]+/gi, (u) => `\`${u}\``)
+    .replace(
+      // A bare domain: a lower-case top-level label (not a permission like AuditLog.Read.All).
+      /(?<![@\w.`/-])[\w-]+(?:\.[\w-]+)*\.[a-z]{2,24}\b(?![.\w`])(?:\/[^\s`]*)?/g,
+      (u) => `\`${u}\``,
+    );
 }
 
 /** Cuts text to at most `max` characters (Block Kit limits), marking the cut. */

@@ -4,13 +4,12 @@
  * read from a loopback Entra (token endpoint and Graph) over HTTP.
  */
 import { execFile } from "node:child_process";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EntraHttp } from "../../src/connectors/entra-http.js";
 import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
+import { startEavesdropper } from "../fakes/eavesdropper.js";
 import { FakeEntra, provisioningLog } from "../fakes/entra.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
@@ -180,13 +179,8 @@ async function cliCheck(login: string, idp = true): Promise<Record<string, unkno
 
 describe("Entra ID connector", () => {
   it("a next-page link to another origin is not followed: the token stays with Graph", async () => {
-    const heard: Array<string | undefined> = [];
-    const thief = createServer((req, res) => {
-      heard.push(req.headers.authorization);
-      res.writeHead(200, { "content-type": "application/json" }).end('{"value":[]}');
-    });
-    await new Promise<void>((r) => thief.listen(0, "127.0.0.1", r));
-    entra.nextOrigin = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+    const thief = await startEavesdropper('{"value":[]}');
+    entra.nextOrigin = thief.url;
     try {
       const http = new EntraHttp({
         clientId: entra.clientId,
@@ -197,10 +191,10 @@ describe("Entra ID connector", () => {
       await expect(http.list(TENANT, `/servicePrincipals/${SP}/appRoleAssignedTo`)).rejects.toThrow(
         /another origin: not followed/,
       );
-      expect(heard).toEqual([]);
+      expect(thief.heard).toEqual([]);
     } finally {
       entra.nextOrigin = null;
-      await new Promise<void>((r) => thief.close(() => r()));
+      await thief.stop();
     }
   });
 

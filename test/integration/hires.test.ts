@@ -91,6 +91,18 @@ describe("registering expected hires", () => {
     expect((await h.runtime.hires.openIds()).length).toBe(1);
   });
 
+  it("a typed direction character is never echoed as such", async () => {
+    const c = clock();
+    const h = await start(c);
+    const linked = await answer(
+      h,
+      (await h.command("link Acme\u202E Corp", { channel: "CCUST", user: "UADMIN" })).rid,
+    );
+    const all = allText(linked);
+    expect(all).not.toContain("\u202E");
+    expect(all).toContain("\\u202E");
+  });
+
   it("refuses bad options and missing tenants with usage", async () => {
     const c = clock();
     const h = await start(c);

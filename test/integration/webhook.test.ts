@@ -407,16 +407,24 @@ describe("per-tenant webhook secrets (/scim webhook <tenant>)", () => {
         { email: "e1@acme.com" },
         { email: "old@acme.com", assignedAt: "1970-01-01T00:00:00Z" },
         { email: "weird@acme.com", idp: "keycloak" },
+        { email: "flip@acme.com", name: "Jane \u202Efdp.exe" },
+        { email: "link@acme.com", name: "Win a prize at evil.example.com" },
       ],
     })}`;
     const t0 = Date.now();
     const r = await post(h, body, signed(body));
     expect(Date.now() - t0).toBeLessThan(2_500);
     expect(r.status).toBe(200);
-    expect(r.json.registered).toBe(2);
+    expect(r.json.registered).toBe(3);
     const rejected = r.json.rejected as Array<{ input: string; reason: string }>;
     expect(rejected.find((x) => x.input === "old@acme.com")?.reason).toMatch(/more than 30 days/);
     expect(rejected.find((x) => x.input === "weird@acme.com")?.reason).toMatch(/unknown idp/);
+    // A name that would read backwards is refused like a login ID; a link in a name is inert.
+    expect(rejected.find((x) => x.input === "flip@acme.com")?.reason).toMatch(/U\+202E/);
+    const list = await h.slack.waitFor(() =>
+      h.slack.callsTo("chat.postMessage").find((c) => /link@acme/.test(JSON.stringify(c.args))),
+    );
+    expect(textsOf(list.args.blocks).join("\n")).toContain("(Win a prize at `evil.example.com`)");
     // Not linked, no alert channel: the answer says nothing will be delivered.
     expect(String(r.json.warning)).toMatch(/no channel receives/);
     const byLogin = new Map(

@@ -20,7 +20,7 @@ import {
   helpMessage,
   section,
 } from "../../src/render/blocks.js";
-import { clip, esc } from "../../src/render/mrkdwn.js";
+import { clip, esc, untrusted } from "../../src/render/mrkdwn.js";
 import { appOptions } from "../../src/slack/app.js";
 import { decodeSlackText, parseScimCommand } from "../../src/slack/parse.js";
 import { blockKitProblems, textsOf } from "../helpers.js";
@@ -401,5 +401,41 @@ describe("the /scim verbs, listed once", () => {
 
   it("the help's fallback text is the usage line", () => {
     expect(helpMessage().text).toContain(esc(USAGE_LINE));
+  });
+});
+
+describe("untrusted text is inert everywhere (render/mrkdwn.ts)", () => {
+  it.each([
+    ["a bidi override is shown, not obeyed", "evil\u202Eexe.pdf", "evil\\u202Eexe.pdf"],
+    ["an isolate and a zero-width space", "a\u2066b\u200Bc", "a\\u2066b\\u200Bc"],
+    ["a control character", "bell\u0007", "bell\\u0007"],
+    [
+      "Slack's controls",
+      "<!channel> & <https://x|y>",
+      "&lt;!channel&gt; &amp; &lt;https://x|y&gt;",
+    ],
+    ["newlines, tabs and emoji joiners stay", "a\nb\tc 👨‍👩‍👧", "a\nb\tc 👨‍👩‍👧"],
+  ])("esc: %s", (_why, input, out) => {
+    expect(esc(input)).toBe(out);
+  });
+
+  it.each([
+    ["a URL", "see http://evil.example/x", "see `http://evil.example/x`"],
+    ["a bare domain", "Jane (evil.example.com)", "Jane (`evil.example.com`)"],
+    ["www", "www.evil.example", "`www.evil.example`"],
+    ["an e-mail stays", "jane@acme.com exists", "jane@acme.com exists"],
+    ["a plain name stays", "Dr. Jane Doe-Smith", "Dr. Jane Doe-Smith"],
+    [
+      "a permission name stays",
+      "the AuditLog.Read.All permission",
+      "the AuditLog.Read.All permission",
+    ],
+    [
+      "a path stays",
+      "Graph refused /auditLogs/provisioning",
+      "Graph refused /auditLogs/provisioning",
+    ],
+  ])("untrusted: %s", (_why, input, out) => {
+    expect(untrusted(input)).toBe(out);
   });
 });

@@ -7,6 +7,7 @@ import { parse } from "csv-parse/sync";
 import { assignedAtProblem, checkEmails, MAX_BATCH } from "../../core/hires/parse-expect.js";
 import { parseStartDate } from "../../core/hires/start.js";
 import { type IdpId, parseIdp } from "../../core/idp/catalog.js";
+import { displayNameProblem, showInvisible } from "../../core/login-id.js";
 
 /** Rows per webhook call or file; registered in checklists of MAX_BATCH each. */
 export const MAX_INTAKE = 1000;
@@ -31,6 +32,11 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
   const emails: string[] = [];
   for (const x of rows) {
     const email = (x.email ?? "").trim();
+    const badName = x.name ? displayNameProblem(x.name.trim()) : null;
+    if (badName) {
+      rejected.push({ input: showInvisible(email), reason: badName });
+      continue;
+    }
     const startDate = x.startDate ? parseStartDate(x.startDate) : undefined;
     const assignedAt = x.assignedAt ? Date.parse(x.assignedAt) : undefined;
     if (x.startDate && startDate === undefined) {
