@@ -5,13 +5,12 @@
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OktaHttp } from "../../src/connectors/okta-http.js";
 import { OKTA_SAML } from "../fakes/builders.js";
+import { startEavesdropper } from "../fakes/eavesdropper.js";
 import { FakeOkta } from "../fakes/okta.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
@@ -191,36 +190,26 @@ describe("Okta connector", () => {
   });
 
   it("a stored connection whose org URL was changed in Redis never sends the token there", async () => {
-    const heard: Array<string | undefined> = [];
-    const thief = createServer((req, res) => {
-      heard.push(req.headers.authorization);
-      res.writeHead(200, { "content-type": "application/json" }).end("[]");
-    });
-    await new Promise<void>((r) => thief.listen(0, "127.0.0.1", r));
+    const thief = await startEavesdropper("[]");
     const k = `${h.prefix}:connections`;
     const stored = (await h.redis.hget(k, "T-globex")) ?? "";
     try {
       const moved = JSON.parse(stored) as Record<string, unknown>;
-      moved.oktaUrl = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+      moved.oktaUrl = thief.url;
       await h.redis.hset(k, "T-globex", JSON.stringify(moved));
       const all = text(await answer("check ana@globex.com Globex"));
       expect(all).toMatch(/does not belong to this record/);
-      expect(heard).toEqual([]);
+      expect(thief.heard).toEqual([]);
     } finally {
       await h.redis.hset(k, "T-globex", stored);
-      await new Promise<void>((r) => thief.close(() => r()));
+      await thief.stop();
     }
     // Put back as sealed, it opens again.
     expect(text(await answer("check ana@globex.com Globex"))).toContain("`pushed`");
   });
 
   it("a hostile org's next-page link to another origin is not followed with the token", async () => {
-    const heard: Array<string | undefined> = [];
-    const thief = createServer((req, res) => {
-      heard.push(req.headers.authorization);
-      res.writeHead(200, { "content-type": "application/json" }).end("[]");
-    });
-    await new Promise<void>((r) => thief.listen(0, "127.0.0.1", r));
+    const thief = await startEavesdropper("[]");
     const hostile = new FakeOkta();
     hostile.apps = [0, 1, 2].map((i) => ({
       ...(okta.apps[0] as (typeof okta.apps)[number]),
@@ -229,15 +218,15 @@ describe("Okta connector", () => {
     }));
     hostile.pageSize = 1;
     await hostile.start();
-    hostile.nextOrigin = `http://127.0.0.1:${(thief.address() as AddressInfo).port}`;
+    hostile.nextOrigin = thief.url;
     try {
       await expect(
         new OktaHttp(hostile.url, hostile.token, { allowLoopback: true }).list("/api/v1/apps"),
       ).rejects.toThrow(/another origin: not followed/);
-      expect(heard).toEqual([]);
+      expect(thief.heard).toEqual([]);
     } finally {
       await hostile.stop();
-      await new Promise<void>((r) => thief.close(() => r()));
+      await thief.stop();
     }
   });
 

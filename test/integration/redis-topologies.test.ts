@@ -195,6 +195,12 @@ describe("on a 3-master Redis Cluster", () => {
 
 describe("on Sentinel (master, replica, sentinel)", () => {
   let topo: SentinelTopology;
+  const sentinelEnv = () => ({
+    REDIS_MODE: "sentinel",
+    REDIS_URL: topo.url,
+    REDIS_SENTINEL_MASTER: topo.master,
+    REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+  });
   beforeAll(async () => {
     topo = await startSentinel();
   }, 30_000);
@@ -203,12 +209,7 @@ describe("on Sentinel (master, replica, sentinel)", () => {
   });
 
   it("doctor reaches the master through the sentinel", async () => {
-    const out = await doctorRedis({
-      REDIS_MODE: "sentinel",
-      REDIS_URL: topo.url,
-      REDIS_SENTINEL_MASTER: topo.master,
-      REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
-    });
+    const out = await doctorRedis(sentinelEnv());
     expect(out).toMatch(/^OK +Redis: .*\(sentinel\) answers/m);
     expect(out).not.toContain(ACL_PASSWORD);
   }, 20_000);
@@ -217,10 +218,7 @@ describe("on Sentinel (master, replica, sentinel)", () => {
     const c = clock();
     const h = await start(
       {
-        REDIS_MODE: "sentinel",
-        REDIS_URL: topo.url,
-        REDIS_SENTINEL_MASTER: topo.master,
-        REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+        ...sentinelEnv(),
         SCIMWATCH_WEBHOOK_SECRET: "webhook-secret-0123456789abcdef",
       },
       c,
@@ -269,10 +267,7 @@ describe("on Sentinel (master, replica, sentinel)", () => {
     const c = clock();
     const h = await start(
       {
-        REDIS_MODE: "sentinel",
-        REDIS_URL: topo.url,
-        REDIS_SENTINEL_MASTER: topo.master,
-        REDIS_SENTINEL_PASSWORD: SENTINEL_PASSWORD,
+        ...sentinelEnv(),
       },
       c,
     );

@@ -50,6 +50,24 @@ const posts = (h: Harness) =>
   h.slack.callsTo("chat.postMessage").filter((c) => c.args.channel === "CALERTS");
 const text = (args: Record<string, unknown>) => `${args.text}\n${textsOf(args.blocks).join("\n")}`;
 
+/** The IdP deactivates these people in Acme, over the last 10 minutes; two tail runs read it. Returns the mass alerts. */
+async function deactivate(h: Harness, c: ReturnType<typeof clock>, logins: string[]) {
+  for (const [i, loginId] of logins.entries())
+    h.descope.audits.push(
+      scimEvent({
+        at: c.now() - 10 * MIN + i * 1000,
+        loginId,
+        tenant: "T-acme",
+        scimAction: "UpdateUser",
+        active: false,
+      }),
+    );
+  await h.runtime.tailOnce();
+  c.advance(MIN);
+  await h.runtime.tailOnce();
+  return posts(h).filter((p) => /Mass deactivation/.test(text(p.args)));
+}
+
 /** A week of ordinary pushes: a few calls on each of the last 5 days, the last one `lastAgo` ago. */
 function history(d: FakeDescope, now: number, lastAgo = 30 * MIN) {
   for (let day = 5; day >= 1; day--)
@@ -174,20 +192,11 @@ describe("tenant provisioning health", () => {
     const c = clock();
     const h = await start(c);
     history(h.descope, c.now());
-    for (let i = 0; i < 12; i++)
-      h.descope.audits.push(
-        scimEvent({
-          at: c.now() - 10 * MIN + i * 1000,
-          loginId: `gone${i}@acme.com`,
-          tenant: "T-acme",
-          scimAction: "UpdateUser",
-          active: false,
-        }),
-      );
-    await h.runtime.tailOnce();
-    c.advance(MIN);
-    await h.runtime.tailOnce();
-    const mass = posts(h).filter((p) => /Mass deactivation/.test(text(p.args)));
+    const mass = await deactivate(
+      h,
+      c,
+      Array.from({ length: 12 }, (_, i) => `gone${i}@acme.com`),
+    );
     expect(mass).toHaveLength(1);
     const t = text(mass[0]?.args ?? {});
     expect(t).toMatch(/12/);
@@ -208,20 +217,11 @@ describe("tenant provisioning health", () => {
           ...(i < 10 ? { status: "disabled" } : {}),
         }),
       );
-    for (let i = 0; i < 10; i++)
-      h.descope.audits.push(
-        scimEvent({
-          at: c.now() - 10 * MIN + i * 1000,
-          loginId: `p${i}@acme.com`,
-          tenant: "T-acme",
-          scimAction: "UpdateUser",
-          active: false,
-        }),
-      );
-    await h.runtime.tailOnce();
-    c.advance(MIN);
-    await h.runtime.tailOnce();
-    const mass = posts(h).filter((p) => /Mass deactivation/.test(text(p.args)));
+    const mass = await deactivate(
+      h,
+      c,
+      Array.from({ length: 10 }, (_, i) => `p${i}@acme.com`),
+    );
     expect(mass).toHaveLength(1);
     expect(text(mass[0]?.args ?? {})).toMatch(/10/);
   });
@@ -233,20 +233,13 @@ describe("tenant provisioning health", () => {
       h.descope.users.push(
         user({ loginId: `s${i}@acme.com`, tenantId: "T-acme", scim: true, status: "disabled" }),
       );
-    for (let i = 0; i < 5; i++)
-      h.descope.audits.push(
-        scimEvent({
-          at: c.now() - 10 * MIN + i * 1000,
-          loginId: `s${i}@acme.com`,
-          tenant: "T-acme",
-          scimAction: "UpdateUser",
-          active: false,
-        }),
-      );
-    await h.runtime.tailOnce();
-    c.advance(MIN);
-    await h.runtime.tailOnce();
-    expect(posts(h).filter((p) => /Mass deactivation/.test(text(p.args)))).toHaveLength(1);
+    expect(
+      await deactivate(
+        h,
+        c,
+        Array.from({ length: 5 }, (_, i) => `s${i}@acme.com`),
+      ),
+    ).toHaveLength(1);
   });
 
   it("snooze and dismiss are refused from a channel without access, and work from the alert channel's admins", async () => {

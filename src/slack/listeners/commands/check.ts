@@ -28,7 +28,9 @@ export async function runCheck(
       },
       access,
     ),
-    deps.settings.checkDeadlineMs ?? 28_000,
+    // Long enough for a unit of the management budget to free under load (65 s at most):
+    // the answer comes through response_url, which lives 30 minutes.
+    deps.settings.checkDeadlineMs ?? 90_000,
   );
   const answerId = await deps.answers.put(d, req.who.channelId);
   await req.reply(diagnosisMessage(d, { answerId }));
