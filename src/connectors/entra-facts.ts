@@ -134,6 +134,47 @@ const groupsOf = (items: unknown[] | null): EntraGroup[] | null =>
           securityEnabled: g.securityEnabled ?? undefined,
         }));
 
+/** Pages of provisioning logs read at most, looking for one user's newest row (said in the answer). */
+export const LOG_PAGES = 10;
+
+type LogRow = z.infer<typeof logSchema>;
+
+/**
+ * The user's provisioning log rows, newest first: filtered by Graph on the app
+ * and the user and ordered by time (Graph has no default order), following
+ * nextLink through empty pages until a row is found or LOG_PAGES were read.
+ * When Graph refuses the user filter, the app's rows, newest first, filtered here.
+ */
+async function readLogs(
+  http: EntraHttp,
+  t: string,
+  spId: string,
+  userId: string,
+): Promise<{ rows: LogRow[]; pages: number; ended: boolean }> {
+  const mine = (items: unknown[]) =>
+    parseAll(logSchema, items).filter(
+      (l) => !l.sourceIdentity?.id || l.sourceIdentity.id === userId,
+    );
+  const read = (filter: string, top: number) =>
+    http.pages(
+      t,
+      `/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}&$orderby=${encodeURIComponent("activityDateTime desc")}&$top=${top}`,
+      LOG_PAGES,
+      (items) => mine(items).length > 0,
+    );
+  let got: Awaited<ReturnType<typeof read>>;
+  try {
+    got = await read(`servicePrincipal/id eq '${spId}' and sourceIdentity/id eq '${userId}'`, 50);
+  } catch (e) {
+    if (!(e instanceof ConnectorError) || e.problem !== "bad_response") throw e;
+    got = await read(`servicePrincipal/id eq '${spId}'`, 100);
+  }
+  const rows = mine(got?.items ?? []).sort((a, b) =>
+    b.activityDateTime.localeCompare(a.activityDateTime),
+  );
+  return { rows, pages: got?.pages ?? 0, ended: got?.ended ?? true };
+}
+
 export async function readEntraFacts(
   http: EntraHttp,
   c: { entraTenant: string; spId: string; appName: string },
@@ -152,11 +193,17 @@ export async function readEntraFacts(
     logs: [],
     job: null,
   };
+  // Everyone assigned, to the end of the list (an app with thousands of direct assignments
+  // keeps the user's own row on a later page). A 404 is the app itself gone, not "nobody".
+  const assigned = await http.list(
+    t,
+    `/servicePrincipals/${c.spId}/appRoleAssignedTo?$top=999`,
+    1_000,
+  );
+  if (assigned === null) return { facts: { ...empty, appMissing: true }, unread };
   if (!user) return { facts: empty, unread };
-  const [assignments, direct, transitive, job] = await Promise.all([
-    http
-      .list(t, `/servicePrincipals/${c.spId}/appRoleAssignedTo`)
-      .then((a) => parseAll(assignmentSchema, a ?? [])),
+  const assignments = parseAll(assignmentSchema, assigned);
+  const [direct, transitive, job] = await Promise.all([
     optional(unread, () =>
       http.list(t, `/users/${user.id}/memberOf?$select=id,displayName,securityEnabled`),
     ),
@@ -168,40 +215,25 @@ export async function readEntraFacts(
     assignments.filter((a) => a.principalType === "Group").map((a) => a.principalId),
   );
   const assignedGroups = transitiveGroups.filter((g) => assignedIds.has(g.id));
-  // The provisioning logs: filtered by Graph when it accepts it, else a narrower query filtered here.
-  const logs = await optional(unread, async () => {
-    const filter = `servicePrincipal/id eq '${c.spId}' and sourceIdentity/id eq '${user.id}'`;
-    let items: unknown[] | null;
-    try {
-      items = await http.list(
-        t,
-        `/auditLogs/provisioning?$filter=${encodeURIComponent(filter)}&$top=20`,
-        1,
-      );
-    } catch (e) {
-      if (!(e instanceof ConnectorError) || e.problem !== "bad_response") throw e;
-      items = await http.list(
-        t,
-        `/auditLogs/provisioning?$filter=${encodeURIComponent(`servicePrincipal/id eq '${c.spId}'`)}&$top=100`,
-        1,
-      );
-    }
-    return parseAll(logSchema, items ?? [])
-      .filter((l) => !l.sourceIdentity?.id || l.sourceIdentity.id === user.id)
-      .sort((a, b) => b.activityDateTime.localeCompare(a.activityDateTime))
-      .map((l) => {
-        const skipped = l.provisioningSteps?.find((s) => s.details && "SkipReason" in s.details);
-        const info = l.provisioningStatusInfo;
-        return {
-          at: l.activityDateTime,
-          action: l.provisioningAction,
-          status: info?.status ?? "unknown",
-          errorCode: info?.errorInformation?.errorCode ?? undefined,
-          reason: info?.errorInformation?.reason ?? undefined,
-          skipReason: skipped?.details ? String(skipped.details.SkipReason) : undefined,
-        };
-      });
-  });
+  // The provisioning logs: what could not be read is a fact too (why), never "nothing yet".
+  const before = unread.length;
+  const read = await optional(unread, () => readLogs(http, t, c.spId, user.id), ["unreachable"]);
+  const logsUnread = read === null ? unread.slice(before).join("; ") || "not readable" : undefined;
+  const logs =
+    read === null
+      ? null
+      : read.rows.map((l) => {
+          const skipped = l.provisioningSteps?.find((s) => s.details && "SkipReason" in s.details);
+          const info = l.provisioningStatusInfo;
+          return {
+            at: l.activityDateTime,
+            action: l.provisioningAction,
+            status: info?.status ?? "unknown",
+            errorCode: info?.errorInformation?.errorCode ?? undefined,
+            reason: info?.errorInformation?.reason ?? undefined,
+            skipReason: skipped?.details ? String(skipped.details.SkipReason) : undefined,
+          };
+        });
   return {
     facts: {
       appName: c.appName,
@@ -220,6 +252,8 @@ export async function readEntraFacts(
       transitiveGroups,
       assignedGroups,
       logs,
+      logsUnread,
+      ...(read && !read.rows.length ? { logsReach: { pages: read.pages, ended: read.ended } } : {}),
       job: job
         ? {
             code: job.status?.code ?? "Active",

@@ -66,7 +66,8 @@ const pageSchema = z.object({
 
 /** The permission each Graph path needs (idp-apis.md §1), to say which one is missing. */
 export function permissionFor(path: string): string {
-  if (path.startsWith("/auditLogs")) return "AuditLog.Read.All";
+  // The reports list needs both (idp-apis.md §1): without Directory.Read.All Graph says 403.
+  if (path.startsWith("/auditLogs")) return "AuditLog.Read.All and Directory.Read.All";
   if (path.includes("/synchronization")) return "Synchronization.Read.All";
   if (path.includes("/memberOf") && !path.includes("transitive")) return "Directory.Read.All";
   if (path.startsWith("/groups")) return "GroupMember.Read.All";
@@ -190,9 +191,16 @@ export class EntraHttp {
       const json = jsonOrNull(res);
       if (res.status === 401 || res.status === 403) {
         const e = graphErrorSchema.safeParse(json);
+        const code = e.success ? (e.data.error?.code ?? res.status) : res.status;
+        // Report calls answer this code both without a P1/P2 licence and without Directory.Read.All.
+        if (code === "Authentication_RequestFromNonPremiumTenantOrB2CTenant")
+          throw new ConnectorError(
+            "permission_missing",
+            `Graph refused ${path.split("?")[0]} (${code}): scimwatch's Entra app lacks Directory.Read.All (with AuditLog.Read.All), or the tenant has no Entra ID P1/P2 licence — grant both permissions with admin consent, on a premium tenant`,
+          );
         throw new ConnectorError(
           "permission_missing",
-          `Graph refused ${path.split("?")[0]} (${e.success ? (e.data.error?.code ?? res.status) : res.status}): the ${permissionFor(path)} permission is missing or not consented`,
+          `Graph refused ${path.split("?")[0]} (${code}): the ${permissionFor(path)} permission${permissionFor(path).includes(" and ") ? "s are" : " is"} missing or not consented`,
         );
       }
       if (res.status >= 400) {
@@ -206,29 +214,45 @@ export class EntraHttp {
     }
   }
 
-  /** Every page of a Graph collection (nextLink followed verbatim), at most `maxPages`. */
-  async list(tenant: string, path: string, maxPages = 20): Promise<unknown[] | null> {
-    const out: unknown[] = [];
+  /**
+   * Pages of a Graph collection until `enough` says so, the list ends, or
+   * `maxPages` were read (Graph may answer empty pages with a nextLink: they are
+   * followed). Null when the first page is a 404. `ended`: the list was read to its end.
+   */
+  async pages(
+    tenant: string,
+    path: string,
+    maxPages: number,
+    enough: (items: unknown[]) => boolean,
+  ): Promise<{ items: unknown[]; pages: number; ended: boolean } | null> {
+    const items: unknown[] = [];
     let next: string | undefined = path;
-    for (let i = 0; next && i < maxPages; i++) {
+    let pages = 0;
+    while (next && pages < maxPages) {
       const json = await this.get(tenant, next);
-      if (json === null) return i === 0 ? null : out;
+      if (json === null) return pages === 0 ? null : { items, pages, ended: true };
       const page = pageSchema.safeParse(json);
       if (!page.success)
         throw new ConnectorError(
           "bad_response",
           `Graph answered ${path.split("?")[0]} with an unexpected body`,
         );
-      out.push(...page.data.value);
+      pages++;
+      items.push(...page.data.value);
       next = page.data["@odata.nextLink"];
-      // The token goes only to Graph: a next link to another origin is not followed.
       if (next && !sameOrigin(next, this.graphUrl))
         throw new ConnectorError(
           "bad_response",
           "Graph's next-page link points to another origin: not followed",
         );
+      if (enough(items)) break;
     }
-    return out;
+    return { items, pages, ended: !next };
+  }
+
+  /** Every page of a Graph collection (nextLink followed verbatim), at most `maxPages`. */
+  async list(tenant: string, path: string, maxPages = 20): Promise<unknown[] | null> {
+    return (await this.pages(tenant, path, maxPages, () => false))?.items ?? null;
   }
 
   private async fetch(url: string, init: Omit<HttpOptions, "timeoutMs">): Promise<HttpAnswer> {

@@ -67,6 +67,10 @@ export class FakeEntra {
   pageSize = 2;
   /** When set, `@odata.nextLink` points to this origin instead (a hostile answer). */
   nextOrigin: string | null = null;
+  /** Provisioning-log pages answered empty (with a nextLink) before the rows, as Graph may. */
+  emptyLogPages = 0;
+  /** Report calls answer 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant (no P1/P2, or no Directory.Read.All). */
+  nonPremium = false;
 
   fail(route: EntraRoute, ...f: Array<{ status: number; headers?: Record<string, string> }>): void {
     this.faults[route] = [...(this.faults[route] ?? []), ...f];
@@ -307,19 +311,35 @@ export class FakeEntra {
         );
       }
       case "logs": {
+        if (this.nonPremium)
+          return this.send(res, 403, {
+            error: {
+              code: "Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+              message: "Tenant does not have a SKU required for this operation.",
+            },
+          });
         const user = /sourceIdentity\/id eq '([^']*)'/.exec(filter)?.[1];
         if (user && this.refuseLogFilter)
           return this.send(res, 400, {
             error: { code: "BadRequest", message: "Invalid filter clause" },
           });
         const sp = quoted("servicePrincipal/id");
-        return this.send(res, 200, {
-          value: t.logs.filter(
-            (l) =>
-              (!sp || (l.servicePrincipal as { id: string }).id === sp) &&
-              (!user || (l.sourceIdentity as { id: string }).id === user),
-          ),
-        });
+        // Graph documents no default order: stored order unless $orderby asks.
+        const rows = t.logs.filter(
+          (l) =>
+            (!sp || (l.servicePrincipal as { id: string }).id === sp) &&
+            (!user || (l.sourceIdentity as { id: string }).id === user),
+        );
+        if (/activityDateTime desc/.test(url.searchParams.get("$orderby") ?? ""))
+          rows.sort((a, b) => String(b.activityDateTime).localeCompare(String(a.activityDateTime)));
+        // Empty pages first (each with a nextLink), as Graph may answer.
+        const empty = Number(url.searchParams.get("$emptyseen") ?? "0");
+        if (empty < this.emptyLogPages) {
+          const next = new URL(url.href);
+          next.searchParams.set("$emptyseen", String(empty + 1));
+          return this.send(res, 200, { value: [], "@odata.nextLink": next.href });
+        }
+        return this.page(res, url, rows);
       }
     }
   }

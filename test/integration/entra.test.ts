@@ -251,7 +251,7 @@ describe("Entra ID connector", () => {
     entra.forbidden.add("logs");
     const partial = text(await answer("check carl@acme.com Acme"));
     expect(partial).toContain("`not_assigned`");
-    expect(partial).toMatch(/AuditLog\.Read\.All permission is missing/);
+    expect(partial).toMatch(/AuditLog\.Read\.All and Directory\.Read\.All permissions are missing/);
     entra.forbidden.delete("logs");
     entra.consented.delete(TENANT);
     try {
@@ -340,6 +340,111 @@ describe("Entra ID connector", () => {
       expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
     },
   );
+
+  it("logs that cannot be read make an assigned user idp_unreadable, never waiting_for_cycle, in the check and the CLI", async () => {
+    entra.forbidden.add("logs");
+    try {
+      const all = text(await answer("check ben@acme.com Acme"));
+      expect(all).toContain("`idp_unreadable`");
+      expect(all).not.toContain("`waiting_for_cycle`");
+      expect(all).toMatch(/could not read Entra's provisioning logs/);
+      expect(all).toMatch(/AuditLog\.Read\.All and Directory\.Read\.All/);
+      const cli = await cliCheck("ben@acme.com");
+      expect(cli.cause).toBe("idp_unreadable");
+      // A user proven not assigned stays not_assigned whatever the logs.
+      expect((await cliCheck("carl@acme.com")).cause).toBe("not_assigned");
+    } finally {
+      entra.forbidden.delete("logs");
+    }
+  });
+
+  it("a tenant without P1/P2 (403 Authentication_RequestFromNonPremiumTenantOrB2CTenant) is named as such", async () => {
+    entra.nonPremium = true;
+    try {
+      const all = text(await answer("check ana@acme.com Acme"));
+      expect(all).toContain("`idp_unreadable`");
+      expect(all).toMatch(
+        /lacks Directory\.Read\.All .*or the tenant has no Entra ID P1\/P2 licence/,
+      );
+    } finally {
+      entra.nonPremium = false;
+    }
+  });
+
+  it("empty pages with a nextLink are followed until the user's row", async () => {
+    entra.emptyLogPages = 3;
+    try {
+      expect((await cliCheck("ana@acme.com")).cause).toBe("pushed");
+      // Asked newest first: Graph has no default order.
+      expect(entra.calls.some((c) => /orderby=activityDateTime(\+|%20)desc/.test(c.url))).toBe(
+        true,
+      );
+    } finally {
+      entra.emptyLogPages = 0;
+    }
+  });
+
+  it("assignments are read to the end: a direct assignment after 300 others still counts", async () => {
+    const t = entra.tenants[TENANT] as NonNullable<(typeof entra.tenants)[string]>;
+    const sp = t.sps[0] as (typeof t.sps)[number];
+    const saved = [...sp.assignments];
+    const users = [...t.users];
+    t.users.push({
+      id: "u-dina",
+      userPrincipalName: "dina@acme.com",
+      mail: "dina@acme.com",
+      accountEnabled: true,
+    });
+    for (let i = 0; i < 300; i++)
+      sp.assignments.push({
+        principalId: `u-x${i}`,
+        principalType: "User",
+        principalDisplayName: `X ${i}`,
+        createdDateTime: "2026-01-01T00:00:00Z",
+      });
+    sp.assignments.push({
+      principalId: "u-dina",
+      principalType: "User",
+      principalDisplayName: "Dina",
+      createdDateTime: "2026-01-01T00:00:00Z",
+    });
+    try {
+      const out = await cliCheck("dina@acme.com");
+      expect(out.cause).not.toBe("not_assigned");
+      expect(JSON.stringify(out.idpSide)).toMatch(/assigned to Descope directly/);
+    } finally {
+      sp.assignments.splice(0, sp.assignments.length, ...saved);
+      t.users.splice(0, t.users.length, ...users);
+    }
+  });
+
+  it("security-enabled is decided over every assigned group the user is in", async () => {
+    const t = entra.tenants[TENANT] as NonNullable<(typeof entra.tenants)[string]>;
+    const all = t.groups.find((g) => g.id === "g-all") as (typeof t.groups)[number];
+    all.members.push("u-sal");
+    try {
+      const out = await cliCheck("sal@acme.com");
+      expect(out.cause).not.toBe("group_not_security_enabled");
+      expect(JSON.stringify(out.idpSide)).toMatch(/through the group All Employees/);
+    } finally {
+      all.members.pop();
+    }
+  });
+
+  it("a deleted enterprise app is app_not_found (reconnect), not 'nobody is assigned'", async () => {
+    const t = entra.tenants[TENANT] as NonNullable<(typeof entra.tenants)[string]>;
+    const sp = t.sps[0] as (typeof t.sps)[number];
+    sp.id = "sp-recreated";
+    try {
+      const all = text(await answer("check carl@acme.com Acme"));
+      expect(all).toContain("`app_not_found`");
+      expect(all).toMatch(/no longer exists/);
+      expect(all).toMatch(/\/scim connect/);
+      expect(all).not.toContain("`not_assigned`");
+    } finally {
+      sp.id = SP;
+    }
+  });
 
   it("without a connector, cause and idpSide are null", async () => {
     const plain = await cliCheck("carl@acme.com", false);

@@ -140,7 +140,7 @@ describe("entraTenantOf and permissionFor", () => {
   });
 
   it.each([
-    ["/auditLogs/provisioning?$filter=x", "AuditLog.Read.All"],
+    ["/auditLogs/provisioning?$filter=x", "AuditLog.Read.All and Directory.Read.All"],
     ["/servicePrincipals/sp/synchronization/jobs", "Synchronization.Read.All"],
     ["/users/u/memberOf", "Directory.Read.All"],
     ["/users/u/transitiveMemberOf", "User.Read.All"],

@@ -9,6 +9,8 @@ export interface EntraGroup {
 
 export interface EntraFacts {
   appName: string;
+  /** The service principal answered 404 (Request_ResourceNotFound): the app was deleted or recreated. */
+  appMissing?: boolean | undefined;
   user: { id: string; upn: string; accountEnabled?: boolean | undefined } | null;
   /** Who is assigned to the app (E2). */
   assignments: Array<{
@@ -22,6 +24,13 @@ export interface EntraFacts {
   transitiveGroups: EntraGroup[];
   /** The assigned groups' securityEnabled, when read. */
   assignedGroups: EntraGroup[];
+  /**
+   * Why the provisioning logs could not be read (a missing permission or licence,
+   * Graph's throttling, the shared reports budget), or undefined when they were.
+   */
+  logsUnread?: string | undefined;
+  /** How far the logs were read when no row of this user was found (pages, and whether the list ended). */
+  logsReach?: { pages: number; ended: boolean } | undefined;
   /** Provisioning log entries for this user and app, newest first (E5), or null when not readable. */
   logs: Array<{
     at: string;
@@ -44,6 +53,13 @@ export interface EntraFacts {
 export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
   const app = f.appName;
   const side = sideOf("azure");
+  if (f.appMissing)
+    return side(
+      "app_not_found",
+      `The enterprise app ${app} that this tenant's connection names no longer exists in Entra ID (deleted, or recreated with a new ID): scimwatch cannot tell who is assigned.`,
+      [`Graph answered 404 (Request_ResourceNotFound) for ${app}'s service principal`],
+      "Reconnect the tenant to the app that provisions Descope now: `/scim connect <tenant> entra app=<name or appId>`.",
+    );
   if (!f.user)
     return side(
       "not_in_idp",
@@ -76,8 +92,11 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         ? transitiveHit
         : f.directGroups.filter((g) => assignedGroups.has(g.id));
     if (directHit.length) {
-      const g = directHit[0] as EntraGroup;
-      const info = f.assignedGroups.find((x) => x.id === g.id) ?? g;
+      // Every assigned group the user is directly in counts: one security-enabled group is enough.
+      const infoOf = (g: EntraGroup) => f.assignedGroups.find((x) => x.id === g.id) ?? g;
+      const g =
+        directHit.find((x) => infoOf(x).securityEnabled !== false) ?? (directHit[0] as EntraGroup);
+      const info = infoOf(g);
       if (info.securityEnabled === false)
         return side(
           "group_not_security_enabled",
@@ -172,6 +191,24 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
       `${u.upn} is ${how}; Entra pushed them at ${last.at} (${last.action}, ${last.status}).`,
       [`Provisioning log ${last.at}: ${last.action} ${last.status}`],
       null,
+    );
+  if (f.logs === null || f.logsUnread)
+    return side(
+      "idp_unreadable",
+      `${u.upn} is ${how}, but scimwatch could not read Entra's provisioning logs, so it cannot tell whether Entra pushed them, failed, or has not got to them yet: ${f.logsUnread ?? "the logs were not readable"}.`,
+      [`Provisioning logs not read: ${f.logsUnread ?? "not readable"}`],
+      f.logsUnread && /throttl|limit/i.test(f.logsUnread)
+        ? "Check again in a minute, when Graph's limit allows the provisioning logs."
+        : `Grant scimwatch's Entra app AuditLog.Read.All and Directory.Read.All (admin consent), on a tenant with Entra ID P1 or P2; meanwhile, Enterprise apps › ${app} › Provisioning logs shows the row.`,
+    );
+  if (f.logsReach && !f.logsReach.ended)
+    return side(
+      "idp_unreadable",
+      `${u.upn} is ${how}, but no provisioning log row of theirs was found in the newest ${f.logsReach.pages} pages read (the bound), so scimwatch cannot tell what Entra did.`,
+      [
+        `No provisioning log row for ${u.upn} in the newest ${f.logsReach.pages} pages (more exist)`,
+      ],
+      `Look them up in Enterprise apps › ${app} › Provisioning logs, or push now with Provision on demand.`,
     );
   return side(
     "waiting_for_cycle",

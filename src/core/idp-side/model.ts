@@ -18,6 +18,10 @@ export const CAUSES = [
   "job_quarantined",
   "job_paused",
   "pushed",
+  /** The enterprise app (service principal) or Okta app the connection names no longer exists. */
+  "app_not_found",
+  /** The connector could not read what the decision needs (the provisioning logs…): said, never guessed. */
+  "idp_unreadable",
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 
@@ -30,6 +34,7 @@ export const BLOCKING: ReadonlySet<Cause> = new Set([
   "not_in_idp",
   "job_quarantined",
   "job_paused",
+  "app_not_found",
 ]);
 
 export const idpSideSchema = z.object({

@@ -63,7 +63,7 @@ export function withIdpSide(
   const notes = [
     ...d.notes,
     ...(a.note ? [a.note] : []),
-    ...(a.side?.unread ?? []).map((u) => `Entra ID: ${u}`),
+    ...(a.side?.unread ?? []).map((u) => `${a.side?.idp === "okta" ? "Okta" : "Entra ID"}: ${u}`),
   ];
   if (!a.side) return { ...d, notes };
   const s = a.side;

@@ -70,7 +70,11 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
     if (tick) batches.add(hire.batchId);
     const channel = channelFor(hire.tenantId);
     if (!BLOCKING.has(side.cause) || !channel) continue;
-    const name = `idp-block:${id}:${side.cause}`;
+    // The app gone is the tenant's problem, not each hire's: one alert per tenant.
+    const name =
+      side.cause === "app_not_found"
+        ? `idp-block:${hire.tenantId}:app_not_found`
+        : `idp-block:${id}:${side.cause}`;
     if (!(await deps.hires.claim(name))) continue;
     try {
       await deliverClaimed(
