@@ -304,11 +304,15 @@ export class FakeEntra {
       }
       case "audits": {
         const ge = / ge (\S+)/.exec(filter)?.[1];
-        return this.page(
-          res,
-          url,
-          (t.audits ?? []).filter((a) => !ge || String(a.activityDateTime) >= ge),
+        const le = / le (\S+)/.exec(filter)?.[1];
+        const rows = (t.audits ?? []).filter(
+          (a) =>
+            (!ge || String(a.activityDateTime) >= ge) && (!le || String(a.activityDateTime) <= le),
         );
+        // Stored order unless $orderby asks (Graph documents no default order).
+        if (/activityDateTime asc/.test(url.searchParams.get("$orderby") ?? ""))
+          rows.sort((a, b) => String(a.activityDateTime).localeCompare(String(b.activityDateTime)));
+        return this.page(res, url, rows);
       }
       case "logs": {
         if (this.nonPremium)

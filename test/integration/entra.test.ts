@@ -532,4 +532,28 @@ describe("auto-expect from Entra's group changes", () => {
     expect(mapped).toHaveLength(1);
     expect(textsOf(mapped[0]?.args.blocks).join("\n")).toMatch(/add them to \*All Employees\*/);
   });
+  it("a directory-audit row that appears late (after the next read began) is still registered", async () => {
+    (entra.tenants[TENANT] as { audits?: unknown[] }).audits = [];
+    await freshBudget();
+    await h.runtime.tailOnce();
+    // Entra writes a join that happened 3 minutes ago, after that read: rows arrive up to ~5 min late.
+    (entra.tenants[TENANT] as { audits?: unknown[] }).audits = [
+      {
+        id: "a-late",
+        activityDateTime: new Date(Date.now() - 3 * 60_000).toISOString(),
+        activityDisplayName: "Add member to group",
+        result: "success",
+        targetResources: [
+          { id: "u-late", type: "User", userPrincipalName: "late@acme.com" },
+          { id: "g-all", displayName: "All Employees", type: "Group" },
+        ],
+      },
+    ];
+    await freshBudget();
+    await h.runtime.tailOnce();
+    const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
+    expect(hires.filter((r) => r.hire.loginId === "late@acme.com")).toHaveLength(1);
+    // Ordered oldest first, bounded by the read's own time.
+    expect(entra.calls.some((c) => /orderby=activityDateTime(\+|%20)asc/.test(c.url))).toBe(true);
+  });
 });

@@ -7,7 +7,12 @@
  * assigned to the app but is mapped to a role in Descope is the "group
  * mapping is not provisioning" mistake: alerted once.
  */
-import { assignedGroupIds, type GroupJoin, groupJoins } from "../../connectors/entra-groups.js";
+import {
+  AUDIT_OVERLAP_MS,
+  assignedGroupIds,
+  type GroupJoin,
+  groupJoins,
+} from "../../connectors/entra-groups.js";
 import type { EntraHttp } from "../../connectors/entra-http.js";
 import { oktaAssignedGroups, oktaGroupJoins } from "../../connectors/okta-groups.js";
 import type { DescopeClient } from "../../descope/client.js";
@@ -57,7 +62,7 @@ async function groupChanges(
   if (c.idp === "azure") {
     if (!deps.entra) return null;
     const [joins, assigned] = await Promise.all([
-      groupJoins(deps.entra, c.entraTenant, since),
+      groupJoins(deps.entra, c.entraTenant, since, now),
       assignedGroupIds(deps.entra, c.entraTenant, c.spId),
     ]);
     return { joins, assigned };
@@ -77,7 +82,8 @@ export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
   for (const c of await deps.connections.all()) {
     if (!c.autoExpect) continue;
     const now = deps.now();
-    const since = c.autoExpectReadTo ?? now - FIRST_LOOK_MS;
+    // Late audit rows: each read overlaps the last by 15 minutes (registering twice is a no-op).
+    const since = c.autoExpectReadTo ? c.autoExpectReadTo - AUDIT_OVERLAP_MS : now - FIRST_LOOK_MS;
     try {
       const [changes, sso] = await Promise.all([
         groupChanges(deps, c, since, now),
