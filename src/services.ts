@@ -158,6 +158,7 @@ export function buildServices(
           clientSecret: cfg.ENTRA_CLIENT_SECRET,
           loginUrl: cfg.ENTRA_LOGIN_URL,
           graphUrl: cfg.GRAPH_API_URL,
+          redirectUri: cfg.ENTRA_REDIRECT_URI,
           beforeReports: async (tenant) => {
             let b = reportBudgets.get(tenant);
             if (!b) {

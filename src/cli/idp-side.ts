@@ -22,6 +22,7 @@ export async function entraSideForCli(
     clientSecret: env.ENTRA_CLIENT_SECRET as string,
     loginUrl: env.ENTRA_LOGIN_URL,
     graphUrl: env.GRAPH_API_URL,
+    redirectUri: env.ENTRA_REDIRECT_URI,
   });
   try {
     const sp = await findServicePrincipal(http, entraTenant, app);

@@ -111,6 +111,7 @@ export const botEnvSchema = descopeEnvSchema.extend({
   ENTRA_CLIENT_SECRET: z.string().trim().min(1).optional(),
   ENTRA_LOGIN_URL: webUrl.default("https://login.microsoftonline.com"),
   GRAPH_API_URL: webUrl.default("https://graph.microsoft.com"),
+  ENTRA_REDIRECT_URI: webUrl.optional(),
   DESCOPE_AUDIT_RATE_PER_MIN: z.coerce.number().int().min(1).max(6000).default(10),
   // Descope publishes about 500 user-management requests per 60 s, and 200 per 60 s for
   // user search (older docs): the search is most of what scimwatch calls, so 200.
@@ -173,6 +174,8 @@ const HINTS: Record<string, string> = {
   ENTRA_LOGIN_URL:
     "Entra's login URL (default https://login.microsoftonline.com; sovereign clouds differ)",
   GRAPH_API_URL: "Microsoft Graph's URL (default https://graph.microsoft.com)",
+  ENTRA_REDIRECT_URI:
+    "an https redirect URI registered on scimwatch's Entra app (Authentication › Web), e.g. https://scimwatch.example.com/entra/consented",
   DESCOPE_AUDIT_RATE_PER_MIN:
     "audit searches per minute for the whole project (default 10, Descope's limit)",
   DESCOPE_MGMT_RATE_PER_MIN:

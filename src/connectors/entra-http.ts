@@ -44,6 +44,8 @@ export interface EntraHttpOptions {
   clientSecret: string;
   loginUrl?: string | undefined;
   graphUrl?: string | undefined;
+  /** ENTRA_REDIRECT_URI: a redirect URI registered on scimwatch's app, which the admin-consent link must carry. */
+  redirectUri?: string | undefined;
   timeoutMs?: number;
   /** Before every reports-service request (audit/provisioning logs), per Entra tenant: the shared budget. */
   beforeReports?: (tenant: string) => Promise<void>;
@@ -87,9 +89,23 @@ export class EntraHttp {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
   }
 
-  /** The link the customer's admin opens once to grant the read-only permissions. */
+  /**
+   * The link the customer's admin opens once to grant the read-only permissions:
+   * the v2 endpoint with every permission of the registration (`/.default`) and
+   * the registered redirect URI it requires (idp-apis.md §1). Without
+   * ENTRA_REDIRECT_URI, the v1 form (Microsoft may refuse it: set the URI).
+   */
   consentUrl(tenant: string): string {
-    return `${this.loginUrl}/${encodeURIComponent(tenant)}/adminconsent?client_id=${encodeURIComponent(this.opts.clientId)}`;
+    const id = encodeURIComponent(this.opts.clientId);
+    const t = encodeURIComponent(tenant);
+    if (!this.opts.redirectUri) return `${this.loginUrl}/${t}/adminconsent?client_id=${id}`;
+    const q = new URLSearchParams({
+      client_id: this.opts.clientId,
+      scope: `${this.graphUrl}/.default`,
+      redirect_uri: this.opts.redirectUri,
+      state: tenant,
+    });
+    return `${this.loginUrl}/${t}/v2.0/adminconsent?${q.toString()}`;
   }
 
   private now(): number {

@@ -80,10 +80,32 @@ export function oktaPrivateKey(text: string): KeyObject {
   }
 }
 
+/** The key ID a JWK names (Okta matches it against the app's keys), or undefined (a PEM has none). */
+export function oktaKeyId(text: string): string | undefined {
+  const t = text.trim();
+  if (!t.startsWith("{")) return undefined;
+  try {
+    const kid = (JSON.parse(t) as { kid?: unknown }).kid;
+    return typeof kid === "string" && kid ? kid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The client assertion's header: the algorithm of the key, and its `kid` when it has one. */
+export function clientAssertionHeader(key: KeyObject, kid?: string): Record<string, string> {
+  return {
+    alg: key.asymmetricKeyType === "ec" ? "ES256" : "RS256",
+    typ: "JWT",
+    ...(kid ? { kid } : {}),
+  };
+}
+
 export class OktaOAuth implements OktaAuth {
   readonly kind = "oauth" as const;
   private readonly tokenUrl: string;
   private readonly key: KeyObject;
+  private readonly kid: string | undefined;
   /** The DPoP key of this process (an app that requires DPoP binds its tokens to it). */
   private readonly dpop = generateKeyPairSync("ec", { namedCurve: "P-256" });
   private readonly dpopJwk: JsonWebKey;
@@ -104,6 +126,7 @@ export class OktaOAuth implements OktaAuth {
   ) {
     this.tokenUrl = `${orgUrl.replace(/\/+$/, "")}/oauth2/v1/token`;
     this.key = oktaPrivateKey(privateKey);
+    this.kid = oktaKeyId(privateKey);
     const { kty, crv, x, y } = this.dpop.publicKey.export({ format: "jwk" });
     this.dpopJwk = { kty, crv, x, y };
   }
@@ -164,7 +187,7 @@ export class OktaOAuth implements OktaAuth {
   private assertion(): string {
     const iat = Math.floor(this.now() / 1000);
     return signJwt(
-      { alg: this.key.asymmetricKeyType === "ec" ? "ES256" : "RS256", typ: "JWT" },
+      clientAssertionHeader(this.key, this.kid),
       {
         iss: this.clientId,
         sub: this.clientId,

@@ -1,7 +1,12 @@
 /** The Entra decision rules (idp-apis.md §4) as a table of cases. */
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { permissionFor } from "../../src/connectors/entra-http.js";
+import { EntraHttp, permissionFor } from "../../src/connectors/entra-http.js";
+import {
+  clientAssertionHeader,
+  oktaKeyId,
+  oktaPrivateKey,
+} from "../../src/connectors/okta-oauth.js";
 import { decideEntra, type EntraFacts } from "../../src/core/idp-side/entra.js";
 import { entraTenantOf } from "../../src/core/idp-side/model.js";
 import { decideOkta, type OktaFacts } from "../../src/core/idp-side/okta.js";
@@ -103,6 +108,52 @@ describe("decideEntra", () => {
     [
       "assigned, nothing yet",
       { directGroups: [G("all")], transitiveGroups: [G("all")] },
+      "waiting_for_cycle",
+    ],
+    [
+      "assigned, logs unreadable: unknown, never 'waiting'",
+      {
+        directGroups: [G("all")],
+        transitiveGroups: [G("all")],
+        logs: null,
+        logsUnread: "Graph refused /auditLogs/provisioning (403)",
+      },
+      "idp_unreadable",
+    ],
+    [
+      "not assigned, logs unreadable: what was read decides",
+      { directGroups: [G("eng")], transitiveGroups: [G("eng")], logs: null, logsUnread: "403" },
+      "not_assigned",
+    ],
+    [
+      "assigned, no row in the pages read and more exist",
+      {
+        directGroups: [G("all")],
+        transitiveGroups: [G("all")],
+        logsReach: { pages: 10, ended: false },
+      },
+      "idp_unreadable",
+    ],
+    [
+      "assigned, no row and the list ended: waiting",
+      {
+        directGroups: [G("all")],
+        transitiveGroups: [G("all")],
+        logsReach: { pages: 2, ended: true },
+      },
+      "waiting_for_cycle",
+    ],
+    ["the enterprise app is gone", { appMissing: true }, "app_not_found"],
+    [
+      "in two assigned groups, one of them security-enabled: assigned",
+      {
+        assignments: [
+          { principalId: "sales", principalType: "Group", principalDisplayName: "Sales" },
+          { principalId: "all", principalType: "Group", principalDisplayName: "All Employees" },
+        ],
+        directGroups: [G("sales", false), G("all")],
+        transitiveGroups: [G("sales", false), G("all")],
+      },
       "waiting_for_cycle",
     ],
   ])("%s → %s", (_n, facts, cause) => {
@@ -241,5 +292,38 @@ describe("SecretBox", () => {
   it("refuses values sealed by older versions, bound to nothing", () => {
     const box = new SecretBox(randomBytes(32).toString("base64"));
     expect(() => box.open("v1:aaaa:bbbb:cccc", "ctx")).toThrow(/connect again/);
+  });
+});
+
+describe("links and assertions the IdPs require (issue 21, finding 10)", () => {
+  it("the admin-consent link is the v2 form with the registered redirect_uri", () => {
+    const http = new EntraHttp({
+      clientId: "11111111-2222-3333-4444-555555555555",
+      clientSecret: "s",
+      redirectUri: "https://scimwatch.example.com/entra/consented",
+    });
+    const u = new URL(http.consentUrl("6f1c7e2a-0000-4000-8000-000000000000"));
+    expect(u.pathname).toBe("/6f1c7e2a-0000-4000-8000-000000000000/v2.0/adminconsent");
+    expect(u.searchParams.get("redirect_uri")).toBe(
+      "https://scimwatch.example.com/entra/consented",
+    );
+    expect(u.searchParams.get("scope")).toBe("https://graph.microsoft.com/.default");
+    expect(u.searchParams.get("client_id")).toBe("11111111-2222-3333-4444-555555555555");
+  });
+
+  it("the Okta client assertion names the key's kid when the JWK has one", () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const jwk = JSON.stringify({ ...privateKey.export({ format: "jwk" }), kid: "key-2026" });
+    expect(oktaKeyId(jwk)).toBe("key-2026");
+    expect(clientAssertionHeader(oktaPrivateKey(jwk), oktaKeyId(jwk))).toEqual({
+      alg: "RS256",
+      typ: "JWT",
+      kid: "key-2026",
+    });
+    const pem = privateKey.export({ format: "pem", type: "pkcs8" }).toString();
+    expect(clientAssertionHeader(oktaPrivateKey(pem), oktaKeyId(pem))).toEqual({
+      alg: "RS256",
+      typ: "JWT",
+    });
   });
 });
