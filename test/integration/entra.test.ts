@@ -431,6 +431,25 @@ describe("Entra ID connector", () => {
     }
   });
 
+  it("a job that syncs all users: an unassigned user with a provisioning row is believed pushed", async () => {
+    const t = entra.tenants[TENANT] as NonNullable<(typeof entra.tenants)[string]>;
+    t.logs.push(
+      provisioningLog({
+        spId: SP,
+        userId: "u-carl",
+        at: "2026-11-29T09:00:00Z",
+        status: "success",
+      }),
+    );
+    try {
+      const out = await cliCheck("carl@acme.com");
+      expect(out.cause).toBe("pushed");
+      expect(JSON.stringify(out.idpSide)).toMatch(/syncs all users and groups/);
+    } finally {
+      t.logs.pop();
+    }
+  });
+
   it("a deleted enterprise app is app_not_found (reconnect), not 'nobody is assigned'", async () => {
     const t = entra.tenants[TENANT] as NonNullable<(typeof entra.tenants)[string]>;
     const sp = t.sps[0] as (typeof t.sps)[number];

@@ -145,6 +145,20 @@ describe("decideEntra", () => {
     ],
     ["the enterprise app is gone", { appMissing: true }, "app_not_found"],
     [
+      "not assigned, but a provisioning row exists (the job syncs all users): the row is believed",
+      { directGroups: [G("eng")], transitiveGroups: [G("eng")], logs: [log("success")] },
+      "pushed",
+    ],
+    [
+      "not assigned, skipped as NotEffectivelyEntitled: still not assigned",
+      {
+        directGroups: [G("eng")],
+        transitiveGroups: [G("eng")],
+        logs: [log("skipped", { skipReason: "NotEffectivelyEntitled" })],
+      },
+      "not_assigned",
+    ],
+    [
       "in two assigned groups, one of them security-enabled: assigned",
       {
         assignments: [

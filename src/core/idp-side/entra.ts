@@ -121,12 +121,18 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         ],
         `Add ${u.upn} to ${outer.displayName} directly, or assign ${inner[0] ?? "their own group"} to ${app} (Enterprise apps › ${app} › Users and groups › Add user/group).`,
       );
+    } else if (
+      f.logs?.some((l) => !(l.status === "skipped" && l.skipReason === "NotEffectivelyEntitled"))
+    ) {
+      // Not assigned, yet Entra processed them: the job syncs all users and groups (a scope a
+      // read-only connector cannot read). The rows are believed over the assignment rule.
+      how = `not assigned to ${app}, but in the provisioning job's scope (it syncs all users and groups)`;
     } else {
       const groups = [...assignedGroups.values()];
       const mine = (f.directGroups ?? f.transitiveGroups).map((g) => g.displayName);
       return side(
         "not_assigned",
-        `${u.upn} is not assigned to ${app}, directly or through a group${groups.length ? ` (the app is assigned to ${groups.slice(0, 3).join(", ")})` : ""}: Entra will never push them.`,
+        `${u.upn} is not assigned to ${app}, directly or through a group${groups.length ? ` (the app is assigned to ${groups.slice(0, 3).join(", ")})` : ""}: Entra will never push them (unless its job syncs all users and groups, and no provisioning row of theirs says so).`,
         [
           groups.length
             ? `${app} is assigned to: ${groups.slice(0, 5).join(", ")}`
