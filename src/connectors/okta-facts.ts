@@ -20,6 +20,8 @@ const userSchema = z.object({
   profile: z.object({ login: z.string() }).partial().default({}),
 });
 const appUserSchema = z.object({
+  id: z.string().nullish(),
+  credentials: z.object({ userName: z.string().nullish() }).nullish(),
   scope: z.string().default("USER"),
   status: z.string().default("ACTIVE"),
   syncState: z.string().nullish(),
@@ -84,6 +86,44 @@ export async function findOktaApp(
   return hits[0] ? { id: hits[0].id, label: hits[0].label } : null;
 }
 
+/**
+ * The Okta user a login ID names (O1): by Okta login; else by e-mail (search,
+ * one hit only); else by the app username, which is what Okta sends Descope as
+ * the SCIM userName and often differs from the login (the app's users whose
+ * profile starts with it, compared on credentials.userName).
+ */
+async function findOktaUser(
+  http: OktaHttp,
+  appId: string,
+  loginId: string,
+): Promise<z.infer<typeof userSchema> | null> {
+  const direct = userSchema.safeParse(
+    (await http.get(`/api/v1/users/${encodeURIComponent(loginId)}`))?.json,
+  );
+  if (direct.success) return direct.data;
+  const quoted = loginId.replace(/"/g, '\\"');
+  const byEmail = parseAll(
+    userSchema,
+    await http.list(
+      `/api/v1/users?search=${encodeURIComponent(`profile.email eq "${quoted}"`)}&limit=2`,
+      1,
+    ),
+  );
+  if (byEmail.length === 1) return byEmail[0] ?? null;
+  const appUsers = parseAll(
+    appUserSchema,
+    await http.list(
+      `/api/v1/apps/${appId}/users?q=${encodeURIComponent(loginId)}&limit=50&expand=user`,
+      2,
+    ),
+  ).filter((a) => a.id && a.credentials?.userName?.toLowerCase() === loginId.toLowerCase());
+  if (appUsers.length !== 1) return null;
+  const byId = userSchema.safeParse(
+    (await http.get(`/api/v1/users/${encodeURIComponent(appUsers[0]?.id as string)}`))?.json,
+  );
+  return byId.success ? byId.data : null;
+}
+
 export async function readOktaFacts(
   http: OktaHttp,
   c: { appId: string; appName: string },
@@ -91,9 +131,7 @@ export async function readOktaFacts(
   now: number,
 ): Promise<{ facts: OktaFacts; unread: string[] }> {
   const unread: string[] = [];
-  const u = userSchema.safeParse(
-    (await http.get(`/api/v1/users/${encodeURIComponent(loginId)}`))?.json,
-  );
+  const u = await findOktaUser(http, c.appId, loginId);
   const empty: OktaFacts = {
     appName: c.appName,
     user: null,
@@ -103,8 +141,8 @@ export async function readOktaFacts(
     lifecycleCreate: null,
     events: [],
   };
-  if (!u.success) return { facts: empty, unread };
-  const user = u.data;
+  if (!u) return { facts: empty, unread };
+  const user = u;
   const since = new Date(now - 7 * 86_400_000).toISOString();
   const until = new Date(now).toISOString();
   const filter = `eventType eq "application.provision.user.push" and target.id eq "${user.id}" and target.id eq "${c.appId}"`;

@@ -11,6 +11,7 @@ import type { OktaHttp } from "./okta-http.js";
 import { parseAll } from "./read.js";
 
 const logEventSchema = z.object({
+  uuid: z.string().nullish(),
   published: z.string(),
   eventType: z.string().default(""),
   outcome: z.object({ result: z.string().nullish() }).nullish(),
@@ -34,7 +35,12 @@ export async function oktaGroupJoins(
 ): Promise<GroupJoin[]> {
   const filter = 'eventType eq "group.user_membership.add"';
   const path = `/api/v1/logs?since=${encodeURIComponent(new Date(since).toISOString())}&until=${encodeURIComponent(new Date(until).toISOString())}&filter=${encodeURIComponent(filter)}&sortOrder=ASCENDING&limit=1000`;
-  const events = parseAll(logEventSchema, (await http.list(path, 5)) ?? []);
+  // Following Okta's next links to the end of the window; the caller re-reads an overlap
+  // (late events), so an event seen twice is kept once, by its uuid.
+  const seen = new Set<string>();
+  const events = parseAll(logEventSchema, (await http.list(path, 100)) ?? []).filter(
+    (e) => !e.uuid || (!seen.has(e.uuid) && Boolean(seen.add(e.uuid))),
+  );
   return events.flatMap((e) => {
     if (e.eventType && e.eventType !== "group.user_membership.add") return [];
     if (e.outcome?.result && e.outcome.result !== "SUCCESS") return [];

@@ -20,6 +20,8 @@ import type { AddressInfo } from "node:net";
 export interface FakeOktaUser {
   id: string;
   login: string;
+  /** profile.email (the login when not set). */
+  email?: string;
   status?: string;
 }
 
@@ -77,7 +79,14 @@ export class FakeOkta {
     /** Assignments by Okta user ID. */
     users: Record<
       string,
-      { scope: "USER" | "GROUP"; status: string; syncState?: string; externalId?: string }
+      {
+        scope: "USER" | "GROUP";
+        status: string;
+        syncState?: string;
+        externalId?: string;
+        /** The app username (credentials.userName), the login when not set. */
+        userName?: string;
+      }
     >;
     lifecycleCreate: "ENABLED" | "DISABLED";
   }> = [];
@@ -310,20 +319,53 @@ export class FakeOkta {
         ? this.send(res, 200, { id: a.id, label: a.label, name: "scim2testapp" })
         : notFound();
     }
+    const appUserOf = (a: (typeof this.apps)[number], id: string) => {
+      const au = a.users[id];
+      const u = this.users.find((x) => x.id === id);
+      return au
+        ? {
+            id,
+            created: "2026-11-01T00:00:00.000Z",
+            lastUpdated: "x",
+            _links: {},
+            credentials: { userName: au.userName ?? u?.login ?? id },
+            ...au,
+          }
+        : null;
+    };
+    const appUsers = /^\/api\/v1\/apps\/([^/]+)\/users$/.exec(p);
+    if (appUsers) {
+      // q: starts-with on the app user's userName, names and email (no exact filter exists).
+      const a = this.apps.find((x) => x.id === appUsers[1]);
+      const q = (url.searchParams.get("q") ?? "").toLowerCase();
+      return this.list(
+        res,
+        url,
+        Object.keys(a?.users ?? {})
+          .map((id) => (a ? appUserOf(a, id) : null))
+          .filter((x) => x?.credentials.userName.toLowerCase().startsWith(q)),
+      );
+    }
+    if (p === "/api/v1/users") {
+      const email = /profile\.email eq "([^"]*)"/.exec(url.searchParams.get("search") ?? "")?.[1];
+      return this.list(
+        res,
+        url,
+        this.users
+          .filter((u) => email && (u.email ?? u.login).toLowerCase() === email.toLowerCase())
+          .map((u) => ({
+            id: u.id,
+            status: u.status ?? "ACTIVE",
+            profile: { login: u.login, email: u.email ?? u.login },
+          })),
+      );
+    }
     const m2 = /^\/api\/v1\/apps\/([^/]+)\/users\/([^/]+)$/.exec(p);
     if (m2) {
       const m = m2;
       const a = this.apps.find((x) => x.id === m?.[1]);
-      const au = a?.users[m?.[2] ?? ""];
-      return au
-        ? this.send(res, 200, {
-            id: m?.[2],
-            created: "2026-11-01T00:00:00.000Z",
-            lastUpdated: "x",
-            _links: {},
-            ...au,
-          })
-        : notFound();
+      const au = a ? appUserOf(a, m?.[2] ?? "") : null;
+      return au ? this.send(res, 200, au) : notFound();
     }
     const m3 = /^\/api\/v1\/apps\/([^/]+)\/groups$/.exec(p);
     if (m3) {
@@ -380,7 +422,7 @@ export class FakeOkta {
         ? this.send(res, 200, {
             id: u.id,
             status: u.status ?? "ACTIVE",
-            profile: { login: u.login, email: u.login },
+            profile: { login: u.login, email: u.email ?? u.login },
           })
         : notFound();
     }

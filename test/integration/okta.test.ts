@@ -286,6 +286,34 @@ describe("Okta connector", () => {
     expect(all).toMatch(why);
   });
 
+  it("a person found by e-mail or by the app username (not the Okta login) is not 'not_in_idp'", async () => {
+    const app = okta.apps[0] as (typeof okta.apps)[number];
+    okta.users.push(
+      { id: "00u-lee", login: "lee.l@globex.okta", email: "lee@globex.com" },
+      { id: "00u-max", login: "max.internal@globex.okta", email: "mx@other.example" },
+    );
+    app.users["00u-lee"] = { scope: "USER", status: "PROVISIONED", externalId: "U-lee" };
+    app.users["00u-max"] = {
+      scope: "USER",
+      status: "ACTIVE",
+      externalId: "U-max",
+      userName: "max@globex.com",
+    };
+    try {
+      const lee = text(await answer("check lee@globex.com Globex"));
+      expect(lee).not.toContain("`not_in_idp`");
+      expect(lee).toContain("`pushed`");
+      // Found by the app username Okta sends Descope; ACTIVE with an externalId is pushed.
+      const max = text(await answer("check max@globex.com Globex"));
+      expect(max).not.toContain("`not_in_idp`");
+      expect(max).toContain("`pushed`");
+    } finally {
+      okta.users.splice(-2, 2);
+      delete app.users["00u-lee"];
+      delete app.users["00u-max"];
+    }
+  });
+
   it("'Create Users' off is named; a 429 is waited out with Okta's reset header", async () => {
     const app = okta.apps[0] as (typeof okta.apps)[number];
     app.lifecycleCreate = "DISABLED";

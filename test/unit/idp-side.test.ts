@@ -233,7 +233,21 @@ describe("decideOkta", () => {
       "user_disabled_in_idp",
     ],
     ["not assigned (404)", { appUser: null }, "not_assigned"],
-    ["Create Users off", { lifecycleCreate: "DISABLED" }, "job_paused"],
+    [
+      "Create Users off, not pushed yet",
+      { lifecycleCreate: "DISABLED", appUser: { scope: "USER", status: "STAGED" } },
+      "job_paused",
+    ],
+    [
+      "Create Users off, already provisioned: pushed (it governs new accounts only)",
+      { lifecycleCreate: "DISABLED" },
+      "pushed",
+    ],
+    [
+      "ACTIVE with an externalId: pushed, not 'push not done yet'",
+      { appUser: { scope: "GROUP", status: "ACTIVE", externalId: "U9" } },
+      "pushed",
+    ],
     [
       "sync error",
       { appUser: { scope: "GROUP", status: "PROVISIONED", syncState: "ERROR" } },

@@ -67,6 +67,20 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
           .join(", ") || "a group"
       : null;
   const how = via ? `assigned to ${app} through ${via}` : `assigned to ${app} directly`;
+  const lastEvent = f.events?.[0];
+  // An externalId is Descope's ID for them: pushed, whatever the status says (ACTIVE also
+  // covers imports) and whatever "Create Users" says now (it governs new accounts only).
+  if (a.externalId)
+    return side(
+      "pushed",
+      `${u.login} is ${how}; Okta pushed them (Descope ID ${a.externalId})${a.syncState === "ERROR" ? `, but a later update failed${lastEvent?.reason ? `: ${lastEvent.reason}` : ""}` : ""}.`,
+      [
+        `App assignment: status ${a.status}, externalId ${a.externalId}${a.syncState ? `, syncState ${a.syncState}` : ""}`,
+      ],
+      a.syncState === "ERROR"
+        ? "Resolve the failed task in Okta's Admin Console (Dashboard › Tasks): the account exists in Descope, a profile update did not arrive."
+        : null,
+    );
   if (f.lifecycleCreate === "DISABLED")
     return side(
       "job_paused",
@@ -74,7 +88,6 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
       [`${app} › Provisioning › To App › Create Users: disabled`],
       `Turn on Create Users (Applications › ${app} › Provisioning › To App › Edit), then Provision User for those already assigned.`,
     );
-  const lastEvent = f.events?.[0];
   if (a.syncState === "ERROR" || lastEvent?.result === "FAILURE")
     return side(
       "push_failed",
@@ -89,11 +102,11 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
       ],
       "Fix what the error says (a duplicate user in Descope, a missing attribute), then retry the task in Okta's Admin Console (Dashboard › Tasks) or Provision User.",
     );
-  if ((a.status === "PROVISIONED" && a.externalId) || lastEvent?.result === "SUCCESS")
+  if (lastEvent?.result === "SUCCESS")
     return side(
       "pushed",
-      `${u.login} is ${how}; Okta pushed them${a.externalId ? ` (Descope ID ${a.externalId})` : ""}.`,
-      [`App assignment: status ${a.status}${a.externalId ? `, externalId ${a.externalId}` : ""}`],
+      `${u.login} is ${how}; Okta pushed them (System Log ${lastEvent.at}).`,
+      [`App assignment: status ${a.status}`, `System Log ${lastEvent.at}: push SUCCESS`],
       null,
     );
   if (a.status === "ACTIVE" && !a.externalId)
