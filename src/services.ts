@@ -265,7 +265,7 @@ export function buildServices(
         alertChannel: settings.alertChannel,
         metrics,
       }),
-    idpJob: idpJobReader({ connections, entra }),
+    idpJob: idpJobReader({ connections, entra, secrets: secretBox, egress, now }),
     secretBox,
     webhookKeys: new WebhookSecretStore(redis, key, secretBox),
     egress,

@@ -124,6 +124,57 @@ async function findOktaUser(
   return byId.success ? byId.data : null;
 }
 
+const integrationEventSchema = z.object({
+  published: z.string(),
+  eventType: z.string(),
+  outcome: z.object({ reason: z.string().nullish() }).nullish(),
+  target: z
+    .array(
+      z.object({
+        id: z.string().nullish(),
+        alternateId: z.string().nullish(),
+        displayName: z.string().nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+/**
+ * Okta's own word on a failing tenant (idp-apis.md O4): the newest
+ * `application.integration.authentication_failure` (it could not authenticate
+ * to Descope's SCIM API: a dead key) or `.rate_limit_exceeded` for this app in
+ * the last day, matched on the app by target (the events' targets are
+ * unverified: an event that names no app is not claimed for this one).
+ */
+export async function oktaIntegrationProblem(
+  http: OktaHttp,
+  app: { appId: string; appName: string },
+  now: number,
+): Promise<{ kind: "credential" | "throttled"; at: string; reason?: string } | null> {
+  const filter =
+    'eventType eq "application.integration.authentication_failure" or eventType eq "application.integration.rate_limit_exceeded"';
+  const since = new Date(now - 86_400_000).toISOString();
+  const events = parseAll(
+    integrationEventSchema,
+    await http.list(
+      `/api/v1/logs?since=${encodeURIComponent(since)}&filter=${encodeURIComponent(filter)}&sortOrder=DESCENDING&limit=20`,
+      1,
+    ),
+  ).filter((e) =>
+    (e.target ?? []).some(
+      (t) =>
+        t.id === app.appId || (t.alternateId ?? "").toLowerCase() === app.appName.toLowerCase(),
+    ),
+  );
+  const e = events[0];
+  if (!e) return null;
+  return {
+    kind: e.eventType.endsWith("authentication_failure") ? "credential" : "throttled",
+    at: e.published,
+    ...(e.outcome?.reason ? { reason: e.outcome.reason } : {}),
+  };
+}
+
 export async function readOktaFacts(
   http: OktaHttp,
   c: { appId: string; appName: string },

@@ -6,7 +6,7 @@
 
 import { findJob, readEntraFacts } from "../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../connectors/entra-http.js";
-import { readOktaFacts } from "../connectors/okta-facts.js";
+import { oktaIntegrationProblem, readOktaFacts } from "../connectors/okta-facts.js";
 import { OktaHttp } from "../connectors/okta-http.js";
 import { OktaOAuth } from "../connectors/okta-oauth.js";
 import { decideEntra } from "../core/idp-side/entra.js";
@@ -126,9 +126,27 @@ export function idpSideReader(deps: {
  * alerts: Entra's job in quarantine (or paused) is the proof behind "stopped"
  * or "failing". Null without an Entra connector, or when the job is fine or unreadable.
  */
-export function idpJobReader(deps: { connections: ConnectionStore; entra: EntraHttp | null }) {
+export function idpJobReader(deps: {
+  connections: ConnectionStore;
+  entra: EntraHttp | null;
+  secrets: SecretBox | null;
+  egress: EgressPolicy;
+  now: () => number;
+}) {
   return async (tenantId: string): Promise<string | null> => {
     const c = await deps.connections.get(tenantId).catch(() => null);
+    if (c?.idp === "okta") {
+      if (!deps.secrets) return null;
+      const p = await oktaIntegrationProblem(
+        oktaHttpOf(c, deps.secrets, deps.egress),
+        c,
+        deps.now(),
+      ).catch(() => null);
+      if (!p) return null;
+      return p.kind === "credential"
+        ? `Okta confirms: it could not authenticate to Descope's SCIM API at ${p.at} (the SCIM credential was refused: a Descope access key expired or revoked)${p.reason ? `: ${p.reason}` : ""}. Paste a new key in ${c.appName} › Provisioning › Integration, Test API Credentials, Save.`
+        : `Okta confirms: Descope's SCIM API throttled it at ${p.at}${p.reason ? `: ${p.reason}` : ""}.`;
+    }
     if (c?.idp !== "azure" || !deps.entra) return null;
     const job = await findJob(deps.entra, c.entraTenant, c.spId).catch(() => null);
     const code = job?.status?.code;

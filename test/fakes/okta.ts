@@ -97,6 +97,13 @@ export class FakeOkta {
     result: string;
     reason?: string;
   }> = [];
+  /** System Log `application.integration.*` events (Okta could not call the app's SCIM API). */
+  integrationEvents: Array<{
+    eventType: string;
+    appId: string;
+    published: string;
+    reason?: string;
+  }> = [];
   /** System Log `group.user_membership.add` events (targets: the User, then the UserGroup). */
   groupJoins: Array<{
     userId: string;
@@ -428,6 +435,33 @@ export class FakeOkta {
     }
     if (p === "/api/v1/logs") {
       const f = url.searchParams.get("filter") ?? "";
+      if (f.includes("application.integration.")) {
+        const types = [...f.matchAll(/eventType eq "([^"]+)"/g)].map((x) => x[1]);
+        const since = Date.parse(url.searchParams.get("since") ?? "") || 0;
+        return this.send(
+          res,
+          200,
+          this.integrationEvents
+            .filter((e) => types.includes(e.eventType) && Date.parse(e.published) >= since)
+            .sort((a, b) => b.published.localeCompare(a.published))
+            .map((e, i) => ({
+              uuid: `ie-${i}`,
+              published: e.published,
+              eventType: e.eventType,
+              displayMessage: "Integration error",
+              severity: "WARN",
+              outcome: { result: "FAILURE", reason: e.reason ?? null },
+              target: [
+                {
+                  id: e.appId,
+                  type: "AppInstance",
+                  alternateId: this.apps.find((a) => a.id === e.appId)?.label ?? "",
+                  displayName: "SCIM 2.0 Test App",
+                },
+              ],
+            })),
+        );
+      }
       if (f.includes('eventType eq "group.user_membership.add"')) {
         const since = Date.parse(url.searchParams.get("since") ?? "") || 0;
         const until = Date.parse(url.searchParams.get("until") ?? "") || Number.POSITIVE_INFINITY;

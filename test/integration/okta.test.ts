@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OktaHttp } from "../../src/connectors/okta-http.js";
-import { OKTA_SAML } from "../fakes/builders.js";
+import { OKTA_SAML, scimEvent } from "../fakes/builders.js";
 import { startEavesdropper } from "../fakes/eavesdropper.js";
 import { FakeOkta } from "../fakes/okta.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
@@ -311,6 +311,39 @@ describe("Okta connector", () => {
       okta.users.splice(-2, 2);
       delete app.users["00u-lee"];
       delete app.users["00u-max"];
+    }
+  });
+
+  it("a failing tenant's alert carries Okta's own word: the SCIM credential was refused", async () => {
+    okta.integrationEvents.push({
+      eventType: "application.integration.authentication_failure",
+      appId: "0oa1descope0000000",
+      published: new Date(Date.now() - 5 * 60_000).toISOString(),
+      reason: "Authentication failed: 401 Unauthorized",
+    });
+    for (let i = 0; i < 6; i++)
+      h.descope.audits.push(
+        scimEvent({
+          at: Date.now() - 10 * 60_000 + i * 1000,
+          loginId: `f${i}@globex.com`,
+          tenant: "T-globex",
+          error: "401 Unauthorized: access key expired",
+        }),
+      );
+    try {
+      await h.runtime.tailOnce();
+      const alert = await h.slack.waitFor(() =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .find(
+            (c) => c.args.channel === "CALERTS" && /failing|failed/i.test(JSON.stringify(c.args)),
+          ),
+      );
+      expect(JSON.stringify(alert.args)).toMatch(
+        /Okta confirms: it could not authenticate to Descope's SCIM API/,
+      );
+    } finally {
+      okta.integrationEvents = [];
     }
   });
 
