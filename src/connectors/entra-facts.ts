@@ -253,6 +253,7 @@ export async function readEntraFacts(
       assignedGroups,
       logs,
       logsUnread,
+      readAt: Date.now(),
       ...(read && !read.rows.length ? { logsReach: { pages: read.pages, ended: read.ended } } : {}),
       job: job
         ? {

@@ -145,6 +145,26 @@ describe("decideEntra", () => {
     ],
     ["the enterprise app is gone", { appMissing: true }, "app_not_found"],
     [
+      "assigned directly 60 days ago, no row in the logs' 30 days: not 'waiting'",
+      {
+        assignments: [
+          { principalId: "u1", principalType: "User", createdDateTime: "2026-09-29T08:00:00Z" },
+        ],
+        readAt: Date.parse("2026-11-28T08:00:00Z"),
+      },
+      "idp_unreadable",
+    ],
+    [
+      "assigned directly yesterday, no row yet: waiting",
+      {
+        assignments: [
+          { principalId: "u1", principalType: "User", createdDateTime: "2026-11-27T08:00:00Z" },
+        ],
+        readAt: Date.parse("2026-11-28T08:00:00Z"),
+      },
+      "waiting_for_cycle",
+    ],
+    [
       "not assigned, but a provisioning row exists (the job syncs all users): the row is believed",
       { directGroups: [G("eng")], transitiveGroups: [G("eng")], logs: [log("success")] },
       "pushed",

@@ -29,6 +29,8 @@ export interface EntraFacts {
    * Graph's throttling, the shared reports budget), or undefined when they were.
    */
   logsUnread?: string | undefined;
+  /** When the facts were read (epoch ms): how old a direct assignment is, against the logs' 30 days. */
+  readAt?: number | undefined;
   /** How far the logs were read when no row of this user was found (pages, and whether the list ended). */
   logsReach?: { pages: number; ended: boolean } | undefined;
   /** Provisioning log entries for this user and app, newest first (E5), or null when not readable. */
@@ -49,6 +51,9 @@ export interface EntraFacts {
     lastExecutionEnded?: string | undefined;
   } | null;
 }
+
+/** How long Entra keeps provisioning logs (idp-apis.md E5, with P1/P2). */
+const LOG_RETENTION_MS = 30 * 86_400_000;
 
 export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
   const app = f.appName;
@@ -215,6 +220,18 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         `No provisioning log row for ${u.upn} in the newest ${f.logsReach.pages} pages (more exist)`,
       ],
       `Look them up in Enterprise apps › ${app} › Provisioning logs, or push now with Provision on demand.`,
+    );
+  // Entra keeps 30 days of provisioning logs, and incremental cycles act only on changes: someone
+  // assigned long before that and unchanged since has no row, which is not "not processed yet".
+  const assignedAt = direct?.createdDateTime ? Date.parse(direct.createdDateTime) : Number.NaN;
+  if (f.readAt !== undefined && f.readAt - assignedAt > LOG_RETENTION_MS)
+    return side(
+      "idp_unreadable",
+      `${u.upn} is ${how}, and has no provisioning log row in the 30 days Entra keeps: Entra processed them before that (or has skipped them, unchanged, since), so the logs cannot say what it did.`,
+      [
+        `No provisioning log row for ${u.upn} in Entra's 30 days of logs; assigned ${direct?.createdDateTime}`,
+      ],
+      `Provision on demand shows where they stand now: Enterprise apps › ${app} › Provisioning › Provision on demand › ${u.upn}.`,
     );
   return side(
     "waiting_for_cycle",
