@@ -460,6 +460,18 @@ describe("Entra ID connector", () => {
       expect(all).toMatch(/no longer exists/);
       expect(all).toMatch(/\/scim connect/);
       expect(all).not.toContain("`not_assigned`");
+      // Two hires of the tenant: one alert for the tenant, not one per hire.
+      const alerts = () =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .filter(
+            (c) => c.args.channel === "CALERTS" && /app_not_found/.test(JSON.stringify(c.args)),
+          );
+      await freshBudget();
+      await answer("expect gone1@acme.com gone2@acme.com Acme idp=azure");
+      await freshBudget();
+      await h.runtime.evaluate();
+      expect(alerts()).toHaveLength(1);
     } finally {
       sp.id = SP;
     }

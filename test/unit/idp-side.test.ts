@@ -7,9 +7,11 @@ import {
   oktaKeyId,
   oktaPrivateKey,
 } from "../../src/connectors/okta-oauth.js";
+import type { Diagnosis } from "../../src/core/diagnosis/diagnose.js";
 import { decideEntra, type EntraFacts } from "../../src/core/idp-side/entra.js";
 import { entraTenantOf } from "../../src/core/idp-side/model.js";
 import { decideOkta, type OktaFacts } from "../../src/core/idp-side/okta.js";
+import { withIdpSide } from "../../src/features/check/service.js";
 import { SecretBox } from "../../src/redis/secret-box.js";
 
 const G = (id: string, securityEnabled = true) => ({ id, displayName: id, securityEnabled });
@@ -373,5 +375,28 @@ describe("links and assertions the IdPs require (issue 21, finding 10)", () => {
       alg: "RS256",
       typ: "JWT",
     });
+  });
+});
+
+describe("what the IdP side could not read is labelled with that IdP", () => {
+  it.each([
+    ["okta", "Okta: Okta refused /api/v1/logs"],
+    ["azure", "Entra ID: Graph refused /auditLogs/provisioning"],
+  ] as const)("%s", (idp, note) => {
+    const d = {
+      verdict: "not_provisioned",
+      summary: "s",
+      remediation: [],
+      notes: [],
+    } as unknown as Diagnosis;
+    const side = {
+      idp,
+      cause: "not_assigned" as const,
+      summary: "x",
+      evidence: [],
+      fix: null,
+      unread: [note.slice(note.indexOf(": ") + 2)],
+    };
+    expect(withIdpSide(d, { side }).notes).toEqual([note]);
   });
 });
