@@ -3,7 +3,7 @@ import type { HomeView } from "@slack/types";
 import type { HireView } from "../core/hires/evaluate.js";
 import type { RecentAlert } from "../core/hires/model.js";
 import { type Block, button, capBlocks, context, header, LIMITS, section } from "./blocks.js";
-import { statusLine, whoLine } from "./hires.js";
+import { statusLine, whoLine } from "./hire-status.js";
 import { HOME_ACTIONS } from "./ids.js";
 import { esc, iso, slackDate } from "./mrkdwn.js";
 

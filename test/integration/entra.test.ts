@@ -310,10 +310,20 @@ describe("Entra ID connector", () => {
     expect(all).toMatch(/Proof from Entra ID/);
     expect(all).toMatch(/All Employees/);
     expect(all).toContain("`not_assigned`");
-    // The checklist: ben is proven assigned, carl is not.
+    // The checklist: ben is proven assigned, carl is not — and says so, as the alert does.
     const checklist =
       h.slack.callsTo("chat.update").at(-1) ?? h.slack.callsTo("chat.postMessage").at(-1);
-    expect(textsOf(checklist?.args.blocks).join("\n")).toMatch(/☑ Assigned in the IdP/);
+    const lines = textsOf(checklist?.args.blocks).join("\n");
+    expect(lines).toMatch(/☑ Assigned in the IdP/);
+    expect(lines).toMatch(
+      /\*carl@acme\.com\*\n.*\n:x: Will not arrive: not assigned to the app in Microsoft Entra ID/,
+    );
+    expect(lines).not.toMatch(/\*carl@acme\.com\*\n.*\n:hourglass_flowing_sand: Waiting/);
+    // /scim pending says the same at the same moment, and the check no longer guesses.
+    expect(text(await answer("pending"))).toMatch(/carl@acme\.com.*Will not arrive: not assigned/);
+    const check = text(await answer("check carl@acme.com Acme"));
+    expect(check).not.toMatch(/or its cycle has not run yet/);
+    expect(check).toMatch(/Entra will never push them/);
     // Evaluations later (a restart included) do not alert again.
     await freshBudget();
     await h.runtime.evaluate();

@@ -13,6 +13,13 @@ import { type RemediationContext, remediationFor } from "./remediation.js";
 import { VERDICTS, type Verdict } from "./verdicts.js";
 
 /**
+ * What Descope's side alone can only guess about someone never pushed; an IdP
+ * connector that decided replaces it with what it proved (features/check/service.ts).
+ */
+export const UNPROVEN_WHY =
+  " They are not assigned to the app (directly or through a group), or its cycle has not run yet.";
+
+/**
  * A diagnosis, as answered and as stored for "Share in channel": the type
  * comes from the schema, so the two cannot drift.
  */
@@ -198,7 +205,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     );
   } else {
     verdict = "not_provisioned";
-    summary = `${who} is not in Descope: ${idp.name} never pushed them in the last 30 days. They are not assigned to the app (directly or through a group), or its cycle has not run yet.`;
+    summary = `${who} is not in Descope: ${idp.name} never pushed them in the last 30 days.${UNPROVEN_WHY}`;
     notes.push(
       noScimRowsNote,
       "But no user record exists either, so the IdP has not created this user.",

@@ -5,6 +5,7 @@
  */
 import { type AuditEvent, concerns, type UserFacts } from "../diagnosis/facts.js";
 import { presenceOf } from "../diagnosis/presence.js";
+import { BLOCKING, type Cause } from "../idp-side/model.js";
 import { expectedBy } from "../window.js";
 import type { Hire } from "./model.js";
 
@@ -18,7 +19,9 @@ export type HireStatus =
   | "complete"
   | "deprovisioned"
   /** Never completed within the horizon: scimwatch stopped watching (hire.closedAt). */
-  | "closed";
+  | "closed"
+  /** The IdP's side proved they cannot arrive as things stand (not assigned, nested group…). */
+  | "will_not_arrive";
 
 export interface HireView {
   hire: Hire;
@@ -93,6 +96,9 @@ export function view(hire: Hire, now: number, graceMinutes: number): HireView {
   else if (p) status = "provisioned";
   else if (hire.notScimManaged) status = "not_scim_managed";
   else if (hire.scimError) status = "scim_error";
+  // The IdP's proof is the hire's state too: the checklist, App Home and /scim pending say what
+  // the alert says, from the moment it is proven.
+  else if (hire.idpCause && BLOCKING.has(hire.idpCause as Cause)) status = "will_not_arrive";
   else if (now > due) status = "overdue";
   else status = "waiting";
   return {
@@ -103,7 +109,7 @@ export function view(hire: Hire, now: number, graceMinutes: number): HireView {
   };
 }
 
-const MISSING: HireStatus[] = ["overdue", "scim_error"];
+const MISSING: HireStatus[] = ["overdue", "scim_error", "will_not_arrive"];
 
 /** Whether the overdue alert is owed now (never sent, not dismissed). */
 export function alertOwed(v: HireView, now: number): boolean {

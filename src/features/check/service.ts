@@ -1,7 +1,7 @@
 /** Runs one check end to end: gather facts, narrow them to what the asker may see, diagnose. */
 import type { Access } from "../../core/access.js";
 import { scopeFacts } from "../../core/access.js";
-import { type Diagnosis, diagnose } from "../../core/diagnosis/diagnose.js";
+import { type Diagnosis, diagnose, UNPROVEN_WHY } from "../../core/diagnosis/diagnose.js";
 import type { IdpSide } from "../../core/idp-side/model.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { type CheckRequest, type EventsSource, gatherFacts, liveEvents } from "./gather.js";
@@ -71,7 +71,12 @@ export function withIdpSide(
     ...d,
     cause: s.cause,
     idpSide: s,
-    summary: d.verdict === "provisioned" ? d.summary : `${d.summary} ${s.summary}`,
+    // When the IdP side decided, Descope's guess ("not assigned, or the cycle has not run
+    // yet") gives way to what it proved; when it could not read, the guess stays.
+    summary:
+      d.verdict === "provisioned"
+        ? d.summary
+        : `${s.cause === "idp_unreadable" ? d.summary : d.summary.replace(UNPROVEN_WHY, "")} ${s.summary}`,
     remediation:
       s.fix && d.verdict !== "provisioned"
         ? [s.fix, ...d.remediation.filter((r) => r !== s.fix)]

@@ -55,7 +55,8 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
   for (const { id, hire } of records) {
     if (!connected.has(hire.tenantId) || hire.items.provisioned.at || hire.dismissed) continue;
     const status = view(hire, now, deps.graceMinutes).status;
-    if (status !== "waiting" && status !== "overdue") continue;
+    // Re-read those the IdP proved blocked too: a fix (they were added to the group) clears it.
+    if (status !== "waiting" && status !== "overdue" && status !== "will_not_arrive") continue;
     if (!onlyIds && hire.idpCheckedAt && now - hire.idpCheckedAt < IDP_RECHECK_MS) continue;
     asked++;
     const side = (await deps.idpSide(hire.tenantId, hire.loginId).catch(() => null))?.side;

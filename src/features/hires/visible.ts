@@ -75,7 +75,7 @@ export async function homeData(
   return {
     tenantProblems: problems,
     overdue: views.filter((v) =>
-      ["overdue", "scim_error", "not_scim_managed"].includes(v.view.status),
+      ["overdue", "scim_error", "not_scim_managed", "will_not_arrive"].includes(v.view.status),
     ),
     pending: views.filter((v) => v.view.status === "waiting"),
     provisioned24h: [
