@@ -158,6 +158,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
           notes: d.notes,
           cause: d.cause,
           idpSide: d.idpSide,
+          tenantSource: d.tenantSource,
         })}\n`,
       );
     } else {

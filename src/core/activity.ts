@@ -2,11 +2,8 @@
  * A tenant's SCIM activity from audit events, day by day, with its status
  * from the one tenant-health decision (core/tenant-health.ts). Pure.
  */
-import type { AuditEvent } from "./diagnosis/facts.js";
-import { classifyScim } from "./scim-kind.js";
+import { type AuditEvent, classifyScim } from "./diagnosis/facts.js";
 import { type TenantState, tenantHealth } from "./tenant-health.js";
-
-export { classifyScim, type ScimKind } from "./scim-kind.js";
 
 export interface DayRow {
   day: string;

@@ -5,8 +5,7 @@
  * digest and the alerts all ask this function. Pure.
  */
 
-import type { AuditEvent } from "./diagnosis/facts.js";
-import { classifyScim } from "./scim-kind.js";
+import { type AuditEvent, classifyScim } from "./diagnosis/facts.js";
 
 export type TenantState = "ok" | "quiet" | "failing" | "stopped" | "mass_deactivation";
 

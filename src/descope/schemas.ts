@@ -88,6 +88,7 @@ export const tenantSchema = z.object({
   id: z.string(),
   name: z.string().nullish(),
   selfProvisioningDomains: strings,
+  domains: strings,
   disabled: z.boolean().nullish(),
 });
 export type DescopeTenant = z.infer<typeof tenantSchema>;

@@ -15,6 +15,7 @@ export const PEOPLE = {
   pending_cycle: "new@acme.com",
   sso_without_scim: "contractor@acme.com",
   not_provisioned: "ghost@acme.com",
+  deleted_by_idp: "left@acme.com",
 } as const;
 
 export function seedScenario(fake: FakeDescope, now: number): void {
@@ -78,6 +79,14 @@ export function seedScenario(fake: FakeDescope, now: number): void {
       loginId: PEOPLE.sso_without_scim,
       tenant: "T-acme",
       errorMessage: "user not found and JIT is disabled",
+    }),
+    // Pushed three days ago, removed by the IdP yesterday: gone from Descope.
+    scimEvent({ at: now - 3 * 24 * 60 * MIN, loginId: PEOPLE.deleted_by_idp, tenant: "T-acme" }),
+    scimEvent({
+      at: now - 24 * 60 * MIN,
+      loginId: PEOPLE.deleted_by_idp,
+      tenant: "T-acme",
+      scimAction: "DeleteUser",
     }),
   );
 }

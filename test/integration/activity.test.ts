@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { classifyScim, sparkline, summarizeActivity } from "../../src/core/activity.js";
+import { sparkline, summarizeActivity } from "../../src/core/activity.js";
 import type { AuditEvent } from "../../src/core/diagnosis/facts.js";
+import { classifyScim } from "../../src/core/diagnosis/facts.js";
 import { bursts, spacing } from "../../src/redis/rate-budget.js";
 import { tailHealth, tailLiveness } from "../../src/redis/tail-state.js";
 import { activityMessage } from "../../src/render/activity.js";

@@ -103,11 +103,49 @@ describe("scimwatch check: text report and inference", () => {
     expect(out.tenantId).toBe("T-acme");
   });
 
-  it("without --tenant, an unknown user has a null tenantId", async () => {
+  it("without --tenant, an unknown user with no audit row and no matching domain has a null tenantId, and says so", async () => {
     const r = await cli(["check", PEOPLE.not_provisioned, "--json"]);
     const out = JSON.parse(r.stdout);
     expect(out.verdict).toBe("not_provisioned");
     expect(out.tenantId).toBeNull();
+    expect(out.tenantSource).toBeNull();
+    expect(out.notes.join("\n")).toMatch(/Tenant unknown: .*Add the tenant/);
+  });
+
+  it("without --tenant, the tenant comes from the argument, the user, the audit rows or the domain (tenantSource)", async () => {
+    const named = JSON.parse(
+      (await cli(["check", PEOPLE.provisioned, "--tenant", "Acme Corp", "--json"])).stdout,
+    );
+    expect(named.tenantSource).toBe("argument");
+    expect(
+      JSON.parse((await cli(["check", PEOPLE.provisioned, "--json"])).stdout).tenantSource,
+    ).toBe("user");
+    // The contractor was never provisioned, but their failed sign-in names Acme: its IdP and steps.
+    const audit = JSON.parse((await cli(["check", PEOPLE.sso_without_scim, "--json"])).stdout);
+    expect(audit.tenantId).toBe("T-acme");
+    expect(audit.tenantSource).toBe("audit");
+    expect(audit.idp.id).toBe("azure");
+    // Nobody has a row, but the e-mail's domain is a tenant's.
+    const globex = fake.tenants.find((t) => t.id === "T-globex");
+    if (globex) globex.domains = ["globex.example"];
+    try {
+      const domain = JSON.parse((await cli(["check", "new@globex.example", "--json"])).stdout);
+      expect(domain.tenantId).toBe("T-globex");
+      expect(domain.tenantSource).toBe("domain");
+    } finally {
+      if (globex) delete globex.domains;
+    }
+  });
+
+  it("someone the IdP deleted over SCIM is deleted_by_idp, with no advice about forgotten assignments", async () => {
+    const out = JSON.parse(
+      (await cli(["check", PEOPLE.deleted_by_idp, "--tenant", "Acme Corp", "--json"])).stdout,
+    );
+    expect(out.verdict).toBe("deleted_by_idp");
+    expect(out.summary).toMatch(/Microsoft Entra ID removed them over SCIM on \d{4}-\d{2}-\d{2}/);
+    const fix = out.remediation.join("\n");
+    expect(fix).toMatch(/If it was a mistake, add them back to the group assigned/);
+    expect(fix).not.toMatch(/so the next hire is not forgotten|never pushed/);
   });
 
   it("an expired --assigned-at window falls through to not_provisioned", async () => {

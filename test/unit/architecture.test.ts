@@ -26,7 +26,6 @@ const LAYERS: Record<string, number> = {
   "core/explain": 2,
   "core/hires": 3,
   "core/access": 3,
-  "core/scim-kind": 3,
   "core/tenant-health": 4,
   "core/activity": 5,
   "core/own-health": 0,

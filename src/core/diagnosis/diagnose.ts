@@ -7,7 +7,14 @@ import * as z from "zod";
 import { IDPS, type IdpProfile } from "../idp/catalog.js";
 import { CAUSES, idpSideSchema } from "../idp-side/model.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";
-import { type AuditEvent, type CheckFacts, concerns, type UserFacts } from "./facts.js";
+import {
+  type AuditEvent,
+  type CheckFacts,
+  classifyScim,
+  concerns,
+  TENANT_SOURCES,
+  type UserFacts,
+} from "./facts.js";
 import { presenceOf } from "./presence.js";
 import { type RemediationContext, remediationFor } from "./remediation.js";
 import { VERDICTS, type Verdict } from "./verdicts.js";
@@ -41,6 +48,8 @@ export const diagnosisSchema = z.object({
   /** The IdP's side, from a read-only connector: why, proven there (null without a connector). */
   cause: z.enum(CAUSES).nullable().default(null),
   idpSide: idpSideSchema.nullable().default(null),
+  /** Where the tenant came from (argument, user, audit, domain), or null when it is unknown. */
+  tenantSource: z.enum(TENANT_SOURCES).nullable().default(null),
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 export type Evidence = Diagnosis["evidence"][number];
@@ -133,6 +142,14 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   const who = facts.loginId;
   const where = tenantName ? ` in ${tenantName}` : "";
   const notes: string[] = [];
+  if (!facts.tenant) {
+    const several = facts.tenantCandidates ?? [];
+    notes.push(
+      several.length
+        ? `This person's audit rows name several tenants (${several.map((t) => (t.name ? `${t.name} (${t.id})` : t.id)).join(", ")}): add the tenant to the check for that tenant's IdP and steps.`
+        : "Tenant unknown: no user record, audit row or tenant domain names one. Add the tenant to the check for its IdP and steps.",
+    );
+  }
   const noScimRowsNote =
     "No SCIMEvent rows is not proof on its own: they exist only when SCIM audit logging is enabled for the project/tenant.";
 
@@ -149,6 +166,11 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   };
 
   const u = facts.user;
+  // The IdP's own removal: the newest successful SCIM delete, or a deletion after it deactivated them.
+  const deactivated = scim.some((e) => !e.error && classifyScim(e) === "deactivate");
+  const removal =
+    scim.filter((e) => !e.error && classifyScim(e) === "delete").at(-1) ??
+    (deactivated ? deletions.at(-1) : undefined);
   const presence = presenceOf(u, events, facts.tenantRequested ? (facts.tenant?.id ?? null) : null);
   const grace = facts.graceMinutes ?? DEFAULT_GRACE_MINUTES;
   if (u) {
@@ -183,6 +205,9 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
         summary = `${who} is provisioned${where}: SCIM-managed, enabled${roles.length ? `, roles: ${roles.join(", ")}` : ""}.`;
       }
     }
+  } else if (removal) {
+    verdict = "deleted_by_idp";
+    summary = `${who} is not in Descope because ${idp.name} removed them over SCIM on ${shortTime(removal.at)}${deactivated ? " (it deactivated them first, then deleted them)" : " (a SCIM delete)"}: they were provisioned before, and left the app's scope (removed from the assigned group, unassigned, or deleted in ${idp.name}).`;
   } else if (scimErrors.length > 0) {
     verdict = "scim_error";
     const last = scimErrors.at(-1) as AuditEvent;
@@ -273,5 +298,8 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     checkedAt: iso(now),
     cause: null,
     idpSide: null,
+    tenantSource: facts.tenant
+      ? (facts.tenantSource ?? (facts.tenantRequested ? "argument" : "user"))
+      : null,
   };
 }

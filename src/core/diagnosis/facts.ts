@@ -67,12 +67,22 @@ export interface TenantFacts {
   groupMappings: GroupMapping[];
 }
 
+export const TENANT_SOURCES = ["argument", "user", "audit", "domain"] as const;
+export type TenantSource = (typeof TENANT_SOURCES)[number];
+
 export interface CheckFacts {
   loginId: string;
   /** The tenant asked about, or the user's only tenant when none was asked. */
   tenant: TenantFacts | null;
   /** Whether the tenant was named by the person asking (vs inferred from the user). */
   tenantRequested: boolean;
+  /**
+   * Where the tenant came from: named (argument), the user record, the person's
+   * audit rows, the tenant whose domains match the e-mail's; null when unknown.
+   */
+  tenantSource?: TenantSource | null | undefined;
+  /** Several tenants the person's audit rows name, when none could be chosen: the answer lists them. */
+  tenantCandidates?: Array<{ id: string; name?: string | undefined }> | undefined;
   user: UserFacts | null;
   /** Audit events for this login ID, any order. */
   events: AuditEvent[];
@@ -85,4 +95,18 @@ export interface CheckFacts {
   eventsAsOf?: { source: "live" | "index"; at: number } | undefined;
   /** Look-ups Descope refused (e.g. a key without that permission): the answer says so. */
   unread?: string[] | undefined;
+}
+
+/** What a SCIM audit event did: create, update, deactivate, delete, read. */
+export type ScimKind = "create" | "update" | "deactivate" | "delete" | "read" | "other";
+
+/** Classifies a SCIM event by its operation (an open string in Descope) and the `active` it carried. */
+export function classifyScim(e: AuditEvent): ScimKind {
+  if (e.active === false) return "deactivate";
+  const a = (e.scimAction ?? "").toLowerCase();
+  if (/create|post|add/.test(a)) return "create";
+  if (/delete|remove/.test(a)) return "delete";
+  if (/patch|update|put|replace|modify/.test(a)) return "update";
+  if (/get|list|search|load|read|query/.test(a)) return "read";
+  return "other";
 }

@@ -79,6 +79,11 @@ export function remediationFor(verdict: Verdict, ctx: RemediationContext): strin
         `The IdP reactivates them on its next push; to speed it up: ${idp.pushNow}.`,
         "Removing someone from the assigned group deactivates them; removing them from a role-mapped group only changes their roles.",
       ];
+    case "deleted_by_idp":
+      return [
+        `Nothing to fix if ${ctx.loginId} left: ${idp.name} removes people who leave the app's scope.`,
+        `If it was a mistake, add them back to the group assigned to the Descope ${idp.appTerm} in ${idp.name}: ${idp.assignGroup}. ${idp.name} creates them again on its next push; to speed it up: ${idp.pushNow}.`,
+      ];
     case "other_tenant":
       return [
         `Check the login ID and the tenant: ${ctx.loginId} belongs to another tenant in Descope.`,

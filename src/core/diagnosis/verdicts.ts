@@ -8,6 +8,8 @@ export const VERDICTS = [
   "pending_cycle",
   "sso_without_scim",
   "not_provisioned",
+  /** Gone from Descope because the IdP removed them over SCIM (a DELETE, or deactivated then deleted). */
+  "deleted_by_idp",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -22,6 +24,7 @@ export const VERDICT_TITLES: Record<Verdict, string> = {
   pending_cycle: "Waiting for the IdP's next cycle",
   sso_without_scim: "Signed in through SSO, never provisioned",
   not_provisioned: "Not provisioned",
+  deleted_by_idp: "Removed by the IdP",
 };
 
 /** Whether the verdict means the user can work normally. */
@@ -35,4 +38,5 @@ export const VERDICT_OK: Record<Verdict, boolean> = {
   pending_cycle: false,
   sso_without_scim: false,
   not_provisioned: false,
+  deleted_by_idp: false,
 };

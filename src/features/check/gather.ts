@@ -4,7 +4,12 @@
  * source (the shared audit index) through `events`.
  */
 
-import type { AuditEvent, CheckFacts, TenantFacts } from "../../core/diagnosis/facts.js";
+import type {
+  AuditEvent,
+  CheckFacts,
+  TenantFacts,
+  TenantSource,
+} from "../../core/diagnosis/facts.js";
 import { UnknownTenantError } from "../../core/failure.js";
 import type { IdpId } from "../../core/idp/catalog.js";
 import type { IdpGuess } from "../../core/idp/infer.js";
@@ -116,20 +121,53 @@ export async function gatherFacts(
 
   let tenantId: string | undefined;
   let tenantName: string | undefined;
+  let tenantSource: TenantSource | null = null;
+  let tenantCandidates: Array<{ id: string; name?: string | undefined }> | undefined;
   if (req.tenant && tenants) {
     const t = matchTenant(tenants, req.tenant);
     if (!t) throw new UnknownTenantError(req.tenant);
     tenantId = t.id;
     tenantName = t.name ?? undefined;
+    tenantSource = "argument";
   } else if (user && user.tenants.length > 0) {
     const first = user.tenants[0];
     tenantId = first?.tenantId;
     tenantName = first?.tenantName;
+    tenantSource = "user";
   }
 
   const unread: string[] = [];
-  const [ev, sso, jit] = await Promise.all([
-    events(req.loginId, now, user?.userId),
+  const ev = await events(req.loginId, now, user?.userId);
+  if (!tenantId) {
+    // No tenant named and no user record: the tenants the person's audit rows name, else
+    // the tenant whose domains match the e-mail's domain (tenant inference, issue #23).
+    const all = await optional(client.listTenants(), {
+      what: "The tenant list (to name the person's tenant)",
+      into: unread,
+    });
+    const nameOf = (id: string) => all?.find((t) => t.id === id)?.name ?? undefined;
+    const named = [...new Set(ev.events.flatMap((e) => e.tenants))];
+    const domain = req.loginId.includes("@") ? req.loginId.split("@").pop()?.toLowerCase() : "";
+    const byDomain = domain
+      ? (all ?? []).filter((t) =>
+          [...(t.domains ?? []), ...(t.selfProvisioningDomains ?? [])]
+            .map((d) => d.toLowerCase())
+            .includes(domain),
+        )
+      : [];
+    if (named.length === 1) {
+      tenantId = named[0];
+      tenantName = nameOf(named[0] as string);
+      tenantSource = "audit";
+    } else if (named.length > 1) {
+      tenantCandidates = named.map((id) => ({ id, name: nameOf(id) }));
+    } else if (byDomain.length === 1) {
+      tenantId = byDomain[0]?.id;
+      tenantName = byDomain[0]?.name ?? undefined;
+      tenantSource = "domain";
+    }
+  }
+  const [sso, jit] = await Promise.all([
     tenantId
       ? optional(client.loadSsoSettings(tenantId), {
           what: "The tenant's SSO settings (IdP, group→role mappings)",
@@ -157,6 +195,8 @@ export async function gatherFacts(
     loginId: req.loginId,
     tenant,
     tenantRequested: Boolean(req.tenant),
+    tenantSource: tenantId ? tenantSource : null,
+    ...(tenantCandidates ? { tenantCandidates } : {}),
     user,
     events: ev.events,
     idp,
