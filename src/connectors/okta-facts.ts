@@ -44,10 +44,23 @@ const featureSchema = z.object({
     .partial()
     .nullish(),
 });
-const eventSchema = z.object({
+/** A System Log event (idp-apis.md O4), for every reader of the log: targets are found by type. */
+export const logEventSchema = z.object({
+  uuid: z.string().nullish(),
   published: z.string(),
+  eventType: z.string().default(""),
   outcome: z
     .object({ result: z.string().default("UNKNOWN"), reason: z.string().nullish() })
+    .nullish(),
+  target: z
+    .array(
+      z.object({
+        id: z.string().nullish(),
+        type: z.string().nullish(),
+        alternateId: z.string().nullish(),
+        displayName: z.string().nullish(),
+      }),
+    )
     .nullish(),
 });
 
@@ -124,21 +137,6 @@ async function findOktaUser(
   return byId.success ? byId.data : null;
 }
 
-const integrationEventSchema = z.object({
-  published: z.string(),
-  eventType: z.string(),
-  outcome: z.object({ reason: z.string().nullish() }).nullish(),
-  target: z
-    .array(
-      z.object({
-        id: z.string().nullish(),
-        alternateId: z.string().nullish(),
-        displayName: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-});
-
 /**
  * Okta's own word on a failing tenant (idp-apis.md O4): the newest
  * `application.integration.authentication_failure` (it could not authenticate
@@ -155,7 +153,7 @@ export async function oktaIntegrationProblem(
     'eventType eq "application.integration.authentication_failure" or eventType eq "application.integration.rate_limit_exceeded"';
   const since = new Date(now - 86_400_000).toISOString();
   const events = parseAll(
-    integrationEventSchema,
+    logEventSchema,
     await http.list(
       `/api/v1/logs?since=${encodeURIComponent(since)}&filter=${encodeURIComponent(filter)}&sortOrder=DESCENDING&limit=20`,
       1,
@@ -242,7 +240,7 @@ export async function readOktaFacts(
       events:
         events === null
           ? null
-          : parseAll(eventSchema, events).map((e) => ({
+          : parseAll(logEventSchema, events).map((e) => ({
               at: e.published,
               result: e.outcome?.result ?? "UNKNOWN",
               reason: e.outcome?.reason ?? undefined,

@@ -4,28 +4,10 @@
  * and which groups the app is assigned to. Targets are found by type, never by
  * position; bodies are checked with zod.
  */
-import * as z from "zod";
 import type { GroupJoin } from "./entra-groups.js";
-import { appGroupsFrom, appGroupsPath } from "./okta-facts.js";
+import { appGroupsFrom, appGroupsPath, logEventSchema } from "./okta-facts.js";
 import type { OktaHttp } from "./okta-http.js";
 import { parseAll } from "./read.js";
-
-const logEventSchema = z.object({
-  uuid: z.string().nullish(),
-  published: z.string(),
-  eventType: z.string().default(""),
-  outcome: z.object({ result: z.string().nullish() }).nullish(),
-  target: z
-    .array(
-      z.object({
-        id: z.string().nullish(),
-        type: z.string().nullish(),
-        alternateId: z.string().nullish(),
-        displayName: z.string().nullish(),
-      }),
-    )
-    .nullish(),
-});
 
 /** Successful "added to group" events between two times (ms), oldest first. */
 export async function oktaGroupJoins(

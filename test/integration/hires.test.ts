@@ -705,29 +705,23 @@ describe("the expect form and long lists", () => {
     const actions = checklist.blocks.find((b) => b.type === "actions");
     const menu = actions?.elements?.find((e) => e.action_id === "hire_mark_assigned");
     expect(menu?.type).toBe("external_select");
-    const r = await h.interaction({
-      type: "block_suggestion",
-      user: { id: "USUPPORT" },
-      channel: { id: "CSUPPORT" },
-      container: { type: "message", channel_id: "CSUPPORT", message_ts: "1.2" },
-      block_id: actions?.block_id,
-      action_id: "hire_mark_assigned",
-      value: "hire11",
-    });
+    const suggest = (user: string, channel: string, value: string) =>
+      h.interaction({
+        type: "block_suggestion",
+        user: { id: user },
+        channel: { id: channel },
+        container: { type: "message", channel_id: channel, message_ts: "1.2" },
+        block_id: actions?.block_id,
+        action_id: "hire_mark_assigned",
+        value,
+      });
+    const r = await suggest("USUPPORT", "CSUPPORT", "hire11");
     const opts = (JSON.parse(r.body) as { options: Array<{ text: { text: string } }> }).options;
     expect(opts.map((o) => o.text.text).sort()).toEqual(
       ["hire11@acme.com", ...Array.from({ length: 10 }, (_, i) => `hire11${i}@acme.com`)].sort(),
     );
     // A signed request from a channel with no access to Acme lists none of its hires.
-    const outside = await h.interaction({
-      type: "block_suggestion",
-      user: { id: "UOTHER" },
-      channel: { id: "CRANDOM" },
-      container: { type: "message", channel_id: "CRANDOM", message_ts: "1.2" },
-      block_id: actions?.block_id,
-      action_id: "hire_mark_assigned",
-      value: "hire",
-    });
+    const outside = await suggest("UOTHER", "CRANDOM", "hire");
     expect((JSON.parse(outside.body) as { options: unknown[] }).options).toEqual([]);
   }, 30_000);
 });

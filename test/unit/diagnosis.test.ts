@@ -248,3 +248,32 @@ describe("diagnose: what it says", () => {
     expect(d.evidence.length).toBeLessThanOrEqual(15);
   });
 });
+
+describe("diagnose: JIT and SCIM both on (issue #23)", () => {
+  it("says so when a SCIM-managed user is modified right after an SSO sign-in", () => {
+    const d = diagnose(
+      facts({
+        tenant: { ...acme, jitDisabled: false },
+        user: usr(),
+        events: [ev("LoginSucceed", 10), ev("UserModified", 9)],
+      }),
+      NOW,
+    );
+    expect(d.notes.join("\n")).toMatch(
+      /JIT and SCIM are both on .* Descope advises turning JIT off/,
+    );
+  });
+
+  it.each([
+    ["JIT off", { jitDisabled: true }, [ev("LoginSucceed", 10), ev("UserModified", 9)]],
+    ["no sign-in before the change", { jitDisabled: false }, [ev("UserModified", 9)]],
+    [
+      "the change long after the sign-in",
+      { jitDisabled: false },
+      [ev("LoginSucceed", 60), ev("UserModified", 9)],
+    ],
+  ] as const)("stays quiet: %s", (_why, t, events) => {
+    const d = diagnose(facts({ tenant: { ...acme, ...t }, user: usr(), events: [...events] }), NOW);
+    expect(d.notes.join("\n")).not.toMatch(/JIT and SCIM are both on/);
+  });
+});

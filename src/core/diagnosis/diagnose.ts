@@ -15,6 +15,7 @@ import {
   TENANT_SOURCES,
   type UserFacts,
 } from "./facts.js";
+import { contextNotes, shortTime } from "./notes.js";
 import { presenceOf } from "./presence.js";
 import { type RemediationContext, remediationFor } from "./remediation.js";
 import { VERDICTS, type Verdict } from "./verdicts.js";
@@ -57,9 +58,6 @@ export type Evidence = Diagnosis["evidence"][number];
 export const MAX_EVIDENCE_EVENTS = 12;
 
 const iso = (ms: number) => new Date(ms).toISOString();
-
-/** "2026-11-28 14:05 UTC" — for summaries. */
-export const shortTime = (ms: number) => `${iso(ms).slice(0, 16).replace("T", " ")} UTC`;
 
 function minutes(ms: number): number {
   return Math.max(0, Math.round(ms / 60_000));
@@ -142,14 +140,6 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   const who = facts.loginId;
   const where = tenantName ? ` in ${tenantName}` : "";
   const notes: string[] = [];
-  if (!facts.tenant) {
-    const several = facts.tenantCandidates ?? [];
-    notes.push(
-      several.length
-        ? `This person's audit rows name several tenants (${several.map((t) => (t.name ? `${t.name} (${t.id})` : t.id)).join(", ")}): add the tenant to the check for that tenant's IdP and steps.`
-        : "Tenant unknown: no user record, audit row or tenant domain names one. Add the tenant to the check for its IdP and steps.",
-    );
-  }
   const noScimRowsNote =
     "No SCIMEvent rows is not proof on its own: they exist only when SCIM audit logging is enabled for the project/tenant.";
 
@@ -252,6 +242,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
       "JIT is enabled for this tenant: a first SSO sign-in would create the user without SCIM.",
     );
   }
+  notes.push(...contextNotes(facts, events));
   for (const u of facts.unread ?? []) notes.push(`${u}; this answer goes without it.`);
   if (facts.eventsAsOf?.source === "index") {
     notes.push(
