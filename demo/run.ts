@@ -133,7 +133,13 @@ async function main(): Promise<number> {
             createdDateTime: "2026-01-05T09:00:00Z",
           },
         ],
-        jobs: [{ id: "scim.job", status: { code: "Active" } }],
+        jobs: [
+          {
+            id: "scim.job",
+            schedule: { interval: "PT40M", state: "Active" },
+            status: { code: "Active", steadyStateFirstAchievedTime: "2026-01-05T00:00:00Z" },
+          },
+        ],
       },
     ],
     logs: [],

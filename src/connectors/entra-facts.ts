@@ -56,10 +56,14 @@ const logSchema = z.object({
 });
 const jobSchema = z.object({
   id: z.string(),
+  schedule: z.object({ interval: z.string().nullish(), state: z.string().nullish() }).nullish(),
   status: z
     .object({
       code: z.string().default("Active"),
-      lastExecution: z.object({ timeEnded: z.string().nullish() }).nullish(),
+      steadyStateFirstAchievedTime: z.string().nullish(),
+      lastExecution: z
+        .object({ timeBegan: z.string().nullish(), timeEnded: z.string().nullish() })
+        .nullish(),
       quarantine: z
         .object({
           reason: z.string().nullish(),
@@ -265,6 +269,10 @@ export async function readEntraFacts(
               undefined,
             nextAttempt: job.status?.quarantine?.nextAttempt ?? undefined,
             lastExecutionEnded: job.status?.lastExecution?.timeEnded ?? undefined,
+            lastExecutionBegan: job.status?.lastExecution?.timeBegan ?? undefined,
+            steadyStateFirstAchieved: job.status?.steadyStateFirstAchievedTime ?? undefined,
+            interval: job.schedule?.interval ?? undefined,
+            scheduleState: job.schedule?.state ?? undefined,
           }
         : null,
     },

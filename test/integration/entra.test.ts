@@ -75,7 +75,15 @@ function seedEntra() {
           {
             id: "scim.job",
             templateId: "scim",
-            status: { code: "Active", lastExecution: { timeEnded: "2026-11-29T08:00:00Z" } },
+            schedule: { interval: "PT40M", state: "Active" },
+            status: {
+              code: "Active",
+              steadyStateFirstAchievedTime: "2026-01-02T00:00:00Z",
+              lastExecution: {
+                timeBegan: "2026-11-29T07:55:00Z",
+                timeEnded: "2026-11-29T08:00:00Z",
+              },
+            },
           },
         ],
       },
@@ -153,7 +161,11 @@ const CAUSES: Array<[string, string, RegExp]> = [
   ["ghost@acme.com", "not_in_idp", /does not exist in Entra ID/],
   ["ana@acme.com", "pushed", /Entra pushed them/],
   ["bob@acme.com", "push_failed", /EntryConflict/],
-  ["ben@acme.com", "waiting_for_cycle", /has not processed them yet/],
+  [
+    "ben@acme.com",
+    "waiting_for_cycle",
+    /has not processed them yet.*next cycle starts about 2026-11-29 08:35 UTC/,
+  ],
 ];
 
 /** `scimwatch check <login> --tenant Acme --entra-tenant … --entra-app Descope --json`. */

@@ -10,6 +10,11 @@ import {
 import type { Diagnosis } from "../../src/core/diagnosis/diagnose.js";
 import { decideEntra, type EntraFacts } from "../../src/core/idp-side/entra.js";
 import { entraTenantOf } from "../../src/core/idp-side/model.js";
+import {
+  entraNextCycle,
+  isoDurationMs,
+  type NextCycle,
+} from "../../src/core/idp-side/next-cycle.js";
 import { decideOkta, type OktaFacts } from "../../src/core/idp-side/okta.js";
 import { withIdpSide } from "../../src/features/check/service.js";
 import { SecretBox } from "../../src/redis/secret-box.js";
@@ -398,5 +403,50 @@ describe("what the IdP side could not read is labelled with that IdP", () => {
       unread: [note.slice(note.indexOf(": ") + 2)],
     };
     expect(withIdpSide(d, { side }).notes).toEqual([note]);
+  });
+});
+
+describe("Entra's next cycle, from the job's state (idp-apis.md E6)", () => {
+  const steady = {
+    code: "Active",
+    scheduleState: "Active",
+    interval: "PT40M",
+    steadyStateFirstAchieved: "2026-01-02T00:00:00Z",
+    lastExecutionBegan: "2026-11-29T07:55:00Z",
+    lastExecutionEnded: "2026-11-29T08:00:00Z",
+  };
+  it.each<[string, Partial<typeof steady> & { nextAttempt?: string }, NextCycle]>([
+    ["steady: last start + interval", {}, { kind: "at", at: Date.parse("2026-11-29T08:35:00Z") }],
+    [
+      "a custom interval",
+      { interval: "PT1H" },
+      { kind: "at", at: Date.parse("2026-11-29T08:55:00Z") },
+    ],
+    [
+      "initial cycle (never steady)",
+      { steadyStateFirstAchieved: "0001-01-01T00:00:00Z" },
+      { kind: "initial" },
+    ],
+    ["a cycle running now", { lastExecutionEnded: "0001-01-01T00:00:00Z" }, { kind: "running" }],
+    [
+      "quarantine: its next attempt",
+      { code: "Quarantine", nextAttempt: "2026-11-29T12:00:00Z" },
+      { kind: "quarantine", at: Date.parse("2026-11-29T12:00:00Z") },
+    ],
+    ["paused", { code: "Paused" }, { kind: "stopped" }],
+    ["schedule disabled", { scheduleState: "Disabled" }, { kind: "stopped" }],
+  ])("%s", (_why, o, next) => {
+    expect(entraNextCycle({ ...steady, ...o })).toEqual(next);
+  });
+
+  it.each([
+    ["PT40M", 40 * 60_000],
+    ["PT1H30M", 90 * 60_000],
+    ["P1D", 86_400_000],
+    ["PT1M", 60_000],
+    ["nonsense", null],
+    ["PT", null],
+  ] as const)("ISO-8601 %s", (d, ms) => {
+    expect(isoDurationMs(d)).toBe(ms);
   });
 });

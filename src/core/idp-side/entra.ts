@@ -1,5 +1,6 @@
 /** The Entra ID rules of idp-apis.md §4: assignment, then the job, then the push. Pure. */
 import { type IdpSide, sideOf } from "./model.js";
+import { type EntraJobState, entraNextCycle } from "./next-cycle.js";
 
 export interface EntraGroup {
   id: string;
@@ -43,13 +44,12 @@ export interface EntraFacts {
     skipReason?: string | undefined;
   }> | null;
   /** The provisioning job (E6), or null when there is none / not readable. */
-  job: {
-    code: string;
-    quarantineReason?: string | undefined;
-    quarantineError?: string | undefined;
-    nextAttempt?: string | undefined;
-    lastExecutionEnded?: string | undefined;
-  } | null;
+  job:
+    | (EntraJobState & {
+        quarantineReason?: string | undefined;
+        quarantineError?: string | undefined;
+      })
+    | null;
 }
 
 /** How long Entra keeps provisioning logs (idp-apis.md E5, with P1/P2). */
@@ -233,10 +233,23 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
       ],
       `Provision on demand shows where they stand now: Enterprise apps › ${app} › Provisioning › Provision on demand › ${u.upn}.`,
     );
+  // When the job really runs next (E6), not a fixed 40 minutes.
+  const next = job ? entraNextCycle(job) : null;
+  const when =
+    next?.kind === "at"
+      ? `the next cycle starts about ${new Date(next.at).toISOString().slice(0, 16).replace("T", " ")} UTC and pushes them`
+      : next?.kind === "initial"
+        ? "the job's initial cycle is still running (it reads everyone in scope once and can take hours); they are pushed during or after it"
+        : next?.kind === "running"
+          ? "a cycle is running now and should push them"
+          : "the next cycle (about every 40 minutes) pushes them";
   return side(
     "waiting_for_cycle",
-    `${u.upn} is ${how}; Entra has not processed them yet${job?.lastExecutionEnded ? ` (last cycle ended ${job.lastExecutionEnded})` : ""}: the next cycle (about every 40 minutes) pushes them.`,
-    [`No provisioning log entry for ${u.upn} yet`],
+    `${u.upn} is ${how}; Entra has not processed them yet${job?.lastExecutionEnded ? ` (last cycle ended ${job.lastExecutionEnded})` : ""}: ${when}.`,
+    [
+      `No provisioning log entry for ${u.upn} yet`,
+      ...(job?.interval ? [`Provisioning job schedule: every ${job.interval}`] : []),
+    ],
     `Wait for the next cycle, or push now: Enterprise apps › ${app} › Provisioning › Provision on demand.`,
   );
 }
