@@ -48,7 +48,9 @@ export function statusLine(v: HireView): string {
   const h = v.hire;
   switch (v.status) {
     case "waiting":
-      return `:hourglass_flowing_sand: Waiting for ${idp.name}'s next cycle — expected by ${slackDate(iso(v.dueAt))}`;
+      return h.idpNextCycle?.kind === "initial"
+        ? `:hourglass_flowing_sand: Waiting for ${idp.name}'s initial cycle (it reads everyone in scope once: hours for a new job) — expected by ${slackDate(iso(v.dueAt))}`
+        : `:hourglass_flowing_sand: Waiting for ${idp.name}'s next cycle — expected by ${slackDate(iso(v.dueAt))}`;
     case "overdue":
       return `:warning: Overdue since ${slackDate(iso(v.dueAt))}: ${idp.name} has not pushed them`;
     case "scim_error":

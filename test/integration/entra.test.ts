@@ -348,6 +348,8 @@ describe("Entra ID connector", () => {
     const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
     const ben = hires.find((r) => r.hire.loginId === "ben@acme.com")?.hire;
     expect(ben?.items.assigned).toMatchObject({ by: "idp" });
+    // The job's next cycle (its last start plus its schedule) is kept on the hire for its due time.
+    expect(ben?.idpNextCycle).toEqual({ kind: "at", at: Date.parse("2026-11-29T08:35:00Z") });
     expect(hires.find((r) => r.hire.loginId === "carl@acme.com")?.hire.idpCause).toBe(
       "not_assigned",
     );

@@ -350,3 +350,34 @@ describe("which hires a run reads (core/hires/slice.ts)", () => {
     );
   });
 });
+
+describe("the IdP's real next cycle moves a hire's due time (issue #23)", () => {
+  const windowDue = dueAt(hire(), 15);
+  it.each<[string, Hire["idpNextCycle"], number]>([
+    ["no connector: the window rule", null, windowDue],
+    [
+      "next cycle later than the window: that cycle plus the grace",
+      { kind: "at", at: windowDue + 60 * MIN },
+      windowDue + 75 * MIN,
+    ],
+    ["next cycle before the window ends: the window", { kind: "at", at: NOW }, windowDue],
+    [
+      "initial cycle: a day more, not missing",
+      { kind: "initial", at: null },
+      windowDue + 24 * 60 * MIN,
+    ],
+    ["a cycle running now: the window", { kind: "running", at: null }, windowDue],
+  ])("%s", (_why, next, due) => {
+    expect(dueAt(hire({ idpNextCycle: next }), 15)).toBe(due);
+  });
+
+  it("an initial cycle is said as such, and not alerted as missing within its day", () => {
+    const h = hire({ idpNextCycle: { kind: "initial", at: null }, assignedAt: NOW - 3 * 60 * MIN });
+    const v = view(h, NOW, 15);
+    expect(v.status).toBe("waiting");
+    expect(alertOwed(v, NOW)).toBe(false);
+    expect(textsOf(checklistMessage("b1", [v]).blocks).join("\n")).toMatch(
+      /Waiting for Microsoft Entra ID's initial cycle \(it reads everyone in scope once/,
+    );
+  });
+});

@@ -39,8 +39,21 @@ export interface HireObservation {
 }
 
 /** When the hire is due: the one window rule (diagnosis/window.ts). */
+/** How long an IdP's initial cycle is given before a hire counts as missing (it can take hours). */
+const INITIAL_CYCLE_MS = 24 * 3_600_000;
+
+/**
+ * When the hire is due: the one window rule (core/window.ts), pushed later when
+ * the IdP's connector tells a later next cycle (Entra's job state), plus the
+ * grace. During an initial cycle (hours by design) a day more.
+ */
 export function dueAt(hire: Hire, graceMinutes: number): number {
-  return expectedBy(hire.assignedAt, hire.idp, graceMinutes);
+  const window = expectedBy(hire.assignedAt, hire.idp, graceMinutes);
+  const next = hire.idpNextCycle;
+  if (next?.kind === "initial") return window + INITIAL_CYCLE_MS;
+  if (next?.kind === "at" && next.at !== null)
+    return Math.max(window, next.at + graceMinutes * 60_000);
+  return window;
 }
 
 /** Applies an observation to a hire: items only ever get ticked, never unticked (except on deprovisioning). */

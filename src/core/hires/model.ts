@@ -46,6 +46,11 @@ export const hireSchema = z.object({
   /** What the IdP connector last proved about them (core/idp-side.ts cause), and when. */
   idpCause: z.string().nullable().default(null),
   idpCheckedAt: z.number().nullable().default(null),
+  /** When the IdP's job runs next, as the connector last told (Entra's job state), or null. */
+  idpNextCycle: z
+    .object({ kind: z.enum(["at", "initial", "running"]), at: z.number().nullable() })
+    .nullable()
+    .default(null),
   /** When they start (epoch ms), and their display name, when HR or IT gave them. */
   startDate: z.number().nullable().default(null),
   displayName: z.string().nullable().default(null),

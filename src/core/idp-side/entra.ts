@@ -243,7 +243,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         : next?.kind === "running"
           ? "a cycle is running now and should push them"
           : "the next cycle (about every 40 minutes) pushes them";
-  return side(
+  const waiting = side(
     "waiting_for_cycle",
     `${u.upn} is ${how}; Entra has not processed them yet${job?.lastExecutionEnded ? ` (last cycle ended ${job.lastExecutionEnded})` : ""}: ${when}.`,
     [
@@ -252,4 +252,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
     ],
     `Wait for the next cycle, or push now: Enterprise apps › ${app} › Provisioning › Provision on demand.`,
   );
+  return next && next.kind !== "stopped" && next.kind !== "quarantine"
+    ? { ...waiting, nextCycle: { kind: next.kind, at: next.kind === "at" ? next.at : null } }
+    : waiting;
 }

@@ -45,6 +45,14 @@ export const idpSideSchema = z.object({
   fix: z.string().nullable(),
   /** What the connector could not read (missing permission…), said once each. */
   unread: z.array(z.string()),
+  /**
+   * When the IdP's job runs next, when it can be told (Entra's job state):
+   * "at" a time, or in its "initial" cycle (hours; not a missing hire).
+   */
+  nextCycle: z
+    .object({ kind: z.enum(["at", "initial", "running"]), at: z.number().nullable() })
+    .nullable()
+    .optional(),
 });
 export type IdpSide = z.infer<typeof idpSideSchema>;
 

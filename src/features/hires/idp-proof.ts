@@ -66,6 +66,7 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
       ...h,
       idpCause: side.cause,
       idpCheckedAt: now,
+      idpNextCycle: side.nextCycle ?? null,
       ...(tick ? { items: { ...h.items, assigned: { at: now, by: "idp" as const } } } : {}),
     }));
     if (tick) batches.add(hire.batchId);
