@@ -21,7 +21,7 @@ const userSchema = z.object({
   mail: z.string().nullish(),
   accountEnabled: z.boolean().nullish(),
 });
-export const assignmentSchema = z.object({
+const assignmentSchema = z.object({
   principalId: z.string(),
   principalType: z.string(),
   principalDisplayName: z.string().nullish(),
@@ -179,6 +179,24 @@ async function readLogs(
   return { rows, pages: got?.pages ?? 0, ended: got?.ended ?? true };
 }
 
+/**
+ * Everyone assigned to the app (E2), to the end of the list: an app with
+ * thousands of direct assignments keeps a user's own row on a later page.
+ * Null on a 404: the app itself is gone, not "nobody is assigned".
+ */
+export async function appAssignments(
+  http: EntraHttp,
+  tenant: string,
+  spId: string,
+): Promise<Array<z.infer<typeof assignmentSchema>> | null> {
+  const items = await http.list(
+    tenant,
+    `/servicePrincipals/${spId}/appRoleAssignedTo?$top=999`,
+    1_000,
+  );
+  return items === null ? null : parseAll(assignmentSchema, items);
+}
+
 export async function readEntraFacts(
   http: EntraHttp,
   c: { entraTenant: string; spId: string; appName: string },
@@ -197,16 +215,9 @@ export async function readEntraFacts(
     logs: [],
     job: null,
   };
-  // Everyone assigned, to the end of the list (an app with thousands of direct assignments
-  // keeps the user's own row on a later page). A 404 is the app itself gone, not "nobody".
-  const assigned = await http.list(
-    t,
-    `/servicePrincipals/${c.spId}/appRoleAssignedTo?$top=999`,
-    1_000,
-  );
-  if (assigned === null) return { facts: { ...empty, appMissing: true }, unread };
+  const assignments = await appAssignments(http, t, c.spId);
+  if (assignments === null) return { facts: { ...empty, appMissing: true }, unread };
   if (!user) return { facts: empty, unread };
-  const assignments = parseAll(assignmentSchema, assigned);
   const [direct, transitive, job] = await Promise.all([
     optional(unread, () =>
       http.list(t, `/users/${user.id}/memberOf?$select=id,displayName,securityEnabled`),

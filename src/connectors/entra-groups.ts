@@ -1,6 +1,6 @@
 /** Entra group changes for auto-expect (idp-apis.md E7): who joined which group, and which groups the app is assigned to. */
 import * as z from "zod";
-import { assignmentSchema } from "./entra-facts.js";
+import { appAssignments } from "./entra-facts.js";
 import type { EntraHttp } from "./entra-http.js";
 import { parseAll } from "./read.js";
 
@@ -81,10 +81,7 @@ export async function assignedGroupIds(
   tenant: string,
   spId: string,
 ): Promise<Map<string, string>> {
-  const a = parseAll(
-    assignmentSchema,
-    (await http.list(tenant, `/servicePrincipals/${spId}/appRoleAssignedTo?$top=999`, 1_000)) ?? [],
-  );
+  const a = (await appAssignments(http, tenant, spId)) ?? [];
   return new Map(
     a
       .filter((x) => x.principalType === "Group")
