@@ -159,6 +159,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
           cause: d.cause,
           idpSide: d.idpSide,
           tenantSource: d.tenantSource,
+          matchedBy: d.matchedBy,
+          descopeLoginIds: d.descopeLoginIds,
         })}\n`,
       );
     } else {

@@ -85,5 +85,11 @@ export function scopeFacts(facts: CheckFacts, tenantId: string): CheckFacts {
         }
       : null;
   const events: AuditEvent[] = facts.events.filter((e) => e.tenants.includes(tenantId));
-  return { ...facts, user, events, tenantRequested: true };
+  return {
+    ...facts,
+    user,
+    matchedBy: user ? facts.matchedBy : null,
+    events,
+    tenantRequested: true,
+  };
 }

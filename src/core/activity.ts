@@ -3,6 +3,7 @@
  * from the one tenant-health decision (core/tenant-health.ts). Pure.
  */
 import { type AuditEvent, classifyScim } from "./diagnosis/facts.js";
+import { jitRewrites } from "./diagnosis/notes.js";
 import { type TenantState, tenantHealth } from "./tenant-health.js";
 
 export interface DayRow {
@@ -26,6 +27,11 @@ export interface ActivitySummary {
   topErrors: Array<{ error: string; count: number; last: number }>;
   /** Login IDs that failed to sign in and were never pushed, most attempts first. */
   neverProvisioned: Array<{ loginId: string; attempts: number; last: number }>;
+  /**
+   * SCIM-pushed people modified right after an SSO sign-in (a JIT sign-in
+   * rewriting what SCIM set); meaningful only while the tenant's JIT is on.
+   */
+  jitRewrites: Array<{ loginId: string; at: number }>;
   status: PushStatus;
 }
 
@@ -112,6 +118,10 @@ export function summarizeActivity(
       .slice(0, 5),
     neverProvisioned: [...failed.values()]
       .sort((a, b) => b.attempts - a.attempts || b.last - a.last)
+      .slice(0, 10),
+    jitRewrites: jitRewrites(inRange)
+      .filter((m) => m.loginIds.some((l) => pushed.has(l.toLowerCase())))
+      .map((m) => ({ loginId: m.loginIds[0] as string, at: m.at }))
       .slice(0, 10),
     status,
   };

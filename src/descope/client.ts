@@ -19,13 +19,18 @@ import {
   type DescopeUser,
   groupSchema,
   type SsoSettings,
+  scimKeysResponseSchema,
+  ssoSettingsAllResponseSchema,
   ssoSettingsSchema,
+  type TenantScimKey,
   tenantListResponseSchema,
   tenantSchema,
+  tenantScimKeySchema,
   tenantSettingsSchema,
   userResponseSchema,
   userSearchResponseSchema,
 } from "./schemas.js";
+import { scimConfiguration } from "./sso-choice.js";
 
 export type { DescopeClientOptions, ManagementPriority, SharedCache } from "./http.js";
 export { descopeBaseUrl } from "./http.js";
@@ -129,9 +134,24 @@ export class DescopeClient {
     return this.http.parse(op, ans, userResponseSchema).user;
   }
 
-  /** User search (POST /v2/mgmt/user/search): by login IDs and/or tenant, optionally SCIM-managed only. */
+  /** Loads a user by Descope user ID; null when there is no such user. */
+  async loadUserById(userId: string): Promise<DescopeUser | null> {
+    const op = "Descope user load";
+    const ans = await this.http.call(
+      op,
+      "GET",
+      `/v1/mgmt/user?userId=${encodeURIComponent(userId)}`,
+      undefined,
+      this.gate,
+    );
+    if (isNotFound(ans, "E112102")) return null;
+    return this.http.parse(op, ans, userResponseSchema).user;
+  }
+
+  /** User search (POST /v2/mgmt/user/search): by login IDs, e-mails and/or tenant, optionally SCIM-managed only. */
   async searchUsers(params: {
     loginIds?: string[];
+    emails?: string[];
     tenantIds?: string[];
     scimOnly?: boolean;
     limit?: number;
@@ -140,6 +160,7 @@ export class DescopeClient {
     const op = "Descope user search";
     const body: Record<string, unknown> = { limit: params.limit ?? 100, page: params.page ?? 0 };
     if (params.loginIds?.length) body.loginIds = params.loginIds;
+    if (params.emails?.length) body.emails = params.emails;
     if (params.tenantIds?.length) body.tenantIds = params.tenantIds;
     if (params.scimOnly) body.scimOnly = true;
     const ans = await this.http.call(op, "POST", "/v2/mgmt/user/search", body, this.gate);
@@ -196,25 +217,54 @@ export class DescopeClient {
     return this.http.parse(op, ans, tenantSettingsSchema).JITDisabled ?? false;
   }
 
-  /** The tenant's SSO settings; null when none are configured. */
-  loadSsoSettings(tenantId: string): Promise<SsoSettings | null> {
-    return this.http.cached(`sso:${tenantId}`, () => this.loadSsoSettingsNow(tenantId), {
+  /**
+   * The tenant's SSO configuration that SCIM uses, null when none is
+   * configured: the only one, else the one its SCIM key names (see
+   * sso-choice.ts; `chosenBecause` says why).
+   */
+  async loadSsoSettings(tenantId: string): Promise<SsoSettings | null> {
+    const all = await this.loadSsoConfigurations(tenantId);
+    if (all.length <= 1) return all[0] ?? null;
+    const keys = await this.loadScimKeys(tenantId).catch(() => null);
+    return scimConfiguration(all, keys);
+  }
+
+  /** Every SSO configuration of the tenant (`/v2/mgmt/sso/settings/all`), shared for 10 minutes. */
+  loadSsoConfigurations(tenantId: string): Promise<SsoSettings[]> {
+    return this.http.cached(`sso-all:${tenantId}`, () => this.loadSsoConfigurationsNow(tenantId), {
       ttlMs: SHARED_SETTINGS_MS,
-      schema: ssoSettingsSchema.nullable(),
+      schema: ssoSettingsSchema.array(),
     });
   }
 
-  private async loadSsoSettingsNow(tenantId: string): Promise<SsoSettings | null> {
+  private async loadSsoConfigurationsNow(tenantId: string): Promise<SsoSettings[]> {
     const op = "Descope SSO settings";
+    const q = `tenantId=${encodeURIComponent(tenantId)}`;
     const ans = await this.http.call(
       op,
       "GET",
-      `/v2/mgmt/sso/settings?tenantId=${encodeURIComponent(tenantId)}`,
+      `/v2/mgmt/sso/settings/all?${q}`,
       undefined,
       this.gate,
     );
-    if (isNotFound(ans)) return null;
-    return this.http.parse(op, ans, ssoSettingsSchema);
+    if (!isNotFound(ans)) return this.http.parse(op, ans, ssoSettingsAllResponseSchema).SSOSettings;
+    // A Descope without the list answers for the default configuration only.
+    const one = await this.http.call(op, "GET", `/v2/mgmt/sso/settings?${q}`, undefined, this.gate);
+    return isNotFound(one) ? [] : [this.http.parse(op, one, ssoSettingsSchema)];
+  }
+
+  /** The tenant's SCIM access keys, across every SSO configuration (metadata only). */
+  loadScimKeys(tenantId: string): Promise<TenantScimKey[]> {
+    return this.http.cached(
+      `scim-keys:${tenantId}`,
+      async () => {
+        const op = "Descope SCIM key list";
+        const path = `/v1/mgmt/scim/key?tenantId=${encodeURIComponent(tenantId)}`;
+        const ans = await this.http.call(op, "GET", path, undefined, this.gate);
+        return this.http.parse(op, ans, scimKeysResponseSchema).keys;
+      },
+      { ttlMs: SHARED_SETTINGS_MS, schema: tenantScimKeySchema.array() },
+    );
   }
 
   /** The tenant's groups with their members (SCIM-pushed and JIT). */

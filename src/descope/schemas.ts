@@ -117,6 +117,13 @@ const groupsMappingSchema = z
   .transform((v) => v ?? []);
 
 export const ssoSettingsSchema = z.object({
+  /** Which SSO configuration ("" or absent: the tenant's default). */
+  ssoId: z.string().nullish(),
+  /**
+   * Not on the wire: why this configuration is the one SCIM uses, when the
+   * tenant has several (descope/sso-choice.ts).
+   */
+  chosenBecause: z.string().optional(),
   saml: z
     .object({
       idpEntityId: z.string().nullish(),
@@ -162,4 +169,34 @@ export const errorBodySchema = z.object({
 /** `GET /v1/mgmt/license`: the company license's rate-limit tier (tier1 … tier4). */
 export const licenseSchema = z.object({
   rateLimitTier: z.string().min(1).max(64).nullish(),
+});
+
+/** `GET /v2/mgmt/sso/settings/all`: every SSO configuration of a tenant. */
+export const ssoSettingsAllResponseSchema = z.object({
+  SSOSettings: z
+    .array(ssoSettingsSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+});
+
+/** A SCIM access key's metadata (never the secret); times in epoch seconds, expireTime 0 = never. */
+export const scimKeySchema = z.object({
+  id: z.string(),
+  name: z.string().nullish(),
+  status: z.string().nullish(),
+  createdTime: z.number().nullish(),
+  expireTime: z.number().nullish(),
+});
+export type ScimKey = z.infer<typeof scimKeySchema>;
+
+/** One key with the SSO configuration it serves ("" or absent: the default). */
+export const tenantScimKeySchema = z.object({ key: scimKeySchema, ssoId: z.string().nullish() });
+export type TenantScimKey = z.infer<typeof tenantScimKeySchema>;
+
+/** `GET /v1/mgmt/scim/key?tenantId=`: the tenant's keys across every SSO configuration. */
+export const scimKeysResponseSchema = z.object({
+  keys: z
+    .array(tenantScimKeySchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });

@@ -12,7 +12,10 @@ import type { SsoSettings } from "./schemas.js";
 
 /** From settings already loaded. Pure. */
 export function idpOf(sso: SsoSettings | null, named?: { idp: IdpId; reason: string }): IdpGuess {
-  return named ?? inferIdp(ssoEndpointsOf(sso));
+  if (named) return named;
+  const guess = inferIdp(ssoEndpointsOf(sso));
+  // A tenant with several SSO configurations: which one, and why (sso-choice.ts).
+  return sso?.chosenBecause ? { ...guess, reason: `${guess.reason}, ${sso.chosenBecause}` } : guess;
 }
 
 /** Loads the tenant's SSO settings (an optional look-up: refused or missing → inferred as generic). */

@@ -88,6 +88,7 @@ export function readCycle(deps: ReadCycleDeps) {
   const notify = async () => {
     await afterRead({
       descope: deps.descope,
+      index: deps.index,
       hires: deps.hires,
       links: deps.links,
       notifier: deps.notifier,

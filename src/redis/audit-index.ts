@@ -187,6 +187,16 @@ export class AuditIndex {
     return events;
   }
 
+  /** The last successful sign-in of each login ID (lower-cased keys), where one is known. */
+  async lastSignIns(loginIds: string[]): Promise<Map<string, number>> {
+    const ids = [...new Set(loginIds.map((l) => l.toLowerCase()))];
+    const out = new Map<string, number>();
+    if (!ids.length) return out;
+    const at = await this.redis.hmget(this.key(INDEX_KEYS.lastLogin), ...ids);
+    for (const [i, v] of at.entries()) if (v) out.set(ids[i] as string, Number(v));
+    return out;
+  }
+
   /** Events of a tenant between two times (oldest first): one small sorted set per day. */
   async eventsForTenant(
     tenantId: string,

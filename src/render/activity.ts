@@ -53,6 +53,13 @@ export function activityMessage(
       ),
     );
   }
+  if (s.jitRewrites.length) {
+    blocks.push(
+      section(
+        `*JIT rewrites what SCIM set*\n${s.jitRewrites.map((j) => `• ${esc(j.loginId)} — modified right after an SSO sign-in, ${slackDate(iso(j.at))}`).join("\n")}\nJIT and SCIM are both on for this tenant: each SSO sign-in overwrites the roles SCIM set. Descope advises turning JIT off when SCIM is the source of truth (the tenant's SSO settings › JIT provisioning).`,
+      ),
+    );
+  }
   if (o.oneByOne) blocks.push(section(`:warning: ${esc(o.oneByOne)}`));
   blocks.push(
     context(

@@ -6,7 +6,7 @@
 
 import type { Button, KnownBlock } from "@slack/types";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
-import { VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
+import { MATCHED_BY_TEXT, VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 import type { Guide } from "../core/explain.js";
 import { IDPS, type IdpId } from "../core/idp/catalog.js";
 import { USAGE_LINE } from "../core/verbs.js";
@@ -145,7 +145,7 @@ export function diagnosisMessage(
   const blocks: Block[] = [
     header(title),
     section(
-      `*${esc(d.loginId)}*${tenant} · IdP: *${esc(d.idp.name)}*\n${readerTimes(untrusted(d.summary))}`,
+      `*${esc(d.loginId)}*${d.matchedBy && d.matchedBy !== "login_id" ? ` (in Descope as *${esc(d.descopeLoginIds.join(", "))}*, matched by ${MATCHED_BY_TEXT[d.matchedBy]})` : ""}${tenant} · IdP: *${esc(d.idp.name)}*\n${readerTimes(untrusted(d.summary))}`,
     ),
     ...linesToSections(
       "*Evidence*",

@@ -44,6 +44,14 @@ export function itemsLine(h: Hire): string {
 }
 
 export function statusLine(v: HireView): string {
+  const line = baseLine(v);
+  const as = v.hire.descopeLoginId;
+  return as && v.status !== "will_not_arrive" && v.status !== "overdue" && v.status !== "waiting"
+    ? `${line} · in Descope as *${esc(as)}*`
+    : line;
+}
+
+function baseLine(v: HireView): string {
   const idp = IDPS[v.hire.idp];
   const h = v.hire;
   switch (v.status) {

@@ -221,6 +221,31 @@ export function unknownSigninMessage(o: {
   };
 }
 
+/** Sign-ins with one identifier fail while Descope has the person under another. */
+export function identifierMismatchMessage(o: {
+  loginId: string;
+  descopeLoginId: string;
+  tenantName: string;
+  idp: IdpId;
+  at: number;
+}): SlackMessage {
+  const idp = IDPS[o.idp];
+  return {
+    text: esc(
+      `${o.loginId} cannot sign in: Descope has them as ${o.descopeLoginId} (${o.tenantName}).`,
+    ),
+    blocks: [
+      header(clip(`${o.loginId} cannot sign in: provisioned under another login ID`, 150)),
+      section(
+        `*${esc(o.loginId)}* tried to sign in through SSO at ${slackDate(iso(o.at))} (tenant *${esc(o.tenantName)}*) and failed, but ${esc(idp.name)} provisioned this person over SCIM as *${esc(o.descopeLoginId)}*: SSO sends one identifier (NameID or e-mail claim), SCIM another (userName).`,
+      ),
+      section(
+        `*Fix:* make both come from the same attribute: ${esc(idp.alignIds)}.\nDo not create a second user by hand or through JIT: it would not be SCIM-managed.`,
+      ),
+    ],
+  };
+}
+
 export function pendingMessage(views: HireView[], scope: string): SlackMessage {
   if (!views.length) {
     return {

@@ -1,6 +1,6 @@
 /** Where a diagnosis is drawn for a terminal. Pure. */
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
-import { VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
+import { MATCHED_BY_TEXT, VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 
 export function renderReport(d: Diagnosis): string {
   const mark = VERDICT_OK[d.verdict] ? "✔" : "✖";
@@ -9,6 +9,9 @@ export function renderReport(d: Diagnosis): string {
     : "";
   const lines = [
     `${mark} ${VERDICT_TITLES[d.verdict]} [${d.verdict}] — ${d.loginId}${tenant}`,
+    ...(d.matchedBy && d.matchedBy !== "login_id"
+      ? [`Found as: ${d.descopeLoginIds.join(", ")} (matched by ${MATCHED_BY_TEXT[d.matchedBy]})`]
+      : []),
     `IdP: ${d.idp.name} (${d.idp.reason})`,
     "",
     d.summary,

@@ -12,11 +12,11 @@ export interface EventOpts {
 }
 
 export function scimEvent(
-  o: EventOpts & { scimAction?: string; error?: string; active?: boolean },
+  o: EventOpts & { scimAction?: string; error?: string; active?: boolean; email?: string },
 ): WireAudit {
   const request: Record<string, unknown> = {
     userName: o.loginId,
-    emails: [{ value: o.loginId, primary: true }],
+    emails: [{ value: o.email ?? o.loginId, primary: true }],
   };
   if (o.active !== undefined) request.active = o.active;
   return {
@@ -69,11 +69,13 @@ export function user(o: {
   scim?: boolean;
   createdAt?: number;
   name?: string;
+  /** Default: the login ID; null: none. */
+  email?: string | null;
 }): WireUser {
   return {
     userId: o.userId ?? `U${o.loginId.replace(/[^a-z0-9]/gi, "")}`,
     loginIds: [o.loginId],
-    email: o.loginId,
+    ...(o.email === null ? {} : { email: o.email ?? o.loginId }),
     name: o.name ?? o.loginId.split("@")[0] ?? o.loginId,
     status: o.status ?? "enabled",
     roleNames: [],

@@ -74,6 +74,7 @@ export type Route =
   | "settings"
   | "sso"
   | "groups"
+  | "scimKeys"
   | "license";
 
 const DAY = 86_400_000;
@@ -84,7 +85,24 @@ export class FakeDescope {
   users: WireUser[] = [];
   tenants: WireTenant[] = [];
   settings: Record<string, { JITDisabled: boolean }> = {};
+  /** Each tenant's default SSO configuration. */
   sso: Record<string, WireSso> = {};
+  /** Further SSO configurations of a tenant (listed by /v2/mgmt/sso/settings/all). */
+  ssoExtra: Record<string, Array<WireSso & { ssoId: string; displayName?: string }>> = {};
+  /** A tenant's SCIM access keys (metadata), with the SSO configuration each serves. */
+  scimKeys: Record<
+    string,
+    Array<{
+      ssoId?: string;
+      key: {
+        id: string;
+        name?: string;
+        status?: string;
+        expireTime?: number;
+        createdTime?: number;
+      };
+    }>
+  > = {};
   groups: Record<string, WireGroup[]> = {};
   audits: WireAudit[] = [];
   /** Every request's route and parsed body, in order. */
@@ -211,6 +229,7 @@ export class FakeDescope {
       case "users": {
         const b = (body ?? {}) as {
           loginIds?: string[];
+          emails?: string[];
           tenantIds?: string[];
           scimOnly?: boolean;
           limit?: number;
@@ -221,9 +240,12 @@ export class FakeDescope {
         if (limit < 1 || limit > 1000)
           return send(res, 400, { errorCode: "E011002", errorDescription: "limit out of range" });
         const ids = b.loginIds?.map((l) => l.toLowerCase());
+        const emails = b.emails?.map((l) => l.toLowerCase());
         const rows = this.users.filter(
           (u) =>
             (!ids?.length || u.loginIds.some((l) => ids.includes(l.toLowerCase()))) &&
+            (!emails?.length ||
+              (u.email !== undefined && emails.includes(u.email.toLowerCase()))) &&
             (!b.tenantIds?.length ||
               u.userTenants.some((t) => b.tenantIds?.includes(t.tenantId))) &&
             (!b.scimOnly || u.SCIM === true),
@@ -259,11 +281,21 @@ export class FakeDescope {
         }
         const s = this.sso[id];
         const t = this.tenants.find((x) => x.id === id);
-        return send(
-          res,
-          200,
-          this.extra({ tenant: t, saml: s?.saml ?? null, oidc: s?.oidc ?? null, ssoId: "" }),
-        );
+        const main = { tenant: t, saml: s?.saml ?? null, oidc: s?.oidc ?? null, ssoId: "" };
+        if (url.pathname.endsWith("/all")) {
+          const extra = (this.ssoExtra[id] ?? []).map((x) => ({ tenant: t, ...x }));
+          return send(res, 200, { SSOSettings: [main, ...extra].map((x) => this.extra(x)) });
+        }
+        const wanted = url.searchParams.get("ssoId");
+        const one = wanted ? this.ssoExtra[id]?.find((x) => x.ssoId === wanted) : undefined;
+        return send(res, 200, this.extra(one ? { tenant: t, ...one } : main));
+      }
+      case "scimKeys": {
+        const id = url.searchParams.get("tenantId") ?? "";
+        if (!this.tenants.some((t) => t.id === id)) {
+          return send(res, 400, { errorCode: "E116002", errorDescription: "Tenant not found" });
+        }
+        return send(res, 200, { keys: (this.scimKeys[id] ?? []).map((k) => this.extra(k)) });
       }
       case "groups": {
         const id = (body as { tenantId?: unknown } | null)?.tenantId;
@@ -352,7 +384,12 @@ function routeOf(method: string, path: string): Route | undefined {
   if (method === "GET" && path === "/v1/mgmt/tenant/all") return "tenants";
   if (method === "GET" && path === "/v1/mgmt/tenant") return "tenant";
   if (method === "GET" && path === "/v1/mgmt/tenant/settings") return "settings";
-  if (method === "GET" && path === "/v2/mgmt/sso/settings") return "sso";
+  if (
+    method === "GET" &&
+    (path === "/v2/mgmt/sso/settings" || path === "/v2/mgmt/sso/settings/all")
+  )
+    return "sso";
+  if (method === "GET" && path === "/v1/mgmt/scim/key") return "scimKeys";
   if (method === "POST" && path === "/v1/mgmt/group/all") return "groups";
   if (method === "GET" && path === "/v1/mgmt/license") return "license";
   return undefined;

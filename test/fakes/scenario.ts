@@ -16,6 +16,20 @@ export const PEOPLE = {
   sso_without_scim: "contractor@acme.com",
   not_provisioned: "ghost@acme.com",
   deleted_by_idp: "left@acme.com",
+  /** SSO sends the e-mail; SCIM provisioned the UPN (ALIASES.identifier_mismatch). */
+  identifier_mismatch: "priya@acme.com",
+} as const;
+
+/** The login IDs Descope holds for people asked about under another identifier. */
+export const ALIASES = {
+  identifier_mismatch: "priya.s@acme.onmicrosoft.com",
+  /** Renamed: found by e-mail, provisioned, signs in fine. */
+  byEmail: { typed: "sam@acme.com", loginId: "sam.lee@acme.com" },
+  /** A guest: no e-mail on the user, found by the userName Entra sent over SCIM. */
+  byScimUserName: {
+    typed: "guest@partner.com",
+    loginId: "guest_partner.com#EXT#@acme.onmicrosoft.com",
+  },
 } as const;
 
 export function seedScenario(fake: FakeDescope, now: number): void {
@@ -51,8 +65,50 @@ export function seedScenario(fake: FakeDescope, now: number): void {
       roles: ["member"],
     }),
     user({ loginId: PEOPLE.not_scim_managed, ...acme, roles: ["member"], scim: false }),
+    user({
+      loginId: ALIASES.identifier_mismatch,
+      email: PEOPLE.identifier_mismatch,
+      ...acme,
+      roles: ["member"],
+      createdAt: now - 2 * 86_400_000,
+    }),
+    user({
+      loginId: ALIASES.byEmail.loginId,
+      email: ALIASES.byEmail.typed,
+      ...acme,
+      roles: ["member"],
+      createdAt: now - 4 * 86_400_000,
+    }),
+    user({
+      loginId: ALIASES.byScimUserName.loginId,
+      userId: "U-guest",
+      email: null,
+      ...acme,
+      roles: ["member"],
+      createdAt: now - 86_400_000,
+    }),
   );
   fake.audits.push(
+    // Entra pushed the UPN; SSO sends the e-mail as NameID, and Descope refuses it.
+    scimEvent({
+      at: now - 2 * 86_400_000,
+      loginId: ALIASES.identifier_mismatch,
+      email: PEOPLE.identifier_mismatch,
+      tenant: "T-acme",
+    }),
+    auditEvent("LoginFailed", {
+      at: now - 20 * MIN,
+      loginId: PEOPLE.identifier_mismatch,
+      tenant: "T-acme",
+      errorMessage: "user not found and JIT is disabled",
+    }),
+    scimEvent({
+      at: now - 86_400_000,
+      loginId: ALIASES.byScimUserName.loginId,
+      userId: "U-guest",
+      email: ALIASES.byScimUserName.typed,
+      tenant: "T-acme",
+    }),
     scimEvent({ at: now - 3 * 86_400_000, loginId: PEOPLE.provisioned, tenant: "T-acme" }),
     auditEvent("LoginSucceed", {
       at: now - 2 * 86_400_000,

@@ -781,6 +781,44 @@ describe("/scim check, the checklist and the alert agree at every moment", () =>
     expect(posts(h, "CALERTS")).toHaveLength(1);
   }, 30_000);
 
+  it("someone provisioned under another identifier: provisioned in the check, the checklist, /scim pending and App Home; never alerted missing", async () => {
+    const c = clock();
+    const h = await start(c);
+    const UPN = "priya.s@acme.onmicrosoft.com";
+    await answer(h, (await h.command("expect priya@acme.com Acme Corp at=-5m")).rid);
+    // Entra pushes her UPN as the userName, her e-mail in emails.
+    h.descope.users.push(
+      user({
+        loginId: UPN,
+        email: "priya@acme.com",
+        tenantId: "T-acme",
+        tenantName: "Acme Corp",
+        roles: ["member"],
+        createdAt: c.now(),
+      }),
+    );
+    h.descope.audits.push(
+      scimEvent({ at: c.now() - MIN, loginId: UPN, email: "priya@acme.com", tenant: "T-acme" }),
+    );
+    const agree = async () => {
+      await h.runtime.tailOnce();
+      const check = await answer(h, (await h.command("check priya@acme.com Acme Corp")).rid);
+      expect(String(check.text)).toMatch(/^Provisioned/);
+      expect(allText(check)).toContain(`in Descope as *${UPN}*, matched by e-mail`);
+      const line = new RegExp(`Provisioned .* · in Descope as \\*${UPN.replace(/\./g, "\\.")}\\*`);
+      expect(lastChecklist(h)).toMatch(line);
+      expect(allText(await answer(h, (await h.command("pending")).rid))).toMatch(line);
+      await h.event({ type: "app_home_opened", user: "UADMIN", channel: "D1", tab: "home" });
+      const pub = await h.slack.waitFor(() => h.slack.callsTo("views.publish").at(-1));
+      expect(textsOf((pub.args.view as { blocks: unknown }).blocks).join("\n")).toMatch(line);
+      expect(posts(h, "CALERTS")).toHaveLength(0);
+    };
+    await agree();
+    // Long past Entra's window: still provisioned everywhere, never "missing".
+    c.advance(3 * 60 * MIN);
+    await agree();
+  }, 30_000);
+
   it("someone created by hand, not by SCIM: not provisioned in the check, nor ticked or alerted as missing", async () => {
     const c = clock();
     const h = await start(c);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../src/core/diagnosis/diagnose.js";
 import type { AuditEvent, CheckFacts, UserFacts } from "../../src/core/diagnosis/facts.js";
+import { scimAliases, signInsAs } from "../../src/core/diagnosis/identity.js";
+import { jitRewrites } from "../../src/core/diagnosis/notes.js";
 import type { Verdict } from "../../src/core/diagnosis/verdicts.js";
+import type { SsoSettings, TenantScimKey } from "../../src/descope/schemas.js";
+import { scimConfiguration } from "../../src/descope/sso-choice.js";
+import { idpOf } from "../../src/descope/tenant-idp.js";
 
 const NOW = Date.parse("2026-11-28T12:00:00Z");
 const MIN = 60_000;
@@ -275,5 +280,176 @@ describe("diagnose: JIT and SCIM both on (issue #23)", () => {
   ] as const)("stays quiet: %s", (_why, t, events) => {
     const d = diagnose(facts({ tenant: { ...acme, ...t }, user: usr(), events: [...events] }), NOW);
     expect(d.notes.join("\n")).not.toMatch(/JIT and SCIM are both on/);
+  });
+});
+
+describe("identity resolution (issue #23): one person, several identifiers", () => {
+  const UPN = "jane.d@acme.onmicrosoft.com";
+  const found = usr({ loginIds: [UPN], email: LOGIN });
+
+  it.each([
+    [
+      "found by e-mail, sign-ins with the e-mail fail: identifier_mismatch",
+      { user: found, matchedBy: "email" as const, events: [ev("LoginFailed", 5)] },
+      "identifier_mismatch",
+    ],
+    [
+      "found by e-mail, a later sign-in succeeded: the user's verdict",
+      {
+        user: found,
+        matchedBy: "email" as const,
+        events: [ev("LoginFailed", 50), ev("LoginSucceed", 5)],
+      },
+      "provisioned",
+    ],
+    [
+      "found by e-mail, no sign-in at all: the user's verdict",
+      { user: found, matchedBy: "email" as const },
+      "provisioned",
+    ],
+    [
+      "found by the SCIM userName, disabled: deprovisioned wins",
+      {
+        user: { ...found, status: "disabled" },
+        matchedBy: "scim_user_name" as const,
+        events: [ev("LoginFailed", 5)],
+      },
+      "deprovisioned",
+    ],
+    [
+      "found by login ID: failed sign-ins are not a mismatch",
+      { user: usr(), matchedBy: "login_id" as const, events: [ev("LoginFailed", 5)] },
+      "provisioned",
+    ],
+  ] as const)("%s", (_why, f, verdict) => {
+    const d = diagnose(
+      facts({ ...f, events: [...((f as { events?: AuditEvent[] }).events ?? [])] }),
+      NOW,
+    );
+    expect(d.verdict).toBe(verdict);
+  });
+
+  it("the mismatch names both identifiers, which side sends which, and the IdP's mapping fix", () => {
+    const d = diagnose(
+      facts({ user: found, matchedBy: "email", events: [ev("LoginFailed", 5)] }),
+      NOW,
+    );
+    expect(d.summary).toContain(LOGIN);
+    expect(d.summary).toContain(UPN);
+    expect(d.summary).toMatch(/SSO sends .* as the identifier .* SCIM provisioned userName/);
+    expect(d.remediation[0]).toMatch(/Attributes & Claims › Unique User Identifier/);
+    expect(d.remediation.join("\n")).not.toMatch(/so the next hire is not forgotten/);
+    expect(d.matchedBy).toBe("email");
+    expect(d.descopeLoginIds).toEqual([UPN]);
+  });
+
+  it("a person found elsewhere is answered with a note naming the identifier matched", () => {
+    const d = diagnose(facts({ user: found, matchedBy: "scim_user_name" }), NOW);
+    expect(d.verdict).toBe("provisioned");
+    expect(d.summary).toContain(`${LOGIN} (login ID ${UPN})`);
+    expect(d.notes.join("\n")).toMatch(
+      /No Descope user has the login ID jane@acme.com; this is the user found by the userName the IdP sent over SCIM/,
+    );
+    expect(d.matchedBy).toBe("scim_user_name");
+  });
+
+  it("nobody found: matchedBy null, no login IDs", () => {
+    const d = diagnose(facts(), NOW);
+    expect(d.matchedBy).toBeNull();
+    expect(d.descopeLoginIds).toEqual([]);
+  });
+
+  it("scimAliases: the other identifiers on successful SCIM rows naming the person, newest first", () => {
+    const rows = [
+      ev("SCIMEvent", 60, { loginIds: ["old@acme.onmicrosoft.com", LOGIN], userId: "U0" }),
+      ev("SCIMEvent", 10, { loginIds: [UPN, LOGIN], userId: "U1" }),
+      ev("SCIMEvent", 5, { loginIds: ["x@acme.com", LOGIN], error: "409" }),
+      ev("LoginFailed", 3, { loginIds: [LOGIN] }),
+      ev("SCIMEvent", 2, { loginIds: ["someone@else.com"] }),
+    ];
+    expect(scimAliases(LOGIN, rows)).toEqual({
+      loginIds: [UPN, "old@acme.onmicrosoft.com"],
+      userIds: ["U1", "U0"],
+    });
+  });
+
+  it("signInsAs counts only the typed identifier's sign-ins", () => {
+    const rows = [ev("LoginFailed", 9), ev("LoginSucceed", 5, { loginIds: [UPN] })];
+    expect(signInsAs(LOGIN, rows)).toMatchObject({ lastFailed: true });
+    expect(signInsAs(UPN, rows)).toMatchObject({ lastFailed: false, failed: [] });
+  });
+});
+
+describe("a tenant with several SSO configurations (issue #23)", () => {
+  const entra = {
+    ssoId: "",
+    saml: { idpEntityId: "https://sts.windows.net/x/", groupsMapping: [] },
+  };
+  const okta = {
+    ssoId: "contractors",
+    saml: { idpEntityId: "http://www.okta.com/exk1", groupsMapping: [] },
+  };
+  const key = (ssoId: string, status = "active") => ({ ssoId, key: { id: `k-${ssoId}`, status } });
+
+  it.each([
+    ["one configuration: itself, nothing to say", [entra], null, "azure", null],
+    [
+      "the SCIM key names the Okta configuration",
+      [entra, okta],
+      [key("contractors")],
+      "okta",
+      /in the SSO configuration "contractors", which holds the tenant's SCIM key \(2 configurations\)/,
+    ],
+    [
+      "the key is on the default one",
+      [entra, okta],
+      [key("")],
+      "azure",
+      /in the default SSO configuration, which holds the tenant's SCIM key/,
+    ],
+    [
+      "an inactive key does not count: ambiguous, the default, said",
+      [entra, okta],
+      [key("contractors", "inactive")],
+      "azure",
+      /the tenant has 2 \(the default: Microsoft Entra ID, "contractors": Okta\) and its SCIM keys do not tell/,
+    ],
+    [
+      "keys unreadable: ambiguous, said",
+      [entra, okta],
+      null,
+      "azure",
+      /its SCIM keys could not be read/,
+    ],
+    [
+      "both configurations on Okta: Okta, whatever the keys",
+      [{ ...okta, ssoId: "" }, okta],
+      [],
+      "okta",
+      /all 2 SSO configurations use it/,
+    ],
+  ] as const)("%s", (_why, configs, keys, idp, reason) => {
+    const chosen = scimConfiguration(
+      configs as unknown as SsoSettings[],
+      keys as unknown as TenantScimKey[] | null,
+    );
+    const guess = idpOf(chosen);
+    expect(guess.idp).toBe(idp);
+    if (reason) expect(guess.reason).toMatch(reason);
+    else expect(guess.reason).not.toMatch(/configuration/);
+  });
+});
+
+describe("jitRewrites: the one JIT-rewrite rule (check note and /scim activity)", () => {
+  it("pairs a modification with the same person's sign-in within two minutes", () => {
+    const a = { loginIds: ["a@acme.com"], userId: "UA" };
+    const b = { loginIds: ["b@acme.com"], userId: "UB" };
+    const rows = [
+      ev("LoginSucceed", 10, a),
+      ev("UserModified", 9, a),
+      ev("LoginSucceed", 30, b),
+      ev("UserModified", 9, { ...b, id: "mb" }),
+    ];
+    expect(jitRewrites(rows).map((r) => r.userId)).toEqual(["UA"]);
   });
 });

@@ -4,17 +4,19 @@
  * what to do, for the tenant's IdP.
  */
 import * as z from "zod";
-import { IDPS, type IdpProfile } from "../idp/catalog.js";
+import { IDPS } from "../idp/catalog.js";
 import { CAUSES, idpSideSchema } from "../idp-side/model.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";
+import { eventText, evidenceEvents, userRecordText } from "./evidence.js";
 import {
   type AuditEvent,
   type CheckFacts,
   classifyScim,
   concerns,
+  MATCHED_BY,
   TENANT_SOURCES,
-  type UserFacts,
 } from "./facts.js";
+import { signInsAs } from "./identity.js";
 import { contextNotes, shortTime } from "./notes.js";
 import { presenceOf } from "./presence.js";
 import { type RemediationContext, remediationFor } from "./remediation.js";
@@ -51,11 +53,13 @@ export const diagnosisSchema = z.object({
   idpSide: idpSideSchema.nullable().default(null),
   /** Where the tenant came from (argument, user, audit, domain), or null when it is unknown. */
   tenantSource: z.enum(TENANT_SOURCES).nullable().default(null),
+  /** How the Descope user was found (login_id, email, scim_user_name), or null when none was. */
+  matchedBy: z.enum(MATCHED_BY).nullable().default(null),
+  /** The login IDs of the Descope user answered about (empty when there is none). */
+  descopeLoginIds: z.array(z.string()).default([]),
 });
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 export type Evidence = Diagnosis["evidence"][number];
-
-export const MAX_EVIDENCE_EVENTS = 12;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -63,81 +67,22 @@ function minutes(ms: number): number {
   return Math.max(0, Math.round(ms / 60_000));
 }
 
-export function eventText(e: AuditEvent, idp: IdpProfile): string {
-  switch (e.action) {
-    case "SCIMEvent": {
-      const op = e.scimAction ? `SCIM ${e.scimAction}` : "SCIM call";
-      const act =
-        e.active === false
-          ? " (active=false: deactivate)"
-          : e.active === true
-            ? " (active=true)"
-            : "";
-      return e.error
-        ? `${op} from ${idp.name} failed: ${e.error}`
-        : `${op} from ${idp.name} succeeded${act}`;
-    }
-    case "LoginFailed":
-      return `Sign-in failed${e.method ? ` (${e.method})` : ""}${e.error ? `: ${e.error}` : ""}`;
-    case "LoginSucceed":
-      return `Signed in${e.method ? ` (${e.method})` : ""}`;
-    case "UserCreated":
-      return "User created in Descope";
-    case "UserModified":
-      return "User modified in Descope";
-    case "UserDeleted":
-      return "User deleted from Descope";
-    default:
-      return e.action;
-  }
-}
-
-function userRecordText(u: UserFacts): string {
-  const tenants = u.tenants.length
-    ? u.tenants
-        .map(
-          (t) =>
-            `${t.tenantName ?? t.tenantId} (roles: ${t.roleNames.length ? t.roleNames.join(", ") : "none"})`,
-        )
-        .join("; ")
-    : "no tenant";
-  return `User record: ${u.loginIds.join(", ") || u.userId}, status ${u.status}, SCIM flag ${u.scim ? "set" : "not set"}, tenants: ${tenants}`;
-}
-
-/**
- * At most MAX_EVIDENCE_EVENTS events, oldest first: the ones a verdict turns
- * on (the first SCIM call, the last failed one, the last deactivation, the
- * last sign-in of each kind, the last deletion) whatever their age, then the
- * newest others, so a busy user's noise never hides them.
- */
-function evidenceEvents(events: AuditEvent[]): AuditEvent[] {
-  const last = (p: (e: AuditEvent) => boolean) => events.findLast(p);
-  const key = [
-    events.find((e) => e.action === "SCIMEvent"),
-    last((e) => e.action === "SCIMEvent" && Boolean(e.error)),
-    last((e) => e.action === "SCIMEvent" && e.active === false),
-    last((e) => e.action === "LoginFailed"),
-    last((e) => e.action === "LoginSucceed"),
-    last((e) => e.action === "UserDeleted"),
-  ].filter((e): e is AuditEvent => e !== undefined);
-  const picked = new Set(key);
-  for (let i = events.length - 1; i >= 0 && picked.size < MAX_EVIDENCE_EVENTS; i--) {
-    picked.add(events[i] as AuditEvent);
-  }
-  return events.filter((e) => picked.has(e));
-}
-
 export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   const idp = IDPS[facts.idp.idp];
+  const u = facts.user;
+  // Found under another identifier: its rows count too, and the answer names it.
+  const aka =
+    u && facts.matchedBy && facts.matchedBy !== "login_id" ? (u.loginIds[0] ?? u.userId) : null;
+  const ids = [facts.loginId, ...(aka ? (u?.loginIds ?? []) : [])];
   const events = facts.events
-    .filter((e) => concerns(e, facts.loginId, facts.user?.userId))
+    .filter((e) => ids.some((id) => concerns(e, id, u?.userId)))
     .sort((a, b) => a.at - b.at);
   const scim = events.filter((e) => e.action === "SCIMEvent");
   const scimErrors = scim.filter((e) => e.error);
   const failedLogins = events.filter((e) => e.action === "LoginFailed");
   const deletions = events.filter((e) => e.action === "UserDeleted");
   const tenantName = facts.tenant ? (facts.tenant.name ?? facts.tenant.id) : null;
-  const who = facts.loginId;
+  const who = aka ? `${facts.loginId} (login ID ${aka})` : facts.loginId;
   const where = tenantName ? ` in ${tenantName}` : "";
   const notes: string[] = [];
   const noScimRowsNote =
@@ -153,9 +98,9 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     mappings: facts.tenant?.groupMappings ?? [],
     jitDisabled: facts.tenant?.jitDisabled ?? null,
     dueAt: null,
+    descopeLoginId: null,
   };
 
-  const u = facts.user;
   // The IdP's own removal: the newest successful SCIM delete, or a deletion after it deactivated them.
   const deactivated = scim.some((e) => !e.error && classifyScim(e) === "deactivate");
   const removal =
@@ -176,6 +121,12 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
       summary = deactivation
         ? `${who} exists${where} but is disabled: ${idp.name} deactivated them over SCIM (active=false) at ${shortTime(deactivation.at)}, which usually means they were removed from the group assigned to the app.`
         : `${who} exists${where} but is disabled: deactivated by the IdP over SCIM (usually removal from the assigned group) or by hand.`;
+    } else if (aka && signInsAs(facts.loginId, events).lastFailed) {
+      verdict = "identifier_mismatch";
+      const failed = signInsAs(facts.loginId, events).failed;
+      const last = failed.at(-1) as AuditEvent;
+      ctx.descopeLoginId = aka;
+      summary = `${facts.loginId} cannot sign in (${failed.length} failed sign-in${failed.length > 1 ? "s" : ""}, last at ${shortTime(last.at)}), but Descope has this person${where} under another login ID, ${aka} (found by ${facts.matchedBy === "email" ? "its e-mail" : `the userName ${idp.name} sent over SCIM`}): SSO sends ${facts.loginId} as the identifier (NameID or e-mail claim) while SCIM provisioned userName ${aka}.`;
     } else if (presence.presence === "not_scim_managed") {
       verdict = "not_scim_managed";
       summary = `${who} exists${where} but shows no sign of SCIM: no SCIM flag and no SCIMEvent in the last 30 days. The user was created by hand, by a JIT sign-in or through the API, so ${idp.name} does not manage them.`;
@@ -242,6 +193,11 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
       "JIT is enabled for this tenant: a first SSO sign-in would create the user without SCIM.",
     );
   }
+  if (aka && verdict !== "identifier_mismatch") {
+    notes.push(
+      `No Descope user has the login ID ${facts.loginId}; this is the user found by ${facts.matchedBy === "email" ? "its e-mail" : "the userName the IdP sent over SCIM"}, login ID ${aka}.`,
+    );
+  }
   notes.push(...contextNotes(facts, events));
   for (const u of facts.unread ?? []) notes.push(`${u}; this answer goes without it.`);
   if (facts.eventsAsOf?.source === "index") {
@@ -251,6 +207,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
   }
 
   const evidence: Evidence[] = [];
+  if (aka) evidence.push({ at: iso(now), text: `No Descope user with login ID ${facts.loginId}` });
   if (u) {
     evidence.push({ at: iso(u.createdAt ?? now), text: userRecordText(u) });
   } else {
@@ -292,5 +249,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     tenantSource: facts.tenant
       ? (facts.tenantSource ?? (facts.tenantRequested ? "argument" : "user"))
       : null,
+    matchedBy: u ? (facts.matchedBy ?? "login_id") : null,
+    descopeLoginIds: u?.loginIds ?? [],
   };
 }

@@ -70,6 +70,13 @@ export interface TenantFacts {
 export const TENANT_SOURCES = ["argument", "user", "audit", "domain"] as const;
 export type TenantSource = (typeof TENANT_SOURCES)[number];
 
+/**
+ * How the Descope user was found: by the login ID asked about, by its e-mail
+ * (user search), or by the userName the IdP sent in the SCIM rows naming it.
+ */
+export const MATCHED_BY = ["login_id", "email", "scim_user_name"] as const;
+export type MatchedBy = (typeof MATCHED_BY)[number];
+
 export interface CheckFacts {
   loginId: string;
   /** The tenant asked about, or the user's only tenant when none was asked. */
@@ -84,6 +91,8 @@ export interface CheckFacts {
   /** Several tenants the person's audit rows name, when none could be chosen: the answer lists them. */
   tenantCandidates?: Array<{ id: string; name?: string | undefined }> | undefined;
   user: UserFacts | null;
+  /** How `user` was found (null when there is none); see identity.ts. */
+  matchedBy?: MatchedBy | null | undefined;
   /** Audit events for this login ID, any order. */
   events: AuditEvent[];
   idp: IdpGuess;

@@ -11,6 +11,29 @@ export const shortTime = (ms: number) =>
 /** How soon after an SSO sign-in a modification is taken for JIT rewriting the user. */
 const JIT_WINDOW_MS = 2 * 60_000;
 
+/** The person a row is about: the Descope user ID, else its first login ID. */
+const personOf = (e: AuditEvent) => e.userId || e.loginIds[0]?.toLowerCase() || "";
+
+/**
+ * The one JIT-rewrite rule: a user modification within two minutes after a
+ * successful sign-in of the same person (a JIT sign-in rewriting what SCIM
+ * set). One row per person, the newest; callers decide whether the tenant
+ * has JIT on and the person is SCIM-managed.
+ */
+export function jitRewrites(events: AuditEvent[]): AuditEvent[] {
+  const logins = events.filter((l) => l.action === "LoginSucceed");
+  const byPerson = new Map<string, AuditEvent>();
+  for (const m of events) {
+    if (m.action !== "UserModified" || !personOf(m)) continue;
+    const after = logins.some(
+      (l) => personOf(l) === personOf(m) && m.at >= l.at && m.at - l.at <= JIT_WINDOW_MS,
+    );
+    const cur = byPerson.get(personOf(m));
+    if (after && (!cur || cur.at < m.at)) byPerson.set(personOf(m), m);
+  }
+  return [...byPerson.values()];
+}
+
 export function contextNotes(facts: CheckFacts, events: AuditEvent[]): string[] {
   const out: string[] = [];
   if (!facts.tenant) {
@@ -24,13 +47,8 @@ export function contextNotes(facts: CheckFacts, events: AuditEvent[]): string[] 
   // JIT and SCIM both on: an SSO sign-in rewrites what SCIM set (Descope advises against both).
   const jitRewrite =
     facts.tenant?.jitDisabled === false && facts.user?.scim
-      ? events.find(
-          (m) =>
-            m.action === "UserModified" &&
-            events.some(
-              (l) => l.action === "LoginSucceed" && m.at >= l.at && m.at - l.at <= JIT_WINDOW_MS,
-            ),
-        )
+      ? // The check's rows are all one person's, whichever identifier each carries.
+        jitRewrites(events.map((e) => ({ ...e, userId: "person" }))).at(-1)
       : undefined;
   if (jitRewrite)
     out.push(

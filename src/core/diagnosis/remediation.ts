@@ -16,6 +16,8 @@ export interface RemediationContext {
   jitDisabled: boolean | null;
   /** For pending_cycle: when the user should have arrived (epoch ms). */
   dueAt: number | null;
+  /** For identifier_mismatch: the login ID the Descope user has. */
+  descopeLoginId: string | null;
 }
 
 /** "2026-11-28 14:05 UTC" (Slack shows it in each reader's zone). */
@@ -83,6 +85,12 @@ export function remediationFor(verdict: Verdict, ctx: RemediationContext): strin
       return [
         `Nothing to fix if ${ctx.loginId} left: ${idp.name} removes people who leave the app's scope.`,
         `If it was a mistake, add them back to the group assigned to the Descope ${idp.appTerm} in ${idp.name}: ${idp.assignGroup}. ${idp.name} creates them again on its next push; to speed it up: ${idp.pushNow}.`,
+      ];
+    case "identifier_mismatch":
+      return [
+        `Make SSO and SCIM send the same identifier: ${idp.alignIds}.`,
+        `Until then ${ctx.loginId} can sign in as ${ctx.descopeLoginId ?? "the login ID Descope has"}. If ${ctx.loginId} is the one to keep, change the SCIM userName mapping instead: ${idp.name} updates the login ID on its next push (${idp.pushNow}).`,
+        `Do not create a second user for ${ctx.loginId} by hand or through JIT: it would not be SCIM-managed, and the IdP's next push could fail with a 409 conflict.`,
       ];
     case "other_tenant":
       return [

@@ -10,6 +10,8 @@ export const VERDICTS = [
   "not_provisioned",
   /** Gone from Descope because the IdP removed them over SCIM (a DELETE, or deactivated then deleted). */
   "deleted_by_idp",
+  /** A user exists under another login ID, and sign-ins with the identifier asked about fail. */
+  "identifier_mismatch",
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
@@ -25,6 +27,7 @@ export const VERDICT_TITLES: Record<Verdict, string> = {
   sso_without_scim: "Signed in through SSO, never provisioned",
   not_provisioned: "Not provisioned",
   deleted_by_idp: "Removed by the IdP",
+  identifier_mismatch: "Exists under another login ID",
 };
 
 /** Whether the verdict means the user can work normally. */
@@ -39,4 +42,12 @@ export const VERDICT_OK: Record<Verdict, boolean> = {
   sso_without_scim: false,
   not_provisioned: false,
   deleted_by_idp: false,
+  identifier_mismatch: false,
 };
+
+/** How a user found under another identifier was matched, in words. */
+export const MATCHED_BY_TEXT = {
+  login_id: "login ID",
+  email: "e-mail",
+  scim_user_name: "the userName the IdP sent over SCIM",
+} as const;

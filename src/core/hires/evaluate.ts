@@ -96,7 +96,15 @@ export function observe(hire: Hire, obs: HireObservation, now: number): Hire {
     scimError: items.provisioned.at ? null : (scimErr.at(-1)?.error ?? hire.scimError),
     deprovisioned: presence.presence === "disabled",
     notScimManaged: !items.provisioned.at && presence.presence === "not_scim_managed",
+    descopeLoginId: descopeLoginIdOf(hire, obs.user) ?? hire.descopeLoginId,
   };
+}
+
+/** The user's login ID when it is not the hire's own (the user was found under another identifier). */
+function descopeLoginIdOf(hire: Hire, user: HireObservation["user"]): string | null {
+  if (!user) return null;
+  const mine = hire.loginId.toLowerCase();
+  return user.loginIds.some((l) => l.toLowerCase() === mine) ? null : (user.loginIds[0] ?? null);
 }
 
 export function view(hire: Hire, now: number, graceMinutes: number): HireView {

@@ -54,6 +54,11 @@ export const hireSchema = z.object({
   /** When they start (epoch ms), and their display name, when HR or IT gave them. */
   startDate: z.number().nullable().default(null),
   displayName: z.string().nullable().default(null),
+  /**
+   * The login ID Descope has them under, when it is not the one registered
+   * (found by e-mail or by the IdP's SCIM rows: identity resolution).
+   */
+  descopeLoginId: z.string().nullable().default(null),
   /** When scimwatch stopped watching them, never complete, past their horizon (epoch ms). */
   closedAt: z.number().nullable().default(null),
 });

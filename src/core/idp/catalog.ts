@@ -37,6 +37,11 @@ export interface IdpProfile {
   pitfalls: string[];
   /** Where to look on the IdP side for what it tried. */
   logs: string;
+  /**
+   * Where SSO's identifier (NameID / e-mail claim) and SCIM's userName are
+   * set, to make them the same attribute (failure mode 4 in the reference).
+   */
+  alignIds: string;
 }
 
 export const IDPS: Record<IdpId, IdpProfile> = {
@@ -64,6 +69,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "Provisioning logs show NotEffectivelyEntitled when the user is not assigned (or is disabled in Entra): assign, or unassign and reassign.",
     ],
     logs: "Enterprise apps › [the Descope app] › Provisioning logs (status success / warning / failure / skipped)",
+    alignIds:
+      "Enterprise apps › [the Descope app] › Single sign-on › Attributes & Claims › Unique User Identifier (Name ID), and Provisioning › Mappings › Provision Microsoft Entra ID Users › userName: both from the same attribute (user.userprincipalname with userPrincipalName, or user.mail with mail); guests carry #EXT# in their userPrincipalName, so map mail for them",
   },
   okta: {
     id: "okta",
@@ -85,6 +92,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "Push errors land in Okta › Dashboard › Tasks.",
     ],
     logs: "Okta › Dashboard › Tasks, and the System Log (application.provision.user.push, application.user_membership.add)",
+    alignIds:
+      "Applications › [the Descope app] › Sign On › Credentials Details › Application username format, and Provisioning › To App › the userName mapping: both from the same Okta attribute (Okta username or e-mail)",
   },
   google: {
     id: "google",
@@ -102,6 +111,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "Automated provisioning is documented for catalog apps; SCIM to a custom app may not be available.",
     ],
     logs: "Google Admin › Reporting › Audit and investigation › SAML/Admin log events for the app",
+    alignIds:
+      "Google Admin › Apps › Web and mobile apps › [the Descope app] › Name ID (Basic Information › Primary email) and the userName the provisioning sends: both the primary e-mail",
   },
   onelogin: {
     id: "onelogin",
@@ -119,6 +130,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "With “Require admin approval” on, each push waits in a queue until an admin approves it.",
     ],
     logs: "OneLogin › Activity › Events, filtered on the app",
+    alignIds:
+      "Applications › [the Descope app] › Configuration › SAML nameID format / value, and Provisioning › the SCIM Username mapping: both from the same attribute (e-mail or username)",
   },
   jumpcloud: {
     id: "jumpcloud",
@@ -136,6 +149,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "Identity Management must be active on the app's Identity Management tab.",
     ],
     logs: "JumpCloud › Insights (Directory Insights), filtered on the application",
+    alignIds:
+      "SSO Applications › [the Descope app] › SSO › SAMLSubject NameID, and Identity Management › the userName attribute: both from the same attribute (e-mail or username)",
   },
   pingone: {
     id: "pingone",
@@ -153,6 +168,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "The rule must be enabled, and the connection's credentials (the Descope access key) valid.",
     ],
     logs: "PingOne › Monitoring › Audit, filtered on provisioning events",
+    alignIds:
+      "Connections › Applications › [the Descope app] › Attribute Mappings › saml_subject, and the provisioning rule's userName mapping: both from the same attribute",
   },
   generic: {
     id: "generic",
@@ -171,6 +188,8 @@ export const IDPS: Record<IdpId, IdpProfile> = {
       "An expired or revoked Descope access key makes every push fail: rotate it in the IdP's provisioning settings.",
     ],
     logs: "The IdP's provisioning logs for the app",
+    alignIds:
+      "In the IdP, the SSO app's identifier (SAML NameID or the OIDC e-mail claim) and the SCIM app's userName mapping must come from the same attribute",
   },
 };
 

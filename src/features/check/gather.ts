@@ -23,6 +23,7 @@ import { groupMappingsOf, toAuditEvent, toUserFacts } from "../../descope/events
 import { optional } from "../../descope/optional.js";
 import { idpOf } from "../../descope/tenant-idp.js";
 import { matchTenant } from "../../descope/tenants.js";
+import { type FoundPerson, findElsewhere, loadUserAnyCase } from "./find-person.js";
 
 export interface CheckRequest {
   loginId: string;
@@ -97,37 +98,34 @@ function isSignIn(action: string): boolean {
   return (SIGN_IN_ACTIONS as readonly string[]).includes(action);
 }
 
-/**
- * Loads a user by login ID as typed, then lower-cased: login IDs compare
- * case-insensitively, whichever way Descope stored and matches them.
- */
-export async function loadUserAnyCase(client: DescopeClient, loginId: string) {
-  const user = await client.loadUser(loginId);
-  const lower = loginId.toLowerCase();
-  return user ?? (lower !== loginId ? client.loadUser(lower) : null);
-}
-
 export async function gatherFacts(
   client: DescopeClient,
   req: CheckRequest,
   now: number,
   events: EventsSource = liveEvents(client),
 ): Promise<CheckFacts> {
-  const [tenants, descopeUser] = await Promise.all([
+  const [tenants, direct] = await Promise.all([
     req.tenant ? client.listTenants() : Promise.resolve(null),
     loadUserAnyCase(client, req.loginId),
   ]);
-  const user = descopeUser ? toUserFacts(descopeUser) : null;
+  const named = req.tenant && tenants ? matchTenant(tenants, req.tenant) : undefined;
+  if (req.tenant && tenants && !named) throw new UnknownTenantError(req.tenant);
+  const ev = await events(req.loginId, now, direct?.userId);
+  // No user has the login ID: the person may exist under another identifier (issue #23).
+  const found: FoundPerson = direct
+    ? { user: direct, matchedBy: "login_id" }
+    : await findElsewhere(client, req.loginId, ev.events, named?.id);
+  // Still one audit search: the rows that name the typed identifier (its sign-ins, and the
+  // SCIM rows whose userName or e-mails carry it) are the evidence either way.
+  const user = found.user ? toUserFacts(found.user) : null;
 
   let tenantId: string | undefined;
   let tenantName: string | undefined;
   let tenantSource: TenantSource | null = null;
   let tenantCandidates: Array<{ id: string; name?: string | undefined }> | undefined;
-  if (req.tenant && tenants) {
-    const t = matchTenant(tenants, req.tenant);
-    if (!t) throw new UnknownTenantError(req.tenant);
-    tenantId = t.id;
-    tenantName = t.name ?? undefined;
+  if (named) {
+    tenantId = named.id;
+    tenantName = named.name ?? undefined;
     tenantSource = "argument";
   } else if (user && user.tenants.length > 0) {
     const first = user.tenants[0];
@@ -137,7 +135,6 @@ export async function gatherFacts(
   }
 
   const unread: string[] = [];
-  const ev = await events(req.loginId, now, user?.userId);
   if (!tenantId) {
     // No tenant named and no user record: the tenants the person's audit rows name, else
     // the tenant whose domains match the e-mail's domain (tenant inference, issue #23).
@@ -146,7 +143,7 @@ export async function gatherFacts(
       into: unread,
     });
     const nameOf = (id: string) => all?.find((t) => t.id === id)?.name ?? undefined;
-    const named = [...new Set(ev.events.flatMap((e) => e.tenants))];
+    const onRows = [...new Set(ev.events.flatMap((e) => e.tenants))];
     const domain = req.loginId.includes("@") ? req.loginId.split("@").pop()?.toLowerCase() : "";
     const byDomain = domain
       ? (all ?? []).filter((t) =>
@@ -155,12 +152,12 @@ export async function gatherFacts(
             .includes(domain),
         )
       : [];
-    if (named.length === 1) {
-      tenantId = named[0];
-      tenantName = nameOf(named[0] as string);
+    if (onRows.length === 1) {
+      tenantId = onRows[0];
+      tenantName = nameOf(onRows[0] as string);
       tenantSource = "audit";
-    } else if (named.length > 1) {
-      tenantCandidates = named.map((id) => ({ id, name: nameOf(id) }));
+    } else if (onRows.length > 1) {
+      tenantCandidates = onRows.map((id) => ({ id, name: nameOf(id) }));
     } else if (byDomain.length === 1) {
       tenantId = byDomain[0]?.id;
       tenantName = byDomain[0]?.name ?? undefined;
@@ -198,6 +195,7 @@ export async function gatherFacts(
     tenantSource: tenantId ? tenantSource : null,
     ...(tenantCandidates ? { tenantCandidates } : {}),
     user,
+    matchedBy: found.matchedBy,
     events: ev.events,
     idp,
     assignedAt: req.assignedAt ?? null,

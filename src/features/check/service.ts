@@ -77,8 +77,10 @@ export function withIdpSide(
       d.verdict === "provisioned"
         ? d.summary
         : `${s.cause === "idp_unreadable" ? d.summary : d.summary.replace(UNPROVEN_WHY, "")} ${s.summary}`,
+    // A user Descope has (under another identifier included) is decided on Descope's side:
+    // the IdP's fix for an absent user does not come first.
     remediation:
-      s.fix && d.verdict !== "provisioned"
+      s.fix && d.verdict !== "provisioned" && d.verdict !== "identifier_mismatch"
         ? [s.fix, ...d.remediation.filter((r) => r !== s.fix)]
         : d.remediation,
     notes,

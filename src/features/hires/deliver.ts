@@ -39,6 +39,7 @@ export function alertKind(name: string): string {
     alert: "hire_overdue",
     remind: "hire_reminder",
     signin: "unknown_signin",
+    idmismatch: "identifier_mismatch",
     "tenant-recovered": "tenant_recovered",
     blind: "blind",
     sight: "sight_restored",

@@ -7,6 +7,7 @@
  * never the run: what was read counts, the rest is read first next time.
  */
 import type { AuditEvent, UserFacts } from "../../core/diagnosis/facts.js";
+import { scimAliases } from "../../core/diagnosis/identity.js";
 import { dueAt, type HireView, observe, view } from "../../core/hires/evaluate.js";
 import type { Hire } from "../../core/hires/model.js";
 import {
@@ -18,9 +19,11 @@ import {
 } from "../../core/hires/slice.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { toUserFacts } from "../../descope/events.js";
+import type { DescopeUser } from "../../descope/schemas.js";
 import type { Logger } from "../../log/logger.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
 import type { HireStore } from "../../redis/hire-store.js";
+import { preferredUser } from "../check/find-person.js";
 
 export interface ObserveDeps {
   hires: HireStore;
@@ -47,6 +50,9 @@ export interface Observed {
   checkOf: (id: string) => UserCheck | null;
   counts: { evaluated: number; changed: number; loaded: number; closed: number; deferred: number };
 }
+
+/** Hires looked for under other identifiers per run (at most 10 searches), in the slice's order. */
+const MAX_ELSEWHERE = 500;
 
 /** Login IDs per user search (the search takes up to 100). */
 const SEARCH_IDS = 100;
@@ -94,6 +100,61 @@ async function loadUsers(
     );
     return { users, loaded, refused: why };
   }
+}
+
+/**
+ * Hires not found by login ID once they fall due: the person may be in
+ * Descope under another identifier (identity resolution, as in
+ * features/check/find-person.ts), by e-mail, then by the userName on the IdP's
+ * SCIM rows naming them (from the index, free). A search per 100 such hires,
+ * only for those due or named so by SCIM rows, so the common case costs
+ * nothing more. A failed search leaves them as they were.
+ */
+async function loadElsewhere(
+  deps: Pick<ObserveDeps, "descope" | "log">,
+  hires: Hire[],
+  eventsOf: Map<Hire, AuditEvent[]>,
+): Promise<Map<Hire, UserFacts>> {
+  const out = new Map<Hire, UserFacts>();
+  const search = async (
+    list: Hire[],
+    keyOf: (h: Hire) => string | undefined,
+    by: "emails" | "loginIds",
+  ) => {
+    for (let i = 0; i < list.length; i += SEARCH_IDS) {
+      const chunk = list.slice(i, i + SEARCH_IDS).filter((h) => keyOf(h));
+      if (!chunk.length) continue;
+      const { users } = await deps.descope.searchUsers({
+        [by]: chunk.map((h) => keyOf(h) as string),
+        limit: SEARCH_IDS,
+      });
+      for (const h of chunk) {
+        const key = (keyOf(h) as string).toLowerCase();
+        const match = (u: DescopeUser) =>
+          by === "emails"
+            ? u.email?.toLowerCase() === key
+            : u.loginIds.some((l) => l.toLowerCase() === key);
+        const u = preferredUser(users.filter(match), h.tenantId);
+        if (u) out.set(h, toUserFacts(u));
+      }
+    }
+  };
+  try {
+    await search(
+      hires.filter((h) => h.loginId.includes("@")),
+      (h) => h.loginId.toLowerCase(),
+      "emails",
+    );
+    const alias = (h: Hire) => scimAliases(h.loginId, eventsOf.get(h) ?? []).loginIds[0];
+    await search(
+      hires.filter((h) => !out.has(h) && alias(h)),
+      alias,
+      "loginIds",
+    );
+  } catch (e) {
+    deps.log.warn({ kind: "evaluation", err: e }, "look-ups under other identifiers stopped");
+  }
+  return out;
 }
 
 export async function observeHires(
@@ -155,6 +216,22 @@ export async function observeHires(
   const byId = new Map(records.map((r) => [r.id, r]));
   const toLoad = [...pick].map((id) => byId.get(id)?.hire).filter((h): h is Hire => Boolean(h));
   const { users, loaded } = await loadUsers(deps, toLoad);
+  // Not found by login ID: looked for under other identifiers once due, or as soon as the
+  // IdP's SCIM rows name them under another one (the check would find them there too).
+  const rowsOf = new Map(records.map((r) => [r.hire, eventsOf.get(r.id) ?? []]));
+  const elsewhere = await loadElsewhere(
+    deps,
+    toLoad
+      .filter(
+        (h) =>
+          loaded.has(h) &&
+          !users.has(h.loginId.toLowerCase()) &&
+          (dueAt(h, deps.graceMinutes) <= now ||
+            scimAliases(h.loginId, rowsOf.get(h) ?? []).loginIds.length > 0),
+      )
+      .slice(0, MAX_ELSEWHERE),
+    rowsOf,
+  );
   counts.loaded = loaded.size;
   counts.deferred = pick.size - loaded.size;
 
@@ -164,7 +241,7 @@ export async function observeHires(
     counts.evaluated++;
     let next: Hire | null = hire;
     if (loaded.has(hire)) {
-      const user = users.get(hire.loginId.toLowerCase()) ?? null;
+      const user = users.get(hire.loginId.toLowerCase()) ?? elsewhere.get(hire) ?? null;
       // Rows about the user's Descope ID (written by an admin) count too, once it is known.
       const known = checks.get(id)?.userId;
       const events =

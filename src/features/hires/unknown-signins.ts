@@ -1,7 +1,9 @@
 /**
  * "<user> tried to sign in but was never provisioned": from the failed
  * sign-ins the tail just read, at most once per login ID per day, only when
- * no such user exists and the tenant's JIT is disabled.
+ * no such user exists and the tenant's JIT is disabled. A person Descope has
+ * under another login ID (found by e-mail or by the IdP's SCIM rows) is not
+ * "never provisioned": they get one identifier-mismatch alert per pair.
  */
 
 import * as z from "zod";
@@ -11,10 +13,11 @@ import { optional } from "../../descope/optional.js";
 import { tenantIdp } from "../../descope/tenant-idp.js";
 import { tenantLabel } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
+import type { AuditIndex } from "../../redis/audit-index.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
-import { unknownSigninMessage } from "../../render/hires.js";
-import { loadUserAnyCase } from "../check/gather.js";
+import { identifierMismatchMessage, unknownSigninMessage } from "../../render/hires.js";
+import { findPerson } from "../check/find-person.js";
 import type { Notifier } from "../notifier.js";
 import { alertChannels } from "./alert-channel.js";
 import { deliverClaimed, once } from "./deliver.js";
@@ -25,6 +28,8 @@ export interface UnknownSigninDeps {
   links: LinkStore;
   notifier: Notifier;
   log: Logger;
+  /** The audit index: the SCIM rows naming a login ID, to find the person under another one. */
+  index?: Pick<AuditIndex, "eventsFor"> | undefined;
   alertChannel?: string | undefined;
   now: () => number;
   /** Counts the alerts posted (for /metrics). */
@@ -82,18 +87,52 @@ export async function alertUnknownSignins(
     try {
       let alerted = false;
       await once(deps.hires, claim, 2 * DAY, async () => {
-        const [user, jitDisabled, guess] = await Promise.all([
-          loadUserAnyCase(deps.descope, c.loginId),
+        const [found, jitDisabled, guess] = await Promise.all([
+          (deps.index?.eventsFor(c.loginId, now) ?? Promise.resolve([])).then((events) =>
+            findPerson(deps.descope, c.loginId, events, c.tenantId),
+          ),
           optional(deps.descope.loadJitDisabled(c.tenantId)),
           tenantIdp(deps.descope, c.tenantId),
         ]);
         // Someone who exists, or a tenant where JIT creates users: nothing to say, once.
-        if (user || jitDisabled !== true) return;
+        if (found.matchedBy === "login_id" || jitDisabled !== true) return;
         tenantNames ??= new Map(
           (await deps.descope.listTenants()).map((t) => [t.id, tenantLabel(t)]),
         );
         const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
         const idp = guess.idp;
+        const descopeLoginId = found.user?.loginIds[0];
+        if (found.user && descopeLoginId) {
+          // Provisioned under another identifier: once per pair, however many days they try.
+          const pair = `idmismatch:${c.tenantId}:${c.loginId.toLowerCase()}:${descopeLoginId.toLowerCase()}`;
+          alerted = await once(deps.hires, pair, 90 * DAY, async () => {
+            await deliverClaimed(
+              deps,
+              pair,
+              channel,
+              (key) =>
+                deps.notifier.post(
+                  channel,
+                  identifierMismatchMessage({
+                    loginId: c.loginId,
+                    descopeLoginId,
+                    tenantName,
+                    idp,
+                    at: c.at,
+                  }),
+                  undefined,
+                  key,
+                ),
+              90 * DAY,
+            );
+            await deps.hires.pushRecentAlert({
+              at: now,
+              tenantId: c.tenantId,
+              text: `${c.loginId} cannot sign in: Descope has them as ${descopeLoginId} (${tenantName})`,
+            });
+          });
+          return;
+        }
         await deliverClaimed(
           deps,
           claim,
