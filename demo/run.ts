@@ -74,6 +74,17 @@ async function main(): Promise<number> {
       createdAt: now() - 90 * 86_400_000,
     }),
   );
+  // priya was provisioned by Entra under her UPN; Acme's SSO app sends her e-mail as NameID.
+  descope.users.push(
+    user({
+      loginId: "priya.s@acme.onmicrosoft.com",
+      userId: "U-priya",
+      email: "priya@acme.com",
+      ...acme,
+      roles: ["member"],
+      createdAt: now() - 3 * 86_400_000,
+    }),
+  );
   descope.groups["T-acme"] = [
     {
       id: "g-all",
@@ -87,6 +98,13 @@ async function main(): Promise<number> {
       at: now() - 20 * 86_400_000,
       loginId: "dan@acme.com",
       userId: "U-dan",
+      tenant: "T-acme",
+    }),
+    scimEvent({
+      at: now() - 3 * 86_400_000,
+      loginId: "priya.s@acme.onmicrosoft.com",
+      email: "priya@acme.com",
+      userId: "U-priya",
       tenant: "T-acme",
     }),
   );
@@ -301,6 +319,18 @@ async function main(): Promise<number> {
         errorMessage: "user not found and JIT is disabled",
       }),
     );
+    await until(27);
+    say(
+      `\n${stamp()} [SSO] priya@acme.com signs in with her e-mail; Entra provisioned her as priya.s@acme.onmicrosoft.com (her UPN)`,
+    );
+    descope.audits.push(
+      auditEvent("LoginFailed", {
+        at: now(),
+        loginId: "priya@acme.com",
+        tenant: "T-acme",
+        errorMessage: "user not found and JIT is disabled",
+      }),
+    );
     await until(30);
     say(
       `\n${stamp()} [Entra ID] Globex's provisioning job pushes 6 changes; Descope refuses each one: the access key in Entra's credentials expired`,
@@ -337,6 +367,7 @@ async function main(): Promise<number> {
       "ben@acme.com",
       "carl@acme.com",
       "zoe@partner.io",
+      "priya@acme.com",
       "dan@acme.com",
     ];
     const verdicts: Record<string, string> = {};
@@ -367,6 +398,9 @@ async function main(): Promise<number> {
     say(
       "  • zoe signed in through SSO but was never provisioned: one alert explaining the separate SSO/SCIM apps.",
     );
+    say(
+      "  • priya exists, under her UPN: SSO sends her e-mail. Not 'never provisioned': one identifier-mismatch alert, and the check names both identifiers and the mapping to align.",
+    );
     say("  • dan was removed from the assigned group: deprovisioned.");
     say(
       "  • Globex's Entra ID access key expired: one 'pushes failing' alert for the whole tenant, with the fix.",
@@ -382,6 +416,7 @@ async function main(): Promise<number> {
       "ben@acme.com": /^Provisioned$/,
       "carl@acme.com": /^Not provisioned$/,
       "zoe@partner.io": /^Signed in through SSO, never provisioned$/,
+      "priya@acme.com": /^Exists under another login ID$/,
       "dan@acme.com": /^Deprovisioned/,
     };
     const wrong = people.filter((p) => !expected[p]?.test(verdicts[p] ?? ""));
@@ -394,16 +429,33 @@ async function main(): Promise<number> {
     const zoeAlert = alerts.some((a) =>
       String(a.args.text).includes("zoe@partner.io tried to sign in but was never provisioned"),
     );
+    const priyaAlert = alerts.some((a) =>
+      String(a.args.text).startsWith(
+        "priya@acme.com cannot sign in: Descope has them as priya.s@acme.onmicrosoft.com",
+      ),
+    );
+    const priyaWrong = alerts.some((a) =>
+      String(a.args.text).includes("priya@acme.com tried to sign in but was never provisioned"),
+    );
     const globexAlerts = alerts.filter((a) =>
       String(a.args.text).startsWith("Globex: 6 of 6 SCIM calls"),
     ).length;
-    if (wrong.length || !carlAlert || !carlProof || !zoeAlert || globexAlerts !== 1) {
+    if (
+      wrong.length ||
+      !carlAlert ||
+      !carlProof ||
+      !zoeAlert ||
+      !priyaAlert ||
+      priyaWrong ||
+      globexAlerts !== 1
+    ) {
       say(
         `\nThe story did not end as scripted: ${[
           ...wrong,
           ...(carlAlert ? [] : ["carl alert"]),
           ...(carlProof ? [] : ["carl proof from Entra"]),
           ...(zoeAlert ? [] : ["zoe alert"]),
+          ...(priyaAlert && !priyaWrong ? [] : ["priya's identifier-mismatch alert"]),
           ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`]),
         ].join(", ")}`,
       );
