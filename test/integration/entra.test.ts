@@ -333,6 +333,12 @@ describe("Entra ID connector", () => {
     expect(lines).not.toMatch(/\*carl@acme\.com\*\n.*\n:hourglass_flowing_sand: Waiting/);
     // /scim pending says the same at the same moment, and the check no longer guesses.
     expect(text(await answer("pending"))).toMatch(/carl@acme\.com.*Will not arrive: not assigned/);
+    const homes = h.slack.callsTo("views.publish").length;
+    await h.event({ type: "app_home_opened", user: "UADMIN", channel: "D1", tab: "home" });
+    const home = await h.slack.waitFor(() => h.slack.callsTo("views.publish")[homes]);
+    expect(textsOf((home.args.view as { blocks: unknown }).blocks).join("\n")).toMatch(
+      /carl@acme\.com.*\n:x: Will not arrive: not assigned to the app in Microsoft Entra ID/,
+    );
     const check = text(await answer("check carl@acme.com Acme"));
     expect(check).not.toMatch(/or its cycle has not run yet/);
     expect(check).toMatch(/Entra will never push them/);
@@ -362,6 +368,8 @@ describe("Entra ID connector", () => {
       expect(out.cause).toBe(cause);
       expect(out.idpSide).not.toBeNull();
       expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
+      // What the IdP decided replaces Descope's guess (issue #23, finding 1).
+      expect(String(out.summary)).not.toMatch(/or its cycle has not run yet/);
     },
   );
 

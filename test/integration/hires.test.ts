@@ -754,6 +754,15 @@ describe("App Home for a newcomer", () => {
   });
 });
 
+/** What /scim pending and the App Home say, one after the other. */
+async function pendingAndHome(h: Harness): Promise<string> {
+  const pending = allText(await answer(h, (await h.command("pending")).rid));
+  const before = h.slack.callsTo("views.publish").length;
+  await h.event({ type: "app_home_opened", user: "UADMIN", channel: "D1", tab: "home" });
+  const pub = await h.slack.waitFor(() => h.slack.callsTo("views.publish")[before]);
+  return `${pending}\n${textsOf((pub.args.view as { blocks: unknown }).blocks).join("\n")}`;
+}
+
 describe("/scim check, the checklist and the alert agree at every moment", () => {
   const lastChecklist = (h: Harness) => {
     const edits = h.slack.callsTo("chat.update").filter((u) => u.args.channel === "CSUPPORT");
@@ -770,6 +779,9 @@ describe("/scim check, the checklist and the alert agree at every moment", () =>
     const check = await answer(h, (await h.command("check raj@acme.com Acme Corp")).rid);
     expect(String(check.text)).toMatch(/^Waiting for the IdP's next cycle/);
     expect(lastChecklist(h)).toMatch(/Waiting for Microsoft Entra ID's next cycle/);
+    expect(await pendingAndHome(h)).toMatch(
+      /raj@acme\.com[\s\S]*Waiting for Microsoft Entra ID's next cycle/,
+    );
     expect(posts(h, "CALERTS")).toHaveLength(0);
 
     // 11 minutes later the window and the grace have passed.
@@ -778,6 +790,11 @@ describe("/scim check, the checklist and the alert agree at every moment", () =>
     const after = await answer(h, (await h.command("check raj@acme.com Acme Corp")).rid);
     expect(String(after.text)).toMatch(/^Not provisioned/);
     expect(lastChecklist(h)).toMatch(/Overdue since/);
+    const both = await pendingAndHome(h);
+    expect(both).toMatch(
+      /raj@acme\.com[\s\S]*Overdue since[\s\S]*raj@acme\.com[\s\S]*Overdue since/,
+    );
+    expect(both).not.toMatch(/Waiting for/);
     expect(posts(h, "CALERTS")).toHaveLength(1);
   }, 30_000);
 
