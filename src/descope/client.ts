@@ -121,29 +121,19 @@ export class DescopeClient {
   }
 
   /** Loads a user by login ID; null when Descope says there is no such user. */
-  async loadUser(loginId: string): Promise<DescopeUser | null> {
-    const op = "Descope user load";
-    const ans = await this.http.call(
-      op,
-      "GET",
-      `/v1/mgmt/user?loginId=${encodeURIComponent(loginId)}`,
-      undefined,
-      this.gate,
-    );
-    if (isNotFound(ans, "E112102")) return null;
-    return this.http.parse(op, ans, userResponseSchema).user;
+  loadUser(loginId: string): Promise<DescopeUser | null> {
+    return this.loadUserBy("loginId", loginId);
   }
 
   /** Loads a user by Descope user ID; null when there is no such user. */
-  async loadUserById(userId: string): Promise<DescopeUser | null> {
+  loadUserById(userId: string): Promise<DescopeUser | null> {
+    return this.loadUserBy("userId", userId);
+  }
+
+  private async loadUserBy(by: "loginId" | "userId", value: string) {
     const op = "Descope user load";
-    const ans = await this.http.call(
-      op,
-      "GET",
-      `/v1/mgmt/user?userId=${encodeURIComponent(userId)}`,
-      undefined,
-      this.gate,
-    );
+    const path = `/v1/mgmt/user?${by}=${encodeURIComponent(value)}`;
+    const ans = await this.http.call(op, "GET", path, undefined, this.gate);
     if (isNotFound(ans, "E112102")) return null;
     return this.http.parse(op, ans, userResponseSchema).user;
   }
