@@ -13,12 +13,14 @@ import { DescopeClient } from "../src/descope/client.js";
 import { indexedEvents } from "../src/features/check/indexed-events.js";
 import { CheckService } from "../src/features/check/service.js";
 import { evaluateHires } from "../src/features/hires/evaluator.js";
+import { Outbox } from "../src/features/notify/outbox.js";
 import { runTail } from "../src/features/tail/tail.js";
 import { createLogger } from "../src/log/logger.js";
 import { AuditIndex } from "../src/redis/audit-index.js";
 import { keyer } from "../src/redis/client.js";
 import { HireStore } from "../src/redis/hire-store.js";
 import { LinkStore } from "../src/redis/links.js";
+import { OnceStore } from "../src/redis/once-store.js";
 import { TailStateStore } from "../src/redis/tail-state.js";
 import { SlackNotifier } from "../src/slack/notifier.js";
 import { user } from "../test/fakes/builders.js";
@@ -146,12 +148,15 @@ async function bench(users: number, tenants: number, redis: Redis) {
     });
   }
   t = performance.now();
+  const links = new LinkStore(redis, key);
+  const once = new OnceStore(redis, key);
   const evalDeps = {
     hires,
     index,
     descope,
-    notifier,
-    links: new LinkStore(redis, key),
+    outbox: new Outbox({ once, notifier, links, hires, log }),
+    once,
+    links,
     log,
     graceMinutes: 15,
     now: Date.now,

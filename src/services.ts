@@ -12,13 +12,12 @@ import { hireId } from "./core/hires/model.js";
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
+import { evaluateAll } from "./features/after-read.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { autoExpect } from "./features/hires/auto-expect.js";
-import { evaluateHires } from "./features/hires/evaluator.js";
-import { proveHires } from "./features/hires/idp-proof.js";
-import { alertStartDates } from "./features/hires/start-alerts.js";
 import { idpJobReader, idpSideReader } from "./features/idp-side.js";
+import { Outbox } from "./features/notify/outbox.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
@@ -31,6 +30,7 @@ import { ConnectionStore } from "./redis/connections.js";
 import { descopeBudgets } from "./redis/descope-budgets.js";
 import { HireStore } from "./redis/hire-store.js";
 import { LinkStore } from "./redis/links.js";
+import { OnceStore } from "./redis/once-store.js";
 import { SecretBox } from "./redis/secret-box.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
 import { TailStateStore } from "./redis/tail-state.js";
@@ -70,9 +70,15 @@ export interface Services {
   answers: AnswerStore;
   tenantHealth: TenantHealthStore;
   notifier: SlackNotifier;
+  /** Exactly-once records (alerts, checklists, webhook idempotency). */
+  once: OnceStore;
+  /** The one way messages leave (features/notify/outbox.ts). */
+  outbox: Outbox;
   checks: CheckService;
+  /** What a connected IdP says about a person (features/idp-side.ts). */
+  idpSide: ReturnType<typeof idpSideReader>;
   /** Evaluates open hires now (all, or these). */
-  evaluate: (ids?: string[]) => ReturnType<typeof evaluateHires>;
+  evaluate: (ids?: string[]) => ReturnType<typeof evaluateAll>;
   settings: {
     supportChannels: ReadonlySet<string>;
     adminUsers: ReadonlySet<string>;
@@ -82,6 +88,7 @@ export interface Services {
     backfillDays: number;
     lateWriteSec: number;
     blindAfterRuns: number;
+    startLeadHours: number | undefined;
     thresholds: HealthThresholds;
     debounce: Debounce;
   };
@@ -126,6 +133,17 @@ export function buildServices(
     }),
     { redis, key, ...(opts.slackDeadlineMs ? { deadlineMs: opts.slackDeadlineMs } : {}) },
   );
+  const once = new OnceStore(redis, key);
+  const outbox = new Outbox({
+    once,
+    notifier,
+    links,
+    hires,
+    log,
+    alertChannel: cfg.SCIMWATCH_ALERT_CHANNEL,
+    metrics,
+    now,
+  });
   const settings = {
     supportChannels: cfg.SCIMWATCH_SUPPORT_CHANNELS,
     adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
@@ -135,6 +153,7 @@ export function buildServices(
     backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
     lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
+    startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
     debounce: {
       settleMs: cfg.SCIMWATCH_RECOVERY_SETTLE_MIN * 60_000,
       cooldownMs: cfg.SCIMWATCH_RELAPSE_COOLDOWN_MIN * 60_000,
@@ -188,55 +207,24 @@ export function buildServices(
   const idpSide = idpSideReader({ connections, entra, secrets: secretBox, egress, log, now });
   // Nobody waits on the evaluation: it leaves the budget's reserve to checks and registrations.
   const background = descope.background();
-  const evaluateOnly = (ids?: string[]) =>
-    evaluateHires(
+  /** Evaluates the hires, then asks the IdP about them where a connector proves more. */
+  const evaluate = (ids?: string[]) =>
+    evaluateAll(
       {
-        hires,
-        index,
         descope: background,
-        notifier,
+        index,
+        hires,
         links,
+        once,
+        outbox,
+        connections,
         log,
         now,
-        graceMinutes: settings.graceMinutes,
-        alertChannel: settings.alertChannel,
-        metrics,
+        idpSide,
+        settings,
       },
       ids,
     );
-  /** Evaluates the hires, then asks the IdP about them where a connector proves more. */
-  const evaluate = async (ids?: string[]) => {
-    const r = await evaluateOnly(ids);
-    await proveHires(
-      {
-        hires,
-        links,
-        connections,
-        notifier,
-        idpSide,
-        log,
-        now,
-        graceMinutes: settings.graceMinutes,
-        alertChannel: settings.alertChannel,
-        metrics,
-      },
-      ids,
-    ).catch((e: unknown) => log.warn({ kind: "idp_proof", err: e }, "IdP proof failed"));
-    await alertStartDates(
-      {
-        hires,
-        links,
-        notifier,
-        log,
-        now,
-        alertChannel: settings.alertChannel,
-        startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
-        metrics,
-      },
-      ids,
-    ).catch((e: unknown) => log.warn({ kind: "start_alert", err: e }, "start-date alerts failed"));
-    return r;
-  };
   const checks = new CheckService({
     descope,
     now,
@@ -257,13 +245,12 @@ export function buildServices(
         descope: background,
         hires,
         links,
-        notifier,
+        outbox,
         log,
         now,
         evaluate,
         graceMinutes: settings.graceMinutes,
         alertChannel: settings.alertChannel,
-        metrics,
       }),
     idpJob: idpJobReader({ connections, entra, secrets: secretBox, egress, now }),
     secretBox,
@@ -290,7 +277,10 @@ export function buildServices(
     answers: new AnswerStore(redis, key),
     tenantHealth: new TenantHealthStore(redis, key),
     notifier,
+    once,
+    outbox,
     checks,
+    idpSide,
     evaluate,
     settings,
   };

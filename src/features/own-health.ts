@@ -8,22 +8,17 @@ import { DEFAULT_DEBOUNCE, type Debounce, episodeStep } from "../core/episodes.j
 import { blindness } from "../core/own-health.js";
 import type { Logger } from "../log/logger.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
-import type { HireStore } from "../redis/hire-store.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import { blindMessage, sightRestoredMessage } from "../render/own-health.js";
-import { deliverClaimed } from "./hires/deliver.js";
-import type { Notifier } from "./notifier.js";
+import type { Outbox } from "./notify/outbox.js";
 
 export interface OwnHealthDeps {
   redis: RedisClient;
   key: Keyer;
   tailState: TailStateStore;
-  hires: HireStore;
-  notifier: Notifier;
+  outbox: Outbox;
   log: Logger;
   now: () => number;
-  /** Counts the alerts posted (for /metrics). */
-  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   settings: {
     alertChannel?: string | undefined;
     blindAfterRuns: number;
@@ -31,8 +26,6 @@ export interface OwnHealthDeps {
     debounce?: Debounce;
   };
 }
-
-const KEEP_MS = 30 * 86_400_000;
 
 const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : null);
 
@@ -74,27 +67,23 @@ export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
     }
     const episode = String(b.since ?? state.lastErrorAt ?? 0);
     if (rec.episode === episode) return true;
-    const name = `blind:${episode}`;
-    if (!(await deps.hires.claim(name))) return true;
+    const [sent] = await deps.outbox.send([
+      {
+        key: `blind:${episode}`,
+        kind: "blind",
+        to: { channel: channel ?? "" },
+        message: channel ? blindMessage(b, state.lastError ?? null) : null,
+      },
+    ]);
+    // Another process holds or sent this episode's alert; a failed send is tried next read.
+    if (sent?.status === "done" || sent?.status === "failed") return true;
     deps.log.error(
       { kind: "blind", reason: b.reason, failedRuns: b.failedRuns, since: b.since },
       b.reason === "key_refused"
         ? "scimwatch is blind: Descope refused the management key; create a new one and set DESCOPE_MANAGEMENT_KEY"
         : "scimwatch is blind: its audit reads keep failing",
     );
-    let ts = "";
-    if (channel) {
-      ts = (
-        await deliverClaimed(
-          deps,
-          name,
-          channel,
-          (k) =>
-            deps.notifier.post(channel, blindMessage(b, state.lastError ?? null), undefined, k),
-          KEEP_MS,
-        )
-      ).ts;
-    } else await deps.hires.confirm(name, KEEP_MS);
+    const ts = sent?.status === "sent" || sent?.status === "found" ? sent.ts : "";
     await deps.redis.hset(recordKey, { episode, channel: channel ?? "", ts });
     return true;
   }
@@ -103,18 +92,17 @@ export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
     return false;
   }
   if (step === "recover" && rec.episode) {
-    const name = `sight:${rec.episode}`;
-    if (!(await deps.hires.claim(name))) return false;
+    const [sent] = await deps.outbox.send([
+      {
+        key: `sight:${rec.episode}`,
+        kind: "sight_restored",
+        to: { channel: rec.channel ?? "" },
+        thread: rec.ts,
+        message: rec.channel && rec.ts ? sightRestoredMessage(now) : null,
+      },
+    ]);
+    if (sent?.status === "done" || sent?.status === "failed") return false;
     deps.log.info({ kind: "blind", recovered: true }, "scimwatch reads the audit log again");
-    if (rec.channel && rec.ts)
-      await deliverClaimed(
-        deps,
-        name,
-        rec.channel,
-        (k) => deps.notifier.post(rec.channel as string, sightRestoredMessage(now), rec.ts, k),
-        KEEP_MS,
-      );
-    else await deps.hires.confirm(name, KEEP_MS);
     await deps.redis
       .multi()
       .del(recordKey)

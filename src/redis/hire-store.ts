@@ -9,13 +9,7 @@ import {
   recentAlertSchema,
 } from "../core/hires/model.js";
 import { type UserCheck, userCheckSchema } from "../core/hires/slice.js";
-import {
-  type Keyer,
-  mustReplicate,
-  NotDurableError,
-  type RedisClient,
-  replicated,
-} from "./client.js";
+import { type Keyer, NotDurableError, type RedisClient, replicated } from "./client.js";
 import { safeParse } from "./links.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
@@ -229,50 +223,6 @@ export class HireStore {
     const raw = await this.redis.get(this.key("batch", id));
     const parsed = raw ? batchSchema.safeParse(safeParse(raw)) : null;
     return parsed?.success ? parsed.data : null;
-  }
-
-  /**
-   * Claims the right to send something once (an alert, a reminder, a daily
-   * sign-in alert). A claim left by a crash mid-send expires after `sendingMs`.
-   */
-  async claim(name: string, sendingMs = 5 * 60_000): Promise<boolean> {
-    const won =
-      (await this.redis.set(this.key("once", name), "sending", "PX", sendingMs, "NX")) === "OK";
-    if (!won) return false;
-    // A claim only the master holds could be lost in a failover, and the message sent twice:
-    // not a claim. Released; the next run tries again.
-    if (await replicated(this.redis)) return true;
-    await this.release(name).catch(() => {});
-    return false;
-  }
-
-  async confirm(name: string, ttlMs: number): Promise<void> {
-    await this.redis.set(this.key("once", name), "sent", "PX", ttlMs);
-    await replicated(this.redis);
-  }
-
-  async release(name: string): Promise<void> {
-    await this.redis.del(this.key("once", name));
-  }
-
-  /**
-   * A send whose outcome is not known yet: set when it starts, cleared when
-   * it is confirmed or failed for sure. Still there at the next claim means
-   * Slack may hold the message already (a crash or a timeout after it
-   * accepted it): look for it before sending again.
-   */
-  async markAttempt(name: string, at: number): Promise<void> {
-    await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
-    await mustReplicate(this.redis, "the record of a send in progress");
-  }
-
-  async attemptOf(name: string): Promise<number | null> {
-    const raw = await this.redis.get(this.key("once", name, "attempt"));
-    return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
-  }
-
-  async clearAttempt(name: string): Promise<void> {
-    await this.redis.del(this.key("once", name, "attempt"));
   }
 
   /** Failed sign-ins the tail saw, waiting for the notify worker (kept across restarts). */

@@ -6,7 +6,7 @@ import type { EntraHttp } from "../connectors/entra-http.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { CheckService } from "../features/check/service.js";
 import type { EvalResult } from "../features/hires/evaluator.js";
-import type { Notifier } from "../features/notifier.js";
+import type { Outbox } from "../features/notify/outbox.js";
 import type { Logger } from "../log/logger.js";
 import type { EgressPolicy } from "../net/egress.js";
 import type { AnswerStore } from "../redis/answers.js";
@@ -50,7 +50,7 @@ export interface SlackDeps {
   /** Where IdP URLs typed in Slack may lead (net/egress.ts). */
   egress: EgressPolicy;
   tenantHealth: TenantHealthStore;
-  notifier: Notifier;
+  outbox: Outbox;
   now: () => number;
   /** Evaluates open hires now (all, or these). */
   evaluate: (ids?: string[]) => Promise<EvalResult>;

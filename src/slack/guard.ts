@@ -12,7 +12,7 @@ import {
 import { AccessDenied, UnknownTenantError } from "../core/failure.js";
 import type { Hire } from "../core/hires/model.js";
 import { resolveTenant } from "../descope/tenants.js";
-import { alertChannels } from "../features/hires/alert-channel.js";
+import { alertRoutes } from "../features/notify/outbox.js";
 import type { SlackMessage } from "../render/blocks.js";
 import { usageMessage } from "../render/blocks.js";
 import { scopedRefusal } from "../render/notices.js";
@@ -78,12 +78,12 @@ export function guard(deps: Pick<SlackDeps, "links" | "descope" | "hires" | "set
       const hire = await deps.hires.get(id);
       if (!hire) return null;
       const access = await g.accessFor(who);
-      const alertChannel = (await alertChannels(deps.links, settings.alertChannel))(hire.tenantId);
+      const alertChannel = (await alertRoutes(deps.links, settings.alertChannel))(hire.tenantId);
       return hireAllowed(access, hire, who, alertChannel) ? hire : null;
     },
     async mayActOnTenant(who, tenantId) {
       const access = await g.accessFor(who);
-      const alertChannel = (await alertChannels(deps.links, settings.alertChannel))(tenantId);
+      const alertChannel = (await alertRoutes(deps.links, settings.alertChannel))(tenantId);
       return tenantAllowed(access, tenantId, who, alertChannel);
     },
   };

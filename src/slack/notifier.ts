@@ -14,7 +14,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { HomeView } from "@slack/types";
-import type { Notifier } from "../features/notifier.js";
+import type { Notifier } from "../features/notify/port.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
 import type { SlackMessage } from "../render/blocks.js";
 

@@ -107,5 +107,7 @@ export const recentAlertSchema = z.object({
   at: z.number(),
   tenantId: z.string(),
   text: z.string(),
+  /** Who registered the hire it is about (null: about a tenant or a sign-in, admins only). */
+  registeredBy: z.string().nullable().default(null),
 });
 export type RecentAlert = z.infer<typeof recentAlertSchema>;

@@ -24,14 +24,12 @@ import type { LinkStore } from "../../redis/links.js";
 import type { SecretBox } from "../../redis/secret-box.js";
 import { mappedNotAssignedMessage } from "../../render/idp-proof.js";
 import { oktaHttpOf } from "../idp-side.js";
-import type { Notifier } from "../notifier.js";
-import { alertChannels, onboardingChannelFor } from "./alert-channel.js";
-import { deliverClaimed } from "./deliver.js";
+import type { Outbox, Outgoing } from "../notify/outbox.js";
+import { onboardingChannelFor } from "./alert-channel.js";
 import type { EvalResult } from "./evaluator.js";
 import { registerHires } from "./register.js";
 
 const FIRST_LOOK_MS = 60 * 60_000;
-const KEEP_MS = 30 * 86_400_000;
 
 export interface AutoExpectDeps {
   connections: ConnectionStore;
@@ -43,13 +41,12 @@ export interface AutoExpectDeps {
   descope: DescopeClient;
   hires: HireStore;
   links: LinkStore;
-  notifier: Notifier;
+  outbox: Outbox;
   log: Logger;
   now: () => number;
   evaluate: (ids: string[]) => Promise<EvalResult>;
   graceMinutes: number;
   alertChannel?: string | undefined;
-  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
 }
 
 /** Who joined which group since `since`, and the app's assigned groups; null when the IdP cannot be read. */
@@ -114,34 +111,24 @@ export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
           total += r.registered.length;
         }
       }
-      const channel = (await alertChannels(deps.links, deps.alertChannel))(c.tenantId);
+      const mappedAlerts: Outgoing[] = [];
       for (const j of joins) {
         const role = mapped.get(j.groupName.toLowerCase());
-        if (assigned.has(j.groupId) || !role || !channel) continue;
-        const name = `mapped:${c.tenantId}:${j.upn.toLowerCase()}:${j.groupId}`;
-        if (!(await deps.hires.claim(name))) continue;
-        await deliverClaimed(
-          deps,
-          name,
-          channel,
-          (key) =>
-            deps.notifier.post(
-              channel,
-              mappedNotAssignedMessage({
-                ...j,
-                tenantName: c.tenantName,
-                role,
-                app: c.appName,
-                assigned: [...assigned.values()],
-              }),
-              undefined,
-              key,
-            ),
-          KEEP_MS,
-        ).catch((e: unknown) =>
-          deps.log.warn({ kind: "auto_expect", err: e }, "could not post a mapping alert"),
-        );
+        if (assigned.has(j.groupId) || !role) continue;
+        mappedAlerts.push({
+          key: `mapped:${c.tenantId}:${j.upn.toLowerCase()}:${j.groupId}`,
+          kind: "mapped_not_assigned",
+          to: { tenantId: c.tenantId },
+          message: mappedNotAssignedMessage({
+            ...j,
+            tenantName: c.tenantName,
+            role,
+            app: c.appName,
+            assigned: [...assigned.values()],
+          }),
+        });
       }
+      await deps.outbox.send(mappedAlerts);
       // Only the cursor, and only on this very connection: a disconnect or `autoexpect off`
       // made while this read was in flight stays.
       await deps.connections.update(c, { autoExpectReadTo: now });

@@ -13,9 +13,9 @@ import {
   resolutionOwed,
   view,
 } from "../../core/hires/evaluate.js";
-import type { Hire } from "../../core/hires/model.js";
-import { readSinceDue } from "../../core/hires/slice.js";
+import { readSinceDue, type UserCheck } from "../../core/hires/slice.js";
 import type { LinkStore } from "../../redis/links.js";
+import type { OnceStore } from "../../redis/once-store.js";
 import {
   alertMessage,
   checklistMessage,
@@ -23,18 +23,15 @@ import {
   reminderMessage,
   resolvedAlertMessage,
 } from "../../render/hires.js";
-import type { Notifier } from "../notifier.js";
-import { alertChannels } from "./alert-channel.js";
-import { deliverClaimed, once } from "./deliver.js";
+import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
 import { type ObserveDeps, observeHires } from "./observe.js";
 
 export interface EvaluatorDeps extends ObserveDeps {
-  notifier: Notifier;
+  outbox: Outbox;
+  once: OnceStore;
   links: LinkStore;
   alertChannel?: string | undefined;
   now: () => number;
-  /** Counts the alerts posted (for /metrics). */
-  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   /** How many alerts falling due together in one channel make a digest. */
   digestThreshold?: number;
 }
@@ -53,8 +50,6 @@ export interface EvalResult {
   /** Hires chosen for a read that a refused or failed search left for the next run. */
   deferred: number;
 }
-
-const ALERT_KEEP_MS = 30 * 86_400_000;
 
 export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Promise<EvalResult> {
   const now = deps.now();
@@ -77,152 +72,179 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   Object.assign(result, seen.counts);
   const { views, touchedBatches, checkOf } = seen;
 
+  const out: Outgoing[] = [];
   // Checklists: one message per batch, edited in place only when it changed.
   for (const batchId of touchedBatches) {
-    try {
-      if (await refreshChecklist(deps, batchId, now)) result.checklistsUpdated++;
-    } catch (e) {
+    const m = await checklistOutgoing(deps, batchId, now).catch((e: unknown) => {
       deps.log.warn({ kind: "checklist", batchId, err: e }, "checklist update failed");
-    }
+      return null;
+    });
+    if (m) out.push(m);
   }
+  out.push(...followUps(deps, views, now));
+  out.push(...(await overdueAlerts(deps, views, checkOf, now)));
 
-  // Late arrivals: the alert says "resolved".
-  for (const [id, v] of views) {
-    if (!resolutionOwed(v)) continue;
-    const alert = v.hire.alert as NonNullable<Hire["alert"]>;
-    try {
-      const ran = await once(deps.hires, `resolve:${id}`, ALERT_KEEP_MS, async () => {
-        await deps.notifier.update(alert.channel, alert.ts, resolvedAlertMessage(v));
-        await deps.hires.update(id, (h) =>
-          h.alert ? { ...h, alert: { ...h.alert, resolvedAt: now } } : null,
-        );
-      });
-      if (ran) result.resolved++;
-    } catch (e) {
-      deps.log.warn({ kind: "alert_resolve", err: e }, "could not mark an alert resolved");
+  const outcomes = await deps.outbox.send(out);
+  for (const [i, m] of out.entries()) {
+    const o = outcomes[i];
+    const fresh = o?.status === "sent";
+    if (m.kind === "checklist" && fresh) result.checklistsUpdated++;
+    if (m.kind === "hire_resolved" && fresh) result.resolved++;
+    if (m.kind === "hire_digest" && fresh) result.digests++;
+    if (m.kind === "hire_overdue" && fresh) {
+      result.alerts++;
+      deps.log.info({ kind: "alert", channel: o.channel }, "overdue hire alerted");
     }
-  }
-
-  // Snoozed alerts whose hour is up: remind in the alert's thread.
-  for (const [id, v] of views) {
-    if (!reminderOwed(v, now)) continue;
-    const alert = v.hire.alert as NonNullable<Hire["alert"]>;
-    const claim = `remind:${id}:${v.hire.snoozedUntil}`;
-    if (!(await deps.hires.claim(claim))) continue;
-    try {
-      await deliverClaimed(
-        deps,
-        claim,
-        alert.channel,
-        (key) => deps.notifier.post(alert.channel, reminderMessage(v.hire), alert.ts, key),
-        ALERT_KEEP_MS,
-      );
-      await deps.hires.update(id, (h) => ({ ...h, snoozedUntil: null }));
-    } catch (e) {
-      deps.log.warn({ kind: "alert_remind", err: e }, "could not send a reminder");
-    }
-  }
-
-  // Overdue hires: each alerted exactly once. Claim first, then send, then record.
-  // Only on a user record read since the hire fell due (the others are read first next run).
-  const owed = [...views].filter(
-    ([id, v]) => alertOwed(v, now) && readSinceDue(checkOf(id), v.dueAt),
-  );
-  const byChannel = new Map<string, Array<[string, HireView]>>();
-  const channelFor = owed.length
-    ? await alertChannels(deps.links, deps.alertChannel)
-    : () => undefined;
-  for (const [id, v] of owed) {
-    if (!(await deps.hires.claim(`alert:${id}`))) continue;
-    const channel = channelFor(v.hire.tenantId) ?? v.hire.channelId;
-    const list = byChannel.get(channel) ?? [];
-    list.push([id, v]);
-    byChannel.set(channel, list);
-  }
-  for (const [channel, list] of byChannel) {
-    let threadTs: string | undefined;
-    if (list.length >= (deps.digestThreshold ?? 3)) {
-      try {
-        const tenants = [...new Set(list.map(([, v]) => v.hire.tenantName))].join(", ");
-        threadTs = await deps.notifier.post(
-          channel,
-          digestMessage(
-            list.map(([, v]) => v),
-            tenants,
-          ),
-          undefined,
-          `digest:${now}`,
-        );
-        result.digests++;
-      } catch (e) {
-        deps.log.warn(
-          { kind: "alert_digest", err: e },
-          "could not post the digest; alerting one by one",
-        );
-      }
-    }
-    for (const [id, v] of list) {
-      try {
-        const { ts, found } = await deliverClaimed(
-          deps,
-          `alert:${id}`,
-          channel,
-          (key) => deps.notifier.post(channel, alertMessage(v, id), threadTs, key),
-          ALERT_KEEP_MS,
-        );
-        await deps.hires.update(id, (h) => ({
-          ...h,
-          alert: { channel, ts, at: now, resolvedAt: null },
-        }));
-        if (found) {
-          deps.log.info(
-            { kind: "alert", tenant: v.hire.tenantId, channel },
-            "alert found already posted",
-          );
-          continue;
-        }
-        await deps.hires.pushRecentAlert({
-          at: now,
-          tenantId: v.hire.tenantId,
-          text: `${v.hire.loginId} missing in ${v.hire.tenantName}`,
-        });
-        result.alerts++;
-        deps.log.info(
-          { kind: "alert", tenant: v.hire.tenantId, channel, digest: Boolean(threadTs) },
-          "overdue hire alerted",
-        );
-      } catch (e) {
-        deps.log.warn(
-          { kind: "alert", err: e },
-          "could not send an alert; will retry after the next tail run",
-        );
-      }
-    }
+    if (m.kind === "hire_overdue" && o?.status === "found")
+      deps.log.info({ kind: "alert", channel: o.channel }, "alert found already posted");
   }
   return result;
 }
 
-/** Re-renders a batch's checklist; posts it if it has no message yet. Returns whether Slack was called. */
-export async function refreshChecklist(
-  deps: Pick<EvaluatorDeps, "hires" | "notifier" | "graceMinutes">,
+/** Late arrivals (the alert says "resolved") and snoozed alerts whose hour is up (a reminder). */
+function followUps(
+  deps: Pick<EvaluatorDeps, "hires">,
+  views: Map<string, HireView>,
+  now: number,
+): Outgoing[] {
+  const out: Outgoing[] = [];
+  for (const [id, v] of views) {
+    const alert = v.hire.alert;
+    if (!alert) continue;
+    if (resolutionOwed(v)) {
+      out.push({
+        key: `resolve:${id}`,
+        kind: "hire_resolved",
+        to: { channel: alert.channel },
+        edit: { ts: alert.ts },
+        message: resolvedAlertMessage(v),
+        afterSend: async () => {
+          await deps.hires.update(id, (h) =>
+            h.alert ? { ...h, alert: { ...h.alert, resolvedAt: now } } : null,
+          );
+        },
+      });
+    } else if (reminderOwed(v, now)) {
+      out.push({
+        key: `remind:${id}:${v.hire.snoozedUntil}`,
+        kind: "hire_reminder",
+        to: { channel: alert.channel },
+        thread: alert.ts,
+        message: reminderMessage(v.hire),
+        afterSend: async () => {
+          await deps.hires.update(id, (h) => ({ ...h, snoozedUntil: null }));
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * Overdue hires, each alerted exactly once, only on a user record read since
+ * the hire fell due (the others are read first next run); many falling due
+ * together in one channel get a digest, the alerts in its thread.
+ */
+async function overdueAlerts(
+  deps: Pick<EvaluatorDeps, "hires" | "once" | "links" | "alertChannel" | "digestThreshold">,
+  views: Map<string, HireView>,
+  checkOf: (id: string) => UserCheck | null,
+  now: number,
+): Promise<Outgoing[]> {
+  const due = [...views].filter(
+    ([id, v]) => alertOwed(v, now) && readSinceDue(checkOf(id), v.dueAt),
+  );
+  if (!due.length) return [];
+  const done = await deps.once.sent(due.map(([id]) => `alert:${id}`));
+  const owed = due.filter(([id]) => !done.has(`alert:${id}`));
+  const routeOf = await alertRoutes(deps.links, deps.alertChannel);
+  const byChannel = new Map<string, Array<[string, HireView]>>();
+  for (const [id, v] of owed) {
+    const channel = routeOf(v.hire.tenantId) ?? v.hire.channelId;
+    byChannel.set(channel, [...(byChannel.get(channel) ?? []), [id, v]]);
+  }
+  const out: Outgoing[] = [];
+  for (const [channel, list] of byChannel) {
+    const digest = list.length >= (deps.digestThreshold ?? 3) ? `digest:${channel}:${now}` : null;
+    if (digest) {
+      const tenants = [...new Set(list.map(([, v]) => v.hire.tenantName))].join(", ");
+      out.push({
+        key: digest,
+        kind: "hire_digest",
+        to: { channel },
+        message: digestMessage(
+          list.map(([, v]) => v),
+          tenants,
+        ),
+      });
+    }
+    for (const [id, v] of list) {
+      out.push({
+        key: `alert:${id}`,
+        kind: "hire_overdue",
+        to: { channel },
+        thread: digest ? { key: digest } : undefined,
+        message: alertMessage(v, id),
+        recent: {
+          tenantId: v.hire.tenantId,
+          text: `${v.hire.loginId} missing in ${v.hire.tenantName}`,
+          registeredBy: v.hire.registeredBy,
+        },
+        afterSend: async ({ channel: at, ts }) => {
+          await deps.hires.update(id, (h) => ({
+            ...h,
+            alert: { channel: at, ts, at: now, resolvedAt: null },
+          }));
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * A batch's checklist as a message: posted once (its once-key finds it again
+ * after a crash), then edited in place only when it changed; null when
+ * nothing changed.
+ */
+export async function checklistOutgoing(
+  deps: Pick<EvaluatorDeps, "hires" | "graceMinutes">,
   batchId: string,
   now: number,
-): Promise<boolean> {
+): Promise<Outgoing | null> {
   const batch = await deps.hires.getBatch(batchId);
-  if (!batch) return false;
+  if (!batch) return null;
   // Only the hires that are this batch's: a batch saved before a crash mid-registration
   // lists people who were never stored, or who belong to an earlier registration.
   const records = (await deps.hires.getMany(batch.hireIds)).filter(
     (r) => r.hire.batchId === batch.id,
   );
-  if (!records.length) return false;
+  if (!records.length) return null;
   const msg = checklistMessage(
     batch.id,
     records.map((r) => view(r.hire, now, deps.graceMinutes)),
   );
-  if (batch.ts && msg.fingerprint === batch.rendered) return false;
-  if (batch.ts) await deps.notifier.update(batch.channelId, batch.ts, msg);
-  else batch.ts = await deps.notifier.post(batch.channelId, msg);
-  await deps.hires.saveBatch({ ...batch, rendered: msg.fingerprint });
-  return true;
+  if (batch.ts && msg.fingerprint === batch.rendered) return null;
+  return {
+    ...(batch.ts ? { edit: { ts: batch.ts } } : { key: `checklist:${batch.id}` }),
+    kind: "checklist",
+    to: { channel: batch.channelId },
+    message: msg,
+    afterSend: async ({ ts }) => {
+      await deps.hires.saveBatch({ ...batch, ts, rendered: msg.fingerprint });
+    },
+  };
+}
+
+/** Re-renders a batch's checklist and sends it; returns whether Slack was called. */
+export async function refreshChecklist(
+  deps: Pick<EvaluatorDeps, "hires" | "graceMinutes" | "outbox">,
+  batchId: string,
+  now: number,
+): Promise<boolean> {
+  const m = await checklistOutgoing(deps, batchId, now);
+  if (!m) return false;
+  const [o] = await deps.outbox.send([m]);
+  if (o?.status === "failed") throw o.error;
+  return o?.status === "sent" || o?.status === "found";
 }

@@ -13,13 +13,10 @@ import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
 import { hireBlockedMessage } from "../../render/idp-proof.js";
 import type { IdpSideAnswer } from "../idp-side.js";
-import type { Notifier } from "../notifier.js";
-import { alertChannels } from "./alert-channel.js";
-import { deliverClaimed } from "./deliver.js";
-import { refreshChecklist } from "./evaluator.js";
+import type { Outbox, Outgoing } from "../notify/outbox.js";
+import { checklistOutgoing } from "./evaluator.js";
 
 export const IDP_RECHECK_MS = 10 * 60_000;
-const KEEP_MS = 30 * 86_400_000;
 /** Causes that prove the person is assigned to the app. */
 const ASSIGNED: ReadonlySet<Cause> = new Set([
   "waiting_for_cycle",
@@ -34,13 +31,12 @@ export interface IdpProofDeps {
   hires: HireStore;
   links: LinkStore;
   connections: ConnectionStore;
-  notifier: Notifier;
+  outbox: Outbox;
   idpSide: (tenantId: string, loginId: string) => Promise<IdpSideAnswer | null>;
   log: Logger;
   now: () => number;
   graceMinutes: number;
   alertChannel?: string | undefined;
-  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
 }
 
 /** Returns how many hires the IdP was asked about. `onlyIds`: asked now, whatever the last read. */
@@ -49,8 +45,8 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
   const connected = new Set((await deps.connections.all()).map((c) => c.tenantId));
   if (!connected.size) return 0;
   const records = await deps.hires.getMany(onlyIds ?? (await deps.hires.openIds()));
-  const channelFor = await alertChannels(deps.links, deps.alertChannel);
   const batches = new Set<string>();
+  const out: Outgoing[] = [];
   let asked = 0;
   for (const { id, hire } of records) {
     if (!connected.has(hire.tenantId) || hire.items.provisioned.at || hire.dismissed) continue;
@@ -70,29 +66,26 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
       ...(tick ? { items: { ...h.items, assigned: { at: now, by: "idp" as const } } } : {}),
     }));
     if (tick) batches.add(hire.batchId);
-    const channel = channelFor(hire.tenantId);
-    if (!BLOCKING.has(side.cause) || !channel) continue;
-    // The app gone is the tenant's problem, not each hire's: one alert per tenant.
-    const name =
-      side.cause === "app_not_found"
-        ? `idp-block:${hire.tenantId}:app_not_found`
-        : `idp-block:${id}:${side.cause}`;
-    if (!(await deps.hires.claim(name))) continue;
-    try {
-      await deliverClaimed(
-        deps,
-        name,
-        channel,
-        (key) => deps.notifier.post(channel, hireBlockedMessage(hire, side, id), undefined, key),
-        KEEP_MS,
-      );
-    } catch (e) {
-      deps.log.warn({ kind: "idp_proof", err: e }, "could not post the IdP's proof");
-    }
+    if (!BLOCKING.has(side.cause)) continue;
+    // The app gone is the tenant's problem, not each hire's: one alert per tenant. Routed as
+    // every hire alert is: the tenant's alert channel, else the channel it was registered in.
+    out.push({
+      key:
+        side.cause === "app_not_found"
+          ? `idp-block:${hire.tenantId}:app_not_found`
+          : `idp-block:${id}:${side.cause}`,
+      kind: "hire_blocked",
+      to: { tenantId: hire.tenantId, fallback: hire.channelId },
+      message: hireBlockedMessage(hire, side, id),
+    });
   }
-  for (const b of batches)
-    await refreshChecklist(deps, b, now).catch((e: unknown) =>
-      deps.log.warn({ kind: "checklist", err: e }, "checklist update failed"),
-    );
+  for (const b of batches) {
+    const m = await checklistOutgoing(deps, b, now).catch((e: unknown) => {
+      deps.log.warn({ kind: "checklist", err: e }, "checklist update failed");
+      return null;
+    });
+    if (m) out.push(m);
+  }
+  await deps.outbox.send(out);
   return asked;
 }

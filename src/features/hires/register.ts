@@ -8,13 +8,13 @@ import type { DescopeClient } from "../../descope/client.js";
 import { tenantIdp } from "../../descope/tenant-idp.js";
 import type { Logger } from "../../log/logger.js";
 import type { HireStore } from "../../redis/hire-store.js";
-import type { Notifier } from "../notifier.js";
+import type { Outbox } from "../notify/outbox.js";
 import { type EvalResult, refreshChecklist } from "./evaluator.js";
 
 export interface RegisterDeps {
   hires: HireStore;
   descope: DescopeClient;
-  notifier: Notifier;
+  outbox: Outbox;
   log: Logger;
   graceMinutes: number;
   now: () => number;
@@ -143,7 +143,7 @@ export async function registerHires(
  * thousand webhook calls at once cost one evaluation, not a thousand.
  */
 export function followUpInBackground(
-  deps: Pick<RegisterDeps, "hires" | "notifier" | "graceMinutes" | "now" | "evaluate" | "log">,
+  deps: Pick<RegisterDeps, "hires" | "outbox" | "graceMinutes" | "now" | "evaluate" | "log">,
 ): { schedule: (batchId: string, ids: string[]) => void; idle: () => Promise<void> } {
   const batches = new Set<string>();
   const ids = new Set<string>();

@@ -16,24 +16,22 @@ import type { Logger } from "../../log/logger.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
+import type { OnceStore } from "../../redis/once-store.js";
 import { identifierMismatchMessage, unknownSigninMessage } from "../../render/hires.js";
 import { findPerson } from "../check/find-person.js";
-import type { Notifier } from "../notifier.js";
-import { alertChannels } from "./alert-channel.js";
-import { deliverClaimed, once } from "./deliver.js";
+import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
 
 export interface UnknownSigninDeps {
   descope: DescopeClient;
   hires: HireStore;
   links: LinkStore;
-  notifier: Notifier;
+  outbox: Outbox;
+  once: OnceStore;
   log: Logger;
   /** The audit index: the SCIM rows naming a login ID, to find the person under another one. */
   index?: Pick<AuditIndex, "eventsFor"> | undefined;
   alertChannel?: string | undefined;
   now: () => number;
-  /** Counts the alerts posted (for /metrics). */
-  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
 }
 
 const DAY = 86_400_000;
@@ -65,8 +63,9 @@ export const signinCandidateSchema = z.object({
 export type SigninCandidate = z.infer<typeof signinCandidateSchema>;
 
 /**
- * Alerts the candidates worth it. Returns how many were sent, and the
- * candidates that could not be checked or sent (to try again later).
+ * Decides what to say about each candidate (once per login ID and day) and
+ * sends it. Returns how many alerts were sent, and the candidates that could
+ * not be checked or sent (to try again later).
  */
 export async function alertUnknownSignins(
   deps: UnknownSigninDeps,
@@ -74,93 +73,90 @@ export async function alertUnknownSignins(
 ): Promise<{ sent: number; failed: SigninCandidate[] }> {
   const now = deps.now();
   const day = new Date(now).toISOString().slice(0, 10);
-  let sent = 0;
   const failed: SigninCandidate[] = [];
+  if (!candidates.length) return { sent: 0, failed };
+  const routeOf = await alertRoutes(deps.links, deps.alertChannel);
+  const dayKey = (c: SigninCandidate) => `signin:${c.tenantId}:${c.loginId.toLowerCase()}:${day}`;
+  const seen = await deps.once.sent(candidates.map(dayKey));
   let tenantNames: Map<string, string> | null = null;
-  const channelFor = candidates.length
-    ? await alertChannels(deps.links, deps.alertChannel)
-    : () => undefined;
+  const out: Array<{ m: Outgoing; c: SigninCandidate }> = [];
   for (const c of candidates) {
-    const channel = channelFor(c.tenantId);
-    if (!channel) continue;
-    const claim = `signin:${c.tenantId}:${c.loginId.toLowerCase()}:${day}`;
+    const key = dayKey(c);
+    if (!routeOf(c.tenantId) || seen.has(key) || out.some((o) => o.m.key === key)) continue;
     try {
-      let alerted = false;
-      await once(deps.hires, claim, 2 * DAY, async () => {
-        const [found, jitDisabled, guess] = await Promise.all([
-          (deps.index?.eventsFor(c.loginId, now) ?? Promise.resolve([])).then((events) =>
-            findPerson(deps.descope, c.loginId, events, c.tenantId),
-          ),
-          optional(deps.descope.loadJitDisabled(c.tenantId)),
-          tenantIdp(deps.descope, c.tenantId),
-        ]);
-        // Someone who exists, or a tenant where JIT creates users: nothing to say, once.
-        if (found.matchedBy === "login_id" || jitDisabled !== true) return;
-        tenantNames ??= new Map(
-          (await deps.descope.listTenants()).map((t) => [t.id, tenantLabel(t)]),
+      const [found, jitDisabled, guess] = await Promise.all([
+        (deps.index?.eventsFor(c.loginId, now) ?? Promise.resolve([])).then((events) =>
+          findPerson(deps.descope, c.loginId, events, c.tenantId),
+        ),
+        optional(deps.descope.loadJitDisabled(c.tenantId)),
+        tenantIdp(deps.descope, c.tenantId),
+      ]);
+      const to = { tenantId: c.tenantId };
+      // Someone who exists, or a tenant where JIT creates users: nothing to say, once.
+      if (found.matchedBy === "login_id" || jitDisabled !== true) {
+        out.push({ c, m: { key, kind: "unknown_signin", to, message: null } });
+        continue;
+      }
+      tenantNames ??= new Map(
+        (await deps.descope.listTenants()).map((t) => [t.id, tenantLabel(t)]),
+      );
+      const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
+      const idp = guess.idp;
+      const descopeLoginId = found.user?.loginIds[0];
+      if (found.user && descopeLoginId) {
+        // Provisioned under another identifier: once per pair, however many days they try.
+        out.push(
+          { c, m: { key, kind: "unknown_signin", to, message: null } },
+          {
+            c,
+            m: {
+              key: `idmismatch:${c.tenantId}:${c.loginId.toLowerCase()}:${descopeLoginId.toLowerCase()}`,
+              kind: "identifier_mismatch",
+              to,
+              message: identifierMismatchMessage({
+                loginId: c.loginId,
+                descopeLoginId,
+                tenantName,
+                idp,
+                at: c.at,
+              }),
+              recent: {
+                tenantId: c.tenantId,
+                text: `${c.loginId} cannot sign in: Descope has them as ${descopeLoginId} (${tenantName})`,
+              },
+            },
+          },
         );
-        const tenantName = tenantNames.get(c.tenantId) ?? c.tenantId;
-        const idp = guess.idp;
-        const descopeLoginId = found.user?.loginIds[0];
-        if (found.user && descopeLoginId) {
-          // Provisioned under another identifier: once per pair, however many days they try.
-          const pair = `idmismatch:${c.tenantId}:${c.loginId.toLowerCase()}:${descopeLoginId.toLowerCase()}`;
-          alerted = await once(deps.hires, pair, 90 * DAY, async () => {
-            await deliverClaimed(
-              deps,
-              pair,
-              channel,
-              (key) =>
-                deps.notifier.post(
-                  channel,
-                  identifierMismatchMessage({
-                    loginId: c.loginId,
-                    descopeLoginId,
-                    tenantName,
-                    idp,
-                    at: c.at,
-                  }),
-                  undefined,
-                  key,
-                ),
-              90 * DAY,
-            );
-            await deps.hires.pushRecentAlert({
-              at: now,
-              tenantId: c.tenantId,
-              text: `${c.loginId} cannot sign in: Descope has them as ${descopeLoginId} (${tenantName})`,
-            });
-          });
-          return;
-        }
-        await deliverClaimed(
-          deps,
-          claim,
-          channel,
-          (key) =>
-            deps.notifier.post(
-              channel,
-              unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
-              undefined,
-              key,
-            ),
-          2 * DAY,
-        );
-        await deps.hires.pushRecentAlert({
-          at: now,
-          tenantId: c.tenantId,
-          text: `${c.loginId} tried to sign in, never provisioned (${tenantName})`,
-        });
-        alerted = true;
+        continue;
+      }
+      out.push({
+        c,
+        m: {
+          key,
+          kind: "unknown_signin",
+          to,
+          message: unknownSigninMessage({ loginId: c.loginId, tenantName, idp, at: c.at }),
+          recent: {
+            tenantId: c.tenantId,
+            text: `${c.loginId} tried to sign in, never provisioned (${tenantName})`,
+          },
+        },
       });
-      if (alerted) sent++;
     } catch (e) {
       failed.push(c);
       deps.log.warn(
         { kind: "signin_alert", err: e },
-        "could not check or send a never-provisioned alert",
+        "could not check a never-provisioned sign-in",
       );
     }
+  }
+  const outcomes = await deps.outbox.send(out.map((o) => o.m));
+  let sent = 0;
+  for (const [i, o] of outcomes.entries()) {
+    if (o.status === "sent") sent++;
+    const c = out[i]?.c;
+    if (c && (o.status === "failed" || o.status === "deferred") && !failed.includes(c))
+      failed.push(c);
   }
   return { sent, failed };
 }

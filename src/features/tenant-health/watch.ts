@@ -31,9 +31,7 @@ import {
   tenantAlertMessage,
   tenantRecoveredMessage,
 } from "../../render/tenant-health.js";
-import { alertChannels } from "../hires/alert-channel.js";
-import { deliverClaimed } from "../hires/deliver.js";
-import type { Notifier } from "../notifier.js";
+import { alertRoutes, type Kind, type Outbox } from "../notify/outbox.js";
 
 export interface TenantWatchDeps {
   descope: DescopeClient;
@@ -41,13 +39,11 @@ export interface TenantWatchDeps {
   hires: HireStore;
   links: LinkStore;
   tenantHealth: TenantHealthStore;
-  notifier: Notifier;
+  outbox: Outbox;
   log: Logger;
   now: () => number;
   /** The IdP's own word on the tenant's provisioning job (quarantine), when a connector can tell. */
   idpJob?: ((tenantId: string) => Promise<string | null>) | undefined;
-  /** Counts the alerts posted (for /metrics). */
-  metrics?: { alerts: { inc(labels: { kind: string }): void } } | undefined;
   settings: {
     alertChannel?: string | undefined;
     graceMinutes: number;
@@ -56,8 +52,6 @@ export interface TenantWatchDeps {
     debounce?: Debounce;
   };
 }
-
-const KEEP_MS = 30 * 86_400_000;
 
 /** Overdue hires per tenant: when the earliest was assigned, and how many. */
 export async function overdueByTenant(
@@ -123,7 +117,7 @@ export async function watchTenants(deps: TenantWatchDeps): Promise<Map<string, T
   const [tenants, overdue, channelFor] = await Promise.all([
     deps.descope.listTenants(),
     overdueByTenant(deps, now),
-    alertChannels(deps.links, deps.settings.alertChannel),
+    alertRoutes(deps.links, deps.settings.alertChannel),
   ]);
   const out = new Map<string, TenantHealth>();
   for (const t of tenants) {
@@ -195,33 +189,32 @@ async function settle(
   }
   if (flapping && step === "recover" && recovered(flapping.state, h.state)) {
     // Once per episode: the recovery in the thread, and the alert edited to say resolved.
-    const name = `tenant-recovered:${flapping.episode}`;
-    if (!(await deps.hires.claim(name))) return; // another process is settling this recovery
     const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
-    await deliverClaimed(
-      deps,
-      name,
-      flapping.channel,
-      (key) =>
-        deps.notifier.post(
-          flapping.channel,
-          tenantRecoveredMessage({ tenantName: tenant.name, idp, at: h.lastOkAt ?? now }),
-          flapping.ts,
-          key,
-        ),
-      KEEP_MS,
-    );
-    if (!prev?.dismissedBy)
-      await deps.notifier
-        .update(
-          flapping.channel,
-          flapping.ts,
-          tenantAlertClosed(
-            { tenantName: tenant.name, state: flapping.state },
-            { resolvedAt: now },
-          ),
-        )
-        .catch((e: unknown) => deps.log.warn({ err: e }, "could not mark the alert resolved"));
+    const [recovery] = await deps.outbox.send([
+      {
+        key: `tenant-recovered:${flapping.episode}`,
+        kind: "tenant_recovered",
+        to: { channel: flapping.channel },
+        thread: flapping.ts,
+        message: tenantRecoveredMessage({ tenantName: tenant.name, idp, at: h.lastOkAt ?? now }),
+      },
+      ...(prev?.dismissedBy
+        ? []
+        : [
+            {
+              kind: "tenant_alert_edit" as const,
+              to: { channel: flapping.channel },
+              edit: { ts: flapping.ts },
+              message: tenantAlertClosed(
+                { tenantName: tenant.name, state: flapping.state },
+                { resolvedAt: now },
+              ),
+            },
+          ]),
+    ]);
+    // Another process is settling this recovery; a failed one is tried next read.
+    if (recovery?.status === "done") return;
+    if (recovery?.status === "failed") throw recovery.error;
     base.alert = null;
     base.lastClosed = { ...flapping, at: now };
   }
@@ -231,13 +224,19 @@ async function settle(
     base.alert = { episode: last.episode, channel: last.channel, ts: last.ts, state: h.state };
     base.lastClosed = null;
     const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
-    await deps.notifier
-      .update(
-        last.channel,
-        last.ts,
-        tenantAlertMessage(h, { tenantId: tenant.id, tenantName: tenant.name, idp, proof: null }),
-      )
-      .catch((e: unknown) => deps.log.warn({ err: e }, "could not reopen the alert"));
+    await deps.outbox.send([
+      {
+        kind: "tenant_alert_edit",
+        to: { channel: last.channel },
+        edit: { ts: last.ts },
+        message: tenantAlertMessage(h, {
+          tenantId: tenant.id,
+          tenantName: tenant.name,
+          idp,
+          proof: null,
+        }),
+      },
+    ]);
     deps.log.warn(
       { kind: "tenant_alert", tenant: tenant.id, state: h.state, episode: last.episode },
       `tenant ${tenant.id}: provisioning ${h.state.replace("_", " ")} again (same episode)`,
@@ -259,25 +258,28 @@ async function settle(
         );
     } else {
       const episode = h.episode;
-      if (await deps.hires.claim(`tenant-alert:${episode}`)) {
-        const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
-        const proof =
-          h.state !== "mass_deactivation" && deps.idpJob
-            ? await deps.idpJob(tenant.id).catch(() => null)
-            : null;
-        const sent = await deliverClaimed(
-          deps,
-          `tenant-alert:${episode}`,
-          channel,
-          (key) =>
-            deps.notifier.post(
-              channel,
-              tenantAlertMessage(h, { tenantId: tenant.id, tenantName: tenant.name, idp, proof }),
-              undefined,
-              key,
-            ),
-          KEEP_MS,
-        );
+      const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
+      const proof =
+        h.state !== "mass_deactivation" && deps.idpJob
+          ? await deps.idpJob(tenant.id).catch(() => null)
+          : null;
+      const [sent] = await deps.outbox.send([
+        {
+          key: `tenant-alert:${episode}`,
+          kind: `tenant_${h.state}` as Kind,
+          to: { channel },
+          message: tenantAlertMessage(h, {
+            tenantId: tenant.id,
+            tenantName: tenant.name,
+            idp,
+            proof,
+          }),
+        },
+      ]);
+      // Another process holds or sent this episode's alert: its record wins.
+      if (sent?.status === "done") return;
+      if (sent?.status === "failed") throw sent.error;
+      if (sent?.status === "sent" || sent?.status === "found") {
         deps.log.warn(
           { kind: "tenant_alert", tenant: tenant.id, state: h.state, episode },
           `tenant ${tenant.id}: provisioning ${h.state.replace("_", " ")}`,
@@ -285,9 +287,6 @@ async function settle(
         base.alert = { episode, channel, ts: sent.ts, state: h.state };
         base.lastClosed = null;
         delete base.dismissedBy;
-      } else {
-        // Another process holds or sent this episode's alert: its record wins.
-        return;
       }
     }
   }

@@ -7,11 +7,10 @@ import type { Logger } from "../../log/logger.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
+import type { OnceStore } from "../../redis/once-store.js";
 import { activityMessage } from "../../render/activity.js";
-import { alertChannels } from "../hires/alert-channel.js";
-import { deliverClaimed, once } from "../hires/deliver.js";
 import { oneByOneFor } from "../hires/one-by-one-check.js";
-import type { Notifier } from "../notifier.js";
+import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
 import { healthOf, type TenantWatchDeps } from "./watch.js";
 
 export interface DigestDeps extends Pick<TenantWatchDeps, "tenantHealth" | "settings"> {
@@ -19,7 +18,8 @@ export interface DigestDeps extends Pick<TenantWatchDeps, "tenantHealth" | "sett
   index: AuditIndex;
   links: LinkStore;
   hires: HireStore;
-  notifier: Notifier;
+  once: OnceStore;
+  outbox: Outbox;
   log: Logger;
   alertChannel?: string | undefined;
   now: () => number;
@@ -30,55 +30,45 @@ const WEEK = 7 * 86_400_000;
 export async function sendWeeklyDigests(deps: DigestDeps): Promise<number> {
   const now = deps.now();
   const week = Math.floor(now / WEEK);
-  // Linked tenants, each to the channel that hears its alerts (the one rule in alert-channel.ts).
-  const channelFor = await alertChannels(deps.links, deps.alertChannel);
-  const tenants = new Map<string, { name: string; channel: string }>();
+  // Linked tenants, each to the channel that hears its alerts (the one routing rule).
+  const routeOf = await alertRoutes(deps.links, deps.alertChannel);
+  const tenants = new Map<string, string>();
   for (const { link } of await deps.links.all()) {
-    const channel = channelFor(link.tenantId);
-    if (channel && !tenants.has(link.tenantId))
-      tenants.set(link.tenantId, { name: link.tenantName, channel });
+    if (routeOf(link.tenantId) && !tenants.has(link.tenantId))
+      tenants.set(link.tenantId, link.tenantName);
   }
-  let sent = 0;
-  for (const [tenantId, t] of tenants) {
-    const claim = `weekly:${tenantId}:${week}`;
+  const key = (tenantId: string) => `weekly:${tenantId}:${week}`;
+  const done = await deps.once.sent([...tenants.keys()].map(key));
+  const out: Outgoing[] = [];
+  for (const [tenantId, name] of tenants) {
+    if (done.has(key(tenantId))) continue;
     try {
-      const ran = await once(deps.hires, claim, 2 * WEEK, async () => {
-        const [{ health }, events, idp, oneByOne] = await Promise.all([
-          healthOf(deps, tenantId, now),
-          deps.index.eventsForTenant(tenantId, now - WEEK, now),
-          tenantIdp(deps.descope, tenantId),
-          oneByOneFor(deps.descope, tenantId).catch(() => null),
-        ]);
-        const summary = summarizeActivity(tenantId, events, {
-          from: now - WEEK,
-          to: now,
-          health: health.state,
-        });
-        const msg = activityMessage(summary, {
-          tenantName: t.name,
-          idp: idp.idp,
-          asOf: now,
-          oneByOne: oneByOne?.message ?? null,
-        });
-        // Exactly once, as alerts are: a send of unknown outcome is looked for before a retry.
-        await deliverClaimed(
-          deps,
-          claim,
-          t.channel,
-          (key) =>
-            deps.notifier.post(
-              t.channel,
-              { ...msg, text: `Weekly digest — ${msg.text}` },
-              undefined,
-              key,
-            ),
-          2 * WEEK,
-        );
+      const [{ health }, events, idp, oneByOne] = await Promise.all([
+        healthOf(deps, tenantId, now),
+        deps.index.eventsForTenant(tenantId, now - WEEK, now),
+        tenantIdp(deps.descope, tenantId),
+        oneByOneFor(deps.descope, tenantId).catch(() => null),
+      ]);
+      const summary = summarizeActivity(tenantId, events, {
+        from: now - WEEK,
+        to: now,
+        health: health.state,
       });
-      if (ran) sent++;
+      const msg = activityMessage(summary, {
+        tenantName: name,
+        idp: idp.idp,
+        asOf: now,
+        oneByOne: oneByOne?.message ?? null,
+      });
+      out.push({
+        key: key(tenantId),
+        kind: "weekly_digest",
+        to: { tenantId },
+        message: { ...msg, text: `Weekly digest — ${msg.text}` },
+      });
     } catch (e) {
       deps.log.warn({ kind: "weekly_digest", err: e }, "weekly digest failed");
     }
   }
-  return sent;
+  return (await deps.outbox.send(out)).filter((o) => o.status === "sent").length;
 }

@@ -16,7 +16,7 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
     },
     userId,
   );
-  await deps.notifier.publishHome(userId, homeView(data));
+  await deps.outbox.publishHome(userId, homeView(data));
 }
 
 export function registerAppHome(app: App, deps: ListenerDeps): void {

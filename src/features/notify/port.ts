@@ -3,7 +3,7 @@
  * implements it (src/slack/notifier.ts); the use cases never import Slack.
  */
 import type { HomeView } from "@slack/types";
-import type { SlackMessage } from "../render/blocks.js";
+import type { SlackMessage } from "../../render/blocks.js";
 
 export interface Notifier {
   /** Posts a message (or a thread reply); returns its ts. `onceKey` goes into its metadata. */

@@ -1,0 +1,76 @@
+/**
+ * Once-records: the right to do something exactly once across every process
+ * (send an alert, post a checklist, answer an idempotent webhook request).
+ * A claim is "sending" until confirmed ("sent", kept for the kind's time) or
+ * released; a claim left by a crash expires. An attempt record marks a send
+ * whose outcome is not known yet (see features/notify/outbox.ts).
+ */
+import { type Keyer, mustReplicate, type RedisClient, replicated } from "./client.js";
+
+export class OnceStore {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly key: Keyer,
+  ) {}
+
+  /**
+   * Claims `name`, holding `value` (default "sending") for `sendingMs`. A claim
+   * only the master holds could be lost in a failover, and the work done twice:
+   * not a claim (released; the next run tries again).
+   */
+  async claim(name: string, sendingMs = 5 * 60_000, value = "sending"): Promise<boolean> {
+    const won =
+      (await this.redis.set(this.key("once", name), value, "PX", sendingMs, "NX")) === "OK";
+    if (!won) return false;
+    if (await replicated(this.redis)) return true;
+    await this.release(name).catch(() => {});
+    return false;
+  }
+
+  /** What the record holds ("sending", "sent", or a caller's value), null when there is none. */
+  get(name: string): Promise<string | null> {
+    return this.redis.get(this.key("once", name));
+  }
+
+  /** Done, for `ttlMs`; `value` replaces "sent" (an answer to replay, for instance). */
+  async confirm(name: string, ttlMs: number, value = "sent"): Promise<void> {
+    await this.redis.set(this.key("once", name), value, "PX", ttlMs);
+    await replicated(this.redis);
+  }
+
+  async release(name: string): Promise<void> {
+    await this.redis.del(this.key("once", name));
+  }
+
+  /** Whether each of these is confirmed (a producer may skip deciding what is done already). */
+  async sent(names: string[]): Promise<Set<string>> {
+    if (!names.length) return new Set();
+    const vals = await this.redis.mget(...names.map((n) => this.key("once", n)));
+    return new Set(names.filter((_, i) => vals[i] === "sent"));
+  }
+
+  /**
+   * A send whose outcome is not known yet: set when it starts, cleared when
+   * it is confirmed or failed for sure. Still there at the next claim means
+   * Slack may hold the message already (a crash or a timeout after it
+   * accepted it): look for it before sending again.
+   */
+  async markAttempt(name: string, at: number): Promise<void> {
+    await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
+    await mustReplicate(this.redis, "the record of a send in progress");
+  }
+
+  async attemptOf(name: string): Promise<number | null> {
+    const raw = await this.redis.get(this.key("once", name, "attempt"));
+    return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
+  }
+
+  async clearAttempt(name: string): Promise<void> {
+    await this.redis.del(this.key("once", name, "attempt"));
+  }
+
+  /** Forgets these records (a hire forgotten or registered again may be alerted again). */
+  async forget(names: string[]): Promise<void> {
+    if (names.length) await this.redis.del(...names.map((n) => this.key("once", n)));
+  }
+}
