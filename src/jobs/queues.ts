@@ -20,6 +20,8 @@ export const QUEUE = "scimwatch";
 export const NOTIFY_QUEUE = "scimwatch-notify";
 export const TAIL_SCHEDULER_ID = "audit-tail";
 export const NOTIFY_JOB = "notify";
+/** How long a notify job's lock lasts without renewal (renewed every half of it). */
+export const NOTIFY_LOCK_MS = 4_000;
 
 export interface Schedule {
   /** Scheduler ID and job name. */
@@ -90,10 +92,16 @@ export async function startJobs(opts: {
   });
   worker.on("failed", (job, err) => log.warn({ kind: "job", job: job?.name, err }, "job failed"));
   worker.on("error", workerError("job"));
+  // A short lock, renewed while the job runs: a process killed mid-job (or stopped past its
+  // grace period) leaves a job that the others reclaim within seconds, not a minute; while it
+  // is held, its de-duplication key keeps every other process from starting one.
   const notifyWorker = new Worker(NOTIFY_QUEUE, async () => opts.onNotify(), {
     connection,
     prefix,
     concurrency: 1,
+    lockDuration: NOTIFY_LOCK_MS,
+    stalledInterval: NOTIFY_LOCK_MS / 2,
+    maxStalledCount: 5,
   });
   notifyWorker.on("failed", (job, err) =>
     log.warn({ kind: "notify", job: job?.name, err }, "notify job failed"),

@@ -63,14 +63,37 @@ export function asSendError(e: unknown, what: string): SlackSendError {
   return new SlackSendError(`${what}: ${err?.message ?? String(e)}`, true);
 }
 
-/** Next free slot for a channel, shared by every process: returns how long to wait (ms). */
+/**
+ * Next free slot for a channel, shared by every process and stamped with
+ * Redis's clock (a replica whose clock runs ahead holds up nobody). KEYS[1]
+ * the slot, KEYS[2] the pause Slack asked for (Retry-After). Returns how long
+ * to wait (ms); the slot is taken only when the wait is at most ARGV[2].
+ */
 const PACE_SCRIPT = `
-local now = tonumber(ARGV[1])
-local pace = tonumber(ARGV[2])
-local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'))
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pace = tonumber(ARGV[1])
+local maxWait = tonumber(ARGV[2])
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'), paused)
+if at - now > maxWait then return at - now end
 redis.call('SET', KEYS[1], at + pace, 'PX', pace * 10 + 60000)
 return at - now
 `;
+
+/** Slack asked this channel to wait: no post there until then, from any process (Redis's clock). */
+const PAUSE_SCRIPT = `
+local t = redis.call('TIME')
+local until_ = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if until_ > cur then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
+return until_
+`;
+
+/** Longest a post waits for its channel's slot; beyond, it fails now and is retried later. */
+const MAX_PACE_WAIT_MS = 10_000;
+/** Pages of history a look-up reads at most (200 messages each). */
+const LOOKUP_PAGES = 25;
 
 export interface NotifierOptions {
   paceMs?: number;
@@ -83,6 +106,7 @@ export interface NotifierOptions {
 
 export class SlackNotifier implements Notifier {
   private readonly nextAt = new Map<string, number>();
+  private readonly pausedUntil = new Map<string, number>();
   private readonly paceMs: number;
   private readonly deadlineMs: number;
 
@@ -95,24 +119,45 @@ export class SlackNotifier implements Notifier {
   }
 
   private async pace(channel: string): Promise<void> {
-    const now = Date.now();
     let wait: number;
     if (this.opts.redis && this.opts.key) {
       wait = Number(
         await this.opts.redis.eval(
           PACE_SCRIPT,
-          1,
+          2,
           this.opts.key("pace", channel),
-          String(now),
+          this.opts.key("pace", channel, "paused"),
           String(this.paceMs),
+          String(MAX_PACE_WAIT_MS),
         ),
       );
     } else {
-      const at = this.nextAt.get(channel) ?? 0;
-      this.nextAt.set(channel, Math.max(now, at) + this.paceMs);
+      const now = Date.now();
+      const at = Math.max(this.nextAt.get(channel) ?? 0, this.pausedUntil.get(channel) ?? 0);
       wait = Math.max(0, at - now);
+      if (wait <= MAX_PACE_WAIT_MS) this.nextAt.set(channel, Math.max(now, at) + this.paceMs);
+    }
+    if (wait > MAX_PACE_WAIT_MS) {
+      throw new SlackSendError(
+        `chat.postMessage: Slack asked to wait before posting in this channel again (about ${Math.ceil(wait / 1000)} s)`,
+        false,
+        "ratelimited",
+      );
     }
     if (wait > 0) await sleep(wait);
+  }
+
+  /** Honours a Retry-After for the channel, across processes. */
+  private async pause(channel: string, seconds: number): Promise<void> {
+    const ms = Math.max(1, seconds) * 1000;
+    if (this.opts.redis && this.opts.key)
+      await this.opts.redis.eval(
+        PAUSE_SCRIPT,
+        1,
+        this.opts.key("pace", channel, "paused"),
+        String(ms),
+      );
+    else this.pausedUntil.set(channel, Date.now() + ms);
   }
 
   /** Runs one Web API call within the deadline; failures become SlackSendError. */
@@ -149,17 +194,23 @@ export class SlackNotifier implements Notifier {
   ): Promise<string> {
     await this.pace(channel);
     const res = await this.bounded("chat.postMessage", () =>
-      this.client.chat.postMessage({
-        channel,
-        text: msg.text,
-        blocks: msg.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-        ...(threadTs ? { thread_ts: threadTs } : {}),
-        ...(onceKey
-          ? { metadata: { event_type: METADATA_EVENT, event_payload: { key: onceKey } } }
-          : {}),
-      }),
+      this.client.chat
+        .postMessage({
+          channel,
+          text: msg.text,
+          blocks: msg.blocks,
+          unfurl_links: false,
+          unfurl_media: false,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+          ...(onceKey
+            ? { metadata: { event_type: METADATA_EVENT, event_payload: { key: onceKey } } }
+            : {}),
+        })
+        .catch(async (e: unknown) => {
+          const retryAfter = (e as { retryAfter?: unknown }).retryAfter;
+          if (typeof retryAfter === "number") await this.pause(channel, retryAfter);
+          throw e;
+        }),
     );
     return String(res.ts);
   }
@@ -179,24 +230,31 @@ export class SlackNotifier implements Notifier {
    * parents) since `sinceMs` carrying `onceKey` in its metadata, or null.
    */
   async findPosted(channel: string, onceKey: string, sinceMs: number): Promise<string | null> {
-    const res = await this.bounded("conversations.history", () =>
-      this.client.conversations.history({
-        channel,
-        oldest: String(Math.floor(sinceMs / 1000)),
-        include_all_metadata: true,
-        limit: 200,
-      }),
-    );
     const ours = (m: unknown) => {
       const meta = (m as { metadata?: { event_type?: string; event_payload?: { key?: unknown } } })
         .metadata;
       return meta?.event_type === METADATA_EVENT ? meta.event_payload?.key : undefined;
     };
+    // Paged back to the attempt's time: however busy the channel, the look-up reaches it.
     const threads: string[] = [];
-    for (const m of res.messages ?? []) {
-      if (ours(m) === onceKey) return String(m.ts);
-      // Our digests carry alerts in their threads.
-      if (ours(m) !== undefined && (m.reply_count ?? 0) > 0 && m.ts) threads.push(m.ts);
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_PAGES; page++) {
+      const res = await this.bounded("conversations.history", () =>
+        this.client.conversations.history({
+          channel,
+          oldest: String(Math.floor(sinceMs / 1000)),
+          include_all_metadata: true,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        }),
+      );
+      for (const m of res.messages ?? []) {
+        if (ours(m) === onceKey) return String(m.ts);
+        // Our digests carry alerts in their threads.
+        if (ours(m) !== undefined && (m.reply_count ?? 0) > 0 && m.ts) threads.push(m.ts);
+      }
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
     }
     for (const ts of threads.slice(0, 5)) {
       const replies = await this.bounded("conversations.replies", () =>

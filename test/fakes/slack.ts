@@ -30,6 +30,8 @@ export class FakeSlack {
   > = [];
   /** Make chat.postMessage answer ratelimited this many times. */
   rateLimitPosts = 0;
+  /** The Retry-After (seconds) those answers carry. */
+  rateLimitRetryAfter = 1;
   /**
    * Faults for the next chat.postMessage calls, in order: an HTTP status
    * (500: nothing posted), or a delay before answering (the message is
@@ -163,7 +165,7 @@ export class FakeSlack {
           return {
             status: 429,
             body: { ok: false, error: "ratelimited" },
-            headers: { "retry-after": "1" },
+            headers: { "retry-after": String(this.rateLimitRetryAfter) },
           };
         }
         this.ts += 1;
@@ -195,12 +197,25 @@ export class FakeSlack {
       case "conversations.history": {
         // Top-level messages, newest first; metadata only when asked for.
         const withMeta = String(args.include_all_metadata) === "true";
-        const list = this.messages
+        // Paged as Slack pages it: `limit` per page (at most 200 here), a cursor to the next.
+        const all = this.messages
           .filter((m) => m.channel === args.channel && !m.thread_ts)
-          .reverse()
-          .slice(0, Number(args.limit ?? 100))
+          .reverse();
+        const limit = Math.min(200, Number(args.limit ?? 100));
+        const from = args.cursor ? Number(String(args.cursor).replace("c-", "")) : 0;
+        const list = all
+          .slice(from, from + limit)
           .map(({ metadata, ...m }) => (withMeta && metadata ? { ...m, metadata } : m));
-        return { status: 200, body: { ok: true, messages: list, has_more: false } };
+        const more = from + limit < all.length;
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            messages: list,
+            has_more: more,
+            ...(more ? { response_metadata: { next_cursor: `c-${from + limit}` } } : {}),
+          },
+        };
       }
       case "conversations.replies": {
         const withMeta = String(args.include_all_metadata) === "true";

@@ -620,3 +620,39 @@ describe("auto-expect from Entra's group changes", () => {
     expect(entra.calls.some((c) => /orderby=activityDateTime(\+|%20)asc/.test(c.url))).toBe(true);
   });
 });
+
+describe("one routing rule (issue #22)", () => {
+  it("with no alert channel anywhere, the IdP's proof goes where the hire was registered, as the overdue alert does", async () => {
+    const h2 = await startHarness(
+      {
+        SCIMWATCH_ALERT_CHANNEL: "",
+        ENTRA_CLIENT_ID: entra.clientId,
+        ENTRA_CLIENT_SECRET: entra.clientSecret,
+        ENTRA_LOGIN_URL: entra.url,
+        GRAPH_API_URL: entra.url,
+      },
+      (d) => {
+        d.tenants.push({ id: "T-acme", name: "Acme" });
+        d.sso["T-acme"] = { saml: ENTRA_SAML };
+      },
+    );
+    try {
+      const run = async (cmd: string) => {
+        const r = await h2.command(cmd, { user: "UADMIN", channel: "CSUPPORT" });
+        return (await h2.slack.waitFor(() => h2.slack.respondedTo(r.rid)[0])).body;
+      };
+      expect(textsOf((await run("connect Acme entra app=Descope")).blocks).join("\n")).toMatch(
+        /is connected/,
+      );
+      await run("expect carl@acme.com Acme idp=azure");
+      const proof = await h2.slack.waitFor(() =>
+        h2.slack
+          .callsTo("chat.postMessage")
+          .find((c) => /will not arrive/.test(String(c.args.text))),
+      );
+      expect(proof.args.channel).toBe("CSUPPORT");
+    } finally {
+      await h2.stop();
+    }
+  });
+});

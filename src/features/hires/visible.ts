@@ -60,8 +60,13 @@ export async function homeData(
   );
   const views = open.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) }));
   const tenants = [...new Set([...open, ...done].map((r) => r.hire.tenantName))];
+  // Recent alerts go through the same rule as hires: a non-admin sees the alerts about hires
+  // they registered, never others' hires, sign-ins or tenants.
   const recent = (await deps.hires.recentAlerts()).filter(
-    (a) => admin || open.some((r) => r.hire.tenantId === a.tenantId),
+    (a) =>
+      admin ||
+      (a.registeredBy !== null &&
+        visible({ tenantId: a.tenantId, registeredBy: a.registeredBy })),
   );
   // Tenants in trouble, as the alerts decided it (the stored tenant-health records).
   const names = new Map([...open, ...done].map((r) => [r.hire.tenantId, r.hire.tenantName]));
