@@ -4,6 +4,7 @@
  * values they carry. Renderers draw with them; listeners register and read
  * with them; a value is decoded with zod, never trusted. Pure.
  */
+import { createHash } from "node:crypto";
 import * as z from "zod";
 
 /** Buttons on a check's answer and on /scim unlink's prompt. */
@@ -126,14 +127,27 @@ export function batchOfBlockId(blockId: string): string | null {
   return blockId.startsWith("hire_checklist|") ? blockId.slice("hire_checklist|".length) : null;
 }
 
-/** "Mark assigned" menu options: the batch and the login ID. */
+/** A login ID in a few characters: option values are capped at 150, login IDs are not. */
+const loginDigest = (loginId: string) =>
+  createHash("sha256").update(loginId.toLowerCase()).digest("base64url").slice(0, 16);
+
+/** "Mark assigned" menu options: the batch and a digest of the login ID (any length fits). */
 export function encodeMarkAssigned(batchId: string, loginId: string): string {
-  return `${batchId}|${loginId}`.slice(0, 150);
+  return `${batchId}|#${loginDigest(loginId)}`;
 }
 
-export function decodeMarkAssigned(raw: string): { batchId: string; loginId: string } {
+export function decodeMarkAssigned(raw: string): {
+  batchId: string;
+  matches: (loginId: string) => boolean;
+} {
   const [batchId = "", ...rest] = raw.split("|");
-  return { batchId, loginId: rest.join("|") };
+  const v = rest.join("|");
+  return {
+    batchId,
+    // Options drawn before the digest named the login ID itself.
+    matches: (l) =>
+      v.startsWith("#") ? loginDigest(l) === v.slice(1) : l.toLowerCase() === v.toLowerCase(),
+  };
 }
 
 const expectMetaSchema = z.object({ channelId: z.string() });

@@ -20,6 +20,7 @@ import {
   helpMessage,
   section,
 } from "../../src/render/blocks.js";
+import { decodeMarkAssigned, encodeMarkAssigned } from "../../src/render/ids.js";
 import { clip, esc, untrusted } from "../../src/render/mrkdwn.js";
 import { appOptions } from "../../src/slack/app.js";
 import { decodeSlackText, parseScimCommand } from "../../src/slack/parse.js";
@@ -437,5 +438,19 @@ describe("untrusted text is inert everywhere (render/mrkdwn.ts)", () => {
     ],
   ])("untrusted: %s", (_why, input, out) => {
     expect(untrusted(input)).toBe(out);
+  });
+});
+
+describe("'Mark one assigned…' option values (issue #22)", () => {
+  it("fit Slack's 150 characters whatever the login ID, and still match it", () => {
+    const long = `${"a".repeat(200)}@example.com`;
+    const v = encodeMarkAssigned("0b9f3c2e-8d5e-4c55-9d7e-2f1a7b9a1c3d", long);
+    expect(v.length).toBeLessThanOrEqual(150);
+    const d = decodeMarkAssigned(v);
+    expect(d.batchId).toBe("0b9f3c2e-8d5e-4c55-9d7e-2f1a7b9a1c3d");
+    expect(d.matches(long.toUpperCase())).toBe(true);
+    expect(d.matches(`${"a".repeat(199)}@example.com`)).toBe(false);
+    // A value drawn before the digest (the login ID itself) still decodes.
+    expect(decodeMarkAssigned("b1|ana@acme.com").matches("ANA@acme.com")).toBe(true);
   });
 });

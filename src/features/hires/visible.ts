@@ -65,8 +65,7 @@ export async function homeData(
   const recent = (await deps.hires.recentAlerts()).filter(
     (a) =>
       admin ||
-      (a.registeredBy !== null &&
-        visible({ tenantId: a.tenantId, registeredBy: a.registeredBy })),
+      (a.registeredBy !== null && visible({ tenantId: a.tenantId, registeredBy: a.registeredBy })),
   );
   // Tenants in trouble, as the alerts decided it (the stored tenant-health records).
   const names = new Map([...open, ...done].map((r) => [r.hire.tenantId, r.hire.tenantName]));

@@ -42,13 +42,11 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
   app.action(
     HIRE_ACTIONS.markAssigned,
     onAction(deps, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
-      const { batchId, loginId } = decodeMarkAssigned(clickedValue(body));
+      const { batchId, matches } = decodeMarkAssigned(clickedValue(body));
       const batch = await deps.hires.getBatch(batchId);
       if (!batch) return "no_batch";
       const records = await deps.hires.getMany(batch.hireIds);
-      const ids = records
-        .filter((r) => r.hire.loginId.toLowerCase() === loginId.toLowerCase())
-        .map((r) => r.id);
+      const ids = records.filter((r) => matches(r.hire.loginId)).map((r) => r.id);
       return markAssigned(req.who, ids, batch.id);
     }),
   );
