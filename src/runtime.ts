@@ -2,10 +2,10 @@
 import type { Server } from "node:http";
 import type { BotConfig } from "./config/bot.js";
 import { healthChecks } from "./features/health/checks.js";
-import { startHealthServer } from "./features/health/server.js";
+import { startHealthServer } from "./http/server.js";
 import type { evaluateHires } from "./features/hires/evaluator.js";
 import { followUpInBackground } from "./features/hires/register.js";
-import { WEBHOOK_PATH, webhookHandler } from "./features/hires/webhook.js";
+import { WEBHOOK_PATH, webhookHandler } from "./http/webhook.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
 import type { runTail } from "./features/tail/tail.js";

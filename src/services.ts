@@ -29,6 +29,7 @@ import { createRedis, type Keyer, keyer } from "./redis/client.js";
 import { ConnectionStore } from "./redis/connections.js";
 import { descopeBudgets } from "./redis/descope-budgets.js";
 import { HireStore } from "./redis/hire-store.js";
+import { redisKeys } from "./redis/keys.js";
 import { LinkStore } from "./redis/links.js";
 import { OnceStore } from "./redis/once-store.js";
 import { SecretBox } from "./redis/secret-box.js";
@@ -184,7 +185,7 @@ export function buildServices(
               b = new SlidingWindowBudget(
                 redis,
                 "graph-reports",
-                key("budget", "graph-reports", tenant),
+                redisKeys(key).graphReportsBudget(tenant),
                 5,
                 {
                   windowMs: 10_000,

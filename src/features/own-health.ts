@@ -8,6 +8,7 @@ import { DEFAULT_DEBOUNCE, type Debounce, episodeStep } from "../core/episodes.j
 import { blindness } from "../core/own-health.js";
 import type { Logger } from "../log/logger.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
+import { redisKeys } from "../redis/keys.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import { blindMessage, sightRestoredMessage } from "../render/own-health.js";
 import type { Outbox } from "./notify/outbox.js";
@@ -33,7 +34,7 @@ const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number
 export async function watchOwnHealth(deps: OwnHealthDeps): Promise<boolean> {
   const state = await deps.tailState.get();
   const b = blindness(state, deps.settings.blindAfterRuns);
-  const recordKey = deps.key("own-health");
+  const recordKey = redisKeys(deps.key).ownHealth();
   const rec = await deps.redis.hgetall(recordKey);
   const channel = deps.settings.alertChannel;
   const now = deps.now();

@@ -38,6 +38,11 @@ export class OnceStore {
     await replicated(this.redis);
   }
 
+  /** Keeps a claim alive while its work runs. */
+  async extend(name: string, ms: number): Promise<void> {
+    await this.redis.pexpire(this.key("once", name), ms);
+  }
+
   async release(name: string): Promise<void> {
     await this.redis.del(this.key("once", name));
   }

@@ -13,7 +13,7 @@ import {
   HEALTH_PATHS,
   healthHandler,
   startHealthServer,
-} from "../features/health/server.js";
+} from "../http/server.js";
 import { boltLogger } from "../log/logger.js";
 import { ackGate } from "./ack-first.js";
 import type { SlackDeps } from "./deps.js";

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { HomeView } from "@slack/types";
 import type { Notifier } from "../features/notify/port.js";
+import { ChannelPace } from "../redis/channel-pace.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
 import type { SlackMessage } from "../render/blocks.js";
 
@@ -63,33 +64,6 @@ export function asSendError(e: unknown, what: string): SlackSendError {
   return new SlackSendError(`${what}: ${err?.message ?? String(e)}`, true);
 }
 
-/**
- * Next free slot for a channel, shared by every process and stamped with
- * Redis's clock (a replica whose clock runs ahead holds up nobody). KEYS[1]
- * the slot, KEYS[2] the pause Slack asked for (Retry-After). Returns how long
- * to wait (ms); the slot is taken only when the wait is at most ARGV[2].
- */
-const PACE_SCRIPT = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local pace = tonumber(ARGV[1])
-local maxWait = tonumber(ARGV[2])
-local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
-local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'), paused)
-if at - now > maxWait then return at - now end
-redis.call('SET', KEYS[1], at + pace, 'PX', pace * 10 + 60000)
-return at - now
-`;
-
-/** Slack asked this channel to wait: no post there until then, from any process (Redis's clock). */
-const PAUSE_SCRIPT = `
-local t = redis.call('TIME')
-local until_ = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
-local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
-if until_ > cur then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
-return until_
-`;
-
 /** Longest a post waits for its channel's slot; beyond, it fails now and is retried later. */
 const MAX_PACE_WAIT_MS = 10_000;
 /** Pages of history a look-up reads at most (200 messages each). */
@@ -107,30 +81,24 @@ export interface NotifierOptions {
 export class SlackNotifier implements Notifier {
   private readonly nextAt = new Map<string, number>();
   private readonly pausedUntil = new Map<string, number>();
+  /** Pace and pauses shared by every process through Redis (else this process's own). */
+  private readonly shared: ChannelPace | null;
   private readonly paceMs: number;
   private readonly deadlineMs: number;
 
   constructor(
     private readonly client: webApi.WebClient,
-    private readonly opts: NotifierOptions = {},
+    readonly opts: NotifierOptions = {},
   ) {
     this.paceMs = opts.paceMs ?? 1_100;
+    this.shared = opts.redis && opts.key ? new ChannelPace(opts.redis, opts.key) : null;
     this.deadlineMs = opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
   }
 
   private async pace(channel: string): Promise<void> {
     let wait: number;
-    if (this.opts.redis && this.opts.key) {
-      wait = Number(
-        await this.opts.redis.eval(
-          PACE_SCRIPT,
-          2,
-          this.opts.key("pace", channel),
-          this.opts.key("pace", channel, "paused"),
-          String(this.paceMs),
-          String(MAX_PACE_WAIT_MS),
-        ),
-      );
+    if (this.shared) {
+      wait = await this.shared.take(channel, this.paceMs, MAX_PACE_WAIT_MS);
     } else {
       const now = Date.now();
       const at = Math.max(this.nextAt.get(channel) ?? 0, this.pausedUntil.get(channel) ?? 0);
@@ -150,13 +118,7 @@ export class SlackNotifier implements Notifier {
   /** Honours a Retry-After for the channel, across processes. */
   private async pause(channel: string, seconds: number): Promise<void> {
     const ms = Math.max(1, seconds) * 1000;
-    if (this.opts.redis && this.opts.key)
-      await this.opts.redis.eval(
-        PAUSE_SCRIPT,
-        1,
-        this.opts.key("pace", channel, "paused"),
-        String(ms),
-      );
+    if (this.shared) await this.shared.pause(channel, ms);
     else this.pausedUntil.set(channel, Date.now() + ms);
   }
 

@@ -51,6 +51,8 @@ const LAYERS: Record<string, number> = {
   "features/metric-sources": 9,
   "features/idp-side": 9,
   jobs: 10,
+  /** HTTP entry points (health, metrics, the hires webhook) beside slack/ and cli/. */
+  http: 12.5,
   slack: 13,
   services: 14,
   runtime: 15,
@@ -76,14 +78,15 @@ function folderOf(path: string): string {
   return first;
 }
 
-const edges: Array<{ from: string; to: string; file: string }> = [];
+const edges: Array<{ from: string; to: string; file: string; target: string }> = [];
 for (const file of files(SRC)) {
   const text = readFileSync(file, "utf8");
   for (const m of text.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)) {
     const target = normalize(join(dirname(file), m[1] as string));
     const from = folderOf(file);
     const to = folderOf(target);
-    if (from !== to) edges.push({ from, to, file: relative(SRC, file) });
+    if (from !== to)
+      edges.push({ from, to, file: relative(SRC, file), target: relative(SRC, target) });
   }
 }
 
@@ -117,6 +120,42 @@ describe("architecture: imports point one way", () => {
         if (!["zod"].includes(pkg) && !pkg.startsWith("node:"))
           bad.push(`${relative(SRC, file)} → ${pkg}`);
       }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it("only features/notify/ sends: the chat port and the Slack notifier are imported nowhere else", () => {
+    const senders = new Set(["features/notify", "services"]);
+    const bad = edges
+      .filter(
+        (e) =>
+          !senders.has(e.from) &&
+          e.from !== "slack" &&
+          (e.to === "features/notify" ? /notify[/\\]port/.test(e.target) : false),
+      )
+      .map((e) => `${e.file} → ${e.target}`);
+    const slackNotifier = edges
+      .filter(
+        (e) => e.target.endsWith("slack/notifier") && !senders.has(e.from) && e.from !== "slack",
+      )
+      .map((e) => `${e.file} → ${e.target}`);
+    expect([...bad, ...slackNotifier]).toEqual([]);
+    // Within slack/, only the notifier itself and the app wiring touch the port.
+    const inSlack = edges
+      .filter((e) => e.from === "slack" && /notify[/\\]port/.test(e.target))
+      .filter((e) => !/slack[/\\]notifier\.ts$/.test(e.file))
+      .map((e) => e.file);
+    expect(inSlack).toEqual([]);
+  });
+
+  it("no Redis key is spelled and no Lua script run outside redis/", () => {
+    const bad: string[] = [];
+    for (const file of files(SRC)) {
+      const rel = relative(SRC, file);
+      if (rel.startsWith("redis/")) continue;
+      const text = readFileSync(file, "utf8");
+      if (/\bkey\(\s*["'`]/.test(text) || /\.eval\(|defineCommand|evalsha/.test(text))
+        bad.push(rel);
     }
     expect(bad).toEqual([]);
   });

@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import * as z from "zod";
-import type { RedisClient } from "../../redis/client.js";
+import type { OnceStore } from "../../redis/once-store.js";
 import type { WebhookSecretStore } from "../../redis/webhook-secrets.js";
 
 const SKEW_SEC = 5 * 60;
@@ -107,8 +107,8 @@ const storedSchema = z.object({
 
 /** Null when this request may go ahead; otherwise the answer (a replay, in progress, or another body). */
 export async function claimIdempotency(
-  redis: RedisClient,
-  idemKey: string,
+  once: OnceStore,
+  name: string,
   bodyHash: string,
 ): Promise<Answer | null> {
   const inProgress = {
@@ -120,9 +120,8 @@ export async function claimIdempotency(
     body: { error: "this Idempotency-Key was used with another body: use a new key" },
   };
   for (let attempt = 0; attempt < 2; attempt++) {
-    if ((await redis.set(idemKey, `pending:${bodyHash}`, "PX", PENDING_MS, "NX")) === "OK")
-      return null;
-    const prior = await redis.get(idemKey);
+    if (await once.claim(name, PENDING_MS, `pending:${bodyHash}`)) return null;
+    const prior = await once.get(name);
     if (prior === null) continue;
     if (prior.startsWith("pending:"))
       return prior === `pending:${bodyHash}` ? inProgress : otherBody;

@@ -16,13 +16,13 @@
  * the background (a crash before them is caught up by the next evaluation).
  */
 import { createHash, createHmac } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage } from "node:http";
 import * as z from "zod";
 import type { DescopeClient } from "../../descope/client.js";
 import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
-import type { Keyer, RedisClient } from "../../redis/client.js";
 import type { LinkStore } from "../../redis/links.js";
+import type { OnceStore } from "../../redis/once-store.js";
 import { onboardingChannelFor } from "./alert-channel.js";
 import { checkRows, registerIntake } from "./intake.js";
 import { type RegisterDeps, registerHires } from "./register.js";
@@ -36,7 +36,6 @@ import {
   whoSigned,
 } from "./webhook-auth.js";
 
-export const WEBHOOK_PATH = "/hooks/hires";
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_HIRES = 1000;
 const IDEMPOTENCY_MS = 24 * 3_600_000;
@@ -58,23 +57,11 @@ const bodySchema = z.object({
 });
 
 export interface WebhookDeps extends RegisterDeps, SignerDeps {
-  redis: RedisClient;
-  key: Keyer;
+  once: OnceStore;
   links: LinkStore;
   log: Logger;
   descope: DescopeClient;
   alertChannel?: string | undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Decides the answer to one webhook request. */
@@ -120,36 +107,24 @@ export async function hiresWebhook(
   // Idempotency, per signing key: the first answer is kept 24 h; a replay gets it back.
   const idem = h("idempotency-key");
   const idemKey = idem
-    ? deps.key(
-        "webhook",
-        "idem",
-        createHmac("sha256", "k").update(`${signer.id}\n${idem}`).digest("hex"),
-      )
+    ? `webhook-idem:${createHmac("sha256", "k").update(`${signer.id}\n${idem}`).digest("hex")}`
     : null;
   const bodyHash = createHash("sha256").update(raw).digest("hex");
   if (idemKey) {
-    const claimed = await claimIdempotency(deps.redis, idemKey, bodyHash);
+    const claimed = await claimIdempotency(deps.once, idemKey, bodyHash);
     if (claimed) return claimed;
   }
   // Kept alive while the hires are stored, so a slow registration is never told "rejected".
   const alive = idemKey
-    ? setInterval(
-        () => void deps.redis.pexpire(idemKey, PENDING_MS).catch(() => {}),
-        PENDING_MS / 3,
-      )
+    ? setInterval(() => void deps.once.extend(idemKey, PENDING_MS).catch(() => {}), PENDING_MS / 3)
     : undefined;
   try {
     const answer = await register(deps, b, signer);
     if (idemKey)
-      await deps.redis.set(
-        idemKey,
-        JSON.stringify({ hash: bodyHash, answer }),
-        "PX",
-        IDEMPOTENCY_MS,
-      );
+      await deps.once.confirm(idemKey, IDEMPOTENCY_MS, JSON.stringify({ hash: bodyHash, answer }));
     return answer;
   } catch (e) {
-    if (idemKey) await deps.redis.del(idemKey).catch(() => {});
+    if (idemKey) await deps.once.release(idemKey).catch(() => {});
     throw e;
   } finally {
     clearInterval(alive);
@@ -207,26 +182,5 @@ async function register(
               "registered, but no channel receives this tenant's checklists or alerts: link one (/scim link <tenant> in a channel) or set SCIMWATCH_ALERT_CHANNEL",
           }),
     },
-  };
-}
-
-/** The HTTP handler: reads the body (at most 1 MiB), answers JSON, never a stack. */
-export function webhookHandler(deps: WebhookDeps) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let a: Answer;
-    try {
-      a = await hiresWebhook(deps, req.headers, await readBody(req));
-    } catch (e) {
-      deps.log.error({ kind: "webhook_hires", err: e }, "webhook failed");
-      a = {
-        status: 503,
-        body: {
-          error:
-            "scimwatch could not register the hires right now; retry (with the same Idempotency-Key)",
-        },
-      };
-    }
-    res.writeHead(a.status, { "content-type": "application/json" });
-    res.end(JSON.stringify(a.body));
   };
 }

@@ -1,10 +1,3 @@
-/**
- * One run of the audit tail: a single search across all tenants for every
- * action scimwatch reads, since the cursor (minus an overlap for late
- * writes), paged oldest-first with size 1000. Each page is stored before the
- * cursor moves past it, so a crash loses nothing and leaves no gap.
- */
-import { randomUUID } from "node:crypto";
 import type { AuditEvent } from "../../core/diagnosis/facts.js";
 import { failureOf } from "../../core/failure.js";
 import {
@@ -18,6 +11,8 @@ import { toAuditEvent } from "../../descope/events.js";
 import type { Logger } from "../../log/logger.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
 import type { Keyer, RedisClient } from "../../redis/client.js";
+import { redisKeys } from "../../redis/keys.js";
+import { acquireLock } from "../../redis/lock.js";
 import { BudgetExhaustedError } from "../../redis/rate-budget.js";
 import type { TailStateStore } from "../../redis/tail-state.js";
 
@@ -64,30 +59,15 @@ export const DEFAULT_OVERLAP_MS = 30_000;
 /** Keep clear of Descope's 30-day search horizon. */
 const HORIZON_MARGIN_MS = 5 * 60_000;
 
-const RELEASE =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-const RENEW =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
-
 export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailResult> {
   const now = deps.now ?? Date.now;
-  const lockKey = deps.key("tail", "lock");
-  const token = randomUUID();
   // A short lock, renewed while this run is alive: a run killed outright
   // (kill -9, docker stop) blocks the next one for at most `lockMs`, so a new
   // process resumes within two intervals of a crash.
   const lockMs = opts.lockMs ?? Math.min(30_000, Math.max(5_000, opts.intervalSec * 1000));
-  if ((await deps.redis.set(lockKey, token, "PX", lockMs, "NX")) !== "OK") {
-    const ttl = Number(await deps.redis.pttl(lockKey).catch(() => -1));
-    return { status: "skipped", calls: 0, stored: 0, pages: 0, lockTtlMs: Math.max(0, ttl) };
-  }
-  const renewal = setInterval(
-    () => {
-      deps.redis.eval(RENEW, 1, lockKey, token, String(lockMs)).catch(() => {});
-    },
-    Math.max(50, Math.floor(lockMs / 3)),
-  );
-  renewal.unref();
+  const lock = await acquireLock(deps.redis, redisKeys(deps.key).tailLock(), lockMs);
+  if ("heldMs" in lock)
+    return { status: "skipped", calls: 0, stored: 0, pages: 0, lockTtlMs: lock.heldMs };
   const started = now();
   const result: TailResult = { status: "ok", calls: 0, stored: 0, pages: 0 };
   try {
@@ -180,8 +160,7 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       "tail run stopped early",
     );
   } finally {
-    clearInterval(renewal);
-    await deps.redis.eval(RELEASE, 1, lockKey, token).catch(() => {});
+    await lock.release();
   }
   const st = await deps.state.get().catch(() => ({}) as Awaited<ReturnType<TailStateStore["get"]>>);
   deps.log.info({

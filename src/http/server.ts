@@ -1,7 +1,7 @@
 /** The health routes, served by Bolt's HTTP receiver or by a bare server: /healthz, /readyz, /healthz/tail, /metrics. */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HealthAnswer, HealthChecks } from "./checks.js";
+import type { HealthAnswer, HealthChecks } from "../features/health/checks.js";
 
 export const HEALTH_PATHS = ["/healthz", "/readyz", "/healthz/tail", "/metrics"] as const;
 

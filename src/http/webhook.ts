@@ -1,0 +1,37 @@
+/** POST /hooks/hires over HTTP: reads the body (at most 1 MiB), answers JSON, never a stack. */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { hiresWebhook, MAX_BODY_BYTES, type WebhookDeps } from "../features/hires/webhook.js";
+import type { Answer } from "../features/hires/webhook-auth.js";
+
+export const WEBHOOK_PATH = "/hooks/hires";
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(c as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function webhookHandler(deps: WebhookDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let a: Answer;
+    try {
+      a = await hiresWebhook(deps, req.headers, await readBody(req));
+    } catch (e) {
+      deps.log.error({ kind: "webhook_hires", err: e }, "webhook failed");
+      a = {
+        status: 503,
+        body: {
+          error:
+            "scimwatch could not register the hires right now; retry (with the same Idempotency-Key)",
+        },
+      };
+    }
+    res.writeHead(a.status, { "content-type": "application/json" });
+    res.end(JSON.stringify(a.body));
+  };
+}
