@@ -95,57 +95,9 @@ export interface Services {
   };
 }
 
-export function buildServices(
-  cfg: BotConfig,
-  opts: {
-    log?: Logger;
-    now?: () => number;
-    /** Longest one background Slack call may take (default 60 s; tests shorten it). */
-    slackDeadlineMs?: number;
-  } = {},
-): Services {
-  const now = opts.now ?? Date.now;
-  const secrets = secretsOf(cfg);
-  const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
-  const redis = createRedis(cfg);
-  const redisDep = dependencyState("redis", log);
-  followRedis(redis, redisDep);
-  const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
-  const key = keyer(prefix);
-
-  const metrics = new Metrics();
-  const budgets = descopeBudgets(redis, key, cfg);
-  const auditBudget = budgets.audit;
-  const descope = descopeClientFromConfig(cfg, {
-    ...budgets.hooks(metrics),
-    onCall: (op, outcome) => metrics.descopeCalls.inc({ op, outcome }),
-    cacheTtlMs: 30_000,
-  });
-  const index = new AuditIndex(redis, key, prefix);
-  const tailState = new TailStateStore(redis, key);
-  const links = new LinkStore(redis, key);
-  const hires = new HireStore(redis, key);
-  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
-  const notifier = new SlackNotifier(
-    new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
-      ...(slackApiUrl ? { slackApiUrl } : {}),
-      ...slackClientOptions(opts.slackDeadlineMs),
-      logger: boltLogger(log, secrets),
-    }),
-    { redis, key, ...(opts.slackDeadlineMs ? { deadlineMs: opts.slackDeadlineMs } : {}) },
-  );
-  const once = new OnceStore(redis, key);
-  const outbox = new Outbox({
-    once,
-    notifier,
-    links,
-    hires,
-    log,
-    alertChannel: cfg.SCIMWATCH_ALERT_CHANNEL,
-    metrics,
-    now,
-  });
-  const settings = {
+/** What the settings say, from the environment. */
+function settingsOf(cfg: BotConfig): Services["settings"] {
+  return {
     supportChannels: cfg.SCIMWATCH_SUPPORT_CHANNELS,
     adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
     graceMinutes: cfg.SCIMWATCH_GRACE_MINUTES,
@@ -168,99 +120,147 @@ export function buildServices(
       massRatio: cfg.SCIMWATCH_MASS_DEACTIVATION_RATIO,
     },
   };
-  const connections = new ConnectionStore(redis, key);
-  // Graph's reports service allows 5 requests per 10 s per app and Entra tenant: one shared budget each.
-  const reportBudgets = new Map<string, SlidingWindowBudget>();
-  const entra =
-    cfg.ENTRA_CLIENT_ID && cfg.ENTRA_CLIENT_SECRET
-      ? new EntraHttp({
-          clientId: cfg.ENTRA_CLIENT_ID,
-          clientSecret: cfg.ENTRA_CLIENT_SECRET,
-          loginUrl: cfg.ENTRA_LOGIN_URL,
-          graphUrl: cfg.GRAPH_API_URL,
-          redirectUri: cfg.ENTRA_REDIRECT_URI,
-          beforeReports: async (tenant) => {
-            let b = reportBudgets.get(tenant);
-            if (!b) {
-              b = new SlidingWindowBudget(
-                redis,
-                "graph-reports",
-                redisKeys(key).graphReportsBudget(tenant),
-                5,
-                {
-                  windowMs: 10_000,
-                  marginMs: 500,
-                  reserve: 0,
-                },
-              );
-              reportBudgets.set(tenant, b);
-            }
-            // A check does not wait long for logs: past 2 s it answers without them.
-            await b.take(2_000, "high");
-          },
-        })
-      : null;
+}
+
+/** Every Redis store, on one connection and prefix. */
+function storesOf(redis: RedisClient, key: Keyer, prefix: string) {
+  return {
+    index: new AuditIndex(redis, key, prefix),
+    tailState: new TailStateStore(redis, key),
+    links: new LinkStore(redis, key),
+    hires: new HireStore(redis, key),
+    once: new OnceStore(redis, key),
+    connections: new ConnectionStore(redis, key),
+    answers: new AnswerStore(redis, key),
+    tenantHealth: new TenantHealthStore(redis, key),
+  };
+}
+
+/**
+ * Graph's client, when Entra is configured. Its reports service allows 5
+ * requests per 10 s per app and Entra tenant: one shared budget each; a check
+ * does not wait long for logs (past 2 s it answers without them).
+ */
+function entraOf(cfg: BotConfig, redis: RedisClient, key: Keyer): EntraHttp | null {
+  if (!cfg.ENTRA_CLIENT_ID || !cfg.ENTRA_CLIENT_SECRET) return null;
+  const budgets = new Map<string, SlidingWindowBudget>();
+  const budget = (tenant: string) => {
+    const window = { windowMs: 10_000, marginMs: 500, reserve: 0 };
+    const b =
+      budgets.get(tenant) ??
+      new SlidingWindowBudget(
+        redis,
+        "graph-reports",
+        redisKeys(key).graphReportsBudget(tenant),
+        5,
+        window,
+      );
+    budgets.set(tenant, b);
+    return b;
+  };
+  return new EntraHttp({
+    clientId: cfg.ENTRA_CLIENT_ID,
+    clientSecret: cfg.ENTRA_CLIENT_SECRET,
+    loginUrl: cfg.ENTRA_LOGIN_URL,
+    graphUrl: cfg.GRAPH_API_URL,
+    redirectUri: cfg.ENTRA_REDIRECT_URI,
+    beforeReports: (tenant) =>
+      budget(tenant)
+        .take(2_000, "high")
+        .then(() => {}),
+  });
+}
+
+/** The Slack notifier for background sends: bounded calls, paced per channel through Redis. */
+function notifierOf(
+  cfg: BotConfig,
+  o: { log: Logger; secrets: string[]; redis: RedisClient; key: Keyer; deadlineMs?: number },
+): SlackNotifier {
+  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
+  const client = new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...slackClientOptions(o.deadlineMs),
+    logger: boltLogger(o.log, o.secrets),
+  });
+  return new SlackNotifier(client, {
+    redis: o.redis,
+    key: o.key,
+    ...(o.deadlineMs ? { deadlineMs: o.deadlineMs } : {}),
+  });
+}
+
+export function buildServices(
+  cfg: BotConfig,
+  opts: {
+    log?: Logger;
+    now?: () => number;
+    /** Longest one background Slack call may take (default 60 s; tests shorten it). */
+    slackDeadlineMs?: number;
+  } = {},
+): Services {
+  const now = opts.now ?? Date.now;
+  const secrets = secretsOf(cfg);
+  const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
+  const redis = createRedis(cfg);
+  const redisDep = dependencyState("redis", log);
+  followRedis(redis, redisDep);
+  const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
+  const key = keyer(prefix);
+  const stores = storesOf(redis, key, prefix);
+  const { index, tailState, links, hires, once, connections } = stores;
+  const settings = settingsOf(cfg);
+
+  const metrics = new Metrics();
+  const budgets = descopeBudgets(redis, key, cfg);
+  const descope = descopeClientFromConfig(cfg, {
+    ...budgets.hooks(metrics),
+    onCall: (op, outcome) => metrics.descopeCalls.inc({ op, outcome }),
+    cacheTtlMs: 30_000,
+  });
+  const deadlineMs = opts.slackDeadlineMs;
+  const notifier = notifierOf(cfg, {
+    log,
+    secrets,
+    redis,
+    key,
+    ...(deadlineMs ? { deadlineMs } : {}),
+  });
+  const alertChannel = settings.alertChannel;
+  const outbox = new Outbox({ once, notifier, links, hires, log, alertChannel, metrics, now });
+  const entra = entraOf(cfg, redis, key);
   // Secrets at rest (Okta tokens) need SCIMWATCH_SECRETS_KEY; without it none are stored.
   const secretBox = cfg.SCIMWATCH_SECRETS_KEY
     ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY, cfg.SCIMWATCH_SECRETS_OLD_KEYS)
     : null;
   const egress = egressFromSetting(cfg.SCIMWATCH_ALLOW_LOOPBACK_IDP);
-  const idpSide = idpSideReader({ connections, entra, secrets: secretBox, egress, log, now });
+  const reader = { connections, entra, secrets: secretBox, egress, now };
+  const idpSide = idpSideReader({ ...reader, log });
   // Nobody waits on the evaluation: it leaves the budget's reserve to checks and registrations.
   const background = descope.background();
+  const work = { ...stores, descope: background, outbox, log, now, idpSide, settings };
   /** Evaluates the hires, then asks the IdP about them where a connector proves more. */
-  const evaluate = (ids?: string[]) =>
-    evaluateAll(
-      {
-        descope: background,
-        index,
-        hires,
-        links,
-        once,
-        outbox,
-        connections,
-        log,
-        now,
-        idpSide,
-        settings,
-      },
-      ids,
-    );
+  const evaluate = (ids?: string[]) => evaluateAll(work, ids);
+  const { graceMinutes } = settings;
   const checks = new CheckService({
     descope,
     now,
     events: indexedEvents({ descope, index, state: tailState, intervalSec: settings.intervalSec }),
-    graceMinutes: settings.graceMinutes,
+    graceMinutes,
     expectedAssignment: async (tenantId, loginId) =>
       (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
     idpSide,
   });
 
   return {
-    autoExpect: () =>
-      autoExpect({
-        connections,
-        entra,
-        secrets: secretBox,
-        egress,
-        descope: background,
-        hires,
-        links,
-        outbox,
-        log,
-        now,
-        evaluate,
-        graceMinutes: settings.graceMinutes,
-        alertChannel: settings.alertChannel,
-      }),
-    idpJob: idpJobReader({ connections, entra, secrets: secretBox, egress, now }),
+    ...stores,
+    autoExpect: () => autoExpect({ ...work, ...reader, evaluate, graceMinutes, alertChannel }),
+    idpJob: idpJobReader(reader),
     secretBox,
     webhookKeys: new WebhookSecretStore(redis, key, secretBox),
     egress,
-    connections,
     entra,
     metrics,
-    auditBudget,
+    auditBudget: budgets.audit,
     cfg,
     log,
     secrets,
@@ -271,14 +271,7 @@ export function buildServices(
     now,
     startedAt: Date.now(),
     descope,
-    index,
-    tailState,
-    links,
-    hires,
-    answers: new AnswerStore(redis, key),
-    tenantHealth: new TenantHealthStore(redis, key),
     notifier,
-    once,
     outbox,
     checks,
     idpSide,
