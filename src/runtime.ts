@@ -2,14 +2,14 @@
 import type { Server } from "node:http";
 import type { BotConfig } from "./config/bot.js";
 import { healthChecks } from "./features/health/checks.js";
-import { startHealthServer } from "./http/server.js";
 import type { evaluateHires } from "./features/hires/evaluator.js";
 import { followUpInBackground } from "./features/hires/register.js";
-import { WEBHOOK_PATH, webhookHandler } from "./http/webhook.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
 import type { runTail } from "./features/tail/tail.js";
 import { sendWeeklyDigests } from "./features/tenant-health/weekly-digest.js";
+import { startHealthServer } from "./http/server.js";
+import { WEBHOOK_PATH, webhookHandler } from "./http/webhook.js";
 import { type Jobs, startJobs, TAIL_SCHEDULER_ID } from "./jobs/queues.js";
 import { followRedis } from "./log/dependency.js";
 import type { Logger } from "./log/logger.js";

@@ -8,12 +8,7 @@ import type { AddressInfo } from "node:net";
 import { App, type AppOptions } from "@slack/bolt";
 import { type BotConfig, slackApiUrlOf } from "../config/bot.js";
 import type { HealthChecks } from "../features/health/checks.js";
-import {
-  type ExtraRoute,
-  HEALTH_PATHS,
-  healthHandler,
-  startHealthServer,
-} from "../http/server.js";
+import { type ExtraRoute, HEALTH_PATHS, healthHandler, startHealthServer } from "../http/server.js";
 import { boltLogger } from "../log/logger.js";
 import { ackGate } from "./ack-first.js";
 import type { SlackDeps } from "./deps.js";

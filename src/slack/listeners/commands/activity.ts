@@ -8,17 +8,15 @@ import type { CommandListener } from "../types.js";
 export const activity: CommandListener<Extract<ScimCommand, { kind: "activity" }>> = {
   ack: () => WORKING.activity,
   what: "Reading the activity",
+  guards: {
+    tenant: {
+      of: (cmd) => cmd.tenant,
+      usage:
+        "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
+    },
+  },
   async run(deps, cmd, req) {
-    const access = await deps.guard.require(req.who);
-    const target = await deps.guard.tenantFor(
-      access,
-      cmd.tenant,
-      "Which tenant? `/scim activity <tenant> [7d]` (in a linked channel the tenant is implied).",
-    );
-    if (!target || "refusal" in target) {
-      if (target) await req.reply(target.refusal);
-      return "refused";
-    }
+    const target = req.target as NonNullable<typeof req.target>;
     const a = await tenantActivity(deps, target.tenantId, cmd.days);
     await req.reply(
       activityMessage(a.summary, {

@@ -5,19 +5,11 @@ import type { CommandListener } from "../types.js";
 
 export const alerts: CommandListener<Extract<ScimCommand, { kind: "alerts" }>> = {
   what: "Setting the alert channel",
+  // Routing a tenant's alerts decides who sees them and who may act on
+  // them: admins only, never anyone who merely sits in a linked channel.
+  guards: { access: true, adminsOnly: ALERTS_ADMINS_ONLY, linked: ALERTS_NEED_LINK },
   async run(deps, cmd, req) {
-    await deps.guard.require(req.who);
-    // Routing a tenant's alerts decides who sees them and who may act on
-    // them: admins only, never anyone who merely sits in a linked channel.
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(ALERTS_ADMINS_ONLY);
-      return "refused";
-    }
-    const current = await deps.links.get(req.who.channelId);
-    if (!current) {
-      await req.reply(ALERTS_NEED_LINK);
-      return "not_linked";
-    }
+    const current = req.link as NonNullable<typeof req.link>;
     await deps.links.set(req.who.channelId, { ...current, alertChannel: cmd.channelId });
     await req.reply(alertsSetMessage(current.tenantName, cmd.channelId), { inChannel: true });
     return "set";

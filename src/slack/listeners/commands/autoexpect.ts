@@ -1,19 +1,12 @@
-/** `/scim autoexpect <tenant> on|off` (admins): new members of the SCIM app's assigned groups become expected hires. */
-import { UnknownTenantError } from "../../../core/failure.js";
-import { resolveTenant } from "../../../descope/tenants.js";
 import { autoExpectMessage, CONNECT_ADMINS_ONLY } from "../../../render/connections.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
 
 export const autoexpect: CommandListener<Extract<ScimCommand, { kind: "autoexpect" }>> = {
   what: "Changing auto-expect",
+  guards: { adminsOnly: CONNECT_ADMINS_ONLY, tenant: { of: (cmd) => cmd.tenant, usage: "" } },
   async run(deps, cmd, req) {
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(CONNECT_ADMINS_ONLY);
-      return "refused";
-    }
-    const tenant = await resolveTenant(deps.descope, cmd.tenant);
-    if (!tenant) throw new UnknownTenantError(cmd.tenant);
+    const tenant = req.target as NonNullable<typeof req.target>;
     const c = await deps.connections.get(tenant.tenantId);
     if (!c) {
       await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, null));

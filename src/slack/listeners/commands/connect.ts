@@ -22,11 +22,8 @@ import type { CommandListener } from "../types.js";
 
 export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>> = {
   what: "Connecting the IdP",
+  guards: { adminsOnly: CONNECT_ADMINS_ONLY },
   async run(deps, cmd, req) {
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(CONNECT_ADMINS_ONLY);
-      return "refused";
-    }
     if (cmd.idp === "okta") {
       if (!deps.secretBox) {
         await req.reply(SECRETS_KEY_MISSING);
@@ -149,13 +146,9 @@ export const connections: CommandListener<Extract<ScimCommand, { kind: "connecti
 
 export const disconnect: CommandListener<Extract<ScimCommand, { kind: "disconnect" }>> = {
   what: "Disconnecting the IdP",
-  async run(deps, cmd, req) {
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(CONNECT_ADMINS_ONLY);
-      return "refused";
-    }
-    const tenant = await resolveTenant(deps.descope, cmd.tenant);
-    if (!tenant) throw new UnknownTenantError(cmd.tenant);
+  guards: { adminsOnly: CONNECT_ADMINS_ONLY, tenant: { of: (cmd) => cmd.tenant, usage: "" } },
+  async run(deps, _cmd, req) {
+    const tenant = req.target as NonNullable<typeof req.target>;
     const had = await deps.connections.delete(tenant.tenantId);
     await req.reply(disconnectedMessage(tenant.tenantName, had), { inChannel: true });
     return had ? "disconnected" : "not_connected";

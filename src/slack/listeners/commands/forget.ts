@@ -10,19 +10,14 @@ import type { CommandListener } from "../types.js";
 
 export const forget: CommandListener<Extract<ScimCommand, { kind: "forget" }>> = {
   what: "Forgetting",
+  guards: { tenant: { of: (cmd) => cmd.tenant } },
   async run(deps, cmd, req) {
-    const access = await deps.guard.require(req.who);
-    const target = await deps.guard.tenantFor(access, cmd.tenant, "");
-    if (target && "refusal" in target) {
-      await req.reply(target.refusal);
-      return "refused";
-    }
     const matches = (
       await visibleHires(
         { ...deps, graceMinutes: deps.settings.graceMinutes },
-        access,
+        req.access as NonNullable<typeof req.access>,
         req.who,
-        target?.tenantId,
+        req.target?.tenantId,
       )
     ).filter((v) => v.view.hire.loginId.toLowerCase() === cmd.loginId.toLowerCase());
     const m = matches[0];

@@ -6,7 +6,7 @@
 import type { App } from "@slack/bolt";
 import { handle, replyVia } from "../../middleware.js";
 import { parseScimCommand, type ScimCommand } from "../../parse.js";
-import type { CommandListener, ListenerDeps } from "../types.js";
+import type { CommandListener, CommandRequest, ListenerDeps } from "../types.js";
 import { activity } from "./activity.js";
 import { alerts } from "./alerts.js";
 import { autoexpect } from "./autoexpect.js";
@@ -14,6 +14,7 @@ import { check } from "./check.js";
 import { connect, connections, disconnect } from "./connect.js";
 import { expect } from "./expect.js";
 import { forget } from "./forget.js";
+import { runGuards } from "./guards.js";
 import { explain, help, usage } from "./help.js";
 import { link, unlink } from "./link.js";
 import { onboarding } from "./onboarding.js";
@@ -48,7 +49,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const who = { userId: command.user_id, channelId: command.channel_id };
     const first = listener.ack?.(cmd);
     await ack(first ? { response_type: "ephemeral", ...first } : undefined);
-    const req = {
+    const req: CommandRequest = {
       who,
       reply: replyVia(respond, deps.log, "command"),
       triggerId: command.trigger_id,
@@ -66,6 +67,12 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     // Let requests already received be acknowledged before this one's work starts.
     await deps.acks.settled();
-    await handle(deps, cmd.kind, listener.what, req, () => run(deps, cmd, req));
+    await handle(
+      deps,
+      cmd.kind,
+      listener.what,
+      req,
+      async () => (await runGuards(deps, listener.guards, cmd, req)) ?? run(deps, cmd, req),
+    );
   });
 }

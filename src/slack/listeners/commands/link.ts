@@ -1,6 +1,3 @@
-/** `/scim link <tenant>` and `/scim unlink` (admins only; unlinking asks first). */
-import { UnknownTenantError } from "../../../core/failure.js";
-import { resolveTenant } from "../../../descope/tenants.js";
 import { unlinkPrompt } from "../../../render/blocks.js";
 import { LINK_ADMINS_ONLY, linkedMessage, NOT_LINKED } from "../../../render/notices.js";
 import type { ScimCommand } from "../../parse.js";
@@ -8,13 +5,9 @@ import type { CommandListener } from "../types.js";
 
 export const link: CommandListener<Extract<ScimCommand, { kind: "link" }>> = {
   what: "Linking",
-  async run(deps, cmd, req) {
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(LINK_ADMINS_ONLY);
-      return "refused";
-    }
-    const found = await resolveTenant(deps.descope, cmd.tenant);
-    if (!found) throw new UnknownTenantError(cmd.tenant);
+  guards: { adminsOnly: LINK_ADMINS_ONLY, tenant: { of: (cmd) => cmd.tenant, usage: "" } },
+  async run(deps, _cmd, req) {
+    const found = req.target as NonNullable<typeof req.target>;
     await deps.links.set(req.who.channelId, {
       tenantId: found.tenantId,
       tenantName: found.tenantName,
@@ -28,11 +21,8 @@ export const link: CommandListener<Extract<ScimCommand, { kind: "link" }>> = {
 
 export const unlink: CommandListener<Extract<ScimCommand, { kind: "unlink" }>> = {
   what: "Unlinking",
+  guards: { adminsOnly: LINK_ADMINS_ONLY },
   async run(deps, _cmd, req) {
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(LINK_ADMINS_ONLY);
-      return "refused";
-    }
     const current = await deps.links.get(req.who.channelId);
     await req.reply(current ? unlinkPrompt(current.tenantName, req.who.channelId) : NOT_LINKED);
     return current ? "asked" : "not_linked";

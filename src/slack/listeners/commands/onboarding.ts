@@ -9,17 +9,9 @@ import type { CommandListener } from "../types.js";
 
 export const onboarding: CommandListener<Extract<ScimCommand, { kind: "onboarding" }>> = {
   what: "Setting the onboarding channel",
+  guards: { access: true, adminsOnly: ONBOARDING_ADMINS_ONLY, linked: ALERTS_NEED_LINK },
   async run(deps, cmd, req) {
-    await deps.guard.require(req.who);
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(ONBOARDING_ADMINS_ONLY);
-      return "refused";
-    }
-    const current = await deps.links.get(req.who.channelId);
-    if (!current) {
-      await req.reply(ALERTS_NEED_LINK);
-      return "not_linked";
-    }
+    const current = req.link as NonNullable<typeof req.link>;
     await deps.links.set(req.who.channelId, { ...current, onboardingChannel: cmd.channelId });
     await req.reply(onboardingSetMessage(current.tenantName, cmd.channelId), { inChannel: true });
     return "set";

@@ -6,16 +6,12 @@ import type { CommandListener } from "../types.js";
 
 export const pending: CommandListener<Extract<ScimCommand, { kind: "pending" }>> = {
   what: "Listing pending hires",
-  async run(deps, cmd, req) {
-    const access = await deps.guard.require(req.who);
-    const target = await deps.guard.tenantFor(access, cmd.tenant, "");
-    if (target && "refusal" in target) {
-      await req.reply(target.refusal);
-      return "refused";
-    }
+  guards: { tenant: { of: (cmd) => cmd.tenant } },
+  async run(deps, _cmd, req) {
+    const target = req.target;
     const views = await visibleHires(
       { ...deps, graceMinutes: deps.settings.graceMinutes },
-      access,
+      req.access as NonNullable<typeof req.access>,
       req.who,
       target?.tenantId,
     );

@@ -16,11 +16,8 @@ import type { CommandListener } from "../types.js";
 
 export const webhook: CommandListener<Extract<ScimCommand, { kind: "webhook" }>> = {
   what: "Issuing a webhook secret",
+  guards: { adminsOnly: webhookAdminsOnly() },
   async run(deps, cmd, req) {
-    if (!deps.guard.isAdmin(req.who.userId)) {
-      await req.reply(webhookAdminsOnly());
-      return "refused";
-    }
     if (!deps.webhookKeys.enabled) {
       await req.reply(webhookNeedsKey());
       return "no_secrets_key";
