@@ -230,3 +230,82 @@ describe("a crash mid-run costs one lock period, not an interval", () => {
     expect(waited).toBeLessThan(6_000);
   }, 30_000);
 });
+
+describe("a process killed mid-send holds nobody's messages for long (issue #22)", () => {
+  it("its notify job is reclaimed within seconds, and the next process's alerts go out", async () => {
+    const prefix = `{scimwatch-test-stall-${Date.now().toString(36)}}`;
+    // Process A: a hire whose checklist post hangs in Slack (30 s), then kill -9.
+    const descopeA = new Descope();
+    seed(descopeA);
+    const slackA = new FakeSlack();
+    await Promise.all([descopeA.start(), slackA.start()]);
+    cleanups.push(
+      () => descopeA.stop(),
+      () => slackA.stop(),
+    );
+    slackA.postFaults.push(...Array.from({ length: 5 }, () => ({ delayMs: 30_000 })));
+    const a = await startHarness({}, seed, { prefix });
+    // Its checklist is not posted yet (the bot was not in the channel): A's evaluation posts it.
+    a.slack.notInChannels.add("CSUPPORT");
+    cleanups.push(() => a.stop());
+    const reg = await a.command("expect held@acme.com Acme Corp idp=okta", {
+      user: "UADMIN",
+      channel: "CSUPPORT",
+    });
+    await a.slack.waitFor(() => a.slack.respondedTo(reg.rid)[0]);
+    const child = spawn(process.execPath, [CLI, "start", "--role", "worker"], {
+      cwd: tmpdir(),
+      env: {
+        PATH: process.env.PATH,
+        SLACK_BOT_TOKEN: "xoxb-test-token",
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: slackA.apiUrl,
+        REDIS_URL,
+        SCIMWATCH_REDIS_PREFIX: prefix,
+        PORT: "0",
+        HOST: "127.0.0.1",
+        DESCOPE_PROJECT_ID: descopeA.projectId,
+        DESCOPE_MANAGEMENT_KEY: descopeA.managementKey,
+        DESCOPE_BASE_URL: descopeA.url,
+        DESCOPE_AUDIT_RATE_PER_MIN: "6000",
+        SCIMWATCH_TAIL_INTERVAL: "1",
+      },
+    });
+    cleanups.push(() => stopProc(child));
+    // A's notify job is in the middle of a post Slack holds for 30 s.
+    await until(
+      "A's post in flight",
+      async () => slackA.callsTo("chat.postMessage").length > 0,
+      15_000,
+    );
+    await stopProc(child);
+    const killed = Date.now();
+    // Process B: a stranger's failed sign-in to alert, on the same Redis.
+    const b = await startHarness(
+      { SCIMWATCH_TAIL_INTERVAL: "1", SCIMWATCH_ALERT_CHANNEL: "CALERTS" },
+      (d) => {
+        seed(d);
+        d.audits.push({
+          ID: "fail-1",
+          action: "LoginFailed",
+          occurred: String(Date.now()),
+          externalIds: ["stranger@acme.com"],
+          tenants: ["T-acme"],
+          data: { error_message: "user not found" },
+        });
+      },
+      { role: "all", prefix },
+    );
+    cleanups.push(() => b.stop());
+    await until(
+      "B's sign-in alert",
+      async () =>
+        b.slack
+          .callsTo("chat.postMessage")
+          .some((c) => /stranger@acme\.com tried to sign in/.test(String(c.args.text))),
+      20_000,
+    );
+    // Seconds, not the minute BullMQ's default lock and stalled check took.
+    expect(Date.now() - killed).toBeLessThan(12_000);
+  }, 60_000);
+});
