@@ -50,6 +50,7 @@ const LAYERS: Record<string, number> = {
   "features/read-cycle": 12,
   "features/metric-sources": 9,
   "features/idp-side": 9,
+  "features/connections": 9,
   jobs: 10,
   /** HTTP entry points (health, metrics, the hires webhook) beside slack/ and cli/. */
   http: 12.5,

@@ -1,10 +1,9 @@
 /** `/scim connect <tenant> entra …`, `/scim connections`, `/scim disconnect <tenant>` (admins only). */
 
-import { findJob, findServicePrincipal } from "../../../connectors/entra-facts.js";
-import { ConnectorError } from "../../../connectors/entra-http.js";
 import { UnknownTenantError } from "../../../core/failure.js";
 import { entraTenantOf } from "../../../core/idp-side/model.js";
 import { resolveTenant } from "../../../descope/tenants.js";
+import { connectEntra } from "../../../features/connections/connect.js";
 import {
   CONNECT_ADMINS_ONLY,
   connectionsMessage,
@@ -62,65 +61,22 @@ export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>>
       await req.reply(needAppMessage(tenant.tenantName));
       return "need_app";
     }
-    const found: string[] = [];
-    const missing: string[] = [];
-    let sp: Awaited<ReturnType<typeof findServicePrincipal>> = null;
-    let jobId: string | null = null;
-    try {
-      await entra.token(entraTenant);
-      found.push(`scimwatch's app can sign in to Entra tenant ${entraTenant} (consent granted)`);
-      sp = await findServicePrincipal(entra, entraTenant, cmd.app);
-      if (!sp)
-        missing.push(`No enterprise app named or with appId ${cmd.app} in this Entra tenant.`);
-      else {
-        found.push(`Enterprise app ${sp.displayName} (appId ${sp.appId})`);
-        const job = await findJob(entra, entraTenant, sp.id).catch((e: unknown) => {
-          if (e instanceof ConnectorError && e.problem === "permission_missing") {
-            missing.push(e.message);
-            return undefined;
-          }
-          throw e;
-        });
-        if (job) {
-          jobId = job.id;
-          found.push(`Provisioning job ${job.id} (${job.status?.code ?? "Active"})`);
-        } else if (job === null)
-          missing.push(
-            `${sp.displayName} has no provisioning job: SCIM may be set up on another enterprise app (SSO and SCIM are often two different apps). Connect that one with app=<its name>.`,
-          );
-      }
-    } catch (e) {
-      if (!(e instanceof ConnectorError)) throw e;
-      missing.push(e.message);
-    }
-    if (sp) {
-      await deps.connections.set({
-        tenantId: tenant.tenantId,
-        tenantName: tenant.tenantName,
-        idp: "azure",
-        entraTenant,
-        appName: sp.displayName,
-        appId: sp.appId,
-        spId: sp.id,
-        jobId,
-        connectedBy: req.who.userId,
-        connectedAt: deps.now(),
-        lastOkAt: missing.length ? null : deps.now(),
-        problem: missing[0] ?? null,
-      });
-    }
+    const { app, found, missing } = await connectEntra(
+      { entra, connections: deps.connections, now: deps.now },
+      { ...tenant, entraTenant, app: cmd.app, by: req.who.userId },
+    );
     await req.reply(
       connectMessage({
         tenantName: tenant.tenantName,
         entraTenant,
         consentUrl: entra.consentUrl(entraTenant),
-        app: sp?.displayName ?? cmd.app,
+        app: app?.displayName ?? cmd.app,
         found,
         missing,
-        connected: Boolean(sp) && !missing.length,
+        connected: Boolean(app) && !missing.length,
       }),
     );
-    return sp ? (missing.length ? "connected_incomplete" : "connected") : "not_connected";
+    return app ? (missing.length ? "connected_incomplete" : "connected") : "not_connected";
   },
 };
 

@@ -7,11 +7,9 @@
  */
 import type { App } from "@slack/bolt";
 import { ConnectorError } from "../../../connectors/entra-http.js";
-import { findOktaApp } from "../../../connectors/okta-facts.js";
-import { OktaHttp } from "../../../connectors/okta-http.js";
-import { OktaOAuth, oktaPrivateKey } from "../../../connectors/okta-oauth.js";
+import { oktaPrivateKey } from "../../../connectors/okta-oauth.js";
+import { connectOkta } from "../../../features/connections/connect.js";
 import { urlProblem } from "../../../net/egress.js";
-import { oktaSealContext } from "../../../redis/connections.js";
 import type { SlackMessage } from "../../../render/blocks.js";
 import { notice } from "../../../render/blocks.js";
 import { connectResultModal, oktaConnectedMessage } from "../../../render/connections.js";
@@ -87,8 +85,17 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
             .update({ view_id: body.view.id, view: connectResultModal(msg) })
             .catch((e: unknown) => deps.log.warn({ err: e }, "could not show the connect result"));
         try {
-          const auth = oauth ? new OktaOAuth(url, clientId, privateKey, deps.egress) : token;
-          const found = await findOktaApp(new OktaHttp(url, auth, deps.egress), appName);
+          const secretBox = deps.secretBox;
+          const found = await connectOkta(
+            { ...deps, secretBox },
+            {
+              ...meta,
+              url,
+              app: appName,
+              ...(oauth ? { oauth: { clientId, privateKey } } : { token }),
+              by: req.who.userId,
+            },
+          );
           if (!found) {
             await show(
               oktaConnectedMessage({
@@ -100,34 +107,11 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
             );
             return "app_not_found";
           }
-          await deps.connections.set({
-            tenantId: meta.tenantId,
-            tenantName: meta.tenantName,
-            idp: "okta",
-            oktaUrl: url,
-            appId: found.id,
-            appName: found.label || appName,
-            auth: oauth ? "oauth" : "token",
-            clientId: oauth ? clientId : null,
-            tokenSealed: deps.secretBox.seal(
-              oauth ? privateKey : token,
-              oktaSealContext({
-                tenantId: meta.tenantId,
-                oktaUrl: url,
-                auth: oauth ? "oauth" : "token",
-                clientId: oauth ? clientId : null,
-              }),
-            ),
-            connectedBy: req.who.userId,
-            connectedAt: deps.now(),
-            lastOkAt: deps.now(),
-            problem: null,
-          });
           await show(
             oktaConnectedMessage({
               tenantName: meta.tenantName,
               oktaUrl: url,
-              app: found.label || appName,
+              app: found.label,
               problem: null,
             }),
           );
