@@ -3,7 +3,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../config/env.js";
 import { diagnose } from "../core/diagnosis/diagnose.js";
-import { failureOf } from "../core/failure.js";
 import { IDP_IDS, type IdpId, parseIdp } from "../core/idp/catalog.js";
 import { loginIdProblem } from "../core/login-id.js";
 import { parseWhen, whenProblem } from "../core/when.js";
@@ -12,7 +11,7 @@ import { descopeClientFromEnv } from "../descope/from-env.js";
 import { gatherFacts } from "../features/check/gather.js";
 import { egressFromSetting, urlProblem } from "../net/egress.js";
 import { renderReport } from "../render/text.js";
-import type { Io } from "./io.js";
+import { failureExit, type Io } from "./io.js";
 
 export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--entra-tenant <id> --entra-app <name|appId> | --okta-url <url> --okta-app <label|id>] [--json]`;
 
@@ -168,11 +167,6 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     }
     return 0;
   } catch (e) {
-    const f = failureOf(e);
-    if (!f.expected) throw e;
-    if (f.exitCode === 2) return usage(f.message);
-    io.stderr(`scimwatch: ${f.message}\n`);
-    if (json) io.stdout(`${JSON.stringify({ error: { code: f.code, message: f.message } })}\n`);
-    return f.exitCode;
+    return failureExit(e, io, usage, json);
   }
 }

@@ -2,14 +2,14 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
-import { failureOf, UnknownTenantError } from "../core/failure.js";
+import { UnknownTenantError } from "../core/failure.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { onboardingChannelFor } from "../features/hires/alert-channel.js";
 import { checkRows, readRows, registerIntake } from "../features/hires/intake.js";
 import { registerHires } from "../features/hires/register.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices } from "../services.js";
-import type { Io } from "./io.js";
+import { failureExit, type Io } from "./io.js";
 import { EXPECT_USAGE } from "./usage.js";
 
 export async function runExpect(argv: string[], io: Io): Promise<number> {
@@ -94,11 +94,9 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
     }
     return 0;
   } catch (e) {
-    const f = failureOf(e);
-    if (!f.expected) throw e;
-    if (f.exitCode === 2) return usage(f.message);
-    io.stderr(`scimwatch: ${f.message}\n`);
-    return 1;
+    // Bad usage is 2; any other failure of a registration is 1.
+    const code = failureExit(e, io, usage);
+    return code === 2 ? code : 1;
   } finally {
     s?.hires.close();
     s?.redis.disconnect();

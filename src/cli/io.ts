@@ -1,3 +1,5 @@
+import { failureOf } from "../core/failure.js";
+
 /** What a CLI command may touch; injected so commands can run in-process in tests. */
 export interface Io {
   stdout: (s: string) => void;
@@ -12,3 +14,22 @@ export const processIo: Io = {
   env: process.env,
   now: Date.now,
 };
+
+/**
+ * A command's failure as an answer: bad usage goes to `usage` (exit 2), an
+ * expected failure is one line on stderr (and, with `--json`, an error object
+ * on stdout) with its exit code; anything else is a bug and is thrown.
+ */
+export function failureExit(
+  e: unknown,
+  io: Io,
+  usage: (message: string) => number,
+  json = false,
+): number {
+  const f = failureOf(e);
+  if (!f.expected) throw e;
+  if (f.exitCode === 2) return usage(f.message);
+  io.stderr(`scimwatch: ${f.message}\n`);
+  if (json) io.stdout(`${JSON.stringify({ error: { code: f.code, message: f.message } })}\n`);
+  return f.exitCode;
+}

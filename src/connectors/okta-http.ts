@@ -7,17 +7,10 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import * as z from "zod";
-import { type EgressPolicy, EgressRefused, STRICT, sameOrigin } from "../net/egress.js";
-import {
-  type HttpAnswer,
-  headerOf,
-  httpRequest,
-  isTimeout,
-  jsonOrNull,
-  networkCodeOf,
-} from "../net/http.js";
+import { type EgressPolicy, STRICT, sameOrigin } from "../net/egress.js";
+import { type HttpAnswer, headerOf, httpRequest, jsonOrNull } from "../net/http.js";
 import { ConnectorError } from "./entra-http.js";
-import { type OktaAuth, oktaApiToken } from "./okta-oauth.js";
+import { type OktaAuth, oktaApiToken, oktaUnreachable } from "./okta-oauth.js";
 
 const errorSchema = z.object({
   errorCode: z.string().optional(),
@@ -62,12 +55,7 @@ export class OktaHttp {
           egress: this.egress,
         });
       } catch (e) {
-        if (e instanceof EgressRefused)
-          throw new ConnectorError("unreachable", `the Okta org URL is refused: ${e.message}`);
-        throw new ConnectorError(
-          "unreachable",
-          `could not reach ${new URL(url).host} (${isTimeout(e) ? "no answer in time" : networkCodeOf(e)})`,
-        );
+        throw oktaUnreachable(e, url);
       }
       if (res.status === 404) {
         return null;

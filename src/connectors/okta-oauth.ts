@@ -17,7 +17,14 @@ import {
 } from "node:crypto";
 import * as z from "zod";
 import { type EgressPolicy, EgressRefused, STRICT } from "../net/egress.js";
-import { type HttpAnswer, headerOf, httpRequest, jsonOrNull } from "../net/http.js";
+import {
+  type HttpAnswer,
+  headerOf,
+  httpRequest,
+  isTimeout,
+  jsonOrNull,
+  networkCodeOf,
+} from "../net/http.js";
 import { ConnectorError } from "./entra-http.js";
 
 /** The read scopes scimwatch asks for (each must be granted to the app in Okta). */
@@ -223,12 +230,7 @@ export class OktaOAuth implements OktaAuth {
           egress: this.egress,
         });
       } catch (e) {
-        if (e instanceof EgressRefused)
-          throw new ConnectorError("unreachable", `the Okta org URL is refused: ${e.message}`);
-        throw new ConnectorError(
-          "unreachable",
-          `could not reach ${new URL(this.tokenUrl).host} for a token`,
-        );
+        throw oktaUnreachable(e, this.tokenUrl, " for a token");
       }
       const json = jsonOrNull(res);
       if (res.status === 200) {
@@ -280,4 +282,14 @@ export function oktaApiToken(token: string): OktaAuth {
     headers: async () => ({ authorization: `SSWS ${token}` }),
     retryAfter: () => false,
   };
+}
+
+/** An Okta request that got no answer: the org URL refused by the egress policy, or why it was not reached. */
+export function oktaUnreachable(e: unknown, url: string, what = ""): ConnectorError {
+  if (e instanceof EgressRefused)
+    return new ConnectorError("unreachable", `the Okta org URL is refused: ${e.message}`);
+  return new ConnectorError(
+    "unreachable",
+    `could not reach ${new URL(url).host}${what} (${isTimeout(e) ? "no answer in time" : networkCodeOf(e)})`,
+  );
 }

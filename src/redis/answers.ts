@@ -1,20 +1,16 @@
 /** Answers given in Slack, kept a day so "Share in channel" can post the same answer. */
+
 import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import { type Diagnosis, diagnosisSchema } from "../core/diagnosis/diagnose.js";
-import type { Keyer, RedisClient } from "./client.js";
 import { safeParse } from "./links.js";
+import { RedisStore } from "./store.js";
 
 const ANSWER_TTL_SEC = 24 * 3600;
 
 const answerSchema = z.object({ diagnosis: diagnosisSchema, channelId: z.string() });
 
-export class AnswerStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
-
+export class AnswerStore extends RedisStore {
   async put(diagnosis: Diagnosis, channelId: string): Promise<string> {
     const id = randomUUID().replace(/-/g, "").slice(0, 16);
     await this.redis.set(

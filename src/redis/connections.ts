@@ -1,7 +1,7 @@
 /** Read-only IdP connections, per Descope tenant: which Entra tenant or Okta org and app, and how the last call went. */
 
 import * as z from "zod";
-import type { Keyer, RedisClient } from "./client.js";
+import { RedisStore } from "./store.js";
 
 const common = {
   tenantId: z.string().min(1),
@@ -58,12 +58,7 @@ export function oktaSealContext(c: {
   return `okta:${c.tenantId}:${c.oktaUrl}:${c.auth}:${c.clientId ?? ""}`;
 }
 
-export class ConnectionStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
-
+export class ConnectionStore extends RedisStore {
   async get(tenantId: string): Promise<Connection | null> {
     const raw = await this.redis.hget(this.key("connections"), tenantId);
     return raw ? parse(raw) : null;

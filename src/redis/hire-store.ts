@@ -9,8 +9,9 @@ import {
   recentAlertSchema,
 } from "../core/hires/model.js";
 import { type UserCheck, userCheckSchema } from "../core/hires/slice.js";
-import { type Keyer, NotDurableError, type RedisClient, replicated } from "./client.js";
+import { NotDurableError, type RedisClient, replicated } from "./client.js";
 import { safeParse } from "./links.js";
+import { RedisStore } from "./store.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
 /** A closed hire stays readable this long, so its checklist line and App Home row still show it. */
@@ -33,15 +34,10 @@ redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
 `;
 
-export class HireStore {
+export class HireStore extends RedisStore {
   /** WATCH is per connection: updates use their own connection, one at a time per process. */
   private tx: RedisClient | null = null;
   private chain: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
 
   close(): void {
     this.tx?.disconnect();

@@ -2,7 +2,8 @@
 
 import * as z from "zod";
 import type { ChannelLink } from "../core/access.js";
-import { type Keyer, type RedisClient, replicated } from "./client.js";
+import { replicated } from "./client.js";
+import { RedisStore } from "./store.js";
 
 const linkSchema = z.object({
   tenantId: z.string().min(1),
@@ -15,12 +16,7 @@ const linkSchema = z.object({
 });
 export type StoredLink = z.infer<typeof linkSchema>;
 
-export class LinkStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
-
+export class LinkStore extends RedisStore {
   async get(channelId: string): Promise<StoredLink | null> {
     const raw = await this.redis.get(this.key("link", channelId));
     if (!raw) return null;

@@ -5,14 +5,11 @@
  * released; a claim left by a crash expires. An attempt record marks a send
  * whose outcome is not known yet (see features/notify/outbox.ts).
  */
-import { type Keyer, mustReplicate, type RedisClient, replicated } from "./client.js";
 
-export class OnceStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
+import { mustReplicate, replicated } from "./client.js";
+import { RedisStore } from "./store.js";
 
+export class OnceStore extends RedisStore {
   /**
    * Claims `name`, holding `value` (default "sending") for `sendingMs`. A claim
    * only the master holds could be lost in a failover, and the work done twice:

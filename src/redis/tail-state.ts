@@ -1,7 +1,8 @@
 /** The tail's cursor and health, kept in one Redis hash. */
 
 import * as z from "zod";
-import { type Keyer, type RedisClient, replicated } from "./client.js";
+import { replicated } from "./client.js";
+import { RedisStore } from "./store.js";
 
 const num = z.coerce.number().optional();
 export const tailStateSchema = z.object({
@@ -101,12 +102,7 @@ export function backfillProgress(
   return { pages, remainingPages };
 }
 
-export class TailStateStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
-
+export class TailStateStore extends RedisStore {
   async get(): Promise<TailState> {
     const raw = await this.redis.hgetall(this.key("tail", "state"));
     const parsed = tailStateSchema.safeParse(raw);

@@ -4,7 +4,7 @@
  */
 
 import * as z from "zod";
-import type { Keyer, RedisClient } from "./client.js";
+import { RedisStore } from "./store.js";
 
 const STATES = ["ok", "quiet", "failing", "stopped", "mass_deactivation"] as const;
 
@@ -38,12 +38,7 @@ export const tenantHealthRecordSchema = z.object({
 });
 export type TenantHealthRecord = z.infer<typeof tenantHealthRecordSchema>;
 
-export class TenantHealthStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
-  ) {}
-
+export class TenantHealthStore extends RedisStore {
   async get(tenantId: string): Promise<TenantHealthRecord | null> {
     const raw = await this.redis.hget(this.key("tenant-health"), tenantId);
     if (!raw) return null;

@@ -4,7 +4,7 @@
  * string from a user or from Descope escaped.
  */
 
-import type { Button, KnownBlock } from "@slack/types";
+import type { Button, KnownBlock, ModalView } from "@slack/types";
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { MATCHED_BY_TEXT, VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 import type { Guide } from "../core/explain.js";
@@ -244,4 +244,15 @@ export function usageMessage(message: string): SlackMessage {
  */
 export function notice(mrkdwn: string, plain: string): SlackMessage {
   return { text: esc(clip(plain, LIMITS.fallbackText)), blocks: [section(mrkdwn)] };
+}
+
+/** A modal that shows an outcome where the person is looking (after a form was submitted). */
+export function resultModal(callbackId: string, title: string, msg: SlackMessage): ModalView {
+  return {
+    type: "modal",
+    callback_id: callbackId,
+    title: { type: "plain_text", text: title },
+    close: { type: "plain_text", text: "Done" },
+    blocks: msg.blocks.slice(0, 100),
+  };
 }

@@ -1,6 +1,6 @@
 /** Where /scim connect, /scim connections and /scim disconnect answers are drawn. Pure. */
 import type { ModalView } from "@slack/types";
-import { notice, type SlackMessage, section } from "./blocks.js";
+import { notice, resultModal, type SlackMessage, section } from "./blocks.js";
 import { INPUT_ACTION, OKTA_BLOCKS, VIEWS } from "./ids.js";
 import { esc, iso, slackDate } from "./mrkdwn.js";
 
@@ -159,13 +159,7 @@ export function oktaConnectModal(meta: string, tenantName: string): ModalView {
 }
 
 export function connectResultModal(msg: SlackMessage): ModalView {
-  return {
-    type: "modal",
-    callback_id: VIEWS.connectResult,
-    title: { type: "plain_text", text: "Connect Okta" },
-    close: { type: "plain_text", text: "Done" },
-    blocks: msg.blocks.slice(0, 100),
-  };
+  return resultModal(VIEWS.connectResult, "Connect Okta", msg);
 }
 
 export function oktaConnectedMessage(o: {

@@ -1,7 +1,7 @@
 /** The expect form, its outcome, and the options of menus and type-ahead. Pure. */
 import type { ExternalSelect, ModalView, PlainTextOption, StaticSelect } from "@slack/types";
 import { IDP_IDS, IDPS } from "../core/idp/catalog.js";
-import type { SlackMessage } from "./blocks.js";
+import { resultModal, type SlackMessage } from "./blocks.js";
 import { EXPECT_BLOCKS, encodeExpectMeta, encodeMarkAssigned, INPUT_ACTION, VIEWS } from "./ids.js";
 import { clip } from "./mrkdwn.js";
 
@@ -30,13 +30,7 @@ export function matching<T>(items: T[], query: string, label: (t: T) => string):
 
 /** The expect form after submission: what happened, or what went wrong, where the person is looking. */
 export function expectResultModal(msg: SlackMessage): ModalView {
-  return {
-    type: "modal",
-    callback_id: VIEWS.expectResult,
-    title: { type: "plain_text", text: "Expect new hires" },
-    close: { type: "plain_text", text: "Done" },
-    blocks: msg.blocks.slice(0, 100),
-  };
+  return resultModal(VIEWS.expectResult, "Expect new hires", msg);
 }
 
 export function expectModal(o: {

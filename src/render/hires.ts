@@ -200,50 +200,37 @@ export function digestMessage(views: HireView[], tenantName: string): SlackMessa
   };
 }
 
-export function unknownSigninMessage(o: {
-  loginId: string;
-  tenantName: string;
-  idp: IdpId;
-  at: number;
-}): SlackMessage {
-  const idp = IDPS[o.idp];
+type SigninAlert = { loginId: string; tenantName: string; idp: IdpId; at: number };
+
+/** A failed SSO sign-in worth an alert: its text, its headline, what happened, why and the fix. */
+function signinAlert(text: string, head: string, what: string, why: string): SlackMessage {
   return {
-    text: esc(`${o.loginId} tried to sign in but was never provisioned (${o.tenantName}).`),
-    blocks: [
-      header(clip(`${o.loginId} tried to sign in but was never provisioned`, 150)),
-      section(
-        `*${esc(o.loginId)}* signed in through SSO at ${slackDate(iso(o.at))} (tenant *${esc(o.tenantName)}*), but ${esc(idp.name)} never pushed them over SCIM and JIT is disabled, so Descope does not know them.`,
-      ),
-      section(
-        `*Why:* SSO and SCIM use different apps in ${esc(idp.name)}, and this person is assigned to the SSO app but not to the SCIM one — or not in the group assigned to it.\n*Fix:* assign the same group to both apps: ${esc(idp.assignGroup)}. Then: ${esc(idp.pushNow)}.`,
-      ),
-    ],
+    text: esc(text),
+    blocks: [header(clip(head, 150)), section(what), section(why)],
   };
 }
 
-/** Sign-ins with one identifier fail while Descope has the person under another. */
-export function identifierMismatchMessage(o: {
-  loginId: string;
-  descopeLoginId: string;
-  tenantName: string;
-  idp: IdpId;
-  at: number;
-}): SlackMessage {
+export function unknownSigninMessage(o: SigninAlert): SlackMessage {
   const idp = IDPS[o.idp];
-  return {
-    text: esc(
-      `${o.loginId} cannot sign in: Descope has them as ${o.descopeLoginId} (${o.tenantName}).`,
-    ),
-    blocks: [
-      header(clip(`${o.loginId} cannot sign in: provisioned under another login ID`, 150)),
-      section(
-        `*${esc(o.loginId)}* tried to sign in through SSO at ${slackDate(iso(o.at))} (tenant *${esc(o.tenantName)}*) and failed, but ${esc(idp.name)} provisioned this person over SCIM as *${esc(o.descopeLoginId)}*: SSO sends one identifier (NameID or e-mail claim), SCIM another (userName).`,
-      ),
-      section(
-        `*Fix:* make both come from the same attribute: ${esc(idp.alignIds)}.\nDo not create a second user by hand or through JIT: it would not be SCIM-managed.`,
-      ),
-    ],
-  };
+  return signinAlert(
+    `${o.loginId} tried to sign in but was never provisioned (${o.tenantName}).`,
+    `${o.loginId} tried to sign in but was never provisioned`,
+    `*${esc(o.loginId)}* signed in through SSO at ${slackDate(iso(o.at))} (tenant *${esc(o.tenantName)}*), but ${esc(idp.name)} never pushed them over SCIM and JIT is disabled, so Descope does not know them.`,
+    `*Why:* SSO and SCIM use different apps in ${esc(idp.name)}, and this person is assigned to the SSO app but not to the SCIM one — or not in the group assigned to it.\n*Fix:* assign the same group to both apps: ${esc(idp.assignGroup)}. Then: ${esc(idp.pushNow)}.`,
+  );
+}
+
+/** Sign-ins with one identifier fail while Descope has the person under another. */
+export function identifierMismatchMessage(
+  o: SigninAlert & { descopeLoginId: string },
+): SlackMessage {
+  const idp = IDPS[o.idp];
+  return signinAlert(
+    `${o.loginId} cannot sign in: Descope has them as ${o.descopeLoginId} (${o.tenantName}).`,
+    `${o.loginId} cannot sign in: provisioned under another login ID`,
+    `*${esc(o.loginId)}* tried to sign in through SSO at ${slackDate(iso(o.at))} (tenant *${esc(o.tenantName)}*) and failed, but ${esc(idp.name)} provisioned this person over SCIM as *${esc(o.descopeLoginId)}*: SSO sends one identifier (NameID or e-mail claim), SCIM another (userName).`,
+    `*Fix:* make both come from the same attribute: ${esc(idp.alignIds)}.\nDo not create a second user by hand or through JIT: it would not be SCIM-managed.`,
+  );
 }
 
 export function pendingMessage(views: HireView[], scope: string): SlackMessage {

@@ -6,36 +6,36 @@
  */
 import * as z from "zod";
 
-export const CAUSES = [
-  "not_assigned",
-  "nested_group_only",
-  "group_not_security_enabled",
-  "user_disabled_in_idp",
-  "not_in_idp",
-  "waiting_for_cycle",
-  "push_skipped",
-  "push_failed",
-  "job_quarantined",
-  "job_paused",
-  "pushed",
+/**
+ * Every cause the IdP side can prove, and what each proves: the person is in
+ * the app's scope (assigned: the IdP acts on them), and waiting will not help
+ * (blocking: the hire cannot arrive as things stand).
+ */
+const CAUSE_TABLE = {
+  not_assigned: { assigned: false, blocking: true },
+  nested_group_only: { assigned: false, blocking: true },
+  group_not_security_enabled: { assigned: false, blocking: true },
+  user_disabled_in_idp: { assigned: false, blocking: true },
+  not_in_idp: { assigned: false, blocking: true },
+  waiting_for_cycle: { assigned: true, blocking: false },
+  push_skipped: { assigned: true, blocking: false },
+  push_failed: { assigned: true, blocking: false },
+  job_quarantined: { assigned: true, blocking: true },
+  job_paused: { assigned: true, blocking: true },
+  pushed: { assigned: true, blocking: false },
   /** The enterprise app (service principal) or Okta app the connection names no longer exists. */
-  "app_not_found",
+  app_not_found: { assigned: false, blocking: true },
   /** The connector could not read what the decision needs (the provisioning logs…): said, never guessed. */
-  "idp_unreadable",
-] as const;
-export type Cause = (typeof CAUSES)[number];
+  idp_unreadable: { assigned: false, blocking: false },
+} as const;
+export type Cause = keyof typeof CAUSE_TABLE;
+export const CAUSES = Object.keys(CAUSE_TABLE) as [Cause, ...Cause[]];
+
+/** Causes that prove the person is assigned to the app (in scope: the IdP acts on them). */
+export const ASSIGNED: ReadonlySet<Cause> = new Set(CAUSES.filter((c) => CAUSE_TABLE[c].assigned));
 
 /** Causes that prove the hire cannot arrive by waiting. */
-export const BLOCKING: ReadonlySet<Cause> = new Set([
-  "not_assigned",
-  "nested_group_only",
-  "group_not_security_enabled",
-  "user_disabled_in_idp",
-  "not_in_idp",
-  "job_quarantined",
-  "job_paused",
-  "app_not_found",
-]);
+export const BLOCKING: ReadonlySet<Cause> = new Set(CAUSES.filter((c) => CAUSE_TABLE[c].blocking));
 
 export const idpSideSchema = z.object({
   idp: z.enum(["azure", "okta"]),

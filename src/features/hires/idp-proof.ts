@@ -6,7 +6,7 @@
  * Read at registration, then at most every 10 minutes per hire.
  */
 import { view } from "../../core/hires/evaluate.js";
-import { BLOCKING, type Cause } from "../../core/idp-side/model.js";
+import { ASSIGNED, BLOCKING } from "../../core/idp-side/model.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConnectionStore } from "../../redis/connections.js";
 import type { HireStore } from "../../redis/hire-store.js";
@@ -17,15 +17,6 @@ import type { Outbox, Outgoing } from "../notify/outbox.js";
 import { checklistOutgoing } from "./evaluator.js";
 
 export const IDP_RECHECK_MS = 10 * 60_000;
-/** Causes that prove the person is assigned to the app. */
-const ASSIGNED: ReadonlySet<Cause> = new Set([
-  "waiting_for_cycle",
-  "push_skipped",
-  "push_failed",
-  "job_quarantined",
-  "job_paused",
-  "pushed",
-]);
 
 export interface IdpProofDeps {
   hires: HireStore;

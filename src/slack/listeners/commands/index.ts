@@ -8,7 +8,7 @@ import { handle, replyVia } from "../../middleware.js";
 import { parseScimCommand, type ScimCommand } from "../../parse.js";
 import type { CommandListener, CommandRequest, ListenerDeps } from "../types.js";
 import { activity } from "./activity.js";
-import { alerts } from "./alerts.js";
+import { alerts, onboarding } from "./alerts.js";
 import { autoexpect } from "./autoexpect.js";
 import { check } from "./check.js";
 import { connect, connections, disconnect } from "./connect.js";
@@ -17,7 +17,7 @@ import { forget } from "./forget.js";
 import { runGuards } from "./guards.js";
 import { explain, help, usage } from "./help.js";
 import { link, unlink } from "./link.js";
-import { onboarding } from "./onboarding.js";
+
 import { pending } from "./pending.js";
 import { webhook } from "./webhook.js";
 
