@@ -13,8 +13,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { dueAt } from "../src/core/hires/evaluate.js";
 import { hireId, newHire } from "../src/core/hires/model.js";
+import { dueAt } from "../src/core/hires/state.js";
 import { ENTRA_SAML } from "../test/fakes/builders.js";
 import { webhookHeaders } from "../test/fakes/hris.js";
 import { type Harness, REDIS_URL, startHarness } from "../test/helpers.js";

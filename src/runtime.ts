@@ -22,7 +22,7 @@ import { type Bot, createBot } from "./slack/app.js";
 export type Role = "all" | "bot" | "worker";
 
 /** How long a stop waits for a running job; the whole stop stays under 25 s (compose's grace period is 35 s). */
-export const STOP_JOBS_MS = 15_000;
+const STOP_JOBS_MS = 15_000;
 
 export interface Runtime {
   bot: Bot | null;

@@ -10,7 +10,7 @@ import type { Io } from "./io.js";
 import { MANIFEST_USAGE } from "./usage.js";
 
 /** The shipped manifest (Socket Mode). */
-export function readManifest(): string {
+function readManifest(): string {
   return readFileSync(packageFile("manifest.yml"), "utf8");
 }
 

@@ -18,7 +18,7 @@ export interface RedisSettings {
   SCIMWATCH_REDIS_PREFIX?: string | undefined;
 }
 
-export interface RedisNode {
+interface RedisNode {
   host: string;
   port: number;
 }
@@ -41,7 +41,7 @@ export type RedisPlan =
     } & Auth);
 
 /** The comma-separated URLs of REDIS_URL. */
-export function redisUrls(list: string): string[] {
+function redisUrls(list: string): string[] {
   return list
     .split(",")
     .map((u) => u.trim())

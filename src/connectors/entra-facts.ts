@@ -14,7 +14,7 @@ const spSchema = z.object({
   appId: z.string(),
   displayName: z.string().default(""),
 });
-export type ServicePrincipal = z.infer<typeof spSchema>;
+type ServicePrincipal = z.infer<typeof spSchema>;
 const userSchema = z.object({
   id: z.string(),
   userPrincipalName: z.string().default(""),
@@ -139,7 +139,7 @@ const groupsOf = (items: unknown[] | null): EntraGroup[] | null =>
         }));
 
 /** Pages of provisioning logs read at most, looking for one user's newest row (said in the answer). */
-export const LOG_PAGES = 10;
+const LOG_PAGES = 10;
 
 type LogRow = z.infer<typeof logSchema>;
 

@@ -39,7 +39,7 @@ export class ConnectorError extends CodedError {
   }
 }
 
-export interface EntraHttpOptions {
+interface EntraHttpOptions {
   clientId: string;
   clientSecret: string;
   loginUrl?: string | undefined;

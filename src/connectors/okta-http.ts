@@ -18,7 +18,7 @@ const errorSchema = z.object({
 });
 
 /** Scopes each path needs (idp-apis.md §3), to say which one is missing. */
-export function oktaScopeFor(path: string): string {
+function oktaScopeFor(path: string): string {
   if (path.startsWith("/api/v1/logs")) return "okta.logs.read";
   if (path.startsWith("/api/v1/apps")) return "okta.apps.read";
   if (path.startsWith("/api/v1/groups")) return "okta.groups.read";

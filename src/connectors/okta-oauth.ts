@@ -28,12 +28,7 @@ import {
 import { ConnectorError } from "./entra-http.js";
 
 /** The read scopes scimwatch asks for (each must be granted to the app in Okta). */
-export const OKTA_SCOPES = [
-  "okta.apps.read",
-  "okta.users.read",
-  "okta.groups.read",
-  "okta.logs.read",
-];
+const OKTA_SCOPES = ["okta.apps.read", "okta.users.read", "okta.groups.read", "okta.logs.read"];
 
 /** How a request to Okta is authorised: an API token, or this service app's tokens. */
 export interface OktaAuth {
@@ -57,7 +52,7 @@ const errorSchema = z.object({
 const b64u = (b: Buffer | string) => Buffer.from(b).toString("base64url");
 
 /** A compact JWS: RS256 for an RSA key, ES256 for a P-256 key. */
-export function signJwt(
+function signJwt(
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
   key: KeyObject,

@@ -1,7 +1,7 @@
 /** Who may see what. Pure. */
 import type { AuditEvent, CheckFacts } from "./diagnosis/facts.js";
 
-export interface AccessConfig {
+interface AccessConfig {
   supportChannels: ReadonlySet<string>;
   adminUsers: ReadonlySet<string>;
 }

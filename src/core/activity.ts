@@ -6,7 +6,7 @@ import { type AuditEvent, classifyScim } from "./diagnosis/facts.js";
 import { jitRewrites } from "./diagnosis/notes.js";
 import { type TenantState, tenantHealth } from "./tenant-health.js";
 
-export interface DayRow {
+interface DayRow {
   day: string;
   created: number;
   updated: number;
@@ -14,7 +14,7 @@ export interface DayRow {
   errors: number;
 }
 
-export type PushStatus = "active" | "failing" | "stopped" | "mass_deactivation" | "silent";
+type PushStatus = "active" | "failing" | "stopped" | "mass_deactivation" | "silent";
 
 export interface ActivitySummary {
   tenantId: string;

@@ -15,7 +15,7 @@ const CORE =
 export const EXPLAIN_TOPICS = ["assignment", "mapping", "timing", "jit", "deprovisioning"] as const;
 export type ExplainTopic = (typeof EXPLAIN_TOPICS)[number];
 
-export const TOPIC_LINES: Record<ExplainTopic, string> = {
+const TOPIC_LINES: Record<ExplainTopic, string> = {
   assignment: "why to assign a group, not individual users",
   mapping: "group → role mapping is not provisioning",
   timing: "when the IdP pushes, and how to push one user now",

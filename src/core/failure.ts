@@ -4,7 +4,7 @@
  * whether it is expected (an answer to give: logged as an outcome) or not (a
  * bug: logged with its stack). Pure.
  */
-export type FailureCode =
+type FailureCode =
   | "config"
   | "usage"
   | "denied"
@@ -53,7 +53,7 @@ export class DeadlineError extends CodedError {
 }
 
 /** Per code: the CLI's exit code, and whether it is an expected answer rather than a bug. */
-export const FAILURES: Record<FailureCode, { exitCode: 1 | 2; expected: boolean }> = {
+const FAILURES: Record<FailureCode, { exitCode: 1 | 2; expected: boolean }> = {
   config: { exitCode: 2, expected: true },
   usage: { exitCode: 2, expected: true },
   denied: { exitCode: 2, expected: true },

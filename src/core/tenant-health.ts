@@ -81,7 +81,7 @@ export interface TenantHealth {
   deactivated: { count: number; deleted: number; examples: string[]; ofManaged: number | null };
 }
 
-export interface HealthContext {
+interface HealthContext {
   /** The previous state and its episode (so a failing tenant stays failing until it pushes successfully). */
   previous?: { state: TenantState; episode: string | null } | null;
   /** The tenant's SCIM-managed users, when known (mass deactivation's denominator). */

@@ -22,7 +22,5 @@ export const VERBS = [
   { verb: "help", brief: "help" },
 ] as const;
 
-export type Verb = (typeof VERBS)[number]["verb"];
-
 /** "Usage: /scim check <login ID> [tenant] · /scim explain …" */
 export const USAGE_LINE = `Usage: ${VERBS.map((v) => `/scim ${v.brief}`).join(" · ")}`;

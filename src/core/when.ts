@@ -27,7 +27,7 @@ export function parseWhen(input: string, now: number): number | undefined {
 }
 
 /** Strict-ish ISO-8601: a date (read as UTC), or a date and time with a zone. */
-export function parseIso(input: string): number | undefined {
+function parseIso(input: string): number | undefined {
   const s = input.trim();
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i.test(s)) {
     return undefined;

@@ -48,7 +48,7 @@ export const SCIM_AUDIT_ACTIONS = [
 export const AUDIT_HORIZON_MS = 30 * 24 * 60 * 60 * 1000;
 export const AUDIT_PAGE_SIZE = 1000;
 
-export interface AuditSearchParams {
+interface AuditSearchParams {
   from?: number;
   to?: number;
   actions?: readonly string[];

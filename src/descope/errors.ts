@@ -1,7 +1,7 @@
 /** Why a Descope call failed, in a form people can act on. */
 import { CodedError } from "../core/failure.js";
 
-export type DescopeErrorCode =
+type DescopeErrorCode =
   | "descope_unreachable"
   | "descope_rate_limited"
   | "descope_auth"

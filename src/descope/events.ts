@@ -84,7 +84,7 @@ function canonical(v: unknown): string {
  * hash of its content, so the same row read twice (in two pages, two runs or
  * two processes) gets the same key and two different rows never share one.
  */
-export function auditKey(rec: AuditRecord): string {
+function auditKey(rec: AuditRecord): string {
   if (rec.ID) return rec.ID;
   const { ID: _ignored, ...content } = rec;
   return `h-${createHash("sha256").update(canonical(content)).digest("hex").slice(0, 32)}`;

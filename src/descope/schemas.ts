@@ -180,14 +180,13 @@ export const ssoSettingsAllResponseSchema = z.object({
 });
 
 /** A SCIM access key's metadata (never the secret); times in epoch seconds, expireTime 0 = never. */
-export const scimKeySchema = z.object({
+const scimKeySchema = z.object({
   id: z.string(),
   name: z.string().nullish(),
   status: z.string().nullish(),
   createdTime: z.number().nullish(),
   expireTime: z.number().nullish(),
 });
-export type ScimKey = z.infer<typeof scimKeySchema>;
 
 /** One key with the SSO configuration it serves ("" or absent: the default). */
 export const tenantScimKeySchema = z.object({ key: scimKeySchema, ssoId: z.string().nullish() });

@@ -17,7 +17,7 @@ import { findPerson } from "./check/find-person.js";
 import { oneByOneFor } from "./hires/one-by-one-check.js";
 import { healthOf, type TenantWatchDeps } from "./tenant-health/watch.js";
 
-export interface TenantActivity {
+interface TenantActivity {
   summary: ActivitySummary;
   idp: IdpId;
   /** Until when the index has read the audit log. */

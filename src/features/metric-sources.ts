@@ -1,6 +1,6 @@
 /** What the /metrics gauges read when scraped: the tail's state, the budget, hires and tenants by state, BullMQ's queues. */
 import type { Queue } from "bullmq";
-import { view } from "../core/hires/evaluate.js";
+import { hireState } from "../core/hires/state.js";
 import type { MetricSources } from "../log/metrics.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { SlidingWindowBudget } from "../redis/sliding-window.js";
@@ -37,7 +37,7 @@ export function metricSources(
     async hires() {
       const open = await deps.hires.getMany(await deps.hires.openIds());
       return count(
-        open.map(({ hire }) => view(hire, deps.now(), deps.settings.graceMinutes).status),
+        open.map(({ hire }) => hireState(hire, deps.now(), deps.settings.graceMinutes).status),
       );
     },
     async tenants() {

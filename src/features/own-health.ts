@@ -13,7 +13,7 @@ import type { TailStateStore } from "../redis/tail-state.js";
 import { blindMessage, sightRestoredMessage } from "../render/own-health.js";
 import type { Outbox } from "./notify/outbox.js";
 
-export interface OwnHealthDeps {
+interface OwnHealthDeps {
   redis: RedisClient;
   key: Keyer;
   tailState: TailStateStore;

@@ -9,7 +9,7 @@ import { type AfterReadDeps, afterRead } from "./after-read.js";
 import { failedSigninCandidates } from "./hires/unknown-signins.js";
 import { runTail } from "./tail/tail.js";
 
-export interface ReadCycleDeps extends AfterReadDeps {
+interface ReadCycleDeps extends AfterReadDeps {
   metrics?: Metrics | undefined;
   settings: AfterReadDeps["settings"] & { backfillDays: number; lateWriteSec: number };
 }

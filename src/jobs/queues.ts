@@ -16,14 +16,14 @@ import type { DependencyState } from "../log/dependency.js";
 import type { Logger } from "../log/logger.js";
 import type { RedisClient } from "../redis/client.js";
 
-export const QUEUE = "scimwatch";
-export const NOTIFY_QUEUE = "scimwatch-notify";
+const QUEUE = "scimwatch";
+const NOTIFY_QUEUE = "scimwatch-notify";
 export const TAIL_SCHEDULER_ID = "audit-tail";
-export const NOTIFY_JOB = "notify";
+const NOTIFY_JOB = "notify";
 /** How long a notify job's lock lasts without renewal (renewed every half of it). */
-export const NOTIFY_LOCK_MS = 4_000;
+const NOTIFY_LOCK_MS = 4_000;
 
-export interface Schedule {
+interface Schedule {
   /** Scheduler ID and job name. */
   id: string;
   repeat: Omit<RepeatOptions, "key">;
@@ -45,7 +45,7 @@ export interface Jobs {
 const KEEP = { removeOnComplete: { count: 20 }, removeOnFail: { count: 50 } };
 
 /** A queue whose errors are reported as the dependency's state, never thrown to stderr. */
-export function quietQueue(
+function quietQueue(
   name: string,
   connection: RedisClient,
   prefix: string,

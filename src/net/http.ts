@@ -36,7 +36,7 @@ export interface HttpOptions {
 }
 
 /** Thrown when no complete answer came within `timeoutMs`. */
-export class HttpTimeoutError extends Error {
+class HttpTimeoutError extends Error {
   override readonly name = "TimeoutError";
   readonly code = "ETIMEDOUT";
 }

@@ -19,7 +19,7 @@ import { type RedisClient, scanKeys } from "./client.js";
 import { bucketOf, DAY_MS, decodeEvent, encodeEvent } from "./event-codec.js";
 
 /** Bumped whenever the stored layout changes: see ensureLayout. */
-export const INDEX_LAYOUT = "2";
+const INDEX_LAYOUT = "2";
 
 /**
  * KEYS[1]: the last-sign-in hash, declared so Redis Cluster routes the script
@@ -82,7 +82,7 @@ return stored
  * The index's key names, in one place: TypeScript builds keys from these, and
  * the store script receives them (ARGV 4–8) rather than spelling them again.
  */
-export const INDEX_KEYS = {
+const INDEX_KEYS = {
   lastLogin: "lastlogin",
   events: "ev",
   byLogin: "idx:login",

@@ -19,7 +19,7 @@ const common = {
   autoExpectReadTo: z.number().nullable().default(null),
 };
 
-export const connectionSchema = z.discriminatedUnion("idp", [
+const connectionSchema = z.discriminatedUnion("idp", [
   z.object({
     ...common,
     idp: z.literal("azure"),
@@ -126,7 +126,7 @@ const patchSchema = z
   })
   .partial()
   .strict();
-export type ConnectionPatch = z.infer<typeof patchSchema>;
+type ConnectionPatch = z.infer<typeof patchSchema>;
 
 /** Patches fields of one connection if it exists and is the same connection (its connectedAt). */
 const PATCH = `

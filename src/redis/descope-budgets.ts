@@ -23,7 +23,7 @@ import { auditPriority, SlidingWindowBudget } from "./sliding-window.js";
  * failing at once (Slack's response_url lives 30 minutes; the check's own
  * deadline is 90 s).
  */
-export const MGMT_WAIT_INTERACTIVE_MS = 65_000;
+const MGMT_WAIT_INTERACTIVE_MS = 65_000;
 
 export function descopeBudgets(
   redis: RedisClient,

@@ -18,4 +18,3 @@ export function redisKeys(key: Keyer) {
     pacePaused: (channel: string) => key("pace", channel, "paused"),
   };
 }
-export type RedisKeys = ReturnType<typeof redisKeys>;

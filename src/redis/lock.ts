@@ -10,7 +10,7 @@ const RELEASE =
 const RENEW =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
 
-export interface HeldLock {
+interface HeldLock {
   release(): Promise<void>;
 }
 

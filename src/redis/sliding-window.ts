@@ -19,7 +19,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "./client.js";
 import { BudgetExhaustedError } from "./rate-budget.js";
 
-export type BudgetPriority = "high" | "low";
+type BudgetPriority = "high" | "low";
 
 /** The audit budget's callers: the tail is high, live checks low. */
 export function auditPriority(asker: "tail" | "check"): BudgetPriority {
@@ -43,7 +43,7 @@ local e = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
 return math.max(1, tonumber(e[2]) + span - now + 1)
 `;
 
-export interface SlidingWindowOptions {
+interface SlidingWindowOptions {
   windowMs?: number;
   marginMs?: number;
   /** Units low-priority callers leave to high-priority ones. Default: a fifth of the limit (2 of 10). */

@@ -5,7 +5,7 @@ import { replicated } from "./client.js";
 import { RedisStore } from "./store.js";
 
 const num = z.coerce.number().optional();
-export const tailStateSchema = z.object({
+const tailStateSchema = z.object({
   /** Every event that occurred before this time (epoch ms) is stored. */
   cursor: num,
   lastSuccessAt: num,
@@ -27,9 +27,9 @@ export const tailStateSchema = z.object({
   lastErrorCode: z.string().optional(),
   failingSince: num,
 });
-export type TailState = z.infer<typeof tailStateSchema>;
+type TailState = z.infer<typeof tailStateSchema>;
 
-export interface TailHealth {
+interface TailHealth {
   healthy: boolean;
   lastSuccessAt: number | null;
   /** How far behind now the index is (ms), or null before the first run. */

@@ -8,7 +8,7 @@ import { RedisStore } from "./store.js";
 
 const STATES = ["ok", "quiet", "failing", "stopped", "mass_deactivation"] as const;
 
-export const tenantHealthRecordSchema = z.object({
+const tenantHealthRecordSchema = z.object({
   tenantId: z.string().min(1),
   tenantName: z.string().optional(),
   state: z.enum(STATES),

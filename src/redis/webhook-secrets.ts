@@ -18,7 +18,7 @@ const recordSchema = z.object({
   createdAt: z.number(),
   createdBy: z.string(),
 });
-export type WebhookKey = z.infer<typeof recordSchema>;
+type WebhookKey = z.infer<typeof recordSchema>;
 
 /** Replaces the tenant's key atomically: the old one stops working as the new one starts. */
 const ISSUE = `

@@ -28,7 +28,7 @@ export function needAppMessage(tenantName: string): SlackMessage {
   );
 }
 
-export interface ConnectOutcome {
+interface ConnectOutcome {
   tenantName: string;
   entraTenant: string;
   consentUrl: string;

@@ -1,6 +1,7 @@
 /** One hire's lines, drawn the same on the checklist, App Home and /scim pending: who, the items, the status. Pure. */
-import type { HireView } from "../core/hires/evaluate.js";
+
 import type { Hire } from "../core/hires/model.js";
+import type { HireView } from "../core/hires/state.js";
 import { IDPS } from "../core/idp/catalog.js";
 import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 

@@ -1,7 +1,7 @@
 /** Where onboarding checklists, alerts, digests, the pending list and the App Home are drawn. Pure. */
 import type { ActionsBlockElement } from "@slack/types";
-import type { HireView } from "../core/hires/evaluate.js";
 import type { Hire } from "../core/hires/model.js";
+import type { HireView } from "../core/hires/state.js";
 
 import { COMMON_PITFALLS, GROUP_CHOICE, IDPS, type IdpId } from "../core/idp/catalog.js";
 import {

@@ -1,7 +1,7 @@
 /** The App Home: overdue, pending and recently provisioned hires, recent alerts. Pure. */
 import type { HomeView } from "@slack/types";
-import type { HireView } from "../core/hires/evaluate.js";
 import type { RecentAlert } from "../core/hires/model.js";
+import type { HireView } from "../core/hires/state.js";
 import { type Block, button, capBlocks, context, header, LIMITS, section } from "./blocks.js";
 import { statusLine, whoLine } from "./hire-status.js";
 import { HOME_ACTIONS } from "./ids.js";

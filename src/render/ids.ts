@@ -71,7 +71,7 @@ const connectMetaSchema = z.object({
   tenantName: z.string(),
   channelId: z.string(),
 });
-export type ConnectMeta = z.infer<typeof connectMetaSchema>;
+type ConnectMeta = z.infer<typeof connectMetaSchema>;
 
 /** The Okta form remembers which tenant it connects, and where it was opened. */
 export function encodeConnectMeta(m: ConnectMeta): string {
@@ -97,13 +97,13 @@ export const EXPECT_BLOCKS = {
 export const INPUT_ACTION = "value";
 
 /** What a check answer's buttons carry (answer ID, login ID, tenant, IdP), in short keys: a value is at most 2,000 chars. */
-export const checkButtonValueSchema = z.object({
+const checkButtonValueSchema = z.object({
   a: z.string(),
   l: z.string().min(1).max(320),
   t: z.string().nullable(),
   i: z.string(),
 });
-export type CheckButtonValue = z.infer<typeof checkButtonValueSchema>;
+type CheckButtonValue = z.infer<typeof checkButtonValueSchema>;
 
 export function encodeCheckButton(v: CheckButtonValue): string {
   return JSON.stringify(v);

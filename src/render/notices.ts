@@ -111,7 +111,7 @@ export function alertsSetMessage(tenantName: string, channelId: string): SlackMe
 }
 
 /** What a registration did: what is expected and by when, what was refused, whether the checklist could be posted. */
-export interface Registration {
+interface Registration {
   registered: unknown[];
   rejected: Array<{ input: string; reason: string }>;
   idp: { name: string; reason: string };

@@ -7,7 +7,7 @@
 type Json = any;
 
 /** mrkdwn to plain: dates in UTC, mentions, links and entities made readable. */
-export function mrkdwnToPlain(s: string): string {
+function mrkdwnToPlain(s: string): string {
   return s
     .replace(
       /<!date\^(\d+)\^[^|>]*\|([^>]*)>/g,

@@ -13,7 +13,7 @@ const minutes = (ms: number) =>
     ? `${Math.round(ms / 3_600_000)} hours`
     : `${Math.round(ms / 60_000)} minutes`;
 
-export const CAUSE_FIX: Record<ErrorCause, string> = {
+const CAUSE_FIX: Record<ErrorCause, string> = {
   auth: "401/403: the Descope access key the IdP uses expired or was revoked. Create a new one in the Descope Console (the tenant's SSO/SCIM settings › access key), paste it into the IdP's provisioning credentials, test the connection, save, then restart provisioning.",
   conflict:
     "409: the user already exists in Descope (created by JIT sign-in or by hand). Delete the duplicate or let SCIM adopt it by matching userName, then push again.",

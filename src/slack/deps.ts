@@ -19,7 +19,7 @@ import type { TailStateStore } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
 import type { WebhookSecretStore } from "../redis/webhook-secrets.js";
 
-export interface SlackSettings {
+interface SlackSettings {
   supportChannels: ReadonlySet<string>;
   adminUsers: ReadonlySet<string>;
   graceMinutes: number;

@@ -19,7 +19,7 @@ import { scopedRefusal } from "../render/notices.js";
 import type { SlackDeps } from "./deps.js";
 
 export type Who = { userId: string; channelId: string };
-export type Granted = Exclude<Access, { kind: "denied" }>;
+type Granted = Exclude<Access, { kind: "denied" }>;
 
 export interface Guard {
   accessFor(who: Who): Promise<Access>;

@@ -20,16 +20,13 @@ import { failureMessage } from "../render/notices.js";
 import type { Who } from "./guard.js";
 
 /** Where a request's one log line and its metrics go. */
-export interface Obs {
+interface Obs {
   log: Logger;
   metrics?: { observe(kind: string, outcome: string, ms: number): void } | undefined;
 }
 
 /** Answers the person: ephemeral by default, in the channel, or in place of the clicked message. */
-export type Reply = (
-  msg: SlackMessage,
-  how?: { inChannel?: boolean; replace?: boolean },
-) => Promise<void>;
+type Reply = (msg: SlackMessage, how?: { inChannel?: boolean; replace?: boolean }) => Promise<void>;
 
 export interface Request {
   who: Who;
@@ -103,7 +100,7 @@ export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Who clicked, and in which channel (messages and ephemeral messages alike). */
-export function clickedBy(body: unknown): Who {
+function clickedBy(body: unknown): Who {
   const b = body as {
     user?: { id?: string };
     channel?: { id?: string };

@@ -19,7 +19,7 @@ import { ChannelPace } from "../redis/channel-pace.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
 import type { SlackMessage } from "../render/blocks.js";
 
-export const DEFAULT_DEADLINE_MS = 60_000;
+const DEFAULT_DEADLINE_MS = 60_000;
 
 /**
  * Web API client options for background sends: one attempt, timed out inside
@@ -36,10 +36,10 @@ export function slackClientOptions(deadlineMs = DEFAULT_DEADLINE_MS) {
   };
 }
 
-export const METADATA_EVENT = "scimwatch_once";
+const METADATA_EVENT = "scimwatch_once";
 
 /** A send that failed; `uncertain` when Slack may have accepted it (no answer, 5xx, a timeout). */
-export class SlackSendError extends Error {
+class SlackSendError extends Error {
   override readonly name = "SlackSendError";
   constructor(
     message: string,
@@ -51,7 +51,7 @@ export class SlackSendError extends Error {
 }
 
 /** Classifies a Web API failure: did Slack answer (definite) or not (uncertain)? */
-export function asSendError(e: unknown, what: string): SlackSendError {
+function asSendError(e: unknown, what: string): SlackSendError {
   if (e instanceof SlackSendError) return e;
   const err = e as { code?: string; data?: { error?: string }; message?: string };
   if (
@@ -69,7 +69,7 @@ const MAX_PACE_WAIT_MS = 10_000;
 /** Pages of history a look-up reads at most (200 messages each). */
 const LOOKUP_PAGES = 25;
 
-export interface NotifierOptions {
+interface NotifierOptions {
   paceMs?: number;
   /** Longest one Slack call may take, retries included (give the client `slackClientOptions` of the same). Default 60 s. */
   deadlineMs?: number;

@@ -37,9 +37,9 @@ export type ScimCommand =
         | "general";
     };
 
-export const MAX_TEXT = 500;
+const MAX_TEXT = 500;
 /** A batch of emails is longer; Slack itself caps command text around 4000. */
-export const MAX_EXPECT_TEXT = 4000;
+const MAX_EXPECT_TEXT = 4000;
 
 /** Undoes Slack's escaping of the command text. */
 export function decodeSlackText(text: string): string {
@@ -57,7 +57,7 @@ export function decodeSlackText(text: string): string {
 }
 
 /** Splits on whitespace, keeping "quoted strings" together. */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   const out: string[] = [];
   const re = /"([^"]*)"|“([^”]*)”|(\S+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) out.push(m[1] ?? m[2] ?? m[3] ?? "");

@@ -19,7 +19,7 @@ import { parseScimCommand } from "./parse.js";
  * verdict, the message), so the first real checks do not compile it while
  * other requests wait for their ack. No I/O.
  */
-export function warmCheckPath(): void {
+function warmCheckPath(): void {
   const at = Date.now() - 60_000;
   parseScimCommand("check warmup@scimwatch.invalid Acme");
   const audits = auditSearchResponseSchema.parse({

@@ -5,8 +5,8 @@
  * budget's reserve to checks, and closes hires past their horizon.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { dueAt } from "../../src/core/hires/evaluate.js";
 import { hireId, newHire } from "../../src/core/hires/model.js";
+import { dueAt } from "../../src/core/hires/state.js";
 import { ENTRA_SAML, user } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";

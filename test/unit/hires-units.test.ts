@@ -1,12 +1,4 @@
 import { describe, expect, it } from "vitest";
-import {
-  alertOwed,
-  dueAt,
-  observe,
-  reminderOwed,
-  resolutionOwed,
-  view,
-} from "../../src/core/hires/evaluate.js";
 import { type Hire, hireId, newHire } from "../../src/core/hires/model.js";
 import { oneByOneSignal } from "../../src/core/hires/one-by-one.js";
 import { parseExpectArgs } from "../../src/core/hires/parse-expect.js";
@@ -17,6 +9,14 @@ import {
   type SliceCandidate,
   usersToLoad,
 } from "../../src/core/hires/slice.js";
+import {
+  alertOwed,
+  dueAt,
+  hireState,
+  observe,
+  reminderOwed,
+  resolutionOwed,
+} from "../../src/core/hires/state.js";
 import { alertMessage, checklistMessage, unknownSigninMessage } from "../../src/render/hires.js";
 import { homeView } from "../../src/render/home.js";
 import { blockKitProblems, mrkdwnTextsOf, textsOf } from "../helpers.js";
@@ -147,7 +147,7 @@ describe("hire evaluation", () => {
     ],
   ] as const)("%s → %s", (_n, obs, at, status) => {
     const h = observe(hire(), { user: null, events: [], lastSignIn: null, ...obs } as never, at);
-    expect(view(h, at, 15).status).toBe(status);
+    expect(hireState(h, at, 15).status).toBe(status);
   });
 
   it("ticks never untick; provisioning ticks assignment", () => {
@@ -160,19 +160,23 @@ describe("hire evaluation", () => {
 
   it("alerts are owed once, reminders after a snooze, resolution on late arrival", () => {
     const late = NOW + 60 * MIN;
-    const v = view(hire(), late, 15);
+    const v = hireState(hire(), late, 15);
     expect(alertOwed(v, late)).toBe(true);
     const alerted = hire({ alert: { channel: "C", ts: "1.2", at: late, resolvedAt: null } });
-    expect(alertOwed(view(alerted, late, 15), late)).toBe(false);
-    expect(alertOwed(view(hire({ dismissed: true }), late, 15), late)).toBe(false);
-    expect(reminderOwed(view({ ...alerted, snoozedUntil: late - 1 }, late, 15), late)).toBe(true);
-    expect(reminderOwed(view({ ...alerted, snoozedUntil: late + 1 }, late, 15), late)).toBe(false);
+    expect(alertOwed(hireState(alerted, late, 15), late)).toBe(false);
+    expect(alertOwed(hireState(hire({ dismissed: true }), late, 15), late)).toBe(false);
+    expect(reminderOwed(hireState({ ...alerted, snoozedUntil: late - 1 }, late, 15), late)).toBe(
+      true,
+    );
+    expect(reminderOwed(hireState({ ...alerted, snoozedUntil: late + 1 }, late, 15), late)).toBe(
+      false,
+    );
     const arrived = observe(
       alerted,
       { user: user({ createdAt: late }), events: [], lastSignIn: null },
       late,
     );
-    const av = view(arrived, late, 15);
+    const av = hireState(arrived, late, 15);
     expect(resolutionOwed(av)).toBe(true);
     expect(av.lateMinutes).toBe(5);
   });
@@ -209,7 +213,7 @@ describe("one by one", () => {
 describe("rendering", () => {
   it("a checklist of 200 hires stays within Block Kit's limits", () => {
     const views = Array.from({ length: 200 }, (_, i) =>
-      view(hire({ loginId: `hire${i}@acme.com` }), NOW, 15),
+      hireState(hire({ loginId: `hire${i}@acme.com` }), NOW, 15),
     );
     const msg = checklistMessage("b1", views);
     expect(blockKitProblems(msg as never)).toEqual([]);
@@ -235,7 +239,7 @@ describe("rendering", () => {
       scimError: "<!here>",
     });
     for (const msg of [
-      alertMessage(view(h, NOW + 99 * MIN, 15), "id"),
+      alertMessage(hireState(h, NOW + 99 * MIN, 15), "id"),
       unknownSigninMessage({
         loginId: "<!channel>@x.com",
         tenantName: "<!here>",
@@ -252,7 +256,7 @@ describe("rendering", () => {
   it("the Home tab summarises beyond 100 blocks", () => {
     const rows = Array.from({ length: 80 }, (_, i) => ({
       id: String(i),
-      view: view(hire({ loginId: `h${i}@x.com` }), NOW + 99 * MIN, 15),
+      view: hireState(hire({ loginId: `h${i}@x.com` }), NOW + 99 * MIN, 15),
     }));
     const v = homeView({
       overdue: rows,
@@ -341,7 +345,7 @@ describe("which hires a run reads (core/hires/slice.ts)", () => {
     expect(closesAt(h, 30)).toBe(NOW + 35 * 86_400_000);
     expect(closesAt(hire(), 30)).toBe(NOW - 20 * MIN + 30 * 86_400_000);
     const closed = hire({ closedAt: NOW + 30 * 86_400_000 - 20 * MIN });
-    const v = view(closed, NOW + 31 * 86_400_000, 15);
+    const v = hireState(closed, NOW + 31 * 86_400_000, 15);
     expect(v.status).toBe("closed");
     expect(alertOwed(v, NOW + 31 * 86_400_000)).toBe(false);
     const msg = checklistMessage("b1", [v]);
@@ -373,7 +377,7 @@ describe("the IdP's real next cycle moves a hire's due time (issue #23)", () => 
 
   it("an initial cycle is said as such, and not alerted as missing within its day", () => {
     const h = hire({ idpNextCycle: { kind: "initial", at: null }, assignedAt: NOW - 3 * 60 * MIN });
-    const v = view(h, NOW, 15);
+    const v = hireState(h, NOW, 15);
     expect(v.status).toBe("waiting");
     expect(alertOwed(v, NOW)).toBe(false);
     expect(textsOf(checklistMessage("b1", [v]).blocks).join("\n")).toMatch(

@@ -5,7 +5,7 @@
 import type { IdpProfile } from "../idp/catalog.js";
 import type { AuditEvent, UserFacts } from "./facts.js";
 
-export const MAX_EVIDENCE_EVENTS = 12;
+const MAX_EVIDENCE_EVENTS = 12;
 
 export function eventText(e: AuditEvent, idp: IdpProfile): string {
   switch (e.action) {

@@ -33,7 +33,7 @@ export function concerns(e: AuditEvent, loginId: string, userId?: string | null)
   return e.loginIds.some((l) => l.toLowerCase() === key) || (!!userId && e.userId === userId);
 }
 
-export interface UserTenantFacts {
+interface UserTenantFacts {
   tenantId: string;
   tenantName?: string | undefined;
   roleNames: string[];
@@ -107,7 +107,7 @@ export interface CheckFacts {
 }
 
 /** What a SCIM audit event did: create, update, deactivate, delete, read. */
-export type ScimKind = "create" | "update" | "deactivate" | "delete" | "read" | "other";
+type ScimKind = "create" | "update" | "deactivate" | "delete" | "read" | "other";
 
 /** Classifies a SCIM event by its operation (an open string in Descope) and the `active` it carried. */
 export function classifyScim(e: AuditEvent): ScimKind {

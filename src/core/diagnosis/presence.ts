@@ -8,7 +8,7 @@
  */
 import type { AuditEvent, UserFacts } from "./facts.js";
 
-export type Presence =
+type Presence =
   /** In the tenant, enabled, SCIM-managed. */
   | "provisioned"
   /** In the tenant, enabled, but not by SCIM. */
@@ -20,7 +20,7 @@ export type Presence =
   /** No Descope user. */
   | "absent";
 
-export interface PresenceResult {
+interface PresenceResult {
   presence: Presence;
   /** When the person was provisioned (first successful SCIM call, else the user's creation). */
   since: number | null;

@@ -43,7 +43,7 @@ function mappingText(mappings: GroupMapping[]): string {
 }
 
 /** Hints for well-known SCIM error messages. */
-export function errorHint(error: string, idp: IdpProfile): string | undefined {
+function errorHint(error: string, idp: IdpProfile): string | undefined {
   const e = error.toLowerCase();
   if (/409|conflict|already exist|duplicate|uniqueness/.test(e)) {
     return "A user with the same login ID already exists (created by JIT or by hand): make the IdP match on the same userName, or remove the duplicate in Descope, then push again.";

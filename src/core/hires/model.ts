@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { IDP_IDS } from "../idp/catalog.js";
 
-export const itemSchema = z.object({
+const itemSchema = z.object({
   /** Epoch ms when the item was ticked, or null. */
   at: z.number().nullable(),
   /** How it was ticked: by a person (IT's button), seen in Descope, or proven by an IdP connector. */
@@ -63,8 +63,6 @@ export const hireSchema = z.object({
   closedAt: z.number().nullable().default(null),
 });
 export type Hire = z.infer<typeof hireSchema>;
-export type ItemName = keyof Hire["items"];
-export const ITEM_NAMES: ItemName[] = ["assigned", "provisioned", "roles", "signedIn"];
 
 export const batchSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 /** "Users here appear to be assigned one by one": SCIM users who are in no SCIM-pushed group. Pure. */
 
-export interface OneByOneInput {
+interface OneByOneInput {
   /** Login IDs (or user IDs) of the tenant's SCIM-provisioned users. */
   scimUsers: Array<{ userId: string; loginId: string }>;
   /** Groups the IdP pushed over SCIM, with their members' user IDs. */

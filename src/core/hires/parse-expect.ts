@@ -5,7 +5,7 @@ import { loginIdProblem, MAX_LOGIN_ID, showInvisible } from "../login-id.js";
 import { parseWhen, whenProblem } from "../when.js";
 import { parseStartDate } from "./start.js";
 
-export interface ExpectRequest {
+interface ExpectRequest {
   emails: string[];
   rejected: Array<{ input: string; reason: string }>;
   tenant?: string;

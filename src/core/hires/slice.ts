@@ -35,7 +35,7 @@ export interface SliceCandidate {
   seen: string;
 }
 
-export interface SliceOptions {
+interface SliceOptions {
   /** Most login IDs looked up in one run. */
   maxIds: number;
   /** A user read this long ago is read again even when nothing happened. */

@@ -12,7 +12,7 @@ import { BudgetExhaustedError } from "../../redis/rate-budget.js";
 import { backfillProgress, type TailStateStore, tailHealth } from "../../redis/tail-state.js";
 import { type EventsResult, type EventsSource, liveEvents } from "./gather.js";
 
-export interface IndexedEventsDeps {
+interface IndexedEventsDeps {
   descope: DescopeClient;
   index: AuditIndex;
   state: TailStateStore;

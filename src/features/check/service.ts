@@ -6,7 +6,7 @@ import type { IdpSide } from "../../core/idp-side/model.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { type CheckRequest, type EventsSource, gatherFacts, liveEvents } from "./gather.js";
 
-export interface CheckServiceDeps {
+interface CheckServiceDeps {
   descope: DescopeClient;
   /** Where audit events come from (default: one live search per check). */
   events?: EventsSource;

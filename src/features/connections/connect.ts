@@ -16,7 +16,7 @@ import type { SecretBox } from "../../redis/secret-box.js";
 
 type Tenant = { tenantId: string; tenantName: string };
 
-export interface EntraConnected {
+interface EntraConnected {
   /** The enterprise app found (null: none by that name or appId). */
   app: { displayName: string; appId: string } | null;
   found: string[];

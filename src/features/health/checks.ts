@@ -26,7 +26,7 @@ export interface HealthChecks {
   metrics?(): Promise<string>;
 }
 
-export interface HealthDeps {
+interface HealthDeps {
   redis: RedisClient;
   state: TailStateStore;
   intervalSec: number;

@@ -31,7 +31,7 @@ import { registerHires } from "./register.js";
 
 const FIRST_LOOK_MS = 60 * 60_000;
 
-export interface AutoExpectDeps {
+interface AutoExpectDeps {
   connections: ConnectionStore;
   entra: EntraHttp | null;
   /** Opens stored Okta tokens; null when SCIMWATCH_SECRETS_KEY is not set. */

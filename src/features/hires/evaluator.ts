@@ -6,14 +6,14 @@
  * together), and mark alerts resolved when the hire arrives late.
  */
 
+import { readSinceDue, type UserCheck } from "../../core/hires/slice.js";
 import {
   alertOwed,
   type HireView,
+  hireState,
   reminderOwed,
   resolutionOwed,
-  view,
-} from "../../core/hires/evaluate.js";
-import { readSinceDue, type UserCheck } from "../../core/hires/slice.js";
+} from "../../core/hires/state.js";
 import type { LinkStore } from "../../redis/links.js";
 import type { OnceStore } from "../../redis/once-store.js";
 import {
@@ -26,7 +26,7 @@ import {
 import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
 import { type ObserveDeps, observeHires } from "./observe.js";
 
-export interface EvaluatorDeps extends ObserveDeps {
+interface EvaluatorDeps extends ObserveDeps {
   outbox: Outbox;
   once: OnceStore;
   links: LinkStore;
@@ -222,7 +222,7 @@ export async function checklistOutgoing(
   if (!records.length) return null;
   const msg = checklistMessage(
     batch.id,
-    records.map((r) => view(r.hire, now, deps.graceMinutes)),
+    records.map((r) => hireState(r.hire, now, deps.graceMinutes)),
   );
   if (batch.ts && msg.fingerprint === batch.rendered) return null;
   return {

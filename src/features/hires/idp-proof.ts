@@ -5,7 +5,7 @@
  * cause; when it proves they are assigned, tick "Assigned in the IdP".
  * Read at registration, then at most every 10 minutes per hire.
  */
-import { view } from "../../core/hires/evaluate.js";
+import { hireState } from "../../core/hires/state.js";
 import { ASSIGNED, BLOCKING } from "../../core/idp-side/model.js";
 import type { Logger } from "../../log/logger.js";
 import type { ConnectionStore } from "../../redis/connections.js";
@@ -16,9 +16,9 @@ import type { IdpSideAnswer } from "../idp-side.js";
 import type { Outbox, Outgoing } from "../notify/outbox.js";
 import { checklistOutgoing } from "./evaluator.js";
 
-export const IDP_RECHECK_MS = 10 * 60_000;
+const IDP_RECHECK_MS = 10 * 60_000;
 
-export interface IdpProofDeps {
+interface IdpProofDeps {
   hires: HireStore;
   links: LinkStore;
   connections: ConnectionStore;
@@ -41,7 +41,7 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
   let asked = 0;
   for (const { id, hire } of records) {
     if (!connected.has(hire.tenantId) || hire.items.provisioned.at || hire.dismissed) continue;
-    const status = view(hire, now, deps.graceMinutes).status;
+    const status = hireState(hire, now, deps.graceMinutes).status;
     // Re-read those the IdP proved blocked too: a fix (they were added to the group) clears it.
     if (status !== "waiting" && status !== "overdue" && status !== "will_not_arrive") continue;
     if (!onlyIds && hire.idpCheckedAt && now - hire.idpCheckedAt < IDP_RECHECK_MS) continue;

@@ -10,9 +10,9 @@ import { type IdpId, parseIdp } from "../../core/idp/catalog.js";
 import { displayNameProblem, showInvisible } from "../../core/login-id.js";
 
 /** Rows per webhook call or file; registered in checklists of MAX_BATCH each. */
-export const MAX_INTAKE = 1000;
+const MAX_INTAKE = 1000;
 
-export interface IntakeRow {
+interface IntakeRow {
   email: string;
   name?: string | undefined;
   startDate?: string | undefined;
@@ -20,7 +20,7 @@ export interface IntakeRow {
   idp?: string | undefined;
 }
 
-export interface Intake {
+interface Intake {
   emails: string[];
   details: Map<string, { name?: string; startDate?: number; assignedAt?: number; idp?: IdpId }>;
   rejected: Array<{ input: string; reason: string }>;

@@ -8,7 +8,6 @@
  */
 import type { AuditEvent, UserFacts } from "../../core/diagnosis/facts.js";
 import { scimAliases } from "../../core/diagnosis/identity.js";
-import { dueAt, type HireView, observe, view } from "../../core/hires/evaluate.js";
 import type { Hire } from "../../core/hires/model.js";
 import {
   closesAt,
@@ -17,6 +16,7 @@ import {
   type UserCheck,
   usersToLoad,
 } from "../../core/hires/slice.js";
+import { dueAt, type HireView, hireState, observe } from "../../core/hires/state.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { toUserFacts } from "../../descope/events.js";
 import type { DescopeUser } from "../../descope/schemas.js";
@@ -43,7 +43,7 @@ export interface ObserveDeps {
 const DEFAULT_MAX_USER_LOADS = 2_000;
 const DEFAULT_REFRESH_MS = 30 * 60_000;
 
-export interface Observed {
+interface Observed {
   views: Map<string, HireView>;
   touchedBatches: Set<string>;
   /** The latest read of each hire's user (this run's, or an earlier one). */
@@ -173,7 +173,7 @@ export async function observeHires(
       continue;
     }
     const closed = await deps.hires.update(r.id, (h) =>
-      h.closedAt || view(h, now, deps.graceMinutes).status === "complete"
+      h.closedAt || hireState(h, now, deps.graceMinutes).status === "complete"
         ? null
         : { ...h, closedAt: closesAt(h, horizonDays) },
     );
@@ -268,7 +268,7 @@ export async function observeHires(
       }
     }
     if (!next) continue;
-    const v = view(next, now, deps.graceMinutes);
+    const v = hireState(next, now, deps.graceMinutes);
     views.set(id, v);
     touchedBatches.add(next.batchId);
     if (v.status === "complete") await deps.hires.markDone(id, now);

@@ -1,8 +1,8 @@
 /** Registers expected hires: stored first (so nothing is lost), then the checklist is posted and evaluated. */
 
 import { randomUUID } from "node:crypto";
-import { dueAt } from "../../core/hires/evaluate.js";
 import { hireId, newHire } from "../../core/hires/model.js";
+import { dueAt } from "../../core/hires/state.js";
 import { IDPS, type IdpId } from "../../core/idp/catalog.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { tenantIdp } from "../../descope/tenant-idp.js";
@@ -27,7 +27,7 @@ export interface RegisterDeps {
   followUp?: (batchId: string, ids: string[]) => void;
 }
 
-export interface RegisterInput {
+interface RegisterInput {
   emails: string[];
   tenantId: string;
   tenantName: string;
@@ -50,7 +50,7 @@ export interface RegisterInput {
   startDate?: number | undefined;
 }
 
-export interface RegisterResult {
+interface RegisterResult {
   registered: string[];
   rejected: Array<{ input: string; reason: string }>;
   idp: { id: IdpId; name: string; reason: string };

@@ -21,7 +21,7 @@ import { identifierMismatchMessage, unknownSigninMessage } from "../../render/hi
 import { findPerson } from "../check/find-person.js";
 import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
 
-export interface UnknownSigninDeps {
+interface UnknownSigninDeps {
   descope: DescopeClient;
   hires: HireStore;
   links: LinkStore;

@@ -4,7 +4,7 @@
  * the one state rule (core/hires/evaluate.ts view).
  */
 import { type Access, decideAccess, hireAllowed } from "../../core/access.js";
-import { type HireView, view } from "../../core/hires/evaluate.js";
+import { type HireView, hireState } from "../../core/hires/state.js";
 import { ALERTING } from "../../core/tenant-health.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { TenantHealthStore } from "../../redis/tenant-health-store.js";
@@ -12,7 +12,7 @@ import type { HomeData } from "../../render/home.js";
 
 type Who = { userId: string; channelId: string };
 
-export interface VisibleDeps {
+interface VisibleDeps {
   hires: HireStore;
   now: () => number;
   graceMinutes: number;
@@ -30,7 +30,7 @@ export async function visibleHires(
   return records
     .filter(({ hire }) => (tenantId ? hire.tenantId === tenantId : true))
     .filter(({ hire }) => hireAllowed(access, hire, who))
-    .map(({ id, hire }) => ({ id, view: view(hire, now, deps.graceMinutes) }));
+    .map(({ id, hire }) => ({ id, view: hireState(hire, now, deps.graceMinutes) }));
 }
 
 /** App Home is no channel: admins see every tenant, others what they registered. */
@@ -58,7 +58,7 @@ export async function homeData(
   const done = (await deps.hires.getMany(await deps.hires.doneSince(now - 86_400_000))).filter(
     (r) => visible(r.hire),
   );
-  const views = open.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) }));
+  const views = open.map((r) => ({ id: r.id, view: hireState(r.hire, now, deps.graceMinutes) }));
   const tenants = [...new Set([...open, ...done].map((r) => r.hire.tenantName))];
   // Recent alerts go through the same rule as hires: a non-admin sees the alerts about hires
   // they registered, never others' hires, sign-ins or tenants.
@@ -88,7 +88,7 @@ export async function homeData(
           v.view.status === "provisioned" &&
           (v.view.hire.items.provisioned.at ?? 0) > now - 86_400_000,
       ),
-      ...done.map((r) => ({ id: r.id, view: view(r.hire, now, deps.graceMinutes) })),
+      ...done.map((r) => ({ id: r.id, view: hireState(r.hire, now, deps.graceMinutes) })),
     ],
     alerts: recent,
     tenants,

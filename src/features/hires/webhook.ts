@@ -37,7 +37,7 @@ import {
 } from "./webhook-auth.js";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
-export const MAX_HIRES = 1000;
+const MAX_HIRES = 1000;
 const IDEMPOTENCY_MS = 24 * 3_600_000;
 
 const bodySchema = z.object({

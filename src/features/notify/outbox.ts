@@ -19,7 +19,7 @@ const DAY = 86_400_000;
  * INFO_PER_SEND per send; 3: scheduled digests) and whether it
  * counts as an alert in /metrics.
  */
-export const KINDS = {
+const KINDS = {
   hire_overdue: { keepMs: 30 * DAY, priority: 0, alert: true },
   hire_digest: { keepMs: 30 * DAY, priority: 0, alert: false },
   hire_blocked: { keepMs: 30 * DAY, priority: 0, alert: true },
@@ -78,7 +78,7 @@ export type Outcome =
   | { status: "deferred" }
   | { status: "failed"; error: unknown };
 
-export interface OutboxDeps {
+interface OutboxDeps {
   once: OnceStore;
   notifier: Notifier;
   links: LinkStore;
@@ -90,7 +90,7 @@ export interface OutboxDeps {
 }
 
 /** Informational messages sent per call; the rest wait, so they never hold up an alert. */
-export const INFO_PER_SEND = 10;
+const INFO_PER_SEND = 10;
 
 /** A tenant's alert channel (linked `/scim alerts`), else the global one: read once per send. */
 export async function alertRoutes(

@@ -28,7 +28,7 @@ export interface TailDeps {
   onEvents?: (events: AuditEvent[]) => Promise<void>;
 }
 
-export interface TailOptions {
+interface TailOptions {
   intervalSec: number;
   backfillDays: number;
   /**
@@ -42,7 +42,7 @@ export interface TailOptions {
   budgetWaitMs?: number;
 }
 
-export interface TailResult {
+interface TailResult {
   status: "ok" | "partial" | "skipped" | "failed";
   calls: number;
   stored: number;
@@ -55,7 +55,7 @@ export interface TailResult {
 }
 
 const DAY = 86_400_000;
-export const DEFAULT_OVERLAP_MS = 30_000;
+const DEFAULT_OVERLAP_MS = 30_000;
 /** Keep clear of Descope's 30-day search horizon. */
 const HORIZON_MARGIN_MS = 5 * 60_000;
 

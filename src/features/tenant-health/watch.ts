@@ -8,7 +8,7 @@
  */
 import type { AuditEvent } from "../../core/diagnosis/facts.js";
 import { DEFAULT_DEBOUNCE, type Debounce, episodeStep } from "../../core/episodes.js";
-import { view } from "../../core/hires/evaluate.js";
+import { hireState } from "../../core/hires/state.js";
 import {
   ALERTING,
   DEFAULT_THRESHOLDS,
@@ -54,13 +54,13 @@ export interface TenantWatchDeps {
 }
 
 /** Overdue hires per tenant: when the earliest was assigned, and how many. */
-export async function overdueByTenant(
+async function overdueByTenant(
   deps: Pick<TenantWatchDeps, "hires" | "settings">,
   now: number,
 ): Promise<Map<string, { since: number; count: number }>> {
   const out = new Map<string, { since: number; count: number }>();
   for (const { hire } of await deps.hires.getMany(await deps.hires.openIds())) {
-    if (view(hire, now, deps.settings.graceMinutes).status !== "overdue") continue;
+    if (hireState(hire, now, deps.settings.graceMinutes).status !== "overdue") continue;
     const cur = out.get(hire.tenantId);
     out.set(hire.tenantId, {
       since: Math.min(cur?.since ?? hire.assignedAt, hire.assignedAt),
@@ -75,7 +75,7 @@ export async function overdueByTenant(
  * state, its overdue hires, the thresholds): the alerts, `/scim activity` and
  * the weekly digest all ask here, so they never disagree.
  */
-export function assess(
+function assess(
   deps: Pick<TenantWatchDeps, "settings">,
   tenantId: string,
   events: AuditEvent[],

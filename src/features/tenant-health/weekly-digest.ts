@@ -13,7 +13,7 @@ import { oneByOneFor } from "../hires/one-by-one-check.js";
 import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
 import { healthOf, type TenantWatchDeps } from "./watch.js";
 
-export interface DigestDeps extends Pick<TenantWatchDeps, "tenantHealth" | "settings"> {
+interface DigestDeps extends Pick<TenantWatchDeps, "tenantHealth" | "settings"> {
   descope: DescopeClient;
   index: AuditIndex;
   links: LinkStore;

@@ -1,6 +1,6 @@
 /** The buttons on checklists and alerts: mark assigned, re-check, snooze, dismiss. */
 import type { App } from "@slack/bolt";
-import { view } from "../../../core/hires/evaluate.js";
+import { hireState } from "../../../core/hires/state.js";
 import { refreshChecklist } from "../../../features/hires/evaluator.js";
 import { dismissedAlertMessage, snoozedAlertMessage } from "../../../render/hires.js";
 import { decodeMarkAssigned, HIRE_ACTIONS } from "../../../render/ids.js";
@@ -61,7 +61,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
       }
       await deps.evaluate([id]);
       const h = await deps.hires.get(id);
-      const arrived = Boolean(h && view(h, deps.now(), grace).hire.items.provisioned.at);
+      const arrived = Boolean(h && hireState(h, deps.now(), grace).hire.items.provisioned.at);
       await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));
       return arrived ? "arrived" : "missing";
     }),
@@ -78,7 +78,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
       const until = deps.now() + 3_600_000;
       const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
       if (h)
-        await req.reply(snoozedAlertMessage(view(h, deps.now(), grace), id, until), {
+        await req.reply(snoozedAlertMessage(hireState(h, deps.now(), grace), id, until), {
           replace: true,
         });
       return "snoozed";

@@ -9,7 +9,7 @@ import { BLOCKING, type Cause } from "../idp-side/model.js";
 import { expectedBy } from "../window.js";
 import type { Hire } from "./model.js";
 
-export type HireStatus =
+type HireStatus =
   | "waiting"
   | "overdue"
   | "scim_error"
@@ -31,7 +31,7 @@ export interface HireView {
   lateMinutes: number | null;
 }
 
-export interface HireObservation {
+interface HireObservation {
   user: UserFacts | null;
   events: AuditEvent[];
   /** Latest successful sign-in (epoch ms), from the index. */
@@ -107,7 +107,7 @@ function descopeLoginIdOf(hire: Hire, user: HireObservation["user"]): string | n
   return user.loginIds.some((l) => l.toLowerCase() === mine) ? null : (user.loginIds[0] ?? null);
 }
 
-export function view(hire: Hire, now: number, graceMinutes: number): HireView {
+export function hireState(hire: Hire, now: number, graceMinutes: number): HireView {
   const due = dueAt(hire, graceMinutes);
   const p = hire.items.provisioned.at;
   let status: HireStatus;
