@@ -17,6 +17,7 @@ import { AUDIT_HORIZON_MS } from "../descope/client.js";
 import type { Keyer } from "./client.js";
 import { type RedisClient, scanKeys } from "./client.js";
 import { bucketOf, DAY_MS, decodeEvent, encodeEvent } from "./event-codec.js";
+import { runScript, script } from "./scripts.js";
 
 /** Bumped whenever the stored layout changes: see ensureLayout. */
 const INDEX_LAYOUT = "2";
@@ -28,7 +29,9 @@ const INDEX_LAYOUT = "2";
  * the five key names of INDEX_KEYS, then per event a JSON header {id, action, at, loginIds, userId, tenants,
  * bucket} followed by its stored value. Returns how many were newly stored.
  */
-const STORE_SCRIPT = `
+const STORE_SCRIPT = script(
+  "index_store",
+  `
 local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local horizon = tonumber(ARGV[3])
@@ -76,7 +79,8 @@ for k, _ in pairs(touched) do
 end
 redis.call('PEXPIRE', K_LAST, ttl)
 return stored
-`;
+`,
+);
 
 /**
  * The index's key names, in one place: TypeScript builds keys from these, and
@@ -144,15 +148,11 @@ export class AuditIndex {
         encodeEvent(e),
       ]);
       stored += Number(
-        await this.redis.eval(
+        await runScript(
+          this.redis,
           STORE_SCRIPT,
-          1,
-          this.key(INDEX_KEYS.lastLogin),
-          this.prefix,
-          String(now),
-          String(AUDIT_HORIZON_MS),
-          ...KEY_ARGS,
-          ...chunk,
+          [this.key(INDEX_KEYS.lastLogin)],
+          [this.prefix, String(now), String(AUDIT_HORIZON_MS), ...KEY_ARGS, ...chunk],
         ),
       );
     }

@@ -3,8 +3,10 @@
  * Redis's clock (a replica whose clock runs ahead holds up nobody), and the
  * pause Slack asked for with Retry-After.
  */
+
 import type { Keyer, RedisClient } from "./client.js";
 import { redisKeys } from "./keys.js";
+import { runScript, script } from "./scripts.js";
 
 /**
  * Next free slot for a channel, shared by every process and stamped with
@@ -12,7 +14,9 @@ import { redisKeys } from "./keys.js";
  * the slot, KEYS[2] the pause Slack asked for (Retry-After). Returns how long
  * to wait (ms); the slot is taken only when the wait is at most ARGV[2].
  */
-const PACE_SCRIPT = `
+const PACE_SCRIPT = script(
+  "pace_take",
+  `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local pace = tonumber(ARGV[1])
@@ -22,16 +26,20 @@ local at = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0'), paused)
 if at - now > maxWait then return at - now end
 redis.call('SET', KEYS[1], at + pace, 'PX', pace * 10 + 60000)
 return at - now
-`;
+`,
+);
 
 /** Slack asked this channel to wait: no post there until then, from any process (Redis's clock). */
-const PAUSE_SCRIPT = `
+const PAUSE_SCRIPT = script(
+  "pace_pause",
+  `
 local t = redis.call('TIME')
 local until_ = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ > cur then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
 return until_
-`;
+`,
+);
 
 export class ChannelPace {
   private readonly keys: ReturnType<typeof redisKeys>;
@@ -46,19 +54,17 @@ export class ChannelPace {
   /** How long to wait for the channel's next slot (ms); the slot is taken only when that is at most `maxWaitMs`. */
   async take(channel: string, paceMs: number, maxWaitMs: number): Promise<number> {
     return Number(
-      await this.redis.eval(
+      await runScript(
+        this.redis,
         PACE_SCRIPT,
-        2,
-        this.keys.pace(channel),
-        this.keys.pacePaused(channel),
-        String(paceMs),
-        String(maxWaitMs),
+        [this.keys.pace(channel), this.keys.pacePaused(channel)],
+        [paceMs, maxWaitMs],
       ),
     );
   }
 
   /** No post in the channel for `ms`, from any process. */
   async pause(channel: string, ms: number): Promise<void> {
-    await this.redis.eval(PAUSE_SCRIPT, 1, this.keys.pacePaused(channel), String(ms));
+    await runScript(this.redis, PAUSE_SCRIPT, [this.keys.pacePaused(channel)], [ms]);
   }
 }

@@ -1,6 +1,7 @@
 /** Read-only IdP connections, per Descope tenant: which Entra tenant or Okta org and app, and how the last call went. */
 
 import * as z from "zod";
+import { runScript, script } from "./scripts.js";
 import { RedisStore } from "./store.js";
 
 const common = {
@@ -94,13 +95,11 @@ export class ConnectionStore extends RedisStore {
     patch: ConnectionPatch,
   ): Promise<boolean> {
     const fields = patchSchema.parse(patch);
-    const done = await this.redis.eval(
+    const done = await runScript(
+      this.redis,
       PATCH,
-      1,
-      this.key("connections"),
-      loaded.tenantId,
-      JSON.stringify(fields),
-      String(loaded.connectedAt),
+      [this.key("connections")],
+      [loaded.tenantId, JSON.stringify(fields), String(loaded.connectedAt)],
     );
     return Number(done) === 1;
   }
@@ -129,7 +128,9 @@ const patchSchema = z
 type ConnectionPatch = z.infer<typeof patchSchema>;
 
 /** Patches fields of one connection if it exists and is the same connection (its connectedAt). */
-const PATCH = `
+const PATCH = script(
+  "connection_patch",
+  `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
 local c = cjson.decode(raw)
@@ -137,7 +138,8 @@ if tostring(c['connectedAt']) ~= ARGV[3] and string.format('%.0f', c['connectedA
 for k, v in pairs(cjson.decode(ARGV[2])) do c[k] = v end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(c))
 return 1
-`;
+`,
+);
 
 function parse(raw: string): Connection | null {
   try {

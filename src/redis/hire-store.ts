@@ -11,6 +11,7 @@ import {
 import { type UserCheck, userCheckSchema } from "../core/hires/slice.js";
 import { NotDurableError, type RedisClient, replicated } from "./client.js";
 import { safeParse } from "./links.js";
+import { runScript, script } from "./scripts.js";
 import { RedisStore } from "./store.js";
 
 const DONE_KEEP_MS = 7 * 86_400_000;
@@ -22,7 +23,9 @@ const CLOSED_KEEP_MS = 30 * 86_400_000;
  * its horizon is replaced (registered again: watched afresh, its once-records,
  * KEYS[3…], gone so that it can be alerted again).
  */
-const ADD_SCRIPT = `
+const ADD_SCRIPT = script(
+  "hire_add",
+  `
 local cur = redis.call('GET', KEYS[1])
 if cur then
   local ok, h = pcall(cjson.decode, cur)
@@ -32,7 +35,8 @@ end
 redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 return 1
-`;
+`,
+);
 
 export class HireStore extends RedisStore {
   /** WATCH is per connection: updates use their own connection, one at a time per process. */
@@ -65,15 +69,11 @@ export class HireStore extends RedisStore {
     // One script: a crash can never leave a hire stored but missing from the open set
     // (a retry would then see it as already expected, and nothing would ever evaluate it).
     const onceKeys = this.onceKeysOf(id);
-    const added = await this.redis.eval(
+    const added = await runScript(
+      this.redis,
       ADD_SCRIPT,
-      2 + onceKeys.length,
-      this.key("hire", id),
-      this.key("hires", "open"),
-      ...onceKeys,
-      JSON.stringify(hire),
-      String(dueAt),
-      id,
+      [this.key("hire", id), this.key("hires", "open"), ...onceKeys],
+      [JSON.stringify(hire), String(dueAt), id],
     );
     if (Number(added) !== 1) return false;
     if (!(await replicated(this.redis))) {

@@ -2,13 +2,19 @@
  * A short lock renewed while its holder is alive: a holder killed outright
  * (kill -9, docker stop) blocks the next one for at most the lock's time.
  */
+
 import { randomUUID } from "node:crypto";
 import type { RedisClient } from "./client.js";
+import { runScript, script } from "./scripts.js";
 
-const RELEASE =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-const RENEW =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0";
+const RELEASE = script(
+  "lock_release",
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+);
+const RENEW = script(
+  "lock_renew",
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0",
+);
 
 interface HeldLock {
   release(): Promise<void>;
@@ -27,7 +33,7 @@ export async function acquireLock(
   }
   const renewal = setInterval(
     () => {
-      redis.eval(RENEW, 1, key, token, String(ms)).catch(() => {});
+      runScript(redis, RENEW, [key], [token, ms]).catch(() => {});
     },
     Math.max(50, Math.floor(ms / 3)),
   );
@@ -35,7 +41,7 @@ export async function acquireLock(
   return {
     async release() {
       clearInterval(renewal);
-      await redis.eval(RELEASE, 1, key, token).catch(() => {});
+      await runScript(redis, RELEASE, [key], [token]).catch(() => {});
     },
   };
 }

@@ -14,10 +14,12 @@
  * management calls, checks and registrations are high and the background
  * evaluation low, so ten thousand open hires never starve a person waiting.
  */
+
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "./client.js";
 import { BudgetExhaustedError } from "./rate-budget.js";
+import { runScript, script } from "./scripts.js";
 
 type BudgetPriority = "high" | "low";
 
@@ -27,7 +29,9 @@ export function auditPriority(asker: "tail" | "check"): BudgetPriority {
 }
 
 /** Grants a unit (returns 0) or says how many ms until one is free for this priority. */
-const TAKE = `
+const TAKE = script(
+  "window_take",
+  `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local span = tonumber(ARGV[1])
@@ -41,7 +45,8 @@ if n < limit then
 end
 local e = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
 return math.max(1, tonumber(e[2]) + span - now + 1)
-`;
+`,
+);
 
 interface SlidingWindowOptions {
   windowMs?: number;
@@ -81,13 +86,11 @@ export class SlidingWindowBudget {
     const deadline = Date.now() + maxWaitMs;
     for (;;) {
       const wait = Number(
-        await this.redis.eval(
+        await runScript(
+          this.redis,
           TAKE,
-          1,
-          this.key,
-          String(this.span),
-          String(this.limitFor(priority)),
-          randomUUID(),
+          [this.key],
+          [String(this.span), String(this.limitFor(priority)), randomUUID()],
         ),
       );
       if (wait <= 0) return;

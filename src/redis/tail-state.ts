@@ -2,6 +2,7 @@
 
 import * as z from "zod";
 import { replicated } from "./client.js";
+import { runScript, script } from "./scripts.js";
 import { RedisStore } from "./store.js";
 
 const num = z.coerce.number().optional();
@@ -102,6 +103,12 @@ export function backfillProgress(
   return { pages, remainingPages };
 }
 
+/** Moves the cursor forward only (a slower run never moves it back). */
+const ADVANCE = script(
+  "tail_advance",
+  "local c = tonumber(redis.call('HGET', KEYS[1], 'cursor') or '0') if tonumber(ARGV[1]) > c then redis.call('HSET', KEYS[1], 'cursor', ARGV[1]) end return 1",
+);
+
 export class TailStateStore extends RedisStore {
   async get(): Promise<TailState> {
     const raw = await this.redis.hgetall(this.key("tail", "state"));
@@ -131,12 +138,7 @@ export class TailStateStore extends RedisStore {
 
   /** Moves the cursor forward only (never back), atomically. */
   async advanceCursor(to: number): Promise<void> {
-    await this.redis.eval(
-      "local c = tonumber(redis.call('HGET', KEYS[1], 'cursor') or '0') if tonumber(ARGV[1]) > c then redis.call('HSET', KEYS[1], 'cursor', ARGV[1]) end return 1",
-      1,
-      this.key("tail", "state"),
-      String(Math.trunc(to)),
-    );
+    await runScript(this.redis, ADVANCE, [this.key("tail", "state")], [String(Math.trunc(to))]);
     await replicated(this.redis);
   }
 }

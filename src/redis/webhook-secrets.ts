@@ -4,10 +4,12 @@
  * key ID), found by its key ID. A request signed with one can only register
  * hires for that tenant. Issuing a new secret revokes the tenant's previous one.
  */
+
 import { randomBytes } from "node:crypto";
 import * as z from "zod";
 import type { Keyer, RedisClient } from "./client.js";
 import { safeParse } from "./links.js";
+import { runScript, script } from "./scripts.js";
 import type { SecretBox } from "./secret-box.js";
 
 const recordSchema = z.object({
@@ -21,13 +23,16 @@ const recordSchema = z.object({
 type WebhookKey = z.infer<typeof recordSchema>;
 
 /** Replaces the tenant's key atomically: the old one stops working as the new one starts. */
-const ISSUE = `
+const ISSUE = script(
+  "webhook_issue",
+  `
 local old = redis.call('HGET', KEYS[2], ARGV[1])
 if old then redis.call('HDEL', KEYS[1], old) end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return old
-`;
+`,
+);
 
 /** What the seal is bound to: a sealed secret moved to another tenant or key ID does not open. */
 const boundTo = (kid: string, tenantId: string) => `webhook:${kid}:${tenantId}`;
@@ -66,14 +71,11 @@ export class WebhookSecretStore {
       createdAt: now,
       createdBy: by,
     };
-    const old = await this.redis.eval(
+    const old = await runScript(
+      this.redis,
       ISSUE,
-      2,
-      this.key("webhook", "keys"),
-      this.key("webhook", "tenant-key"),
-      tenant.tenantId,
-      kid,
-      JSON.stringify(recordSchema.parse(record)),
+      [this.key("webhook", "keys"), this.key("webhook", "tenant-key")],
+      [tenant.tenantId, kid, JSON.stringify(recordSchema.parse(record))],
     );
     return { kid, secret, replaced: Boolean(old) };
   }
