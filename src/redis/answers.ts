@@ -14,7 +14,7 @@ export class AnswerStore extends RedisStore {
   async put(diagnosis: Diagnosis, channelId: string): Promise<string> {
     const id = randomUUID().replace(/-/g, "").slice(0, 16);
     await this.redis.set(
-      this.key("answer", id),
+      this.keys.answer(id),
       JSON.stringify({ diagnosis, channelId }),
       "EX",
       ANSWER_TTL_SEC,
@@ -24,7 +24,7 @@ export class AnswerStore extends RedisStore {
 
   async get(id: string): Promise<{ diagnosis: Diagnosis; channelId: string } | null> {
     if (!/^[a-f0-9]{16}$/.test(id)) return null;
-    const raw = await this.redis.get(this.key("answer", id));
+    const raw = await this.redis.get(this.keys.answer(id));
     const parsed = raw ? answerSchema.safeParse(safeParse(raw)) : null;
     return parsed?.success ? (parsed.data as { diagnosis: Diagnosis; channelId: string }) : null;
   }

@@ -18,6 +18,7 @@ import type { Keyer } from "./client.js";
 import { type RedisClient, scanKeys } from "./client.js";
 import { bucketOf, DAY_MS, decodeEvent, encodeEvent } from "./event-codec.js";
 import { runScript, script } from "./scripts.js";
+import { RedisStore } from "./store.js";
 
 /** Bumped whenever the stored layout changes: see ensureLayout. */
 const INDEX_LAYOUT = "2";
@@ -108,12 +109,14 @@ function pairs(flat: string[]): Array<[string, number]> {
   return out;
 }
 
-export class AuditIndex {
+export class AuditIndex extends RedisStore {
   constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
+    redis: RedisClient,
+    key: Keyer,
     private readonly prefix: string,
-  ) {}
+  ) {
+    super(redis, key);
+  }
 
   /**
    * The index's layout changes now and then (as it did to save memory). When
@@ -122,10 +125,10 @@ export class AuditIndex {
    * by themselves within 30 days).
    */
   async ensureLayout(resetTail: () => Promise<void>): Promise<boolean> {
-    const k = this.key("index", "layout");
+    const k = this.keys.indexLayout();
     const current = await this.redis.get(k);
     if (current === INDEX_LAYOUT) return false;
-    const hadData = current !== null || (await this.redis.exists(this.key("tail", "state"))) > 0;
+    const hadData = current !== null || (await this.redis.exists(this.keys.tailState())) > 0;
     if (hadData) await resetTail();
     await this.redis.set(k, INDEX_LAYOUT);
     return hadData;
@@ -151,7 +154,7 @@ export class AuditIndex {
         await runScript(
           this.redis,
           STORE_SCRIPT,
-          [this.key(INDEX_KEYS.lastLogin)],
+          [this.keys.indexFamily(INDEX_KEYS.lastLogin)],
           [this.prefix, String(now), String(AUDIT_HORIZON_MS), ...KEY_ARGS, ...chunk],
         ),
       );
@@ -168,11 +171,21 @@ export class AuditIndex {
     const login = loginId.toLowerCase();
     const from = now - AUDIT_HORIZON_MS;
     const [byLogin, byUser, last] = await Promise.all([
-      this.redis.zrangebyscore(this.key(INDEX_KEYS.byLogin, login), from, "+inf", "WITHSCORES"),
+      this.redis.zrangebyscore(
+        this.keys.indexFamily(INDEX_KEYS.byLogin, login),
+        from,
+        "+inf",
+        "WITHSCORES",
+      ),
       userId
-        ? this.redis.zrangebyscore(this.key(INDEX_KEYS.byUser, userId), from, "+inf", "WITHSCORES")
+        ? this.redis.zrangebyscore(
+            this.keys.indexFamily(INDEX_KEYS.byUser, userId),
+            from,
+            "+inf",
+            "WITHSCORES",
+          )
         : Promise.resolve([]),
-      this.redis.hget(this.key(INDEX_KEYS.lastLogin), login),
+      this.redis.hget(this.keys.indexFamily(INDEX_KEYS.lastLogin), login),
     ]);
     const events = await this.load([...pairs(byLogin), ...pairs(byUser)]);
     if (last) {
@@ -192,7 +205,7 @@ export class AuditIndex {
     const ids = [...new Set(loginIds.map((l) => l.toLowerCase()))];
     const out = new Map<string, number>();
     if (!ids.length) return out;
-    const at = await this.redis.hmget(this.key(INDEX_KEYS.lastLogin), ...ids);
+    const at = await this.redis.hmget(this.keys.indexFamily(INDEX_KEYS.lastLogin), ...ids);
     for (const [i, v] of at.entries()) if (v) out.set(ids[i] as string, Number(v));
     return out;
   }
@@ -209,7 +222,12 @@ export class AuditIndex {
     for (let d = Math.floor(lo / DAY_MS); d <= Math.floor(to / DAY_MS); d++) days.push(d);
     const m = this.redis.multi();
     for (const d of days)
-      m.zrangebyscore(this.key(INDEX_KEYS.byTenant, tenantId, String(d)), from, to, "WITHSCORES");
+      m.zrangebyscore(
+        this.keys.indexFamily(INDEX_KEYS.byTenant, tenantId, String(d)),
+        from,
+        to,
+        "WITHSCORES",
+      );
     const res = (await m.exec()) ?? [];
     const entries = res
       .flatMap(([, v]) => (Array.isArray(v) ? pairs(v as string[]) : []))
@@ -220,7 +238,10 @@ export class AuditIndex {
   /** IDs of every stored event (a SCAN: for tests, the benchmark and operators, not hot paths). */
   async ids(): Promise<string[]> {
     const out: string[] = [];
-    for (const k of await scanKeys(this.redis, `${this.key(INDEX_KEYS.events, "")}*`)) {
+    for (const k of await scanKeys(
+      this.redis,
+      `${this.keys.indexFamily(INDEX_KEYS.events, "")}*`,
+    )) {
       // Keys of an older layout (one string per event) are skipped until they expire.
       if ((await this.redis.type(k)) === "hash") out.push(...(await this.redis.hkeys(k)));
     }
@@ -243,7 +264,7 @@ export class AuditIndex {
     if (!byBucket.size) return [];
     const m = this.redis.multi();
     const order = [...byBucket];
-    for (const [b, ids] of order) m.hmget(this.key(INDEX_KEYS.events, b), ...ids);
+    for (const [b, ids] of order) m.hmget(this.keys.indexFamily(INDEX_KEYS.events, b), ...ids);
     const res = (await m.exec()) ?? [];
     const out: AuditEvent[] = [];
     order.forEach(([, ids], i) => {

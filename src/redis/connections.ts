@@ -61,12 +61,12 @@ export function oktaSealContext(c: {
 
 export class ConnectionStore extends RedisStore {
   async get(tenantId: string): Promise<Connection | null> {
-    const raw = await this.redis.hget(this.key("connections"), tenantId);
+    const raw = await this.redis.hget(this.keys.connections(), tenantId);
     return raw ? parse(raw) : null;
   }
 
   async all(): Promise<Connection[]> {
-    return (await this.redis.hvals(this.key("connections"))).flatMap((r) => {
+    return (await this.redis.hvals(this.keys.connections())).flatMap((r) => {
       const c = parse(r);
       return c ? [c] : [];
     });
@@ -74,14 +74,14 @@ export class ConnectionStore extends RedisStore {
 
   async set(c: z.input<typeof connectionSchema>): Promise<void> {
     await this.redis.hset(
-      this.key("connections"),
+      this.keys.connections(),
       c.tenantId,
       JSON.stringify(connectionSchema.parse(c)),
     );
   }
 
   async delete(tenantId: string): Promise<boolean> {
-    return (await this.redis.hdel(this.key("connections"), tenantId)) > 0;
+    return (await this.redis.hdel(this.keys.connections(), tenantId)) > 0;
   }
 
   /**
@@ -98,7 +98,7 @@ export class ConnectionStore extends RedisStore {
     const done = await runScript(
       this.redis,
       PATCH,
-      [this.key("connections")],
+      [this.keys.connections()],
       [loaded.tenantId, JSON.stringify(fields), String(loaded.connectedAt)],
     );
     return Number(done) === 1;

@@ -10,10 +10,12 @@
  * Nobody waits on the evaluation of open hires ("background"): it leaves a
  * quarter of the window to them and gives up at once, resuming at its next run.
  */
+
 import type { BotConfig } from "../config/bot.js";
 import type { DescopeClientOptions, ManagementPriority } from "../descope/client.js";
 import { DescopeError, retryHint } from "../descope/errors.js";
 import type { Keyer, RedisClient } from "./client.js";
+import { redisKeys } from "./keys.js";
 import { BudgetExhaustedError } from "./rate-budget.js";
 import { auditPriority, SlidingWindowBudget } from "./sliding-window.js";
 
@@ -33,13 +35,13 @@ export function descopeBudgets(
   const audit = new SlidingWindowBudget(
     redis,
     "audit-search",
-    key("budget", "audit-window"),
+    redisKeys(key).auditBudget(),
     cfg.DESCOPE_AUDIT_RATE_PER_MIN,
   );
   const management = new SlidingWindowBudget(
     redis,
     "user-management",
-    key("budget", "mgmt-window"),
+    redisKeys(key).mgmtBudget(),
     cfg.DESCOPE_MGMT_RATE_PER_MIN,
     { reserve: Math.floor(cfg.DESCOPE_MGMT_RATE_PER_MIN / 4) },
   );
@@ -72,9 +74,9 @@ export function descopeBudgets(
         },
         beforeManagementCall: takeManagement,
         sharedCache: {
-          get: (k) => redis.get(key("cache", k)),
+          get: (k) => redis.get(redisKeys(key).cache(k)),
           set: async (k, v, ttlMs) => {
-            await redis.set(key("cache", k), v, "PX", ttlMs);
+            await redis.set(redisKeys(key).cache(k), v, "PX", ttlMs);
           },
         },
       };

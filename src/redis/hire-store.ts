@@ -48,14 +48,14 @@ export class HireStore extends RedisStore {
   }
 
   async get(id: string): Promise<Hire | null> {
-    const raw = await this.redis.get(this.key("hire", id));
+    const raw = await this.redis.get(this.keys.hire(id));
     const parsed = raw ? hireSchema.safeParse(safeParse(raw)) : null;
     return parsed?.success ? parsed.data : null;
   }
 
   async getMany(ids: string[]): Promise<Array<{ id: string; hire: Hire }>> {
     if (!ids.length) return [];
-    const raws = await this.redis.mget(...ids.map((id) => this.key("hire", id)));
+    const raws = await this.redis.mget(...ids.map((id) => this.keys.hire(id)));
     const out: Array<{ id: string; hire: Hire }> = [];
     raws.forEach((raw, i) => {
       const parsed = raw ? hireSchema.safeParse(safeParse(raw)) : null;
@@ -72,7 +72,7 @@ export class HireStore extends RedisStore {
     const added = await runScript(
       this.redis,
       ADD_SCRIPT,
-      [this.key("hire", id), this.key("hires", "open"), ...onceKeys],
+      [this.keys.hire(id), this.keys.hiresOpen(), ...onceKeys],
       [JSON.stringify(hire), String(dueAt), id],
     );
     if (Number(added) !== 1) return false;
@@ -81,8 +81,8 @@ export class HireStore extends RedisStore {
       // registers it afresh instead of finding it "already expected".
       await this.redis
         .multi()
-        .del(this.key("hire", id))
-        .zrem(this.key("hires", "open"), id)
+        .del(this.keys.hire(id))
+        .zrem(this.keys.hiresOpen(), id)
         .exec()
         .catch(() => {});
       throw new NotDurableError("a new hire");
@@ -104,7 +104,7 @@ export class HireStore extends RedisStore {
       this.tx.on("error", (e) => this.redis.emit("error", e));
     }
     const tx = this.tx;
-    const k = this.key("hire", id);
+    const k = this.keys.hire(id);
     for (let attempt = 0; attempt < 10; attempt++) {
       await tx.watch(k);
       const raw = await tx.get(k);
@@ -134,11 +134,11 @@ export class HireStore extends RedisStore {
   async markDone(id: string, at: number): Promise<void> {
     await this.redis
       .multi()
-      .zrem(this.key("hires", "open"), id)
-      .zadd(this.key("hires", "done"), at, id)
-      .pexpire(this.key("hire", id), DONE_KEEP_MS)
-      .zremrangebyscore(this.key("hires", "done"), "-inf", at - DONE_KEEP_MS)
-      .hdel(this.key("hires", "checked"), id)
+      .zrem(this.keys.hiresOpen(), id)
+      .zadd(this.keys.hiresDone(), at, id)
+      .pexpire(this.keys.hire(id), DONE_KEEP_MS)
+      .zremrangebyscore(this.keys.hiresDone(), "-inf", at - DONE_KEEP_MS)
+      .hdel(this.keys.hiresChecked(), id)
       .exec();
   }
 
@@ -146,9 +146,9 @@ export class HireStore extends RedisStore {
   async closeUnfinished(id: string): Promise<void> {
     await this.redis
       .multi()
-      .zrem(this.key("hires", "open"), id)
-      .pexpire(this.key("hire", id), CLOSED_KEEP_MS)
-      .hdel(this.key("hires", "checked"), id)
+      .zrem(this.keys.hiresOpen(), id)
+      .pexpire(this.keys.hire(id), CLOSED_KEEP_MS)
+      .hdel(this.keys.hiresChecked(), id)
       .exec();
   }
 
@@ -157,7 +157,7 @@ export class HireStore extends RedisStore {
     const out = new Map<string, UserCheck>();
     for (let i = 0; i < ids.length; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
-      const raws = await this.redis.hmget(this.key("hires", "checked"), ...chunk);
+      const raws = await this.redis.hmget(this.keys.hiresChecked(), ...chunk);
       raws.forEach((raw, k) => {
         const p = raw ? userCheckSchema.safeParse(safeParse(raw)) : null;
         if (p?.success) out.set(chunk[k] as string, p.data);
@@ -169,17 +169,17 @@ export class HireStore extends RedisStore {
   async saveUserChecks(checks: Map<string, UserCheck>): Promise<void> {
     if (!checks.size) return;
     const flat = [...checks].flatMap(([id, c]) => [id, JSON.stringify(c)]);
-    await this.redis.hset(this.key("hires", "checked"), ...flat);
+    await this.redis.hset(this.keys.hiresChecked(), ...flat);
   }
 
   /** Forgets a hire and every record about it, so registering it again starts afresh. */
   async forget(id: string): Promise<boolean> {
     const res = await this.redis
       .multi()
-      .del(this.key("hire", id))
-      .zrem(this.key("hires", "open"), id)
-      .zrem(this.key("hires", "done"), id)
-      .hdel(this.key("hires", "checked"), id)
+      .del(this.keys.hire(id))
+      .zrem(this.keys.hiresOpen(), id)
+      .zrem(this.keys.hiresDone(), id)
+      .hdel(this.keys.hiresChecked(), id)
       .del(...this.onceKeysOf(id))
       .exec();
     return Number(res?.[0]?.[1] ?? 0) > 0;
@@ -188,23 +188,23 @@ export class HireStore extends RedisStore {
   /** The once-records about one hire that registering it afresh must clear. */
   private onceKeysOf(id: string): string[] {
     return [
-      this.key("once", `alert:${id}`),
-      this.key("once", `alert:${id}`, "attempt"),
-      this.key("once", `resolve:${id}`),
+      this.keys.once(`alert:${id}`),
+      this.keys.onceAttempt(`alert:${id}`),
+      this.keys.once(`resolve:${id}`),
     ];
   }
 
   async openIds(): Promise<string[]> {
-    return this.redis.zrange(this.key("hires", "open"), 0, -1);
+    return this.redis.zrange(this.keys.hiresOpen(), 0, -1);
   }
 
   async doneSince(since: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.key("hires", "done"), since, "+inf");
+    return this.redis.zrangebyscore(this.keys.hiresDone(), since, "+inf");
   }
 
   async saveBatch(b: Batch): Promise<void> {
     await this.redis.set(
-      this.key("batch", b.id),
+      this.keys.batch(b.id),
       JSON.stringify(batchSchema.parse(b)),
       "PX",
       30 * 86_400_000,
@@ -212,11 +212,11 @@ export class HireStore extends RedisStore {
   }
 
   async deleteBatch(id: string): Promise<void> {
-    await this.redis.del(this.key("batch", id));
+    await this.redis.del(this.keys.batch(id));
   }
 
   async getBatch(id: string): Promise<Batch | null> {
-    const raw = await this.redis.get(this.key("batch", id));
+    const raw = await this.redis.get(this.keys.batch(id));
     const parsed = raw ? batchSchema.safeParse(safeParse(raw)) : null;
     return parsed?.success ? parsed.data : null;
   }
@@ -224,7 +224,7 @@ export class HireStore extends RedisStore {
   /** Failed sign-ins the tail saw, waiting for the notify worker (kept across restarts). */
   async pushSigninCandidates(items: unknown[]): Promise<void> {
     if (!items.length) return;
-    const k = this.key("signins", "pending");
+    const k = this.keys.signinsPending();
     await this.redis
       .multi()
       .rpush(k, ...items.map((i) => JSON.stringify(i)))
@@ -237,7 +237,7 @@ export class HireStore extends RedisStore {
   async peekSigninCandidates(
     max = 500,
   ): Promise<{ items: unknown[]; done(n: number): Promise<void> }> {
-    const k = this.key("signins", "pending");
+    const k = this.keys.signinsPending();
     const raws = await this.redis.lrange(k, 0, max - 1);
     return {
       items: raws.map((r) => safeParse(r)).filter(Boolean),
@@ -250,13 +250,13 @@ export class HireStore extends RedisStore {
   async pushRecentAlert(a: RecentAlert): Promise<void> {
     await this.redis
       .multi()
-      .lpush(this.key("alerts", "recent"), JSON.stringify(a))
-      .ltrim(this.key("alerts", "recent"), 0, 49)
+      .lpush(this.keys.alertsRecent(), JSON.stringify(a))
+      .ltrim(this.keys.alertsRecent(), 0, 49)
       .exec();
   }
 
   async recentAlerts(): Promise<RecentAlert[]> {
-    const raws = await this.redis.lrange(this.key("alerts", "recent"), 0, 49);
+    const raws = await this.redis.lrange(this.keys.alertsRecent(), 0, 49);
     return raws
       .map((r) => recentAlertSchema.safeParse(safeParse(r)))
       .flatMap((p) => (p.success ? [p.data] : []));

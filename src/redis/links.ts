@@ -18,7 +18,7 @@ export type StoredLink = z.infer<typeof linkSchema>;
 
 export class LinkStore extends RedisStore {
   async get(channelId: string): Promise<StoredLink | null> {
-    const raw = await this.redis.get(this.key("link", channelId));
+    const raw = await this.redis.get(this.keys.link(channelId));
     if (!raw) return null;
     const parsed = linkSchema.safeParse(safeParse(raw));
     return parsed.success ? parsed.data : null;
@@ -36,8 +36,8 @@ export class LinkStore extends RedisStore {
     const value = linkSchema.parse(link);
     await this.redis
       .multi()
-      .set(this.key("link", channelId), JSON.stringify(value))
-      .sadd(this.key("links"), channelId)
+      .set(this.keys.link(channelId), JSON.stringify(value))
+      .sadd(this.keys.links(), channelId)
       .exec();
     await replicated(this.redis);
   }
@@ -45,15 +45,15 @@ export class LinkStore extends RedisStore {
   async delete(channelId: string): Promise<boolean> {
     const [[, n] = [null, 0]] = ((await this.redis
       .multi()
-      .del(this.key("link", channelId))
-      .srem(this.key("links"), channelId)
+      .del(this.keys.link(channelId))
+      .srem(this.keys.links(), channelId)
       .exec()) ?? []) as [Error | null, number][];
     return n > 0;
   }
 
   /** Every linked channel, for fan-out (alerts). */
   async all(): Promise<Array<{ channelId: string; link: StoredLink }>> {
-    const ids = await this.redis.smembers(this.key("links"));
+    const ids = await this.redis.smembers(this.keys.links());
     const out: Array<{ channelId: string; link: StoredLink }> = [];
     for (const channelId of ids) {
       const link = await this.get(channelId);

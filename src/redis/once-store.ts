@@ -16,8 +16,7 @@ export class OnceStore extends RedisStore {
    * not a claim (released; the next run tries again).
    */
   async claim(name: string, sendingMs = 5 * 60_000, value = "sending"): Promise<boolean> {
-    const won =
-      (await this.redis.set(this.key("once", name), value, "PX", sendingMs, "NX")) === "OK";
+    const won = (await this.redis.set(this.keys.once(name), value, "PX", sendingMs, "NX")) === "OK";
     if (!won) return false;
     if (await replicated(this.redis)) return true;
     await this.release(name).catch(() => {});
@@ -26,28 +25,28 @@ export class OnceStore extends RedisStore {
 
   /** What the record holds ("sending", "sent", or a caller's value), null when there is none. */
   get(name: string): Promise<string | null> {
-    return this.redis.get(this.key("once", name));
+    return this.redis.get(this.keys.once(name));
   }
 
   /** Done, for `ttlMs`; `value` replaces "sent" (an answer to replay, for instance). */
   async confirm(name: string, ttlMs: number, value = "sent"): Promise<void> {
-    await this.redis.set(this.key("once", name), value, "PX", ttlMs);
+    await this.redis.set(this.keys.once(name), value, "PX", ttlMs);
     await replicated(this.redis);
   }
 
   /** Keeps a claim alive while its work runs. */
   async extend(name: string, ms: number): Promise<void> {
-    await this.redis.pexpire(this.key("once", name), ms);
+    await this.redis.pexpire(this.keys.once(name), ms);
   }
 
   async release(name: string): Promise<void> {
-    await this.redis.del(this.key("once", name));
+    await this.redis.del(this.keys.once(name));
   }
 
   /** Whether each of these is confirmed (a producer may skip deciding what is done already). */
   async sent(names: string[]): Promise<Set<string>> {
     if (!names.length) return new Set();
-    const vals = await this.redis.mget(...names.map((n) => this.key("once", n)));
+    const vals = await this.redis.mget(...names.map((n) => this.keys.once(n)));
     return new Set(names.filter((_, i) => vals[i] === "sent"));
   }
 
@@ -58,21 +57,21 @@ export class OnceStore extends RedisStore {
    * accepted it): look for it before sending again.
    */
   async markAttempt(name: string, at: number): Promise<void> {
-    await this.redis.set(this.key("once", name, "attempt"), String(at), "PX", 2 * 86_400_000);
+    await this.redis.set(this.keys.onceAttempt(name), String(at), "PX", 2 * 86_400_000);
     await mustReplicate(this.redis, "the record of a send in progress");
   }
 
   async attemptOf(name: string): Promise<number | null> {
-    const raw = await this.redis.get(this.key("once", name, "attempt"));
+    const raw = await this.redis.get(this.keys.onceAttempt(name));
     return raw && Number.isFinite(Number(raw)) ? Number(raw) : null;
   }
 
   async clearAttempt(name: string): Promise<void> {
-    await this.redis.del(this.key("once", name, "attempt"));
+    await this.redis.del(this.keys.onceAttempt(name));
   }
 
   /** Forgets these records (a hire forgotten or registered again may be alerted again). */
   async forget(names: string[]): Promise<void> {
-    if (names.length) await this.redis.del(...names.map((n) => this.key("once", n)));
+    if (names.length) await this.redis.del(...names.map((n) => this.keys.once(n)));
   }
 }

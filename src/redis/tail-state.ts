@@ -111,7 +111,7 @@ const ADVANCE = script(
 
 export class TailStateStore extends RedisStore {
   async get(): Promise<TailState> {
-    const raw = await this.redis.hgetall(this.key("tail", "state"));
+    const raw = await this.redis.hgetall(this.keys.tailState());
     const parsed = tailStateSchema.safeParse(raw);
     return parsed.success ? parsed.data : {};
   }
@@ -123,22 +123,19 @@ export class TailStateStore extends RedisStore {
     const m = this.redis.multi();
     const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
     if (entries.length)
-      m.hset(
-        this.key("tail", "state"),
-        Object.fromEntries(entries.map(([k, v]) => [k, String(v)])),
-      );
-    if (clear.length) m.hdel(this.key("tail", "state"), ...clear);
+      m.hset(this.keys.tailState(), Object.fromEntries(entries.map(([k, v]) => [k, String(v)])));
+    if (clear.length) m.hdel(this.keys.tailState(), ...clear);
     await m.exec();
   }
 
   /** Forgets the cursor and progress: the next run backfills. */
   async reset(): Promise<void> {
-    await this.redis.del(this.key("tail", "state"));
+    await this.redis.del(this.keys.tailState());
   }
 
   /** Moves the cursor forward only (never back), atomically. */
   async advanceCursor(to: number): Promise<void> {
-    await runScript(this.redis, ADVANCE, [this.key("tail", "state")], [String(Math.trunc(to))]);
+    await runScript(this.redis, ADVANCE, [this.keys.tailState()], [String(Math.trunc(to))]);
     await replicated(this.redis);
   }
 }

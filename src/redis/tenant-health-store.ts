@@ -40,7 +40,7 @@ export type TenantHealthRecord = z.infer<typeof tenantHealthRecordSchema>;
 
 export class TenantHealthStore extends RedisStore {
   async get(tenantId: string): Promise<TenantHealthRecord | null> {
-    const raw = await this.redis.hget(this.key("tenant-health"), tenantId);
+    const raw = await this.redis.hget(this.keys.tenantHealth(), tenantId);
     if (!raw) return null;
     try {
       const parsed = tenantHealthRecordSchema.safeParse(JSON.parse(raw));
@@ -51,7 +51,7 @@ export class TenantHealthStore extends RedisStore {
   }
 
   async all(): Promise<TenantHealthRecord[]> {
-    const raw = await this.redis.hvals(this.key("tenant-health"));
+    const raw = await this.redis.hvals(this.keys.tenantHealth());
     return raw.flatMap((r) => {
       try {
         const parsed = tenantHealthRecordSchema.safeParse(JSON.parse(r));
@@ -64,7 +64,7 @@ export class TenantHealthStore extends RedisStore {
 
   async set(record: TenantHealthRecord): Promise<void> {
     await this.redis.hset(
-      this.key("tenant-health"),
+      this.keys.tenantHealth(),
       record.tenantId,
       JSON.stringify(tenantHealthRecordSchema.parse(record)),
     );

@@ -11,6 +11,7 @@ import type { Keyer, RedisClient } from "./client.js";
 import { safeParse } from "./links.js";
 import { runScript, script } from "./scripts.js";
 import type { SecretBox } from "./secret-box.js";
+import { RedisStore } from "./store.js";
 
 const recordSchema = z.object({
   kid: z.string().regex(/^[a-f0-9]{12}$/),
@@ -37,12 +38,14 @@ return old
 /** What the seal is bound to: a sealed secret moved to another tenant or key ID does not open. */
 const boundTo = (kid: string, tenantId: string) => `webhook:${kid}:${tenantId}`;
 
-export class WebhookSecretStore {
+export class WebhookSecretStore extends RedisStore {
   constructor(
-    private readonly redis: RedisClient,
-    private readonly key: Keyer,
+    redis: RedisClient,
+    key: Keyer,
     private readonly box: SecretBox | null,
-  ) {}
+  ) {
+    super(redis, key);
+  }
 
   /** Whether per-tenant secrets can be kept (SCIMWATCH_SECRETS_KEY is set). */
   get enabled(): boolean {
@@ -51,7 +54,7 @@ export class WebhookSecretStore {
 
   /** Whether any tenant has a secret (the endpoint is off when none does and no shared secret is set). */
   async any(): Promise<boolean> {
-    return this.box !== null && (await this.redis.hlen(this.key("webhook", "keys"))) > 0;
+    return this.box !== null && (await this.redis.hlen(this.keys.webhookKeys())) > 0;
   }
 
   /** Issues the tenant's secret (shown once by the caller, never stored in clear). */
@@ -74,7 +77,7 @@ export class WebhookSecretStore {
     const old = await runScript(
       this.redis,
       ISSUE,
-      [this.key("webhook", "keys"), this.key("webhook", "tenant-key")],
+      [this.keys.webhookKeys(), this.keys.webhookTenantKey()],
       [tenant.tenantId, kid, JSON.stringify(recordSchema.parse(record))],
     );
     return { kid, secret, replaced: Boolean(old) };
@@ -83,16 +86,16 @@ export class WebhookSecretStore {
   /** The key with this ID and its secret, or null (unknown, or not ours to open). */
   async byKeyId(kid: string): Promise<{ key: WebhookKey; secret: string } | null> {
     if (!this.box || !/^[a-f0-9]{12}$/.test(kid)) return null;
-    return this.open(await this.redis.hget(this.key("webhook", "keys"), kid));
+    return this.open(await this.redis.hget(this.keys.webhookKeys(), kid));
   }
 
   /** The key of the tenant a body names (by ID or, as issued, by name), or null. */
   async byTenant(idOrName: string): Promise<{ key: WebhookKey; secret: string } | null> {
     if (!this.box) return null;
-    const kid = await this.redis.hget(this.key("webhook", "tenant-key"), idOrName);
+    const kid = await this.redis.hget(this.keys.webhookTenantKey(), idOrName);
     if (kid) return this.byKeyId(kid);
     const wanted = idOrName.trim().toLowerCase();
-    for (const raw of await this.redis.hvals(this.key("webhook", "keys"))) {
+    for (const raw of await this.redis.hvals(this.keys.webhookKeys())) {
       const p = recordSchema.safeParse(safeParse(raw));
       if (p.success && p.data.tenantName.trim().toLowerCase() === wanted) return this.open(raw);
     }
