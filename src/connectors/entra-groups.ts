@@ -29,6 +29,16 @@ export interface GroupJoin {
   upn: string;
 }
 
+/** One join, when the audit row names a user and a group (IDs only, the name when given). */
+export function joinOf(
+  at: number,
+  group: { id?: string | null; displayName?: string | null },
+  upn: string,
+): GroupJoin[] {
+  const id = group.id as string;
+  return [{ at, groupId: id, groupName: group.displayName ?? id, upn }];
+}
+
 /**
  * Directory audits appear late (about 2 minutes at the 95th percentile, 5 at
  * the 99th: idp-apis.md E7): every read goes back this far before the last one,
@@ -63,14 +73,7 @@ export async function groupJoins(
     const user = a.targetResources.find((r) => r.type === "User" && r.userPrincipalName);
     const group = a.targetResources.find((r) => r.type === "Group" && r.id);
     return user && group
-      ? [
-          {
-            at: Date.parse(a.activityDateTime),
-            groupId: group.id as string,
-            groupName: group.displayName ?? (group.id as string),
-            upn: user.userPrincipalName as string,
-          },
-        ]
+      ? joinOf(Date.parse(a.activityDateTime), group, user.userPrincipalName as string)
       : [];
   });
 }

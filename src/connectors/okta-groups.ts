@@ -4,7 +4,7 @@
  * and which groups the app is assigned to. Targets are found by type, never by
  * position; bodies are checked with zod.
  */
-import type { GroupJoin } from "./entra-groups.js";
+import { type GroupJoin, joinOf } from "./entra-groups.js";
 import { appGroupsFrom, appGroupsPath, logEventSchema } from "./okta-facts.js";
 import type { OktaHttp } from "./okta-http.js";
 import { parseAll } from "./read.js";
@@ -30,14 +30,7 @@ export async function oktaGroupJoins(
     const group = e.target?.find((t) => t.type === "UserGroup" && t.id);
     const at = Date.parse(e.published);
     return user && group && Number.isFinite(at)
-      ? [
-          {
-            at,
-            groupId: group.id as string,
-            groupName: group.displayName ?? (group.id as string),
-            upn: user.alternateId as string,
-          },
-        ]
+      ? joinOf(at, group, user.alternateId as string)
       : [];
   });
 }

@@ -17,14 +17,7 @@ import {
 } from "node:crypto";
 import * as z from "zod";
 import { type EgressPolicy, EgressRefused, STRICT } from "../net/egress.js";
-import {
-  type HttpAnswer,
-  headerOf,
-  httpRequest,
-  isTimeout,
-  jsonOrNull,
-  networkCodeOf,
-} from "../net/http.js";
+import { type HttpAnswer, headerOf, httpRequest, jsonOrNull, unanswered } from "../net/http.js";
 import { ConnectorError } from "./entra-http.js";
 
 /** The read scopes scimwatch asks for (each must be granted to the app in Okta). */
@@ -285,6 +278,6 @@ export function oktaUnreachable(e: unknown, url: string, what = ""): ConnectorEr
     return new ConnectorError("unreachable", `the Okta org URL is refused: ${e.message}`);
   return new ConnectorError(
     "unreachable",
-    `could not reach ${new URL(url).host}${what} (${isTimeout(e) ? "no answer in time" : networkCodeOf(e)})`,
+    `could not reach ${new URL(url).host}${what} (${unanswered(e)})`,
   );
 }

@@ -63,58 +63,64 @@ export class Metrics {
   });
 
   constructor() {
-    const self = this;
+    const read = <K extends keyof MetricSources>(k: K) =>
+      (this.sources?.[k]() as Promise<Awaited<ReturnType<MetricSources[K]>>> | undefined)?.catch(
+        () => null,
+      ) ?? Promise.resolve(null);
+    this.gauge(
+      "scimwatch_tail_lag_seconds",
+      "Seconds between now and the newest time the audit index has read up to.",
+      async () => (await read("tail"))?.lagSeconds,
+    );
+    this.gauge(
+      "scimwatch_tail_seconds_since_success",
+      "Seconds since the last successful audit tail run.",
+      async () => (await read("tail"))?.sinceSuccessSeconds,
+    );
+    this.gauge(
+      "scimwatch_audit_budget_remaining",
+      "Audit searches still allowed in the current 60 s window (shared by every process).",
+      () => read("auditBudgetLeft"),
+    );
+    this.byState(
+      "scimwatch_hires",
+      "Open expected hires by state (waiting, overdue, provisioned, …).",
+      () => read("hires"),
+    );
+    this.byState(
+      "scimwatch_tenants",
+      "Tenants by provisioning health (ok, quiet, failing, stopped, mass_deactivation).",
+      () => read("tenants"),
+    );
+  }
+
+  /** A gauge read when scraped; nothing when the source cannot tell. */
+  private gauge(name: string, help: string, value: () => Promise<number | null | undefined>) {
     new Gauge({
-      name: "scimwatch_tail_lag_seconds",
-      help: "Seconds between now and the newest time the audit index has read up to.",
+      name,
+      help,
       registers: [this.registry],
       async collect() {
-        const t = await self.sources?.tail().catch(() => null);
-        if (t?.lagSeconds != null) this.set(t.lagSeconds);
+        const v = await value();
+        if (v != null) this.set(v);
       },
     });
+  }
+
+  /** A gauge with one series per state, read when scraped. */
+  private byState(
+    name: string,
+    help: string,
+    counts: () => Promise<Record<string, number> | null>,
+  ) {
     new Gauge({
-      name: "scimwatch_tail_seconds_since_success",
-      help: "Seconds since the last successful audit tail run.",
-      registers: [this.registry],
-      async collect() {
-        const t = await self.sources?.tail().catch(() => null);
-        if (t?.sinceSuccessSeconds != null) this.set(t.sinceSuccessSeconds);
-      },
-    });
-    new Gauge({
-      name: "scimwatch_audit_budget_remaining",
-      help: "Audit searches still allowed in the current 60 s window (shared by every process).",
-      registers: [this.registry],
-      async collect() {
-        const n = await self.sources?.auditBudgetLeft().catch(() => null);
-        if (n != null) this.set(n);
-      },
-    });
-    new Gauge({
-      name: "scimwatch_hires",
-      help: "Open expected hires by state (waiting, overdue, provisioned, …).",
+      name,
+      help,
       labelNames: ["state"],
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const [state, n] of Object.entries(
-          (await self.sources?.hires().catch(() => null)) ?? {},
-        ))
-          this.set({ state }, n);
-      },
-    });
-    new Gauge({
-      name: "scimwatch_tenants",
-      help: "Tenants by provisioning health (ok, quiet, failing, stopped, mass_deactivation).",
-      labelNames: ["state"],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const [state, n] of Object.entries(
-          (await self.sources?.tenants().catch(() => null)) ?? {},
-        ))
-          this.set({ state }, n);
+        for (const [state, n] of Object.entries((await counts()) ?? {})) this.set({ state }, n);
       },
     });
   }

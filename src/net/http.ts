@@ -129,6 +129,11 @@ export function isTimeout(e: unknown): boolean {
   return name === "TimeoutError" || name === "AbortError";
 }
 
+/** Why a request got no answer, in words: "no answer in time", or the network code. */
+export function unanswered(e: unknown): string {
+  return isTimeout(e) ? "no answer in time" : networkCodeOf(e);
+}
+
 /** What a failed request's error says went wrong on the network (ECONNREFUSED, ENOTFOUND, …). */
 export function networkCodeOf(e: unknown): string {
   const err = e as { code?: string; cause?: { code?: string }; message?: string } | null;

@@ -6,7 +6,7 @@
 
 import type { Keyer, RedisClient } from "./client.js";
 import { redisKeys } from "./keys.js";
-import { runScript, script } from "./scripts.js";
+import { REDIS_NOW, runScript, script } from "./scripts.js";
 
 /**
  * Next free slot for a channel, shared by every process and stamped with
@@ -16,9 +16,7 @@ import { runScript, script } from "./scripts.js";
  */
 const PACE_SCRIPT = script(
   "pace_take",
-  `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  `${REDIS_NOW}
 local pace = tonumber(ARGV[1])
 local maxWait = tonumber(ARGV[2])
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
@@ -32,9 +30,8 @@ return at - now
 /** Slack asked this channel to wait: no post there until then, from any process (Redis's clock). */
 const PAUSE_SCRIPT = script(
   "pace_pause",
-  `
-local t = redis.call('TIME')
-local until_ = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+  `${REDIS_NOW}
+local until_ = now + tonumber(ARGV[1])
 local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ > cur then redis.call('SET', KEYS[1], until_, 'PX', tonumber(ARGV[1]) + 1000) end
 return until_

@@ -15,6 +15,11 @@ export function script(name: string, lua: string): Script {
   return { name, lua };
 }
 
+/** Lua that sets `now` to Redis's clock in ms: every process counts time the same way. */
+export const REDIS_NOW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
 type Command = (...args: Array<string | number>) => Promise<unknown>;
 
 /** Runs `s` with these keys (routed as one slot on a Cluster: keep them braced) and arguments. */

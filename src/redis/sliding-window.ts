@@ -19,7 +19,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RedisClient } from "./client.js";
 import { BudgetExhaustedError } from "./rate-budget.js";
-import { runScript, script } from "./scripts.js";
+import { REDIS_NOW, runScript, script } from "./scripts.js";
 
 type BudgetPriority = "high" | "low";
 
@@ -31,9 +31,7 @@ export function auditPriority(asker: "tail" | "check"): BudgetPriority {
 /** Grants a unit (returns 0) or says how many ms until one is free for this priority. */
 const TAKE = script(
   "window_take",
-  `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  `${REDIS_NOW}
 local span = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - span)

@@ -145,6 +145,16 @@ export function onAction(
 type ViewArgs = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 /** A form submission: the body acknowledges it (errors in the form, or an update). */
+/** Who submitted a form, and the channel it was opened from (kept in its private metadata). */
+export function formSubmitter(
+  decode: (raw: string | undefined) => { channelId: string } | null,
+): (args: ViewArgs) => Who {
+  return ({ body }) => ({
+    userId: body.user.id,
+    channelId: decode(body.view.private_metadata)?.channelId ?? "",
+  });
+}
+
 export function onView(
   obs: Obs,
   kind: string,

@@ -228,29 +228,18 @@ export function parseScimCommand(raw: string): ScimCommand {
       const tenant = cleanTenant(rest);
       return tenant ? { kind: "pending", tenant } : { kind: "pending" };
     }
-    case "alerts": {
-      const ch = rest[0];
-      if (!ch || rest.length > 1 || !/^[CG][A-Z0-9]{2,}$/.test(ch)) {
-        return {
-          kind: "usage",
-          topic: "alerts",
-          message: "Which channel should hear this tenant's alerts? `/scim alerts #it-alerts`",
-        };
-      }
-      return { kind: "alerts", channelId: ch };
-    }
-    case "onboarding": {
-      const ch = rest[0];
-      if (!ch || rest.length > 1 || !/^[CG][A-Z0-9]{2,}$/.test(ch)) {
-        return {
-          kind: "usage",
-          topic: "alerts",
-          message:
-            "Which channel should get this tenant's checklists for hires from HR or a file? `/scim onboarding #it-onboarding`",
-        };
-      }
-      return { kind: "onboarding", channelId: ch };
-    }
+    case "alerts":
+      return channelArg(
+        "alerts",
+        rest,
+        "Which channel should hear this tenant's alerts? `/scim alerts #it-alerts`",
+      );
+    case "onboarding":
+      return channelArg(
+        "onboarding",
+        rest,
+        "Which channel should get this tenant's checklists for hires from HR or a file? `/scim onboarding #it-onboarding`",
+      );
     case "activity": {
       let days = 7;
       const words = [...rest];
@@ -275,4 +264,12 @@ export function parseScimCommand(raw: string): ScimCommand {
     default:
       return { kind: "usage", topic: "general", message: `I don't know "${verb}".` };
   }
+}
+
+/** `/scim alerts #channel` and `/scim onboarding #channel`: one channel mention, else usage. */
+function channelArg(kind: "alerts" | "onboarding", rest: string[], message: string): ScimCommand {
+  const ch = rest[0];
+  if (!ch || rest.length > 1 || !/^[CG][A-Z0-9]{2,}$/.test(ch))
+    return { kind: "usage", topic: "alerts", message };
+  return { kind, channelId: ch };
 }

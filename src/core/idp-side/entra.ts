@@ -1,5 +1,5 @@
 /** The Entra ID rules of idp-apis.md §4: assignment, then the job, then the push. Pure. */
-import { type IdpSide, sideOf } from "./model.js";
+import { assignmentEvidence, type IdpSide, sideOf } from "./model.js";
 import { type EntraJobState, entraNextCycle } from "./next-cycle.js";
 
 export interface EntraGroup {
@@ -138,14 +138,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
       return side(
         "not_assigned",
         `${u.upn} is not assigned to ${app}, directly or through a group${groups.length ? ` (the app is assigned to ${groups.slice(0, 3).join(", ")})` : ""}: Entra will never push them (unless its job syncs all users and groups, and no provisioning row of theirs says so).`,
-        [
-          groups.length
-            ? `${app} is assigned to: ${groups.slice(0, 5).join(", ")}`
-            : `${app} has no group assigned`,
-          mine.length
-            ? `${u.upn} is in: ${mine.slice(0, 5).join(", ")}`
-            : `${u.upn} is in no group`,
-        ],
+        assignmentEvidence(app, u.upn, groups, mine),
         groups.length
           ? `Add ${u.upn} to ${groups[0]}${mine[0] ? `, or assign ${mine[0]} to ${app}` : ""} (Enterprise apps › ${app} › Users and groups).`
           : `Assign a group with ${u.upn} in it to ${app} (Enterprise apps › ${app} › Users and groups › Add user/group).`,

@@ -91,3 +91,13 @@ export function entraTenantOf(
   }
   return null;
 }
+
+/** The evidence of "not assigned": what the app is assigned to, and which groups the person is in. */
+export function assignmentEvidence(app: string, who: string, groups: string[], mine: string[]) {
+  return [
+    groups.length
+      ? `${app} is assigned to: ${groups.slice(0, 5).join(", ")}`
+      : `${app} has no group assigned`,
+    mine.length ? `${who} is in: ${mine.slice(0, 5).join(", ")}` : `${who} is in no group`,
+  ];
+}

@@ -1,5 +1,5 @@
 /** The Okta rules of idp-apis.md §4. Pure. */
-import { type IdpSide, sideOf } from "./model.js";
+import { assignmentEvidence, type IdpSide, sideOf } from "./model.js";
 
 export interface OktaFacts {
   appName: string;
@@ -45,14 +45,7 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
     return side(
       "not_assigned",
       `${u.login} is not assigned to ${app} in Okta, directly or through a group${groups.length ? ` (the app is assigned to ${groups.slice(0, 3).join(", ")})` : ""}: Okta will never push them.`,
-      [
-        groups.length
-          ? `${app} is assigned to: ${groups.slice(0, 5).join(", ")}`
-          : `${app} has no group assigned`,
-        mine.length
-          ? `${u.login} is in: ${mine.slice(0, 5).join(", ")}`
-          : `${u.login} is in no group`,
-      ],
+      assignmentEvidence(app, u.login, groups, mine),
       groups.length
         ? `Add ${u.login} to ${groups[0]} (Directory › Groups), or assign one of their groups to ${app} (Applications › ${app} › Assignments).`
         : `Assign a group with ${u.login} in it to ${app} (Applications › ${app} › Assignments › Assign to Groups).`,

@@ -15,37 +15,26 @@ import {
 } from "../../connectors/entra-groups.js";
 import type { EntraHttp } from "../../connectors/entra-http.js";
 import { oktaAssignedGroups, oktaGroupJoins } from "../../connectors/okta-groups.js";
-import type { DescopeClient } from "../../descope/client.js";
-import type { Logger } from "../../log/logger.js";
 import type { EgressPolicy } from "../../net/egress.js";
 import type { Connection, ConnectionStore } from "../../redis/connections.js";
-import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
 import type { SecretBox } from "../../redis/secret-box.js";
 import { mappedNotAssignedMessage } from "../../render/idp-proof.js";
 import { oktaHttpOf } from "../idp-side.js";
-import type { Outbox, Outgoing } from "../notify/outbox.js";
+import type { Outgoing } from "../notify/outbox.js";
 import { onboardingChannelFor } from "./alert-channel.js";
-import type { EvalResult } from "./evaluator.js";
-import { registerHires } from "./register.js";
+import { type RegisterDeps, registerHires } from "./register.js";
 
 const FIRST_LOOK_MS = 60 * 60_000;
 
-interface AutoExpectDeps {
+interface AutoExpectDeps extends RegisterDeps {
   connections: ConnectionStore;
   entra: EntraHttp | null;
   /** Opens stored Okta tokens; null when SCIMWATCH_SECRETS_KEY is not set. */
   secrets: SecretBox | null;
   /** Where Okta org URLs may lead (SCIMWATCH_ALLOW_LOOPBACK_IDP). */
   egress: EgressPolicy;
-  descope: DescopeClient;
-  hires: HireStore;
   links: LinkStore;
-  outbox: Outbox;
-  log: Logger;
-  now: () => number;
-  evaluate: (ids: string[]) => Promise<EvalResult>;
-  graceMinutes: number;
   alertChannel?: string | undefined;
 }
 

@@ -6,7 +6,7 @@ import { dismissedAlertMessage, snoozedAlertMessage } from "../../../render/hire
 import { decodeMarkAssigned, HIRE_ACTIONS } from "../../../render/ids.js";
 import { hireRecheckMessage, NO_ACCESS } from "../../../render/notices.js";
 import type { Who } from "../../guard.js";
-import { clickedValue, onAction } from "../../middleware.js";
+import { clickedValue, onAction, type Request } from "../../middleware.js";
 import type { ListenerDeps } from "../types.js";
 
 export function registerHireButtons(app: App, deps: ListenerDeps): void {
@@ -51,51 +51,46 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
     }),
   );
 
-  app.action(
-    HIRE_ACTIONS.recheck,
-    onAction(deps, "hire_recheck", "Re-checking", async ({ body }, req) => {
-      const id = clickedValue(body);
-      if (!(await guard.hireFor(req.who, id))) {
-        await req.reply(NO_ACCESS);
-        return "denied";
-      }
-      await deps.evaluate([id]);
-      const h = await deps.hires.get(id);
-      const arrived = Boolean(h && hireState(h, deps.now(), grace).hire.items.provisioned.at);
-      await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));
-      return arrived ? "arrived" : "missing";
-    }),
-  );
+  /** A button on one hire's alert: only for someone who may act on that hire. */
+  const onHire = (
+    action: string,
+    kind: string,
+    what: string,
+    run: (id: string, req: Request) => Promise<string>,
+  ) =>
+    app.action(
+      action,
+      onAction(deps, kind, what, async ({ body }, req) => {
+        const id = clickedValue(body);
+        if (!(await guard.hireFor(req.who, id))) {
+          await req.reply(NO_ACCESS);
+          return "denied";
+        }
+        return run(id, req);
+      }),
+    );
 
-  app.action(
-    HIRE_ACTIONS.snooze,
-    onAction(deps, "hire_snooze", "Snoozing", async ({ body }, req) => {
-      const id = clickedValue(body);
-      if (!(await guard.hireFor(req.who, id))) {
-        await req.reply(NO_ACCESS);
-        return "denied";
-      }
-      const until = deps.now() + 3_600_000;
-      const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
-      if (h)
-        await req.reply(snoozedAlertMessage(hireState(h, deps.now(), grace), id, until), {
-          replace: true,
-        });
-      return "snoozed";
-    }),
-  );
+  onHire(HIRE_ACTIONS.recheck, "hire_recheck", "Re-checking", async (id, req) => {
+    await deps.evaluate([id]);
+    const h = await deps.hires.get(id);
+    const arrived = Boolean(h && hireState(h, deps.now(), grace).hire.items.provisioned.at);
+    await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));
+    return arrived ? "arrived" : "missing";
+  });
 
-  app.action(
-    HIRE_ACTIONS.dismiss,
-    onAction(deps, "hire_dismiss", "Dismissing", async ({ body }, req) => {
-      const id = clickedValue(body);
-      if (!(await guard.hireFor(req.who, id))) {
-        await req.reply(NO_ACCESS);
-        return "denied";
-      }
-      const h = await deps.hires.update(id, (x) => ({ ...x, dismissed: true }));
-      if (h) await req.reply(dismissedAlertMessage(h, req.who.userId), { replace: true });
-      return "dismissed";
-    }),
-  );
+  onHire(HIRE_ACTIONS.snooze, "hire_snooze", "Snoozing", async (id, req) => {
+    const until = deps.now() + 3_600_000;
+    const h = await deps.hires.update(id, (x) => ({ ...x, snoozedUntil: until }));
+    if (h)
+      await req.reply(snoozedAlertMessage(hireState(h, deps.now(), grace), id, until), {
+        replace: true,
+      });
+    return "snoozed";
+  });
+
+  onHire(HIRE_ACTIONS.dismiss, "hire_dismiss", "Dismissing", async (id, req) => {
+    const h = await deps.hires.update(id, (x) => ({ ...x, dismissed: true }));
+    if (h) await req.reply(dismissedAlertMessage(h, req.who.userId), { replace: true });
+    return "dismissed";
+  });
 }

@@ -4,6 +4,7 @@ import { activityMessage } from "../../../render/activity.js";
 import { WORKING } from "../../../render/notices.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
+import { targetOf } from "./guards.js";
 
 export const activity: CommandListener<Extract<ScimCommand, { kind: "activity" }>> = {
   ack: () => WORKING.activity,
@@ -16,7 +17,7 @@ export const activity: CommandListener<Extract<ScimCommand, { kind: "activity" }
     },
   },
   async run(deps, cmd, req) {
-    const target = req.target as NonNullable<typeof req.target>;
+    const target = targetOf(req);
     const a = await tenantActivity(deps, target.tenantId, cmd.days);
     await req.reply(
       activityMessage(a.summary, {

@@ -1,12 +1,13 @@
 import { autoExpectMessage, CONNECT_ADMINS_ONLY } from "../../../render/connections.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
+import { adminOnTenant, targetOf } from "./guards.js";
 
 export const autoexpect: CommandListener<Extract<ScimCommand, { kind: "autoexpect" }>> = {
   what: "Changing auto-expect",
-  guards: { adminsOnly: CONNECT_ADMINS_ONLY, tenant: { of: (cmd) => cmd.tenant, usage: "" } },
+  guards: adminOnTenant(CONNECT_ADMINS_ONLY),
   async run(deps, cmd, req) {
-    const tenant = req.target as NonNullable<typeof req.target>;
+    const tenant = targetOf(req);
     const c = await deps.connections.get(tenant.tenantId);
     if (!c) {
       await req.reply(autoExpectMessage(tenant.tenantName, cmd.on, null));

@@ -18,6 +18,7 @@ import {
 import { encodeConnectMeta } from "../../../render/ids.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
+import { adminOnTenant, targetOf } from "./guards.js";
 
 export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>> = {
   what: "Connecting the IdP",
@@ -102,11 +103,11 @@ export const connections: CommandListener<Extract<ScimCommand, { kind: "connecti
 
 export const disconnect: CommandListener<Extract<ScimCommand, { kind: "disconnect" }>> = {
   what: "Disconnecting the IdP",
-  guards: { adminsOnly: CONNECT_ADMINS_ONLY, tenant: { of: (cmd) => cmd.tenant, usage: "" } },
+  guards: adminOnTenant(CONNECT_ADMINS_ONLY),
   async run(deps, _cmd, req) {
-    const tenant = req.target as NonNullable<typeof req.target>;
-    const had = await deps.connections.delete(tenant.tenantId);
-    await req.reply(disconnectedMessage(tenant.tenantName, had), { inChannel: true });
+    const { tenantId, tenantName } = targetOf(req);
+    const had = await deps.connections.delete(tenantId);
+    await req.reply(disconnectedMessage(tenantName, had), { inChannel: true });
     return had ? "disconnected" : "not_connected";
   },
 };

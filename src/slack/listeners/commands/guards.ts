@@ -4,7 +4,21 @@
  * place, not a hand check per listener. Returns the refusal's outcome for
  * the log, or null to go on.
  */
+import type { SlackMessage } from "../../../render/blocks.js";
 import type { CommandGuards, CommandRequest, ListenerDeps } from "../types.js";
+
+/** Admins only, on the tenant the command names (resolved, or "unknown tenant"). */
+export function adminOnTenant<C extends { tenant: string }>(
+  adminsOnly: SlackMessage,
+): CommandGuards<C> {
+  return { adminsOnly, tenant: { of: (cmd) => cmd.tenant, usage: "" } };
+}
+
+/** The tenant the guards resolved for this request. */
+export function targetOf(req: CommandRequest): { tenantId: string; tenantName: string } {
+  if (!req.target) throw new Error("the command's guards resolved no tenant");
+  return req.target;
+}
 
 export async function runGuards<C>(
   deps: ListenerDeps,

@@ -2,12 +2,13 @@ import { unlinkPrompt } from "../../../render/blocks.js";
 import { LINK_ADMINS_ONLY, linkedMessage, NOT_LINKED } from "../../../render/notices.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
+import { adminOnTenant, targetOf } from "./guards.js";
 
 export const link: CommandListener<Extract<ScimCommand, { kind: "link" }>> = {
   what: "Linking",
-  guards: { adminsOnly: LINK_ADMINS_ONLY, tenant: { of: (cmd) => cmd.tenant, usage: "" } },
+  guards: adminOnTenant(LINK_ADMINS_ONLY),
   async run(deps, _cmd, req) {
-    const found = req.target as NonNullable<typeof req.target>;
+    const found = targetOf(req);
     await deps.links.set(req.who.channelId, {
       tenantId: found.tenantId,
       tenantName: found.tenantName,

@@ -15,7 +15,7 @@ import { notice } from "../../../render/blocks.js";
 import { connectResultModal, oktaConnectedMessage } from "../../../render/connections.js";
 import { decodeConnectMeta, INPUT_ACTION, OKTA_BLOCKS, VIEWS } from "../../../render/ids.js";
 import { failureMessage } from "../../../render/notices.js";
-import { onView } from "../../middleware.js";
+import { formSubmitter, onView } from "../../middleware.js";
 import type { ListenerDeps } from "../types.js";
 
 type Values = Record<string, Record<string, { value?: string | null }>>;
@@ -27,10 +27,7 @@ export function registerOktaConnectForm(app: App, deps: ListenerDeps): void {
       deps,
       "connect_okta",
       "Connecting Okta",
-      ({ body }) => ({
-        userId: body.user.id,
-        channelId: decodeConnectMeta(body.view.private_metadata)?.channelId ?? "",
-      }),
+      formSubmitter(decodeConnectMeta),
       async ({ ack, body, view: v, client }, req) => {
         const values = v.state.values as Values;
         const value = (b: string) => (values[b]?.[INPUT_ACTION]?.value ?? "").trim();

@@ -19,7 +19,7 @@ import {
   registeredMessage,
   tenantGoneMessage,
 } from "../../../render/notices.js";
-import { onView } from "../../middleware.js";
+import { formSubmitter, onView } from "../../middleware.js";
 import type { ListenerDeps } from "../types.js";
 
 /** Pasted CSV rows, checked like a file's (features/hires/intake.ts); a malformed paste is one rejected line. */
@@ -68,10 +68,7 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
       deps,
       "expect_form",
       "Registering",
-      ({ body }) => ({
-        userId: body.user.id,
-        channelId: decodeExpectMeta(body.view.private_metadata)?.channelId ?? "",
-      }),
+      formSubmitter(decodeExpectMeta),
       async ({ ack, body, view: v, client }, req) => {
         const values = v.state.values as Values;
         const input = (block: string) => values[block]?.[INPUT_ACTION];
