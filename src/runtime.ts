@@ -2,7 +2,7 @@
 import type { Server } from "node:http";
 import type { BotConfig } from "./config/bot.js";
 import { healthChecks } from "./features/health/checks.js";
-import type { evaluateHires } from "./features/hires/evaluator.js";
+import { evaluateAll } from "./features/hires/evaluate-all.js";
 import { followUpInBackground } from "./features/hires/register.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
@@ -38,7 +38,7 @@ export interface Runtime {
   /** Sends the weekly digests now (once per tenant per week). */
   weeklyDigest(): Promise<number>;
   /** Evaluates open hires now. */
-  evaluate(ids?: string[]): ReturnType<typeof evaluateHires>;
+  evaluate(ids?: string[]): ReturnType<typeof evaluateAll>;
   start(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -140,7 +140,7 @@ export function createRuntime(
     tailOnce,
     notifyOnce: cycle.notify,
     jobs: () => jobs,
-    evaluate: s.evaluate,
+    evaluate: (ids) => evaluateAll(s, ids),
     weeklyDigest,
     async start() {
       let port = 0;

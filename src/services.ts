@@ -12,11 +12,9 @@ import { hireId } from "./core/hires/model.js";
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
-import { evaluateAll } from "./features/after-read.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
-import { autoExpect } from "./features/hires/auto-expect.js";
-import { idpJobReader, idpSideReader } from "./features/idp-side.js";
+import { idpSideReader } from "./features/idp-side.js";
 import { Outbox } from "./features/notify/outbox.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
@@ -39,11 +37,8 @@ import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { WebhookSecretStore } from "./redis/webhook-secrets.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
 
+/** The adapters and stores, built once: no closures (use cases are functions that take them). */
 export interface Services {
-  /** Registers new members of the app's assigned groups as expected hires (/scim autoexpect on). */
-  autoExpect: () => Promise<number>;
-  /** The IdP's own word on a tenant's provisioning job (Entra quarantine), for tenant-health alerts. */
-  idpJob: (tenantId: string) => Promise<string | null>;
   /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
   secretBox: SecretBox | null;
   /** Per-tenant webhook secrets (/scim webhook <tenant>), sealed with the same key. */
@@ -76,10 +71,6 @@ export interface Services {
   /** The one way messages leave (features/notify/outbox.ts). */
   outbox: Outbox;
   checks: CheckService;
-  /** What a connected IdP says about a person (features/idp-side.ts). */
-  idpSide: ReturnType<typeof idpSideReader>;
-  /** Evaluates open hires now (all, or these). */
-  evaluate: (ids?: string[]) => ReturnType<typeof evaluateAll>;
   settings: {
     supportChannels: ReadonlySet<string>;
     adminUsers: ReadonlySet<string>;
@@ -233,19 +224,12 @@ export function buildServices(
     ? new SecretBox(cfg.SCIMWATCH_SECRETS_KEY, cfg.SCIMWATCH_SECRETS_OLD_KEYS)
     : null;
   const egress = egressFromSetting(cfg.SCIMWATCH_ALLOW_LOOPBACK_IDP);
-  const reader = { connections, entra, secrets: secretBox, egress, now };
-  const idpSide = idpSideReader({ ...reader, log });
-  // Nobody waits on the evaluation: it leaves the budget's reserve to checks and registrations.
-  const background = descope.background();
-  const work = { ...stores, descope: background, outbox, log, now, idpSide, settings };
-  /** Evaluates the hires, then asks the IdP about them where a connector proves more. */
-  const evaluate = (ids?: string[]) => evaluateAll(work, ids);
-  const { graceMinutes } = settings;
+  const idpSide = idpSideReader({ connections, entra, secretBox, egress, log, now });
   const checks = new CheckService({
     descope,
     now,
     events: indexedEvents({ descope, index, state: tailState, intervalSec: settings.intervalSec }),
-    graceMinutes,
+    graceMinutes: settings.graceMinutes,
     expectedAssignment: async (tenantId, loginId) =>
       (await hires.get(hireId(tenantId, loginId)))?.assignedAt ?? null,
     idpSide,
@@ -253,8 +237,6 @@ export function buildServices(
 
   return {
     ...stores,
-    autoExpect: () => autoExpect({ ...work, ...reader, evaluate, graceMinutes, alertChannel }),
-    idpJob: idpJobReader(reader),
     secretBox,
     webhookKeys: new WebhookSecretStore(redis, key, secretBox),
     egress,
@@ -274,8 +256,6 @@ export function buildServices(
     notifier,
     outbox,
     checks,
-    idpSide,
-    evaluate,
     settings,
   };
 }

@@ -78,8 +78,7 @@ export function oktaHttpOf(
 export function idpSideReader(deps: {
   connections: ConnectionStore;
   entra: EntraHttp | null;
-  /** Opens sealed secrets (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
-  secrets: SecretBox | null;
+  secretBox: SecretBox | null;
   /** Where Okta org URLs may lead (SCIMWATCH_ALLOW_LOOPBACK_IDP). */
   egress: EgressPolicy;
   log: Logger;
@@ -87,7 +86,12 @@ export function idpSideReader(deps: {
 }) {
   async function readSide(c: Connection, loginId: string): Promise<IdpSide> {
     if (c.idp === "azure") return entraSide(deps.entra as EntraHttp, c, loginId);
-    return oktaSide(oktaHttpOf(c, deps.secrets as SecretBox, deps.egress), c, loginId, deps.now());
+    return oktaSide(
+      oktaHttpOf(c, deps.secretBox as SecretBox, deps.egress),
+      c,
+      loginId,
+      deps.now(),
+    );
   }
 
   return async (tenantId: string, loginId: string): Promise<IdpSideAnswer | null> => {
@@ -99,7 +103,7 @@ export function idpSideReader(deps: {
         side: null,
         note: "Entra ID side unavailable: ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are not set on scimwatch.",
       };
-    if (c.idp === "okta" && !deps.secrets)
+    if (c.idp === "okta" && !deps.secretBox)
       return {
         side: null,
         note: "Okta side unavailable: SCIMWATCH_SECRETS_KEY is not set, so the stored token cannot be opened.",
@@ -129,16 +133,17 @@ export function idpSideReader(deps: {
 export function idpJobReader(deps: {
   connections: ConnectionStore;
   entra: EntraHttp | null;
-  secrets: SecretBox | null;
+
+  secretBox: SecretBox | null;
   egress: EgressPolicy;
   now: () => number;
 }) {
   return async (tenantId: string): Promise<string | null> => {
     const c = await deps.connections.get(tenantId).catch(() => null);
     if (c?.idp === "okta") {
-      if (!deps.secrets) return null;
+      if (!deps.secretBox) return null;
       const p = await oktaIntegrationProblem(
-        oktaHttpOf(c, deps.secrets, deps.egress),
+        oktaHttpOf(c, deps.secretBox, deps.egress),
         c,
         deps.now(),
       ).catch(() => null);

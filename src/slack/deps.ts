@@ -5,7 +5,6 @@
 import type { EntraHttp } from "../connectors/entra-http.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { CheckService } from "../features/check/service.js";
-import type { EvalResult } from "../features/hires/evaluator.js";
 import type { Outbox } from "../features/notify/outbox.js";
 import type { Logger } from "../log/logger.js";
 import type { EgressPolicy } from "../net/egress.js";
@@ -14,6 +13,7 @@ import type { AuditIndex } from "../redis/audit-index.js";
 import type { ConnectionStore } from "../redis/connections.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
+import type { OnceStore } from "../redis/once-store.js";
 import type { SecretBox } from "../redis/secret-box.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
@@ -25,6 +25,8 @@ interface SlackSettings {
   graceMinutes: number;
   /** SCIMWATCH_ALERT_CHANNEL: where alerts go for tenants without their own. */
   alertChannel?: string | undefined;
+  /** Hours before a start date at which a hire that cannot sign in is alerted. */
+  startLeadHours?: number | undefined;
   /** Longest a check may take before the person is told to retry. */
   checkDeadlineMs?: number | undefined;
 }
@@ -51,8 +53,8 @@ export interface SlackDeps {
   egress: EgressPolicy;
   tenantHealth: TenantHealthStore;
   outbox: Outbox;
+  /** Exactly-once records (what the evaluation a button asks for needs). */
+  once: OnceStore;
   now: () => number;
-  /** Evaluates open hires now (all, or these). */
-  evaluate: (ids?: string[]) => Promise<EvalResult>;
   settings: SlackSettings;
 }

@@ -31,7 +31,7 @@ interface AutoExpectDeps extends RegisterDeps {
   connections: ConnectionStore;
   entra: EntraHttp | null;
   /** Opens stored Okta tokens; null when SCIMWATCH_SECRETS_KEY is not set. */
-  secrets: SecretBox | null;
+  secretBox: SecretBox | null;
   /** Where Okta org URLs may lead (SCIMWATCH_ALLOW_LOOPBACK_IDP). */
   egress: EgressPolicy;
   links: LinkStore;
@@ -53,8 +53,8 @@ async function groupChanges(
     ]);
     return { joins, assigned };
   }
-  if (!deps.secrets) return null;
-  const http = oktaHttpOf(c, deps.secrets, deps.egress);
+  if (!deps.secretBox) return null;
+  const http = oktaHttpOf(c, deps.secretBox, deps.egress);
   const [joins, assigned] = await Promise.all([
     oktaGroupJoins(http, since, now),
     oktaAssignedGroups(http, c.appId),

@@ -4,21 +4,12 @@ import { randomUUID } from "node:crypto";
 import { hireId, newHire } from "../../core/hires/model.js";
 import { dueAt } from "../../core/hires/state.js";
 import { IDPS, type IdpId } from "../../core/idp/catalog.js";
-import type { DescopeClient } from "../../descope/client.js";
 import { tenantIdp } from "../../descope/tenant-idp.js";
-import type { Logger } from "../../log/logger.js";
-import type { HireStore } from "../../redis/hire-store.js";
-import type { Outbox } from "../notify/outbox.js";
-import { type EvalResult, refreshChecklist } from "./evaluator.js";
+import { evaluateAll, type HireWork } from "./evaluate-all.js";
+import { refreshChecklist } from "./evaluator.js";
 
-export interface RegisterDeps {
-  hires: HireStore;
-  descope: DescopeClient;
-  outbox: Outbox;
-  log: Logger;
+export interface RegisterDeps extends HireWork {
   graceMinutes: number;
-  now: () => number;
-  evaluate: (ids: string[]) => Promise<EvalResult>;
   /**
    * When set, the checklist and the first evaluation are handed to it instead
    * of being awaited: the caller (the webhook) answers as soon as the hires are
@@ -124,7 +115,7 @@ export async function registerHires(
   }
   try {
     await refreshChecklist(deps, batchId, now);
-    await deps.evaluate(ids);
+    await evaluateAll(deps, ids);
   } catch (e) {
     const err = e as { slackError?: string; data?: { error?: string } };
     const code = err.slackError ?? err.data?.error;
@@ -142,9 +133,10 @@ export async function registerHires(
  * the background, coalescing what arrives meanwhile into one evaluation: a
  * thousand webhook calls at once cost one evaluation, not a thousand.
  */
-export function followUpInBackground(
-  deps: Pick<RegisterDeps, "hires" | "outbox" | "graceMinutes" | "now" | "evaluate" | "log">,
-): { schedule: (batchId: string, ids: string[]) => void; idle: () => Promise<void> } {
+export function followUpInBackground(deps: RegisterDeps): {
+  schedule: (batchId: string, ids: string[]) => void;
+  idle: () => Promise<void>;
+} {
   const batches = new Set<string>();
   const ids = new Set<string>();
   let running: Promise<void> | null = null;
@@ -161,11 +153,9 @@ export function followUpInBackground(
             "could not post the checklist; the next tail run retries",
           ),
         );
-      await deps
-        .evaluate(i)
-        .catch((e: unknown) =>
-          deps.log.warn({ kind: "evaluation", err: e }, "evaluation failed; the next run retries"),
-        );
+      await evaluateAll(deps, i).catch((e: unknown) =>
+        deps.log.warn({ kind: "evaluation", err: e }, "evaluation failed; the next run retries"),
+      );
     }
   };
   const kick = () => {

@@ -1,6 +1,8 @@
 /** The buttons on checklists and alerts: mark assigned, re-check, snooze, dismiss. */
+
 import type { App } from "@slack/bolt";
 import { hireState } from "../../../core/hires/state.js";
+import { evaluateAll } from "../../../features/hires/evaluate-all.js";
 import { refreshChecklist } from "../../../features/hires/evaluator.js";
 import { dismissedAlertMessage, snoozedAlertMessage } from "../../../render/hires.js";
 import { decodeMarkAssigned, HIRE_ACTIONS } from "../../../render/ids.js";
@@ -71,7 +73,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
     );
 
   onHire(HIRE_ACTIONS.recheck, "hire_recheck", "Re-checking", async (id, req) => {
-    await deps.evaluate([id]);
+    await evaluateAll(deps, [id]);
     const h = await deps.hires.get(id);
     const arrived = Boolean(h && hireState(h, deps.now(), grace).hire.items.provisioned.at);
     await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));

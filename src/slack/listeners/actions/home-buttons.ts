@@ -1,6 +1,8 @@
 /** The App Home's buttons: re-check or forget one hire, then redraw the Home. */
+
 import type { App } from "@slack/bolt";
 import { hireAllowed } from "../../../core/access.js";
+import { evaluateAll } from "../../../features/hires/evaluate-all.js";
 import { homeAccess } from "../../../features/hires/visible.js";
 import { HOME_ACTIONS } from "../../../render/ids.js";
 import { clickedValue, onAction } from "../../middleware.js";
@@ -25,7 +27,7 @@ export function registerHomeButtons(app: App, deps: ListenerDeps): void {
           if (!h || !hireAllowed(access, h, { userId: req.who.userId, channelId: "" }))
             return "denied";
           if (verb === "forget") await deps.hires.forget(id);
-          else await deps.evaluate([id]);
+          else await evaluateAll(deps, [id]);
           await publishHome(deps, req.who.userId);
           return verb === "forget" ? "forgotten" : "rechecked";
         },
