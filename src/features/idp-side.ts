@@ -75,15 +75,19 @@ export function oktaHttpOf(
   return new OktaHttp(c.oktaUrl, oauth, egress);
 }
 
-export function idpSideReader(deps: {
+/** What reading a tenant's IdP needs: its stored connection, the connectors, the key to its secrets. */
+export interface IdpReaders {
   connections: ConnectionStore;
   entra: EntraHttp | null;
+  /** Opens sealed secrets (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */
   secretBox: SecretBox | null;
   /** Where Okta org URLs may lead (SCIMWATCH_ALLOW_LOOPBACK_IDP). */
   egress: EgressPolicy;
   log: Logger;
   now: () => number;
-}) {
+}
+
+export function idpSideReader(deps: IdpReaders) {
   async function readSide(c: Connection, loginId: string): Promise<IdpSide> {
     if (c.idp === "azure") return entraSide(deps.entra as EntraHttp, c, loginId);
     return oktaSide(
@@ -130,14 +134,7 @@ export function idpSideReader(deps: {
  * alerts: Entra's job in quarantine (or paused) is the proof behind "stopped"
  * or "failing". Null without an Entra connector, or when the job is fine or unreadable.
  */
-export function idpJobReader(deps: {
-  connections: ConnectionStore;
-  entra: EntraHttp | null;
-
-  secretBox: SecretBox | null;
-  egress: EgressPolicy;
-  now: () => number;
-}) {
+export function idpJobReader(deps: Omit<IdpReaders, "log">) {
   return async (tenantId: string): Promise<string | null> => {
     const c = await deps.connections.get(tenantId).catch(() => null);
     if (c?.idp === "okta") {

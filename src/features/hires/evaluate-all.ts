@@ -1,40 +1,22 @@
-/**
- * Everything that decides about open hires, in order: the evaluation
- * (checklists, overdue alerts, resolutions), the IdP's proof where a
- * connector proves more, and start-date alerts. For every open hire after a
- * read, or just the ones registered or re-checked now. Nobody waits on it:
- * its Descope calls leave the budget's reserve to checks and registrations.
- */
-import type { EntraHttp } from "../../connectors/entra-http.js";
 import type { DescopeClient } from "../../descope/client.js";
-import type { Logger } from "../../log/logger.js";
-import type { EgressPolicy } from "../../net/egress.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
-import type { ConnectionStore } from "../../redis/connections.js";
 import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
 import type { OnceStore } from "../../redis/once-store.js";
-import type { SecretBox } from "../../redis/secret-box.js";
-import { idpSideReader } from "../idp-side.js";
+import { type IdpReaders, idpSideReader } from "../idp-side.js";
 import type { Outbox } from "../notify/outbox.js";
 import { type EvalResult, evaluateHires } from "./evaluator.js";
 import { proveHires } from "./idp-proof.js";
 import { alertStartDates } from "./start-alerts.js";
 
 /** The stores and adapters deciding about hires needs (a subset of the wiring's Services). */
-export interface HireWork {
+export interface HireWork extends IdpReaders {
   descope: DescopeClient;
   index: AuditIndex;
   hires: HireStore;
   links: LinkStore;
   once: OnceStore;
   outbox: Outbox;
-  connections: ConnectionStore;
-  entra: EntraHttp | null;
-  secretBox: SecretBox | null;
-  egress: EgressPolicy;
-  log: Logger;
-  now: () => number;
   settings: {
     graceMinutes: number;
     alertChannel?: string | undefined;
