@@ -12,11 +12,13 @@ import {
 import {
   alertOwed,
   dueAt,
+  type HireView,
   hireState,
   observe,
   reminderOwed,
   resolutionOwed,
 } from "../../src/core/hires/state.js";
+import { followUps, overdueMessages } from "../../src/features/hires/hire-messages.js";
 import { alertMessage, checklistMessage, unknownSigninMessage } from "../../src/render/hires.js";
 import { homeView } from "../../src/render/home.js";
 import { blockKitProblems, mrkdwnTextsOf, textsOf } from "../helpers.js";
@@ -383,5 +385,83 @@ describe("the IdP's real next cycle moves a hire's due time (issue #23)", () => 
     expect(textsOf(checklistMessage("b1", [v]).blocks).join("\n")).toMatch(
       /Waiting for Microsoft Entra ID's initial cycle \(it reads everyone in scope once/,
     );
+  });
+});
+
+describe("the hires' alerts are decided from their state alone (issue #22)", () => {
+  const calls: string[] = [];
+  const record = {
+    alerted: async (id: string, a: { channel: string; ts: string }) => {
+      calls.push(`alerted ${id} ${a.channel} ${a.ts}`);
+    },
+    resolved: async (id: string) => {
+      calls.push(`resolved ${id}`);
+    },
+    reminded: async (id: string) => {
+      calls.push(`reminded ${id}`);
+    },
+  };
+  const late = (login: string) =>
+    hireState(hire({ loginId: login, assignedAt: NOW - 3 * 60 * MIN }), NOW, 15);
+
+  it("one alert each below the threshold; a digest first, the alerts in its thread, at it", () => {
+    const two = overdueMessages(
+      [
+        ["h1", late("a@acme.com")],
+        ["h2", late("b@acme.com")],
+      ],
+      () => "CALERTS",
+      NOW,
+      record,
+    );
+    expect(two.map((m) => [m.kind, m.key, m.thread])).toEqual([
+      ["hire_overdue", "alert:h1", undefined],
+      ["hire_overdue", "alert:h2", undefined],
+    ]);
+    const three = overdueMessages(
+      ["a", "b", "c"].map((x) => [`h-${x}`, late(`${x}@acme.com`)] as [string, HireView]),
+      () => "CALERTS",
+      NOW,
+      record,
+    );
+    expect(three[0]?.kind).toBe("hire_digest");
+    expect(
+      three
+        .slice(1)
+        .every((m) => JSON.stringify(m.thread) === JSON.stringify({ key: three[0]?.key })),
+    ).toBe(true);
+    expect(three[1]?.recent).toMatchObject({
+      text: "a@acme.com missing in Acme",
+      registeredBy: "U1",
+    });
+  });
+
+  it("a late arrival edits its alert to resolved; a snooze past its hour is a reminder in the thread", async () => {
+    const alert = { channel: "CALERTS", ts: "1.2", at: NOW - 60 * MIN, resolvedAt: null };
+    const arrived = hireState(
+      hire({ alert, items: { ...hire().items, provisioned: { at: NOW - MIN, by: "descope" } } }),
+      NOW,
+      15,
+    );
+    const snoozed = hireState(
+      hire({ alert, snoozedUntil: NOW - MIN, assignedAt: NOW - 3 * 60 * MIN }),
+      NOW,
+      15,
+    );
+    const out = followUps(
+      new Map([
+        ["h1", arrived],
+        ["h2", snoozed],
+      ]),
+      NOW,
+      record,
+    );
+    expect(out.map((m) => [m.kind, m.edit?.ts ?? null, m.thread ?? null])).toEqual([
+      ["hire_resolved", "1.2", null],
+      ["hire_reminder", null, "1.2"],
+    ]);
+    calls.length = 0;
+    for (const m of out) await m.afterSend?.({ channel: "CALERTS", ts: "1.2", found: false });
+    expect(calls).toEqual(["resolved h1", "reminded h2"]);
   });
 });

@@ -7,23 +7,12 @@
  */
 
 import { readSinceDue, type UserCheck } from "../../core/hires/slice.js";
-import {
-  alertOwed,
-  type HireView,
-  hireState,
-  reminderOwed,
-  resolutionOwed,
-} from "../../core/hires/state.js";
+import { alertOwed, type HireView, hireState } from "../../core/hires/state.js";
 import type { LinkStore } from "../../redis/links.js";
 import type { OnceStore } from "../../redis/once-store.js";
-import {
-  alertMessage,
-  checklistMessage,
-  digestMessage,
-  reminderMessage,
-  resolvedAlertMessage,
-} from "../../render/hires.js";
+import { checklistMessage } from "../../render/hires.js";
 import { alertRoutes, type Outbox, type Outgoing } from "../notify/outbox.js";
+import { followUps, overdueMessages, type Recorder } from "./hire-messages.js";
 import { type ObserveDeps, observeHires } from "./observe.js";
 
 interface EvaluatorDeps extends ObserveDeps {
@@ -81,7 +70,7 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
     });
     if (m) out.push(m);
   }
-  out.push(...followUps(deps, views, now));
+  out.push(...followUps(views, now, recorder(deps)));
   out.push(...(await overdueAlerts(deps, views, checkOf, now)));
 
   const outcomes = await deps.outbox.send(out);
@@ -101,49 +90,9 @@ export async function evaluateHires(deps: EvaluatorDeps, onlyIds?: string[]): Pr
   return result;
 }
 
-/** Late arrivals (the alert says "resolved") and snoozed alerts whose hour is up (a reminder). */
-function followUps(
-  deps: Pick<EvaluatorDeps, "hires">,
-  views: Map<string, HireView>,
-  now: number,
-): Outgoing[] {
-  const out: Outgoing[] = [];
-  for (const [id, v] of views) {
-    const alert = v.hire.alert;
-    if (!alert) continue;
-    if (resolutionOwed(v)) {
-      out.push({
-        key: `resolve:${id}`,
-        kind: "hire_resolved",
-        to: { channel: alert.channel },
-        edit: { ts: alert.ts },
-        message: resolvedAlertMessage(v),
-        afterSend: async () => {
-          await deps.hires.update(id, (h) =>
-            h.alert ? { ...h, alert: { ...h.alert, resolvedAt: now } } : null,
-          );
-        },
-      });
-    } else if (reminderOwed(v, now)) {
-      out.push({
-        key: `remind:${id}:${v.hire.snoozedUntil}`,
-        kind: "hire_reminder",
-        to: { channel: alert.channel },
-        thread: alert.ts,
-        message: reminderMessage(v.hire),
-        afterSend: async () => {
-          await deps.hires.update(id, (h) => ({ ...h, snoozedUntil: null }));
-        },
-      });
-    }
-  }
-  return out;
-}
-
 /**
- * Overdue hires, each alerted exactly once, only on a user record read since
- * the hire fell due (the others are read first next run); many falling due
- * together in one channel get a digest, the alerts in its thread.
+ * Overdue hires owed an alert, on a user record read since they fell due (the
+ * others are read first next run), and not alerted yet; routed by the one rule.
  */
 async function overdueAlerts(
   deps: Pick<EvaluatorDeps, "hires" | "once" | "links" | "alertChannel" | "digestThreshold">,
@@ -156,50 +105,14 @@ async function overdueAlerts(
   );
   if (!due.length) return [];
   const done = await deps.once.sent(due.map(([id]) => `alert:${id}`));
-  const owed = due.filter(([id]) => !done.has(`alert:${id}`));
   const routeOf = await alertRoutes(deps.links, deps.alertChannel);
-  const byChannel = new Map<string, Array<[string, HireView]>>();
-  for (const [id, v] of owed) {
-    const channel = routeOf(v.hire.tenantId) ?? v.hire.channelId;
-    byChannel.set(channel, [...(byChannel.get(channel) ?? []), [id, v]]);
-  }
-  const out: Outgoing[] = [];
-  for (const [channel, list] of byChannel) {
-    const digest = list.length >= (deps.digestThreshold ?? 3) ? `digest:${channel}:${now}` : null;
-    if (digest) {
-      const tenants = [...new Set(list.map(([, v]) => v.hire.tenantName))].join(", ");
-      out.push({
-        key: digest,
-        kind: "hire_digest",
-        to: { channel },
-        message: digestMessage(
-          list.map(([, v]) => v),
-          tenants,
-        ),
-      });
-    }
-    for (const [id, v] of list) {
-      out.push({
-        key: `alert:${id}`,
-        kind: "hire_overdue",
-        to: { channel },
-        thread: digest ? { key: digest } : undefined,
-        message: alertMessage(v, id),
-        recent: {
-          tenantId: v.hire.tenantId,
-          text: `${v.hire.loginId} missing in ${v.hire.tenantName}`,
-          registeredBy: v.hire.registeredBy,
-        },
-        afterSend: async ({ channel: at, ts }) => {
-          await deps.hires.update(id, (h) => ({
-            ...h,
-            alert: { channel: at, ts, at: now, resolvedAt: null },
-          }));
-        },
-      });
-    }
-  }
-  return out;
+  return overdueMessages(
+    due.filter(([id]) => !done.has(`alert:${id}`)),
+    (v) => routeOf(v.hire.tenantId) ?? v.hire.channelId,
+    now,
+    recorder(deps),
+    deps.digestThreshold,
+  );
 }
 
 /**
@@ -247,4 +160,21 @@ export async function refreshChecklist(
   const [o] = await deps.outbox.send([m]);
   if (o?.status === "failed") throw o.error;
   return o?.status === "sent" || o?.status === "found";
+}
+
+/** Where the messages record what was sent: on the hire. */
+function recorder(deps: Pick<EvaluatorDeps, "hires">): Recorder {
+  return {
+    alerted: async (id, alert) => {
+      await deps.hires.update(id, (h) => ({ ...h, alert: { ...alert, resolvedAt: null } }));
+    },
+    resolved: async (id, at) => {
+      await deps.hires.update(id, (h) =>
+        h.alert ? { ...h, alert: { ...h.alert, resolvedAt: at } } : null,
+      );
+    },
+    reminded: async (id) => {
+      await deps.hires.update(id, (h) => ({ ...h, snoozedUntil: null }));
+    },
+  };
 }
