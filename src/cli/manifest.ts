@@ -16,7 +16,8 @@ function readManifest(): string {
 
 /** The manifest switched to HTTP mode, every request URL pointing at `<base>/slack/events`. */
 export function httpManifest(socketManifest: string, base: string): string {
-  const url = `${base.replace(/\/+$/, "")}/slack/events`;
+  // A base given with the events path already (…/slack/events) is not doubled.
+  const url = `${base.replace(/\/+$/, "").replace(/\/slack\/events$/, "")}/slack/events`;
   const out = socketManifest
     .replace(/^(\s*)socket_mode_enabled: true$/m, "$1socket_mode_enabled: false")
     .replace(/^(\s*)- command: \/scim$/m, `$1- command: /scim\n$1  url: ${url}`)

@@ -36,7 +36,7 @@ export function activityMessage(
     section(statusLine(s, o.idp)),
     section(chart),
     section(
-      `*Totals:* ${s.totals.created} created · ${s.totals.updated} updated · ${s.totals.deactivated} deactivated · ${s.totals.errors} errors\n*Last push from the IdP:* ${s.lastPush ? slackDate(iso(s.lastPush)) : "none in this period"}${s.lastSuccessfulPush && s.lastSuccessfulPush !== s.lastPush ? ` (last successful: ${slackDate(iso(s.lastSuccessfulPush))})` : ""}`,
+      `*Totals:* ${s.totals.created} created · ${s.totals.updated} updated · ${s.totals.deactivated} deactivated · ${s.totals.errors} ${s.totals.errors === 1 ? "error" : "errors"}\n*Last push from the IdP:* ${s.lastPush ? slackDate(iso(s.lastPush)) : "none in this period"}${s.lastSuccessfulPush && s.lastSuccessfulPush !== s.lastPush ? ` (last successful: ${slackDate(iso(s.lastSuccessfulPush))})` : ""}`,
     ),
   ];
   if (s.topErrors.length) {
@@ -66,6 +66,6 @@ export function activityMessage(
       `From the shared audit index${o.asOf ? `, events as of ${slackDate(iso(o.asOf))}` : ""} · legend: + created, ~ updated, − deactivated, ✖ errors`,
     ),
   );
-  const text = `SCIM activity for ${o.tenantName}: ${s.totals.created} created, ${s.totals.updated} updated, ${s.totals.deactivated} deactivated, ${s.totals.errors} errors; status ${s.status}.`;
+  const text = `SCIM activity for ${o.tenantName}: ${s.totals.created} created, ${s.totals.updated} updated, ${s.totals.deactivated} deactivated, ${s.totals.errors} ${s.totals.errors === 1 ? "error" : "errors"}; status ${s.status}.`;
   return { text: esc(text), blocks };
 }

@@ -14,6 +14,9 @@ import { httpRequest } from "../net/http.js";
 import { diagnosisMessage } from "../render/blocks.js";
 import { parseScimCommand } from "./parse.js";
 
+/** Who the warm-up requests come from: not a person, so their lines stay at debug. */
+export const WARMUP_USER = "UWARMUP";
+
 /**
  * Runs the pure part of a check once on made-up data (the wire schemas, the
  * verdict, the message), so the first real checks do not compile it while
@@ -83,7 +86,7 @@ export async function warmUp(opts: {
     const body = new URLSearchParams({
       command: "/scim",
       text: "help",
-      user_id: "UWARMUP",
+      user_id: WARMUP_USER,
       channel_id: "CWARMUP",
       team_id: "TWARMUP",
       response_url: "",

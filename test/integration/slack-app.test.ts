@@ -291,6 +291,10 @@ describe("health and logs", () => {
     const all = h.logs.join("");
     for (const secret of ["xoxb-test-token", SIGNING_SECRET, h.descope.managementKey])
       expect(all).not.toContain(secret);
+    // The start-up warm-up is nobody's request: its lines are debug, never info (issue #24).
+    const warm = parsed.filter((p) => p.user === "UWARMUP");
+    expect(warm.length).toBeGreaterThan(0);
+    expect(warm.every((p) => p.level === "debug")).toBe(true);
   });
 });
 

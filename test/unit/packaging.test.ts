@@ -13,7 +13,7 @@ interface Manifest {
   settings: {
     interactivity: { is_enabled: boolean };
     socket_mode_enabled: boolean;
-    event_subscriptions?: { bot_events?: string[] };
+    event_subscriptions?: { bot_events?: string[]; request_url?: string };
   };
 }
 
@@ -40,6 +40,23 @@ describe("manifest.yml", () => {
     const http = parse(httpManifest(read("manifest.yml"), "https://scim.example.com")) as Manifest;
     expect(validate(http), JSON.stringify(validate.errors)).toBe(true);
     expect(http.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it("--http with the events path already in it does not double it (issue #24)", () => {
+    for (const base of ["https://h.example.com", "https://h.example.com/slack/events/"]) {
+      const m = parse(httpManifest(read("manifest.yml"), base)) as Manifest;
+      expect(m.settings.event_subscriptions?.request_url).toBe(
+        "https://h.example.com/slack/events",
+      );
+    }
+  });
+
+  it("the repository says its licence and where to report a vulnerability (issue #24)", () => {
+    const pkg = JSON.parse(read("package.json")) as Record<string, unknown>;
+    expect(read("LICENSE")).toMatch(/^MIT License/);
+    expect(pkg.license).toBe("MIT");
+    expect(read("SECURITY.md")).toMatch(/report/i);
+    expect(read("CHANGELOG.md")).toMatch(/^# Changelog/);
   });
 
   it("declares /scim with a usage hint, interactivity and Socket Mode", () => {

@@ -1,5 +1,6 @@
 /** The one tenant-health decision, as a table of cases. */
 import { describe, expect, it } from "vitest";
+import { summarizeActivity } from "../../src/core/activity.js";
 import type { AuditEvent } from "../../src/core/diagnosis/facts.js";
 import { type EpisodeState, type EpisodeStep, episodeStep } from "../../src/core/episodes.js";
 import { blindness } from "../../src/core/own-health.js";
@@ -10,6 +11,7 @@ import {
   recovered,
   tenantHealth,
 } from "../../src/core/tenant-health.js";
+import { activityMessage } from "../../src/render/activity.js";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -218,5 +220,28 @@ describe("flapping is one episode (core/episodes.ts)", () => {
     }
     expect(steps.filter((x) => x === "alert")).toHaveLength(1);
     expect(steps.filter((x) => x === "recover")).toHaveLength(0);
+  });
+});
+
+describe("/scim activity's wording (issue #24)", () => {
+  it("says 1 error, 2 errors", () => {
+    const at = Date.parse("2026-11-28T12:00:00Z");
+    const fail = (id: string): AuditEvent => ({
+      id,
+      action: "SCIMEvent",
+      at: at - 60_000,
+      loginIds: [`${id}@acme.com`],
+      tenants: ["T1"],
+      scimAction: "CreateUser",
+      error: "409",
+    });
+    const text = (events: AuditEvent[]) =>
+      activityMessage(summarizeActivity("T1", events, { from: at - 86_400_000, to: at }), {
+        tenantName: "Acme",
+        idp: "azure",
+        asOf: at,
+      }).text;
+    expect(text([fail("a")])).toMatch(/, 1 error;/);
+    expect(text([fail("a"), fail("b")])).toMatch(/, 2 errors;/);
   });
 });

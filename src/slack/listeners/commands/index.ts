@@ -6,6 +6,7 @@
 import type { App } from "@slack/bolt";
 import { handle, replyVia } from "../../middleware.js";
 import { parseScimCommand, type ScimCommand } from "../../parse.js";
+import { WARMUP_USER } from "../../warm-up.js";
 import type { CommandListener, CommandRequest, ListenerDeps } from "../types.js";
 import { activity } from "./activity.js";
 import { alerts, onboarding } from "./alerts.js";
@@ -57,7 +58,8 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     };
     const run = listener.run;
     if (!run) {
-      deps.log.info({
+      // The warm-up's own requests are not a person's: debug, not info.
+      deps.log[who.userId === WARMUP_USER ? "debug" : "info"]({
         kind: cmd.kind,
         user: who.userId,
         channel: who.channelId,
