@@ -109,7 +109,7 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
         {
           DESCOPE_PROJECT_ID: env.DESCOPE_PROJECT_ID,
           DESCOPE_MANAGEMENT_KEY: env.DESCOPE_MANAGEMENT_KEY,
-          DESCOPE_BASE_URL: env.DESCOPE_BASE_URL,
+          DESCOPE_BASE_URL: env.DESCOPE_BASE_URL ?? env.DESCOPE_BASE_URI,
         },
         { maxAttempts: 2, timeoutMs: 5_000, maxRetryWaitMs: 2_000 },
       );
@@ -125,7 +125,7 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
           name: "Descope",
           ok: false,
           detail: isDescopeError(e)
-            ? descopeAdvice(e, client.baseUrl, Boolean(env.DESCOPE_BASE_URL))
+            ? descopeAdvice(e, client.baseUrl, Boolean(env.DESCOPE_BASE_URL ?? env.DESCOPE_BASE_URI))
             : `unexpected error: ${(e as Error).message}`,
         });
       }

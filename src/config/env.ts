@@ -28,6 +28,9 @@ const HINTS: Record<string, string> = {
   DESCOPE_MAX_RETRY_WAIT_MS: "milliseconds between 0 and 600000",
 };
 
+/** Other names people use for a setting (Descope's SDKs call the base URL DESCOPE_BASE_URI). */
+const ALIASES: Record<string, string> = { DESCOPE_BASE_URI: "DESCOPE_BASE_URL" };
+
 /** Parses env with a schema; on failure throws one ConfigError line naming the variable. */
 export function parseEnv<S extends z.ZodObject>(
   schema: S,
@@ -35,9 +38,13 @@ export function parseEnv<S extends z.ZodObject>(
   hints: Record<string, string> = {},
 ): z.output<S> {
   // Treat empty strings as unset so `FOO=` in a .env file means "not set".
-  const cleaned = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  const cleaned: Record<string, string> = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ""),
   );
+  for (const [alias, name] of Object.entries(ALIASES)) {
+    const v = cleaned[alias];
+    if (v !== undefined && cleaned[name] === undefined) cleaned[name] = v;
+  }
   const res = schema.safeParse(cleaned);
   if (res.success) return res.data;
   const issue = res.error.issues[0];

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { startHint } from "../../src/cli/start.js";
 import { loadBotConfig, receiverMode } from "../../src/config/bot.js";
-import { ConfigError } from "../../src/config/env.js";
+import { ConfigError, descopeEnvSchema, parseEnv } from "../../src/config/env.js";
 import { decideAccess, hireAllowed, namesLinkedTenant, scopeFacts } from "../../src/core/access.js";
 import { diagnose } from "../../src/core/diagnosis/diagnose.js";
 import type { CheckFacts } from "../../src/core/diagnosis/facts.js";
@@ -452,5 +452,22 @@ describe("'Mark one assigned…' option values (issue #22)", () => {
     expect(d.matches(`${"a".repeat(199)}@example.com`)).toBe(false);
     // A value drawn before the digest (the login ID itself) still decodes.
     expect(decodeMarkAssigned("b1|ana@acme.com").matches("ANA@acme.com")).toBe(true);
+  });
+});
+
+describe("Descope's own name for the base URL (issue #24)", () => {
+  it("DESCOPE_BASE_URI is read as DESCOPE_BASE_URL; DESCOPE_BASE_URL wins when both are set", () => {
+    const env = { DESCOPE_PROJECT_ID: "P2x", DESCOPE_MANAGEMENT_KEY: "K2x" };
+    expect(
+      parseEnv(descopeEnvSchema, { ...env, DESCOPE_BASE_URI: "https://api.euc1.descope.com" })
+        .DESCOPE_BASE_URL,
+    ).toBe("https://api.euc1.descope.com");
+    expect(
+      parseEnv(descopeEnvSchema, {
+        ...env,
+        DESCOPE_BASE_URI: "https://api.euc1.descope.com",
+        DESCOPE_BASE_URL: "https://api.descope.com",
+      }).DESCOPE_BASE_URL,
+    ).toBe("https://api.descope.com");
   });
 });
