@@ -69,12 +69,13 @@ export function healthChecks(deps: HealthDeps): HealthChecks {
       if (slackOk !== null) body.slack = slackOk ? "ok" : "token not usable";
       const socketOk = deps.socketOk ? deps.socketOk() : null;
       if (socketOk !== null) body.socketMode = socketOk ? "connected" : "disconnected";
-      let keyRefused = false;
       if (redisOk) {
         const state = await deps.state.get().catch(() => ({}));
-        // A refused management key means no check can be answered: not ready.
-        keyRefused = blindness(state, deps.blindAfterRuns ?? 5).reason === "key_refused";
-        if (keyRefused) body.descope = "management key refused";
+        // A refused management key is shared by every replica: said here, in /healthz/tail and
+        // in the blind alert, but never "not ready" (a load balancer would drop every replica
+        // at once, and people would get Slack's dispatch_failed instead of scimwatch's answer).
+        if (blindness(state, deps.blindAfterRuns ?? 5).reason === "key_refused")
+          body.descope = "management key refused";
         const h = tailHealth(state, deps.now(), deps.intervalSec);
         body.tail = {
           healthy: h.healthy,
@@ -82,7 +83,8 @@ export function healthChecks(deps: HealthDeps): HealthChecks {
           ...(deps.details ? { lastError: h.lastError } : {}),
         };
       }
-      const ok = redisOk && slackOk !== false && socketOk !== false && !keyRefused;
+      // Ready: this instance can take traffic (Redis, Slack, Socket Mode), whatever Descope says.
+      const ok = redisOk && slackOk !== false && socketOk !== false;
       return { ok, body: { ok, details: body } };
     },
     async tail() {
