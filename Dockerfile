@@ -24,4 +24,4 @@ EXPOSE 3000
 # /healthz answers in both modes (HTTP mode on the events port; Socket Mode on PORT too).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/cli.js", "start"]
+CMD ["node", "--enable-source-maps", "dist/cli.js", "start"]

@@ -125,7 +125,11 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
           name: "Descope",
           ok: false,
           detail: isDescopeError(e)
-            ? descopeAdvice(e, client.baseUrl, Boolean(env.DESCOPE_BASE_URL ?? env.DESCOPE_BASE_URI))
+            ? descopeAdvice(
+                e,
+                client.baseUrl,
+                Boolean(env.DESCOPE_BASE_URL ?? env.DESCOPE_BASE_URI),
+              )
             : `unexpected error: ${(e as Error).message}`,
         });
       }

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { loadBotConfig } from "../config/bot.js";
 import { ConfigError } from "../config/env.js";
+import { installFatalHandlers } from "../log/fatal.js";
 import { createRuntime, type Role } from "../runtime.js";
 import type { Io } from "./io.js";
 
@@ -36,6 +37,7 @@ export async function runStart(argv: string[], io: Io): Promise<number> {
     }
     throw e;
   }
+  installFatalHandlers(runtime.log);
   try {
     await runtime.start();
   } catch (e) {

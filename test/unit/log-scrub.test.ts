@@ -1,7 +1,10 @@
 /** Secrets never reach a log line: known values, and the shapes of tokens and private keys. */
 import { generateKeyPairSync } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { scrub } from "../../src/log/logger.js";
+import { onFatal } from "../../src/log/fatal.js";
+import { createLogger, scrub } from "../../src/log/logger.js";
 
 describe("scrub", () => {
   const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 });
@@ -41,6 +44,42 @@ describe("scrub", () => {
   it("leaves ordinary text alone", () => {
     expect(scrub("jane@acme.com is not assigned to Descope", [])).toBe(
       "jane@acme.com is not assigned to Descope",
+    );
+  });
+});
+
+describe("a crash is one JSON line, then exit (issue #24)", () => {
+  it("an unhandled rejection is logged at fatal, scrubbed, stack in one field, and the process exits 1", () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const log = createLogger({ secrets: ["xoxb-crash-secret"], destination: sink });
+    const exits: number[] = [];
+    onFatal(log, (c) => exits.push(c))("unhandledRejection")(
+      new Error("token xoxb-crash-secret refused"),
+    );
+    const out = lines.join("");
+    expect(out.trim().split("\n")).toHaveLength(1);
+    const line = JSON.parse(out) as { level: string; kind: string; err: { stack: string } };
+    expect(line).toMatchObject({
+      level: "fatal",
+      kind: "unhandledRejection",
+      msg: "scimwatch crashed",
+    });
+    expect(out).not.toContain("xoxb-crash-secret");
+    expect(line.err.stack).toMatch(/Error: token \[redacted\]|Error: token .* refused/);
+    expect(exits).toEqual([1]);
+  });
+
+  it("npm start and the image enable source maps before any chunk loads", () => {
+    const read = (p: string) => readFileSync(new URL(`../../${p}`, import.meta.url), "utf8");
+    expect(JSON.parse(read("package.json")).scripts.start).toMatch(/^node --enable-source-maps /);
+    expect(read("Dockerfile")).toMatch(
+      /CMD \["node", "--enable-source-maps", "dist\/cli\.js", "start"\]/,
     );
   });
 });
