@@ -6,6 +6,7 @@
 import { webApi } from "@slack/bolt";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf, slackApiUrlOf } from "./config/bot.js";
+import { VERSION } from "./config/version.js";
 import { EntraHttp } from "./connectors/entra-http.js";
 import type { Debounce } from "./core/episodes.js";
 import { hireId } from "./core/hires/model.js";
@@ -201,11 +202,11 @@ export function buildServices(
   const { index, tailState, links, hires, once, connections } = stores;
   const settings = settingsOf(cfg);
 
-  const metrics = new Metrics();
+  const metrics = new Metrics({ version: VERSION });
   const budgets = descopeBudgets(redis, key, cfg);
   const descope = descopeClientFromConfig(cfg, {
     ...budgets.hooks(metrics),
-    onCall: (op, outcome) => metrics.descopeCalls.inc({ op, outcome }),
+    onCall: (op, outcome, ms) => metrics.descopeCall(op, outcome, ms),
     cacheTtlMs: 30_000,
   });
   const deadlineMs = opts.slackDeadlineMs;

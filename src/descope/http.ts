@@ -59,7 +59,8 @@ export interface DescopeClientOptions {
    */
   sharedCache?: SharedCache;
   /** After each call (retries included): its operation and outcome ("ok", "http_4xx" or the failure code), for metrics. */
-  onCall?: (op: string, outcome: string) => void;
+  /** After each call (its retries included): what, how it ended, how long it took (ms). */
+  onCall?: (op: string, outcome: string, ms: number) => void;
   now?: () => number;
 }
 
@@ -168,12 +169,17 @@ export class DescopeHttp {
     body?: unknown,
     beforeAttempt?: () => Promise<void> | undefined,
   ): Promise<RawAnswer> {
+    const t0 = performance.now();
     try {
       const ans = await this.attempts(op, method, path, body, beforeAttempt);
-      this.opts.onCall?.(op, ans.status < 300 ? "ok" : `http_${ans.status}`);
+      this.opts.onCall?.(
+        op,
+        ans.status < 300 ? "ok" : `http_${ans.status}`,
+        performance.now() - t0,
+      );
       return ans;
     } catch (e) {
-      this.opts.onCall?.(op, e instanceof DescopeError ? e.code : "error");
+      this.opts.onCall?.(op, e instanceof DescopeError ? e.code : "error", performance.now() - t0);
       throw e;
     }
   }

@@ -29,8 +29,8 @@ export function metricSources(
       const t = deps.now();
       return {
         lagSeconds: st.lastTo !== undefined ? Math.max(0, (t - st.lastTo) / 1000) : null,
-        sinceSuccessSeconds:
-          st.lastSuccessAt !== undefined ? Math.max(0, (t - st.lastSuccessAt) / 1000) : null,
+        lastSuccessSeconds: st.lastSuccessAt !== undefined ? st.lastSuccessAt / 1000 : null,
+        readToSeconds: st.lastTo !== undefined ? st.lastTo / 1000 : null,
       };
     },
     auditBudgetLeft: () => deps.auditBudget.remaining(),

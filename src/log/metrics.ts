@@ -3,11 +3,16 @@
  * counters moved where things happen, gauges read from Redis when scraped.
  * One registry per process (runtime), never the library's global one.
  */
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface MetricSources {
   /** Seconds since the newest event read (lastTo) and since the last successful run, or null. */
-  tail(): Promise<{ lagSeconds: number | null; sinceSuccessSeconds: number | null }>;
+  tail(): Promise<{
+    lagSeconds: number | null;
+    /** Unix time (s) of the last successful run, and of the newest event read. */
+    lastSuccessSeconds: number | null;
+    readToSeconds: number | null;
+  }>;
   /** Audit searches left in the current window. */
   auditBudgetLeft(): Promise<number>;
   /** Open expected hires by state. */
@@ -17,6 +22,14 @@ export interface MetricSources {
   /** BullMQ's own queue metrics, already in Prometheus text (empty when this process runs no queues). */
   queues(): Promise<string>;
 }
+
+/** "Descope user load" → "user_load": label values are identifiers, not prose. */
+export const opLabel = (op: string) =>
+  op
+    .replace(/^Descope /i, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_|_$/g, "");
 
 /** Outcome labels stay few: counts inside an outcome ("registered_3_rejected_1") are dropped. */
 export const outcomeLabel = (o: string) => o.replace(/_\d+/g, "").slice(0, 40);
@@ -42,6 +55,13 @@ export class Metrics {
     labelNames: ["op", "outcome"],
     registers: [this.registry],
   });
+  readonly descopeSeconds = new Histogram({
+    name: "scimwatch_descope_call_duration_seconds",
+    help: "Time a Descope management call took, its retries included, by operation.",
+    labelNames: ["op"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
   readonly requests = new Counter({
     name: "scimwatch_slack_requests_total",
     help: "Slash commands, buttons, forms and events by kind and outcome.",
@@ -57,12 +77,20 @@ export class Metrics {
   });
   readonly alerts = new Counter({
     name: "scimwatch_alerts_sent_total",
-    help: "Alerts posted, by kind (hire_overdue, unknown_signin, tenant_failing, tenant_stopped, tenant_mass_deactivation, tenant_recovered, blind, sight_restored).",
+    help: "Alerts posted, by kind (the outbox's kinds of alert, listed in the README).",
     labelNames: ["kind"],
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(build: { version: string } = { version: "unknown" }) {
+    // Node's and the process's own (CPU, memory, event-loop lag, handles), under their standard names.
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: "scimwatch_build_info",
+      help: "Always 1: the version running and the Node it runs on.",
+      labelNames: ["version", "node"],
+      registers: [this.registry],
+    }).set({ version: build.version, node: process.versions.node }, 1);
     const read = <K extends keyof MetricSources>(k: K) =>
       (this.sources?.[k]() as Promise<Awaited<ReturnType<MetricSources[K]>>> | undefined)?.catch(
         () => null,
@@ -72,10 +100,16 @@ export class Metrics {
       "Seconds between now and the newest time the audit index has read up to.",
       async () => (await read("tail"))?.lagSeconds,
     );
+    // Timestamps, as Prometheus recommends (alert on `time() - …`), not "seconds since".
     this.gauge(
-      "scimwatch_tail_seconds_since_success",
-      "Seconds since the last successful audit tail run.",
-      async () => (await read("tail"))?.sinceSuccessSeconds,
+      "scimwatch_tail_last_success_timestamp_seconds",
+      "Unix time of the last successful audit tail run.",
+      async () => (await read("tail"))?.lastSuccessSeconds,
+    );
+    this.gauge(
+      "scimwatch_audit_index_read_to_timestamp_seconds",
+      "Unix time of the newest moment the audit index has read up to.",
+      async () => (await read("tail"))?.readToSeconds,
     );
     this.gauge(
       "scimwatch_audit_budget_remaining",
@@ -128,6 +162,13 @@ export class Metrics {
   /** Where the gauges read from, once the process has its stores. */
   readFrom(sources: MetricSources): void {
     this.sources = sources;
+  }
+
+  /** One Descope call: counted by operation and outcome, timed by operation (snake_case labels). */
+  descopeCall(op: string, outcome: string, ms: number): void {
+    const label = opLabel(op);
+    this.descopeCalls.inc({ op: label, outcome });
+    this.descopeSeconds.observe({ op: label }, ms / 1000);
   }
 
   /** One Slack request's outcome and duration (the middleware calls this). */

@@ -52,7 +52,10 @@ describe("GET /metrics", () => {
     const after = parse(body);
     for (const name of [
       "scimwatch_tail_lag_seconds",
-      "scimwatch_tail_seconds_since_success",
+      "scimwatch_tail_last_success_timestamp_seconds",
+      "scimwatch_audit_index_read_to_timestamp_seconds",
+      "scimwatch_descope_call_duration_seconds",
+      "scimwatch_build_info",
       "scimwatch_tail_runs_total",
       "scimwatch_audit_searches_total",
       "scimwatch_audit_budget_remaining",
@@ -71,7 +74,29 @@ describe("GET /metrics", () => {
     expect(sum(after, "scimwatch_descope_calls_total")).toBeGreaterThan(0);
     expect(sum(after, 'scimwatch_slack_requests_total{kind="check"')).toBe(1);
     expect(sum(after, 'scimwatch_slack_request_duration_seconds_count{kind="check"}')).toBe(1);
-    expect(after.get("scimwatch_tail_seconds_since_success")).toBeLessThan(60);
+    // Timestamps, not "seconds since" (issue #24): alert on time() - the gauge.
+    const last = after.get("scimwatch_tail_last_success_timestamp_seconds") ?? 0;
+    expect(Math.abs(Date.now() / 1000 - last)).toBeLessThan(60);
+    expect(body).not.toContain("scimwatch_tail_seconds_since_success");
+    // Label values are identifiers, not prose; calls are timed by operation.
+    const ops = [...after.keys()]
+      .filter((k) => k.startsWith("scimwatch_descope_calls_total{"))
+      .map((k) => /op="([^"]*)"/.exec(k)?.[1] ?? "");
+    expect(ops.length).toBeGreaterThan(0);
+    for (const op of ops) expect(op).toMatch(/^[a-z][a-z0-9_]*$/);
+    expect(sum(after, "scimwatch_descope_call_duration_seconds_count")).toBeGreaterThan(0);
+    // Who is running, and Node's own metrics under their standard names.
+    expect(
+      [...after.keys()].some((k) => /^scimwatch_build_info\{version="[^"]+",node="/.test(k)),
+    ).toBe(true);
+    expect(body).toContain("# TYPE process_cpu_user_seconds_total counter");
+    expect(body).toContain("# TYPE nodejs_eventloop_lag_seconds gauge");
+    // Every family's samples together, after its HELP and TYPE, once.
+    const families = body
+      .split("\n")
+      .filter((l) => l.startsWith("# TYPE "))
+      .map((l) => l.split(" ")[2]);
+    expect(new Set(families).size).toBe(families.length);
   });
 
   it("adds BullMQ's queue metrics in a process that runs the workers, each family once", async () => {
