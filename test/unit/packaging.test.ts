@@ -51,6 +51,13 @@ describe("manifest.yml", () => {
     }
   });
 
+  it("CI runs the suite on every Node LTS in use: 20, 22 and 24 (issue #24)", () => {
+    const ci = read(".ci/run");
+    expect(ci).toMatch(/for v in 22 24; do/);
+    expect(ci).toMatch(/npx vitest run/);
+    expect(read("README.md")).toMatch(/Prerequisites: \*\*Node 22 or 24\*\*/);
+  });
+
   it("the repository says its licence and where to report a vulnerability (issue #24)", () => {
     const pkg = JSON.parse(read("package.json")) as Record<string, unknown>;
     expect(read("LICENSE")).toMatch(/^MIT License/);
