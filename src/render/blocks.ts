@@ -166,7 +166,7 @@ export function diagnosisMessage(
     ),
   ];
   const ctx = [
-    `IdP ${esc(d.idp.reason)}`,
+    `IdP: ${d.idp.id === "generic" ? "not known" : esc(d.idp.name)} — ${esc(d.idp.reason)}`,
     ...d.notes.map((n) => readerTimes(untrusted(n))),
     `Verdict \`${d.verdict}\` · checked ${slackDate(d.checkedAt)}${opts.sharedBy ? ` · shared by <@${esc(opts.sharedBy)}>` : ""}`,
   ];

@@ -103,36 +103,35 @@ function seedEntra() {
   entra.consented.add(TENANT);
 }
 
+/** The bot's settings for the fake Entra (its app, its login and Graph endpoints). */
+const entraEnv = () => ({
+  ENTRA_CLIENT_ID: entra.clientId,
+  ENTRA_CLIENT_SECRET: entra.clientSecret,
+  ENTRA_LOGIN_URL: entra.url,
+  GRAPH_API_URL: entra.url,
+});
+
 beforeAll(async () => {
   await entra.start();
   seedEntra();
-  h = await startHarness(
-    {
-      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
-    },
-    (d) => {
-      d.tenants.push({ id: "T-acme", name: "Acme" });
-      d.sso["T-acme"] = {
-        saml: {
-          ...ENTRA_SAML,
-          groupsMapping: [{ groups: ["Security"], role: { id: "r-sec", name: "securityadmin" } }],
-        },
-      };
-      d.users.push(
-        user({
-          loginId: "ana@acme.com",
-          userId: "U-ana",
-          tenantId: "T-acme",
-          tenantName: "Acme",
-          roles: ["member"],
-        }),
-      );
-    },
-  );
+  h = await startHarness({ SCIMWATCH_ALERT_CHANNEL: "CALERTS", ...entraEnv() }, (d) => {
+    d.tenants.push({ id: "T-acme", name: "Acme" });
+    d.sso["T-acme"] = {
+      saml: {
+        ...ENTRA_SAML,
+        groupsMapping: [{ groups: ["Security"], role: { id: "r-sec", name: "securityadmin" } }],
+      },
+    };
+    d.users.push(
+      user({
+        loginId: "ana@acme.com",
+        userId: "U-ana",
+        tenantId: "T-acme",
+        tenantName: "Acme",
+        roles: ["member"],
+      }),
+    );
+  });
 });
 afterAll(async () => {
   await h.stop();
@@ -623,19 +622,10 @@ describe("auto-expect from Entra's group changes", () => {
 
 describe("one routing rule (issue #22)", () => {
   it("with no alert channel anywhere, the IdP's proof goes where the hire was registered, as the overdue alert does", async () => {
-    const h2 = await startHarness(
-      {
-        SCIMWATCH_ALERT_CHANNEL: "",
-        ENTRA_CLIENT_ID: entra.clientId,
-        ENTRA_CLIENT_SECRET: entra.clientSecret,
-        ENTRA_LOGIN_URL: entra.url,
-        GRAPH_API_URL: entra.url,
-      },
-      (d) => {
-        d.tenants.push({ id: "T-acme", name: "Acme" });
-        d.sso["T-acme"] = { saml: ENTRA_SAML };
-      },
-    );
+    const h2 = await startHarness({ SCIMWATCH_ALERT_CHANNEL: "", ...entraEnv() }, (d) => {
+      d.tenants.push({ id: "T-acme", name: "Acme" });
+      d.sso["T-acme"] = { saml: ENTRA_SAML };
+    });
     try {
       const run = async (cmd: string) => {
         const r = await h2.command(cmd, { user: "UADMIN", channel: "CSUPPORT" });

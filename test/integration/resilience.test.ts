@@ -3,7 +3,7 @@
  * Redis that goes away, a tail that cannot read. Real processes, a real
  * Redis of their own (started here), loopback fakes.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
@@ -68,6 +68,44 @@ const seed = (d: FakeDescope) => {
   d.settings["T-acme"] = { JITDisabled: true };
   d.sso["T-acme"] = { saml: ENTRA_SAML };
 };
+
+/** A seeded fake Descope and a fake Slack, started, stopped after the test. */
+async function fakes() {
+  const descope = new Descope();
+  seed(descope);
+  const slack = new FakeSlack();
+  await Promise.all([descope.start(), slack.start()]);
+  cleanups.push(
+    () => descope.stop(),
+    () => slack.stop(),
+  );
+  return { descope, slack };
+}
+
+/** `scimwatch start --role worker` as its own process, against these fakes. */
+function spawnWorker(
+  f: { descope: FakeDescope; slack: FakeSlack },
+  env: Record<string, string>,
+): ChildProcessWithoutNullStreams {
+  const child = spawn(process.execPath, [CLI, "start", "--role", "worker"], {
+    cwd: tmpdir(),
+    env: {
+      PATH: process.env.PATH,
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: f.slack.apiUrl,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DESCOPE_PROJECT_ID: f.descope.projectId,
+      DESCOPE_MANAGEMENT_KEY: f.descope.managementKey,
+      DESCOPE_BASE_URL: f.descope.url,
+      SCIMWATCH_TAIL_INTERVAL: "1",
+      ...env,
+    },
+  });
+  cleanups.push(() => stopProc(child));
+  return child;
+}
 
 async function worker(env: Record<string, string>, opts: { slackDeadlineMs?: number } = {}) {
   const h = await startHarness(
@@ -157,31 +195,7 @@ describe("Slack trouble never stalls the audit tail", () => {
 describe("Redis down is one state, not a flood", () => {
   it("every line is JSON, one warning when Redis goes, one line when it is back, /readyz says redis: unreachable", async () => {
     const redis = await ownRedis();
-    const descope = new Descope();
-    seed(descope);
-    const slack = new FakeSlack();
-    await Promise.all([descope.start(), slack.start()]);
-    cleanups.push(
-      () => descope.stop(),
-      () => slack.stop(),
-    );
-    const child = spawn(process.execPath, [CLI, "start", "--role", "worker"], {
-      cwd: tmpdir(),
-      env: {
-        PATH: process.env.PATH,
-        SLACK_BOT_TOKEN: "xoxb-test-token",
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slack.apiUrl,
-        REDIS_URL: redis.url,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DESCOPE_PROJECT_ID: descope.projectId,
-        DESCOPE_MANAGEMENT_KEY: descope.managementKey,
-        DESCOPE_BASE_URL: descope.url,
-        SCIMWATCH_TAIL_INTERVAL: "1",
-      },
-    });
-    cleanups.push(() => stopProc(child));
+    const child = spawnWorker(await fakes(), { REDIS_URL: redis.url });
     let out = "";
     let err = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -235,14 +249,8 @@ describe("a process killed mid-send holds nobody's messages for long (issue #22)
   it("its notify job is reclaimed within seconds, and the next process's alerts go out", async () => {
     const prefix = `{scimwatch-test-stall-${Date.now().toString(36)}}`;
     // Process A: a hire whose checklist post hangs in Slack (30 s), then kill -9.
-    const descopeA = new Descope();
-    seed(descopeA);
-    const slackA = new FakeSlack();
-    await Promise.all([descopeA.start(), slackA.start()]);
-    cleanups.push(
-      () => descopeA.stop(),
-      () => slackA.stop(),
-    );
+    const fa = await fakes();
+    const slackA = fa.slack;
     slackA.postFaults.push(...Array.from({ length: 5 }, () => ({ delayMs: 30_000 })));
     const a = await startHarness({}, seed, { prefix });
     // Its checklist is not posted yet (the bot was not in the channel): A's evaluation posts it.
@@ -253,25 +261,11 @@ describe("a process killed mid-send holds nobody's messages for long (issue #22)
       channel: "CSUPPORT",
     });
     await a.slack.waitFor(() => a.slack.respondedTo(reg.rid)[0]);
-    const child = spawn(process.execPath, [CLI, "start", "--role", "worker"], {
-      cwd: tmpdir(),
-      env: {
-        PATH: process.env.PATH,
-        SLACK_BOT_TOKEN: "xoxb-test-token",
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: slackA.apiUrl,
-        REDIS_URL,
-        SCIMWATCH_REDIS_PREFIX: prefix,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        DESCOPE_PROJECT_ID: descopeA.projectId,
-        DESCOPE_MANAGEMENT_KEY: descopeA.managementKey,
-        DESCOPE_BASE_URL: descopeA.url,
-        DESCOPE_AUDIT_RATE_PER_MIN: "6000",
-        SCIMWATCH_TAIL_INTERVAL: "1",
-      },
+    const child = spawnWorker(fa, {
+      REDIS_URL,
+      SCIMWATCH_REDIS_PREFIX: prefix,
+      DESCOPE_AUDIT_RATE_PER_MIN: "6000",
     });
-    cleanups.push(() => stopProc(child));
     // A's notify job is in the middle of a post Slack holds for 30 s.
     await until(
       "A's post in flight",

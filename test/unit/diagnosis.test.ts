@@ -453,3 +453,12 @@ describe("jitRewrites: the one JIT-rewrite rule (check note and /scim activity)"
     expect(jitRewrites(rows).map((r) => r.userId)).toEqual(["UA"]);
   });
 });
+
+describe("answers say what the case needs (issue #24)", () => {
+  it("a provisioned user's answer carries no group-assignment lecture", () => {
+    const d = diagnose(facts({ user: usr() }), NOW);
+    expect(d.verdict).toBe("provisioned");
+    expect(d.remediation.join("\n")).not.toMatch(/Assign a group, not individual users/);
+    expect(d.remediation.join("\n").length).toBeLessThan(400);
+  });
+});

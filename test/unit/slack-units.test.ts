@@ -309,6 +309,19 @@ describe("Block Kit rendering", () => {
     assignedAt: null,
   });
 
+  it("names the IdP before why it was chosen, whatever the reason says (issue #24)", () => {
+    const d = diagnose(
+      {
+        ...facts("x"),
+        idp: { idp: "generic", reason: "no SSO settings were found to infer the IdP from" },
+      },
+      Date.now(),
+    );
+    const all = textsOf(diagnosisMessage(d, { answerId: "0123456789abcdef" }).blocks).join("\n");
+    expect(all).toContain("IdP: not known — no SSO settings were found to infer the IdP from");
+    expect(all).not.toMatch(/IdP no SSO settings/);
+  });
+
   it("escapes everything and stays within limits", () => {
     const d = diagnose(facts("x"), Date.now());
     const msg = diagnosisMessage(d, { answerId: "0123456789abcdef" });

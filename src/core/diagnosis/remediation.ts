@@ -64,10 +64,10 @@ export function remediationFor(verdict: Verdict, ctx: RemediationContext): strin
   const { idp } = ctx;
   switch (verdict) {
     case "provisioned":
+      // Nothing to fix: no lecture on group assignment here (it is for the people still missing).
       return [
         "Nothing to fix on the provisioning side: the IdP pushed this user and they are enabled.",
         `If they still cannot sign in, check that SSO and SCIM use the same login ID (for example userPrincipalName vs mail) and the same ${idp.appTerm}.`,
-        groupAdvice(idp),
       ];
     case "provisioned_no_roles":
       return [
