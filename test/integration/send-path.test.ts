@@ -16,7 +16,7 @@ import { HireStore } from "../../src/redis/hire-store.js";
 import { LinkStore } from "../../src/redis/links.js";
 import { OnceStore } from "../../src/redis/once-store.js";
 import { SlackNotifier, slackClientOptions } from "../../src/slack/notifier.js";
-import { auditEvent, ENTRA_SAML } from "../fakes/builders.js";
+import { auditEvent, ENTRA_SAML, user } from "../fakes/builders.js";
 import type { FakeDescope } from "../fakes/descope.js";
 import { FakeSlack } from "../fakes/slack.js";
 import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
@@ -158,6 +158,39 @@ describe("in the bot", () => {
     expect(checklists()).toHaveLength(1);
     const batch = (await h.runtime.hires.getMany(await h.runtime.hires.openIds()))[0]?.hire.batchId;
     expect((await h.runtime.hires.getBatch(batch ?? ""))?.ts).toBe(checklists()[0]?.ts);
+  }, 30_000);
+
+  it("an identifier-mismatch alert Slack refused is sent again at the next read, once", async () => {
+    const h = await startHarness({ SCIMWATCH_ALERT_CHANNEL: "CALERTS" }, (d) => {
+      seed(d);
+      d.users.push(
+        user({
+          loginId: "priya.s@acme.onmicrosoft.com",
+          email: "priya@acme.com",
+          tenantId: "T-acme",
+        }),
+      );
+      d.audits.push(
+        auditEvent("LoginFailed", {
+          at: Date.now() - 60_000,
+          loginId: "priya@acme.com",
+          tenant: "T-acme",
+        }),
+      );
+    });
+    harnesses.push(h);
+    const mismatch = () =>
+      h.slack
+        .callsTo("chat.postMessage")
+        .filter((c) => String(c.args.text).startsWith("priya@acme.com cannot sign in"));
+    h.slack.postFaults.push({ status: 500 });
+    await h.runtime.tailOnce();
+    expect(mismatch()).toHaveLength(1);
+    expect(mismatch()[0]?.result).toMatchObject({ ok: false });
+    // The next read tries again (nothing was recorded for the day), and only once.
+    await h.runtime.tailOnce();
+    await h.runtime.tailOnce();
+    expect(mismatch().filter((c) => c.result?.ok === true)).toHaveLength(1);
   }, 30_000);
 
   it("App Home: a non-admin sees the alerts about hires they registered, not others' nor sign-ins", async () => {

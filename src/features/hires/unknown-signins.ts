@@ -80,9 +80,11 @@ export async function alertUnknownSignins(
   const seen = await deps.once.sent(candidates.map(dayKey));
   let tenantNames: Map<string, string> | null = null;
   const out: Array<{ m: Outgoing; c: SigninCandidate }> = [];
+  const decided = new Set<string>();
   for (const c of candidates) {
     const key = dayKey(c);
-    if (!routeOf(c.tenantId) || seen.has(key) || out.some((o) => o.m.key === key)) continue;
+    if (!routeOf(c.tenantId) || seen.has(key) || decided.has(key)) continue;
+    decided.add(key);
     try {
       const [found, jitDisabled, guess] = await Promise.all([
         (deps.index?.eventsFor(c.loginId, now) ?? Promise.resolve([])).then((events) =>
@@ -104,29 +106,27 @@ export async function alertUnknownSignins(
       const idp = guess.idp;
       const descopeLoginId = found.user?.loginIds[0];
       if (found.user && descopeLoginId) {
-        // Provisioned under another identifier: once per pair, however many days they try.
-        out.push(
-          { c, m: { key, kind: "unknown_signin", to, message: null } },
-          {
-            c,
-            m: {
-              key: `idmismatch:${c.tenantId}:${c.loginId.toLowerCase()}:${descopeLoginId.toLowerCase()}`,
-              kind: "identifier_mismatch",
-              to,
-              message: identifierMismatchMessage({
-                loginId: c.loginId,
-                descopeLoginId,
-                tenantName,
-                idp,
-                at: c.at,
-              }),
-              recent: {
-                tenantId: c.tenantId,
-                text: `${c.loginId} cannot sign in: Descope has them as ${descopeLoginId} (${tenantName})`,
-              },
+        // Provisioned under another identifier: once per pair, however many days they try. No
+        // day record beside it: a send that fails is decided and tried again with the next read.
+        out.push({
+          c,
+          m: {
+            key: `idmismatch:${c.tenantId}:${c.loginId.toLowerCase()}:${descopeLoginId.toLowerCase()}`,
+            kind: "identifier_mismatch",
+            to,
+            message: identifierMismatchMessage({
+              loginId: c.loginId,
+              descopeLoginId,
+              tenantName,
+              idp,
+              at: c.at,
+            }),
+            recent: {
+              tenantId: c.tenantId,
+              text: `${c.loginId} cannot sign in: Descope has them as ${descopeLoginId} (${tenantName})`,
             },
           },
-        );
+        });
         continue;
       }
       out.push({
