@@ -26,6 +26,11 @@ export async function loadUserAnyCase(client: DescopeClient, loginId: string) {
   return user ?? (lower !== loginId ? client.loadUser(lower) : null);
 }
 
+/** Whether the user's e-mail is this one (e-mails compare case-insensitively). */
+export function hasEmail(u: DescopeUser, email: string): boolean {
+  return u.email?.toLowerCase() === email.toLowerCase();
+}
+
 /** Several users with one e-mail: the one in the tenant asked about, enabled first. */
 export function preferredUser(
   users: DescopeUser[],
@@ -51,9 +56,8 @@ export async function findElsewhere(
   if (typed.includes("@")) {
     const emails = [...new Set([typed, typed.toLowerCase()])];
     const { users } = await client.searchUsers({ emails, limit: 10 });
-    const lower = typed.toLowerCase();
     const hit = preferredUser(
-      users.filter((u) => u.email?.toLowerCase() === lower),
+      users.filter((u) => hasEmail(u, typed)),
       tenantId,
     );
     if (hit) return { user: hit, matchedBy: "email" };

@@ -23,7 +23,7 @@ import type { DescopeUser } from "../../descope/schemas.js";
 import type { Logger } from "../../log/logger.js";
 import type { AuditIndex } from "../../redis/audit-index.js";
 import type { HireStore } from "../../redis/hire-store.js";
-import { preferredUser } from "../check/find-person.js";
+import { hasEmail, preferredUser } from "../check/find-person.js";
 
 export interface ObserveDeps {
   hires: HireStore;
@@ -112,28 +112,21 @@ async function loadUsers(
  */
 async function loadElsewhere(
   deps: Pick<ObserveDeps, "descope" | "log">,
-  hires: Hire[],
-  eventsOf: Map<Hire, AuditEvent[]>,
+  hires: Array<{ h: Hire; alias: string | undefined }>,
 ): Promise<Map<Hire, UserFacts>> {
   const out = new Map<Hire, UserFacts>();
-  const search = async (
-    list: Hire[],
-    keyOf: (h: Hire) => string | undefined,
-    by: "emails" | "loginIds",
-  ) => {
+  const search = async (list: Array<{ h: Hire; key: string }>, by: "emails" | "loginIds") => {
     for (let i = 0; i < list.length; i += SEARCH_IDS) {
-      const chunk = list.slice(i, i + SEARCH_IDS).filter((h) => keyOf(h));
-      if (!chunk.length) continue;
+      const chunk = list.slice(i, i + SEARCH_IDS);
       const { users } = await deps.descope.searchUsers({
-        [by]: chunk.map((h) => keyOf(h) as string),
+        [by]: chunk.map((c) => c.key),
         limit: SEARCH_IDS,
       });
-      for (const h of chunk) {
-        const key = (keyOf(h) as string).toLowerCase();
+      for (const { h, key } of chunk) {
         const match = (u: DescopeUser) =>
           by === "emails"
-            ? u.email?.toLowerCase() === key
-            : u.loginIds.some((l) => l.toLowerCase() === key);
+            ? hasEmail(u, key)
+            : u.loginIds.some((l) => l.toLowerCase() === key.toLowerCase());
         const u = preferredUser(users.filter(match), h.tenantId);
         if (u) out.set(h, toUserFacts(u));
       }
@@ -141,14 +134,13 @@ async function loadElsewhere(
   };
   try {
     await search(
-      hires.filter((h) => h.loginId.includes("@")),
-      (h) => h.loginId.toLowerCase(),
+      hires
+        .filter(({ h }) => h.loginId.includes("@"))
+        .map(({ h }) => ({ h, key: h.loginId.toLowerCase() })),
       "emails",
     );
-    const alias = (h: Hire) => scimAliases(h.loginId, eventsOf.get(h) ?? []).loginIds[0];
     await search(
-      hires.filter((h) => !out.has(h) && alias(h)),
-      alias,
+      hires.flatMap(({ h, alias }) => (!out.has(h) && alias ? [{ h, key: alias }] : [])),
       "loginIds",
     );
   } catch (e) {
@@ -218,19 +210,16 @@ export async function observeHires(
   const { users, loaded } = await loadUsers(deps, toLoad);
   // Not found by login ID: looked for under other identifiers once due, or as soon as the
   // IdP's SCIM rows name them under another one (the check would find them there too).
-  const rowsOf = new Map(records.map((r) => [r.hire, eventsOf.get(r.id) ?? []]));
+  const idOf = new Map(records.map((r) => [r.hire, r.id]));
+  const aliasOf = (h: Hire) =>
+    scimAliases(h.loginId, eventsOf.get(idOf.get(h) ?? "") ?? []).loginIds[0];
   const elsewhere = await loadElsewhere(
     deps,
     toLoad
-      .filter(
-        (h) =>
-          loaded.has(h) &&
-          !users.has(h.loginId.toLowerCase()) &&
-          (dueAt(h, deps.graceMinutes) <= now ||
-            scimAliases(h.loginId, rowsOf.get(h) ?? []).loginIds.length > 0),
-      )
+      .filter((h) => loaded.has(h) && !users.has(h.loginId.toLowerCase()))
+      .map((h) => ({ h, alias: aliasOf(h) }))
+      .filter(({ h, alias }) => alias !== undefined || dueAt(h, deps.graceMinutes) <= now)
       .slice(0, MAX_ELSEWHERE),
-    rowsOf,
   );
   counts.loaded = loaded.size;
   counts.deferred = pick.size - loaded.size;
