@@ -1,7 +1,7 @@
 /** Starts and stops a running process: the bot, the workers, the health server. What it runs is built in services.ts. */
 import type { Server } from "node:http";
 import type { BotConfig } from "./config/bot.js";
-import { healthChecks } from "./features/health/checks.js";
+import { healthChecks, redisAnswers } from "./features/health/checks.js";
 import { evaluateAll } from "./features/hires/evaluate-all.js";
 import { followUpInBackground } from "./features/hires/register.js";
 import { metricSources } from "./features/metric-sources.js";
@@ -131,6 +131,47 @@ export function createRuntime(
 
   let bullConn: ReturnType<typeof createRedis> | undefined;
   let healthServer: Server | undefined;
+  let adminServer: Server | undefined;
+
+  let stopping = false;
+  let workersWaiting: Promise<void> | undefined;
+  const startWorkers = async () => {
+    if (await index.ensureLayout(() => state.reset())) {
+      log.warn(
+        { kind: "tail" },
+        "the audit index in Redis has an older layout: the tail reads Descope's audit log again into the new one (old keys expire within 30 days)",
+      );
+    }
+    bullConn = createRedis(cfg, { forBullmq: true });
+    followRedis(bullConn, s.redisDep);
+    jobs = await startJobs({
+      connection: bullConn,
+      prefix: s.prefix,
+      log,
+      redisDep: s.redisDep,
+      onNotify: cycle.notify,
+      watchdogMs: Math.min(30_000, intervalSec * 1000),
+      schedules: [
+        { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: scheduledTail },
+        { id: "weekly-digest", repeat: { pattern: "0 9 * * 1", tz: "UTC" }, run: weeklyDigest },
+      ],
+    });
+  };
+  /** Polls Redis every 2 s; once it answers, starts the workers (creating the schedulers). */
+  const startWorkersWhenRedis = async () => {
+    while (!stopping) {
+      await new Promise((r) => setTimeout(r, 2_000).unref());
+      if (stopping || !(await redisAnswers(s.redis))) continue;
+      try {
+        bullConn?.disconnect();
+        await startWorkers();
+        log.info({ kind: "dependency", dependency: "redis" }, "workers and schedules started");
+        return;
+      } catch (e) {
+        log.warn({ kind: "dependency", err: e }, "starting the workers failed; trying again");
+      }
+    }
+  };
 
   return {
     bot,
@@ -152,36 +193,45 @@ export function createRuntime(
         port = await bot.start();
       }
       if (role !== "bot") {
-        if (await index.ensureLayout(() => state.reset())) {
-          log.warn(
-            { kind: "tail" },
-            "the audit index in Redis has an older layout: the tail reads Descope's audit log again into the new one (old keys expire within 30 days)",
-          );
-        }
-        bullConn = createRedis(cfg, { forBullmq: true });
-        followRedis(bullConn, s.redisDep);
-        jobs = await startJobs({
-          connection: bullConn,
-          prefix: s.prefix,
-          log,
-          redisDep: s.redisDep,
-          onNotify: cycle.notify,
-          watchdogMs: Math.min(30_000, intervalSec * 1000),
-          schedules: [
-            { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: scheduledTail },
-            { id: "weekly-digest", repeat: { pattern: "0 9 * * 1", tz: "UTC" }, run: weeklyDigest },
-          ],
-        });
+        // Redis down at start: the bot stays up (readiness says why, commands answer that
+        // they cannot work) and the workers and their schedulers start when Redis answers.
+        if (await redisAnswers(s.redis)) await startWorkers();
+        else workersWaiting = startWorkersWhenRedis();
       }
+      const adminPort = cfg.SCIMWATCH_ADMIN_PORT;
+      const checks = bot ? bot.checks : checksFor();
       if (!bot) {
-        const h = await startHealthServer(cfg.PORT, cfg.HOST, checksFor(), routes);
+        const h = await startHealthServer(
+          cfg.PORT,
+          cfg.HOST,
+          checks,
+          routes,
+          adminPort === undefined,
+        );
         healthServer = h.server;
         port = h.port;
       }
-      log.info({ mode: cfg.mode, role, port, tailIntervalSec: intervalSec }, "scimwatch started");
+      let admin: number | undefined;
+      if (adminPort !== undefined) {
+        const a = await startHealthServer(adminPort, cfg.HOST, checks);
+        adminServer = a.server;
+        admin = a.port;
+      }
+      log.info(
+        {
+          mode: cfg.mode,
+          role,
+          port,
+          ...(admin !== undefined ? { adminPort: admin } : {}),
+          tailIntervalSec: intervalSec,
+        },
+        "scimwatch started",
+      );
       return port;
     },
     async stop() {
+      stopping = true;
+      await workersWaiting;
       // Bounded: a worker waiting on the audit budget or Slack must not hold the
       // process past the orchestrator's grace period; what was cut short is said.
       const abandoned: string[] = [];
@@ -215,12 +265,11 @@ export function createRuntime(
           STOP_JOBS_MS,
         );
       if (bot) await bounded("Bolt's receiver", bot.stop(), 5_000);
-      if (healthServer)
-        await bounded(
-          "the health server",
-          new Promise<void>((r) => healthServer?.close(() => r())),
-          2_000,
-        );
+      for (const [what, server] of [
+        ["the health server", healthServer],
+        ["the admin server", adminServer],
+      ] as const)
+        if (server) await bounded(what, new Promise<void>((r) => server.close(() => r())), 2_000);
       bullConn?.disconnect();
       hires.close();
       s.redis.disconnect();

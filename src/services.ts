@@ -5,7 +5,8 @@
  */
 import { webApi } from "@slack/bolt";
 import type { BotConfig } from "./config/bot.js";
-import { secretsOf, slackApiUrlOf } from "./config/bot.js";
+import { secretsOf } from "./config/bot.js";
+import { maskRedisUrl } from "./config/redis.js";
 import { VERSION } from "./config/version.js";
 import { EntraHttp } from "./connectors/entra-http.js";
 import type { Debounce } from "./core/episodes.js";
@@ -37,6 +38,7 @@ import { TailStateStore } from "./redis/tail-state.js";
 import { TenantHealthStore } from "./redis/tenant-health-store.js";
 import { WebhookSecretStore } from "./redis/webhook-secrets.js";
 import { SlackNotifier, slackClientOptions } from "./slack/notifier.js";
+import { slackTransport } from "./slack/transport.js";
 
 /** The adapters and stores, built once: no closures (use cases are functions that take them). */
 export interface Services {
@@ -168,9 +170,8 @@ function notifierOf(
   cfg: BotConfig,
   o: { log: Logger; secrets: string[]; redis: RedisClient; key: Keyer; deadlineMs?: number },
 ): SlackNotifier {
-  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
   const client = new webApi.WebClient(cfg.SLACK_BOT_TOKEN, {
-    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...slackTransport(cfg.SLACK_API_URL),
     ...slackClientOptions(o.deadlineMs),
     logger: boltLogger(o.log, o.secrets),
   });
@@ -194,7 +195,7 @@ export function buildServices(
   const secrets = secretsOf(cfg);
   const log = opts.log ?? createLogger({ level: cfg.LOG_LEVEL, secrets });
   const redis = createRedis(cfg);
-  const redisDep = dependencyState("redis", log);
+  const redisDep = dependencyState("redis", log, maskRedisUrl(cfg.REDIS_URL));
   followRedis(redis, redisDep);
   const prefix = cfg.SCIMWATCH_REDIS_PREFIX;
   const key = keyer(prefix);

@@ -1,12 +1,13 @@
 /** `scimwatch doctor`: checks every setting and connection; exit 0 only when all are OK. */
 import { webApi } from "@slack/bolt";
-import { botEnvSchema, receiverMode, slackApiUrlOf } from "../config/bot.js";
+import { botEnvSchema, receiverMode } from "../config/bot.js";
 import { maskRedisUrl, type RedisMode, redisPlan } from "../config/redis.js";
 import { blindness } from "../core/own-health.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
 import { createRedis, keyer } from "../redis/client.js";
 import { TailStateStore, tailHealth } from "../redis/tail-state.js";
+import { slackTransport } from "../slack/transport.js";
 import type { Io } from "./io.js";
 
 interface Result {
@@ -227,9 +228,8 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
   }
 
   if (env.SLACK_BOT_TOKEN && !bad.has("SLACK_BOT_TOKEN")) {
-    const slackApiUrl = slackApiUrlOf(env.SLACK_API_URL);
     const client = new webApi.WebClient(env.SLACK_BOT_TOKEN, {
-      ...(slackApiUrl ? { slackApiUrl } : {}),
+      ...slackTransport(env.SLACK_API_URL),
       retryConfig: { retries: 0 },
       timeout: 5_000,
       logger: {

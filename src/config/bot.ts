@@ -36,6 +36,12 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SLACK_SIGNING_SECRET: z.string().trim().min(8).optional(),
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * A separate port for health and metrics (/healthz, /readyz, /healthz/tail,
+   * /metrics): set, they leave the public port, which then serves only Slack's
+   * requests and the hires webhook.
+   */
+  SCIMWATCH_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** The interface the HTTP listener binds: every interface by default, so containers keep working. */
   HOST: z
     .string()
@@ -128,6 +134,8 @@ const HINTS: Record<string, string> = {
   SLACK_SIGNING_SECRET: "the app's Signing Secret (Basic Information); required in HTTP mode",
   SLACK_API_URL: "an http(s) URL of a Slack Web API, e.g. https://slack.com/api/",
   PORT: "a port number (0–65535)",
+  SCIMWATCH_ADMIN_PORT:
+    "a port number (0–65535) for /healthz, /readyz, /healthz/tail and /metrics, apart from the public port",
   HOST: "the address to listen on, e.g. 0.0.0.0 (all interfaces) or 127.0.0.1",
   SCIMWATCH_SUPPORT_CHANNELS:
     "channel IDs (C…), comma-separated, not names like #support: the ID is at the bottom of the channel's About tab",

@@ -17,6 +17,7 @@ type FailureCode =
   | "descope_bad_response"
   | "descope_error"
   | "connector"
+  | "store_unreachable"
   | "error";
 
 export class CodedError extends Error {
@@ -66,6 +67,7 @@ const FAILURES: Record<FailureCode, { exitCode: 1 | 2; expected: boolean }> = {
   descope_bad_response: { exitCode: 1, expected: true },
   descope_error: { exitCode: 1, expected: true },
   connector: { exitCode: 1, expected: true },
+  store_unreachable: { exitCode: 1, expected: true },
   error: { exitCode: 1, expected: false },
 };
 
@@ -78,7 +80,24 @@ export interface Failure {
 
 /** What any thrown value means, by the table. */
 export function failureOf(e: unknown): Failure {
+  if (redisUnreachable(e)) {
+    const message =
+      "scimwatch's Redis (where it keeps hires, links and alerts) is unreachable, so nothing was read or changed; try again in a minute (the operators see it in /readyz and the logs)";
+    return { code: "store_unreachable", message, ...FAILURES.store_unreachable };
+  }
   const code = e instanceof CodedError ? e.code : "error";
   const message = e instanceof Error ? e.message : String(e);
   return { code, message, ...FAILURES[code] };
+}
+
+/** ioredis's own words for "no connection" (not a command's error). */
+function redisUnreachable(e: unknown): boolean {
+  if (e instanceof CodedError || !(e instanceof Error)) return false;
+  return (
+    e.name === "MaxRetriesPerRequestError" ||
+    e.name === "ClusterAllFailedError" ||
+    /^(Connection is closed\.|Stream isn't writeable|All sentinels are unreachable|None of the sentinels are available)/.test(
+      e.message,
+    )
+  );
 }

@@ -258,6 +258,12 @@ export class DescopeHttp {
         }
       } catch (e) {
         if (e instanceof DescopeError) throw e;
+        if (networkCodeOf(e) === "ENOTFOUND")
+          // A name that does not exist is a setting to fix, not a moment to wait out.
+          throw new DescopeError(
+            "descope_unreachable",
+            `${op}: ${hostOf(this.baseUrl)} does not resolve (ENOTFOUND): check DESCOPE_BASE_URL (unset it to use Descope's default), and this machine's DNS`,
+          );
         delayMs = this.backoff(attempt);
         const timedOut = isTimeout(e);
         failure = new DescopeError(
@@ -292,5 +298,13 @@ export class DescopeHttp {
   private backoff(attempt: number): number {
     const cap = this.backoffBaseMs * 2 ** (attempt - 1);
     return Math.round(cap / 2 + Math.random() * (cap / 2));
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
   }
 }

@@ -56,8 +56,11 @@ export async function startHealthServer(
   host: string,
   checks: HealthChecks,
   routes: ExtraRoute[] = [],
+  /** False on the public port when SCIMWATCH_ADMIN_PORT serves health and metrics. */
+  serveHealth = true,
 ): Promise<{ server: Server; port: number }> {
-  const health = healthHandler(checks);
+  const answer = healthHandler(checks);
+  const health = serveHealth ? answer : async () => false;
   const server = createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0];
     const extra = routes.find((r) => r.path === path && r.method === req.method);

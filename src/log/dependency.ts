@@ -12,7 +12,14 @@ export interface DependencyState {
   up(): void;
 }
 
-export function dependencyState(name: string, log: Logger): DependencyState {
+export function dependencyState(
+  name: string,
+  log: Logger,
+  /** Where it is, as it can be shown (credentials masked): named in the lines. */
+  at?: string,
+): DependencyState {
+  const where = at ? { at } : {};
+  const label = name === "redis" ? "Redis" : name;
   let current: "up" | "down" = "up";
   let since = 0;
   return {
@@ -22,14 +29,17 @@ export function dependencyState(name: string, log: Logger): DependencyState {
       if (current === "down") return;
       current = "down";
       since = Date.now();
-      log.warn({ kind: "dependency", dependency: name, state: "down", err }, `${name} unreachable`);
+      log.error(
+        { kind: "dependency", dependency: name, state: "down", ...where, err },
+        `${label} unreachable${at ? ` at ${at}` : ""}: commands answer that they cannot work, and scimwatch recovers by itself when ${label} answers`,
+      );
     },
     up() {
       if (current === "up") return;
       current = "up";
       log.info(
-        { kind: "dependency", dependency: name, state: "up", downMs: Date.now() - since },
-        `${name} reachable again`,
+        { kind: "dependency", dependency: name, state: "up", ...where, downMs: Date.now() - since },
+        `${label} reachable again`,
       );
     },
   };

@@ -1,17 +1,14 @@
 /**
- * One HTTP request, over Node's own `http`/`https` (its native parser): the
+ * One HTTP request, over undici (the project's HTTP client) and the process's
+ * one dispatcher (dispatcher.ts: keep-alive, and the environment's proxy): the
  * one HTTP client of every adapter (Descope, Microsoft Graph, Okta, the bot's
  * warm-up). No retries, budgets or parsing here: each adapter decides those.
- *
- * Why not `fetch` or the `undici` package: both parse HTTP in WebAssembly,
- * which costs a one-shot command like `scimwatch check` 0.1–0.25 s of loading
- * and compiling before its first request; `node:http` is already in the
- * binary. Connections are kept alive by Node's default agents.
  */
-import { request as httpRequestRaw, type IncomingHttpHeaders } from "node:http";
-import { request as httpsRequestRaw } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
-import { type EgressPolicy, EgressRefused, guardedLookup, urlProblem } from "./egress.js";
+import { request } from "undici";
+import { directDispatcher, dispatcher, guardedDispatcher } from "./dispatcher.js";
+import { type EgressPolicy, EgressRefused, urlProblem } from "./egress.js";
 
 export interface HttpAnswer {
   status: number;
@@ -30,9 +27,11 @@ export interface HttpOptions {
   /**
    * Where this request may go (egress.ts): set for URLs that come from outside
    * (an Okta org typed in Slack). The scheme and an IP-literal host are checked
-   * before, and every address a name resolves to when connecting.
+   * before, and every address a name resolves to when connecting directly.
    */
   egress?: EgressPolicy;
+  /** To this process itself (the warm-up): never through a proxy. */
+  direct?: boolean;
 }
 
 /** Thrown when no complete answer came within `timeoutMs`. */
@@ -42,55 +41,51 @@ class HttpTimeoutError extends Error {
 }
 
 /** One request; resolves with any status, rejects on network failure, timeout or an oversized answer. */
-export function httpRequest(url: string, opts: HttpOptions): Promise<HttpAnswer> {
+export async function httpRequest(url: string, opts: HttpOptions): Promise<HttpAnswer> {
   const problem = opts.egress ? urlProblem(url, opts.egress) : null;
-  if (problem) return Promise.reject(new EgressRefused(problem));
-  const u = new URL(url);
-  const send = u.protocol === "https:" ? httpsRequestRaw : httpRequestRaw;
+  if (problem) throw new EgressRefused(problem);
   const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    let settled = false;
-    const finish = (err: Error | null, answer?: HttpAnswer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) {
-        req.destroy();
-        reject(err);
-      } else resolve(answer as HttpAnswer);
-    };
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.body !== undefined) headers["content-length"] = String(Buffer.byteLength(opts.body));
-    const guard = opts.egress ? { lookup: guardedLookup(opts.egress) } : {};
-    const req = send(u, { method: opts.method ?? "GET", headers, ...guard }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) finish(new Error(`answer larger than ${maxBytes} bytes`));
-        else chunks.push(chunk);
-      });
-      res.on("error", (e) => finish(e));
-      res.on("close", () => {
-        if (!res.complete)
-          finish(Object.assign(new Error("connection closed mid-answer"), { code: "ECONNRESET" }));
-      });
-      res.on("end", () => {
-        try {
-          const text = decode(Buffer.concat(chunks), res.headers["content-encoding"]);
-          finish(null, { status: res.statusCode ?? 0, headers: res.headers, text });
-        } catch (e) {
-          finish(e as Error);
-        }
-      });
+  const abort = new AbortController();
+  const timer = setTimeout(
+    () =>
+      abort.abort(
+        new HttpTimeoutError(`no answer from ${new URL(url).host} within ${opts.timeoutMs} ms`),
+      ),
+    opts.timeoutMs,
+  );
+  try {
+    const res = await request(url, {
+      method: opts.method ?? "GET",
+      headers: opts.headers ?? {},
+      body: opts.body,
+      signal: abort.signal,
+      dispatcher: opts.egress
+        ? guardedDispatcher(opts.egress)
+        : opts.direct
+          ? directDispatcher()
+          : dispatcher(),
     });
-    const timer = setTimeout(
-      () => finish(new HttpTimeoutError(`no answer from ${u.host} within ${opts.timeoutMs} ms`)),
-      opts.timeoutMs,
-    );
-    req.on("error", (e) => finish(e));
-    req.end(opts.body);
-  });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        res.body.destroy();
+        throw new Error(`answer larger than ${maxBytes} bytes`);
+      }
+      chunks.push(chunk);
+    }
+    const headers = res.headers as IncomingHttpHeaders;
+    const encoding = headers["content-encoding"];
+    const text = decode(Buffer.concat(chunks), Array.isArray(encoding) ? encoding[0] : encoding);
+    return { status: res.statusCode, headers, text };
+  } catch (e) {
+    if (abort.signal.aborted && abort.signal.reason instanceof HttpTimeoutError)
+      throw abort.signal.reason;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function decode(body: Buffer, encoding: string | undefined): string {

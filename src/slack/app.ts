@@ -5,20 +5,23 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { App, type AppOptions } from "@slack/bolt";
-import { type BotConfig, slackApiUrlOf } from "../config/bot.js";
+import { App, type AppOptions, SocketModeReceiver } from "@slack/bolt";
+import type { BotConfig } from "../config/bot.js";
 import type { HealthChecks } from "../features/health/checks.js";
 import { type ExtraRoute, HEALTH_PATHS, healthHandler, startHealthServer } from "../http/server.js";
 import { boltLogger } from "../log/logger.js";
+import { dispatcher } from "../net/dispatcher.js";
 import { ackGate } from "./ack-first.js";
 import type { SlackDeps } from "./deps.js";
 import { registerListeners } from "./listeners/index.js";
+import { slackTransport } from "./transport.js";
 import { warmUp } from "./warm-up.js";
 
 /** The Bolt options for a configuration: the receiver choice lives here. Pure. */
 export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOptions {
-  const slackApiUrl = slackApiUrlOf(cfg.SLACK_API_URL);
-  const clientOptions = slackApiUrl ? { slackApiUrl } : {};
+  // Every call to Slack, and Socket Mode's WebSocket, through the process's one
+  // dispatcher (the environment's proxy, NO_PROXY exceptions).
+  const clientOptions = slackTransport(cfg.SLACK_API_URL);
   // A fixed authorization instead of `token`: Bolt would otherwise gate every
   // request on an auth.test made at start-up. An unusable token shows in
   // /readyz and `scimwatch doctor`; commands are still acknowledged.
@@ -29,7 +32,13 @@ export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOpt
     ...(logger ? { logger } : {}),
   };
   if (cfg.mode === "socket") {
-    return { ...common, socketMode: true, appToken: cfg.SLACK_APP_TOKEN };
+    const receiver = new SocketModeReceiver({
+      appToken: cfg.SLACK_APP_TOKEN as string,
+      dispatcher: dispatcher(),
+      installerOptions: { clientOptions },
+      ...(logger ? { logger } : {}),
+    });
+    return { ...common, receiver };
   }
   return {
     ...common,
@@ -41,6 +50,8 @@ export function appOptions(cfg: BotConfig, logger: AppOptions["logger"]): AppOpt
 
 export interface Bot {
   app: App;
+  /** The health answers of this bot (readiness includes Slack and Socket Mode). */
+  checks: HealthChecks;
   /** Starts listening; resolves with the HTTP port (events in HTTP mode, health in Socket Mode). */
   start(): Promise<number>;
   stop(): Promise<void>;
@@ -79,11 +90,13 @@ export function createBot(
     cfg.mode === "socket" ? () => socketUp : undefined,
   );
   const health = healthHandler(checks);
+  // With SCIMWATCH_ADMIN_PORT, health and metrics live on that port only (runtime.ts).
+  const healthHere = cfg.SCIMWATCH_ADMIN_PORT === undefined;
 
   const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
   if (cfg.mode === "http") {
     opts.customRoutes = [
-      ...HEALTH_PATHS.map((path) => ({
+      ...(healthHere ? HEALTH_PATHS : []).map((path) => ({
         path,
         method: ["GET"],
         handler: (req: IncomingMessage, res: ServerResponse) => void health(req, res),
@@ -116,6 +129,7 @@ export function createBot(
   let healthServer: Server | undefined;
   return {
     app,
+    checks,
     async start() {
       if (cfg.mode === "http") {
         const server = (await app.start({ port: cfg.PORT, host: cfg.HOST })) as Server;
@@ -125,7 +139,7 @@ export function createBot(
         return port;
       }
       await app.start();
-      const h = await startHealthServer(cfg.PORT, cfg.HOST, checks, routes);
+      const h = await startHealthServer(cfg.PORT, cfg.HOST, checks, routes, healthHere);
       healthServer = h.server;
       return h.port;
     },

@@ -104,6 +104,7 @@ export async function warmUp(opts: {
         },
         body,
         timeoutMs: 2_000,
+        direct: true,
       });
     } catch {
       return; // warming is best effort

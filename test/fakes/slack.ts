@@ -24,6 +24,10 @@ export class FakeSlack {
   readonly calls: ApiCall[] = [];
   readonly responses: Responded[] = [];
   validTokens = new Set(["xoxb-test-token"]);
+  /** App-level tokens (Socket Mode) this fake accepts for apps.connections.open. */
+  appTokens = new Set(["xapp-1-test-token"]);
+  /** The WebSocket URL apps.connections.open answers (default: this server, which refuses it). */
+  socketUrl: string | undefined;
   /** Called after each Web API call and each response_url post (the demo prints them). */
   listeners: Array<
     (e: { kind: "api"; call: ApiCall } | { kind: "respond"; r: Responded }) => void
@@ -141,6 +145,15 @@ export class FakeSlack {
     args: Record<string, unknown>,
     token: string | undefined,
   ): { status: number; body: unknown; headers?: Record<string, string> } {
+    if (method === "apps.connections.open") {
+      // Socket Mode: the WebSocket URL (this server, which refuses the upgrade).
+      return this.appTokens.has(token ?? "")
+        ? {
+            status: 200,
+            body: { ok: true, url: this.socketUrl ?? `${this.url.replace(/^http/, "ws")}/socket` },
+          }
+        : { status: 200, body: { ok: false, error: "invalid_auth" } };
+    }
     if (!token || !this.validTokens.has(token))
       return { status: 200, body: { ok: false, error: "invalid_auth" } };
     switch (method) {

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { FakeDescope } from "../fakes/descope.js";
-import { FakeSlack } from "../fakes/slack.js";
+import { FakeSlack, postSigned } from "../fakes/slack.js";
 import { REDIS_URL } from "../helpers.js";
 
 const run = promisify(execFile);
@@ -180,6 +180,66 @@ describe("scimwatch start", () => {
     expect(code).toBe(0);
     expect(out).toContain("shutting down");
     expect(out).not.toContain("xoxb-test-token");
+  });
+});
+
+describe("SCIMWATCH_ADMIN_PORT", () => {
+  it("serves health and metrics on its own port, and only Slack and the webhook on the public one", async () => {
+    const child = spawn(process.execPath, [CLI, "start"], {
+      env: {
+        ...env,
+        PORT: "0",
+        SCIMWATCH_ADMIN_PORT: "0",
+        SCIMWATCH_REDIS_PREFIX: `{admin-${Date.now()}}`,
+      },
+      cwd: tmpdir(),
+    });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += String(c);
+    });
+    try {
+      const [port, admin] = await new Promise<[number, number]>((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no start line: ${out}`)), 10_000);
+        child.stdout.on("data", () => {
+          const m = /"port":(\d+),"adminPort":(\d+).*"msg":"scimwatch started"/.exec(out);
+          if (m) {
+            clearTimeout(t);
+            resolve([Number(m[1]), Number(m[2])]);
+          }
+        });
+      });
+      expect(admin).not.toBe(port);
+      for (const path of ["/healthz", "/readyz", "/healthz/tail", "/metrics"]) {
+        expect((await fetch(`http://127.0.0.1:${port}${path}`)).status, path).toBe(404);
+      }
+      expect((await fetch(`http://127.0.0.1:${admin}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${admin}/readyz`)).status).toBe(200);
+      const metrics = await fetch(`http://127.0.0.1:${admin}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/^scimwatch_build_info\{/m);
+      // Slack's requests stay on the public port.
+      const signed = await postSigned(
+        `http://127.0.0.1:${port}/slack/events`,
+        {
+          command: "/scim",
+          text: "help",
+          user_id: "U1",
+          channel_id: "C1",
+          team_id: "T1",
+          response_url: slack.responseUrl("admin-port"),
+          trigger_id: "t",
+        },
+        "test-signing-secret-0123456789",
+      );
+      expect(signed.status).toBe(200);
+      expect(
+        (await fetch(`http://127.0.0.1:${admin}/slack/events`, { method: "POST" })).status,
+      ).toBe(404);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.on("exit", r));
+    }
   });
 });
 

@@ -194,6 +194,30 @@ describe("scimwatch check: exit codes", () => {
     expect(r.stdout + r.stderr).not.toContain("bad-key-xyz");
   });
 
+  it("a DESCOPE_BASE_URL that does not resolve is named at once, not retried", async () => {
+    const preload = new URL("../fakes/dns-nxdomain.mjs", import.meta.url).pathname;
+    const fullEnv = {
+      PATH: process.env.PATH,
+      DESCOPE_PROJECT_ID: fake.projectId,
+      DESCOPE_MANAGEMENT_KEY: fake.managementKey,
+      DESCOPE_BASE_URL: "https://api.descope-typo.invalid",
+      DESCOPE_MAX_RETRY_WAIT_MS: "20000",
+    };
+    const r = await run(process.execPath, ["--import", preload, CLI, "check", "a@b.c", "--json"], {
+      env: fullEnv,
+    }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect((r as { code?: number }).code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.error.code).toBe("descope_unreachable");
+    expect(out.error.message).toMatch(
+      /api\.descope-typo\.invalid does not resolve \(ENOTFOUND\): check DESCOPE_BASE_URL/,
+    );
+    expect(out.error.message).not.toMatch(/retry in/);
+    // One look-up per call (the license handshake, the user load): no retries of a name that
+    // does not exist (four attempts each before).
+    expect(r.stderr).toMatch(/nxdomain-lookups=[12]\n/);
+  });
+
   it("exits 1 when Descope keeps rate-limiting, saying when to retry", async () => {
     fake.fail("audit", { status: 429, headers: { "retry-after": "30" } });
     const r = await cli(["check", PEOPLE.not_provisioned, "--json"]);

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
+import { SocketModeReceiver } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import { startHint } from "../../src/cli/start.js";
 import { loadBotConfig, receiverMode } from "../../src/config/bot.js";
@@ -12,6 +13,7 @@ import { EXPLAIN_TOPICS, explain } from "../../src/core/explain.js";
 import { IDP_IDS } from "../../src/core/idp/catalog.js";
 import { USAGE_LINE, VERBS } from "../../src/core/verbs.js";
 import { createLogger } from "../../src/log/logger.js";
+import { dispatcher, proxiedFetch } from "../../src/net/dispatcher.js";
 import {
   capBlocks,
   diagnosisMessage,
@@ -135,8 +137,11 @@ describe("receiver choice", () => {
     const cfg = loadBotConfig({ ...base, SLACK_APP_TOKEN: "xapp-1-A1-abc" });
     expect(cfg.mode).toBe("socket");
     const opts = appOptions(cfg, undefined);
-    expect(opts.socketMode).toBe(true);
-    expect(opts.appToken).toBe("xapp-1-A1-abc");
+    // Its own receiver, so that Socket Mode's WebSocket and calls share the process's dispatcher.
+    expect(opts.receiver).toBeInstanceOf(SocketModeReceiver);
+    const client = (opts.receiver as unknown as { client: { dispatcher: unknown } }).client;
+    expect(client.dispatcher).toBe(dispatcher());
+    expect(opts.clientOptions?.fetch).toBe(proxiedFetch);
     expect(opts.signingSecret).toBeUndefined();
   });
   it("HTTP mode otherwise, with signature verification and /slack/events", () => {

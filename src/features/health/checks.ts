@@ -47,7 +47,8 @@ interface HealthDeps {
   metrics?: () => Promise<string>;
 }
 
-async function redisAnswers(redis: RedisClient): Promise<boolean> {
+/** Whether Redis answers a PING within a second. */
+export async function redisAnswers(redis: RedisClient): Promise<boolean> {
   return Promise.race([
     redis.ping().then(
       (r) => r === "PONG",
@@ -85,7 +86,14 @@ export function healthChecks(deps: HealthDeps): HealthChecks {
       }
       // Ready: this instance can take traffic (Redis, Slack, Socket Mode), whatever Descope says.
       const ok = redisOk && slackOk !== false && socketOk !== false;
-      return { ok, body: { ok, details: body } };
+      const reason = !redisOk
+        ? "redis: unreachable"
+        : slackOk === false
+          ? "slack: token not usable"
+          : socketOk === false
+            ? "socket mode: disconnected"
+            : null;
+      return { ok, body: { ok, ...(reason ? { reason } : {}), details: body } };
     },
     async tail() {
       const redisOk = await redisAnswers(deps.redis);
