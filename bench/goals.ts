@@ -6,7 +6,7 @@
  * 3. tail searches per run under sustained traffic, against the floor;
  * 4. how soon a new process resumes the tail after a crash (kill -9);
  * 5. Redis memory per 100k stored events at 100k / 200 tenants;
- * 6. CLI start-up against `node -e 0`.
+ * 6. CLI start-up against `node -e 0`, and against a bare undici script making the same calls.
  * Windows are scaled down (seconds instead of minutes) where a goal is about a
  * ratio, so the whole run stays short; each line says how.
  */
@@ -34,6 +34,7 @@ import { deletePrefix, memoryPer100k } from "./memory.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const CLI = new URL("../dist/cli.js", import.meta.url).pathname;
+const BARE_CHECK = new URL("./bare-check.mjs", import.meta.url).pathname;
 const BURST = new URL("./burst.mjs", import.meta.url).pathname;
 const log = createLogger({ level: "silent" });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -265,14 +266,36 @@ export async function cliStartup() {
     return performance.now() - t;
   };
   const med = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const checkArgs = [CLI, "check", "x@acme.com", "--tenant", "T1", "--json"];
+  // The HTTP calls one check makes, as the fake saw them: the bare undici script replays them.
+  fake.wire.length = 0;
+  await time(checkArgs);
+  const replay = JSON.stringify(
+    fake.wire.map(({ method, path, body }) => ({ method, path, body })),
+  );
+  const bareUndici = [
+    BARE_CHECK,
+    fake.url,
+    `Bearer ${fake.projectId}:${fake.managementKey}`,
+    replay,
+  ];
   const bare: number[] = [];
+  const undiciScript: number[] = [];
   const check: number[] = [];
   for (let i = 0; i < 7; i++) {
     bare.push(await time(["-e", "0"]));
-    check.push(await time([CLI, "check", "x@acme.com", "--tenant", "T1", "--json"]));
+    undiciScript.push(await time(bareUndici));
+    check.push(await time(checkArgs));
   }
   await fake.stop();
-  return { bareMs: med(bare), checkMs: med(check), ratio: med(check) / med(bare) };
+  return {
+    bareMs: med(bare),
+    checkMs: med(check),
+    ratio: med(check) / med(bare),
+    calls: JSON.parse(replay).length as number,
+    undiciMs: med(undiciScript),
+    undiciRatio: med(check) / med(undiciScript),
+  };
 }
 
 /** 7. 50 concurrent signed commands right after start, and again warm: scimwatch beside a bare Bolt app. */
@@ -381,6 +404,7 @@ export async function goals(): Promise<string> {
     `| 4. tail resumes after kill -9 | 2 intervals = ${2 * k.intervalSec} s | ${f(k.resumeMs / 1000, 1)} s | a worker killed mid-search, a fresh one started at once (interval ${k.intervalSec} s) |`,
     `| 5. Redis per 100k stored events | goal 30 MiB (was 56) | ${f(m.mibPer100k, 1)} MiB (${f(m.bytesPerEvent)} B/event) | ${m.stored} rows stored (50k users, 200 tenants, 7 days), used_memory before/after |`,
     `| 6. \`scimwatch check --json\` start to exit | node -e 0: ${f(s.bareMs)} ms (goal 3× = ${f(s.bareMs * 3)} ms) | ${f(s.checkMs)} ms (${f(s.ratio, 1)}×) | medians of 7, both in this run, against the fake Descope |`,
+    `| 6b. \`scimwatch check --json\` beside a bare undici script making the same ${s.calls} HTTP calls | script: ${f(s.undiciMs)} ms (goal 1.5× = ${f(s.undiciMs * 1.5)} ms) | ${f(s.checkMs)} ms (${f(s.undiciRatio, 2)}×) | medians of 7, all in this run; the script replays the calls the check made (bench/bare-check.mjs) |`,
     `| 7. ack p99 of 50 concurrent \`/scim check\` right after start | bare Bolt app: ${f(a.bareCold)} ms first burst, ${f(a.bareWarm)} ms warm (goal 1.5× = ${f(a.bareCold * 1.5)} ms) | ${f(a.cold)} ms first burst (${f(a.cold / a.bareCold, 2)}×), ${f(a.warm)} ms warm | each server and the client in its own process, in this run; scimwatch warms its request path at start with 40 signed \`/scim help\` to itself |`,
   ].join("\n");
 }

@@ -22,6 +22,7 @@ import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
 import { type EgressPolicy, egressFromSetting } from "./net/egress.js";
+import { observeHttpCalls } from "./net/http.js";
 import { AnswerStore } from "./redis/answers.js";
 import { AuditIndex } from "./redis/audit-index.js";
 import type { RedisClient } from "./redis/client.js";
@@ -204,6 +205,7 @@ export function buildServices(
   const settings = settingsOf(cfg);
 
   const metrics = new Metrics({ version: VERSION });
+  observeHttpCalls((service, outcome, ms) => metrics.idpCall(service, outcome, ms));
   const budgets = descopeBudgets(redis, key, cfg);
   const descope = descopeClientFromConfig(cfg, {
     ...budgets.hooks(metrics),

@@ -273,7 +273,9 @@ export class EntraHttp {
 
   private async fetch(url: string, init: Omit<HttpOptions, "timeoutMs">): Promise<HttpAnswer> {
     try {
-      return await httpRequest(url, { ...init, timeoutMs: this.timeoutMs });
+      const service =
+        url.startsWith(this.loginUrl) && url.includes("/oauth2/") ? "entra_login" : "graph";
+      return await httpRequest(url, { ...init, timeoutMs: this.timeoutMs, service });
     } catch (e) {
       const timedOut = isTimeout(e);
       throw new ConnectorError(

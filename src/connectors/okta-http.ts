@@ -53,6 +53,7 @@ export class OktaHttp {
           headers: { ...auth, accept: "application/json" },
           timeoutMs: this.timeoutMs,
           egress: this.egress,
+          service: "okta",
         });
       } catch (e) {
         throw oktaUnreachable(e, url);

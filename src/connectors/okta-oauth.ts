@@ -214,6 +214,7 @@ export class OktaOAuth implements OktaAuth {
             ...(this.useDpop ? { dpop: this.proof("POST", this.tokenUrl, this.tokenNonce) } : {}),
           },
           body,
+          service: "okta_token",
           timeoutMs: this.timeoutMs,
           egress: this.egress,
         });

@@ -1,7 +1,7 @@
 /** What the /metrics gauges read when scraped: the tail's state, the budget, hires and tenants by state, BullMQ's queues. */
 import type { Queue } from "bullmq";
 import { hireState } from "../core/hires/state.js";
-import type { MetricSources } from "../log/metrics.js";
+import { type MetricSources, mergeFamilies } from "../log/metrics.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { SlidingWindowBudget } from "../redis/sliding-window.js";
 import type { TailStateStore } from "../redis/tail-state.js";
@@ -44,17 +44,7 @@ export function metricSources(
       return count((await deps.tenantHealth.all()).map((r) => r.state));
     },
     async queues() {
-      // Each queue's export repeats the family's HELP and TYPE: keep them once.
-      const seen = new Set<string>();
-      return (await Promise.all(queues().map((q) => q.exportPrometheusMetrics())))
-        .flatMap((text) => text.split("\n"))
-        .filter((line) => {
-          if (!line.startsWith("#")) return line.trim() !== "";
-          if (seen.has(line)) return false;
-          seen.add(line);
-          return true;
-        })
-        .join("\n");
+      return mergeFamilies(await Promise.all(queues().map((q) => q.exportPrometheusMetrics())));
     },
   };
 }

@@ -62,6 +62,13 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly idpSeconds = new Histogram({
+    name: "scimwatch_idp_call_duration_seconds",
+    help: "Time one HTTP call to an IdP's API took, by service (graph, entra_login, okta, okta_token) and outcome (ok, http_<status>, timeout, network_error).",
+    labelNames: ["service", "outcome"],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
   readonly requests = new Counter({
     name: "scimwatch_slack_requests_total",
     help: "Slash commands, buttons, forms and events by kind and outcome.",
@@ -171,6 +178,11 @@ export class Metrics {
     this.descopeSeconds.observe({ op: label }, ms / 1000);
   }
 
+  /** One call to an IdP's API (net/http.ts reports those that name their service). */
+  idpCall(service: string, outcome: string, ms: number): void {
+    this.idpSeconds.observe({ service, outcome }, ms / 1000);
+  }
+
   /** One Slack request's outcome and duration (the middleware calls this). */
   observe(kind: string, outcome: string, ms: number): void {
     this.requests.inc({ kind, outcome: outcomeLabel(outcome) });
@@ -178,8 +190,35 @@ export class Metrics {
   }
 
   async text(): Promise<string> {
-    const own = await this.registry.metrics();
+    // prom-client writes a not-yet-measured gauge as "Nan"; the text format says "NaN".
+    const own = (await this.registry.metrics()).replace(/ Nan$/gm, " NaN");
     const queues = (await this.sources?.queues().catch(() => "")) ?? "";
     return queues ? `${own}\n${queues}\n` : own;
   }
+}
+
+/**
+ * Several expositions (one per BullMQ queue) as one: each family's HELP and
+ * TYPE once, then all of its samples together, as the text format requires.
+ * Pure.
+ */
+export function mergeFamilies(texts: string[]): string {
+  const families = new Map<string, { meta: string[]; samples: string[] }>();
+  for (const text of texts) {
+    let current: { meta: string[]; samples: string[] } | undefined;
+    for (const line of text.split("\n")) {
+      if (!line.trim()) continue;
+      const meta = /^# (HELP|TYPE) (\S+)/.exec(line);
+      if (meta) {
+        const name = meta[2] as string;
+        current = families.get(name);
+        if (!current) {
+          current = { meta: [], samples: [] };
+          families.set(name, current);
+        }
+        if (!current.meta.some((m) => m.startsWith(`# ${meta[1]} `))) current.meta.push(line);
+      } else if (!line.startsWith("#")) current?.samples.push(line);
+    }
+  }
+  return [...families.values()].flatMap((f) => [...f.meta, ...f.samples]).join("\n");
 }

@@ -32,6 +32,17 @@ export interface HttpOptions {
   egress?: EgressPolicy;
   /** To this process itself (the warm-up): never through a proxy. */
   direct?: boolean;
+  /** Which service this call is for (graph, entra_login, okta, okta_token): timed under that name. */
+  service?: string;
+}
+
+/** Told of every request that names its `service`: its duration and outcome (the metrics). */
+type CallObserver = (service: string, outcome: string, ms: number) => void;
+let observer: CallObserver | undefined;
+
+/** Sets where timed requests are reported (one per process: the metrics). */
+export function observeHttpCalls(fn: CallObserver | undefined): void {
+  observer = fn;
 }
 
 /** Thrown when no complete answer came within `timeoutMs`. */
@@ -45,6 +56,8 @@ export async function httpRequest(url: string, opts: HttpOptions): Promise<HttpA
   const problem = opts.egress ? urlProblem(url, opts.egress) : null;
   if (problem) throw new EgressRefused(problem);
   const maxBytes = opts.maxBytes ?? 32 * 1024 * 1024;
+  const started = performance.now();
+  let outcome = "network_error";
   const abort = new AbortController();
   const timer = setTimeout(
     () =>
@@ -78,13 +91,17 @@ export async function httpRequest(url: string, opts: HttpOptions): Promise<HttpA
     const headers = res.headers as IncomingHttpHeaders;
     const encoding = headers["content-encoding"];
     const text = decode(Buffer.concat(chunks), Array.isArray(encoding) ? encoding[0] : encoding);
+    outcome = res.statusCode < 400 ? "ok" : `http_${res.statusCode}`;
     return { status: res.statusCode, headers, text };
   } catch (e) {
-    if (abort.signal.aborted && abort.signal.reason instanceof HttpTimeoutError)
+    if (abort.signal.aborted && abort.signal.reason instanceof HttpTimeoutError) {
+      outcome = "timeout";
       throw abort.signal.reason;
+    }
     throw e;
   } finally {
     clearTimeout(timer);
+    if (opts.service) observer?.(opts.service, outcome, performance.now() - started);
   }
 }
 

@@ -117,6 +117,8 @@ export class FakeDescope {
   rateLimitTier: string | null = "tier2";
   /** Every request's headers, in order (to check x-descope-license and User-Agent). */
   readonly headers: { route: Route; headers: IncomingMessage["headers"] }[] = [];
+  /** Every request as it came on the wire (method, path with query, body), in order: a replay log. */
+  readonly wire: { method: string; path: string; body: string }[] = [];
   /** Audit searches beyond this many per rolling minute get 429 (like Descope's 10/min). */
   auditRatePerMin = Number.POSITIVE_INFINITY;
   now: () => number = Date.now;
@@ -159,6 +161,7 @@ export class FakeDescope {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
     const raw = await readBody(req);
+    this.wire.push({ method: req.method ?? "GET", path: req.url ?? "/", body: raw });
     const route = routeOf(req.method ?? "GET", url.pathname);
     if (!route) return send(res, 404, { errorCode: "E011004", errorDescription: "Not found" });
     this.calls.push({ route, body: safeJson(raw), at: this.now() });

@@ -1,6 +1,10 @@
 /** GET /metrics: Prometheus text that parses, and counters that move with what the bot does. */
 import { afterEach, describe, expect, it } from "vitest";
+import { EntraHttp } from "../../src/connectors/entra-http.js";
+import { Metrics } from "../../src/log/metrics.js";
+import { observeHttpCalls } from "../../src/net/http.js";
 import { scimEvent } from "../fakes/builders.js";
+import { FakeEntra } from "../fakes/entra.js";
 import { type Harness, startHarness } from "../helpers.js";
 
 let h: Harness | undefined;
@@ -12,14 +16,39 @@ afterEach(async () => {
 /** Parses the text exposition format strictly: every line a comment or `name{labels} value`. */
 function parse(text: string): Map<string, number> {
   const out = new Map<string, number>();
+  // The text format: a family's samples follow its TYPE line, all together, and a family
+  // appears once (a second group of the same family is invalid).
+  const seen = new Set<string>();
+  let family = "";
+  let type = "";
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
     if (line.startsWith("#")) {
       expect(line).toMatch(
         /^# (HELP [a-zA-Z_:][\w:]* .*|TYPE [a-zA-Z_:][\w:]* (counter|gauge|histogram|summary|untyped))$/,
       );
+      const t = /^# TYPE (\S+) (\S+)$/.exec(line);
+      if (t) {
+        expect(seen.has(t[1] as string), `family ${t[1]} appears twice`).toBe(false);
+        seen.add(t[1] as string);
+        family = t[1] as string;
+        type = t[2] as string;
+      }
       continue;
     }
+    const name = /^[a-zA-Z_:][\w:]*/.exec(line)?.[0] ?? "";
+    const suffixes =
+      type === "histogram"
+        ? ["_bucket", "_sum", "_count"]
+        : type === "summary"
+          ? ["", "_sum", "_count"]
+          : type === "counter"
+            ? ["", "_total"]
+            : [""];
+    expect(
+      suffixes.some((x) => name === `${family}${x}`),
+      `${name} outside its family's group (after ${family})`,
+    ).toBe(true);
     const m = line.match(
       /^([a-zA-Z_:][\w:]*(?:\{(?:[a-zA-Z_]\w*="(?:[^"\\]|\\.)*",? ?)*\})?) (-?[\d.e+-]+|NaN|[+-]Inf)$/,
     );
@@ -110,5 +139,39 @@ describe("GET /metrics", () => {
       [...m.keys()].some((k) => k.startsWith('bullmq_job_count{queue="scimwatch-notify"')),
     ).toBe(true);
     expect(body.match(/^# HELP bullmq_job_count /gm)).toHaveLength(1);
+  });
+
+  it("times calls to the IdPs' APIs by service and outcome", async () => {
+    const entra = new FakeEntra();
+    await entra.start();
+    const metrics = new Metrics({ version: "test" });
+    observeHttpCalls((service, outcome, ms) => metrics.idpCall(service, outcome, ms));
+    try {
+      const http = new EntraHttp({
+        clientId: entra.clientId,
+        clientSecret: entra.clientSecret,
+        loginUrl: entra.url,
+        graphUrl: entra.url,
+      });
+      await http
+        .list("6f1c7e2a-0000-4000-8000-000000000000", "/servicePrincipals?$top=1")
+        .catch(() => null);
+      const text = await metrics.text();
+      const m = parse(text);
+      // The token request (this fake tenant is unknown: Microsoft's 400), timed with its outcome.
+      expect(
+        m.get(
+          'scimwatch_idp_call_duration_seconds_count{service="entra_login",outcome="http_400"}',
+        ),
+      ).toBe(1);
+      for (const k of m.keys())
+        if (k.startsWith("scimwatch_idp_call_duration_seconds_count"))
+          expect(k).toMatch(
+            /service="(graph|entra_login|okta|okta_token)",outcome="(ok|http_\d+|timeout|network_error)"/,
+          );
+    } finally {
+      observeHttpCalls(undefined);
+      await entra.stop();
+    }
   });
 });
