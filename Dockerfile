@@ -21,7 +21,7 @@ COPY --from=build /app/dist ./dist
 COPY manifest.yml ./
 USER node
 EXPOSE 3000
-# /healthz answers in both modes (HTTP mode on the events port; Socket Mode on PORT too).
+# /healthz answers in both modes, on PORT, or on SCIMWATCH_ADMIN_PORT when that is set.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.SCIMWATCH_ADMIN_PORT||process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "--enable-source-maps", "dist/cli.js", "start"]

@@ -1,22 +1,16 @@
 /** `scimwatch doctor`: checks every setting and connection; exit 0 only when all are OK. */
-import { webApi } from "@slack/bolt";
 import { botEnvSchema, receiverMode } from "../config/bot.js";
+import { placeholdersIn, settingHint } from "../config/env.js";
 import { maskRedisUrl, type RedisMode, redisPlan } from "../config/redis.js";
 import { blindness } from "../core/own-health.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
 import { createRedis, keyer } from "../redis/client.js";
+import { ConnectionStore } from "../redis/connections.js";
 import { TailStateStore, tailHealth } from "../redis/tail-state.js";
-import { slackTransport } from "../slack/transport.js";
+import { connectorResults } from "./doctor-idp.js";
+import { type Result, slackResults } from "./doctor-slack.js";
 import type { Io } from "./io.js";
-
-interface Result {
-  name: string;
-  ok: boolean;
-  /** Works, but worth fixing: printed as WARN, does not fail the exit code. */
-  warn?: boolean;
-  detail: string;
-}
 
 /** What to do about a Descope failure, by what actually failed. */
 function descopeAdvice(e: DescopeError, baseUrl: string, overridden: boolean): string {
@@ -44,29 +38,23 @@ function descopeAdvice(e: DescopeError, baseUrl: string, overridden: boolean): s
   }
 }
 
-/** What to do about a Slack auth.test failure, by what actually failed. */
-function slackAdvice(e: unknown, apiUrl: string | undefined): string {
-  const err = e as { code?: string; data?: { error?: string }; message?: string };
-  const code = err.data?.error;
-  if (
-    code &&
-    ["invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired"].includes(
-      code,
-    )
-  ) {
-    return `auth.test failed (${code}): reinstall the app and copy the Bot User OAuth Token into SLACK_BOT_TOKEN`;
-  }
-  if (code) return `auth.test failed (${code}): see https://api.slack.com/methods/auth.test#errors`;
-  return `could not reach Slack${apiUrl ? ` at ${apiUrl}` : ""} (${err.message ?? "network error"}): check this machine's network and proxy${apiUrl ? ", and SLACK_API_URL" : ""}; the token itself was not checked`;
-}
-
 export async function runDoctor(_argv: string[], io: Io): Promise<number> {
   const results: Result[] = [];
   const env = Object.fromEntries(
     Object.entries(io.env).filter(([, v]) => v !== undefined && v !== ""),
   );
-  const parsed = botEnvSchema.safeParse(env);
   const bad = new Set<string>();
+  // .env.example's placeholders (xoxb-..., xapp-...) are not settings.
+  for (const name of placeholdersIn(env)) {
+    bad.add(name);
+    results.push({
+      name,
+      ok: false,
+      detail: `still .env.example's placeholder: set it to ${settingHint(name) ?? "a real value"}${name === "SLACK_APP_TOKEN" ? ", or leave it empty for HTTP mode" : ""}`,
+    });
+    delete env[name];
+  }
+  const parsed = botEnvSchema.safeParse(env);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0]);
@@ -75,10 +63,7 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
       results.push({
         name,
         ok: false,
-        detail:
-          env[name] === undefined
-            ? "not set: see .env.example"
-            : "malformed: see .env.example for its form",
+        detail: `${env[name] === undefined ? "not set" : "malformed"}: set it to ${settingHint(name) ?? "the form .env.example shows"}`,
       });
     }
   }
@@ -216,6 +201,8 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
               "no audit read recorded yet in this Redis: start scimwatch (role all or worker)",
           });
       }
+      const conns = await new ConnectionStore(redis, keyer(prefix)).all().catch(() => null);
+      if (conns) results.push(...connectorResults(conns, env));
     } catch (e) {
       results.push({
         name: "Redis",
@@ -228,30 +215,23 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
   }
 
   if (env.SLACK_BOT_TOKEN && !bad.has("SLACK_BOT_TOKEN")) {
-    const client = new webApi.WebClient(env.SLACK_BOT_TOKEN, {
-      ...slackTransport(env.SLACK_API_URL),
-      retryConfig: { retries: 0 },
-      timeout: 5_000,
-      logger: {
-        debug() {},
-        info() {},
-        warn() {},
-        error() {},
-        setLevel() {},
-        getLevel: () => webApi.LogLevel.ERROR,
-        setName() {},
-      },
-    });
-    try {
-      const r = await client.auth.test();
-      results.push({
-        name: "Slack",
-        ok: true,
-        detail: `bot token works (team ${r.team ?? r.team_id ?? "?"}, bot user ${r.user ?? r.user_id ?? "?"})`,
-      });
-    } catch (e) {
-      results.push({ name: "Slack", ok: false, detail: slackAdvice(e, env.SLACK_API_URL) });
-    }
+    const channels = [
+      ...(cfg?.SCIMWATCH_ALERT_CHANNEL
+        ? [{ id: cfg.SCIMWATCH_ALERT_CHANNEL, role: "alert channel" }]
+        : []),
+      ...[...(cfg?.SCIMWATCH_SUPPORT_CHANNELS ?? [])].map((id) => ({
+        id,
+        role: "support channel",
+      })),
+    ];
+    results.push(
+      ...(await slackResults({
+        SLACK_BOT_TOKEN: env.SLACK_BOT_TOKEN,
+        SLACK_APP_TOKEN: bad.has("SLACK_APP_TOKEN") ? undefined : env.SLACK_APP_TOKEN,
+        SLACK_API_URL: env.SLACK_API_URL,
+        channels,
+      })),
+    );
   }
 
   if (cfg && cfg.SCIMWATCH_SUPPORT_CHANNELS.size === 0 && cfg.SCIMWATCH_ADMIN_USERS.size === 0) {

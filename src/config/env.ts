@@ -1,6 +1,7 @@
 /** Environment settings, validated with zod. Errors name the variable, never its value. */
 import * as z from "zod";
 import { CodedError } from "../core/failure.js";
+import { HINTS } from "./hints.js";
 
 export class ConfigError extends CodedError {
   override readonly name = "ConfigError";
@@ -20,16 +21,23 @@ export const descopeEnvSchema = z.object({
 });
 export type DescopeEnv = z.infer<typeof descopeEnvSchema>;
 
-const HINTS: Record<string, string> = {
-  DESCOPE_PROJECT_ID: "the Descope project ID (Console › Project settings)",
-  DESCOPE_MANAGEMENT_KEY: "a Descope management key (Console › Company › Management keys)",
-  DESCOPE_BASE_URL: "an http(s) URL, e.g. https://api.descope.com",
-  DESCOPE_TIMEOUT_MS: "milliseconds between 100 and 120000",
-  DESCOPE_MAX_RETRY_WAIT_MS: "milliseconds between 0 and 600000",
-};
-
 /** Other names people use for a setting (Descope's SDKs call the base URL DESCOPE_BASE_URI). */
 const ALIASES: Record<string, string> = { DESCOPE_BASE_URI: "DESCOPE_BASE_URL" };
+
+/** What a setting should be set to, for any message that names it (start, check, doctor). */
+export function settingHint(name: string): string | undefined {
+  return HINTS[name];
+}
+
+/** A value left as .env.example ships it: "xoxb-...", "xapp-…", "<your key>". */
+const PLACEHOLDER = /^(?:[A-Za-z0-9]+-)?(?:\.\.\.|…)$|^<[^>]*>$/;
+
+/** The settings whose value is still a placeholder. Pure. */
+export function placeholdersIn(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([, v]) => typeof v === "string" && PLACEHOLDER.test(v.trim()))
+    .map(([k]) => k);
+}
 
 /** Parses env with a schema; on failure throws one ConfigError line naming the variable. */
 export function parseEnv<S extends z.ZodObject>(
@@ -44,6 +52,14 @@ export function parseEnv<S extends z.ZodObject>(
   for (const [alias, name] of Object.entries(ALIASES)) {
     const v = cleaned[alias];
     if (v !== undefined && cleaned[name] === undefined) cleaned[name] = v;
+  }
+  const shape = schema.shape as Record<string, unknown>;
+  const left = placeholdersIn(cleaned).find((n) => n in shape);
+  if (left) {
+    const hint = hints[left] ?? HINTS[left];
+    throw new ConfigError(
+      `${left} is still .env.example's placeholder${hint ? `: set it to ${hint}` : ""}${left === "SLACK_APP_TOKEN" ? ", or leave it empty for HTTP mode" : ""}`,
+    );
   }
   const res = schema.safeParse(cleaned);
   if (res.success) return res.data;

@@ -42,8 +42,10 @@ export class FakeSlack {
    * posted at once, as Slack would, but the answer comes late).
    */
   postFaults: Array<{ status?: number; delayMs?: number }> = [];
-  /** Channels the bot is not a member of: posts there answer not_in_channel. */
+  /** Channels the bot is not a member of: posts and history reads there answer not_in_channel. */
   notInChannels = new Set<string>();
+  /** The bot token's scopes, sent as Slack does in the x-oauth-scopes header. */
+  botScopes = ["commands", "chat:write", "channels:history", "groups:history"];
   /** Messages posted, per channel, newest last (for conversations.history). */
   readonly messages: Array<{
     channel: string;
@@ -134,6 +136,8 @@ export class FakeSlack {
       return { status: fault.status, body: "internal error" };
     }
     const answer = this.answer(method, args, token);
+    if (this.validTokens.has(token ?? ""))
+      answer.headers = { ...answer.headers, "x-oauth-scopes": this.botScopes.join(",") };
     call.result = answer.body as Record<string, unknown>;
     for (const l of this.listeners) l({ kind: "api", call });
     if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
@@ -208,6 +212,8 @@ export class FakeSlack {
         };
       }
       case "conversations.history": {
+        if (this.notInChannels.has(String(args.channel)))
+          return { status: 200, body: { ok: false, error: "not_in_channel" } };
         // Top-level messages, newest first; metadata only when asked for.
         const withMeta = String(args.include_all_metadata) === "true";
         // Paged as Slack pages it: `limit` per page (at most 200 here), a cursor to the next.

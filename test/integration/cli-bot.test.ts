@@ -183,6 +183,68 @@ describe("scimwatch start", () => {
   });
 });
 
+describe("scimwatch doctor: what a new user gets wrong", () => {
+  it(".env.example's placeholders are not settings: named, with what to set, and start refuses them too", async () => {
+    const r = await cli(["doctor"], {
+      ...env,
+      SLACK_BOT_TOKEN: "xoxb-...",
+      SLACK_APP_TOKEN: "xapp-...",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^FAIL {2}SLACK_APP_TOKEN: still \.env\.example's placeholder: set it to an app-level token with connections:write .*, or leave it empty for HTTP mode$/m,
+    );
+    expect(r.stdout).toMatch(
+      /^FAIL {2}SLACK_BOT_TOKEN: still \.env\.example's placeholder: set it to the app's Bot User OAuth Token/m,
+    );
+    expect(r.stdout).not.toMatch(/Socket Mode \(SLACK_APP_TOKEN set\)|^OK {4}Socket Mode/m);
+    const start = await cli(["start"], { ...env, SLACK_APP_TOKEN: "xapp-..." });
+    expect(start.code).toBe(2);
+    expect(start.stderr).toMatch(/SLACK_APP_TOKEN is still \.env\.example's placeholder/);
+  });
+
+  it("a malformed setting gets the same hint as start and check give", async () => {
+    const r = await cli(["doctor"], { ...env, SCIMWATCH_SUPPORT_CHANNELS: "#support" });
+    expect(r.stdout).toMatch(
+      /^FAIL {2}SCIMWATCH_SUPPORT_CHANNELS: malformed: set it to channel IDs \(C…\), comma-separated, not names like #support/m,
+    );
+  });
+
+  it("checks the bot's scopes against the manifest, the app-level token, the channels, the connectors", async () => {
+    const scopes = slack.botScopes;
+    slack.botScopes = ["commands", "chat:write"];
+    slack.notInChannels.add("CALERTS");
+    try {
+      const r = await cli(["doctor"], {
+        ...env,
+        SLACK_APP_TOKEN: "xapp-1-test-token",
+        SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+        SCIMWATCH_SUPPORT_CHANNELS: "CSUPPORT",
+        SCIMWATCH_REDIS_PREFIX: `{doctor-idp-${Date.now()}}`,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(
+        /^FAIL {2}Slack scopes: the bot token lacks channels:history, groups:history: add them under OAuth & Permissions/m,
+      );
+      expect(r.stdout).toMatch(/^OK {4}Socket Mode: the app-level token opens a connection/m);
+      expect(r.stdout).toMatch(
+        /^FAIL {2}Channel CALERTS: the bot is not in the alert channel \(not_in_channel\): run \/invite @scimwatch/m,
+      );
+      expect(r.stdout).toMatch(/^OK {4}Channel CSUPPORT: the bot is in the support channel/m);
+      expect(r.stdout).toMatch(/^OK {4}IdP connectors: none connected/m);
+    } finally {
+      slack.botScopes = scopes;
+      slack.notInChannels.delete("CALERTS");
+    }
+    const bad = await cli(["doctor"], { ...env, SLACK_APP_TOKEN: "xapp-1-revoked" });
+    expect(bad.stdout).toMatch(
+      /^FAIL {2}Socket Mode: apps\.connections\.open failed \(invalid_auth\)/m,
+    );
+    const ok = await cli(["doctor"], env);
+    expect(ok.stdout).toMatch(/^OK {4}Slack scopes: the manifest's 4 bot scopes are granted/m);
+  });
+});
+
 describe("SCIMWATCH_ADMIN_PORT", () => {
   it("serves health and metrics on its own port, and only Slack and the webhook on the public one", async () => {
     const child = spawn(process.execPath, [CLI, "start"], {

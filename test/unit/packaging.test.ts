@@ -111,6 +111,8 @@ describe("deployment files", () => {
     expect(d).toMatch(/^USER (node|\d+)/m);
     expect(d).toMatch(/npm ci --omit=dev/);
     expect(d).toMatch(/HEALTHCHECK[\s\S]*\/healthz/);
+    // The health check follows health to the admin port when one is set.
+    expect(d).toMatch(/HEALTHCHECK[\s\S]*SCIMWATCH_ADMIN_PORT\|\|process\.env\.PORT/);
   });
 
   it("docker-compose.yml runs Redis and the bot from .env", () => {
@@ -125,6 +127,7 @@ describe("deployment files", () => {
           healthcheck?: unknown;
           stop_grace_period?: string;
           command?: string[];
+          environment?: Record<string, string>;
         }
       >;
     };
@@ -138,6 +141,8 @@ describe("deployment files", () => {
     expect(bot?.ports?.every((p) => p.startsWith("127.0.0.1:"))).toBe(true);
     expect(Number.parseInt(bot?.stop_grace_period ?? "0", 10)).toBeGreaterThan(25);
     expect(c.services.redis?.command?.join(" ")).toMatch(/maxmemory-policy noeviction/);
+    // HOST from .env never reaches the container: the published port must stay reachable.
+    expect(bot?.environment?.HOST).toBe("0.0.0.0");
   });
 
   it("the image runs the current Node LTS; engines still allow Node 20.18+; .dockerignore keeps secrets and output out", () => {
