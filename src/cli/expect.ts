@@ -2,7 +2,6 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
-import { UnknownTenantError } from "../core/failure.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { onboardingChannelFor } from "../features/hires/alert-channel.js";
 import { checkRows, readRows, registerIntake } from "../features/hires/intake.js";
@@ -57,7 +56,6 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
       log: createLogger({ level: "error", destination: process.stderr, secrets: secretsOf(cfg) }),
     });
     const tenant = await resolveTenant(s.descope, values.tenant);
-    if (!tenant) throw new UnknownTenantError(values.tenant);
     const intake = checkRows(parsed.rows, io.now());
     const channelId =
       values.channel ??
@@ -86,7 +84,10 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
       io.stdout(
         `Registered ${r.registered} expected hire(s) in ${tenant.tenantName}${channelId ? `; checklist in ${channelId}` : ""}.\n`,
       );
-      for (const x of rejected) io.stdout(`  not registered: ${x.input} — ${x.reason}\n`);
+      for (const x of rejected)
+        io.stdout(
+          `  not registered${"row" in x && x.row !== undefined ? ` (line ${x.row})` : ""}: ${x.input} — ${x.reason}\n`,
+        );
       if (r.postError)
         io.stdout(
           `  the checklist could not be posted (${r.postError}); it is posted after the next audit read.\n`,

@@ -35,8 +35,9 @@ Redis, their checklist is posted, and they are followed until they can sign in.
                           start_date, assigned_at, idp; or JSON lines
                           ({"email":…,"name":…,"startDate":…}); - reads stdin
   --tenant <id-or-name>   the Descope tenant
-  --channel <C…>          where the checklist goes (default: the tenant's linked
-                          channel, else SCIMWATCH_ALERT_CHANNEL)
+  --channel <C…>          where the checklist goes (default: the tenant's onboarding
+                          channel, else its linked channel, else
+                          SCIMWATCH_ALERT_CHANNEL)
 Environment: as \`scimwatch start\` (Slack, Descope, Redis), read from ./.env too.
 Exit 0 registered (bad rows are listed), 1 a service failed, 2 bad usage or file.
 `;

@@ -34,8 +34,17 @@ export class CodedError extends Error {
 /** No tenant has this ID or name. */
 export class UnknownTenantError extends CodedError {
   override readonly name = "UnknownTenantError";
-  constructor(readonly tenant: string) {
-    super("unknown_tenant", `unknown tenant: ${tenant} (no tenant has this ID or name)`);
+  constructor(
+    readonly tenant: string,
+    /** Names of tenants close to what was typed ("Acme Corp" for "Acme"), to offer. */
+    readonly suggestions: string[] = [],
+  ) {
+    super(
+      "unknown_tenant",
+      `unknown tenant: ${tenant} (no tenant has this ID or name)${
+        suggestions.length ? `; did you mean ${suggestions.map((n) => `"${n}"`).join(" or ")}?` : ""
+      }`,
+    );
   }
 }
 

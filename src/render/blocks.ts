@@ -9,7 +9,7 @@ import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { MATCHED_BY_TEXT, VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 import type { Guide } from "../core/explain.js";
 import { IDPS, type IdpId } from "../core/idp/catalog.js";
-import { USAGE_LINE } from "../core/verbs.js";
+import { VERBS, verbNamed } from "../core/verbs.js";
 import { ACTIONS, encodeCheckButton } from "./ids.js";
 import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
 
@@ -212,30 +212,44 @@ export function howToFixMessage(idpId: IdpId, loginId: string): SlackMessage {
   };
 }
 
-export const HELP_LINES = [
-  "`/scim check <login ID> [tenant]` — was this user provisioned? Verdict, evidence, and the fix for their IdP.",
-  "`/scim explain [assignment|mapping|timing|jit|deprovisioning] [idp]` — the why, per IdP.",
-  "`/scim activity [tenant] [7d]` — is the IdP pushing? SCIM creates, updates, deactivations and errors per day.",
-  "`/scim expect <email> [<email> …] [tenant] [idp=<idp>] [at=<when>] [start=<date>]` — register expected new hires (no arguments: a form); a checklist ticks itself as they arrive.",
-  "`/scim pending [tenant]` — open hires with their status and due time · `/scim forget <email>` — stop tracking one.",
-  "`/scim alerts #channel` — where this linked tenant's alerts go · `/scim onboarding #channel` — where its checklists go for hires from HR or a file (admins).",
-  "`/scim link <tenant>` / `/scim unlink` — scope this channel to one tenant (admins).",
-  "`/scim webhook <tenant>` — issue the secret this tenant's HR system signs `POST /hooks/hires` with, shown once (admins).",
-  "`/scim connect <tenant> entra [app=<name or appId>] [entra-tenant=<id>]` or `/scim connect <tenant> okta` (a form) — read the IdP's side (assignment, provisioning logs, job) for that tenant's checks · `/scim connections` · `/scim disconnect <tenant>` · `/scim autoexpect <tenant> on|off`: new members of the app's groups become expected hires (admins).",
-  "`/scim help` — this.",
-];
+/** One help line per verb; admin verbs only for admins. */
+export function helpLines(admin = true): string[] {
+  return VERBS.filter((v) => admin || !v.admin).map(
+    (v) => `\`/scim ${v.brief}\` — ${v.does}${v.admin ? " _(admins)_" : ""}`,
+  );
+}
 
-export function helpMessage(note?: string): SlackMessage {
-  const body = `${note ? `${note}\n\n` : ""}${HELP_LINES.map((l) => `• ${esc(l)}`).join("\n")}`;
+/** The whole help, or one verb's (`/scim help check`); admin verbs only for admins. */
+export function helpMessage(
+  note?: string,
+  opts: { admin?: boolean; verb?: string } = {},
+): SlackMessage {
+  const admin = opts.admin ?? true;
+  const one = verbNamed(opts.verb);
+  if (one) {
+    const body = `*\`/scim ${esc(one.brief)}\`* — ${one.does}${one.admin ? "\nFor scimwatch admins (their Slack user IDs are in SCIMWATCH_ADMIN_USERS)." : ""}`;
+    return {
+      text: `${note ? `${note} ` : ""}Usage: /scim ${esc(one.brief)}`,
+      blocks: [
+        section(`${note ? `${note}\n\n` : ""}${body}`),
+        context("`/scim help` lists every verb."),
+      ],
+    };
+  }
+  const lines = helpLines(admin);
+  const body = `${note ? `${note}\n\n` : ""}${lines.map((l) => `• ${l}`).join("\n")}`;
+  const usage = `Usage: ${VERBS.filter((v) => admin || !v.admin)
+    .map((v) => `/scim ${v.brief}`)
+    .join(" · ")}`;
   return {
-    text: `${note ? `${note} ` : ""}${esc(USAGE_LINE)}`,
+    text: `${note ? `${note} ` : ""}${esc(usage)}`,
     blocks: [section(`*scimwatch* — SCIM provisioning answers from Descope's audit log.\n${body}`)],
   };
 }
 
-/** Bad input: the reason (escaped) and the usage. */
-export function usageMessage(message: string): SlackMessage {
-  return helpMessage(`:warning: ${esc(message)}`);
+/** Bad input: the reason (escaped) and the usage of the verb it was for (all of them when none). */
+export function usageMessage(message: string, verb?: string, admin = true): SlackMessage {
+  return helpMessage(`:warning: ${esc(message)}`, { admin, ...(verb ? { verb } : {}) });
 }
 
 /**

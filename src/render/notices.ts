@@ -21,9 +21,12 @@ export function scopedRefusal(tenantName: string): SlackMessage {
 /** Any failure, said the same way everywhere: what failed, and when to retry. */
 export function failureMessage(e: unknown, what: string): SlackMessage {
   if (e instanceof UnknownTenantError) {
+    const offer = e.suggestions.length
+      ? ` Did you mean ${e.suggestions.map((n) => `*${esc(n)}*`).join(" or ")}? (A name with spaces can be typed as it is, or in quotes.)`
+      : " Give the tenant's ID or its exact name (`/scim pending` and App Home show the names).";
     return notice(
-      `:warning: No tenant has the ID or name *${esc(e.tenant)}*. Usage: \`/scim check &lt;login ID&gt; [tenant ID or name]\``,
-      `No tenant has the ID or name ${e.tenant}.`,
+      `:warning: No tenant has the ID or name *${esc(e.tenant)}*.${offer}`,
+      `No tenant has the ID or name ${e.tenant}.${e.suggestions.length ? ` Did you mean ${e.suggestions.join(" or ")}?` : ""}`,
     );
   }
   if (e instanceof DeadlineError) {

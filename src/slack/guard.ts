@@ -9,7 +9,7 @@ import {
   namesLinkedTenant,
   tenantAllowed,
 } from "../core/access.js";
-import { AccessDenied, UnknownTenantError } from "../core/failure.js";
+import { AccessDenied } from "../core/failure.js";
 import type { Hire } from "../core/hires/model.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { alertRoutes } from "../features/notify/outbox.js";
@@ -71,7 +71,6 @@ export function guard(deps: Pick<SlackDeps, "links" | "descope" | "hires" | "set
       }
       if (!typed) return usage ? { refusal: usageMessage(usage) } : null;
       const t = await resolveTenant(deps.descope, typed);
-      if (!t) throw new UnknownTenantError(typed);
       return t;
     },
     async hireFor(who, id) {

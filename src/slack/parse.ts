@@ -5,9 +5,10 @@
 import { EXPLAIN_TOPICS, type ExplainTopic } from "../core/explain.js";
 import { type IdpId, parseIdp } from "../core/idp/catalog.js";
 import { loginIdProblem } from "../core/login-id.js";
+import { closestVerb, verbNamed } from "../core/verbs.js";
 
 export type ScimCommand =
-  | { kind: "help" }
+  | { kind: "help"; verb?: string }
   | { kind: "check"; loginId: string; tenant?: string }
   | { kind: "explain"; topic?: ExplainTopic; idp?: IdpId }
   | { kind: "link"; tenant: string }
@@ -26,15 +27,8 @@ export type ScimCommand =
   | {
       kind: "usage";
       message: string;
-      topic:
-        | "check"
-        | "explain"
-        | "link"
-        | "activity"
-        | "expect"
-        | "alerts"
-        | "connect"
-        | "general";
+      /** The verb whose usage to show ("general": none, the whole help). */
+      topic: string;
     };
 
 const MAX_TEXT = 500;
@@ -88,8 +82,13 @@ export function parseScimCommand(raw: string): ScimCommand {
   switch ((verb ?? "").toLowerCase()) {
     case "":
     case "help":
-    case "?":
-      return { kind: "help" };
+    case "?": {
+      if (!rest[0]) return { kind: "help" };
+      const v = verbNamed(rest[0]) ?? closestVerb(rest[0]);
+      return v
+        ? { kind: "help", verb: v.verb }
+        : { kind: "usage", topic: "general", message: `There is no verb "${rest[0]}".` };
+    }
     case "check": {
       const [loginId, ...tenantWords] = rest;
       if (!loginId)
@@ -261,8 +260,14 @@ export function parseScimCommand(raw: string): ScimCommand {
         return { kind: "usage", topic: "activity", message: "That tenant name is too long." };
       return tenant ? { kind: "activity", tenant, days } : { kind: "activity", days };
     }
-    default:
-      return { kind: "usage", topic: "general", message: `I don't know "${verb}".` };
+    default: {
+      const near = closestVerb(verb ?? "");
+      return {
+        kind: "usage",
+        topic: near?.verb ?? "general",
+        message: `I don't know "${verb}".${near ? ` Did you mean \`/scim ${near.verb}\`?` : ""}`,
+      };
+    }
   }
 }
 

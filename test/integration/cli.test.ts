@@ -170,6 +170,7 @@ describe("scimwatch check: exit codes", () => {
     [["check", "a@b.c", "--assigned-at", "2026-11-28T09:30"], /has no time zone: add Z/],
     [["check", "a@b.c", "--frobnicate"], /Unknown option/],
     [["check", "a@b.c", "--tenant", "Nope Inc"], /unknown tenant: Nope Inc/],
+    [["check", "a@b.c", "--tenant", "Acme"], /unknown tenant: Acme .*; did you mean "Acme Corp"\?/],
     [["check", "a@b.c", "b@c.d"], /unexpected argument/],
     [["check", "eve\u202Egpj.exe@b.c"], /invisible control or direction character \(U\+202E\)/],
   ])("%j exits 2 with the usage line", async (args, message) => {

@@ -254,11 +254,19 @@ describe("scimwatch expect --file", () => {
       ).stdout,
     );
     expect(out.registered).toBe(2);
-    expect((out.rejected as Array<{ input: string }>).map((r) => r.input).sort()).toEqual([
-      "cid@acme.com",
-      "not-an-email",
-      "row 6",
-    ]);
+    // Each rejected row names its line in the file (the header is line 1).
+    expect(
+      (out.rejected as Array<{ input: string; row: number }>)
+        .map((r) => `${r.row}:${r.input}`)
+        .sort(),
+    ).toEqual(["4:not-an-email", "5:cid@acme.com", "6:row 6"]);
+    const text = (
+      await run(process.execPath, [CLI, "expect", "--tenant", "Acme", "--file", csv], {
+        env,
+        cwd: dir,
+      })
+    ).stdout;
+    expect(text).toMatch(/not registered \(line 5\): cid@acme\.com — the start date is not a date/);
     const out2 = JSON.parse(
       (
         await run(
@@ -269,7 +277,7 @@ describe("scimwatch expect --file", () => {
       ).stdout,
     );
     expect(out2.registered).toBe(1);
-    expect(out2.rejected).toEqual([{ input: "line 2", reason: "not JSON" }]);
+    expect(out2.rejected).toEqual([{ input: "line 2", reason: "not JSON", row: 2 }]);
     const hires = await h.runtime.hires.getMany(await h.runtime.hires.openIds());
     const ana = hires.find((r) => r.hire.loginId === "ana@acme.com")?.hire;
     expect(ana?.displayName).toBe("Ana, the new CTO");

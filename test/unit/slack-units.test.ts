@@ -18,7 +18,7 @@ import {
   capBlocks,
   diagnosisMessage,
   guideMessage,
-  HELP_LINES,
+  helpLines,
   helpMessage,
   section,
 } from "../../src/render/blocks.js";
@@ -408,7 +408,7 @@ describe("the /scim verbs, listed once", () => {
   it.each(VERBS.map((v) => [v.verb]))("%s is parsed, in the help and in the usage line", (verb) => {
     const parsed = parseScimCommand(verb);
     expect(parsed.kind === "usage" && /don't know/.test(parsed.message)).toBe(false);
-    expect(HELP_LINES.join("\n")).toContain(`/scim ${verb}`);
+    expect(helpLines().join("\n")).toContain(`/scim ${verb}`);
     expect(USAGE_LINE).toContain(`/scim ${verb}`);
   });
 

@@ -22,7 +22,7 @@ import {
 import { groupMappingsOf, toAuditEvent, toUserFacts } from "../../descope/events.js";
 import { optional } from "../../descope/optional.js";
 import { idpOf } from "../../descope/tenant-idp.js";
-import { matchTenant } from "../../descope/tenants.js";
+import { matchTenant, similarTenants } from "../../descope/tenants.js";
 import { type FoundPerson, findElsewhere, loadUserAnyCase } from "./find-person.js";
 
 export interface CheckRequest {
@@ -109,7 +109,8 @@ export async function gatherFacts(
     loadUserAnyCase(client, req.loginId),
   ]);
   const named = req.tenant && tenants ? matchTenant(tenants, req.tenant) : undefined;
-  if (req.tenant && tenants && !named) throw new UnknownTenantError(req.tenant);
+  if (req.tenant && tenants && !named)
+    throw new UnknownTenantError(req.tenant, similarTenants(tenants, req.tenant));
   const ev = await events(req.loginId, now, direct?.userId);
   // No user has the login ID: the person may exist under another identifier (issue #23).
   const found: FoundPerson = direct

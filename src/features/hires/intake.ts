@@ -18,12 +18,14 @@ interface IntakeRow {
   startDate?: string | undefined;
   assignedAt?: string | undefined;
   idp?: string | undefined;
+  /** Where the row is in its file (a CSV row or a JSON line, counting the header), to name it. */
+  row?: number | undefined;
 }
 
 interface Intake {
   emails: string[];
   details: Map<string, { name?: string; startDate?: number; assignedAt?: number; idp?: IdpId }>;
-  rejected: Array<{ input: string; reason: string }>;
+  rejected: Array<{ input: string; reason: string; row?: number }>;
 }
 
 export function checkRows(rows: IntakeRow[], now: number): Intake {
@@ -79,7 +81,19 @@ export function checkRows(rows: IntakeRow[], now: number): Intake {
     });
   }
   const checked = checkEmails(emails, MAX_INTAKE);
-  return { emails: checked.emails, details, rejected: [...rejected, ...checked.rejected] };
+  // A file's rows are named by number, so a long file can be fixed where it is wrong.
+  const rowOf = new Map<string, number>();
+  for (const x of rows)
+    if (x.row !== undefined && !rowOf.has(x.email.trim())) rowOf.set(x.email.trim(), x.row);
+  const withRow = (r: { input: string; reason: string }) => {
+    const row = rowOf.get(r.input);
+    return row !== undefined ? { ...r, row } : r;
+  };
+  return {
+    emails: checked.emails,
+    details,
+    rejected: [...rejected, ...checked.rejected].map(withRow),
+  };
 }
 
 /** Registers an intake in checklists of MAX_BATCH hires each (one message stays readable). */
@@ -106,10 +120,10 @@ export async function registerIntake(
 /** Reads rows from CSV (a header row; quotes, BOM and CRLF handled by csv-parse) or JSON lines. */
 export function readRows(text: string): {
   rows: IntakeRow[];
-  bad: Array<{ input: string; reason: string }>;
+  bad: Array<{ input: string; reason: string; row: number }>;
 } {
   const body = text.replace(/^\uFEFF/, "");
-  const bad: Array<{ input: string; reason: string }> = [];
+  const bad: Array<{ input: string; reason: string; row: number }> = [];
   if (body.trimStart().startsWith("{")) {
     const rows: IntakeRow[] = [];
     for (const [i, line] of body.split(/\r?\n/).entries()) {
@@ -117,7 +131,7 @@ export function readRows(text: string): {
       try {
         const o = JSON.parse(line) as Record<string, unknown>;
         const s = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
-        if (!s("email")) bad.push({ input: `line ${i + 1}`, reason: "no email" });
+        if (!s("email")) bad.push({ input: `line ${i + 1}`, reason: "no email", row: i + 1 });
         else
           rows.push({
             email: s("email") as string,
@@ -125,9 +139,10 @@ export function readRows(text: string): {
             startDate: s("startDate") ?? s("start_date"),
             assignedAt: s("assignedAt") ?? s("assigned_at"),
             idp: s("idp"),
+            row: i + 1,
           });
       } catch {
-        bad.push({ input: `line ${i + 1}`, reason: "not JSON" });
+        bad.push({ input: `line ${i + 1}`, reason: "not JSON", row: i + 1 });
       }
     }
     return { rows, bad };
@@ -138,10 +153,13 @@ export function readRows(text: string): {
     trim: true,
     relax_column_count: true,
     bom: true,
-  }) as Array<Record<string, string>>;
+    info: true,
+  }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
   const rows: IntakeRow[] = [];
-  for (const [i, r] of records.entries()) {
-    if (!r.email) bad.push({ input: `row ${i + 2}`, reason: "no email" });
+  for (const { record: r, info } of records) {
+    // The file's line where the record ended (blank lines and quoted newlines counted).
+    const row = info.lines;
+    if (!r.email) bad.push({ input: `row ${row}`, reason: "no email", row });
     else
       rows.push({
         email: r.email,
@@ -149,6 +167,7 @@ export function readRows(text: string): {
         startDate: r.start_date || undefined,
         assignedAt: r.assigned_at || undefined,
         idp: r.idp || undefined,
+        row,
       });
   }
   return { rows, bad };

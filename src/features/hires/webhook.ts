@@ -18,6 +18,7 @@
 import { createHash, createHmac } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import * as z from "zod";
+import { UnknownTenantError } from "../../core/failure.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
@@ -136,15 +137,18 @@ async function register(
   b: z.infer<typeof bodySchema>,
   signer: Signer,
 ): Promise<Answer> {
+  // Unknown tenants are answered without a name or a suggestion: nobody learns other tenants here.
+  const known = (idOrName: string) =>
+    resolveTenant(deps.descope, idOrName).catch((e: unknown) => {
+      if (e instanceof UnknownTenantError) return null;
+      throw e;
+    });
   if (signer.scope === "tenant" && b.tenant) {
-    const named = await resolveTenant(deps.descope, b.tenant);
+    const named = await known(b.tenant);
     if (named?.tenantId !== signer.tenantId)
       return { status: 403, body: { error: "this key registers hires for its own tenant only" } };
   }
-  const tenant = await resolveTenant(
-    deps.descope,
-    signer.scope === "tenant" ? signer.tenantId : (b.tenant as string),
-  );
+  const tenant = await known(signer.scope === "tenant" ? signer.tenantId : (b.tenant as string));
   if (!tenant)
     return { status: 422, body: { error: "no tenant matches the tenant field (an ID or a name)" } };
   const now = deps.now();

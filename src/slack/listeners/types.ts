@@ -41,7 +41,7 @@ export interface CommandGuards<C> {
 export interface CommandListener<C> {
   guards?: CommandGuards<C>;
   /** What the person sees at once (Slack wants an answer within 3 s); absent: an empty acknowledgement. */
-  ack?: (cmd: C) => Pick<SlackMessage, "text"> | SlackMessage | undefined;
+  ack?: (cmd: C, who: { admin: boolean }) => Pick<SlackMessage, "text"> | SlackMessage | undefined;
   /** What a failure message calls this work ("The check failed: …"). */
   what: string;
   /** The work after the acknowledgement; returns the outcome for the log. Absent when the ack is the answer. */

@@ -38,6 +38,8 @@ export async function runCheck(
 }
 
 export const check: CommandListener<Extract<ScimCommand, { kind: "check" }>> = {
+  // Access first: "Checking…" is said only to someone who will get an answer.
+  guards: { access: true },
   ack: (cmd) => WORKING.check(cmd.loginId),
   what: "The check",
   run: (deps, cmd, req) => runCheck(deps, req, { loginId: cmd.loginId, tenant: cmd.tenant }),

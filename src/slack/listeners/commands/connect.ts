@@ -1,6 +1,5 @@
 /** `/scim connect <tenant> entra …`, `/scim connections`, `/scim disconnect <tenant>` (admins only). */
 
-import { UnknownTenantError } from "../../../core/failure.js";
 import { entraTenantOf } from "../../../core/idp-side/model.js";
 import { resolveTenant } from "../../../descope/tenants.js";
 import { connectEntra } from "../../../features/connections/connect.js";
@@ -30,7 +29,6 @@ export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>>
         return "no_secrets_key";
       }
       const t = await resolveTenant(deps.descope, cmd.tenant);
-      if (!t) throw new UnknownTenantError(cmd.tenant);
       await req.client.views.open({
         trigger_id: req.triggerId,
         view: oktaConnectModal(
@@ -50,7 +48,6 @@ export const connect: CommandListener<Extract<ScimCommand, { kind: "connect" }>>
       return "not_configured";
     }
     const tenant = await resolveTenant(deps.descope, cmd.tenant);
-    if (!tenant) throw new UnknownTenantError(cmd.tenant);
     const entraTenant =
       cmd.entraTenant ??
       entraTenantOf(await deps.descope.loadSsoSettings(tenant.tenantId).catch(() => null));

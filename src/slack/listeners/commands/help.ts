@@ -5,12 +5,14 @@ import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
 
 export const help: CommandListener<Extract<ScimCommand, { kind: "help" }>> = {
-  ack: () => helpMessage(),
+  ack: (cmd, who) =>
+    helpMessage(undefined, { admin: who.admin, ...(cmd.verb ? { verb: cmd.verb } : {}) }),
   what: "Help",
 };
 
 export const usage: CommandListener<Extract<ScimCommand, { kind: "usage" }>> = {
-  ack: (cmd) => usageMessage(cmd.message),
+  ack: (cmd, who) =>
+    usageMessage(cmd.message, cmd.topic === "general" ? undefined : cmd.topic, who.admin),
   what: "Help",
 };
 

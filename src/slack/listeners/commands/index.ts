@@ -48,8 +48,23 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     const cmd = parseScimCommand(command.text ?? "");
     const listener = COMMANDS[cmd.kind] as CommandListener<ScimCommand>;
     const who = { userId: command.user_id, channelId: command.channel_id };
-    const first = listener.ack?.(cmd);
-    await ack(first ? { response_type: "ephemeral", ...first } : undefined);
+    const admin = deps.guard.isAdmin(who.userId);
+    const first = listener.ack?.(cmd, { admin });
+    // "Checking…" only to someone who will get an answer: certain for an admin, or in a
+    // support channel for a verb that is not admins-only; a linked channel is read (bounded,
+    // so the ack stays fast); otherwise nothing is promised and the refusal is the answer.
+    let promise = first !== undefined;
+    if (first && listener.run && !admin) {
+      if (listener.guards?.adminsOnly) promise = false;
+      else if (!deps.settings.supportChannels.has(who.channelId)) {
+        const access = await Promise.race([
+          deps.guard.accessFor(who).catch(() => null),
+          new Promise<null>((r) => setTimeout(() => r(null), 250).unref()),
+        ]);
+        promise = access !== null && access.kind !== "denied";
+      }
+    }
+    await ack(promise && first ? { response_type: "ephemeral", ...first } : undefined);
     const req: CommandRequest = {
       who,
       reply: replyVia(respond, deps.log, "command"),

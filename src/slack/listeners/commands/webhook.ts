@@ -1,10 +1,3 @@
-/**
- * `/scim webhook <tenant>` (admins): issues the tenant's own webhook secret,
- * shown once to the admin who asked (ephemeral), stored sealed. A request
- * signed with it can register hires for that tenant only; a new one revokes
- * the previous one.
- */
-import { UnknownTenantError } from "../../../core/failure.js";
 import { resolveTenant } from "../../../descope/tenants.js";
 import {
   webhookAdminsOnly,
@@ -23,7 +16,6 @@ export const webhook: CommandListener<Extract<ScimCommand, { kind: "webhook" }>>
       return "no_secrets_key";
     }
     const tenant = await resolveTenant(deps.descope, cmd.tenant);
-    if (!tenant) throw new UnknownTenantError(cmd.tenant);
     const issued = await deps.webhookKeys.issue(tenant, req.who.userId, deps.now());
     await req.reply(webhookSecretMessage(tenant.tenantName, issued));
     deps.log.info(
