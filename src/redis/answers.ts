@@ -28,4 +28,10 @@ export class AnswerStore extends RedisStore {
     const parsed = raw ? answerSchema.safeParse(safeParse(raw)) : null;
     return parsed?.success ? (parsed.data as { diagnosis: Diagnosis; channelId: string }) : null;
   }
+
+  /** Marks an answer shared; false when it already was (a second click, another replica). */
+  async claimShare(id: string): Promise<boolean> {
+    const set = await this.redis.set(this.keys.answerShared(id), "1", "EX", ANSWER_TTL_SEC, "NX");
+    return set === "OK";
+  }
 }

@@ -25,6 +25,8 @@ export function redisKeys(key: Keyer) {
     links: () => key("links"),
     /** A check's answer, kept for its buttons. */
     answer: (id: string) => key("answer", id),
+    /** Set once an answer was shared in its channel (Share in channel posts it once). */
+    answerShared: (id: string) => key("answer", id, "shared"),
     /** IdP connections, per tenant. */
     connections: () => key("connections"),
     /** Tenant health records, per tenant. */

@@ -313,6 +313,20 @@ describe("buttons", () => {
     expect(shared.response_type).toBe("in_channel");
     expect(textsOf(shared.blocks).join(" ")).toContain("shared by <@USUPPORT>");
     expect(blockKitProblems(shared)).toEqual([]);
+    // The private copy is replaced by the shared one: no Share button left to click twice.
+    const after = await h.slack.waitFor(() => h.slack.respondedTo(share.rid)[1]);
+    expect(after.body.replace_original).toBe(true);
+    expect(JSON.stringify(after.body)).not.toContain("scim_share");
+    // A second click (a stale copy, another replica) does not post it again.
+    const again = await h.click("scim_share", value);
+    const second = await answerOf(again.rid);
+    expect(second.replace_original).toBe(true);
+    expect(second.response_type).toBeUndefined();
+    expect(
+      [...h.slack.respondedTo(share.rid), ...h.slack.respondedTo(again.rid)].filter(
+        (r) => r.body.response_type === "in_channel",
+      ),
+    ).toHaveLength(1);
   });
 
   it("button clicks from a channel without access are refused", async () => {

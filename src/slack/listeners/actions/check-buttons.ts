@@ -51,10 +51,17 @@ export function registerCheckButtons(app: App, deps: ListenerDeps): void {
         await req.reply(scopedRefusal(access.tenantName));
         return "refused_other_tenant";
       }
-      await req.reply(
-        diagnosisMessage(answer.diagnosis, { answerId: v.a, sharedBy: req.who.userId }),
-        { inChannel: true },
-      );
+      // Once, however many clicks: then the private copy loses its Share button.
+      const shared = diagnosisMessage(answer.diagnosis, {
+        answerId: v.a,
+        sharedBy: req.who.userId,
+      });
+      if (!(await deps.answers.claimShare(v.a))) {
+        await req.reply(shared, { replace: true });
+        return "already_shared";
+      }
+      await req.reply(shared, { inChannel: true });
+      await req.reply(shared, { replace: true });
       return "shared";
     }),
   );
