@@ -126,3 +126,37 @@ export function expectModal(o: {
     ],
   };
 }
+
+/** Block and element IDs of the App Home's "Check a user" form. */
+export const CHECK_BLOCKS = { loginId: "check_login", tenant: "check_tenant" } as const;
+
+/** The App Home's "Check a user" form: a login ID, and a tenant when it is not inferred. */
+export function checkModal(): ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEWS.check,
+    title: { type: "plain_text", text: "Check a user" },
+    submit: { type: "plain_text", text: "Check" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: CHECK_BLOCKS.loginId,
+        label: { type: "plain_text", text: "Login ID (usually the e-mail)" },
+        element: {
+          type: "plain_text_input",
+          action_id: INPUT_ACTION,
+          max_length: 320,
+          placeholder: { type: "plain_text", text: "jane@acme.com" },
+        },
+      },
+      {
+        type: "input",
+        block_id: CHECK_BLOCKS.tenant,
+        optional: true,
+        label: { type: "plain_text", text: "Tenant (ID or name; empty: inferred)" },
+        element: { type: "plain_text_input", action_id: INPUT_ACTION, max_length: 200 },
+      },
+    ],
+  };
+}

@@ -13,6 +13,14 @@ export interface HomeData {
   provisioned24h: Array<{ id: string; view: HireView }>;
   alerts: RecentAlert[];
   tenants: string[];
+  /** Admins: every tenant in Descope (null: Descope could not be read just now). */
+  descopeTenants?: string[] | null;
+  /** scimwatch cannot read Descope's audit log: said first, since every list below is stale. */
+  blind?: {
+    reason: "key_refused" | "reads_failing" | null;
+    since: number | null;
+    lastError: string | null;
+  };
   /** For the getting-started section: where alerts go when a tenant has no channel of its own. */
   alertChannel?: string | undefined;
   admin?: boolean;
@@ -42,21 +50,59 @@ function gettingStarted(d: HomeData): Block[] {
   ];
 }
 
+/** Which tenants this person sees here, and why. */
+function tenantsLine(d: HomeData): string {
+  if (d.admin) {
+    if (d.descopeTenants === null)
+      return "You see every tenant as an admin (Descope's tenant list could not be read just now).";
+    const all = d.descopeTenants ?? d.tenants;
+    if (!all.length) return "You see every tenant as an admin; Descope has none yet.";
+    const shown = all.slice(0, 20).map(esc).join(", ");
+    return `You see every tenant as an admin: ${all.length} in Descope (${shown}${all.length > 20 ? ", …" : ""}).`;
+  }
+  return d.tenants.length
+    ? `Tenants of the hires you registered: ${d.tenants.map(esc).join(", ")}`
+    : "You have not registered any hires yet: the lists below show the ones you register.";
+}
+
+/** What can be done from here: check someone and expect hires (admins), help (everyone). */
+function homeButtons(admin: boolean): Block {
+  return {
+    type: "actions",
+    block_id: "home_tools",
+    elements: [
+      ...(admin
+        ? [
+            button("Check a user", HOME_ACTIONS.check, "check", "primary"),
+            button("Expect hires", HOME_ACTIONS.expect, "expect"),
+          ]
+        : []),
+      button("Help", HOME_ACTIONS.help, "help"),
+    ],
+  };
+}
+
 export function homeView(d: HomeData): HomeView {
   const blocks: Block[] = [header("scimwatch — new hires")];
   const empty =
+    !(d.descopeTenants ?? []).length &&
     !d.tenants.length &&
     !d.overdue.length &&
     !d.pending.length &&
     !d.provisioned24h.length &&
     !d.alerts.length;
-  blocks.push(
-    context(
-      d.tenants.length
-        ? `Tenants you can see: ${d.tenants.map(esc).join(", ")}`
-        : "No tenants to show yet.",
-    ),
-  );
+  if (d.blind)
+    blocks.push(
+      section(
+        `:rotating_light: *scimwatch cannot read Descope's audit log*${d.blind.since ? ` since ${slackDate(iso(d.blind.since))}` : ""}: ${
+          d.blind.reason === "key_refused"
+            ? "Descope refuses the management key (DESCOPE_MANAGEMENT_KEY: expired, revoked or without permission)."
+            : `its reads keep failing${d.blind.lastError ? ` (${esc(d.blind.lastError)})` : ""}.`
+        } Checklists, alerts and the lists below are not up to date until it can; \`scimwatch doctor\` says what to fix.`,
+      ),
+    );
+  blocks.push(context(tenantsLine(d)));
+  blocks.push(homeButtons(d.admin === true));
   if (empty) blocks.push(...gettingStarted(d));
   if (d.tenantProblems?.length) {
     blocks.push(

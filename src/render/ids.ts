@@ -49,7 +49,13 @@ export function decodeTenantAlert(raw: string): { tenantId: string; episode: str
 }
 
 /** Buttons on the App Home. */
-export const HOME_ACTIONS = { recheck: "home_hire_recheck", forget: "home_hire_forget" } as const;
+export const HOME_ACTIONS = {
+  recheck: "home_hire_recheck",
+  forget: "home_hire_forget",
+  check: "home_check_user",
+  expect: "home_expect_hires",
+  help: "home_help",
+} as const;
 
 /** View callback IDs, and the expect form's block and element IDs. */
 export const VIEWS = {
@@ -57,6 +63,7 @@ export const VIEWS = {
   expectResult: "scim_expect_result",
   connectOkta: "scim_connect_okta",
   connectResult: "scim_connect_result",
+  check: "scim_check_modal",
 } as const;
 export const OKTA_BLOCKS = {
   url: "okta_url",

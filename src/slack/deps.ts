@@ -29,6 +29,8 @@ interface SlackSettings {
   startLeadHours?: number | undefined;
   /** Longest a check may take before the person is told to retry. */
   checkDeadlineMs?: number | undefined;
+  /** Failed tail runs in a row before scimwatch says it is blind (App Home's banner). */
+  blindAfterRuns?: number | undefined;
 }
 
 export interface SlackDeps {

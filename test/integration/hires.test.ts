@@ -754,6 +754,102 @@ describe("App Home for a newcomer", () => {
   });
 });
 
+describe("App Home for an admin", () => {
+  const home = async (h: Harness, user: string) => {
+    const before = h.slack.callsTo("views.publish").length;
+    await h.event({ type: "app_home_opened", user, channel: "D1", tab: "home" });
+    const pub = await h.slack.waitFor(() => h.slack.callsTo("views.publish")[before]);
+    return (pub.args.view as { blocks: Array<Record<string, unknown>> }).blocks;
+  };
+  const buttonsOf = (blocks: Array<Record<string, unknown>>) =>
+    (blocks.find((b) => b.block_id === "home_tools")?.elements as Array<{ action_id: string }>).map(
+      (e) => e.action_id,
+    );
+
+  it("shows Descope's tenants with no hires yet, the tools row (admins: check, expect), and help for everyone", async () => {
+    const h = await start(clock());
+    const admin = await home(h, "UADMIN");
+    const text = textsOf(admin).join("\n");
+    expect(text).not.toMatch(/No tenants to show yet/);
+    expect(text).toMatch(/You see every tenant as an admin: 1 in Descope \(Acme Corp\)/);
+    expect(buttonsOf(admin)).toEqual(["home_check_user", "home_expect_hires", "home_help"]);
+    const other = await home(h, "UNEW");
+    expect(buttonsOf(other)).toEqual(["home_help"]);
+    expect(textsOf(other).join("\n")).toMatch(/You have not registered any hires yet/);
+
+    // Help opens in a modal, the admin verbs only for admins.
+    await h.click("home_help", "help", { user: "UNEW", channel: "" });
+    const helpView = await h.slack.waitFor(() => h.slack.callsTo("views.open").at(-1));
+    const helpText = JSON.stringify(helpView.args.view);
+    expect(helpText).toContain("/scim check");
+    expect(helpText).not.toContain("/scim webhook");
+
+    // Check a user: a form, then the verdict in it.
+    await h.click("home_check_user", "check", { user: "UADMIN", channel: "" });
+    const form = await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("views.open")
+        .find((c) => (c.args.view as { callback_id?: string }).callback_id === "scim_check_modal"),
+    );
+    expect(form).toBeTruthy();
+    const r = await h.interaction({
+      type: "view_submission",
+      user: { id: "UADMIN", username: "ada", team_id: "T0TEAM" },
+      trigger_id: "1.2.3",
+      view: {
+        id: "VCHECK",
+        type: "modal",
+        callback_id: "scim_check_modal",
+        private_metadata: "",
+        state: {
+          values: {
+            check_login: { value: { type: "plain_text_input", value: "carl@acme.com" } },
+            check_tenant: { value: { type: "plain_text_input", value: "Acme Corp" } },
+          },
+        },
+      },
+    });
+    expect(r.status).toBe(200);
+    const shown = await h.slack.waitFor(() =>
+      h.slack.callsTo("views.update").find((c) => c.args.view_id === "VCHECK"),
+    );
+    expect(JSON.stringify(shown.args.view)).toMatch(/carl@acme\.com/);
+    expect(JSON.stringify(shown.args.view)).toMatch(/Verdict `[a-z_]+`/);
+    // Someone else's submission is refused in the form.
+    const refused = await h.interaction({
+      type: "view_submission",
+      user: { id: "UNEW", username: "x", team_id: "T0TEAM" },
+      view: {
+        id: "VX",
+        type: "modal",
+        callback_id: "scim_check_modal",
+        private_metadata: "",
+        state: {
+          values: { check_login: { value: { type: "plain_text_input", value: "a@b.co" } } },
+        },
+      },
+    });
+    expect(refused.body).toMatch(/Only scimwatch admins/);
+
+    // Expect hires: the same form as `/scim expect`, opened from here.
+    await h.click("home_expect_hires", "expect", { user: "UADMIN", channel: "" });
+    const expectForm = await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("views.open")
+        .find((c) => (c.args.view as { callback_id?: string }).callback_id === "scim_expect_modal"),
+    );
+    expect(JSON.stringify(expectForm.args.view)).toContain("Acme Corp");
+  });
+
+  it("says first when scimwatch cannot read Descope", async () => {
+    const h = await start(clock());
+    h.descope.fail("audit", { status: 401 });
+    await h.runtime.tailOnce().catch(() => undefined);
+    const text = textsOf(await home(h, "UADMIN")).join("\n");
+    expect(text).toMatch(/scimwatch cannot read Descope's audit log.*refuses the management key/s);
+  });
+});
+
 /** What /scim pending and the App Home say, one after the other. */
 async function pendingAndHome(h: Harness): Promise<string> {
   const pending = allText(await answer(h, (await h.command("pending")).rid));

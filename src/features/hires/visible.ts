@@ -5,8 +5,12 @@
  */
 import { type Access, decideAccess, hireAllowed } from "../../core/access.js";
 import { type HireView, hireState } from "../../core/hires/state.js";
+import { blindness } from "../../core/own-health.js";
 import { ALERTING } from "../../core/tenant-health.js";
+import type { DescopeClient } from "../../descope/client.js";
+import { tenantLabel } from "../../descope/tenants.js";
 import type { HireStore } from "../../redis/hire-store.js";
+import type { TailStateStore } from "../../redis/tail-state.js";
 import type { TenantHealthStore } from "../../redis/tenant-health-store.js";
 import type { HomeData } from "../../render/home.js";
 
@@ -44,6 +48,11 @@ export async function homeData(
     adminUsers: ReadonlySet<string>;
     alertChannel?: string | undefined;
     tenantHealth?: TenantHealthStore;
+    /** Every tenant in Descope (admins see them all, hires or not). */
+    descope?: Pick<DescopeClient, "listTenants">;
+    /** scimwatch's own health: a banner when it cannot read Descope. */
+    tailState?: TailStateStore;
+    blindAfterRuns?: number;
   },
   userId: string,
 ): Promise<HomeData> {
@@ -60,6 +69,16 @@ export async function homeData(
   );
   const views = open.map((r) => ({ id: r.id, view: hireState(r.hire, now, deps.graceMinutes) }));
   const tenants = [...new Set([...open, ...done].map((r) => r.hire.tenantName))];
+  // An admin sees every tenant, whether or not it has hires yet; unreadable is said, not hidden.
+  const descopeTenants =
+    admin && deps.descope
+      ? await deps.descope
+          .listTenants()
+          .then((all) => all.map((t) => tenantLabel(t)))
+          .catch(() => null)
+      : undefined;
+  const state = deps.tailState ? await deps.tailState.get().catch(() => null) : null;
+  const b = state ? blindness(state, deps.blindAfterRuns ?? 5) : null;
   // Recent alerts go through the same rule as hires: a non-admin sees the alerts about hires
   // they registered, never others' hires, sign-ins or tenants.
   const recent = (await deps.hires.recentAlerts()).filter(
@@ -92,6 +111,10 @@ export async function homeData(
     ],
     alerts: recent,
     tenants,
+    ...(descopeTenants !== undefined ? { descopeTenants } : {}),
+    ...(b?.blind
+      ? { blind: { reason: b.reason, since: b.since, lastError: state?.lastError ?? null } }
+      : {}),
     alertChannel: deps.alertChannel,
     admin,
   };

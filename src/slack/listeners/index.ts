@@ -12,6 +12,7 @@ import { registerCommands } from "./commands/index.js";
 import { registerAppHome } from "./events/app-home.js";
 import { registerOptions } from "./options/index.js";
 import type { ListenerDeps } from "./types.js";
+import { registerCheckForm } from "./views/check-form.js";
 import { registerOktaConnectForm } from "./views/connect-okta.js";
 import { registerExpectForm } from "./views/expect-form.js";
 
@@ -25,6 +26,7 @@ export function registerListeners(app: App, services: SlackDeps, acks: AckGate):
   registerTenantButtons(app, deps);
   registerOptions(app, deps);
   registerExpectForm(app, deps);
+  registerCheckForm(app, deps);
   registerOktaConnectForm(app, deps);
   registerAppHome(app, deps);
 }

@@ -13,6 +13,7 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
       graceMinutes: deps.settings.graceMinutes,
       adminUsers: deps.settings.adminUsers,
       alertChannel: deps.settings.alertChannel,
+      blindAfterRuns: deps.settings.blindAfterRuns,
     },
     userId,
   );

@@ -8,6 +8,7 @@ import { parseStartDate } from "../../../core/hires/start.js";
 import { parseIdp } from "../../../core/idp/catalog.js";
 import { parseWhen, whenProblem } from "../../../core/when.js";
 import { tenantLabel } from "../../../descope/tenants.js";
+import { onboardingChannelFor } from "../../../features/hires/alert-channel.js";
 import { checkRows, looksLikeCsv, readRows } from "../../../features/hires/intake.js";
 import { registerHires } from "../../../features/hires/register.js";
 import type { SlackMessage } from "../../../render/blocks.js";
@@ -137,7 +138,15 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
               emails,
               idp,
               assignedAt: assignedAt as number,
-              channelId: req.who.channelId,
+              // From App Home (no channel): the tenant's onboarding route, as for the webhook.
+              channelId:
+                req.who.channelId ||
+                ((await onboardingChannelFor(
+                  deps.links,
+                  tenant.tenantId,
+                  deps.settings.alertChannel,
+                )) ??
+                  ""),
               userId: req.who.userId,
               startDate,
               ...(pasted ? { details: pasted.details } : {}),
