@@ -84,6 +84,7 @@ export interface Services {
     backfillDays: number;
     lateWriteSec: number;
     blindAfterRuns: number;
+    externalMembers: "read" | "none" | "full";
     startLeadHours: number | undefined;
     thresholds: HealthThresholds;
     debounce: Debounce;
@@ -101,6 +102,7 @@ function settingsOf(cfg: BotConfig): Services["settings"] {
     backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
     lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
+    externalMembers: cfg.SCIMWATCH_EXTERNAL_MEMBERS,
     startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
     debounce: {
       settleMs: cfg.SCIMWATCH_RECOVERY_SETTLE_MIN * 60_000,

@@ -23,12 +23,12 @@ export interface Harness {
   /** Sends `/scim <text>` and returns the HTTP ack and the response_url id. */
   command(
     text: string,
-    opts?: { user?: string; channel?: string },
+    opts?: { user?: string; channel?: string; team?: string },
   ): Promise<{ status: number; ack: Record<string, unknown>; rid: string; ms: number }>;
   click(
     actionId: string,
     value: string,
-    opts?: { user?: string; channel?: string; selected?: boolean },
+    opts?: { user?: string; channel?: string; selected?: boolean; team?: string },
   ): Promise<{ status: number; rid: string }>;
   event(event: Record<string, unknown>): Promise<number>;
   /** Posts any signed interactivity payload (view_submission, block_suggestion…); returns the ack body. */
@@ -105,7 +105,7 @@ export async function startHarness(
         `${url}/slack/events`,
         {
           token: "legacy-verification-token",
-          team_id: "T0TEAM",
+          team_id: opts.team ?? "T0TEAM",
           team_domain: "acme",
           channel_id: opts.channel ?? "CSUPPORT",
           channel_name: "support",
@@ -132,7 +132,7 @@ export async function startHarness(
       const payload = {
         type: "block_actions",
         team: { id: "T0TEAM", domain: "acme" },
-        user: { id: opts.user ?? "USUPPORT", username: "sam", team_id: "T0TEAM" },
+        user: { id: opts.user ?? "USUPPORT", username: "sam", team_id: opts.team ?? "T0TEAM" },
         api_app_id: "A0APP",
         token: "legacy-verification-token",
         container: {

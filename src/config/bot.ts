@@ -49,6 +49,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .trim()
     .regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/)
     .default("0.0.0.0"),
+  /** Slack Connect: what members of another organisation may do in a shared channel. */
+  SCIMWATCH_EXTERNAL_MEMBERS: z.enum(["read", "none", "full"]).default("read"),
   /** Show error texts in the unauthenticated health endpoints. */
   SCIMWATCH_HEALTH_DETAILS: z
     .enum(["true", "false", "1", "0"])

@@ -21,6 +21,8 @@ export const HINTS: Record<string, string> = {
     "channel IDs (C…), comma-separated, not names like #support: the ID is at the bottom of the channel's About tab",
   SCIMWATCH_ADMIN_USERS:
     "Slack user IDs (U…), comma-separated, not names like @alice: a profile's ⋯ menu › Copy member ID",
+  SCIMWATCH_EXTERNAL_MEMBERS:
+    "read (default: members of another organisation in a shared channel see answers but change nothing), none, or full",
   SCIMWATCH_HEALTH_DETAILS: "true or false (default false)",
   SCIMWATCH_ALLOW_LOOPBACK_IDP:
     "true or false (default false): lets IdP URLs be loopback over http, for tests and development only",

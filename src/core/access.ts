@@ -16,6 +16,18 @@ export type Access =
   | { kind: "tenant"; tenantId: string; tenantName: string }
   | { kind: "denied" };
 
+/**
+ * What members of another organisation (Slack Connect: a shared channel's
+ * external members) may do: read answers (the default), nothing, or as much
+ * as the channel's own members. SCIMWATCH_EXTERNAL_MEMBERS.
+ */
+export type ExternalPolicy = "read" | "none" | "full";
+
+/** May an external member do this? `read`: see answers; `act`: change hires, alerts, settings. Pure. */
+export function externalMay(policy: ExternalPolicy, what: "read" | "act"): boolean {
+  return policy === "full" || (policy === "read" && what === "read");
+}
+
 export function decideAccess(
   cfg: AccessConfig,
   who: { userId: string; channelId: string },

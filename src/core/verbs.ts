@@ -13,6 +13,8 @@ export interface Verb {
   does: string;
   /** Only scimwatch admins may run it (and only they see it in the help). */
   admin?: boolean;
+  /** It changes something (hires, alerts, settings): read-only members may not run it. */
+  changes?: boolean;
 }
 
 export const VERBS: readonly Verb[] = [
@@ -33,6 +35,7 @@ export const VERBS: readonly Verb[] = [
   },
   {
     verb: "expect",
+    changes: true,
     brief: "expect <email> [<email> …] [tenant] [idp=<idp>] [at=<when>] [start=<date>]",
     does: "register expected new hires (no arguments: a form); a checklist ticks itself as they arrive.",
   },
@@ -41,28 +44,43 @@ export const VERBS: readonly Verb[] = [
     brief: "pending [tenant]",
     does: "open hires with their status and due time.",
   },
-  { verb: "forget", brief: "forget <email>", does: "stop tracking one expected hire." },
+  {
+    verb: "forget",
+    changes: true,
+    brief: "forget <email>",
+    does: "stop tracking one expected hire.",
+  },
   {
     verb: "alerts",
+    changes: true,
     brief: "alerts #channel",
     does: "where this linked tenant's alerts go (admins, in the linked channel).",
     admin: true,
   },
   {
     verb: "onboarding",
+    changes: true,
     brief: "onboarding #channel",
     does: "where this linked tenant's checklists go for hires from HR or a file (admins, in the linked channel).",
     admin: true,
   },
   {
     verb: "link",
+    changes: true,
     brief: "link <tenant>",
     does: "scope this channel to one tenant.",
     admin: true,
   },
-  { verb: "unlink", brief: "unlink", does: "end this channel's link to its tenant.", admin: true },
+  {
+    verb: "unlink",
+    changes: true,
+    brief: "unlink",
+    does: "end this channel's link to its tenant.",
+    admin: true,
+  },
   {
     verb: "connect",
+    changes: true,
     brief: "connect <tenant> entra|okta [app=<name or appId>] [entra-tenant=<id>]",
     does: "read the IdP's side (assignment, provisioning logs, job) for that tenant's checks; okta opens a form.",
     admin: true,
@@ -75,18 +93,21 @@ export const VERBS: readonly Verb[] = [
   },
   {
     verb: "autoexpect",
+    changes: true,
     brief: "autoexpect <tenant> on|off",
     does: "new members of the app's assigned groups become expected hires.",
     admin: true,
   },
   {
     verb: "disconnect",
+    changes: true,
     brief: "disconnect <tenant>",
     does: "forget a tenant's IdP connection.",
     admin: true,
   },
   {
     verb: "webhook",
+    changes: true,
     brief: "webhook <tenant>",
     does: "issue the secret this tenant's HR system signs `POST /hooks/hires` with, shown once.",
     admin: true,
@@ -117,4 +138,9 @@ export function closestVerb(typed: string): Verb | undefined {
     if (!best || d < best.d) best = { v, d };
   }
   return best && best.d <= (t.length >= 4 ? 2 : 1) ? best.v : undefined;
+}
+
+/** Whether a verb changes something (expect, forget, the admin settings). */
+export function verbChanges(name: string): boolean {
+  return verbNamed(name)?.changes === true;
 }

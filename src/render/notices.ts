@@ -200,3 +200,16 @@ export const ONBOARDING_ADMINS_ONLY = notice(
   "Only scimwatch admins (SCIMWATCH_ADMIN_USERS) can choose where a tenant's checklists go: ask one to run `/scim onboarding #channel` here.",
   "Only admins can choose where checklists go.",
 );
+
+/** Slack Connect: a member of another organisation, refused by SCIMWATCH_EXTERNAL_MEMBERS. */
+export function externalRefused(what: "read" | "act"): SlackMessage {
+  return what === "read"
+    ? notice(
+        ":lock: scimwatch answers members of this workspace only here (members of another organisation are not served: SCIMWATCH_EXTERNAL_MEMBERS=none).",
+        "scimwatch answers members of this workspace only here.",
+      )
+    : notice(
+        ":lock: Members of another organisation can read scimwatch's answers in this shared channel, but not change hires, alerts or settings. Ask someone from the workspace that runs scimwatch.",
+        "Members of another organisation can read answers here, but not change hires, alerts or settings.",
+      );
+}

@@ -93,6 +93,19 @@ export function createBot(
   // With SCIMWATCH_ADMIN_PORT, health and metrics live on that port only (runtime.ts).
   const healthHere = cfg.SCIMWATCH_ADMIN_PORT === undefined;
 
+  // The bot's own workspace, asked once (retried after a failure): Slack Connect members of
+  // another organisation are told apart from it.
+  let home: Promise<string | null> | undefined;
+  const homeTeam = () => {
+    home ??= app.client.auth
+      .test({ token: cfg.SLACK_BOT_TOKEN })
+      .then((r) => r.team_id ?? null)
+      .catch(() => {
+        home = undefined;
+        return null;
+      });
+    return home;
+  };
   const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
   if (cfg.mode === "http") {
     opts.customRoutes = [
@@ -121,7 +134,7 @@ export function createBot(
       });
   }
   const acks = ackGate();
-  registerListeners(app, deps, acks);
+  registerListeners(app, { ...deps, homeTeam }, acks);
   app.error(async (e) => {
     deps.log.error({ err: e }, "unhandled Bolt error");
   });

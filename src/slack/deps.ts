@@ -3,6 +3,7 @@
  * each listener reads only its part.
  */
 import type { EntraHttp } from "../connectors/entra-http.js";
+import type { ExternalPolicy } from "../core/access.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { CheckService } from "../features/check/service.js";
 import type { Outbox } from "../features/notify/outbox.js";
@@ -31,6 +32,8 @@ interface SlackSettings {
   checkDeadlineMs?: number | undefined;
   /** Failed tail runs in a row before scimwatch says it is blind (App Home's banner). */
   blindAfterRuns?: number | undefined;
+  /** Slack Connect: what members of another organisation may do (default read). */
+  externalMembers?: ExternalPolicy | undefined;
 }
 
 export interface SlackDeps {
@@ -59,4 +62,6 @@ export interface SlackDeps {
   once: OnceStore;
   now: () => number;
   settings: SlackSettings;
+  /** The workspace the bot is installed in (auth.test, once): who is external is decided against it. */
+  homeTeam?: () => Promise<string | null>;
 }

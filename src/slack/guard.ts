@@ -5,6 +5,7 @@
 import {
   type Access,
   decideAccess,
+  externalMay,
   hireAllowed,
   namesLinkedTenant,
   tenantAllowed,
@@ -15,10 +16,11 @@ import { resolveTenant } from "../descope/tenants.js";
 import { alertRoutes } from "../features/notify/outbox.js";
 import type { SlackMessage } from "../render/blocks.js";
 import { usageMessage } from "../render/blocks.js";
-import { scopedRefusal } from "../render/notices.js";
+import { externalRefused, scopedRefusal } from "../render/notices.js";
 import type { SlackDeps } from "./deps.js";
 
-export type Who = { userId: string; channelId: string };
+/** Who asks, from where; `teamId`: the person's own workspace (Slack Connect: maybe another organisation's). */
+export type Who = { userId: string; channelId: string; teamId?: string | undefined };
 type Granted = Exclude<Access, { kind: "denied" }>;
 
 export interface Guard {
@@ -43,11 +45,29 @@ export interface Guard {
   hireFor(who: Who, id: string): Promise<Hire | null>;
   /** Whether this person may act on a tenant's alerts from here (the same rule, core/access.ts). */
   mayActOnTenant(who: Who, tenantId: string): Promise<boolean>;
+  /**
+   * A member of another organisation (Slack Connect) who may not do this under
+   * SCIMWATCH_EXTERNAL_MEMBERS: the refusal to give, or null.
+   */
+  externalRefusal(who: Who, what: "read" | "act"): Promise<SlackMessage | null>;
 }
 
-export function guard(deps: Pick<SlackDeps, "links" | "descope" | "hires" | "settings">): Guard {
+export function guard(
+  deps: Pick<SlackDeps, "links" | "descope" | "hires" | "settings" | "homeTeam">,
+): Guard {
   const { settings } = deps;
+  const policy = settings.externalMembers ?? "read";
+  /** From another organisation: a team that is not the bot's own (unknown teams are not). */
+  const external = async (who: Who) => {
+    if (!who.teamId || !deps.homeTeam || policy === "full") return false;
+    const home = await deps.homeTeam();
+    return home !== null && who.teamId !== home;
+  };
   const g: Guard = {
+    async externalRefusal(who, what) {
+      if (externalMay(policy, what) || !(await external(who))) return null;
+      return externalRefused(what);
+    },
     async accessFor(who) {
       const link = await deps.links.get(who.channelId);
       return decideAccess(

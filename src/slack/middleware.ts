@@ -102,11 +102,16 @@ export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
 /** Who clicked, and in which channel (messages and ephemeral messages alike). */
 function clickedBy(body: unknown): Who {
   const b = body as {
-    user?: { id?: string };
+    user?: { id?: string; team_id?: string };
     channel?: { id?: string };
     container?: { channel_id?: string };
   };
-  return { userId: b.user?.id ?? "", channelId: b.channel?.id ?? b.container?.channel_id ?? "" };
+  return {
+    userId: b.user?.id ?? "",
+    channelId: b.channel?.id ?? b.container?.channel_id ?? "",
+    // The clicker's own workspace: another organisation's in a Slack Connect channel.
+    teamId: b.user?.team_id,
+  };
 }
 
 /** The value of the clicked button, or of the option picked in a menu. */
@@ -152,6 +157,7 @@ export function formSubmitter(
   return ({ body }) => ({
     userId: body.user.id,
     channelId: decode(body.view.private_metadata)?.channelId ?? "",
+    teamId: body.user.team_id,
   });
 }
 

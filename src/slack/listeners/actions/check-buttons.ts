@@ -40,6 +40,11 @@ export function registerCheckButtons(app: App, deps: ListenerDeps): void {
   app.action(
     ACTIONS.share,
     onAction(deps, "share", "Sharing", async ({ body }, req) => {
+      const external = await guard.externalRefusal(req.who, "act");
+      if (external) {
+        await req.reply(external);
+        return "external_refused";
+      }
       const v = decodeCheckButton(clickedValue(body));
       if (!v) return "bad_value";
       const [access, answer] = await Promise.all([guard.require(req.who), deps.answers.get(v.a)]);

@@ -16,7 +16,13 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
   const grace = deps.settings.graceMinutes;
 
   /** Ticks "assigned in the IdP" for the hires this person may act on, then redraws the checklist. */
-  async function markAssigned(who: Who, ids: string[], batchId: string): Promise<string> {
+  async function markAssigned(req: Request, ids: string[], batchId: string): Promise<string> {
+    const who: Who = req.who;
+    const external = await guard.externalRefusal(who, "act");
+    if (external) {
+      await req.reply(external);
+      return "external_refused";
+    }
     const now = deps.now();
     let marked = 0;
     for (const id of ids) {
@@ -37,7 +43,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
     onAction(deps, "mark_assigned", "Marking as assigned", async ({ body }, req) => {
       const batch = await deps.hires.getBatch(clickedValue(body));
       if (!batch) return "no_batch";
-      return markAssigned(req.who, batch.hireIds, batch.id);
+      return markAssigned(req, batch.hireIds, batch.id);
     }),
   );
 
@@ -49,7 +55,7 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
       if (!batch) return "no_batch";
       const records = await deps.hires.getMany(batch.hireIds);
       const ids = records.filter((r) => matches(r.hire.loginId)).map((r) => r.id);
-      return markAssigned(req.who, ids, batch.id);
+      return markAssigned(req, ids, batch.id);
     }),
   );
 
@@ -59,10 +65,17 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
     kind: string,
     what: string,
     run: (id: string, req: Request) => Promise<string>,
+    /** Re-check only reads; snooze and dismiss change the alert. */
+    what2: "read" | "act" = "act",
   ) =>
     app.action(
       action,
       onAction(deps, kind, what, async ({ body }, req) => {
+        const external = await guard.externalRefusal(req.who, what2);
+        if (external) {
+          await req.reply(external);
+          return "external_refused";
+        }
         const id = clickedValue(body);
         if (!(await guard.hireFor(req.who, id))) {
           await req.reply(NO_ACCESS);
@@ -72,13 +85,19 @@ export function registerHireButtons(app: App, deps: ListenerDeps): void {
       }),
     );
 
-  onHire(HIRE_ACTIONS.recheck, "hire_recheck", "Re-checking", async (id, req) => {
-    await evaluateAll(deps, [id]);
-    const h = await deps.hires.get(id);
-    const arrived = Boolean(h && hireState(h, deps.now(), grace).hire.items.provisioned.at);
-    await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));
-    return arrived ? "arrived" : "missing";
-  });
+  onHire(
+    HIRE_ACTIONS.recheck,
+    "hire_recheck",
+    "Re-checking",
+    async (id, req) => {
+      await evaluateAll(deps, [id]);
+      const h = await deps.hires.get(id);
+      const arrived = Boolean(h && hireState(h, deps.now(), grace).hire.items.provisioned.at);
+      await req.reply(hireRecheckMessage(h?.loginId ?? "", arrived));
+      return arrived ? "arrived" : "missing";
+    },
+    "read",
+  );
 
   onHire(HIRE_ACTIONS.snooze, "hire_snooze", "Snoozing", async (id, req) => {
     const until = deps.now() + 3_600_000;

@@ -16,6 +16,11 @@ export function registerTenantButtons(app: App, deps: ListenerDeps): void {
     app.action(
       actionId,
       onAction(deps, `tenant_${kind}`, "Changing the alert", async ({ body }, req) => {
+        const external = await deps.guard.externalRefusal(req.who, "act");
+        if (external) {
+          await req.reply(external);
+          return "external_refused";
+        }
         const v = decodeTenantAlert(clickedValue(body));
         if (!v) return "bad_value";
         if (!(await deps.guard.mayActOnTenant(req.who, v.tenantId))) {

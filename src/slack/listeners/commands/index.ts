@@ -4,6 +4,7 @@
  * and help line in core/verbs.ts).
  */
 import type { App } from "@slack/bolt";
+import { verbChanges } from "../../../core/verbs.js";
 import { handle, replyVia } from "../../middleware.js";
 import { parseScimCommand, type ScimCommand } from "../../parse.js";
 import { WARMUP_USER } from "../../warm-up.js";
@@ -47,7 +48,12 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
   app.command("/scim", async ({ command, ack, respond, client }) => {
     const cmd = parseScimCommand(command.text ?? "");
     const listener = COMMANDS[cmd.kind] as CommandListener<ScimCommand>;
-    const who = { userId: command.user_id, channelId: command.channel_id };
+    const who = {
+      userId: command.user_id,
+      channelId: command.channel_id,
+      // The person's own workspace (Slack Connect: maybe another organisation's).
+      teamId: (command as { user_team?: string }).user_team ?? command.team_id,
+    };
     const admin = deps.guard.isAdmin(who.userId);
     const first = listener.ack?.(cmd, { admin });
     // "Checking…" only to someone who will get an answer: certain for an admin, or in a
@@ -84,12 +90,17 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
     }
     // Let requests already received be acknowledged before this one's work starts.
     await deps.acks.settled();
-    await handle(
-      deps,
-      cmd.kind,
-      listener.what,
-      req,
-      async () => (await runGuards(deps, listener.guards, cmd, req)) ?? run(deps, cmd, req),
-    );
+    await handle(deps, cmd.kind, listener.what, req, async () => {
+      // Slack Connect first: another organisation's member may read, not change (by default).
+      const external = await deps.guard.externalRefusal(
+        who,
+        verbChanges(cmd.kind) ? "act" : "read",
+      );
+      if (external) {
+        await req.reply(external);
+        return "external_refused";
+      }
+      return (await runGuards(deps, listener.guards, cmd, req)) ?? run(deps, cmd, req);
+    });
   });
 }

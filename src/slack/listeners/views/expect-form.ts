@@ -95,7 +95,11 @@ export function registerExpectForm(app: App, deps: ListenerDeps): void {
           errors.at = "This is in the future: give the time IT assigned them in the IdP.";
         // Access is decided before the form closes: a refusal shows in the form.
         const access = await deps.guard.accessFor(req.who).catch(() => null);
-        if (!access)
+        const external = await deps.guard.externalRefusal(req.who, "act").catch(() => null);
+        if (external)
+          errors.emails =
+            "Members of another organisation cannot register hires here (SCIMWATCH_EXTERNAL_MEMBERS).";
+        else if (!access)
           errors.tenant = "scimwatch cannot reach its store right now: try again in a minute.";
         else if (
           tenantId &&
