@@ -461,7 +461,9 @@ async function main(): Promise<number> {
       );
       return 1;
     }
-    say("\nDemo complete. Next: README › Set it up (Slack), to run it for real.");
+    say(
+      "\nDemo complete. Next: README › Set it up in five steps (docs/slack.md in full), to run it for real.",
+    );
     return 0;
   } finally {
     await runtime.stop();

@@ -84,7 +84,7 @@ export class Metrics {
   });
   readonly alerts = new Counter({
     name: "scimwatch_alerts_sent_total",
-    help: "Alerts posted, by kind (the outbox's kinds of alert, listed in the README).",
+    help: "Alerts posted, by kind (the outbox's kinds of alert, listed in docs/operations.md).",
     labelNames: ["kind"],
     registers: [this.registry],
   });

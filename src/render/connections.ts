@@ -10,7 +10,7 @@ export const CONNECT_ADMINS_ONLY = notice(
 );
 
 export const ENTRA_NOT_CONFIGURED = notice(
-  ":warning: scimwatch has no Entra app yet: its operator registers one (README › IdP connectors) and sets `ENTRA_CLIENT_ID` and `ENTRA_CLIENT_SECRET`.",
+  ":warning: scimwatch has no Entra app yet: its operator registers one (docs/connectors.md) and sets `ENTRA_CLIENT_ID` and `ENTRA_CLIENT_SECRET`.",
   "scimwatch has no Entra app yet: set ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET.",
 );
 
