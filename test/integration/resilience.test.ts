@@ -219,11 +219,14 @@ describe("Redis down is one state, not a flood", () => {
     expect(await tail.json()).toMatchObject({ reason: "redis: unreachable" });
     // Back on the same port.
     await ownRedis(redis.port);
-    await until("reachable again", async () => /redis reachable again/.test(out), 10_000);
+    await until("reachable again", async () => /Redis reachable again/.test(out), 10_000);
     expect(err).toBe("");
     const lines = out.trim().split("\n");
     for (const l of lines) expect(() => JSON.parse(l), l).not.toThrow();
-    expect(lines.filter((l) => /"msg":"redis unreachable"/.test(l))).toHaveLength(1);
+    // One line, naming Redis and where it is (credentials masked).
+    expect(
+      lines.filter((l) => /"msg":"Redis unreachable at redis:\/\/127\.0\.0\.1:\d+/.test(l)),
+    ).toHaveLength(1);
   }, 40_000);
 });
 
