@@ -123,7 +123,8 @@ export async function tenThousandHires(): Promise<{
           ? Array.from({ length: sent }, async (_, i) => {
               const s = performance.now();
               const r = await h.command(`check h${i}@t${i}.example Tenant ${i}`);
-              const a = await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0], 60_000);
+              // The check's own deadline is 90 s (it waits for management units): wait past it.
+              const a = await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0], 100_000);
               latencies.push(performance.now() - s);
               answered++;
               if (/could not|budget|rate-limit|try again/i.test(String(a.body.text))) {
