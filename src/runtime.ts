@@ -6,6 +6,7 @@ import { evaluateAll } from "./features/hires/evaluate-all.js";
 import { followUpInBackground } from "./features/hires/register.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
+import { watchScimKeys } from "./features/scim-keys/watch.js";
 import type { runTail } from "./features/tail/tail.js";
 import { sendWeeklyDigests } from "./features/tenant-health/weekly-digest.js";
 import { startHealthServer } from "./http/server.js";
@@ -16,6 +17,7 @@ import type { Logger } from "./log/logger.js";
 import type { AuditIndex } from "./redis/audit-index.js";
 import { createRedis } from "./redis/client.js";
 import type { HireStore } from "./redis/hire-store.js";
+import { redisKeys } from "./redis/keys.js";
 import { buildServices } from "./services.js";
 import { type Bot, createBot } from "./slack/app.js";
 
@@ -37,6 +39,8 @@ export interface Runtime {
   jobs(): Jobs | undefined;
   /** Sends the weekly digests now (once per tenant per week). */
   weeklyDigest(): Promise<number>;
+  /** Reads every tenant's SCIM keys and warns about those that expire (null: another process is at it). */
+  keyWatchOnce(): ReturnType<typeof watchScimKeys>;
   /** Evaluates open hires now. */
   evaluate(ids?: string[]): ReturnType<typeof evaluateAll>;
   start(): Promise<number>;
@@ -88,6 +92,13 @@ export function createRuntime(
   };
 
   const weeklyDigest = () => sendWeeklyDigests({ ...s, alertChannel: s.settings.alertChannel });
+  // The SCIM key watch: daily and at start, within the management budget (background).
+  const keyWatch = () =>
+    watchScimKeys({
+      ...s,
+      descope: s.descope.background(),
+      lockKey: redisKeys(s.key).scimKeysLock(),
+    });
 
   const checksFor = (slackOk?: () => Promise<boolean>, socketOk?: () => boolean) =>
     healthChecks({
@@ -154,8 +165,13 @@ export function createRuntime(
       schedules: [
         { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: scheduledTail },
         { id: "weekly-digest", repeat: { pattern: "0 9 * * 1", tz: "UTC" }, run: weeklyDigest },
+        { id: "scim-keys", repeat: { pattern: "0 7 * * *", tz: "UTC" }, run: keyWatch },
       ],
     });
+    // And once at start (one process at a time; the alerts are exactly once anyway).
+    void keyWatch().catch((e: unknown) =>
+      log.warn({ kind: "scim_keys", err: e }, "the SCIM key watch failed; it runs again tomorrow"),
+    );
   };
   /** Polls Redis every 2 s; once it answers, starts the workers (creating the schedulers). */
   const startWorkersWhenRedis = async () => {
@@ -183,6 +199,7 @@ export function createRuntime(
     jobs: () => jobs,
     evaluate: (ids) => evaluateAll(s, ids),
     weeklyDigest,
+    keyWatchOnce: keyWatch,
     async start() {
       let port = 0;
       if (bot) {

@@ -11,6 +11,7 @@ import { VERSION } from "./config/version.js";
 import { EntraHttp } from "./connectors/entra-http.js";
 import type { Debounce } from "./core/episodes.js";
 import { hireId } from "./core/hires/model.js";
+import { parseWarnDays } from "./core/scim-keys.js";
 import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
@@ -33,6 +34,7 @@ import { HireStore } from "./redis/hire-store.js";
 import { redisKeys } from "./redis/keys.js";
 import { LinkStore } from "./redis/links.js";
 import { OnceStore } from "./redis/once-store.js";
+import { ScimKeyStore } from "./redis/scim-key-store.js";
 import { SecretBox } from "./redis/secret-box.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
 import { TailStateStore } from "./redis/tail-state.js";
@@ -69,6 +71,8 @@ export interface Services {
   hires: HireStore;
   answers: AnswerStore;
   tenantHealth: TenantHealthStore;
+  /** Every tenant's SCIM keys as the key watch last read them, and the warnings given. */
+  scimKeys: ScimKeyStore;
   notifier: SlackNotifier;
   /** Exactly-once records (alerts, checklists, webhook idempotency). */
   once: OnceStore;
@@ -85,6 +89,8 @@ export interface Services {
     lateWriteSec: number;
     blindAfterRuns: number;
     externalMembers: "read" | "none" | "full";
+    /** SCIMWATCH_KEY_WARN_DAYS, largest first. */
+    keyWarnDays: number[];
     startLeadHours: number | undefined;
     thresholds: HealthThresholds;
     debounce: Debounce;
@@ -103,6 +109,7 @@ function settingsOf(cfg: BotConfig): Services["settings"] {
     lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
     externalMembers: cfg.SCIMWATCH_EXTERNAL_MEMBERS,
+    keyWarnDays: parseWarnDays(cfg.SCIMWATCH_KEY_WARN_DAYS),
     startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
     debounce: {
       settleMs: cfg.SCIMWATCH_RECOVERY_SETTLE_MIN * 60_000,
@@ -130,6 +137,7 @@ function storesOf(redis: RedisClient, key: Keyer, prefix: string) {
     connections: new ConnectionStore(redis, key),
     answers: new AnswerStore(redis, key),
     tenantHealth: new TenantHealthStore(redis, key),
+    scimKeys: new ScimKeyStore(redis, key),
   };
 }
 

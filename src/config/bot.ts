@@ -49,6 +49,12 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .trim()
     .regex(/^(?:[A-Za-z0-9.-]+|\[?[0-9A-Fa-f:.]+\]?)$/)
     .default("0.0.0.0"),
+  /** Days before a SCIM key's expiry to warn, comma-separated (largest first after parsing). */
+  SCIMWATCH_KEY_WARN_DAYS: z
+    .string()
+    .trim()
+    .regex(/^\d{1,3}(\s*,\s*\d{1,3})*$/)
+    .default("14,7,1"),
   /** Slack Connect: what members of another organisation may do in a shared channel. */
   SCIMWATCH_EXTERNAL_MEMBERS: z.enum(["read", "none", "full"]).default("read"),
   /** Show error texts in the unauthenticated health endpoints. */

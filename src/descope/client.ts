@@ -245,16 +245,18 @@ export class DescopeClient {
 
   /** The tenant's SCIM access keys, across every SSO configuration (metadata only). */
   loadScimKeys(tenantId: string): Promise<TenantScimKey[]> {
-    return this.http.cached(
-      `scim-keys:${tenantId}`,
-      async () => {
-        const op = "Descope SCIM key list";
-        const path = `/v1/mgmt/scim/key?tenantId=${encodeURIComponent(tenantId)}`;
-        const ans = await this.http.call(op, "GET", path, undefined, this.gate);
-        return this.http.parse(op, ans, scimKeysResponseSchema).keys;
-      },
-      { ttlMs: SHARED_SETTINGS_MS, schema: tenantScimKeySchema.array() },
-    );
+    return this.http.cached(`scim-keys:${tenantId}`, () => this.loadScimKeysNow(tenantId), {
+      ttlMs: SHARED_SETTINGS_MS,
+      schema: tenantScimKeySchema.array(),
+    });
+  }
+
+  /** The tenant's SCIM keys as Descope has them now (the key watch: never a cached copy). */
+  async loadScimKeysNow(tenantId: string): Promise<TenantScimKey[]> {
+    const op = "Descope SCIM key list";
+    const path = `/v1/mgmt/scim/key?tenantId=${encodeURIComponent(tenantId)}`;
+    const ans = await this.http.call(op, "GET", path, undefined, this.gate);
+    return this.http.parse(op, ans, scimKeysResponseSchema).keys;
   }
 
   /** The tenant's groups with their members (SCIM-pushed and JIT). */

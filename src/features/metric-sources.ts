@@ -3,6 +3,7 @@ import type { Queue } from "bullmq";
 import { hireState } from "../core/hires/state.js";
 import { type MetricSources, mergeFamilies } from "../log/metrics.js";
 import type { HireStore } from "../redis/hire-store.js";
+import type { ScimKeyStore } from "../redis/scim-key-store.js";
 import type { SlidingWindowBudget } from "../redis/sliding-window.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
@@ -13,8 +14,9 @@ export function metricSources(
     auditBudget: SlidingWindowBudget;
     hires: HireStore;
     tenantHealth: TenantHealthStore;
+    scimKeys: ScimKeyStore;
     now: () => number;
-    settings: { graceMinutes: number };
+    settings: { graceMinutes: number; keyWarnDays: number[] };
   },
   queues: () => Queue[],
 ): MetricSources {
@@ -39,6 +41,21 @@ export function metricSources(
       return count(
         open.map(({ hire }) => hireState(hire, deps.now(), deps.settings.graceMinutes).status),
       );
+    },
+    async scimKeysExpiring() {
+      const within = deps.settings.keyWarnDays[0];
+      if (within === undefined) return null;
+      const now = deps.now();
+      const until = now + within * 86_400_000;
+      const snaps = await deps.scimKeys.all();
+      return snaps
+        .flatMap((s) => s.keys)
+        .filter(
+          (k) =>
+            k.expiresAt !== null &&
+            k.expiresAt <= until &&
+            (!k.status || /^active$/i.test(k.status)),
+        ).length;
     },
     async tenants() {
       return count((await deps.tenantHealth.all()).map((r) => r.state));

@@ -19,6 +19,8 @@ export interface MetricSources {
   hires(): Promise<Record<string, number>>;
   /** Tenants by provisioning health state. */
   tenants(): Promise<Record<string, number>>;
+  /** Usable SCIM keys that expire within the first warning threshold (or have expired), as last read. */
+  scimKeysExpiring(): Promise<number | null>;
   /** BullMQ's own queue metrics, already in Prometheus text (empty when this process runs no queues). */
   queues(): Promise<string>;
 }
@@ -127,6 +129,11 @@ export class Metrics {
       "scimwatch_hires",
       "Open expected hires by state (waiting, overdue, provisioned, …).",
       () => read("hires"),
+    );
+    this.gauge(
+      "scimwatch_scim_keys_expiring",
+      "SCIM keys that expire within SCIMWATCH_KEY_WARN_DAYS' first threshold, or have expired (as the daily key watch last read them).",
+      () => read("scimKeysExpiring"),
     );
     this.byState(
       "scimwatch_tenants",

@@ -25,6 +25,12 @@ export function redisKeys(key: Keyer) {
     links: () => key("links"),
     /** A check's answer, kept for its buttons. */
     answer: (id: string) => key("answer", id),
+    /** Every tenant's SCIM keys as last read (one hash: tenant ID → snapshot), shared by replicas. */
+    scimKeys: () => key("scimkeys", "snapshot"),
+    /** Keys warned about (tenant:key → where the warning is), until renewed. */
+    scimKeysWarned: () => key("scimkeys", "warned"),
+    /** One key watch at a time across replicas. */
+    scimKeysLock: () => key("scimkeys", "lock"),
     /** Set once an answer was shared in its channel (Share in channel posts it once). */
     answerShared: (id: string) => key("answer", id, "shared"),
     /** IdP connections, per tenant. */

@@ -38,6 +38,9 @@ const KINDS = {
   identifier_mismatch: { keepMs: 90 * DAY, priority: 2, alert: true },
   mapped_not_assigned: { keepMs: 30 * DAY, priority: 1, alert: true },
   weekly_digest: { keepMs: 14 * DAY, priority: 3, alert: true },
+  scim_key_expiring: { keepMs: 400 * DAY, priority: 0, alert: true },
+  scim_key_unusable: { keepMs: 400 * DAY, priority: 0, alert: true },
+  scim_key_renewed: { keepMs: 400 * DAY, priority: 0, alert: false },
 } as const;
 export type Kind = keyof typeof KINDS;
 

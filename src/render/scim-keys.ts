@@ -1,0 +1,92 @@
+/**
+ * SCIM key warnings and the key lines of `/scim activity`, App Home and
+ * `doctor`. Pure.
+ */
+import type { IdpId } from "../core/idp/catalog.js";
+import { IDPS } from "../core/idp/catalog.js";
+import { type KeyFinding, type KeySnapshot, lastUsableExpiry } from "../core/scim-keys.js";
+import { context, type SlackMessage, section } from "./blocks.js";
+import { esc, iso, slackDate } from "./mrkdwn.js";
+
+/** Where the new token goes in each IdP (the menu path: no deep link is reliable for it). */
+const PASTE: Partial<Record<IdpId, string>> = {
+  azure:
+    "Entra ID › Enterprise apps › [the Descope app] › Provisioning › Admin Credentials › Secret Token, then Test Connection and Save",
+  okta: "Okta › Applications › [the Descope app] › Provisioning › Integration › Edit › API token, then Test API Credentials and Save",
+  google:
+    "Google Admin › Apps › Web and mobile apps › [the Descope app] › Auto-provisioning › the access token",
+  onelogin:
+    "OneLogin › Applications › [the Descope app] › Configuration › SCIM Bearer Token, then Enable",
+  jumpcloud:
+    "JumpCloud › SSO Applications › [the Descope app] › Identity Management › Token Key, then Test Connection",
+  pingone:
+    "PingOne › Integrations › Provisioning › [the Descope connection] › Configuration › the OAuth/Bearer token",
+};
+
+const keyLabel = (k: { name: string; id: string }) => esc(k.name || k.id);
+
+function steps(snap: KeySnapshot, idp: IdpId): string {
+  const where = PASTE[idp] ?? "the IdP's SCIM provisioning settings (the bearer token)";
+  return [
+    `1. Create a new SCIM key for *${esc(snap.tenantName)}*: <https://app.descope.com/tenants|Descope console › Tenants> › open *${esc(snap.tenantName)}* › SSO Configuration › SCIM (or \`POST /v1/mgmt/scim/key/create\`). The old key stays valid meanwhile.`,
+    `2. Paste it into ${esc(where)}.`,
+    "3. Once the IdP provisions with it, revoke (deactivate) the old key.",
+  ].join("\n");
+}
+
+/** The alert for one finding. */
+export function keyAlertMessage(f: KeyFinding, snap: KeySnapshot, idp: IdpId): SlackMessage {
+  const p = IDPS[idp];
+  const tenant = esc(snap.tenantName);
+  const head =
+    f.kind === "expiring"
+      ? `:hourglass_flowing_sand: *${tenant}*'s SCIM key *${keyLabel(f.key)}* expires on ${slackDate(iso(f.key.expiresAt as number), "{date_short_pretty}")} (in ${f.daysLeft} day${f.daysLeft === 1 ? "" : "s"}): ${esc(p.name)} will stop provisioning then.`
+      : f.kind === "expired"
+        ? `:rotating_light: *${tenant}*'s SCIM key *${keyLabel(f.key)}* expired on ${slackDate(iso(f.key.expiresAt as number), "{date_short_pretty}")}: ${esc(p.name)} cannot provision this tenant until it has a new key.`
+        : `:rotating_light: Every SCIM key of *${tenant}* (${f.keys}) is deactivated, deleted or expired while it has SCIM users: ${esc(p.name)} cannot provision, update or deprovision anyone.`;
+  const plain =
+    f.kind === "expiring"
+      ? `${snap.tenantName}'s SCIM key ${f.key.name || f.key.id} expires in ${f.daysLeft} days: ${p.name} will stop provisioning then.`
+      : f.kind === "expired"
+        ? `${snap.tenantName}'s SCIM key ${f.key.name || f.key.id} has expired: ${p.name} cannot provision.`
+        : `Every SCIM key of ${snap.tenantName} is unusable: ${p.name} cannot provision.`;
+  return {
+    text: esc(plain),
+    blocks: [
+      section(head),
+      section(`*What to do*\n${steps(snap, idp)}`),
+      context(
+        `Console links carry no project ID: open the Descope project that serves this tenant. Keys read ${slackDate(iso(snap.readAt))}, checked daily.`,
+      ),
+    ],
+  };
+}
+
+/** Said once in the warning's thread when the key is renewed. */
+export function keyRenewedMessage(snap: KeySnapshot, keyName: string, now: number): SlackMessage {
+  const until = lastUsableExpiry(snap, now);
+  const tail =
+    until === null
+      ? "a key that never expires"
+      : until === "none"
+        ? "a usable key"
+        : `a key valid until ${slackDate(iso(until), "{date_short_pretty}")}`;
+  return {
+    text: esc(`${snap.tenantName}'s SCIM key ${keyName} was renewed.`),
+    blocks: [
+      section(
+        `:white_check_mark: Renewed — *${esc(snap.tenantName)}* has ${tail} now (was *${esc(keyName)}*): provisioning goes on.`,
+      ),
+    ],
+  };
+}
+
+/** One line per tenant for `/scim activity`, App Home and `doctor`: when its provisioning key runs out. Plain text. */
+export function keyExpiryLine(snap: KeySnapshot, now: number): string {
+  if (!snap.keys.length) return "no SCIM key";
+  const until = lastUsableExpiry(snap, now);
+  if (until === "none") return `no usable SCIM key (${snap.keys.length} deactivated or expired)`;
+  if (until === null) return "SCIM key never expires";
+  const days = Math.ceil((until - now) / 86_400_000);
+  return `SCIM key expires ${new Date(until).toISOString().slice(0, 10)} (in ${days} day${days === 1 ? "" : "s"})`;
+}
