@@ -23,7 +23,14 @@ export function statusLine(s: ActivitySummary, idpId: IdpId): string {
 
 export function activityMessage(
   s: ActivitySummary,
-  o: { tenantName: string; idp: IdpId; asOf: number | null; oneByOne?: string | null },
+  o: {
+    tenantName: string;
+    idp: IdpId;
+    asOf: number | null;
+    oneByOne?: string | null;
+    /** When the tenant's SCIM key runs out (render/scim-keys.ts keyExpiryLine), when read. */
+    keyLine?: string | null;
+  },
 ): SlackMessage {
   const rows = s.days.map(
     (d) =>
@@ -39,6 +46,7 @@ export function activityMessage(
       `*Totals:* ${s.totals.created} created · ${s.totals.updated} updated · ${s.totals.deactivated} deactivated · ${s.totals.errors} ${s.totals.errors === 1 ? "error" : "errors"}\n*Last push from the IdP:* ${s.lastPush ? slackDate(iso(s.lastPush)) : "none in this period"}${s.lastSuccessfulPush && s.lastSuccessfulPush !== s.lastPush ? ` (last successful: ${slackDate(iso(s.lastSuccessfulPush))})` : ""}`,
     ),
   ];
+  if (o.keyLine) blocks.push(context(`:key: ${esc(o.keyLine)}`));
   if (s.topErrors.length) {
     blocks.push(
       section(

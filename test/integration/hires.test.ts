@@ -762,9 +762,11 @@ describe("App Home for an admin", () => {
     return (pub.args.view as { blocks: Array<Record<string, unknown>> }).blocks;
   };
   const buttonsOf = (blocks: Array<Record<string, unknown>>) =>
-    (blocks.find((b) => b.block_id === "home_tools")?.elements as Array<{ action_id: string }>).map(
-      (e) => e.action_id,
-    );
+    (
+      (blocks.find((b) => b.block_id === "home_tools")?.elements ?? []) as Array<{
+        action_id: string;
+      }>
+    ).map((e) => e.action_id);
 
   it("shows Descope's tenants with no hires yet, the tools row (admins: check, expect), and help for everyone", async () => {
     const h = await start(clock());
