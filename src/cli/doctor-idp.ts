@@ -3,7 +3,9 @@
  * Redis: which credentials they need from the environment, and the last
  * problem each one met. Pure.
  */
+import { type KeySnapshot, lastUsableExpiry } from "../core/scim-keys.js";
 import type { Connection } from "../redis/connections.js";
+import { keyExpiryLine } from "../render/scim-keys.js";
 import type { Result } from "./doctor-slack.js";
 
 const IDP_NAME = { azure: "Entra ID", okta: "Okta" } as const;
@@ -50,4 +52,35 @@ export function connectorResults(
       detail: `${conns.length} connected (Entra ID ${entra.length}, Okta ${okta.length})`,
     });
   return out;
+}
+
+/** The SCIM keys as the key watch last read them: which run out within the first threshold. Pure. */
+export function scimKeyResult(snaps: KeySnapshot[], now: number, warnDays: number[]): Result {
+  if (!snaps.length)
+    return {
+      name: "SCIM keys",
+      ok: true,
+      detail:
+        "not read yet: the key watch runs when a worker (role all or worker) starts, then daily",
+    };
+  const within = (warnDays[0] ?? 14) * 86_400_000;
+  const soon = snaps.filter((s) => {
+    const until = lastUsableExpiry(s, now);
+    return s.keys.length > 0 && (until === "none" || (until !== null && until - now <= within));
+  });
+  if (!soon.length)
+    return {
+      name: "SCIM keys",
+      ok: true,
+      detail: `${snaps.length} tenant(s) read; no SCIM key runs out within ${warnDays[0] ?? 14} days`,
+    };
+  return {
+    name: "SCIM keys",
+    ok: true,
+    warn: true,
+    detail: soon
+      .slice(0, 10)
+      .map((s) => `${s.tenantName}: ${keyExpiryLine(s, now)}`)
+      .join("; "),
+  };
 }

@@ -3,12 +3,14 @@ import { botEnvSchema, receiverMode } from "../config/bot.js";
 import { placeholdersIn, settingHint } from "../config/env.js";
 import { maskRedisUrl, type RedisMode, redisPlan } from "../config/redis.js";
 import { blindness } from "../core/own-health.js";
+import { parseWarnDays } from "../core/scim-keys.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
 import { createRedis, keyer } from "../redis/client.js";
 import { ConnectionStore } from "../redis/connections.js";
+import { ScimKeyStore } from "../redis/scim-key-store.js";
 import { TailStateStore, tailHealth } from "../redis/tail-state.js";
-import { connectorResults } from "./doctor-idp.js";
+import { connectorResults, scimKeyResult } from "./doctor-idp.js";
 import { type Result, slackResults } from "./doctor-slack.js";
 import type { Io } from "./io.js";
 
@@ -203,6 +205,9 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
       }
       const conns = await new ConnectionStore(redis, keyer(prefix)).all().catch(() => null);
       if (conns) results.push(...connectorResults(conns, env));
+      const keys = await new ScimKeyStore(redis, keyer(prefix)).all().catch(() => null);
+      if (keys)
+        results.push(scimKeyResult(keys, Date.now(), parseWarnDays(env.SCIMWATCH_KEY_WARN_DAYS)));
     } catch (e) {
       results.push({
         name: "Redis",

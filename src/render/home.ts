@@ -15,6 +15,8 @@ export interface HomeData {
   tenants: string[];
   /** Admins: every tenant in Descope (null: Descope could not be read just now). */
   descopeTenants?: string[] | null;
+  /** Admins: tenants whose SCIM key runs out soon, or who have no usable key. */
+  keyWarnings?: Array<{ tenantName: string; line: string }>;
   /** scimwatch cannot read Descope's audit log: said first, since every list below is stale. */
   blind?: {
     reason: "key_refused" | "reads_failing" | null;
@@ -104,6 +106,16 @@ export function homeView(d: HomeData): HomeView {
   blocks.push(context(tenantsLine(d)));
   blocks.push(homeButtons(d.admin === true));
   if (empty) blocks.push(...gettingStarted(d));
+  if (d.keyWarnings?.length)
+    blocks.push(
+      { type: "divider" },
+      section(
+        `*:key: SCIM keys* (${d.keyWarnings.length})\n${d.keyWarnings
+          .slice(0, 20)
+          .map((k) => `• *${esc(k.tenantName)}* — ${esc(k.line)}`)
+          .join("\n")}`,
+      ),
+    );
   if (d.tenantProblems?.length) {
     blocks.push(
       { type: "divider" },

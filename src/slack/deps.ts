@@ -15,6 +15,7 @@ import type { ConnectionStore } from "../redis/connections.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { LinkStore } from "../redis/links.js";
 import type { OnceStore } from "../redis/once-store.js";
+import type { ScimKeyStore } from "../redis/scim-key-store.js";
 import type { SecretBox } from "../redis/secret-box.js";
 import type { TailStateStore } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
@@ -32,6 +33,8 @@ interface SlackSettings {
   checkDeadlineMs?: number | undefined;
   /** Failed tail runs in a row before scimwatch says it is blind (App Home's banner). */
   blindAfterRuns?: number | undefined;
+  /** SCIMWATCH_KEY_WARN_DAYS, largest first (App Home's key section). */
+  keyWarnDays?: number[] | undefined;
   /** Slack Connect: what members of another organisation may do (default read). */
   externalMembers?: ExternalPolicy | undefined;
 }
@@ -48,6 +51,8 @@ export interface SlackDeps {
   tailState: TailStateStore;
   hires: HireStore;
   connections: ConnectionStore;
+  /** Every tenant's SCIM keys as the key watch last read them. */
+  scimKeys?: ScimKeyStore;
   /** The Entra connector, when ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET are set. */
   entra: EntraHttp | null;
   /** Seals IdP tokens at rest (SCIMWATCH_SECRETS_KEY), or null when the key is not set. */

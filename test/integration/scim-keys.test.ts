@@ -88,6 +88,18 @@ describe("the SCIM key watch", () => {
     expect(alerts.filter((x) => /Every SCIM key of \*Globex\* \(2\)/.test(x.all))).toHaveLength(1);
     expect(alerts).toHaveLength(3);
 
+    // Where people look: /scim activity, App Home (admins).
+    const act = await a.command("activity Acme Corp", { user: "UADMIN" });
+    const actMsg = await a.slack.waitFor(() => a.slack.respondedTo(act.rid)[0]);
+    expect(JSON.stringify(actMsg.body)).toContain("SCIM key expires 2026-12-16 (in 10 days)");
+    const before = a.slack.callsTo("views.publish").length;
+    await a.event({ type: "app_home_opened", user: "UADMIN", channel: "D1", tab: "home" });
+    const home = await a.slack.waitFor(() => a.slack.callsTo("views.publish")[before]);
+    const homeText = textsOf((home.args.view as { blocks: unknown }).blocks).join("\n");
+    expect(homeText).toMatch(/SCIM keys\* \(3\)/);
+    expect(homeText).toMatch(/\*Acme Corp\* — SCIM key expires 2026-12-16 \(in 10 days\)/);
+    expect(homeText).toMatch(/\*Globex\* — no usable SCIM key \(2 deactivated or expired\)/);
+
     // A fresh process on the same Redis (a restart): nothing again.
     const c = await start(prefix);
     await c.runtime.keyWatchOnce();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { scimKeyResult } from "../../src/cli/doctor-idp.js";
 import {
   type KeySnapshot,
   keyFindings,
@@ -102,5 +103,25 @@ describe("which SCIM keys to warn about", () => {
     );
     expect(keyExpiryLine(snap([key({ status: "inactive" })]), NOW)).toMatch(/^no usable SCIM key/);
     expect(lastUsableExpiry(snap([key({ expiresAt: NOW - 1 })]), NOW)).toBe("none");
+  });
+});
+
+describe("doctor's SCIM key line", () => {
+  it.each([
+    [[], "OK", /not read yet/],
+    [
+      [snap([key({ expiresAt: NOW + 100 * DAY })])],
+      "OK",
+      /1 tenant\(s\) read; no SCIM key runs out within 14 days/,
+    ],
+    [
+      [snap([key({ expiresAt: NOW + 3 * DAY })])],
+      "WARN",
+      /^Acme: SCIM key expires 2026-12-09 \(in 3 days\)$/,
+    ],
+  ])("%#", (snaps, level, re) => {
+    const r = scimKeyResult(snaps as KeySnapshot[], NOW, [14, 7, 1]);
+    expect(r.ok ? (r.warn ? "WARN" : "OK") : "FAIL").toBe(level);
+    expect(r.detail).toMatch(re);
   });
 });

@@ -6,13 +6,16 @@
 import { type Access, decideAccess, hireAllowed } from "../../core/access.js";
 import { type HireView, hireState } from "../../core/hires/state.js";
 import { blindness } from "../../core/own-health.js";
+import { lastUsableExpiry } from "../../core/scim-keys.js";
 import { ALERTING } from "../../core/tenant-health.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { tenantLabel } from "../../descope/tenants.js";
 import type { HireStore } from "../../redis/hire-store.js";
+import type { ScimKeyStore } from "../../redis/scim-key-store.js";
 import type { TailStateStore } from "../../redis/tail-state.js";
 import type { TenantHealthStore } from "../../redis/tenant-health-store.js";
 import type { HomeData } from "../../render/home.js";
+import { keyExpiryLine } from "../../render/scim-keys.js";
 
 type Who = { userId: string; channelId: string };
 
@@ -53,6 +56,9 @@ export async function homeData(
     /** scimwatch's own health: a banner when it cannot read Descope. */
     tailState?: TailStateStore;
     blindAfterRuns?: number;
+    /** Admins: tenants whose SCIM key runs out within the first warning threshold. */
+    scimKeys?: ScimKeyStore;
+    keyWarnDays?: number[];
   },
   userId: string,
 ): Promise<HomeData> {
@@ -78,6 +84,19 @@ export async function homeData(
           .catch(() => null)
       : undefined;
   const state = deps.tailState ? await deps.tailState.get().catch(() => null) : null;
+  const within = (deps.keyWarnDays?.[0] ?? 14) * 86_400_000;
+  const keyWarnings =
+    admin && deps.scimKeys
+      ? (await deps.scimKeys.all().catch(() => []))
+          .filter((snap) => {
+            const until = lastUsableExpiry(snap, now);
+            return (
+              snap.keys.length > 0 &&
+              (until === "none" || (until !== null && until - now <= within))
+            );
+          })
+          .map((snap) => ({ tenantName: snap.tenantName, line: keyExpiryLine(snap, now) }))
+      : [];
   const b = state ? blindness(state, deps.blindAfterRuns ?? 5) : null;
   // Recent alerts go through the same rule as hires: a non-admin sees the alerts about hires
   // they registered, never others' hires, sign-ins or tenants.
@@ -111,6 +130,7 @@ export async function homeData(
     ],
     alerts: recent,
     tenants,
+    ...(keyWarnings.length ? { keyWarnings } : {}),
     ...(descopeTenants !== undefined ? { descopeTenants } : {}),
     ...(b?.blind
       ? { blind: { reason: b.reason, since: b.since, lastError: state?.lastError ?? null } }

@@ -2,6 +2,7 @@
 import { tenantActivity } from "../../../features/activity.js";
 import { activityMessage } from "../../../render/activity.js";
 import { WORKING } from "../../../render/notices.js";
+import { keyExpiryLine } from "../../../render/scim-keys.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
 import { targetOf } from "./guards.js";
@@ -18,13 +19,19 @@ export const activity: CommandListener<Extract<ScimCommand, { kind: "activity" }
   },
   async run(deps, cmd, req) {
     const target = targetOf(req);
-    const a = await tenantActivity(deps, target.tenantId, cmd.days);
+    const [a, keys] = await Promise.all([
+      tenantActivity(deps, target.tenantId, cmd.days),
+      deps.scimKeys?.get(target.tenantId).catch(() => null) ?? Promise.resolve(null),
+    ]);
     await req.reply(
       activityMessage(a.summary, {
         tenantName: target.tenantName,
         idp: a.idp,
         asOf: a.asOf,
         oneByOne: a.oneByOne,
+        keyLine: keys
+          ? keyExpiryLine(keys, deps.now())
+          : "SCIM keys not read yet (the key watch runs at start and daily)",
       }),
     );
     return a.summary.status;

@@ -14,6 +14,7 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
       adminUsers: deps.settings.adminUsers,
       alertChannel: deps.settings.alertChannel,
       blindAfterRuns: deps.settings.blindAfterRuns,
+      keyWarnDays: deps.settings.keyWarnDays,
     },
     userId,
   );
