@@ -9,6 +9,7 @@ import { readCycle } from "./features/read-cycle.js";
 import { watchScimKeys } from "./features/scim-keys/watch.js";
 import type { runTail } from "./features/tail/tail.js";
 import { sendWeeklyDigests } from "./features/tenant-health/weekly-digest.js";
+import { AUDIT_HOOK_PATH, auditHookHandler } from "./http/audit-hook.js";
 import { startHealthServer } from "./http/server.js";
 import { WEBHOOK_PATH, webhookHandler } from "./http/webhook.js";
 import { type Jobs, startJobs, TAIL_SCHEDULER_ID } from "./jobs/queues.js";
@@ -122,7 +123,34 @@ export function createRuntime(
     ...s,
     graceMinutes: s.settings.graceMinutes,
   });
+  // Descope's audit stream: stored pushes ask for the notify step within a second — through the
+  // notify queue (deduplicated across replicas) where workers run, else here, coalesced.
+  let pushTimer: NodeJS.Timeout | undefined;
+  const afterPush = async () => {
+    if (jobs) return jobs.notify();
+    pushTimer ??= setTimeout(() => {
+      pushTimer = undefined;
+      void cycle
+        .notify()
+        .catch((e: unknown) =>
+          log.warn({ kind: "audit_push", err: e }, "notify after a push failed"),
+        );
+    }, 1_000);
+  };
   const routes = [
+    {
+      path: AUDIT_HOOK_PATH,
+      method: "POST" as const,
+      handler: auditHookHandler({
+        token: cfg.SCIMWATCH_AUDIT_HOOK_TOKEN,
+        index,
+        tailState: state,
+        log,
+        now,
+        afterPush,
+        metrics: s.metrics,
+      }),
+    },
     {
       path: WEBHOOK_PATH,
       method: "POST" as const,
@@ -248,6 +276,7 @@ export function createRuntime(
     },
     async stop() {
       stopping = true;
+      clearTimeout(pushTimer);
       await workersWaiting;
       // Bounded: a worker waiting on the audit budget or Slack must not hold the
       // process past the orchestrator's grace period; what was cut short is said.

@@ -99,6 +99,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_MASS_DEACTIVATION_RATIO: z.coerce.number().min(0).max(1).default(0.2),
   SCIMWATCH_START_LEAD_HOURS: z.coerce.number().min(0).max(720).optional(),
   SCIMWATCH_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** The bearer token Descope's Audit Webhook connector sends; unset: POST /hooks/descope-audit is off. */
+  SCIMWATCH_AUDIT_HOOK_TOKEN: z.string().trim().min(16).optional(),
   SCIMWATCH_BLIND_AFTER_RUNS: z.coerce.number().int().min(1).max(1000).default(5),
   SCIMWATCH_RECOVERY_SETTLE_MIN: z.coerce.number().min(0).max(1440).default(10),
   SCIMWATCH_RELAPSE_COOLDOWN_MIN: z.coerce.number().min(0).max(1440).default(60),
@@ -164,6 +166,7 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.SCIMWATCH_SECRETS_KEY,
     ...(cfg.SCIMWATCH_SECRETS_OLD_KEYS ?? []),
     cfg.SCIMWATCH_WEBHOOK_SECRET,
+    cfg.SCIMWATCH_AUDIT_HOOK_TOKEN,
     cfg.REDIS_SENTINEL_PASSWORD,
     ...redisPasswords(cfg.REDIS_URL ?? ""),
   ].filter((s): s is string => Boolean(s));

@@ -21,6 +21,8 @@ export const HINTS: Record<string, string> = {
     "channel IDs (C…), comma-separated, not names like #support: the ID is at the bottom of the channel's About tab",
   SCIMWATCH_ADMIN_USERS:
     "Slack user IDs (U…), comma-separated, not names like @alice: a profile's ⋯ menu › Copy member ID",
+  SCIMWATCH_AUDIT_HOOK_TOKEN:
+    "a random token of at least 16 characters: the Bearer token of Descope's Audit Webhook connector",
   SCIMWATCH_KEY_WARN_DAYS:
     "days before a SCIM key expires to warn, comma-separated (default 14,7,1)",
   SCIMWATCH_EXTERNAL_MEMBERS:

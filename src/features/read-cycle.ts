@@ -14,6 +14,9 @@ interface ReadCycleDeps extends AfterReadDeps {
   settings: AfterReadDeps["settings"] & { backfillDays: number; lateWriteSec: number };
 }
 
+/** Pushes within this long mean the audit stream is flowing. */
+const PUSH_FLOWING_MS = 15 * 60_000;
+
 export function readCycle(deps: ReadCycleDeps) {
   const { settings: s } = deps;
   /** One audit read; the failed sign-ins it saw wait in Redis for the notify step. */
@@ -38,6 +41,12 @@ export function readCycle(deps: ReadCycleDeps) {
       },
     );
     deps.metrics?.tailRuns.inc({ status: r.status });
+    // While Descope's audit stream delivers, what the poll still stores is what a push missed.
+    if (r.stored > 0 && deps.metrics) {
+      const st = await deps.tailState.get().catch(() => null);
+      if (st?.lastPushAt && deps.now() - st.lastPushAt < PUSH_FLOWING_MS)
+        deps.metrics.pollOnlyEvents.inc(r.stored);
+    }
     return r;
   };
 

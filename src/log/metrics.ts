@@ -71,6 +71,22 @@ export class Metrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
+  readonly auditPushes = new Counter({
+    name: "scimwatch_audit_pushes_total",
+    help: "Requests from Descope's audit stream (POST /hooks/descope-audit) by outcome: stored, unauthorized, bad_body.",
+    labelNames: ["outcome"],
+    registers: [this.registry],
+  });
+  readonly auditPushEvents = new Counter({
+    name: "scimwatch_audit_push_events_stored_total",
+    help: "Audit events first stored from Descope's audit stream (not read by the poll before).",
+    registers: [this.registry],
+  });
+  readonly pollOnlyEvents = new Counter({
+    name: "scimwatch_audit_poll_only_events_total",
+    help: "While the audit stream delivers: events the poll found that no push had delivered.",
+    registers: [this.registry],
+  });
   readonly requests = new Counter({
     name: "scimwatch_slack_requests_total",
     help: "Slash commands, buttons, forms and events by kind and outcome.",
@@ -188,6 +204,12 @@ export class Metrics {
   /** One call to an IdP's API (net/http.ts reports those that name their service). */
   idpCall(service: string, outcome: string, ms: number): void {
     this.idpSeconds.observe({ service, outcome }, ms / 1000);
+  }
+
+  /** One push of Descope's audit stream. */
+  auditPush(outcome: string, stored: number): void {
+    this.auditPushes.inc({ outcome });
+    if (stored > 0) this.auditPushEvents.inc(stored);
   }
 
   /** One Slack request's outcome and duration (the middleware calls this). */

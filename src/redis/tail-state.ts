@@ -27,6 +27,10 @@ const tailStateSchema = z.object({
   failedRuns: num,
   lastErrorCode: z.string().optional(),
   failingSince: num,
+  /** When Descope's audit stream last delivered (POST /hooks/descope-audit). */
+  lastPushAt: num,
+  /** The last push the "stream stopped" notice was said for. */
+  pushStoppedSaidFor: num,
 });
 type TailState = z.infer<typeof tailStateSchema>;
 
