@@ -9,9 +9,8 @@ import { readCycle } from "./features/read-cycle.js";
 import { watchScimKeys } from "./features/scim-keys/watch.js";
 import type { runTail } from "./features/tail/tail.js";
 import { sendWeeklyDigests } from "./features/tenant-health/weekly-digest.js";
-import { AUDIT_HOOK_PATH, auditHookHandler } from "./http/audit-hook.js";
+import { httpRoutes } from "./http/routes.js";
 import { startHealthServer } from "./http/server.js";
-import { WEBHOOK_PATH, webhookHandler } from "./http/webhook.js";
 import { type Jobs, startJobs, TAIL_SCHEDULER_ID } from "./jobs/queues.js";
 import { followRedis } from "./log/dependency.js";
 import type { Logger } from "./log/logger.js";
@@ -137,33 +136,10 @@ export function createRuntime(
         );
     }, 1_000);
   };
-  const routes = [
-    {
-      path: AUDIT_HOOK_PATH,
-      method: "POST" as const,
-      handler: auditHookHandler({
-        token: cfg.SCIMWATCH_AUDIT_HOOK_TOKEN,
-        index,
-        tailState: state,
-        log,
-        now,
-        afterPush,
-        metrics: s.metrics,
-      }),
-    },
-    {
-      path: WEBHOOK_PATH,
-      method: "POST" as const,
-      handler: webhookHandler({
-        ...s,
-        secret: cfg.SCIMWATCH_WEBHOOK_SECRET,
-        keys: s.webhookKeys,
-        followUp: registrationFollowUp.schedule,
-        graceMinutes: s.settings.graceMinutes,
-        alertChannel: s.settings.alertChannel,
-      }),
-    },
-  ];
+  const routes = httpRoutes(s, {
+    afterPush,
+    followUp: registrationFollowUp.schedule,
+  });
   const bot = role === "worker" ? null : createBot(cfg, s, checksFor, routes);
 
   s.metrics.readFrom(metricSources(s, () => (jobs ? [jobs.queue, jobs.notifyQueue] : [])));
