@@ -240,7 +240,7 @@ async function main(): Promise<number> {
         text,
         user_id: userId,
         channel_id: channel,
-        team_id: "T0",
+        team_id: "T0TEAM",
         response_url: slack.responseUrl(rid),
         trigger_id: "1.2.3",
       },

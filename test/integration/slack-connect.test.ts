@@ -64,6 +64,14 @@ describe("members of another organisation", () => {
     expect(await said(forget.rid)).toMatch(/Members of another organisation/);
     expect(await h.runtime.hires.get(id)).not.toBeNull();
 
+    // An admin is named by user ID: not refused, whatever the workspace (Enterprise Grid, guests).
+    const adminOut = await h.command("link Acme Corp", {
+      channel: "CSHARED2",
+      user: "UADMIN",
+      team: OTHER,
+    });
+    expect(await said(adminOut.rid)).toMatch(/linked to/);
+
     // The workspace's own member in the same channel can.
     const own = await h.click("hire_dismiss", id, { channel: "CSHARED", user: "UOWN" });
     expect(await said(own.rid)).not.toMatch(/another organisation/);
