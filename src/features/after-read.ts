@@ -20,6 +20,7 @@ import {
 } from "./hires/unknown-signins.js";
 import { idpJobReader } from "./idp-side.js";
 import { watchOwnHealth } from "./own-health.js";
+import { watchStream } from "./stream-watch.js";
 import { watchTenants } from "./tenant-health/watch.js";
 
 export interface AfterReadDeps extends HireWork {
@@ -55,6 +56,8 @@ export async function afterRead(deps: AfterReadDeps): Promise<void> {
   await step(deps, "blind", async () => {
     blind = await watchOwnHealth({ ...deps, settings: s });
   });
+  // Descope's audit stream: said once when it stops while the poll still finds events.
+  await step(deps, "audit_stream", () => watchStream({ ...deps, settings: s }));
   const fresh = tailHealth(await deps.tailState.get(), deps.now(), s.intervalSec).healthy;
   if (!blind && fresh)
     await step(deps, "tenant_health", () =>

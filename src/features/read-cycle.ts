@@ -7,15 +7,13 @@
 import type { Metrics } from "../log/metrics.js";
 import { type AfterReadDeps, afterRead } from "./after-read.js";
 import { failedSigninCandidates } from "./hires/unknown-signins.js";
+import { PUSH_FLOWING_MS } from "./stream-watch.js";
 import { runTail } from "./tail/tail.js";
 
 interface ReadCycleDeps extends AfterReadDeps {
   metrics?: Metrics | undefined;
   settings: AfterReadDeps["settings"] & { backfillDays: number; lateWriteSec: number };
 }
-
-/** Pushes within this long mean the audit stream is flowing. */
-const PUSH_FLOWING_MS = 15 * 60_000;
 
 export function readCycle(deps: ReadCycleDeps) {
   const { settings: s } = deps;
@@ -42,10 +40,13 @@ export function readCycle(deps: ReadCycleDeps) {
     );
     deps.metrics?.tailRuns.inc({ status: r.status });
     // While Descope's audit stream delivers, what the poll still stores is what a push missed.
-    if (r.stored > 0 && deps.metrics) {
+    if (r.stored > 0) {
       const st = await deps.tailState.get().catch(() => null);
-      if (st?.lastPushAt && deps.now() - st.lastPushAt < PUSH_FLOWING_MS)
-        deps.metrics.pollOnlyEvents.inc(r.stored);
+      if (st?.lastPushAt) {
+        await deps.tailState.update({ pollFoundAt: deps.now() }).catch(() => undefined);
+        if (deps.now() - st.lastPushAt < PUSH_FLOWING_MS)
+          deps.metrics?.pollOnlyEvents.inc(r.stored);
+      }
     }
     return r;
   };

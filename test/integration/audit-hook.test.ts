@@ -110,4 +110,36 @@ describe("POST /hooks/descope-audit", () => {
     // No audit search was spent on it.
     expect(hh.descope.count("audit")).toBe(audits);
   });
+
+  it("says once when the stream stops while the poll still finds events", async () => {
+    let t = Date.now();
+    const now = () => t;
+    h = await startHarness(
+      { SCIMWATCH_AUDIT_HOOK_TOKEN: TOKEN, SCIMWATCH_ALERT_CHANNEL: "COPS" },
+      seed,
+      { now },
+    );
+    const hh = h;
+    hh.descope.now = now;
+    expect(
+      (await push([scimEvent({ at: t - 1_000, loginId: "a@acme.com", tenant: "T-acme" })])).status,
+    ).toBe(200);
+    await hh.runtime.tailOnce();
+    const said = () =>
+      hh.slack
+        .callsTo("chat.postMessage")
+        .filter(
+          (c) => c.args.channel === "COPS" && /audit stream stopped/.test(String(c.args.text)),
+        );
+    expect(said()).toHaveLength(0);
+    // 20 minutes without a push; the poll finds new events.
+    t += 20 * 60_000;
+    hh.descope.audits.push(scimEvent({ at: t - 5_000, loginId: "b@acme.com", tenant: "T-acme" }));
+    await hh.runtime.tailOnce();
+    expect(said()).toHaveLength(1);
+    t += 5 * 60_000;
+    hh.descope.audits.push(scimEvent({ at: t - 5_000, loginId: "c@acme.com", tenant: "T-acme" }));
+    await hh.runtime.tailOnce();
+    expect(said()).toHaveLength(1);
+  });
 });

@@ -45,6 +45,7 @@ const LAYERS: Record<string, number> = {
   "features/health": 9,
   "features/tail": 9,
   "features/scim-keys": 10,
+  "features/stream-watch": 10,
   "features/hires": 10,
   "features/activity": 12,
   "features/own-health": 11,

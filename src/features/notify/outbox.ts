@@ -41,6 +41,7 @@ const KINDS = {
   scim_key_expiring: { keepMs: 400 * DAY, priority: 0, alert: true },
   scim_key_unusable: { keepMs: 400 * DAY, priority: 0, alert: true },
   scim_key_renewed: { keepMs: 400 * DAY, priority: 0, alert: false },
+  audit_stream_stopped: { keepMs: 30 * DAY, priority: 0, alert: true },
 } as const;
 export type Kind = keyof typeof KINDS;
 
