@@ -109,6 +109,18 @@ async function main(): Promise<number> {
     }),
   );
 
+  // Acme's SCIM key (the token Entra sends) expires in 6 days: the key watch warns ahead.
+  descope.scimKeys["T-acme"] = [
+    {
+      key: {
+        id: "K-acme",
+        name: "entra-provisioning",
+        status: "active",
+        expireTime: Math.floor((now() + 6 * 86_400_000) / 1000),
+      },
+    },
+  ];
+
   // A second tenant, Globex, also on Entra ID: it has pushed every day this week.
   descope.tenants.push({ id: "T-globex", name: "Globex" });
   descope.sso["T-globex"] = { saml: ENTRA_SAML };
@@ -403,6 +415,9 @@ async function main(): Promise<number> {
     );
     say("  • dan was removed from the assigned group: deprovisioned.");
     say(
+      "  • Acme's SCIM key expires in 6 days: one warning ahead of time, with how to rotate it without an outage.",
+    );
+    say(
       "  • Globex's Entra ID access key expired: one 'pushes failing' alert for the whole tenant, with the fix.",
     );
     say(
@@ -437,6 +452,9 @@ async function main(): Promise<number> {
     const priyaWrong = alerts.some((a) =>
       String(a.args.text).includes("priya@acme.com tried to sign in but was never provisioned"),
     );
+    const keyWarnings = alerts.filter((a) =>
+      String(a.args.text).startsWith("Acme's SCIM key entra-provisioning expires in 6 days"),
+    ).length;
     const globexAlerts = alerts.filter((a) =>
       String(a.args.text).startsWith("Globex: 6 of 6 SCIM calls"),
     ).length;
@@ -447,7 +465,8 @@ async function main(): Promise<number> {
       !zoeAlert ||
       !priyaAlert ||
       priyaWrong ||
-      globexAlerts !== 1
+      globexAlerts !== 1 ||
+      keyWarnings !== 1
     ) {
       say(
         `\nThe story did not end as scripted: ${[
@@ -457,6 +476,7 @@ async function main(): Promise<number> {
           ...(zoeAlert ? [] : ["zoe alert"]),
           ...(priyaAlert && !priyaWrong ? [] : ["priya's identifier-mismatch alert"]),
           ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`]),
+          ...(keyWarnings === 1 ? [] : [`${keyWarnings} SCIM key warnings`]),
         ].join(", ")}`,
       );
       return 1;
