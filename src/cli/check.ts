@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../config/env.js";
 import { diagnose } from "../core/diagnosis/diagnose.js";
 import { IDP_IDS, type IdpId, parseIdp } from "../core/idp/catalog.js";
+import { answerLinks } from "../core/links.js";
 import { loginIdProblem } from "../core/login-id.js";
 import { parseWhen, whenProblem } from "../core/when.js";
 import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
@@ -160,6 +161,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
           tenantSource: d.tenantSource,
           matchedBy: d.matchedBy,
           descopeLoginIds: d.descopeLoginIds,
+          links: answerLinks(d),
         })}\n`,
       );
     } else {

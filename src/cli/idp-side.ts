@@ -33,7 +33,7 @@ export async function entraSideForCli(
       });
     const side = await entraSide(
       http,
-      { entraTenant, spId: sp.id, appName: sp.displayName },
+      { entraTenant, spId: sp.id, appName: sp.displayName, appId: sp.appId },
       d.loginId,
     );
     return withIdpSide(d, { side });

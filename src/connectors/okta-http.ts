@@ -26,7 +26,8 @@ function oktaScopeFor(path: string): string {
 }
 
 export class OktaHttp {
-  private readonly base: string;
+  /** The org URL (no trailing slash): where the API is, and the admin console beside it. */
+  readonly base: string;
   private readonly auth: OktaAuth;
 
   constructor(

@@ -73,6 +73,11 @@ export class DescopeClient {
   /** Before every attempt of a management call other than the audit search: its budget. */
   private readonly gate: () => Promise<void> | undefined;
 
+  /** The project (named beside console links: console URLs carry no project ID). */
+  get projectId(): string {
+    return this.opts.projectId;
+  }
+
   constructor(
     private readonly opts: DescopeClientOptions,
     readonly priority: ManagementPriority = "interactive",

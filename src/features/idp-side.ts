@@ -12,6 +12,7 @@ import { OktaOAuth } from "../connectors/okta-oauth.js";
 import { decideEntra } from "../core/idp-side/entra.js";
 import type { IdpSide } from "../core/idp-side/model.js";
 import { decideOkta } from "../core/idp-side/okta.js";
+import { entraLinks, oktaLinks } from "../core/links.js";
 import type { Logger } from "../log/logger.js";
 import type { EgressPolicy } from "../net/egress.js";
 import { type Connection, type ConnectionStore, oktaSealContext } from "../redis/connections.js";
@@ -26,11 +27,20 @@ export interface IdpSideAnswer {
 /** Entra's side for one person: read the facts, decide, say what could not be read. */
 export async function entraSide(
   http: EntraHttp,
-  c: { entraTenant: string; spId: string; appName: string },
+  c: { entraTenant: string; spId: string; appName: string; appId?: string },
   loginId: string,
 ): Promise<IdpSide> {
   const { facts, unread } = await readEntraFacts(http, c, loginId);
-  return { ...decideEntra(facts, loginId), unread };
+  const assigned = new Set(facts.assignments.map((a) => a.principalId));
+  const groups = facts.assignedGroups.filter((g) => assigned.has(g.id));
+  return {
+    ...decideEntra(facts, loginId),
+    unread,
+    links: entraLinks(
+      { ...c, appId: c.appId ?? "" },
+      { user: facts.user, groups: groups.map((g) => ({ id: g.id, name: g.displayName ?? g.id })) },
+    ),
+  };
 }
 
 /** Okta's side for one person, the same way. */
@@ -41,7 +51,11 @@ export async function oktaSide(
   now: number,
 ): Promise<IdpSide> {
   const { facts, unread } = await readOktaFacts(http, c, loginId, now);
-  return { ...decideOkta(facts, loginId), unread };
+  return {
+    ...decideOkta(facts, loginId),
+    unread,
+    links: oktaLinks({ oktaUrl: http.base }, { user: facts.user, groups: facts.appGroups }),
+  };
 }
 
 /**

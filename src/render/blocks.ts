@@ -9,6 +9,7 @@ import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { MATCHED_BY_TEXT, VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 import type { Guide } from "../core/explain.js";
 import { IDPS, type IdpId } from "../core/idp/catalog.js";
+import { answerLinks } from "../core/links.js";
 import { VERBS, verbNamed } from "../core/verbs.js";
 import { ACTIONS, encodeCheckButton } from "./ids.js";
 import { clip, esc, readerTimes, slackDate, untrusted } from "./mrkdwn.js";
@@ -164,6 +165,7 @@ export function diagnosisMessage(
       d.remediation.map((r, i) => `${i + 1}. ${readerTimes(untrusted(r))}`),
       3,
     ),
+    ...linksSection(answerLinks(d)),
   ];
   const ctx = [
     `IdP: ${d.idp.id === "generic" ? "not known" : esc(d.idp.name)} — ${esc(d.idp.reason)}`,
@@ -188,6 +190,13 @@ export function diagnosisMessage(
     LIMITS.fallbackText,
   );
   return { text: esc(text), blocks: capBlocks(blocks) };
+}
+
+/** The pages to open (core/links.ts), as one "Open" section; none when there are none. */
+export function linksSection(links: Array<{ label: string; url: string }>): Block[] {
+  if (!links.length) return [];
+  const lines = links.slice(0, 8).map((l) => `• <${l.url}|${esc(l.label).replace(/\|/g, "/")}>`);
+  return [section(clip(`*Open*\n${lines.join("\n")}`, LIMITS.sectionText))];
 }
 
 export function guideMessage(g: Guide): SlackMessage {

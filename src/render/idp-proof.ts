@@ -1,7 +1,7 @@
 /** Where "this hire cannot arrive: here is the proof from the IdP" is drawn. Pure. */
 import type { Hire } from "../core/hires/model.js";
 import type { IdpSide } from "../core/idp-side/model.js";
-import { button, context, header, type SlackMessage, section } from "./blocks.js";
+import { button, context, header, linksSection, type SlackMessage, section } from "./blocks.js";
 import { HIRE_ACTIONS } from "./ids.js";
 import { esc, untrusted } from "./mrkdwn.js";
 
@@ -18,6 +18,7 @@ export function hireBlockedMessage(h: Hire, side: IdpSide, hireId: string): Slac
         `*Proof from ${idp}* (read just now)\n${side.evidence.map((e) => `• ${untrusted(e)}`).join("\n")}`,
       ),
       ...(side.fix ? [section(`*Fix:* ${untrusted(side.fix)}`)] : []),
+      ...linksSection(side.links ?? []),
       context(
         `Cause \`${side.cause}\` · scimwatch re-reads ${idp} while the hire is pending and ticks the checklist when it changes`,
       ),

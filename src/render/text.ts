@@ -1,6 +1,8 @@
 /** Where a diagnosis is drawn for a terminal. Pure. */
+
 import type { Diagnosis } from "../core/diagnosis/diagnose.js";
 import { MATCHED_BY_TEXT, VERDICT_OK, VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
+import { answerLinks } from "../core/links.js";
 
 export function renderReport(d: Diagnosis): string {
   const mark = VERDICT_OK[d.verdict] ? "✔" : "✖";
@@ -30,6 +32,8 @@ export function renderReport(d: Diagnosis): string {
     "What to do",
     ...d.remediation.map((r, i) => `  ${i + 1}. ${r}`),
   ];
+  const links = answerLinks(d);
+  if (links.length) lines.push("", "Open", ...links.map((l) => `  ${l.label}: ${l.url}`));
   if (d.notes.length) lines.push("", "Notes", ...d.notes.map((n) => `  - ${n}`));
   lines.push("", `Checked at ${d.checkedAt}`);
   return `${lines.join("\n")}\n`;

@@ -369,6 +369,17 @@ describe("Entra ID connector", () => {
       expect(`${out.summary}\n${JSON.stringify(out.idpSide)}`).toMatch(why);
       // What the IdP decided replaces Descope's guess (issue #23, finding 1).
       expect(String(out.summary)).not.toMatch(/or its cycle has not run yet/);
+      // The pages to open (issue 25): the app in the customer's directory, then Descope's console.
+      const links = out.links as Array<{ label: string; url: string }>;
+      expect(links[0]?.label).toBe("Entra: Descope › Users and groups");
+      expect(links[0]?.url).toMatch(
+        new RegExp(
+          `^https://entra\\.microsoft\\.com/${TENANT}/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Users/objectId/${SP}/appId/`,
+        ),
+      );
+      expect(links.at(-1)?.label).toBe(
+        `Descope console › Users, search ${login} (project ${h.descope.projectId})`,
+      );
     },
   );
 

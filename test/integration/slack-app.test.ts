@@ -59,6 +59,10 @@ describe("/scim check over the real Bolt HTTP receiver", () => {
     expect(textsOf(blocks).join("\n")).toMatch(/<!date\^\d+\^\{date_short_pretty\} \{time\}\|/);
     // Numbered remediation for the inferred IdP.
     expect(textsOf(blocks).join("\n")).toMatch(/1\. .*Enterprise Application/);
+    // The page to open in Descope's console, labelled with the project (issue 25).
+    expect(textsOf(blocks).join("\n")).toContain(
+      `*Open*\n• <https://app.descope.com/users|Descope console › Users, search contractor@acme.com (project ${h.descope.projectId})>`,
+    );
     const actions = blocks.find((b) => b.type === "actions") as {
       elements: Array<{ action_id: string }>;
     };

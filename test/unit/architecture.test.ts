@@ -21,6 +21,7 @@ const LAYERS: Record<string, number> = {
   "core/when": 0,
   "core/failure": 0,
   "core/edit-distance": 0,
+  "core/links": 0,
   "core/scim-keys": 0,
   "core/verbs": 1,
   "core/window": 1,

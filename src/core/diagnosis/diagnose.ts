@@ -3,9 +3,11 @@
  * and returns the verdict, a one-line summary, the evidence it rests on and
  * what to do, for the tenant's IdP.
  */
+
 import * as z from "zod";
 import { IDPS } from "../idp/catalog.js";
 import { CAUSES, idpSideSchema } from "../idp-side/model.js";
+import { descopeUserLink } from "../links.js";
 import { DEFAULT_GRACE_MINUTES, expectedBy, withinWindow } from "../window.js";
 import { eventText, evidenceEvents, userRecordText } from "./evidence.js";
 import {
@@ -51,6 +53,8 @@ export const diagnosisSchema = z.object({
   /** The IdP's side, from a read-only connector: why, proven there (null without a connector). */
   cause: z.enum(CAUSES).nullable().default(null),
   idpSide: idpSideSchema.nullable().default(null),
+  /** Pages to open in the consoles for this person: the IdP's (from its side) and Descope's (core/links.ts). */
+  links: z.array(z.object({ label: z.string(), url: z.string() })).default([]),
   /** Where the tenant came from (argument, user, audit, domain), or null when it is unknown. */
   tenantSource: z.enum(TENANT_SOURCES).nullable().default(null),
   /** How the Descope user was found (login_id, email, scim_user_name), or null when none was. */
@@ -246,6 +250,7 @@ export function diagnose(facts: CheckFacts, now: number): Diagnosis {
     checkedAt: iso(now),
     cause: null,
     idpSide: null,
+    links: facts.projectId ? [descopeUserLink(facts.projectId, facts.loginId)] : [],
     tenantSource: facts.tenant
       ? (facts.tenantSource ?? (facts.tenantRequested ? "argument" : "user"))
       : null,

@@ -79,6 +79,8 @@ export type MatchedBy = (typeof MATCHED_BY)[number];
 
 export interface CheckFacts {
   loginId: string;
+  /** The Descope project read (named beside console links, which carry no project ID). */
+  projectId?: string | undefined;
   /** The tenant asked about, or the user's only tenant when none was asked. */
   tenant: TenantFacts | null;
   /** Whether the tenant was named by the person asking (vs inferred from the user). */

@@ -53,6 +53,8 @@ export const idpSideSchema = z.object({
     .object({ kind: z.enum(["at", "initial", "running"]), at: z.number().nullable() })
     .nullable()
     .optional(),
+  /** Pages to open in the IdP's console for this person (core/links.ts). */
+  links: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
 });
 export type IdpSide = z.infer<typeof idpSideSchema>;
 

@@ -191,6 +191,7 @@ export async function gatherFacts(
 
   return {
     loginId: req.loginId,
+    projectId: client.projectId,
     tenant,
     tenantRequested: Boolean(req.tenant),
     tenantSource: tenantId ? tenantSource : null,
