@@ -87,6 +87,8 @@ export interface Services {
     intervalSec: number;
     backfillDays: number;
     lateWriteSec: number;
+    /** The deeper re-read: its window and how often (SCIMWATCH_REREAD_*). */
+    reread: { windowSec: number; everySec: number };
     blindAfterRuns: number;
     externalMembers: "read" | "none" | "full";
     /** SCIMWATCH_KEY_WARN_DAYS, largest first. */
@@ -107,6 +109,10 @@ function settingsOf(cfg: BotConfig): Services["settings"] {
     intervalSec: cfg.SCIMWATCH_TAIL_INTERVAL,
     backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
     lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
+    reread: {
+      windowSec: cfg.SCIMWATCH_REREAD_WINDOW_SEC,
+      everySec: cfg.SCIMWATCH_REREAD_EVERY_SEC,
+    },
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
     externalMembers: cfg.SCIMWATCH_EXTERNAL_MEMBERS,
     keyWarnDays: parseWarnDays(cfg.SCIMWATCH_KEY_WARN_DAYS),

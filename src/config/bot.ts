@@ -86,6 +86,10 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
   SCIMWATCH_LATE_WRITE_SEC: z.coerce.number().int().min(0).max(600).default(30),
+  /** From time to time the tail re-reads this much (0: never), for rows Descope makes searchable late. */
+  SCIMWATCH_REREAD_WINDOW_SEC: z.coerce.number().int().min(0).max(86_400).default(900),
+  /** How often that deeper re-read runs. */
+  SCIMWATCH_REREAD_EVERY_SEC: z.coerce.number().int().min(60).max(86_400).default(600),
   SCIMWATCH_GRACE_MINUTES: z.coerce.number().int().min(0).max(1440).default(DEFAULT_GRACE_MINUTES),
   SCIMWATCH_ALERT_CHANNEL: z
     .string()

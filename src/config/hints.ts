@@ -39,6 +39,10 @@ export const HINTS: Record<string, string> = {
   SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
   SCIMWATCH_TAIL_INTERVAL: "seconds between audit-tail runs (1–3600, default 60)",
   SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
+  SCIMWATCH_REREAD_WINDOW_SEC:
+    "seconds the tail re-reads from time to time, for rows Descope makes searchable late (0–86400, default 900; 0: never)",
+  SCIMWATCH_REREAD_EVERY_SEC:
+    "how often, in seconds, that deeper re-read runs (60–86400, default 600)",
   SCIMWATCH_LATE_WRITE_SEC:
     "seconds each tail run re-reads before its cursor, for events written late (0–600, default 30)",
   SCIMWATCH_FAILING_MIN_CALLS: "SCIM calls in an hour before a tenant can be 'failing' (default 5)",

@@ -35,7 +35,9 @@ export type KeyFinding =
     }
   | { kind: "expired"; key: ScimKeyInfo }
   /** The tenant has keys, none of them usable, while SCIM users exist: the IdP cannot push. */
-  | { kind: "none_active"; keys: number };
+  | { kind: "none_active"; keys: number }
+  /** A usable key, a day old or more, while the IdP has never called (no SCIM event in 30 days). */
+  | { kind: "never_called"; key: ScimKeyInfo };
 
 const DAY_MS = 86_400_000;
 
@@ -86,6 +88,11 @@ export function keyFindings(
   }
   if (opts.scimUsers && snap.keys.length > 0 && !snap.keys.some((k) => keyUsable(k, now)))
     out.push({ kind: "none_active", keys: snap.keys.length });
+  // Provisioning set up in Descope but never used: the IdP is not configured with the key.
+  if (!opts.scimUsers)
+    for (const key of snap.keys)
+      if (keyUsable(key, now) && key.createdAt !== null && now - key.createdAt >= DAY_MS)
+        out.push({ kind: "never_called", key });
   return out;
 }
 

@@ -12,13 +12,24 @@ import { runTail } from "./tail/tail.js";
 
 interface ReadCycleDeps extends AfterReadDeps {
   metrics?: Metrics | undefined;
-  settings: AfterReadDeps["settings"] & { backfillDays: number; lateWriteSec: number };
+  settings: AfterReadDeps["settings"] & {
+    backfillDays: number;
+    lateWriteSec: number;
+    reread?: { windowSec: number; everySec: number };
+  };
 }
 
 export function readCycle(deps: ReadCycleDeps) {
   const { settings: s } = deps;
   /** One audit read; the failed sign-ins it saw wait in Redis for the notify step. */
   const read = async () => {
+    // From time to time a deeper window, for rows Descope makes searchable late.
+    const before = await deps.tailState.get().catch(() => null);
+    const deep =
+      s.reread !== undefined &&
+      s.reread.windowSec > s.lateWriteSec &&
+      before?.cursor !== undefined &&
+      deps.now() - (before.lastDeepAt ?? 0) >= s.reread.everySec * 1000;
     const r = await runTail(
       {
         descope: deps.descope,
@@ -36,8 +47,24 @@ export function readCycle(deps: ReadCycleDeps) {
         intervalSec: s.intervalSec,
         backfillDays: s.backfillDays,
         overlapMs: s.lateWriteSec * 1000,
+        ...(deep && s.reread ? { deepOverlapMs: s.reread.windowSec * 1000 } : {}),
       },
     );
+    if (deep && r.status === "ok") {
+      await deps.tailState.update({ lastDeepAt: deps.now() }).catch(() => undefined);
+      if (r.late?.rows) {
+        deps.metrics?.lateRows.inc(r.late.rows);
+        if (r.late.oldestMs !== null) deps.metrics?.lateRowAge.observe(r.late.oldestMs / 1000);
+        deps.log.warn(
+          {
+            kind: "tail",
+            lateRows: r.late.rows,
+            oldestSec: Math.round((r.late.oldestMs ?? 0) / 1000),
+          },
+          "the deeper re-read found audit rows earlier reads had missed (written late by Descope)",
+        );
+      }
+    }
     deps.metrics?.tailRuns.inc({ status: r.status });
     // While Descope's audit stream delivers, what the poll still stores is what a push missed.
     if (r.stored > 0) {

@@ -82,6 +82,17 @@ export class Metrics {
     help: "Audit events first stored from Descope's audit stream (not read by the poll before).",
     registers: [this.registry],
   });
+  readonly lateRows = new Counter({
+    name: "scimwatch_audit_late_rows_total",
+    help: "Audit rows the deeper re-read found that earlier reads had missed (Descope made them searchable late).",
+    registers: [this.registry],
+  });
+  readonly lateRowAge = new Histogram({
+    name: "scimwatch_audit_late_row_age_seconds",
+    help: "How old the oldest late row was when a deeper re-read found it.",
+    buckets: [30, 60, 120, 300, 600, 900, 1800, 3600],
+    registers: [this.registry],
+  });
   readonly pollOnlyEvents = new Counter({
     name: "scimwatch_audit_poll_only_events_total",
     help: "While the audit stream delivers: events the poll found that no push had delivered.",

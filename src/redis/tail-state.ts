@@ -29,6 +29,8 @@ const tailStateSchema = z.object({
   failingSince: num,
   /** When Descope's audit stream last delivered (POST /hooks/descope-audit). */
   lastPushAt: num,
+  /** When the last deeper re-read ran (SCIMWATCH_REREAD_*). */
+  lastDeepAt: num,
   /** When the poll last stored events (the stream's watch compares it with the last push). */
   pollFoundAt: num,
   /** The last push the "stream stopped" notice was said for. */

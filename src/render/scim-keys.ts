@@ -43,18 +43,26 @@ export function keyAlertMessage(f: KeyFinding, snap: KeySnapshot, idp: IdpId): S
       ? `:hourglass_flowing_sand: *${tenant}*'s SCIM key *${keyLabel(f.key)}* expires on ${slackDate(iso(f.key.expiresAt as number), "{date_short_pretty}")} (in ${f.daysLeft} day${f.daysLeft === 1 ? "" : "s"}): ${esc(p.name)} will stop provisioning then.`
       : f.kind === "expired"
         ? `:rotating_light: *${tenant}*'s SCIM key *${keyLabel(f.key)}* expired on ${slackDate(iso(f.key.expiresAt as number), "{date_short_pretty}")}: ${esc(p.name)} cannot provision this tenant until it has a new key.`
-        : `:rotating_light: Every SCIM key of *${tenant}* (${f.keys}) is deactivated, deleted or expired while it has SCIM users: ${esc(p.name)} cannot provision, update or deprovision anyone.`;
+        : f.kind === "none_active"
+          ? `:rotating_light: Every SCIM key of *${tenant}* (${f.keys}) is deactivated, deleted or expired while it has SCIM users: ${esc(p.name)} cannot provision, update or deprovision anyone.`
+          : `:grey_question: *${tenant}* has a SCIM key, *${keyLabel(f.key)}* (created ${slackDate(iso(f.key.createdAt as number), "{date_short_pretty}")}), but its IdP has never called Descope with it (no SCIM request in 30 days): ${esc(p.name)}'s provisioning is not set up with this key, or not turned on.`;
   const plain =
     f.kind === "expiring"
       ? `${snap.tenantName}'s SCIM key ${f.key.name || f.key.id} expires in ${f.daysLeft} days: ${p.name} will stop provisioning then.`
       : f.kind === "expired"
         ? `${snap.tenantName}'s SCIM key ${f.key.name || f.key.id} has expired: ${p.name} cannot provision.`
-        : `Every SCIM key of ${snap.tenantName} is unusable: ${p.name} cannot provision.`;
+        : f.kind === "none_active"
+          ? `Every SCIM key of ${snap.tenantName} is unusable: ${p.name} cannot provision.`
+          : `${snap.tenantName} has a SCIM key its IdP has never used: ${p.name}'s provisioning is not set up with it.`;
   return {
     text: esc(plain),
     blocks: [
       section(head),
-      section(`*What to do*\n${steps(snap, idp)}`),
+      section(
+        f.kind === "never_called"
+          ? `*What to do*\nIn ${esc(p.name)}, set up provisioning to Descope with this tenant's SCIM URL and key (${esc(PASTE[idp] ?? "the IdP's SCIM provisioning settings")}), turn it on, and check \`/scim activity\` for its first calls.`
+          : `*What to do*\n${steps(snap, idp)}`,
+      ),
       context(
         `Console links carry no project ID: open the Descope project that serves this tenant. Keys read ${slackDate(iso(snap.readAt))}, checked daily.`,
       ),

@@ -27,8 +27,21 @@ function seed(d: FakeDescope) {
     { id: "T-acme", name: "Acme Corp" },
     { id: "T-globex", name: "Globex" },
     { id: "T-initech", name: "Initech" },
+    { id: "T-hooli", name: "Hooli" },
   );
-  for (const id of ["T-acme", "T-globex", "T-initech"]) d.sso[id] = { saml: ENTRA_SAML };
+  for (const id of ["T-acme", "T-globex", "T-initech", "T-hooli"]) d.sso[id] = { saml: ENTRA_SAML };
+  // Hooli made a key three days ago; its IdP has never called with it.
+  d.scimKeys["T-hooli"] = [
+    {
+      key: {
+        id: "K-hooli",
+        name: "scim-hooli",
+        status: "active",
+        expireTime: 0,
+        createdTime: Math.floor((START - 3 * DAY) / 1000),
+      },
+    },
+  ];
   d.scimKeys["T-acme"] = [
     { key: { id: "K-acme", name: "scim-acme", status: "active", expireTime: acmeKeyExpires() } },
   ];
@@ -86,7 +99,12 @@ describe("the SCIM key watch", () => {
     // The expired key and the tenant with no usable key: once each.
     expect(alerts.filter((x) => /Initech/.test(x.all) && /expired on/.test(x.all))).toHaveLength(1);
     expect(alerts.filter((x) => /Every SCIM key of \*Globex\* \(2\)/.test(x.all))).toHaveLength(1);
-    expect(alerts).toHaveLength(3);
+    expect(
+      alerts.filter((x) =>
+        /\*Hooli\* has a SCIM key, \*scim-hooli\* .*its IdP has never called/.test(x.all),
+      ),
+    ).toHaveLength(1);
+    expect(alerts).toHaveLength(4);
 
     // Where people look: /scim activity, App Home (admins).
     const act = await a.command("activity Acme Corp", { user: "UADMIN" });
@@ -103,7 +121,7 @@ describe("the SCIM key watch", () => {
     // A fresh process on the same Redis (a restart): nothing again.
     const c = await start(prefix);
     await c.runtime.keyWatchOnce();
-    expect(alertsIn([a, b, c])).toHaveLength(3);
+    expect(alertsIn([a, b, c])).toHaveLength(4);
 
     // Four days later: the 7-day threshold, once.
     t = START + 4 * DAY;
@@ -112,7 +130,7 @@ describe("the SCIM key watch", () => {
     alerts = alertsIn([a, b, c]);
     const second = alerts.filter((x) => /Acme Corp/.test(x.all) && /in 6 days/.test(x.all));
     expect(second).toHaveLength(1);
-    expect(alerts).toHaveLength(4);
+    expect(alerts).toHaveLength(5);
 
     // The key is renewed (a later expiry): said once, in the warning's thread.
     for (const h of [b, c])

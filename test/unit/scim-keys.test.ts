@@ -65,6 +65,14 @@ describe("which SCIM keys to warn about", () => {
     ],
     ["all inactive without SCIM users: nothing to stop", [key({ status: "inactive" })], false, []],
     ["no keys at all: nothing said", [], true, []],
+    [
+      "a key two days old the IdP never used",
+      [key({ createdAt: NOW - 2 * DAY })],
+      false,
+      ["never_called"],
+    ],
+    ["a key made an hour ago: not yet", [key({ createdAt: NOW - 3_600_000 })], false, []],
+    ["a key the IdP uses", [key({ createdAt: NOW - 30 * DAY })], true, []],
   ])("%s", (_, keys, scimUsers, want) => {
     const got = keyFindings(snap(keys as ScimKeyInfo[]), NOW, [14, 7, 1], {
       scimUsers: scimUsers as boolean,

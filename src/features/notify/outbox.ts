@@ -40,6 +40,7 @@ const KINDS = {
   weekly_digest: { keepMs: 14 * DAY, priority: 3, alert: true },
   scim_key_expiring: { keepMs: 400 * DAY, priority: 0, alert: true },
   scim_key_unusable: { keepMs: 400 * DAY, priority: 0, alert: true },
+  scim_key_never_called: { keepMs: 400 * DAY, priority: 1, alert: true },
   scim_key_renewed: { keepMs: 400 * DAY, priority: 0, alert: false },
   audit_stream_stopped: { keepMs: 30 * DAY, priority: 0, alert: true },
 } as const;

@@ -62,6 +62,7 @@ function onceKey(snap: KeySnapshot, f: KeyFinding): string {
   const t = snap.tenantId;
   if (f.kind === "expiring") return `scim_key:${t}:${f.key.id}:${f.key.expiresAt}:${f.threshold}d`;
   if (f.kind === "expired") return `scim_key_expired:${t}:${f.key.id}:${f.key.expiresAt}`;
+  if (f.kind === "never_called") return `scim_key_never_called:${t}:${f.key.id}`;
   // Once per set of unusable keys: a new key that fails again is a new episode.
   const ids = snap.keys
     .map((k) => k.id)
@@ -121,11 +122,16 @@ export async function watchScimKeys(
         const msg = keyAlertMessage(f, snap, idp);
         messages.push({
           key: onceKey(snap, f),
-          kind: f.kind === "expiring" ? "scim_key_expiring" : "scim_key_unusable",
+          kind:
+            f.kind === "expiring"
+              ? "scim_key_expiring"
+              : f.kind === "never_called"
+                ? "scim_key_never_called"
+                : "scim_key_unusable",
           to: { tenantId: tenant.id },
           message: msg,
           recent: { tenantId: tenant.id, text: msg.text },
-          ...(f.kind === "none_active"
+          ...(f.kind === "none_active" || f.kind === "never_called"
             ? {}
             : {
                 afterSend: (sent: { channel: string; ts: string }) =>

@@ -36,6 +36,13 @@ interface TailOptions {
    * occurred (SCIMWATCH_LATE_WRITE_SEC). Default 30 s: see docs/performance.md.
    */
   overlapMs?: number;
+  /**
+   * A deeper re-read (SCIMWATCH_REREAD_WINDOW_SEC): re-read this much before the
+   * cursor instead, and count as late the rows stored now that occurred before
+   * the usual overlap (earlier reads covered that span: Descope made them
+   * searchable late).
+   */
+  deepOverlapMs?: number;
   /** The run's lock lives this long unless renewed (every third of it while the run is alive). Default: the interval, between 5 and 30 s. */
   lockMs?: number;
   /** How long a page may wait for the audit budget before the run stops (cursor kept). */
@@ -52,6 +59,8 @@ interface TailResult {
   error?: string;
   /** Skipped: how long the other run's lock still holds (ms). */
   lockTtlMs?: number;
+  /** A deep re-read: rows found only now that occurred before the usual overlap, and the oldest one's age (ms). */
+  late?: { rows: number; oldestMs: number | null };
 }
 
 const DAY = 86_400_000;
@@ -79,8 +88,14 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       horizon,
       backfilling
         ? to - Math.min(30, opts.backfillDays) * DAY
-        : (state.cursor as number) - (opts.overlapMs ?? DEFAULT_OVERLAP_MS),
+        : (state.cursor as number) - (opts.deepOverlapMs ?? opts.overlapMs ?? DEFAULT_OVERLAP_MS),
     );
+    // Rows before this were covered by earlier reads: found now, they were written late.
+    const lateBefore =
+      !backfilling && opts.deepOverlapMs !== undefined
+        ? (state.cursor as number) - (opts.overlapMs ?? DEFAULT_OVERLAP_MS)
+        : null;
+    if (lateBefore !== null) result.late = { rows: 0, oldestMs: null };
     result.from = from;
     result.to = to;
     // Pages until a short page: `total` may be absent, capped or wrong, so it
@@ -93,7 +108,16 @@ export async function runTail(deps: TailDeps, opts: TailOptions): Promise<TailRe
       result.calls++;
       result.pages++;
       const events = res.audits.map((r) => toAuditEvent(r));
-      const fresh = await deps.index.store(events, now());
+      const early = lateBefore !== null ? events.filter((e) => e.at < lateBefore) : [];
+      const rest = lateBefore !== null ? events.filter((e) => e.at >= lateBefore) : events;
+      // Stored apart so that what is new among the early rows is counted.
+      const freshEarly = early.length ? await deps.index.store(early, now()) : 0;
+      const fresh = freshEarly + (rest.length ? await deps.index.store(rest, now()) : 0);
+      if (result.late && freshEarly > 0) {
+        result.late.rows += freshEarly;
+        const age = now() - Math.min(...early.map((e) => e.at));
+        result.late.oldestMs = Math.max(result.late.oldestMs ?? 0, age);
+      }
       result.stored += fresh;
       await deps.state.update({
         lastPageAt: now(),
