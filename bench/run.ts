@@ -29,6 +29,7 @@ import { FakeSlack } from "../test/fakes/slack.js";
 import { generateEvents, seedVolume } from "../test/fakes/volume.js";
 import { goals } from "./goals.js";
 import { parallelWebhookCalls, pct, tenThousandHires } from "./scale.js";
+import { keyWatchAtScale, pushToSlack } from "./stream.js";
 import { webhookBatch } from "./webhook.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -236,4 +237,14 @@ console.log(
 const par = await parallelWebhookCalls();
 console.log(
   `1,000 parallel single-hire webhook calls: ${par.ok} answered 200; answer p50 ${f(par.p50)} ms, p99 ${f(par.p99)} ms (goal ≤ 3,000 ms).`,
+);
+
+console.log("\nIssue #25, Descope's audit stream and the SCIM key watch:\n");
+const stream = await pushToSlack();
+console.log(
+  `Push to Slack: ${stream.ticked} of ${stream.pushes} pushed provisionings ticked their checklist; from the push to the checklist's edit p50 ${f(stream.p50)} ms, p99 ${f(stream.p99)} ms (goal ≤ 5,000 ms; anchor: the poll tail reads every 60 s by default, so a poll-only checklist waits up to 60 s).`,
+);
+const kw = await keyWatchAtScale();
+console.log(
+  `Key watch over ${kw.tenants} tenants: ${kw.managementCalls} management calls (goal: tenants + tenant pages = ${kw.tenants + 1}, plus one SSO read per tenant warned about: ${kw.warnings}), ${kw.auditSearches} audit searches, ${kw.warnings} warnings, ${f(kw.ms)} ms (the warnings go to one channel, paced at Slack's one message per second per channel).`,
 );
