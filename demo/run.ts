@@ -21,6 +21,8 @@ import { findRedis } from "./redis.js";
 const SPEED = Number(process.env.DEMO_SPEED ?? 120); // 40 simulated minutes ≈ 20 real seconds
 const MIN = 60_000;
 const SECRET = "demo-signing-secret-0123456789";
+/** The Audit Webhook connector's bearer token (Descope pushes its audit events to scimwatch). */
+const HOOK_TOKEN = "demo-audit-hook-token-0123456789";
 const CH = { it: "C0IT", alerts: "C0ITALERTS", support: "C0SUPPORT" } as const;
 const NAMES: Record<string, string> = {
   [CH.it]: "#it-onboarding",
@@ -175,6 +177,10 @@ async function main(): Promise<number> {
     logs: [],
   };
 
+  // --- When Descope's audit stream pushed the hires' creation, and when the checklist ticked.
+  let pushedAt = 0;
+  let tickedAt = 0;
+
   // --- The Slack stand-in prints every message.
   const asked = new Map<string, string>();
   const slack = new FakeSlack();
@@ -182,6 +188,13 @@ async function main(): Promise<number> {
   slack.listeners.push((e) => {
     if (e.kind === "api") {
       const { method, args } = e.call;
+      if (
+        pushedAt &&
+        !tickedAt &&
+        method === "chat.update" &&
+        JSON.stringify(args.blocks ?? "").includes("☑ Provisioned to Descope")
+      )
+        tickedAt = Date.now();
       const where = NAMES[String(args.channel)] ?? String(args.channel ?? args.user_id ?? "");
       const label =
         method === "chat.postMessage"
@@ -222,6 +235,7 @@ async function main(): Promise<number> {
     SCIMWATCH_BACKFILL_DAYS: "30",
     SCIMWATCH_GRACE_MINUTES: "15",
     SCIMWATCH_ALERT_CHANNEL: CH.alerts,
+    SCIMWATCH_AUDIT_HOOK_TOKEN: HOOK_TOKEN,
     ENTRA_CLIENT_ID: entra.clientId,
     ENTRA_CLIENT_SECRET: entra.clientSecret,
     ENTRA_LOGIN_URL: entra.url,
@@ -239,6 +253,22 @@ async function main(): Promise<number> {
     }),
   });
   const port = await runtime.start();
+  // Descope's Audit Webhook connector: every new audit row is pushed to scimwatch (the poll
+  // stays as the backstop). `mark`: remember when the push of the hires' creation went.
+  let pushedUpTo = descope.audits.length;
+  const streamNew = async (mark = false) => {
+    const batch = descope.audits.slice(pushedUpTo);
+    pushedUpTo = descope.audits.length;
+    if (!batch.length) return;
+    if (mark) pushedAt = Date.now();
+    const res = await fetch(`http://127.0.0.1:${port}/hooks/descope-audit`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${HOOK_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(batch),
+    });
+    if (res.status !== 200) say(`  (Descope's push was answered ${res.status})`);
+  };
+  const streaming = setInterval(() => void streamNew().catch(() => undefined), 250);
   const events = `http://127.0.0.1:${port}/slack/events`;
   let n = 0;
   const slash = async (text: string, channel: string, userId = "U0IT", quiet = false) => {
@@ -311,6 +341,10 @@ async function main(): Promise<number> {
         }),
       );
     }
+    say(
+      `\n${stamp()} [Descope] the Audit Webhook connector pushes the new audit events to scimwatch`,
+    );
+    await streamNew(true);
     await until(18);
     say(`\n${stamp()} [SSO] ana@acme.com signs in`);
     descope.audits.push(
@@ -402,7 +436,7 @@ async function main(): Promise<number> {
     say("\n━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━");
     say("What happened");
     say(
-      `  • ana and ben arrived with Entra's next cycle; the checklist ticked itself (${checklistEdits} in-place edits).`,
+      `  • ana and ben arrived with Entra's next cycle; the checklist ticked itself (${checklistEdits} in-place edits), ${tickedAt ? `${tickedAt - pushedAt} ms after Descope's audit stream pushed the events` : "but not from the push"}.`,
     );
     say(
       "  • carl was assigned one by one and forgotten: Entra ID (connected, read-only) proved it the moment he was registered — not in All Employees —, then one overdue alert, with the group-based fix.",
@@ -466,7 +500,9 @@ async function main(): Promise<number> {
       !priyaAlert ||
       priyaWrong ||
       globexAlerts !== 1 ||
-      keyWarnings !== 1
+      keyWarnings !== 1 ||
+      !tickedAt ||
+      tickedAt - pushedAt > 5_000
     ) {
       say(
         `\nThe story did not end as scripted: ${[
@@ -477,6 +513,9 @@ async function main(): Promise<number> {
           ...(priyaAlert && !priyaWrong ? [] : ["priya's identifier-mismatch alert"]),
           ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`]),
           ...(keyWarnings === 1 ? [] : [`${keyWarnings} SCIM key warnings`]),
+          ...(tickedAt && tickedAt - pushedAt <= 5_000
+            ? []
+            : ["the checklist did not tick from the push"]),
         ].join(", ")}`,
       );
       return 1;
@@ -486,6 +525,7 @@ async function main(): Promise<number> {
     );
     return 0;
   } finally {
+    clearInterval(streaming);
     await runtime.stop();
     const r = new Redis(redis.url);
     const keys = await r.keys(`${prefix}*`);
