@@ -47,9 +47,11 @@ export function itemsLine(h: Hire): string {
 export function statusLine(v: HireView): string {
   const line = baseLine(v);
   const as = v.hire.descopeLoginId;
-  return as && v.status !== "will_not_arrive" && v.status !== "overdue" && v.status !== "waiting"
-    ? `${line} · in Descope as *${esc(as)}*`
-    : line;
+  const open = v.status === "will_not_arrive" || v.status === "overdue" || v.status === "waiting";
+  // While they are not in Descope: the IdP page to open (the app's users and groups).
+  const link = open ? v.hire.idpLinks[0] : undefined;
+  const withLink = link ? `${line} · <${link.url}|${esc(link.label).replace(/\|/g, "/")}>` : line;
+  return as && !open ? `${withLink} · in Descope as *${esc(as)}*` : withLink;
 }
 
 function baseLine(v: HireView): string {

@@ -12,6 +12,7 @@ import {
   header,
   LIMITS,
   linesToSections,
+  linksSection,
   type SlackMessage,
   section,
 } from "./blocks.js";
@@ -122,6 +123,7 @@ export function alertMessage(v: HireView, hireId: string): SlackMessage {
     section(
       `*Fix it for good — assign a group:* ${esc(idp.assignGroup)}\n${GROUP_CHOICE.map((c) => `• ${esc(c)}`).join("\n")}\n*Push them now:* ${esc(idp.pushNow)}`,
     ),
+    ...linksSection(h.idpLinks),
     {
       type: "actions",
       block_id: "hire_alert",

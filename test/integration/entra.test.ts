@@ -330,6 +330,13 @@ describe("Entra ID connector", () => {
       /\*carl@acme\.com\*\n.*\n:x: Will not arrive: not assigned to the app in Microsoft Entra ID/,
     );
     expect(lines).not.toMatch(/\*carl@acme\.com\*\n.*\n:hourglass_flowing_sand: Waiting/);
+    // The next click, linked (issue 25): the app's Users and groups in the customer's directory.
+    expect(lines).toMatch(
+      new RegExp(
+        `Will not arrive: .* · <https://entra\\.microsoft\\.com/${TENANT}/#view/Microsoft_AAD_IAM/ManagedAppMenuBlade/~/Users/objectId/${SP}/appId/[^|]+\\|Entra: Descope › Users and groups>`,
+      ),
+    );
+    expect(all).toMatch(/\*Open\*\n• <https:\/\/entra\.microsoft\.com\//);
     // /scim pending says the same at the same moment, and the check no longer guesses.
     expect(text(await answer("pending"))).toMatch(/carl@acme\.com.*Will not arrive: not assigned/);
     const homes = h.slack.callsTo("views.publish").length;

@@ -46,6 +46,8 @@ export const hireSchema = z.object({
   /** What the IdP connector last proved about them (core/idp-side.ts cause), and when. */
   idpCause: z.string().nullable().default(null),
   idpCheckedAt: z.number().nullable().default(null),
+  /** The IdP console pages for them, as the connector last gave (core/links.ts). */
+  idpLinks: z.array(z.object({ label: z.string(), url: z.string() })).default([]),
   /** When the IdP's job runs next, as the connector last told (Entra's job state), or null. */
   idpNextCycle: z
     .object({ kind: z.enum(["at", "initial", "running"]), at: z.number().nullable() })

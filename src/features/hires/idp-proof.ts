@@ -54,6 +54,7 @@ export async function proveHires(deps: IdpProofDeps, onlyIds?: string[]): Promis
       idpCause: side.cause,
       idpCheckedAt: now,
       idpNextCycle: side.nextCycle ?? null,
+      idpLinks: side.links ?? [],
       ...(tick ? { items: { ...h.items, assigned: { at: now, by: "idp" as const } } } : {}),
     }));
     if (tick) batches.add(hire.batchId);
