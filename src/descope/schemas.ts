@@ -199,3 +199,6 @@ export const scimKeysResponseSchema = z.object({
     .nullish()
     .transform((v) => v ?? []),
 });
+
+/** `POST /v2/mgmt/tenant/adminlinks/sso/generate`: the SSO Setup Suite link. */
+export const adminLinkResponseSchema = z.object({ adminSSOConfigurationLink: z.string().url() });

@@ -48,6 +48,27 @@ export function decodeTenantAlert(raw: string): { tenantId: string; episode: str
   }
 }
 
+/** The button on a SCIM key alert: send the customer's IT admin an SSO Setup Suite link. */
+export const KEY_ACTIONS = { setupLink: "scim_key_setup_link" } as const;
+
+const setupLinkSchema = z.object({ t: z.string().min(1), s: z.string().nullable() });
+
+/** The tenant (and SSO configuration) a setup link is for, in a button's value or a form's metadata. */
+export function encodeSetupLink(tenantId: string, ssoId: string | null): string {
+  return JSON.stringify({ t: tenantId, s: ssoId });
+}
+
+export function decodeSetupLink(
+  raw: string | undefined,
+): { tenantId: string; ssoId: string | null } | null {
+  try {
+    const p = setupLinkSchema.safeParse(JSON.parse(raw ?? ""));
+    return p.success ? { tenantId: p.data.t, ssoId: p.data.s } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Buttons on the App Home. */
 export const HOME_ACTIONS = {
   recheck: "home_hire_recheck",
@@ -64,6 +85,7 @@ export const VIEWS = {
   connectOkta: "scim_connect_okta",
   connectResult: "scim_connect_result",
   check: "scim_check_modal",
+  setupLink: "scim_setup_link_modal",
 } as const;
 export const OKTA_BLOCKS = {
   url: "okta_url",

@@ -2,10 +2,13 @@
  * SCIM key warnings and the key lines of `/scim activity`, App Home and
  * `doctor`. Pure.
  */
+
+import type { ModalView } from "@slack/types";
 import type { IdpId } from "../core/idp/catalog.js";
 import { IDPS } from "../core/idp/catalog.js";
 import { type KeyFinding, type KeySnapshot, lastUsableExpiry } from "../core/scim-keys.js";
-import { context, type SlackMessage, section } from "./blocks.js";
+import { button, context, type SlackMessage, section } from "./blocks.js";
+import { encodeSetupLink, INPUT_ACTION, KEY_ACTIONS, VIEWS } from "./ids.js";
 import { esc, iso, slackDate } from "./mrkdwn.js";
 
 /** Where the new token goes in each IdP (the menu path: no deep link is reliable for it). */
@@ -66,9 +69,45 @@ export function keyAlertMessage(f: KeyFinding, snap: KeySnapshot, idp: IdpId): S
       context(
         `Console links carry no project ID: open the Descope project that serves this tenant. Keys read ${slackDate(iso(snap.readAt))}, checked daily.`,
       ),
+      {
+        type: "actions",
+        block_id: "scim_key_alert",
+        elements: [
+          button(
+            "Send the customer's IT a setup link",
+            KEY_ACTIONS.setupLink,
+            encodeSetupLink(snap.tenantId, "key" in f ? f.key.ssoId : null),
+          ),
+        ],
+      },
     ],
   };
 }
+
+/** The form an admin fills to have Descope e-mail the customer's IT admin an SSO Setup Suite link. */
+export function setupLinkModal(tenantName: string, meta: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEWS.setupLink,
+    private_metadata: meta,
+    title: { type: "plain_text", text: "Send a setup link" },
+    submit: { type: "plain_text", text: "Send" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      section(
+        `Descope e-mails *${esc(tenantName)}*'s IT admin a link to its SSO Setup Suite (SSO and SCIM settings, the SCIM key included), valid 24 hours. Only scimwatch admins can send it.`,
+      ),
+      {
+        type: "input",
+        block_id: SETUP_LINK_BLOCK,
+        label: { type: "plain_text", text: "The customer IT admin's e-mail" },
+        element: { type: "email_text_input", action_id: INPUT_ACTION },
+      },
+    ],
+  };
+}
+
+export const SETUP_LINK_BLOCK = "setup_link_email";
 
 /** Said once in the warning's thread when the key is renewed. */
 export function keyRenewedMessage(snap: KeySnapshot, keyName: string, now: number): SlackMessage {

@@ -75,6 +75,7 @@ export type Route =
   | "sso"
   | "groups"
   | "scimKeys"
+  | "adminLink"
   | "license";
 
 const DAY = 86_400_000;
@@ -104,6 +105,8 @@ export class FakeDescope {
     }>
   > = {};
   groups: Record<string, WireGroup[]> = {};
+  /** SSO Setup Suite links generated: for whom, valid how long (s), e-mailed to whom. */
+  readonly adminLinks: Array<{ tenantId: string; expireTime: number; email: string | null }> = [];
   audits: WireAudit[] = [];
   /** Every request's route and parsed body, in order. */
   readonly calls: { route: Route; body: unknown; at: number }[] = [];
@@ -300,6 +303,20 @@ export class FakeDescope {
         }
         return send(res, 200, { keys: (this.scimKeys[id] ?? []).map((k) => this.extra(k)) });
       }
+      case "adminLink": {
+        // SSO Setup Suite: `expireTime` a duration in seconds; `email` makes Descope send it.
+        const b = (body ?? {}) as { tenantId?: unknown; expireTime?: unknown; email?: unknown };
+        if (typeof b.tenantId !== "string" || !this.tenants.some((t) => t.id === b.tenantId))
+          return send(res, 400, { errorCode: "E116002", errorDescription: "Tenant not found" });
+        this.adminLinks.push({
+          tenantId: b.tenantId,
+          expireTime: Number(b.expireTime),
+          email: typeof b.email === "string" ? b.email : null,
+        });
+        return send(res, 200, {
+          adminSSOConfigurationLink: `https://auth.example.invalid/sso-setup?t=${b.tenantId}&n=${this.adminLinks.length}`,
+        });
+      }
       case "groups": {
         const id = (body as { tenantId?: unknown } | null)?.tenantId;
         if (typeof id !== "string" || !id) {
@@ -393,6 +410,7 @@ function routeOf(method: string, path: string): Route | undefined {
   )
     return "sso";
   if (method === "GET" && path === "/v1/mgmt/scim/key") return "scimKeys";
+  if (method === "POST" && path === "/v2/mgmt/tenant/adminlinks/sso/generate") return "adminLink";
   if (method === "POST" && path === "/v1/mgmt/group/all") return "groups";
   if (method === "GET" && path === "/v1/mgmt/license") return "license";
   return undefined;

@@ -75,7 +75,11 @@ const alertsIn = (hs: Harness[]) =>
     h.slack
       .callsTo("chat.postMessage")
       .filter((c) => c.args.channel === "CALERTS")
-      .map((c) => ({ ...c.args, all: `${c.args.text}\n${textsOf(c.args.blocks).join("\n")}` })),
+      .map((c) => ({
+        ...c.args,
+        blocks: c.args.blocks,
+        all: `${c.args.text}\n${textsOf(c.args.blocks).join("\n")}`,
+      })),
   );
 
 describe("the SCIM key watch", () => {
@@ -105,6 +109,46 @@ describe("the SCIM key watch", () => {
       ),
     ).toHaveLength(1);
     expect(alerts).toHaveLength(4);
+
+    // The alert's button: an admin has Descope e-mail the customer's IT a setup link.
+    const btn = (
+      acme[0]?.blocks as Array<{ block_id?: string; elements?: Array<{ value?: string }> }>
+    ).find((b) => b.block_id === "scim_key_alert")?.elements?.[0]?.value as string;
+    expect(JSON.parse(btn)).toEqual({ t: "T-acme", s: null });
+    const refused = await a.click("scim_key_setup_link", btn, {
+      user: "UNOBODY",
+      channel: "CALERTS",
+    });
+    expect(
+      JSON.stringify((await a.slack.waitFor(() => a.slack.respondedTo(refused.rid)[0])).body),
+    ).toMatch(/Only scimwatch admins/);
+    await a.click("scim_key_setup_link", btn, { user: "UADMIN", channel: "CALERTS" });
+    const form = await a.slack.waitFor(() =>
+      a.slack
+        .callsTo("views.open")
+        .find(
+          (c) => (c.args.view as { callback_id?: string }).callback_id === "scim_setup_link_modal",
+        ),
+    );
+    const sent = await a.interaction({
+      type: "view_submission",
+      user: { id: "UADMIN", username: "ada", team_id: "T0TEAM" },
+      view: {
+        id: "VLINK",
+        type: "modal",
+        callback_id: "scim_setup_link_modal",
+        private_metadata: (form.args.view as { private_metadata: string }).private_metadata,
+        state: {
+          values: {
+            setup_link_email: { value: { type: "email_text_input", value: "it@acme.com" } },
+          },
+        },
+      },
+    });
+    expect(sent.body).toMatch(/Descope e-mailed \*it@acme\.com\* a link/);
+    expect(a.descope.adminLinks).toEqual([
+      { tenantId: "T-acme", expireTime: 86_400, email: "it@acme.com" },
+    ]);
 
     // Where people look: /scim activity, App Home (admins).
     const act = await a.command("activity Acme Corp", { user: "UADMIN" });

@@ -6,6 +6,7 @@ import { guard } from "../guard.js";
 import { registerCheckButtons } from "./actions/check-buttons.js";
 import { registerHireButtons } from "./actions/hire-buttons.js";
 import { registerHomeButtons } from "./actions/home-buttons.js";
+import { registerKeyButtons } from "./actions/key-buttons.js";
 import { registerTenantButtons } from "./actions/tenant-buttons.js";
 import { registerUnlinkButton } from "./actions/unlink.js";
 import { registerCommands } from "./commands/index.js";
@@ -24,6 +25,7 @@ export function registerListeners(app: App, services: SlackDeps, acks: AckGate):
   registerHireButtons(app, deps);
   registerHomeButtons(app, deps);
   registerTenantButtons(app, deps);
+  registerKeyButtons(app, deps);
   registerOptions(app, deps);
   registerExpectForm(app, deps);
   registerCheckForm(app, deps);
