@@ -111,9 +111,12 @@ describe("the SCIM key watch", () => {
     expect(alerts).toHaveLength(4);
 
     // The alert's button: an admin has Descope e-mail the customer's IT a setup link.
-    const btn = (
-      acme[0]?.blocks as Array<{ block_id?: string; elements?: Array<{ value?: string }> }>
-    ).find((b) => b.block_id === "scim_key_alert")?.elements?.[0]?.value as string;
+    const alertBlocks = (acme[0]?.blocks ?? []) as Array<{
+      block_id?: string;
+      elements?: Array<{ value?: string }>;
+    }>;
+    const btn = alertBlocks.find((b) => b.block_id === "scim_key_alert")?.elements?.[0]
+      ?.value as string;
     expect(JSON.parse(btn)).toEqual({ t: "T-acme", s: null });
     const refused = await a.click("scim_key_setup_link", btn, {
       user: "UNOBODY",
