@@ -27,6 +27,7 @@ import { user } from "../test/fakes/builders.js";
 import { FakeDescope } from "../test/fakes/descope.js";
 import { FakeSlack } from "../test/fakes/slack.js";
 import { generateEvents, seedVolume } from "../test/fakes/volume.js";
+import { backfillBesideBare } from "./backfill.js";
 import { goals } from "./goals.js";
 import { parallelWebhookCalls, pct, tenThousandHires } from "./scale.js";
 import { keyWatchAtScale, pushToSlack } from "./stream.js";
@@ -247,4 +248,8 @@ console.log(
 const kw = await keyWatchAtScale();
 console.log(
   `Key watch over ${kw.tenants} tenants: ${kw.managementCalls} management calls (goal: tenants + tenant pages = ${kw.tenants + 1}, plus one SSO read per tenant warned about: ${kw.warnings}), ${kw.auditSearches} audit searches, ${kw.warnings} warnings, ${f(kw.ms)} ms (the warnings go to one channel, paced at Slack's one message per second per channel).`,
+);
+const bf = await backfillBesideBare();
+console.log(
+  `Backfill of ${bf.stored} stored events (${bf.events} in the audit log, ${bf.tailCalls} pages): the tail ${f(bf.tailMs)} ms beside a bare undici script paging the same search on the same fake, ${f(bf.bareMs)} ms (${bf.ratio.toFixed(2)}×; goal ≤ 1.5×).`,
 );

@@ -28,7 +28,8 @@ export function generateEvents(opts: {
 }
 
 export function seedVolume(fake: FakeDescope, events: WireAudit[]): void {
-  fake.audits.push(...events);
+  // In chunks: a spread of 100,000+ arguments overflows the stack.
+  for (let i = 0; i < events.length; i += 10_000) fake.audits.push(...events.slice(i, i + 10_000));
   const tenants = new Set(events.flatMap((e) => e.tenants));
   for (const t of tenants)
     if (!fake.tenants.some((x) => x.id === t)) fake.tenants.push({ id: t, name: `Tenant ${t}` });
