@@ -12,6 +12,7 @@ import { recordsOfPush, storePushed } from "../features/tail/push.js";
 import type { Logger } from "../log/logger.js";
 import type { AuditIndex } from "../redis/audit-index.js";
 import type { TailStateStore } from "../redis/tail-state.js";
+import { readBodyUpTo } from "./body.js";
 
 export const AUDIT_HOOK_PATH = "/hooks/descope-audit";
 export const MAX_AUDIT_BODY_BYTES = 5 * 1024 * 1024;
@@ -35,17 +36,6 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return timingSafeEqual(digest(m?.[1]?.trim() ?? ""), digest(token)) && Boolean(m);
 }
 
-async function readLimited(req: IncomingMessage, max: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > max) return null;
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
 export function auditHookHandler(deps: AuditHookDeps) {
   const answer = (res: ServerResponse, status: number, body: Record<string, unknown>) => {
     res.writeHead(status, { "content-type": "application/json" });
@@ -59,7 +49,7 @@ export function auditHookHandler(deps: AuditHookDeps) {
         error: "a bearer token is required (the connector's Bearer token)",
       });
     }
-    const raw = await readLimited(req, MAX_AUDIT_BODY_BYTES);
+    const raw = await readBodyUpTo(req, MAX_AUDIT_BODY_BYTES);
     if (raw === null) {
       req.resume();
       return answer(res, 413, { error: `body over ${MAX_AUDIT_BODY_BYTES} bytes` });

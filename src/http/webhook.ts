@@ -2,25 +2,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { hiresWebhook, MAX_BODY_BYTES, type WebhookDeps } from "../features/hires/webhook.js";
 import type { Answer } from "../features/hires/webhook-auth.js";
+import { readBodyUpTo } from "./body.js";
 
 export const WEBHOOK_PATH = "/hooks/hires";
-
-async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 export function webhookHandler(deps: WebhookDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let a: Answer;
     try {
-      a = await hiresWebhook(deps, req.headers, await readBody(req));
+      a = await hiresWebhook(deps, req.headers, await readBodyUpTo(req, MAX_BODY_BYTES));
     } catch (e) {
       deps.log.error({ kind: "webhook_hires", err: e }, "webhook failed");
       a = {
