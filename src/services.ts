@@ -89,6 +89,8 @@ export interface Services {
     lateWriteSec: number;
     /** The deeper re-read: its window and how often (SCIMWATCH_REREAD_*). */
     reread: { windowSec: number; everySec: number };
+    /** SCIMWATCH_TAIL_MAX_INTERVAL: the poll's longest wait while the audit stream flows. */
+    tailMaxIntervalSec: number;
     blindAfterRuns: number;
     externalMembers: "read" | "none" | "full";
     /** SCIMWATCH_KEY_WARN_DAYS, largest first. */
@@ -113,6 +115,7 @@ function settingsOf(cfg: BotConfig): Services["settings"] {
       windowSec: cfg.SCIMWATCH_REREAD_WINDOW_SEC,
       everySec: cfg.SCIMWATCH_REREAD_EVERY_SEC,
     },
+    tailMaxIntervalSec: cfg.SCIMWATCH_TAIL_MAX_INTERVAL,
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
     externalMembers: cfg.SCIMWATCH_EXTERNAL_MEMBERS,
     keyWarnDays: parseWarnDays(cfg.SCIMWATCH_KEY_WARN_DAYS),

@@ -86,6 +86,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
   SCIMWATCH_LATE_WRITE_SEC: z.coerce.number().int().min(0).max(600).default(30),
+  /** While Descope's audit stream flows, the poll runs at least this often (seconds). */
+  SCIMWATCH_TAIL_MAX_INTERVAL: z.coerce.number().int().min(1).max(86_400).default(600),
   /** From time to time the tail re-reads this much (0: never), for rows Descope makes searchable late. */
   SCIMWATCH_REREAD_WINDOW_SEC: z.coerce.number().int().min(0).max(86_400).default(900),
   /** How often that deeper re-read runs. */

@@ -39,6 +39,8 @@ export const HINTS: Record<string, string> = {
   SCIMWATCH_REDIS_PREFIX: "a key prefix such as {scimwatch} (braces keep Redis Cluster happy)",
   SCIMWATCH_TAIL_INTERVAL: "seconds between audit-tail runs (1–3600, default 60)",
   SCIMWATCH_BACKFILL_DAYS: "days of audit events to read on the first run (0–30, default 30)",
+  SCIMWATCH_TAIL_MAX_INTERVAL:
+    "seconds: while Descope's audit stream pushes, the poll runs at least this often (1–86400, default 600)",
   SCIMWATCH_REREAD_WINDOW_SEC:
     "seconds the tail re-reads from time to time, for rows Descope makes searchable late (0–86400, default 900; 0: never)",
   SCIMWATCH_REREAD_EVERY_SEC:

@@ -5,10 +5,10 @@
  */
 
 import type { Metrics } from "../log/metrics.js";
+import { PUSH_FLOWING_MS, streamFlowing } from "../redis/tail-state.js";
 import { type AfterReadDeps, afterRead } from "./after-read.js";
 import { failedSigninCandidates } from "./hires/unknown-signins.js";
-import { PUSH_FLOWING_MS } from "./stream-watch.js";
-import { runTail } from "./tail/tail.js";
+import { runTail, type TailResult } from "./tail/tail.js";
 
 interface ReadCycleDeps extends AfterReadDeps {
   metrics?: Metrics | undefined;
@@ -16,6 +16,8 @@ interface ReadCycleDeps extends AfterReadDeps {
     backfillDays: number;
     lateWriteSec: number;
     reread?: { windowSec: number; everySec: number };
+    /** SCIMWATCH_TAIL_MAX_INTERVAL: while the audit stream flows, the poll runs at least this often. */
+    tailMaxIntervalSec?: number;
   };
 }
 
@@ -25,6 +27,28 @@ export function readCycle(deps: ReadCycleDeps) {
   const read = async () => {
     // From time to time a deeper window, for rows Descope makes searchable late.
     const before = await deps.tailState.get().catch(() => null);
+    // While Descope's audit stream flows, the poll is the backstop: it reads at least every
+    // SCIMWATCH_TAIL_MAX_INTERVAL (health judges it against that), not every interval.
+    const max = s.tailMaxIntervalSec;
+    if (
+      before &&
+      max !== undefined &&
+      max > s.intervalSec &&
+      streamFlowing(before, deps.now()) &&
+      before.lastSuccessAt !== undefined &&
+      deps.now() - before.lastSuccessAt < max * 1000
+    ) {
+      if (before.streamMaxIntervalSec !== max)
+        await deps.tailState.update({ streamMaxIntervalSec: max }).catch(() => undefined);
+      const skipped: TailResult = {
+        status: "skipped",
+        calls: 0,
+        stored: 0,
+        pages: 0,
+        stream: true,
+      };
+      return skipped;
+    }
     const deep =
       s.reread !== undefined &&
       s.reread.windowSec > s.lateWriteSec &&

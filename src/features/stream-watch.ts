@@ -3,13 +3,10 @@
  * (none for 15 minutes) while the poll still finds events, say so once per
  * stop, to the operators' alert channel. The poll goes on either way.
  */
-import type { TailStateStore } from "../redis/tail-state.js";
+import { PUSH_FLOWING_MS, type TailStateStore } from "../redis/tail-state.js";
 import { notice } from "../render/blocks.js";
 import { iso, slackDate } from "../render/mrkdwn.js";
 import type { Outbox } from "./notify/outbox.js";
-
-/** Pushes within this long mean the audit stream is flowing. */
-export const PUSH_FLOWING_MS = 15 * 60_000;
 
 export async function watchStream(deps: {
   tailState: TailStateStore;

@@ -29,6 +29,8 @@ const tailStateSchema = z.object({
   failingSince: num,
   /** When Descope's audit stream last delivered (POST /hooks/descope-audit). */
   lastPushAt: num,
+  /** While the audit stream flows the poll may wait this long between runs (SCIMWATCH_TAIL_MAX_INTERVAL). */
+  streamMaxIntervalSec: num,
   /** When the last deeper re-read ran (SCIMWATCH_REREAD_*). */
   lastDeepAt: num,
   /** When the poll last stored events (the stream's watch compares it with the last push). */
@@ -47,8 +49,27 @@ interface TailHealth {
   lastError: string | null;
 }
 
+/** Pushes within this long mean Descope's audit stream is flowing. */
+export const PUSH_FLOWING_MS = 15 * 60_000;
+
+/** Whether Descope's audit stream has pushed lately. Pure. */
+export function streamFlowing(state: TailState, now: number): boolean {
+  return state.lastPushAt !== undefined && now - state.lastPushAt < PUSH_FLOWING_MS;
+}
+
+/**
+ * The poll's interval as health should judge it: while the stream flows the
+ * poll runs only every SCIMWATCH_TAIL_MAX_INTERVAL, and that is not a failure. Pure.
+ */
+export function effectiveIntervalSec(state: TailState, now: number, intervalSec: number): number {
+  return streamFlowing(state, now) && state.streamMaxIntervalSec
+    ? Math.max(intervalSec, state.streamMaxIntervalSec)
+    : intervalSec;
+}
+
 /** Healthy when the last success was within two intervals. Pure. */
-export function tailHealth(state: TailState, now: number, intervalSec: number): TailHealth {
+export function tailHealth(state: TailState, now: number, interval: number): TailHealth {
+  const intervalSec = effectiveIntervalSec(state, now, interval);
   const last = state.lastSuccessAt ?? null;
   return {
     healthy: last !== null && now - last <= 2 * intervalSec * 1000,
@@ -67,10 +88,11 @@ export function tailHealth(state: TailState, now: number, intervalSec: number): 
 export function tailLiveness(
   state: TailState,
   now: number,
-  intervalSec: number,
+  interval: number,
   startedAt: number,
   missingSchedulers: string[] = [],
 ): { ok: boolean; reason?: string } {
+  const intervalSec = effectiveIntervalSec(state, now, interval);
   if (missingSchedulers.length) {
     return {
       ok: false,

@@ -57,7 +57,11 @@ describe("POST /hooks/descope-audit", () => {
   });
 
   it("takes one record, an array, {audits} or {events}; stores each once, whoever reads it first", async () => {
-    h = await startHarness({ SCIMWATCH_AUDIT_HOOK_TOKEN: TOKEN }, seed);
+    // The poll at every interval even while pushes flow (no longer wait than the interval).
+    h = await startHarness(
+      { SCIMWATCH_AUDIT_HOOK_TOKEN: TOKEN, SCIMWATCH_TAIL_MAX_INTERVAL: "60" },
+      seed,
+    );
     const at = Date.now() - 60_000;
     const e1 = scimEvent({ at, loginId: "a@acme.com", tenant: "T-acme" });
     const e2 = scimEvent({ at, loginId: "b@acme.com", tenant: "T-acme" });
@@ -141,5 +145,38 @@ describe("POST /hooks/descope-audit", () => {
     hh.descope.audits.push(scimEvent({ at: t - 5_000, loginId: "c@acme.com", tenant: "T-acme" }));
     await hh.runtime.tailOnce();
     expect(said()).toHaveLength(1);
+  });
+
+  it("while pushes flow the poll waits up to SCIMWATCH_TAIL_MAX_INTERVAL, and health agrees", async () => {
+    let t = Date.now();
+    const now = () => t;
+    h = await startHarness(
+      { SCIMWATCH_AUDIT_HOOK_TOKEN: TOKEN, SCIMWATCH_TAIL_MAX_INTERVAL: "600" },
+      seed,
+      {
+        now,
+      },
+    );
+    const hh = h;
+    hh.descope.now = now;
+    await hh.runtime.tailOnce(); // the first read
+    const searches = () => hh.descope.count("audit");
+    const first = searches();
+    expect(
+      (await push([scimEvent({ at: t - 1_000, loginId: "a@acme.com", tenant: "T-acme" })])).status,
+    ).toBe(200);
+    t += 5 * 60_000;
+    const skipped = await hh.runtime.tailOnce();
+    expect(skipped.status).toBe("skipped");
+    expect(searches()).toBe(first);
+    // Five minutes without a poll (five intervals): not unhealthy while the stream flows.
+    expect((await fetch(`${hh.url}/healthz/tail`)).status).toBe(200);
+    expect(
+      (await push([scimEvent({ at: t - 1_000, loginId: "b@acme.com", tenant: "T-acme" })])).status,
+    ).toBe(200);
+    t += 6 * 60_000;
+    const due = await hh.runtime.tailOnce();
+    expect(due.status).toBe("ok");
+    expect(searches()).toBeGreaterThan(first);
   });
 });

@@ -49,7 +49,7 @@ interface TailOptions {
   budgetWaitMs?: number;
 }
 
-interface TailResult {
+export interface TailResult {
   status: "ok" | "partial" | "skipped" | "failed";
   calls: number;
   stored: number;
@@ -59,6 +59,8 @@ interface TailResult {
   error?: string;
   /** Skipped: how long the other run's lock still holds (ms). */
   lockTtlMs?: number;
+  /** Skipped because Descope's audit stream flows and the poll is not due (read-cycle.ts). */
+  stream?: boolean;
   /** A deep re-read: rows found only now that occurred before the usual overlap, and the oldest one's age (ms). */
   late?: { rows: number; oldestMs: number | null };
 }
