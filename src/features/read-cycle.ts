@@ -5,7 +5,7 @@
  */
 
 import type { Metrics } from "../log/metrics.js";
-import { PUSH_FLOWING_MS, streamFlowing } from "../redis/tail-state.js";
+import { streamFlowing } from "../redis/tail-state.js";
 import { type AfterReadDeps, afterRead } from "./after-read.js";
 import { failedSigninCandidates } from "./hires/unknown-signins.js";
 import { runTail, type TailResult } from "./tail/tail.js";
@@ -25,7 +25,6 @@ export function readCycle(deps: ReadCycleDeps) {
   const { settings: s } = deps;
   /** One audit read; the failed sign-ins it saw wait in Redis for the notify step. */
   const read = async () => {
-    // From time to time a deeper window, for rows Descope makes searchable late.
     const before = await deps.tailState.get().catch(() => null);
     // While Descope's audit stream flows, the poll is the backstop: it reads at least every
     // SCIMWATCH_TAIL_MAX_INTERVAL (health judges it against that), not every interval.
@@ -49,6 +48,7 @@ export function readCycle(deps: ReadCycleDeps) {
       };
       return skipped;
     }
+    // From time to time a deeper window, for rows Descope makes searchable late.
     const deep =
       s.reread !== undefined &&
       s.reread.windowSec > s.lateWriteSec &&
@@ -91,13 +91,9 @@ export function readCycle(deps: ReadCycleDeps) {
     }
     deps.metrics?.tailRuns.inc({ status: r.status });
     // While Descope's audit stream delivers, what the poll still stores is what a push missed.
-    if (r.stored > 0) {
-      const st = await deps.tailState.get().catch(() => null);
-      if (st?.lastPushAt) {
-        await deps.tailState.update({ pollFoundAt: deps.now() }).catch(() => undefined);
-        if (deps.now() - st.lastPushAt < PUSH_FLOWING_MS)
-          deps.metrics?.pollOnlyEvents.inc(r.stored);
-      }
+    if (r.stored > 0 && before?.lastPushAt) {
+      await deps.tailState.update({ pollFoundAt: deps.now() }).catch(() => undefined);
+      if (streamFlowing(before, deps.now())) deps.metrics?.pollOnlyEvents.inc(r.stored);
     }
     return r;
   };
