@@ -23,7 +23,7 @@ export interface Harness {
   /** Sends `/scim <text>` and returns the HTTP ack and the response_url id. */
   command(
     text: string,
-    opts?: { user?: string; channel?: string; team?: string },
+    opts?: { user?: string; channel?: string; team?: string; enterprise?: string },
   ): Promise<{ status: number; ack: Record<string, unknown>; rid: string; ms: number }>;
   click(
     actionId: string,
@@ -106,6 +106,7 @@ export async function startHarness(
         {
           token: "legacy-verification-token",
           team_id: opts.team ?? "T0TEAM",
+          ...(opts.enterprise ? { enterprise_id: opts.enterprise } : {}),
           team_domain: "acme",
           channel_id: opts.channel ?? "CSUPPORT",
           channel_name: "support",

@@ -95,11 +95,15 @@ export function createBot(
 
   // The bot's own workspace, asked once (retried after a failure): Slack Connect members of
   // another organisation are told apart from it.
-  let home: Promise<string | null> | undefined;
+  let home: Promise<{ teamId: string; enterpriseId?: string | undefined } | null> | undefined;
   const homeTeam = () => {
     home ??= app.client.auth
       .test({ token: cfg.SLACK_BOT_TOKEN })
-      .then((r) => r.team_id ?? null)
+      .then((r) =>
+        r.team_id
+          ? { teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}) }
+          : null,
+      )
       .catch(() => {
         home = undefined;
         return null;

@@ -68,5 +68,5 @@ export interface SlackDeps {
   now: () => number;
   settings: SlackSettings;
   /** The workspace the bot is installed in (auth.test, once): who is external is decided against it. */
-  homeTeam?: () => Promise<string | null>;
+  homeTeam?: () => Promise<{ teamId: string; enterpriseId?: string | undefined } | null>;
 }

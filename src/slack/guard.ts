@@ -20,7 +20,13 @@ import { externalRefused, scopedRefusal } from "../render/notices.js";
 import type { SlackDeps } from "./deps.js";
 
 /** Who asks, from where; `teamId`: the person's own workspace (Slack Connect: maybe another organisation's). */
-export type Who = { userId: string; channelId: string; teamId?: string | undefined };
+export type Who = {
+  userId: string;
+  channelId: string;
+  teamId?: string | undefined;
+  /** The person's Enterprise Grid organisation, when Slack says (same org: not external). */
+  enterpriseId?: string | undefined;
+};
 type Granted = Exclude<Access, { kind: "denied" }>;
 
 export interface Guard {
@@ -61,7 +67,9 @@ export function guard(
   const external = async (who: Who) => {
     if (!who.teamId || !deps.homeTeam || policy === "full") return false;
     const home = await deps.homeTeam();
-    return home !== null && who.teamId !== home;
+    if (home === null || who.teamId === home.teamId) return false;
+    // Another workspace of the same Enterprise Grid organisation is not another organisation.
+    return !(home.enterpriseId && who.enterpriseId === home.enterpriseId);
   };
   const g: Guard = {
     async externalRefusal(who, what) {

@@ -103,6 +103,7 @@ export function withDeadline<T>(p: Promise<T>, ms: number): Promise<T> {
 function clickedBy(body: unknown): Who {
   const b = body as {
     user?: { id?: string; team_id?: string };
+    enterprise?: { id?: string } | null;
     channel?: { id?: string };
     container?: { channel_id?: string };
   };
@@ -111,6 +112,7 @@ function clickedBy(body: unknown): Who {
     channelId: b.channel?.id ?? b.container?.channel_id ?? "",
     // The clicker's own workspace: another organisation's in a Slack Connect channel.
     teamId: b.user?.team_id,
+    enterpriseId: b.enterprise?.id ?? undefined,
   };
 }
 

@@ -44,6 +44,8 @@ export class FakeSlack {
   postFaults: Array<{ status?: number; delayMs?: number }> = [];
   /** Channels the bot is not a member of: posts and history reads there answer not_in_channel. */
   notInChannels = new Set<string>();
+  /** The Enterprise Grid organisation auth.test names (null: a plain workspace). */
+  enterpriseId: string | null = null;
   /** The bot token's scopes, sent as Slack does in the x-oauth-scopes header. */
   botScopes = ["commands", "chat:write", "channels:history", "groups:history"];
   /** Messages posted, per channel, newest last (for conversations.history). */
@@ -172,6 +174,9 @@ export class FakeSlack {
             team_id: "T0TEAM",
             user_id: "UBOT",
             bot_id: "BBOT",
+            ...(this.enterpriseId
+              ? { enterprise_id: this.enterpriseId, is_enterprise_install: false }
+              : {}),
           },
         };
       case "chat.postMessage": {

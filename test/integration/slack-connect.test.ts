@@ -88,4 +88,21 @@ describe("members of another organisation", () => {
     expect(await said(reg.rid)).not.toMatch(/another organisation/);
     expect(await h.runtime.hires.get(hireId("T-acme", "new@acme.com"))).not.toBeNull();
   });
+
+  it("another workspace of the same Enterprise Grid organisation is not another organisation", async () => {
+    h = await start();
+    h.slack.enterpriseId = "E0GRID";
+    const same = await h.command("expect grid@acme.com Acme Corp", {
+      user: "UGRID",
+      team: "T0OTHERWS",
+      enterprise: "E0GRID",
+    });
+    expect(await said(same.rid)).not.toMatch(/another organisation/);
+    const other = await h.command("expect out@acme.com Acme Corp", {
+      user: "UOUT",
+      team: "T0OTHERWS2",
+      enterprise: "E0ELSEWHERE",
+    });
+    expect(await said(other.rid)).toMatch(/Members of another organisation/);
+  });
 });

@@ -53,6 +53,7 @@ export function registerCommands(app: App, deps: ListenerDeps): void {
       channelId: command.channel_id,
       // The person's own workspace (Slack Connect: maybe another organisation's).
       teamId: (command as { user_team?: string }).user_team ?? command.team_id,
+      enterpriseId: command.enterprise_id || undefined,
     };
     const admin = deps.guard.isAdmin(who.userId);
     const first = listener.ack?.(cmd, { admin });
