@@ -3,7 +3,7 @@
  * Redis: which credentials they need from the environment, and the last
  * problem each one met. Pure.
  */
-import { type KeySnapshot, lastUsableExpiry } from "../core/scim-keys.js";
+import { type KeySnapshot, keysRunOutSoon } from "../core/scim-keys.js";
 import type { Connection } from "../redis/connections.js";
 import { keyExpiryLine } from "../render/scim-keys.js";
 import type { Result } from "./doctor-slack.js";
@@ -64,10 +64,7 @@ export function scimKeyResult(snaps: KeySnapshot[], now: number, warnDays: numbe
         "not read yet: the key watch runs when a worker (role all or worker) starts, then daily",
     };
   const within = (warnDays[0] ?? 14) * 86_400_000;
-  const soon = snaps.filter((s) => {
-    const until = lastUsableExpiry(s, now);
-    return s.keys.length > 0 && (until === "none" || (until !== null && until - now <= within));
-  });
+  const soon = snaps.filter((s) => keysRunOutSoon(s, now, within));
   if (!soon.length)
     return {
       name: "SCIM keys",

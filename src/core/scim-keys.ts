@@ -57,7 +57,7 @@ export function keyUsable(k: ScimKeyInfo, now: number): boolean {
 }
 
 /** Whether Descope marks the key active (or says nothing), whatever its expiry. */
-function keyActive(k: ScimKeyInfo): boolean {
+export function keyActive(k: ScimKeyInfo): boolean {
   return k.status === null || k.status === "" || /^active$/i.test(k.status);
 }
 
@@ -127,4 +127,13 @@ export function renewed(
       keyUsable(k, now) &&
       (k.expiresAt === null || k.expiresAt > warned.expiresAt),
   );
+}
+
+/**
+ * Whether a tenant's provisioning runs out within `withinMs`: it has keys and
+ * none is usable, or the last usable one expires by then (App Home, doctor). Pure.
+ */
+export function keysRunOutSoon(snap: KeySnapshot, now: number, withinMs: number): boolean {
+  const until = lastUsableExpiry(snap, now);
+  return snap.keys.length > 0 && (until === "none" || (until !== null && until - now <= withinMs));
 }

@@ -1,6 +1,7 @@
 /** What the /metrics gauges read when scraped: the tail's state, the budget, hires and tenants by state, BullMQ's queues. */
 import type { Queue } from "bullmq";
 import { hireState } from "../core/hires/state.js";
+import { keyActive } from "../core/scim-keys.js";
 import { type MetricSources, mergeFamilies } from "../log/metrics.js";
 import type { HireStore } from "../redis/hire-store.js";
 import type { ScimKeyStore } from "../redis/scim-key-store.js";
@@ -50,12 +51,7 @@ export function metricSources(
       const snaps = await deps.scimKeys.all();
       return snaps
         .flatMap((s) => s.keys)
-        .filter(
-          (k) =>
-            k.expiresAt !== null &&
-            k.expiresAt <= until &&
-            (!k.status || /^active$/i.test(k.status)),
-        ).length;
+        .filter((k) => keyActive(k) && k.expiresAt !== null && k.expiresAt <= until).length;
     },
     async tenants() {
       return count((await deps.tenantHealth.all()).map((r) => r.state));

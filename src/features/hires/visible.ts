@@ -6,7 +6,7 @@
 import { type Access, decideAccess, hireAllowed } from "../../core/access.js";
 import { type HireView, hireState } from "../../core/hires/state.js";
 import { blindness } from "../../core/own-health.js";
-import { lastUsableExpiry } from "../../core/scim-keys.js";
+import { keysRunOutSoon } from "../../core/scim-keys.js";
 import { ALERTING } from "../../core/tenant-health.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { tenantLabel } from "../../descope/tenants.js";
@@ -88,13 +88,7 @@ export async function homeData(
   const keyWarnings =
     admin && deps.scimKeys
       ? (await deps.scimKeys.all().catch(() => []))
-          .filter((snap) => {
-            const until = lastUsableExpiry(snap, now);
-            return (
-              snap.keys.length > 0 &&
-              (until === "none" || (until !== null && until - now <= within))
-            );
-          })
+          .filter((snap) => keysRunOutSoon(snap, now, within))
           .map((snap) => ({ tenantName: snap.tenantName, line: keyExpiryLine(snap, now) }))
       : [];
   const b = state ? blindness(state, deps.blindAfterRuns ?? 5) : null;
