@@ -6,6 +6,7 @@ import { blindness } from "../core/own-health.js";
 import { parseWarnDays } from "../core/scim-keys.js";
 import { type DescopeError, isDescopeError } from "../descope/errors.js";
 import { descopeClientFromConfig } from "../descope/from-env.js";
+import { proxySettings } from "../net/dispatcher.js";
 import { createRedis, keyer } from "../redis/client.js";
 import { ConnectionStore } from "../redis/connections.js";
 import { ScimKeyStore } from "../redis/scim-key-store.js";
@@ -239,6 +240,14 @@ export async function runDoctor(_argv: string[], io: Io): Promise<number> {
     );
   }
 
+  // Where calls go: through the environment's proxy (every adapter, Slack included), or direct.
+  const proxy = proxySettings(io.env);
+  if (proxy.httpsProxy || proxy.httpProxy)
+    results.push({
+      name: "Proxy",
+      ok: true,
+      detail: `calls go through ${proxy.httpsProxy ?? proxy.httpProxy} (CONNECT)${proxy.noProxy ? `, except NO_PROXY: ${proxy.noProxy}` : ""}`,
+    });
   if (cfg && cfg.SCIMWATCH_SUPPORT_CHANNELS.size === 0 && cfg.SCIMWATCH_ADMIN_USERS.size === 0) {
     results.push({
       name: "Access",

@@ -242,6 +242,16 @@ describe("scimwatch doctor: what a new user gets wrong", () => {
     );
     const ok = await cli(["doctor"], env);
     expect(ok.stdout).toMatch(/^OK {4}Slack scopes: the manifest's 4 bot scopes are granted/m);
+    // The proxy in force is said, its password masked; NO_PROXY lets these loopback fakes through.
+    const proxied = await cli(["doctor"], {
+      ...env,
+      HTTPS_PROXY: "http://user:s3cret-proxy-pw@127.0.0.1:9",
+      NO_PROXY: "127.0.0.1,localhost",
+    });
+    expect(proxied.stdout).toMatch(
+      /^OK {4}Proxy: calls go through http:\/\/user:\*\*\*\*@127\.0\.0\.1:9\/ \(CONNECT\), except NO_PROXY: 127\.0\.0\.1,localhost$/m,
+    );
+    expect(proxied.stdout).not.toContain("s3cret-proxy-pw");
   });
 });
 
