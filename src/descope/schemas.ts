@@ -10,9 +10,12 @@ const strings = z
   .nullish()
   .transform((v) => v ?? []);
 
-/** Epoch milliseconds, sent by Descope as a string ("1732800000000") or a number. */
+/**
+ * Epoch milliseconds, sent by Descope as a string ("1732800000000") or a
+ * number; an ISO time is taken too (pushed events' shape is unverified).
+ */
 const epochMs = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const n = typeof v === "number" ? v : Number(v);
+  const n = typeof v === "number" ? v : /^\d+$/.test(v.trim()) ? Number(v) : Date.parse(v.trim());
   if (!Number.isFinite(n)) {
     ctx.addIssue({ code: "custom", message: `not an epoch-milliseconds value: ${String(v)}` });
     return z.NEVER;

@@ -72,13 +72,18 @@ describe("POST /hooks/descope-audit", () => {
     expect(await stored(await push([e2]))).toBe(1);
     expect(await stored(await push({ audits: [e3] }))).toBe(1);
     expect(await stored(await push({ events: [e4, e1] }))).toBe(1);
+    // A record with `id` and an ISO `occurred` (the pushed shape is unverified) is taken too.
+    const { ID, ...rest } = scimEvent({ at, loginId: "e@acme.com", tenant: "T-acme" });
+    expect(
+      await stored(await push([{ ...rest, id: ID, occurred: new Date(at).toISOString() }])),
+    ).toBe(1);
     // Again: nothing new.
     expect(await stored(await push([e1, e2, e3, e4]))).toBe(0);
-    expect(await h.runtime.index.count()).toBe(4);
+    expect(await h.runtime.index.count()).toBe(5);
     // The poll finds the same events: stored once.
     h.descope.audits.push(e1, e2, e3, e4);
     await h.runtime.tailOnce();
-    expect(await h.runtime.index.count()).toBe(4);
+    expect(await h.runtime.index.count()).toBe(5);
   });
 
   it("a pushed provisioning ticks the checklist within seconds, without a poll", async () => {

@@ -28,7 +28,13 @@ export function recordsOfPush(body: unknown): { records: AuditRecord[] } | { err
     };
   const records: AuditRecord[] = [];
   for (const [i, item] of list.entries()) {
-    const r = auditRecordSchema.safeParse(item);
+    // `id` for `ID`: the pushed shape is unverified; the audit search's is `ID`.
+    const o = item as Record<string, unknown> | null;
+    const r = auditRecordSchema.safeParse(
+      o && typeof o === "object" && o.ID === undefined && typeof o.id === "string"
+        ? { ...o, ID: o.id }
+        : item,
+    );
     if (!r.success) {
       const issue = r.error.issues[0];
       const where = issue?.path.length ? ` (${issue.path.join(".")})` : "";
