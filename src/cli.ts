@@ -12,6 +12,8 @@ import {
   EXPECT_USAGE,
   MANIFEST_HELP,
   MANIFEST_USAGE,
+  RECONCILE_HELP,
+  RECONCILE_USAGE,
   START_HELP,
   START_USAGE,
 } from "./cli/usage.js";
@@ -26,6 +28,7 @@ ${START_USAGE}
 ${DOCTOR_USAGE}
 ${MANIFEST_USAGE}
 ${EXPECT_USAGE}
+${RECONCILE_USAGE}
 
 Every command reads ./.env (variables already set in the environment win).
 \`scimwatch <command> --help\` for more; \`scimwatch --version\`.
@@ -37,6 +40,7 @@ const HELP: Record<string, string> = {
   doctor: DOCTOR_HELP,
   manifest: MANIFEST_HELP,
   expect: EXPECT_HELP,
+  reconcile: RECONCILE_HELP,
 };
 
 /** Reads ./.env into the environment, without overriding what is already set. */
@@ -72,6 +76,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return (await import("./cli/doctor.js")).runDoctor(rest, io);
     case "expect":
       return (await import("./cli/expect.js")).runExpect(rest, io);
+    case "reconcile":
+      return (await import("./cli/reconcile.js")).runReconcile(rest, io);
     case "help":
     case "--help":
     case "-h":

@@ -6,6 +6,7 @@ import { evaluateAll } from "./features/hires/evaluate-all.js";
 import { followUpInBackground } from "./features/hires/register.js";
 import { metricSources } from "./features/metric-sources.js";
 import { readCycle } from "./features/read-cycle.js";
+import { executeReconcile, reconcileConnectedTenants } from "./features/reconcile/job.js";
 import { watchScimKeys } from "./features/scim-keys/watch.js";
 import type { runTail } from "./features/tail/tail.js";
 import { sendWeeklyDigests } from "./features/tenant-health/weekly-digest.js";
@@ -41,6 +42,8 @@ export interface Runtime {
   weeklyDigest(): Promise<number>;
   /** Reads every tenant's SCIM keys and warns about those that expire (null: another process is at it). */
   keyWatchOnce(): ReturnType<typeof watchScimKeys>;
+  /** Starts every connected tenant's reconciliation now (what the weekly schedule does). */
+  reconcileAll(): Promise<number>;
   /** Evaluates open hires now. */
   evaluate(ids?: string[]): ReturnType<typeof evaluateAll>;
   start(): Promise<number>;
@@ -91,6 +94,9 @@ export function createRuntime(
     return r;
   };
 
+  // Every connected tenant's reconciliation: weekly (SCIMWATCH_RECONCILE_SCHEDULE) and on demand.
+  const reconcileAll = () => reconcileConnectedTenants(s.reconcile);
+  const weekly = s.settings.reconcileSchedule;
   const weeklyDigest = () => sendWeeklyDigests({ ...s, alertChannel: s.settings.alertChannel });
   // The SCIM key watch: daily and at start, within the management budget (background).
   const keyWatch = () =>
@@ -170,7 +176,11 @@ export function createRuntime(
         { id: TAIL_SCHEDULER_ID, repeat: { every: intervalSec * 1000 }, run: scheduledTail },
         { id: "weekly-digest", repeat: { pattern: "0 9 * * 1", tz: "UTC" }, run: weeklyDigest },
         { id: "scim-keys", repeat: { pattern: "0 7 * * *", tz: "UTC" }, run: keyWatch },
+        ...(weekly
+          ? [{ id: "reconcile-weekly", repeat: { pattern: weekly, tz: "UTC" }, run: reconcileAll }]
+          : []),
       ],
+      onReconcile: (tenantId, runId) => executeReconcile(s.reconcile, tenantId, runId),
     });
     // And once at start (one process at a time; the alerts are exactly once anyway).
     void keyWatch().catch((e: unknown) =>
@@ -204,6 +214,7 @@ export function createRuntime(
     evaluate: (ids) => evaluateAll(s, ids),
     weeklyDigest,
     keyWatchOnce: keyWatch,
+    reconcileAll,
     async start() {
       let port = 0;
       if (bot) {
@@ -293,6 +304,7 @@ export function createRuntime(
       ] as const)
         if (server) await bounded(what, new Promise<void>((r) => server.close(() => r())), 2_000);
       bullConn?.disconnect();
+      await s.closeProducers();
       hires.close();
       s.redis.disconnect();
       if (abandoned.length)

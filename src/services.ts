@@ -19,6 +19,8 @@ import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { idpSideReader } from "./features/idp-side.js";
 import { Outbox } from "./features/notify/outbox.js";
+import type { ReconcileDeps } from "./features/reconcile/job.js";
+import { reconcileProducer } from "./jobs/queues.js";
 import { dependencyState, followRedis } from "./log/dependency.js";
 import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
@@ -34,6 +36,7 @@ import { HireStore } from "./redis/hire-store.js";
 import { redisKeys } from "./redis/keys.js";
 import { LinkStore } from "./redis/links.js";
 import { OnceStore } from "./redis/once-store.js";
+import { ReconcileStore } from "./redis/reconcile-store.js";
 import { ScimKeyStore } from "./redis/scim-key-store.js";
 import { SecretBox } from "./redis/secret-box.js";
 import { SlidingWindowBudget } from "./redis/sliding-window.js";
@@ -76,6 +79,12 @@ export interface Services {
   notifier: SlackNotifier;
   /** Exactly-once records (alerts, checklists, webhook idempotency). */
   once: OnceStore;
+  /** Reconciliation runs: their records, staged pages and orphans. */
+  reconciles: ReconcileStore;
+  /** What a reconciliation needs (the command, the job, the weekly run). */
+  reconcile: ReconcileDeps;
+  /** Closes what enqueueReconcile opened. */
+  closeProducers: () => Promise<void>;
   /** The one way messages leave (features/notify/outbox.ts). */
   outbox: Outbox;
   checks: CheckService;
@@ -95,6 +104,8 @@ export interface Services {
     externalMembers: "read" | "none" | "full";
     /** SCIMWATCH_KEY_WARN_DAYS, largest first. */
     keyWarnDays: number[];
+    /** SCIMWATCH_RECONCILE_SCHEDULE: a cron pattern (UTC), or null when off. */
+    reconcileSchedule: string | null;
     startLeadHours: number | undefined;
     thresholds: HealthThresholds;
     debounce: Debounce;
@@ -119,6 +130,8 @@ function settingsOf(cfg: BotConfig): Services["settings"] {
     blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
     externalMembers: cfg.SCIMWATCH_EXTERNAL_MEMBERS,
     keyWarnDays: parseWarnDays(cfg.SCIMWATCH_KEY_WARN_DAYS),
+    reconcileSchedule:
+      cfg.SCIMWATCH_RECONCILE_SCHEDULE === "off" ? null : cfg.SCIMWATCH_RECONCILE_SCHEDULE,
     startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
     debounce: {
       settleMs: cfg.SCIMWATCH_RECOVERY_SETTLE_MIN * 60_000,
@@ -147,6 +160,7 @@ function storesOf(redis: RedisClient, key: Keyer, prefix: string) {
     answers: new AnswerStore(redis, key),
     tenantHealth: new TenantHealthStore(redis, key),
     scimKeys: new ScimKeyStore(redis, key),
+    reconciles: new ReconcileStore(redis, key),
   };
 }
 
@@ -258,8 +272,24 @@ export function buildServices(
     idpSide,
   });
 
+  const { add: enqueueReconcile, close: closeProducers } = reconcileProducer(
+    () => createRedis(cfg, { forBullmq: true }),
+    prefix,
+    redisDep,
+  );
+  const reconcile: ReconcileDeps = {
+    ...stores,
+    // In the background: checks and registrations keep the management budget's reserve.
+    descope: descope.background(),
+    ...{ entra, secretBox, egress, outbox, redis, log, now },
+    graceMinutes: settings.graceMinutes,
+    enqueue: enqueueReconcile,
+  };
+
   return {
     ...stores,
+    reconcile,
+    closeProducers,
     secretBox,
     webhookKeys: new WebhookSecretStore(redis, key, secretBox),
     egress,

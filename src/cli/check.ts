@@ -10,8 +10,8 @@ import { parseWhen, whenProblem } from "../core/when.js";
 import { DEFAULT_GRACE_MINUTES } from "../core/window.js";
 import { descopeClientFromEnv } from "../descope/from-env.js";
 import { gatherFacts } from "../features/check/gather.js";
-import { egressFromSetting, urlProblem } from "../net/egress.js";
 import { renderReport } from "../render/text.js";
+import { CONNECTOR_OPTIONS, connectorChoice } from "./connector-args.js";
 import { failureExit, type Io } from "./io.js";
 
 export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--entra-tenant <id> --entra-app <name|appId> | --okta-url <url> --okta-app <label|id>] [--json]`;
@@ -37,7 +37,7 @@ read from ./.env too. Exit 0 a verdict, 1 Descope failed, 2 bad usage.
 `;
 
 /** SCIMWATCH_GRACE_MINUTES, as the bot reads it (the same window as the checklist). */
-function graceOf(env: NodeJS.ProcessEnv): number {
+export function graceOf(env: NodeJS.ProcessEnv): number {
   const raw = env.SCIMWATCH_GRACE_MINUTES;
   if (raw === undefined || raw === "") return DEFAULT_GRACE_MINUTES;
   const n = Number(raw);
@@ -76,10 +76,7 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
         tenant: { type: "string" },
         idp: { type: "string" },
         "assigned-at": { type: "string" },
-        "entra-tenant": { type: "string" },
-        "entra-app": { type: "string" },
-        "okta-url": { type: "string" },
-        "okta-app": { type: "string" },
+        ...CONNECTOR_OPTIONS,
         json: { type: "boolean" },
       },
     }));
@@ -97,24 +94,8 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     idp = parseIdp(values.idp);
     if (!idp) return usage(`unknown IdP: ${values.idp} (one of ${IDP_IDS.join(", ")})`);
   }
-  const entraTenant = values["entra-tenant"];
-  const entraApp = values["entra-app"];
-  if (Boolean(entraTenant) !== Boolean(entraApp))
-    return usage("--entra-tenant and --entra-app go together");
-  if (entraTenant && (!io.env.ENTRA_CLIENT_ID || !io.env.ENTRA_CLIENT_SECRET))
-    return usage("--entra-tenant needs ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET in the environment");
-  const oktaUrl = values["okta-url"];
-  const oktaApp = values["okta-app"];
-  if (Boolean(oktaUrl) !== Boolean(oktaApp)) return usage("--okta-url and --okta-app go together");
-  if (oktaUrl && entraTenant) return usage("give either the Entra or the Okta options, not both");
-  if (oktaUrl && !io.env.OKTA_API_TOKEN && !(io.env.OKTA_CLIENT_ID && io.env.OKTA_PRIVATE_KEY))
-    return usage(
-      "--okta-url needs OKTA_API_TOKEN (a read-only API token), or OKTA_CLIENT_ID and OKTA_PRIVATE_KEY (a service app), in the environment",
-    );
-  const oktaUrlBad = oktaUrl
-    ? urlProblem(oktaUrl, egressFromSetting(io.env.SCIMWATCH_ALLOW_LOOPBACK_IDP))
-    : null;
-  if (oktaUrlBad) return usage(`--okta-url is refused: ${oktaUrlBad}`);
+  const choice = connectorChoice(values, io.env);
+  if ("problem" in choice) return usage(choice.problem as string);
   const now = io.now();
   let assignedAt: number | undefined;
   if (values["assigned-at"] !== undefined) {
@@ -133,14 +114,14 @@ export async function runCheck(argv: string[], io: Io): Promise<number> {
     );
     facts.graceMinutes = graceOf(io.env);
     let d = diagnose(facts, io.now());
-    if (entraTenant && entraApp) {
+    if ("entra" in choice) {
       // Loaded only when asked: a plain check stays fast to start.
       const { entraSideForCli } = await import("./idp-side.js");
-      d = await entraSideForCli(d, io.env, entraTenant, entraApp);
+      d = await entraSideForCli(d, io.env, choice.entra.tenant, choice.entra.app);
     }
-    if (oktaUrl && oktaApp) {
+    if ("okta" in choice) {
       const { oktaSideForCli } = await import("./idp-side.js");
-      d = await oktaSideForCli(d, io.env, oktaUrl, oktaApp, now);
+      d = await oktaSideForCli(d, io.env, choice.okta.url, choice.okta.app, now);
     }
     if (json) {
       const { verdict, tenantId, summary, evidence, remediation, checkedAt } = d;

@@ -11,19 +11,40 @@ import { withIdpSide } from "../features/check/service.js";
 import { entraSide, oktaSide } from "../features/idp-side.js";
 import { egressFromSetting } from "../net/egress.js";
 
-export async function entraSideForCli(
-  d: Diagnosis,
-  env: NodeJS.ProcessEnv,
-  entraTenant: string,
-  app: string,
-): Promise<Diagnosis> {
-  const http = new EntraHttp({
+/** Graph's client from ENTRA_CLIENT_ID, ENTRA_CLIENT_SECRET (and the test URLs). */
+export function entraHttpFromEnv(env: NodeJS.ProcessEnv): EntraHttp {
+  return new EntraHttp({
     clientId: env.ENTRA_CLIENT_ID as string,
     clientSecret: env.ENTRA_CLIENT_SECRET as string,
     loginUrl: env.ENTRA_LOGIN_URL,
     graphUrl: env.GRAPH_API_URL,
     redirectUri: env.ENTRA_REDIRECT_URI,
   });
+}
+
+/** Okta's client from OKTA_API_TOKEN, or a service app's OKTA_CLIENT_ID and OKTA_PRIVATE_KEY. */
+export function oktaHttpFromEnv(env: NodeJS.ProcessEnv, url: string): OktaHttp {
+  const egress = egressFromSetting(env.SCIMWATCH_ALLOW_LOOPBACK_IDP);
+  return new OktaHttp(
+    url,
+    env.OKTA_API_TOKEN ??
+      new OktaOAuth(
+        url,
+        env.OKTA_CLIENT_ID as string,
+        keyText(env.OKTA_PRIVATE_KEY as string),
+        egress,
+      ),
+    egress,
+  );
+}
+
+export async function entraSideForCli(
+  d: Diagnosis,
+  env: NodeJS.ProcessEnv,
+  entraTenant: string,
+  app: string,
+): Promise<Diagnosis> {
+  const http = entraHttpFromEnv(env);
   try {
     const sp = await findServicePrincipal(http, entraTenant, app);
     if (!sp)
@@ -57,19 +78,8 @@ export async function oktaSideForCli(
   app: string,
   now: number,
 ): Promise<Diagnosis> {
-  const egress = egressFromSetting(env.SCIMWATCH_ALLOW_LOOPBACK_IDP);
   try {
-    const http = new OktaHttp(
-      url,
-      env.OKTA_API_TOKEN ??
-        new OktaOAuth(
-          url,
-          env.OKTA_CLIENT_ID as string,
-          keyText(env.OKTA_PRIVATE_KEY as string),
-          egress,
-        ),
-      egress,
-    );
+    const http = oktaHttpFromEnv(env, url);
     const found = await findOktaApp(http, app);
     if (!found)
       return withIdpSide(d, {

@@ -41,3 +41,26 @@ Redis, their checklist is posted, and they are followed until they can sign in.
 Environment: as \`scimwatch start\` (Slack, Descope, Redis), read from ./.env too.
 Exit 0 registered (bad rows are listed), 1 a service failed, 2 bad usage or file.
 `;
+
+export const RECONCILE_USAGE =
+  "usage: scimwatch reconcile --tenant <id-or-name> [--entra-tenant <id> --entra-app <name|appId> [--sync-all] | --okta-url <url> --okta-app <label|id>] [--json] [--csv <file>]";
+
+export const RECONCILE_HELP = `${RECONCILE_USAGE}
+
+Who is out of sync in a tenant: everyone the IdP has in scope for the app but
+Descope lacks (missing), everyone SCIM-managed and enabled in Descope whom the
+IdP no longer has in scope or has disabled (orphaned), disabled on one side
+only (state_mismatch), only in a nested group (nested_only, Entra), created by
+JIT or by hand (not_scim_managed), assigned inside the IdP's window (pending).
+Without connector options: Descope's side alone.
+  --tenant <id-or-name>   the Descope tenant
+  --entra-tenant, --entra-app, --okta-url, --okta-app
+                          the IdP's side, as for \`scimwatch check\`
+  --sync-all              Entra's app provisions every user ("Sync all users
+                          and groups"; a read-only app cannot read that setting)
+  --json                  one object on stdout: {tenantId, tenantName, idp, at,
+                          counts, people: [{loginId, category, idpState,
+                          descopeState, fix}]}
+  --csv <file>            also write every row to <file>
+Progress goes to stderr. Exit 0 an answer, 1 Descope or the IdP failed, 2 bad usage.
+`;

@@ -55,6 +55,12 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .trim()
     .regex(/^\d{1,3}(\s*,\s*\d{1,3})*$/)
     .default("14,7,1"),
+  /** When every connected tenant is reconciled (a cron pattern, UTC), or "off". */
+  SCIMWATCH_RECONCILE_SCHEDULE: z
+    .string()
+    .trim()
+    .regex(/^(off|(\S+\s+){4}\S+)$/)
+    .default("0 6 * * 1"),
   /** Slack Connect: what members of another organisation may do in a shared channel. */
   SCIMWATCH_EXTERNAL_MEMBERS: z.enum(["read", "none", "full"]).default("read"),
   /** Show error texts in the unauthenticated health endpoints. */

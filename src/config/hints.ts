@@ -25,6 +25,8 @@ export const HINTS: Record<string, string> = {
     "a random token of at least 16 characters: the Bearer token of Descope's Audit Webhook connector",
   SCIMWATCH_KEY_WARN_DAYS:
     "days before a SCIM key expires to warn, comma-separated (default 14,7,1)",
+  SCIMWATCH_RECONCILE_SCHEDULE:
+    'when every connected tenant is reconciled: a 5-field cron pattern in UTC (default "0 6 * * 1", Mondays 06:00), or off',
   SCIMWATCH_EXTERNAL_MEMBERS:
     "read (default: members of another organisation in a shared channel see answers but change nothing), none, or full",
   SCIMWATCH_HEALTH_DETAILS: "true or false (default false)",

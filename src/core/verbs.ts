@@ -45,6 +45,17 @@ export const VERBS: readonly Verb[] = [
     does: "open hires with their status and due time.",
   },
   {
+    verb: "reconcile",
+    brief: "reconcile <tenant> [scope=all]",
+    does: "who is out of sync: in the IdP's scope but missing, left the IdP but still enabled in Descope, not SCIM-managed; the whole list as CSV.",
+  },
+  {
+    verb: "leaver",
+    changes: true,
+    brief: "leaver <email> [tenant] [last=<date>]",
+    does: "someone is leaving: a checklist ticks as the IdP removes them and Descope disables them; an alert if they are still enabled after their last day.",
+  },
+  {
     verb: "forget",
     changes: true,
     brief: "forget <email>",

@@ -20,6 +20,10 @@ const QUEUE = "scimwatch";
 const NOTIFY_QUEUE = "scimwatch-notify";
 export const TAIL_SCHEDULER_ID = "audit-tail";
 const NOTIFY_JOB = "notify";
+/** Reconciliations: long reads, on their own queue so the tail never waits behind one. */
+export const RECONCILE_QUEUE = "scimwatch-reconcile";
+/** A reconcile job's lock: renewed while it runs; a killed process's run is taken up within ~30 s. */
+const RECONCILE_LOCK_MS = 30_000;
 /** How long a notify job's lock lasts without renewal (renewed every half of it). */
 const NOTIFY_LOCK_MS = 4_000;
 
@@ -63,6 +67,8 @@ export async function startJobs(opts: {
   schedules: Schedule[];
   /** What the notify worker does. */
   onNotify: () => Promise<unknown>;
+  /** What the reconcile worker does with one queued run. */
+  onReconcile?: (tenantId: string, runId: string) => Promise<unknown>;
   log: Logger;
   redisDep: DependencyState;
   /** How often the watchdog looks for lost schedulers (ms). Default 30 s. */
@@ -108,6 +114,30 @@ export async function startJobs(opts: {
   );
   notifyWorker.on("error", workerError("notify"));
 
+  // Reconciliations: two at a time per process; a run whose process died is stalled, then
+  // taken up again by any worker (it resumes from its last page in Redis).
+  const reconcileWorker = opts.onReconcile
+    ? new Worker(
+        RECONCILE_QUEUE,
+        async (job) => {
+          const d = job.data as { tenantId?: string; runId?: string };
+          if (d.tenantId && d.runId) return opts.onReconcile?.(d.tenantId, d.runId);
+        },
+        {
+          connection,
+          prefix,
+          concurrency: 2,
+          lockDuration: RECONCILE_LOCK_MS,
+          stalledInterval: RECONCILE_LOCK_MS / 2,
+          maxStalledCount: 20,
+        },
+      )
+    : null;
+  reconcileWorker?.on("failed", (job, err) =>
+    log.warn({ kind: "reconcile", job: job?.id, err }, "reconcile job failed"),
+  );
+  reconcileWorker?.on("error", workerError("reconcile"));
+
   const jobs: Jobs = {
     queue,
     notifyQueue,
@@ -139,7 +169,7 @@ export async function startJobs(opts: {
     },
     async close() {
       clearInterval(watchdog);
-      await Promise.all([worker.close(), notifyWorker.close()]);
+      await Promise.all([worker.close(), notifyWorker.close(), reconcileWorker?.close()]);
       await Promise.all([queue.close(), notifyQueue.close()]);
     },
   };
@@ -148,4 +178,37 @@ export async function startJobs(opts: {
   }, opts.watchdogMs ?? 30_000);
   watchdog.unref();
   return jobs;
+}
+
+/**
+ * Queues reconciliations from any process (the bot's command, the weekly
+ * schedule); its Redis connection is opened on first use and followed like the others.
+ */
+export function reconcileProducer(
+  connect: () => RedisClient,
+  prefix: string,
+  redisDep: DependencyState,
+) {
+  let open: { conn: RedisClient; q: Queue } | undefined;
+  return {
+    async add(tenantId: string, runId: string): Promise<void> {
+      if (!open) {
+        const conn = connect();
+        conn.on("error", (e) => redisDep.down(e));
+        open = { conn, q: quietQueue(RECONCILE_QUEUE, conn, prefix, redisDep) };
+      }
+      await open.q.add(
+        "reconcile",
+        { tenantId, runId },
+        { jobId: `run-${runId}`, removeOnComplete: { count: 50 }, removeOnFail: { count: 50 } },
+      );
+    },
+    async close(): Promise<void> {
+      if (!open) return;
+      const { conn, q } = open;
+      open = undefined;
+      await q.close().catch(() => {});
+      conn.disconnect();
+    },
+  };
 }

@@ -43,11 +43,26 @@ export function guardedDispatcher(policy: EgressPolicy): Dispatcher {
 }
 
 /** A `fetch` over the shared dispatcher, for Slack's Web API client. */
-export const proxiedFetch = ((input: string | URL, init?: Record<string, unknown>) =>
-  undiciFetch(input, {
+export const proxiedFetch = (async (input: string | URL, init?: Record<string, unknown>) => {
+  let body = init?.body;
+  let headers = init?.headers;
+  // Node's own FormData (Slack's file upload builds one) is not the undici package's: undici
+  // would send "[object FormData]". Encoded here by Node's Response, with its boundary.
+  if (typeof globalThis.FormData === "function" && body instanceof globalThis.FormData) {
+    const encoded = new Response(body);
+    const plain = Object.fromEntries(
+      new Headers(headers as ConstructorParameters<typeof Headers>[0]).entries(),
+    );
+    headers = { ...plain, "content-type": encoded.headers.get("content-type") ?? "" };
+    body = Buffer.from(await encoded.arrayBuffer());
+  }
+  return undiciFetch(input, {
     ...(init ?? {}),
+    ...(body !== undefined ? { body } : {}),
+    ...(headers !== undefined ? { headers } : {}),
     dispatcher: dispatcher(),
-  } as never)) as unknown as typeof fetch;
+  } as never);
+}) as unknown as typeof fetch;
 
 /** The proxy settings in force, for `doctor` and the start line: credentials masked. */
 export function proxySettings(env: NodeJS.ProcessEnv = process.env): {

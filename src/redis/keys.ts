@@ -57,5 +57,12 @@ export function redisKeys(key: Keyer) {
     /** A Slack channel's next free post slot, and the pause Slack asked for (redis/channel-pace.ts). */
     pace: (channel: string) => key("pace", channel),
     pacePaused: (channel: string) => key("pace", channel, "paused"),
+    /** Reconciliation (features/reconcile): a tenant's run record and lock, the people read so far, the orphans alerted. */
+    reconcileRun: (tenantId: string) => key("reconcile", tenantId, "run"),
+    reconcileLock: (tenantId: string) => key("reconcile", tenantId, "lock"),
+    reconcileStart: (tenantId: string) => key("reconcile", tenantId, "start"),
+    reconcileIdp: (tenantId: string) => key("reconcile", tenantId, "idp"),
+    reconcileDescope: (tenantId: string) => key("reconcile", tenantId, "descope"),
+    reconcileOrphans: (tenantId: string) => key("reconcile", tenantId, "orphans"),
   };
 }

@@ -7,6 +7,7 @@ import type { ExternalPolicy } from "../core/access.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { CheckService } from "../features/check/service.js";
 import type { Outbox } from "../features/notify/outbox.js";
+import type { ReconcileDeps } from "../features/reconcile/job.js";
 import type { Logger } from "../log/logger.js";
 import type { EgressPolicy } from "../net/egress.js";
 import type { AnswerStore } from "../redis/answers.js";
@@ -67,6 +68,8 @@ export interface SlackDeps {
   once: OnceStore;
   now: () => number;
   settings: SlackSettings;
+  /** Reconciliation (/scim reconcile): its store, connectors and queue. */
+  reconcile?: ReconcileDeps;
   /** The workspace the bot is installed in (auth.test, once): who is external is decided against it. */
   homeTeam?: () => Promise<{ teamId: string; enterpriseId?: string | undefined } | null>;
 }

@@ -14,7 +14,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { webApi } from "@slack/bolt";
 import type { HomeView } from "@slack/types";
-import type { Notifier } from "../features/notify/port.js";
+import type { Notifier, OutgoingFile } from "../features/notify/port.js";
 import { ChannelPace } from "../redis/channel-pace.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
 import type { SlackMessage } from "../render/blocks.js";
@@ -181,6 +181,26 @@ export class SlackNotifier implements Notifier {
     await this.bounded("chat.update", () =>
       this.client.chat.update({ channel, ts, text: msg.text, blocks: msg.blocks }),
     );
+  }
+
+  /** files.getUploadURLExternal, the upload, files.completeUploadExternal (the client's filesUploadV2). */
+  async upload(channel: string, file: OutgoingFile, threadTs?: string): Promise<string> {
+    await this.pace(channel);
+    const common = {
+      filename: file.filename,
+      title: file.title,
+      file: Buffer.from(file.content, "utf8"),
+      ...(file.comment ? { initial_comment: file.comment } : {}),
+    };
+    const res = await this.bounded("files.uploadV2", () =>
+      this.client.filesUploadV2(
+        threadTs
+          ? { ...common, channel_id: channel, thread_ts: threadTs }
+          : { ...common, channel_id: channel },
+      ),
+    );
+    const first = (res as { files?: Array<{ files?: Array<{ id?: string }> }> }).files?.[0];
+    return String(first?.files?.[0]?.id ?? "");
   }
 
   async publishHome(userId: string, view: HomeView): Promise<void> {

@@ -24,6 +24,8 @@ export type ScimCommand =
   | { kind: "autoexpect"; tenant: string; on: boolean }
   | { kind: "disconnect"; tenant: string }
   | { kind: "webhook"; tenant: string }
+  | { kind: "reconcile"; tenant?: string; syncAll: boolean }
+  | { kind: "leaver"; words: string[] }
   | {
       kind: "usage";
       message: string;
@@ -227,6 +229,20 @@ export function parseScimCommand(raw: string): ScimCommand {
       const tenant = cleanTenant(rest);
       return tenant ? { kind: "pending", tenant } : { kind: "pending" };
     }
+    case "reconcile": {
+      const syncAll = rest.some((w) => /^scope=all$/i.test(w));
+      const tenant = cleanTenant(rest.filter((w) => !/^scope=/i.test(w)));
+      if (rest.some((w) => /^scope=(?!all$)/i.test(w)))
+        return {
+          kind: "usage",
+          topic: "reconcile",
+          message:
+            '`scope=all` is the only scope: use it when the app provisions every user (Entra\'s "Sync all users and groups").',
+        };
+      return tenant ? { kind: "reconcile", tenant, syncAll } : { kind: "reconcile", syncAll };
+    }
+    case "leaver":
+      return { kind: "leaver", words: rest };
     case "alerts":
       return channelArg(
         "alerts",

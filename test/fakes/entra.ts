@@ -46,7 +46,9 @@ export type EntraRoute =
   | "transitive"
   | "logs"
   | "jobs"
-  | "audits";
+  | "audits"
+  | "group"
+  | "members";
 
 export class FakeEntra {
   readonly clientId = "11111111-2222-3333-4444-555555555555";
@@ -71,6 +73,8 @@ export class FakeEntra {
   emptyLogPages = 0;
   /** Report calls answer 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant (no P1/P2, or no Directory.Read.All). */
   nonPremium = false;
+  /** Every Graph answer waits this long (a slow tenant, to stop a reconciliation midway). */
+  delayMs = 0;
 
   fail(route: EntraRoute, ...f: Array<{ status: number; headers?: Record<string, string> }>): void {
     this.faults[route] = [...(this.faults[route] ?? []), ...f];
@@ -102,13 +106,18 @@ export class FakeEntra {
 
   private page(res: ServerResponse, url: URL, items: unknown[]) {
     const skip = Number(url.searchParams.get("$skiptoken") ?? "0");
-    const chunk = items.slice(skip, skip + this.pageSize);
+    // Graph pages at $top (100 when not given, 999 at most); this fake at most `pageSize`.
+    const size = Math.min(
+      this.pageSize,
+      Math.min(999, Number(url.searchParams.get("$top") ?? "100")),
+    );
+    const chunk = items.slice(skip, skip + size);
     const next = new URL(url.href);
-    next.searchParams.set("$skiptoken", String(skip + this.pageSize));
+    next.searchParams.set("$skiptoken", String(skip + size));
     this.send(res, 200, {
       "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#fake",
       value: chunk,
-      ...(skip + this.pageSize < items.length
+      ...(skip + size < items.length
         ? {
             "@odata.nextLink": this.nextOrigin
               ? new URL(`${next.pathname}${next.search}`, this.nextOrigin).href
@@ -116,6 +125,19 @@ export class FakeEntra {
           }
         : {}),
     });
+  }
+
+  private readonly userIndex = new WeakMap<
+    FakeEntraTenant,
+    { n: number; m: Map<string, FakeEntraTenant["users"][number]> }
+  >();
+  /** Users by ID (rebuilt when the list grows: large tenants are seeded once). */
+  private usersById(t: FakeEntraTenant) {
+    const hit = this.userIndex.get(t);
+    if (hit && hit.n === t.users.length) return hit.m;
+    const m = new Map(t.users.map((u) => [u.id, u]));
+    this.userIndex.set(t, { n: t.users.length, m });
+    return m;
   }
 
   private groupsOf(t: FakeEntraTenant, id: string, transitive: boolean): FakeGroup[] {
@@ -143,30 +165,35 @@ export class FakeEntra {
     const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     const route: EntraRoute | null = tokenMatch
       ? "token"
-      : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
-        ? "sps"
-        : /\/appRoleAssignedTo$/.test(url.pathname)
-          ? "assigned"
-          : /\/synchronization\/jobs$/.test(url.pathname)
-            ? "jobs"
-            : /\/transitiveMemberOf$/.test(url.pathname)
-              ? "transitive"
-              : /\/memberOf$/.test(url.pathname)
-                ? "memberOf"
-                : /^\/v1\.0\/users$/.test(url.pathname)
-                  ? "users"
-                  : /^\/v1\.0\/users\//.test(url.pathname)
-                    ? "user"
-                    : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
-                      ? "logs"
-                      : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
-                        ? "audits"
-                        : null;
+      : /^\/v1\.0\/groups\/[^/]+\/members$/.test(url.pathname)
+        ? "members"
+        : /^\/v1\.0\/groups\/[^/]+$/.test(url.pathname)
+          ? "group"
+          : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
+            ? "sps"
+            : /\/appRoleAssignedTo$/.test(url.pathname)
+              ? "assigned"
+              : /\/synchronization\/jobs$/.test(url.pathname)
+                ? "jobs"
+                : /\/transitiveMemberOf$/.test(url.pathname)
+                  ? "transitive"
+                  : /\/memberOf$/.test(url.pathname)
+                    ? "memberOf"
+                    : /^\/v1\.0\/users$/.test(url.pathname)
+                      ? "users"
+                      : /^\/v1\.0\/users\//.test(url.pathname)
+                        ? "user"
+                        : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
+                          ? "logs"
+                          : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
+                            ? "audits"
+                            : null;
     if (!route)
       return this.send(res, 404, {
         error: { code: "Request_ResourceNotFound", message: "no route" },
       });
     this.calls.push({ route, url: url.href });
+    if (this.delayMs && route !== "token") await new Promise((r) => setTimeout(r, this.delayMs));
     const fault = this.faults[route]?.shift();
     if (fault)
       return this.send(
@@ -277,7 +304,57 @@ export class FakeEntra {
           });
         return this.send(res, 200, { "@odata.context": "x", businessPhones: [], ...u });
       }
+      case "group": {
+        const g = t.groups.find((x) => x.id === idOf(/groups\/([^/]+)$/));
+        if (!g)
+          return this.send(res, 404, {
+            error: { code: "Request_ResourceNotFound", message: "no group" },
+          });
+        return this.send(res, 200, {
+          id: g.id,
+          displayName: g.displayName,
+          securityEnabled: g.securityEnabled ?? true,
+          mailEnabled: false,
+        });
+      }
+      case "members": {
+        const g = t.groups.find((x) => x.id === idOf(/groups\/([^/]+)\//));
+        if (!g)
+          return this.send(res, 404, {
+            error: { code: "Request_ResourceNotFound", message: "no group" },
+          });
+        const byId = this.usersById(t);
+        return this.page(
+          res,
+          url,
+          g.members.flatMap((m): Array<Record<string, unknown>> => {
+            const u = byId.get(m);
+            if (u) return [{ "@odata.type": "#microsoft.graph.user", ...u }];
+            const sub = t.groups.find((x) => x.id === m);
+            return sub
+              ? [
+                  {
+                    "@odata.type": "#microsoft.graph.group",
+                    id: sub.id,
+                    displayName: sub.displayName,
+                    securityEnabled: sub.securityEnabled ?? true,
+                  },
+                ]
+              : [];
+          }),
+        );
+      }
       case "users": {
+        const ids = /id in \(([^)]*)\)/.exec(filter)?.[1];
+        if (ids !== undefined) {
+          const want = new Set(ids.split(",").map((x) => x.trim().replace(/^'|'$/g, "")));
+          return this.page(
+            res,
+            url,
+            t.users.filter((u) => want.has(u.id)),
+          );
+        }
+        if (!filter) return this.page(res, url, t.users);
         const mail = quoted("mail")?.toLowerCase();
         return this.page(
           res,

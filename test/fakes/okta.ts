@@ -86,6 +86,8 @@ export class FakeOkta {
         externalId?: string;
         /** The app username (credentials.userName), the login when not set. */
         userName?: string;
+        /** When the assignment was made (ISO), 2026-11-01 when not set. */
+        created?: string;
       }
     >;
     lifecycleCreate: "ENABLED" | "DISABLED";
@@ -154,11 +156,14 @@ export class FakeOkta {
 
   private list(res: ServerResponse, url: URL, items: unknown[]) {
     const after = Number(url.searchParams.get("after") ?? "0");
-    const chunk = items.slice(after, after + this.pageSize);
+    // Okta pages at `limit` where the list takes one; this fake at most `pageSize`.
+    const limit = Number(url.searchParams.get("limit") ?? "") || this.pageSize;
+    const size = Math.min(this.pageSize, limit);
+    const chunk = items.slice(after, after + size);
     const headers: Record<string, string> = {};
-    if (after + this.pageSize < items.length) {
+    if (after + size < items.length) {
       const next = new URL(url.href);
-      next.searchParams.set("after", String(after + this.pageSize));
+      next.searchParams.set("after", String(after + size));
       // A hostile org sends its next page to another origin.
       const href = this.nextOrigin
         ? new URL(`${next.pathname}${next.search}`, this.nextOrigin).href
@@ -345,12 +350,29 @@ export class FakeOkta {
       // q: starts-with on the app user's userName, names and email (no exact filter exists).
       const a = this.apps.find((x) => x.id === appUsers[1]);
       const q = (url.searchParams.get("q") ?? "").toLowerCase();
+      const expand = url.searchParams.get("expand") === "user";
       return this.list(
         res,
         url,
         Object.keys(a?.users ?? {})
           .map((id) => (a ? appUserOf(a, id) : null))
-          .filter((x) => x?.credentials.userName.toLowerCase().startsWith(q)),
+          .filter((x) => x?.credentials.userName.toLowerCase().startsWith(q))
+          .map((x) => {
+            if (!x || !expand) return x;
+            const u = this.users.find((y) => y.id === x.id);
+            return u
+              ? {
+                  ...x,
+                  _embedded: {
+                    user: {
+                      id: u.id,
+                      status: u.status ?? "ACTIVE",
+                      profile: { login: u.login, email: u.email ?? u.login },
+                    },
+                  },
+                }
+              : x;
+          }),
       );
     }
     if (p === "/api/v1/users") {

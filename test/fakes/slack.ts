@@ -47,7 +47,7 @@ export class FakeSlack {
   /** The Enterprise Grid organisation auth.test names (null: a plain workspace). */
   enterpriseId: string | null = null;
   /** The bot token's scopes, sent as Slack does in the x-oauth-scopes header. */
-  botScopes = ["commands", "chat:write", "channels:history", "groups:history"];
+  botScopes = ["commands", "chat:write", "channels:history", "groups:history", "files:write"];
   /** Messages posted, per channel, newest last (for conversations.history). */
   readonly messages: Array<{
     channel: string;
@@ -56,6 +56,17 @@ export class FakeSlack {
     text: unknown;
     metadata?: unknown;
     reply_count?: number;
+  }> = [];
+  /** Files shared (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
+  readonly files: Array<{
+    id: string;
+    filename: string;
+    length: number;
+    content: string;
+    title?: string;
+    channel?: string;
+    thread_ts?: string;
+    completed: boolean;
   }> = [];
   private server?: Server;
   url = "";
@@ -108,11 +119,12 @@ export class FakeSlack {
   private async handle(
     req: IncomingMessage,
   ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
-    const raw = await new Promise<string>((resolve) => {
+    const rawBytes = await new Promise<Buffer>((resolve) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
-      req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+      req.on("end", () => resolve(Buffer.concat(chunks)));
     });
+    const raw = rawBytes.toString("utf8");
     const url = new URL(req.url ?? "/", "http://x");
     const respond = /^\/respond\/([\w-]+)$/.exec(url.pathname);
     if (respond) {
@@ -120,6 +132,20 @@ export class FakeSlack {
       this.responses.push(r);
       for (const l of this.listeners) l({ kind: "respond", r });
       return { status: 200, body: "ok" };
+    }
+    const upload = /^\/upload\/([\w-]+)$/.exec(url.pathname);
+    if (upload) {
+      // files.getUploadURLExternal's URL: the bytes, as they are sent.
+      const f = this.files.find((x) => x.id === upload[1]);
+      if (!f) return { status: 404, body: "no such upload" };
+      const type = String(req.headers["content-type"] ?? "");
+      if (type.startsWith("multipart/form-data")) {
+        // The Web API client sends the bytes as a multipart form with one file field.
+        const form = await new Response(rawBytes, { headers: { "content-type": type } }).formData();
+        const part = [...form.values()][0];
+        f.content = typeof part === "string" ? part : await (part as Blob).text();
+      } else f.content = raw;
+      return { status: 200, body: "OK - ok" };
     }
     const api = /^\/api\/([\w.]+)$/.exec(url.pathname);
     if (!api) return { status: 404, body: { ok: false, error: "unknown_path" } };
@@ -249,6 +275,39 @@ export class FakeSlack {
           )
           .map(({ metadata, ...m }) => (withMeta && metadata ? { ...m, metadata } : m));
         return { status: 200, body: { ok: true, messages: list, has_more: false } };
+      }
+      case "files.getUploadURLExternal": {
+        if (!args.filename || !args.length)
+          return { status: 200, body: { ok: false, error: "invalid_arguments" } };
+        const id = `F${String(this.files.length + 1).padStart(6, "0")}`;
+        this.files.push({
+          id,
+          filename: String(args.filename),
+          length: Number(args.length),
+          content: "",
+          completed: false,
+        });
+        return {
+          status: 200,
+          body: { ok: true, upload_url: `${this.url}/upload/${id}`, file_id: id },
+        };
+      }
+      case "files.completeUploadExternal": {
+        const list = (typeof args.files === "string" ? safeJson(args.files) : args.files) as
+          | Array<{ id: string; title?: string }>
+          | undefined;
+        if (args.channel_id && this.notInChannels.has(String(args.channel_id)))
+          return { status: 200, body: { ok: false, error: "not_in_channel" } };
+        const done = (list ?? []).flatMap((x) => {
+          const f = this.files.find((y) => y.id === x.id);
+          if (!f) return [];
+          f.completed = true;
+          if (x.title) f.title = x.title;
+          if (args.channel_id) f.channel = String(args.channel_id);
+          if (args.thread_ts) f.thread_ts = String(args.thread_ts);
+          return [{ id: f.id, title: f.title ?? f.filename, name: f.filename }];
+        });
+        return { status: 200, body: { ok: true, files: done } };
       }
       case "chat.update":
         return { status: 200, body: { ok: true, channel: args.channel, ts: args.ts } };

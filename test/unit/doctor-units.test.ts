@@ -75,6 +75,7 @@ describe("placeholders and the manifest's scopes", () => {
       "chat:write",
       "channels:history",
       "groups:history",
+      "files:write",
     ]);
   });
 });

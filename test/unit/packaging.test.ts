@@ -89,6 +89,7 @@ describe("manifest.yml", () => {
     expect(scopes).toContain("commands");
     if (scopes.includes("chat:write")) expect(src).toMatch(/chat\.(postMessage|update)/);
     if (scopes.includes("channels:history")) expect(src).toMatch(/conversations\.history/);
+    if (scopes.includes("files:write")) expect(src).toMatch(/filesUploadV2/);
     expect(
       scopes.every((s) =>
         [
@@ -96,6 +97,7 @@ describe("manifest.yml", () => {
           "chat:write",
           "channels:history",
           "groups:history",
+          "files:write",
           "users:read",
           "users:read.email",
         ].includes(s),

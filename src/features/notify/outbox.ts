@@ -9,7 +9,7 @@ import type { HireStore } from "../../redis/hire-store.js";
 import type { LinkStore } from "../../redis/links.js";
 import type { OnceStore } from "../../redis/once-store.js";
 import type { SlackMessage } from "../../render/blocks.js";
-import { type Notifier, sendFailure } from "./port.js";
+import { type Notifier, type OutgoingFile, sendFailure } from "./port.js";
 
 const DAY = 86_400_000;
 
@@ -43,6 +43,13 @@ const KINDS = {
   scim_key_never_called: { keepMs: 400 * DAY, priority: 1, alert: true },
   scim_key_renewed: { keepMs: 400 * DAY, priority: 0, alert: false },
   audit_stream_stopped: { keepMs: 30 * DAY, priority: 0, alert: true },
+  reconcile_progress: { keepMs: 7 * DAY, priority: 1, alert: false },
+  reconcile_result: { keepMs: 7 * DAY, priority: 1, alert: false },
+  reconcile_file: { keepMs: 7 * DAY, priority: 1, alert: false },
+  reconcile_orphaned: { keepMs: 400 * DAY, priority: 0, alert: true },
+  leaver_checklist: { keepMs: 60 * DAY, priority: 1, alert: false },
+  leaver_still_enabled: { keepMs: 60 * DAY, priority: 0, alert: true },
+  leaver_resolved: { keepMs: 60 * DAY, priority: 0, alert: false },
 } as const;
 export type Kind = keyof typeof KINDS;
 
@@ -64,6 +71,8 @@ export interface Outgoing {
   thread?: string | { key: string } | undefined;
   /** Edits this message instead of posting. */
   edit?: { ts: string } | undefined;
+  /** Shares this file instead of posting (the message's text is its comment). */
+  file?: OutgoingFile | undefined;
   /** Shown under "Recent alerts" in the App Home once sent (not when found already sent). */
   recent?: { tenantId: string; text: string; registeredBy?: string | null } | undefined;
   /** Records where the message is, once it is known to be in Slack (sent now, or found). */
@@ -183,9 +192,11 @@ export class Outbox {
     const keep = KINDS[m.kind].keepMs;
     const msg = m.message as SlackMessage;
     const write = (key?: string) =>
-      m.edit
-        ? notifier.update(channel, m.edit.ts, msg).then(() => m.edit?.ts as string)
-        : notifier.post(channel, msg, thread, key);
+      m.file
+        ? notifier.upload(channel, m.file, thread)
+        : m.edit
+          ? notifier.update(channel, m.edit.ts, msg).then(() => m.edit?.ts as string)
+          : notifier.post(channel, msg, thread, key);
     if (!m.key) {
       const ts = await write();
       await m.afterSend?.({ channel, ts, found: false });
@@ -195,7 +206,7 @@ export class Outbox {
     if (!(await once.claim(key))) return { status: "done" };
     try {
       // A send that may have reached Slack before (a timeout, a crash): look for it first.
-      const prior = m.edit ? null : await once.attemptOf(key);
+      const prior = m.edit || m.file ? null : await once.attemptOf(key);
       if (prior !== null) {
         const ts = await this.lookFor(channel, key, prior);
         if (ts) {

@@ -21,7 +21,12 @@ import { explain, help, usage } from "./help.js";
 import { link, unlink } from "./link.js";
 
 import { pending } from "./pending.js";
+import { reconcile } from "./reconcile.js";
 import { webhook } from "./webhook.js";
+
+const usageOfLeaver: CommandListener<Extract<ScimCommand, { kind: "leaver" }>> = {
+  what: "Help",
+};
 
 const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
   {
@@ -42,6 +47,8 @@ const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimComman
     disconnect,
     autoexpect,
     webhook,
+    reconcile,
+    leaver: usageOfLeaver,
   };
 
 export function registerCommands(app: App, deps: ListenerDeps): void {
