@@ -88,7 +88,8 @@ export async function runReconcile(argv: string[], io: Io): Promise<number> {
     const descope = descopeClientFromEnv(io.env);
     const tenant = await resolveTenant(descope, tenantArg);
     const source = await sourceOf(choice, io.env);
-    let last = "";
+    let last = "Reading Descope users";
+    io.stderr(`${last}…\n`);
     const { run, result } = await runToEnd(
       { descope, staging: memoryStaging(), now: io.now, graceMinutes: grace },
       newRun({

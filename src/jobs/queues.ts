@@ -22,8 +22,8 @@ export const TAIL_SCHEDULER_ID = "audit-tail";
 const NOTIFY_JOB = "notify";
 /** Reconciliations: long reads, on their own queue so the tail never waits behind one. */
 export const RECONCILE_QUEUE = "scimwatch-reconcile";
-/** A reconcile job's lock: renewed while it runs; a killed process's run is taken up within ~30 s. */
-const RECONCILE_LOCK_MS = 30_000;
+/** A reconcile job's lock: renewed while it runs; a killed process's run is taken up within ~15 s. */
+const RECONCILE_LOCK_MS = 10_000;
 /** How long a notify job's lock lasts without renewal (renewed every half of it). */
 const NOTIFY_LOCK_MS = 4_000;
 

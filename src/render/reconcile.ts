@@ -97,7 +97,7 @@ export function resultMessage(
   if (total && c.in_sync === total) blocks.push(section(":white_check_mark: Everyone is in sync."));
   blocks.push(
     context(
-      `Read ${iso(r.finishedAt ?? r.updatedAt)} · ${n(r.descopeRead)} Descope users, ${n(r.idpRead)} in the IdP's scope${o.csv === "thread" ? " · the whole list is in the thread as CSV" : ""}`,
+      `Read ${iso(r.finishedAt ?? r.updatedAt)} · ${n(r.descopeRead)} Descope users, ${n(r.idpRead)} in the IdP's scope${r.resumed ? ` · resumed ${r.resumed}× after a stop, from the last page read` : ""}${o.csv === "thread" ? " · the whole list is in the thread as CSV" : ""}`,
     ),
   );
   return {

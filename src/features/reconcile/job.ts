@@ -173,7 +173,13 @@ export async function executeReconcile(
   tenantId: string,
   runId: string,
 ): Promise<string> {
-  const lock = await acquireLock(deps.redis, deps.reconciles.lockKey(tenantId), 30_000);
+  // A process that died holding the run lets go within the lock's time: wait that out once;
+  // a live one renews it, and this job leaves the run to it.
+  let lock = await acquireLock(deps.redis, deps.reconciles.lockKey(tenantId), 10_000);
+  if ("heldMs" in lock) {
+    await sleep(lock.heldMs + 250);
+    lock = await acquireLock(deps.redis, deps.reconciles.lockKey(tenantId), 10_000);
+  }
   if ("heldMs" in lock) return "busy";
   try {
     let run = await deps.reconciles.run(tenantId);
