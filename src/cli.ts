@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** scimwatch command line: check, start, doctor. */
+/** scimwatch command line: check, start, doctor, expect, leave, reconcile. */
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { CHECK_HELP, CHECK_USAGE, runCheck } from "./cli/check.js";
@@ -10,6 +10,8 @@ import {
   DOCTOR_USAGE,
   EXPECT_HELP,
   EXPECT_USAGE,
+  LEAVE_HELP,
+  LEAVE_USAGE,
   MANIFEST_HELP,
   MANIFEST_USAGE,
   RECONCILE_HELP,
@@ -29,6 +31,7 @@ ${DOCTOR_USAGE}
 ${MANIFEST_USAGE}
 ${EXPECT_USAGE}
 ${RECONCILE_USAGE}
+${LEAVE_USAGE}
 
 Every command reads ./.env (variables already set in the environment win).
 \`scimwatch <command> --help\` for more; \`scimwatch --version\`.
@@ -41,6 +44,7 @@ const HELP: Record<string, string> = {
   manifest: MANIFEST_HELP,
   expect: EXPECT_HELP,
   reconcile: RECONCILE_HELP,
+  leave: LEAVE_HELP,
 };
 
 /** Reads ./.env into the environment, without overriding what is already set. */
@@ -76,6 +80,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return (await import("./cli/doctor.js")).runDoctor(rest, io);
     case "expect":
       return (await import("./cli/expect.js")).runExpect(rest, io);
+    case "leave":
+      return (await import("./cli/leave.js")).runLeave(rest, io);
     case "reconcile":
       return (await import("./cli/reconcile.js")).runReconcile(rest, io);
     case "help":

@@ -7,17 +7,16 @@ import { webApi } from "@slack/bolt";
 import type { BotConfig } from "./config/bot.js";
 import { secretsOf } from "./config/bot.js";
 import { maskRedisUrl } from "./config/redis.js";
+import { type Settings, settingsOf } from "./config/settings.js";
 import { VERSION } from "./config/version.js";
 import { EntraHttp } from "./connectors/entra-http.js";
-import type { Debounce } from "./core/episodes.js";
 import { hireId } from "./core/hires/model.js";
-import { parseWarnDays } from "./core/scim-keys.js";
-import { DEFAULT_THRESHOLDS, type HealthThresholds } from "./core/tenant-health.js";
 import type { DescopeClient } from "./descope/client.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { idpSideReader } from "./features/idp-side.js";
+import type { LeaverDeps } from "./features/leavers/evaluate.js";
 import { Outbox } from "./features/notify/outbox.js";
 import type { ReconcileDeps } from "./features/reconcile/job.js";
 import { reconcileProducer } from "./jobs/queues.js";
@@ -34,6 +33,7 @@ import { ConnectionStore } from "./redis/connections.js";
 import { descopeBudgets } from "./redis/descope-budgets.js";
 import { HireStore } from "./redis/hire-store.js";
 import { redisKeys } from "./redis/keys.js";
+import { LeaverStore } from "./redis/leaver-store.js";
 import { LinkStore } from "./redis/links.js";
 import { OnceStore } from "./redis/once-store.js";
 import { ReconcileStore } from "./redis/reconcile-store.js";
@@ -81,6 +81,9 @@ export interface Services {
   once: OnceStore;
   /** Reconciliation runs: their records, staged pages and orphans. */
   reconciles: ReconcileStore;
+  leavers: LeaverStore;
+  /** What deciding about leavers needs (the command, the webhook, the after-read step). */
+  leaver: LeaverDeps;
   /** What a reconciliation needs (the command, the job, the weekly run). */
   reconcile: ReconcileDeps;
   /** Closes what enqueueReconcile opened. */
@@ -88,64 +91,7 @@ export interface Services {
   /** The one way messages leave (features/notify/outbox.ts). */
   outbox: Outbox;
   checks: CheckService;
-  settings: {
-    supportChannels: ReadonlySet<string>;
-    adminUsers: ReadonlySet<string>;
-    graceMinutes: number;
-    alertChannel?: string | undefined;
-    intervalSec: number;
-    backfillDays: number;
-    lateWriteSec: number;
-    /** The deeper re-read: its window and how often (SCIMWATCH_REREAD_*). */
-    reread: { windowSec: number; everySec: number };
-    /** SCIMWATCH_TAIL_MAX_INTERVAL: the poll's longest wait while the audit stream flows. */
-    tailMaxIntervalSec: number;
-    blindAfterRuns: number;
-    externalMembers: "read" | "none" | "full";
-    /** SCIMWATCH_KEY_WARN_DAYS, largest first. */
-    keyWarnDays: number[];
-    /** SCIMWATCH_RECONCILE_SCHEDULE: a cron pattern (UTC), or null when off. */
-    reconcileSchedule: string | null;
-    startLeadHours: number | undefined;
-    thresholds: HealthThresholds;
-    debounce: Debounce;
-  };
-}
-
-/** What the settings say, from the environment. */
-function settingsOf(cfg: BotConfig): Services["settings"] {
-  return {
-    supportChannels: cfg.SCIMWATCH_SUPPORT_CHANNELS,
-    adminUsers: cfg.SCIMWATCH_ADMIN_USERS,
-    graceMinutes: cfg.SCIMWATCH_GRACE_MINUTES,
-    alertChannel: cfg.SCIMWATCH_ALERT_CHANNEL,
-    intervalSec: cfg.SCIMWATCH_TAIL_INTERVAL,
-    backfillDays: cfg.SCIMWATCH_BACKFILL_DAYS,
-    lateWriteSec: cfg.SCIMWATCH_LATE_WRITE_SEC,
-    reread: {
-      windowSec: cfg.SCIMWATCH_REREAD_WINDOW_SEC,
-      everySec: cfg.SCIMWATCH_REREAD_EVERY_SEC,
-    },
-    tailMaxIntervalSec: cfg.SCIMWATCH_TAIL_MAX_INTERVAL,
-    blindAfterRuns: cfg.SCIMWATCH_BLIND_AFTER_RUNS,
-    externalMembers: cfg.SCIMWATCH_EXTERNAL_MEMBERS,
-    keyWarnDays: parseWarnDays(cfg.SCIMWATCH_KEY_WARN_DAYS),
-    reconcileSchedule:
-      cfg.SCIMWATCH_RECONCILE_SCHEDULE === "off" ? null : cfg.SCIMWATCH_RECONCILE_SCHEDULE,
-    startLeadHours: cfg.SCIMWATCH_START_LEAD_HOURS,
-    debounce: {
-      settleMs: cfg.SCIMWATCH_RECOVERY_SETTLE_MIN * 60_000,
-      cooldownMs: cfg.SCIMWATCH_RELAPSE_COOLDOWN_MIN * 60_000,
-    },
-    thresholds: {
-      ...DEFAULT_THRESHOLDS,
-      failingMinCalls: cfg.SCIMWATCH_FAILING_MIN_CALLS,
-      failingRatio: cfg.SCIMWATCH_FAILING_RATIO,
-      stoppedMinMs: cfg.SCIMWATCH_STOPPED_AFTER_HOURS * 3_600_000,
-      massMin: cfg.SCIMWATCH_MASS_DEACTIVATION_MIN,
-      massRatio: cfg.SCIMWATCH_MASS_DEACTIVATION_RATIO,
-    },
-  };
+  settings: Settings;
 }
 
 /** Every Redis store, on one connection and prefix. */
@@ -161,6 +107,7 @@ function storesOf(redis: RedisClient, key: Keyer, prefix: string) {
     tenantHealth: new TenantHealthStore(redis, key),
     scimKeys: new ScimKeyStore(redis, key),
     reconciles: new ReconcileStore(redis, key),
+    leavers: new LeaverStore(redis, key),
   };
 }
 
@@ -286,9 +233,17 @@ export function buildServices(
     enqueue: enqueueReconcile,
   };
 
+  const leaver: LeaverDeps = {
+    ...stores,
+    descope: descope.background(),
+    ...{ outbox, idpSide, log, now },
+    graceMinutes: settings.graceMinutes,
+  };
+
   return {
     ...stores,
     reconcile,
+    leaver,
     closeProducers,
     secretBox,
     webhookKeys: new WebhookSecretStore(redis, key, secretBox),

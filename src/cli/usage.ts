@@ -64,3 +64,17 @@ Without connector options: Descope's side alone.
   --csv <file>            also write every row to <file>
 Progress goes to stderr. Exit 0 an answer, 1 Descope or the IdP failed, 2 bad usage.
 `;
+
+export const LEAVE_USAGE =
+  "usage: scimwatch leave --tenant <id-or-name> --file <leavers.csv|.jsonl|-> [--channel <C…>] [--json]";
+
+export const LEAVE_HELP = `${LEAVE_USAGE}
+
+Registers people who are leaving, from a CSV file with a header row (email,
+name, last_day) or JSON lines ({"email", "name", "lastDay"}). last_day is a
+date (access ends after it, UTC) or an ISO time with a zone; none: now. The
+bot's offboarding checklist ticks as the IdP removes them, Descope deactivates
+them and no sign-in follows; an alert if they are still enabled in Descope
+after their last day plus the IdP's window. Needs the bot's settings (Redis,
+Descope, Slack). Exit 0 registered, 1 a failure, 2 bad usage.
+`;

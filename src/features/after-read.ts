@@ -19,11 +19,14 @@ import {
   signinCandidateSchema,
 } from "./hires/unknown-signins.js";
 import { idpJobReader } from "./idp-side.js";
+import { evaluateLeavers, type LeaverDeps } from "./leavers/evaluate.js";
 import { watchOwnHealth } from "./own-health.js";
 import { watchStream } from "./stream-watch.js";
 import { watchTenants } from "./tenant-health/watch.js";
 
 export interface AfterReadDeps extends HireWork {
+  /** Leavers: their store and what decides them (absent: none are watched). */
+  leaver?: LeaverDeps;
   tailState: TailStateStore;
   tenantHealth: TenantHealthStore;
   redis: RedisClient;
@@ -44,6 +47,14 @@ export async function afterRead(deps: AfterReadDeps): Promise<void> {
     const e = await evaluateAll(deps);
     if (e.evaluated) deps.log.info({ kind: "evaluation", ...e });
   });
+  // Leavers: checklists, "still enabled after the last day" alerts and their resolutions.
+  if (deps.leaver) {
+    const leaver = deps.leaver;
+    await step(deps, "leavers", async () => {
+      const n = await evaluateLeavers(leaver);
+      if (n) deps.log.info({ kind: "leavers", evaluated: n });
+    });
+  }
   // 4. Sign-ins by people never provisioned (or provisioned under another identifier).
   await step(deps, "signin_alert", () => signinAlerts(deps));
   // 5. New members of assigned groups become expected hires.

@@ -57,6 +57,9 @@ export function redisKeys(key: Keyer) {
     /** A Slack channel's next free post slot, and the pause Slack asked for (redis/channel-pace.ts). */
     pace: (channel: string) => key("pace", channel),
     pacePaused: (channel: string) => key("pace", channel, "paused"),
+    /** Leavers: one record each, and the set of those still watched. */
+    leaver: (id: string) => key("leaver", id),
+    leaversOpen: () => key("leavers", "open"),
     /** Reconciliation (features/reconcile): a tenant's run record and lock, the people read so far, the orphans alerted. */
     reconcileRun: (tenantId: string) => key("reconcile", tenantId, "run"),
     reconcileLock: (tenantId: string) => key("reconcile", tenantId, "lock"),

@@ -1,9 +1,10 @@
 /** Where onboarding checklists, alerts, digests, the pending list and the App Home are drawn. Pure. */
+
 import type { ActionsBlockElement } from "@slack/types";
 import type { Hire } from "../core/hires/model.js";
 import type { HireView } from "../core/hires/state.js";
-
 import { COMMON_PITFALLS, GROUP_CHOICE, IDPS, type IdpId } from "../core/idp/catalog.js";
+import type { Leaver } from "../core/leavers/model.js";
 import {
   type Block,
   button,
@@ -19,6 +20,7 @@ import {
 import { MAX_STATIC_OPTIONS, markOptions } from "./forms.js";
 import { itemsLine, statusLine, whoLine } from "./hire-status.js";
 import { checklistBlockId, HIRE_ACTIONS } from "./ids.js";
+import { leaverLine } from "./leavers.js";
 import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
 function checklistFingerprint(views: HireView[]): string {
@@ -235,11 +237,25 @@ export function identifierMismatchMessage(
   );
 }
 
-export function pendingMessage(views: HireView[], scope: string): SlackMessage {
+export function pendingMessage(
+  views: HireView[],
+  scope: string,
+  leavers: Leaver[] = [],
+): SlackMessage {
+  const leaving = leavers.length
+    ? [
+        section(
+          `*:wave: Leavers${esc(scope)}* (${leavers.length})\n${leavers.slice(0, 30).map(leaverLine).join("\n")}`,
+        ),
+      ]
+    : [];
   if (!views.length) {
     return {
-      text: esc(`No pending hires${scope}.`),
-      blocks: [section(`No pending hires${esc(scope)}. Register some with \`/scim expect\`.`)],
+      text: esc(`No pending hires${scope}.${leavers.length ? ` ${leavers.length} leavers.` : ""}`),
+      blocks: [
+        section(`No pending hires${esc(scope)}. Register some with \`/scim expect\`.`),
+        ...leaving,
+      ],
     };
   }
   const order: Record<string, number> = {
@@ -261,6 +277,6 @@ export function pendingMessage(views: HireView[], scope: string): SlackMessage {
   const shown = linesToSections("", lines, 45);
   return {
     text: esc(`${views.length} pending hires${scope}.`),
-    blocks: capBlocks([header(`Pending hires${scope}`), ...shown]),
+    blocks: capBlocks([header(`Pending hires${scope}`), ...shown, ...leaving]),
   };
 }

@@ -1,10 +1,13 @@
-/** The App Home: overdue, pending and recently provisioned hires, recent alerts. Pure. */
+/** The App Home: overdue, pending and recently provisioned hires, leavers, recent alerts. Pure. */
+
 import type { HomeView } from "@slack/types";
 import type { RecentAlert } from "../core/hires/model.js";
 import type { HireView } from "../core/hires/state.js";
+import type { Leaver } from "../core/leavers/model.js";
 import { type Block, button, capBlocks, context, header, LIMITS, section } from "./blocks.js";
 import { statusLine, whoLine } from "./hire-status.js";
 import { HOME_ACTIONS } from "./ids.js";
+import { leaverLine } from "./leavers.js";
 import { esc, iso, slackDate } from "./mrkdwn.js";
 
 export interface HomeData {
@@ -23,6 +26,8 @@ export interface HomeData {
     since: number | null;
     lastError: string | null;
   };
+  /** Open leavers this person may see. */
+  leavers?: Leaver[];
   /** For the getting-started section: where alerts go when a tenant has no channel of its own. */
   alertChannel?: string | undefined;
   admin?: boolean;
@@ -167,6 +172,13 @@ export function homeView(d: HomeData): HomeView {
   hireRows(":warning: Overdue", d.overdue, 12, true);
   hireRows(":hourglass_flowing_sand: Pending", d.pending, 12, true);
   hireRows(":inbox_tray: Provisioned in the last 24 h", d.provisioned24h, 10, false);
+  if (d.leavers?.length)
+    blocks.push(
+      { type: "divider" },
+      section(
+        `*:wave: Leavers* (${d.leavers.length})\n${d.leavers.slice(0, 15).map(leaverLine).join("\n")}`,
+      ),
+    );
   blocks.push({ type: "divider" }, section(`*Recent alerts* (${d.alerts.length})`));
   blocks.push(
     d.alerts.length

@@ -6,6 +6,7 @@ import type { EntraHttp } from "../connectors/entra-http.js";
 import type { ExternalPolicy } from "../core/access.js";
 import type { DescopeClient } from "../descope/client.js";
 import type { CheckService } from "../features/check/service.js";
+import type { LeaverDeps } from "../features/leavers/evaluate.js";
 import type { Outbox } from "../features/notify/outbox.js";
 import type { ReconcileDeps } from "../features/reconcile/job.js";
 import type { Logger } from "../log/logger.js";
@@ -68,6 +69,8 @@ export interface SlackDeps {
   once: OnceStore;
   now: () => number;
   settings: SlackSettings;
+  /** Leavers (/scim leaver, pending, App Home): their store and what decides them. */
+  leaver?: LeaverDeps;
   /** Reconciliation (/scim reconcile): its store, connectors and queue. */
   reconcile?: ReconcileDeps;
   /** The workspace the bot is installed in (auth.test, once): who is external is decided against it. */

@@ -25,7 +25,7 @@ export type ScimCommand =
   | { kind: "disconnect"; tenant: string }
   | { kind: "webhook"; tenant: string }
   | { kind: "reconcile"; tenant?: string; syncAll: boolean }
-  | { kind: "leaver"; words: string[] }
+  | { kind: "leaver"; email: string; tenant?: string; lastDay?: string }
   | {
       kind: "usage";
       message: string;
@@ -241,8 +241,26 @@ export function parseScimCommand(raw: string): ScimCommand {
         };
       return tenant ? { kind: "reconcile", tenant, syncAll } : { kind: "reconcile", syncAll };
     }
-    case "leaver":
-      return { kind: "leaver", words: rest };
+    case "leaver": {
+      const last = rest.find((w) => /^last=/i.test(w));
+      const words = rest.filter((w) => w !== last);
+      const email = words[0];
+      if (!email)
+        return {
+          kind: "usage",
+          topic: "leaver",
+          message: "Who is leaving? `/scim leaver <email> [tenant] [last=<date>]`",
+        };
+      const tenant = cleanTenant(words.slice(1));
+      if (tenant && tenant.length > 200)
+        return { kind: "usage", topic: "leaver", message: "That tenant name is too long." };
+      return {
+        kind: "leaver",
+        email,
+        ...(tenant ? { tenant } : {}),
+        ...(last ? { lastDay: last.slice(5) } : {}),
+      };
+    }
     case "alerts":
       return channelArg(
         "alerts",

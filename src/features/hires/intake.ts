@@ -18,6 +18,8 @@ interface IntakeRow {
   startDate?: string | undefined;
   assignedAt?: string | undefined;
   idp?: string | undefined;
+  /** A leaver's last day (`scimwatch leave`'s files). */
+  lastDay?: string | undefined;
   /** Where the row is in its file (a CSV row or a JSON line, counting the header), to name it. */
   row?: number | undefined;
 }
@@ -139,6 +141,7 @@ export function readRows(text: string): {
             startDate: s("startDate") ?? s("start_date"),
             assignedAt: s("assignedAt") ?? s("assigned_at"),
             idp: s("idp"),
+            lastDay: s("lastDay") ?? s("last_day"),
             row: i + 1,
           });
       } catch {
@@ -167,6 +170,7 @@ export function readRows(text: string): {
         startDate: r.start_date || undefined,
         assignedAt: r.assigned_at || undefined,
         idp: r.idp || undefined,
+        lastDay: r.last_day || r.lastday || undefined,
         row,
       });
   }

@@ -11,11 +11,13 @@ import { ALERTING } from "../../core/tenant-health.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { tenantLabel } from "../../descope/tenants.js";
 import type { HireStore } from "../../redis/hire-store.js";
+import type { LeaverStore } from "../../redis/leaver-store.js";
 import type { ScimKeyStore } from "../../redis/scim-key-store.js";
 import type { TailStateStore } from "../../redis/tail-state.js";
 import type { TenantHealthStore } from "../../redis/tenant-health-store.js";
 import type { HomeData } from "../../render/home.js";
 import { keyExpiryLine } from "../../render/scim-keys.js";
+import { visibleLeavers } from "../leavers/visible.js";
 
 type Who = { userId: string; channelId: string };
 
@@ -59,6 +61,8 @@ export async function homeData(
     /** Admins: tenants whose SCIM key runs out within the first warning threshold. */
     scimKeys?: ScimKeyStore;
     keyWarnDays?: number[];
+    /** Open leavers, beside the hires (the same access rule). */
+    leavers?: LeaverStore;
   },
   userId: string,
 ): Promise<HomeData> {
@@ -92,6 +96,9 @@ export async function homeData(
           .map((snap) => ({ tenantName: snap.tenantName, line: keyExpiryLine(snap, now) }))
       : [];
   const b = state ? blindness(state, deps.blindAfterRuns ?? 5) : null;
+  const leavers = deps.leavers
+    ? await visibleLeavers(deps.leavers, access, { userId, channelId: "" }).catch(() => [])
+    : [];
   // Recent alerts go through the same rule as hires: a non-admin sees the alerts about hires
   // they registered, never others' hires, sign-ins or tenants.
   const recent = (await deps.hires.recentAlerts()).filter(
@@ -124,6 +131,7 @@ export async function homeData(
     ],
     alerts: recent,
     tenants,
+    ...(leavers.length ? { leavers } : {}),
     ...(keyWarnings.length ? { keyWarnings } : {}),
     ...(descopeTenants !== undefined ? { descopeTenants } : {}),
     ...(b?.blind

@@ -19,11 +19,14 @@ import { createHash, createHmac } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import * as z from "zod";
 import { UnknownTenantError } from "../../core/failure.js";
+import { checkLeaverRows } from "../../core/leavers/intake.js";
 import type { DescopeClient } from "../../descope/client.js";
 import { resolveTenant } from "../../descope/tenants.js";
 import type { Logger } from "../../log/logger.js";
 import type { LinkStore } from "../../redis/links.js";
 import type { OnceStore } from "../../redis/once-store.js";
+import type { LeaverDeps } from "../leavers/evaluate.js";
+import { registerLeavers } from "../leavers/register.js";
 import { onboardingChannelFor } from "./alert-channel.js";
 import { checkRows, registerIntake } from "./intake.js";
 import { type RegisterDeps, registerHires } from "./register.js";
@@ -41,23 +44,40 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_HIRES = 1000;
 const IDEMPOTENCY_MS = 24 * 3_600_000;
 
-const bodySchema = z.object({
-  tenant: z.string().trim().min(1).max(200).optional(),
-  hires: z
-    .array(
-      z.object({
-        email: z.string(),
-        name: z.string().max(200).optional(),
-        startDate: z.string().optional(),
-        assignedAt: z.string().optional(),
-        idp: z.string().optional(),
-      }),
-    )
-    .min(1),
-  source: z.string().max(100).optional(),
-});
+const bodySchema = z
+  .object({
+    tenant: z.string().trim().min(1).max(200).optional(),
+    hires: z
+      .array(
+        z.object({
+          email: z.string(),
+          name: z.string().max(200).optional(),
+          startDate: z.string().optional(),
+          assignedAt: z.string().optional(),
+          idp: z.string().optional(),
+        }),
+      )
+      .optional(),
+    /** People leaving: beside or instead of hires (same signature, idempotency and limits). */
+    leavers: z
+      .array(
+        z.object({
+          email: z.string(),
+          name: z.string().max(200).optional(),
+          lastDay: z.string().optional(),
+        }),
+      )
+      .optional(),
+    source: z.string().max(100).optional(),
+  })
+  .refine((b) => (b.hires?.length ?? 0) + (b.leavers?.length ?? 0) > 0, {
+    message: "hires or leavers: at least one person",
+    path: ["hires"],
+  });
 
 export interface WebhookDeps extends RegisterDeps, SignerDeps {
+  /** Leavers (a `leavers` array): their store and what decides them. */
+  leaver?: LeaverDeps;
   once: OnceStore;
   links: LinkStore;
   log: Logger;
@@ -97,8 +117,11 @@ export async function hiresWebhook(
     };
   }
   const b = parsed.data;
-  if (b.hires.length > MAX_HIRES)
-    return { status: 413, body: { error: `more than ${MAX_HIRES} hires in one call` } };
+  if ((b.hires?.length ?? 0) > MAX_HIRES || (b.leavers?.length ?? 0) > MAX_HIRES)
+    return {
+      status: 413,
+      body: { error: `more than ${MAX_HIRES} hires (or leavers) in one call` },
+    };
   if (signer.scope === "all" && !b.tenant)
     return {
       status: 400,
@@ -152,11 +175,17 @@ async function register(
   if (!tenant)
     return { status: 422, body: { error: "no tenant matches the tenant field (an ID or a name)" } };
   const now = deps.now();
-  const intake = checkRows(b.hires, now);
-  if (!intake.emails.length)
-    return { status: 200, body: { registered: 0, rejected: intake.rejected } };
+  const intake = checkRows(b.hires ?? [], now);
   // The tenant's onboarding channel, else its linked channel, else the alert channel.
   const channelId = await onboardingChannelFor(deps.links, tenant.tenantId, deps.alertChannel);
+  const leavers = b.leavers
+    ? await registerLeaverRows(deps, b.leavers, tenant, channelId, b.source)
+    : undefined;
+  if (!intake.emails.length)
+    return {
+      status: 200,
+      body: { registered: 0, rejected: intake.rejected, ...(leavers ? { leavers } : {}) },
+    };
   const r = await registerIntake(intake, (emails) =>
     registerHires(deps, {
       ...tenant,
@@ -179,6 +208,7 @@ async function register(
     body: {
       registered: r.registered,
       rejected: r.rejected,
+      ...(leavers ? { leavers } : {}),
       ...(channelId
         ? {}
         : {
@@ -187,4 +217,38 @@ async function register(
           }),
     },
   };
+}
+
+/** The call's leavers: checked, stored, answered at once (their checklists follow in the background). */
+async function registerLeaverRows(
+  deps: WebhookDeps,
+  rows: Array<{ email: string; name?: string | undefined; lastDay?: string | undefined }>,
+  tenant: { tenantId: string; tenantName: string },
+  channelId: string | undefined,
+  source: string | undefined,
+): Promise<{
+  registered: number;
+  already: number;
+  rejected: Array<{ input: string; reason: string }>;
+}> {
+  const intake = checkLeaverRows(rows, deps.now());
+  if (!deps.leaver || !intake.leavers.length)
+    return { registered: 0, already: 0, rejected: intake.rejected };
+  const r = await registerLeavers(
+    deps.leaver,
+    {
+      ...tenant,
+      leavers: intake.leavers,
+      channelId: channelId ?? "",
+      registeredBy: `webhook${source ? `:${source}` : ""}`,
+      source: "webhook",
+    },
+    { background: true },
+  );
+  deps.log.info({
+    kind: "webhook_leavers",
+    tenant: tenant.tenantId,
+    registered: r.registered.length,
+  });
+  return { registered: r.registered.length, already: r.already.length, rejected: intake.rejected };
 }

@@ -18,15 +18,11 @@ import { expect } from "./expect.js";
 import { forget } from "./forget.js";
 import { runGuards } from "./guards.js";
 import { explain, help, usage } from "./help.js";
+import { leaver } from "./leaver.js";
 import { link, unlink } from "./link.js";
-
 import { pending } from "./pending.js";
 import { reconcile } from "./reconcile.js";
 import { webhook } from "./webhook.js";
-
-const usageOfLeaver: CommandListener<Extract<ScimCommand, { kind: "leaver" }>> = {
-  what: "Help",
-};
 
 const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
   {
@@ -48,7 +44,7 @@ const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimComman
     autoexpect,
     webhook,
     reconcile,
-    leaver: usageOfLeaver,
+    leaver,
   };
 
 export function registerCommands(app: App, deps: ListenerDeps): void {

@@ -1,5 +1,6 @@
 /** `/scim pending [tenant]`: the expected hires this person may see from here. */
 import { visibleHires } from "../../../features/hires/visible.js";
+import { visibleLeavers } from "../../../features/leavers/visible.js";
 import { pendingMessage } from "../../../render/hires.js";
 import type { ScimCommand } from "../../parse.js";
 import type { CommandListener } from "../types.js";
@@ -15,12 +16,21 @@ export const pending: CommandListener<Extract<ScimCommand, { kind: "pending" }>>
       req.who,
       target?.tenantId,
     );
+    const leavers = deps.leaver
+      ? await visibleLeavers(
+          deps.leaver.leavers,
+          req.access as NonNullable<typeof req.access>,
+          req.who,
+          target?.tenantId,
+        )
+      : [];
     await req.reply(
       pendingMessage(
         views.map((v) => v.view),
         target ? ` in ${target.tenantName}` : "",
+        leavers,
       ),
     );
-    return `listed_${views.length}`;
+    return `listed_${views.length}_${leavers.length}`;
   },
 };

@@ -15,6 +15,7 @@ export async function publishHome(deps: ListenerDeps, userId: string): Promise<v
       alertChannel: deps.settings.alertChannel,
       blindAfterRuns: deps.settings.blindAfterRuns,
       keyWarnDays: deps.settings.keyWarnDays,
+      ...(deps.leaver ? { leavers: deps.leaver.leavers } : {}),
     },
     userId,
   );
