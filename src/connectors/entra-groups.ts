@@ -21,12 +21,14 @@ const auditSchema = z.object({
     .default([]),
 });
 
-/** Someone added to a group, in any IdP: when, which group, their login (UPN in Entra). */
+/** Someone added to (or removed from) a group, in any IdP: when, which group, their login (UPN in Entra). */
 export interface GroupJoin {
   at: number;
   groupId: string;
   groupName: string;
   upn: string;
+  /** "remove": taken out of the group (leavers); absent or "add": a join. */
+  kind?: "add" | "remove";
 }
 
 /** One join, when the audit row names a user and a group (IDs only, the name when given). */
@@ -34,9 +36,18 @@ export function joinOf(
   at: number,
   group: { id?: string | null; displayName?: string | null },
   upn: string,
+  kind: "add" | "remove" = "add",
 ): GroupJoin[] {
   const id = group.id as string;
-  return [{ at, groupId: id, groupName: group.displayName ?? id, upn }];
+  return [
+    {
+      at,
+      groupId: id,
+      groupName: group.displayName ?? id,
+      upn,
+      ...(kind === "remove" ? { kind } : {}),
+    },
+  ];
 }
 
 /**
@@ -47,8 +58,9 @@ export function joinOf(
 export const AUDIT_OVERLAP_MS = 15 * 60_000;
 
 /**
- * "Add member to group" between two times (E7, directory audits), oldest first,
- * read to the end of the window: who joined which group, when.
+ * "Add member to group" and "Remove member from group" between two times (E7,
+ * directory audits), oldest first, read to the end of the window: who joined
+ * or left which group, when.
  */
 export async function groupJoins(
   http: EntraHttp,
@@ -58,7 +70,8 @@ export async function groupJoins(
 ): Promise<GroupJoin[]> {
   const upTo =
     until === undefined ? "" : ` and activityDateTime le ${new Date(until).toISOString()}`;
-  const filter = `activityDisplayName eq 'Add member to group' and activityDateTime ge ${new Date(since).toISOString()}${upTo}`;
+  // Joins and removals in one read: the reports service allows 5 requests per 10 s per tenant.
+  const filter = `(activityDisplayName eq 'Add member to group' or activityDisplayName eq 'Remove member from group') and activityDateTime ge ${new Date(since).toISOString()}${upTo}`;
   const seen = new Set<string>();
   const items = parseAll(
     auditSchema,
@@ -72,8 +85,14 @@ export async function groupJoins(
     if (a.result && a.result !== "success") return [];
     const user = a.targetResources.find((r) => r.type === "User" && r.userPrincipalName);
     const group = a.targetResources.find((r) => r.type === "Group" && r.id);
+    const kind = a.activityDisplayName === "Remove member from group" ? "remove" : "add";
+    if (
+      a.activityDisplayName &&
+      !/^(Add|Remove) member (to|from) group$/.test(a.activityDisplayName)
+    )
+      return [];
     return user && group
-      ? joinOf(Date.parse(a.activityDateTime), group, user.userPrincipalName as string)
+      ? joinOf(Date.parse(a.activityDateTime), group, user.userPrincipalName as string, kind)
       : [];
   });
 }

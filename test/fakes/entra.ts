@@ -382,9 +382,14 @@ export class FakeEntra {
       case "audits": {
         const ge = / ge (\S+)/.exec(filter)?.[1];
         const le = / le (\S+)/.exec(filter)?.[1];
+        // The activities the filter names ("Add member to group", "Remove member from group").
+        const names = [...filter.matchAll(/activityDisplayName eq '([^']*)'/g)].map((m) => m[1]);
         const rows = (t.audits ?? []).filter(
           (a) =>
-            (!ge || String(a.activityDateTime) >= ge) && (!le || String(a.activityDateTime) <= le),
+            (!ge || String(a.activityDateTime) >= ge) &&
+            (!le || String(a.activityDateTime) <= le) &&
+            (!names.length ||
+              names.includes(String(a.activityDisplayName ?? "Add member to group"))),
         );
         // Stored order unless $orderby asks (Graph documents no default order).
         if (/activityDateTime asc/.test(url.searchParams.get("$orderby") ?? ""))

@@ -114,6 +114,8 @@ export class FakeOkta {
     groupName: string;
     published: string;
     result?: string;
+    /** A removal (group.user_membership.remove) instead of a join. */
+    removed?: boolean;
   }> = [];
   readonly calls: string[] = [];
   private pending429 = 0;
@@ -493,14 +495,17 @@ export class FakeOkta {
           this.groupJoins
             .filter((j) => {
               const at = Date.parse(j.published);
-              return at >= since && at < until;
+              const type = j.removed ? "group.user_membership.remove" : "group.user_membership.add";
+              return at >= since && at < until && f.includes(`"${type}"`);
             })
             .sort((a, b) => a.published.localeCompare(b.published))
             .map((j) => ({
               uuid: `gj-${j.userId}-${j.groupId}`,
               published: j.published,
-              eventType: "group.user_membership.add",
-              displayMessage: "Add user to group membership",
+              eventType: j.removed ? "group.user_membership.remove" : "group.user_membership.add",
+              displayMessage: j.removed
+                ? "Remove user from group membership"
+                : "Add user to group membership",
               severity: "INFO",
               outcome: { result: j.result ?? "SUCCESS", reason: null },
               actor: { id: "00u-admin", type: "User", alternateId: "admin@globex.com" },

@@ -76,7 +76,7 @@ beforeAll(async () => {
       d.tenants.push({ id: "T-acme", name: "Acme" });
       d.sso["T-acme"] = { saml: ENTRA_SAML };
       const acme = { tenantId: "T-acme", tenantName: "Acme" };
-      for (const l of ["ana", "ola", "fin", "web", "csv"])
+      for (const l of ["ana", "ola", "fin", "web", "csv", "rem"])
         d.users.push(user({ loginId: `${l}@acme.com`, ...acme }));
     },
   );
@@ -199,6 +199,44 @@ describe("leavers", () => {
       1,
     );
     expect(posts("CALERTS", /^Offboarding web@acme.com/)).toHaveLength(1);
+  });
+
+  it("auto-expect: someone removed from the app's assigned group in Entra becomes a leaver", async () => {
+    expect(await reply("autoexpect Acme on")).toMatch(/on/i);
+    (entra.tenants[TENANT] as { audits?: unknown[] }).audits = [
+      {
+        id: "a-rem",
+        activityDateTime: new Date(Date.now() - 10 * 60_000).toISOString(),
+        activityDisplayName: "Remove member from group",
+        result: "success",
+        targetResources: [
+          { id: "u-fin", type: "User", userPrincipalName: "rem@acme.com" },
+          { id: "g-all", displayName: "All Employees", type: "Group" },
+        ],
+      },
+      {
+        id: "a-other",
+        activityDateTime: new Date(Date.now() - 9 * 60_000).toISOString(),
+        activityDisplayName: "Remove member from group",
+        result: "success",
+        targetResources: [
+          { id: "u-x", type: "User", userPrincipalName: "elsewhere@acme.com" },
+          { id: "g-other", displayName: "Not assigned", type: "Group" },
+        ],
+      },
+    ];
+    await h.redis.del(`${h.prefix}:budget:graph-reports:${TENANT}`);
+    await h.runtime.tailOnce();
+    const c = await h.slack.waitFor(() => posts("CALERTS", /^Offboarding rem@acme.com/)[0]);
+    expect(String(c.args.text)).toMatch(/waiting/);
+    expect(blocksOf(c)).toMatch(/Registered by idp:entra/);
+    expect(posts("CALERTS", /^Offboarding elsewhere@acme.com/)).toHaveLength(0);
+    // One read served joins and removals.
+    const reads = entra.calls.filter((x) => x.route === "audits").at(-1);
+    expect(decodeURIComponent(reads?.url ?? "")).toMatch(
+      /Add member to group' or activityDisplayName eq 'Remove member from group/,
+    );
+    await reply("autoexpect Acme off");
   });
 
   it("scimwatch leave --file: registered from a CSV; the bot's next evaluation posts the checklist", async () => {

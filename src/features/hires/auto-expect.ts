@@ -5,7 +5,8 @@
  * member of a group assigned to the SCIM app becomes an expected hire
  * (assignedAt = when they were added). A new member of a group that is NOT
  * assigned to the app but is mapped to a role in Descope is the "group
- * mapping is not provisioning" mistake: alerted once.
+ * mapping is not provisioning" mistake: alerted once. Someone removed from
+ * an assigned group becomes a leaver (last day: the removal), in the same read.
  */
 import {
   AUDIT_OVERLAP_MS,
@@ -21,6 +22,8 @@ import type { LinkStore } from "../../redis/links.js";
 import type { SecretBox } from "../../redis/secret-box.js";
 import { mappedNotAssignedMessage } from "../../render/idp-proof.js";
 import { oktaHttpOf } from "../idp-side.js";
+import type { LeaverDeps } from "../leavers/evaluate.js";
+import { registerLeavers } from "../leavers/register.js";
 import type { Outgoing } from "../notify/outbox.js";
 import { onboardingChannelFor } from "./alert-channel.js";
 import { type RegisterDeps, registerHires } from "./register.js";
@@ -36,6 +39,8 @@ interface AutoExpectDeps extends RegisterDeps {
   egress: EgressPolicy;
   links: LinkStore;
   alertChannel?: string | undefined;
+  /** Leavers: removals from the app's assigned groups register them. */
+  leaver?: LeaverDeps | undefined;
 }
 
 /** Who joined which group since `since`, and the app's assigned groups; null when the IdP cannot be read. */
@@ -81,7 +86,23 @@ export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
       for (const m of [...(sso?.saml?.groupsMapping ?? []), ...(sso?.oidc?.groupsMapping ?? [])])
         for (const g of m.groups ?? [])
           mapped.set(g.toLowerCase(), m.role?.name ?? m.roleName ?? "a role");
-      const toExpect = joins.filter((j) => assigned.has(j.groupId));
+      // Removed from an assigned group: a leaver (their last day: the removal).
+      const removed = joins.filter((j) => j.kind === "remove" && assigned.has(j.groupId));
+      if (removed.length && deps.leaver) {
+        const channelId =
+          (await onboardingChannelFor(deps.links, c.tenantId, deps.alertChannel)) ?? "";
+        for (const j of removed)
+          await registerLeavers(deps.leaver, {
+            tenantId: c.tenantId,
+            tenantName: c.tenantName,
+            leavers: [{ email: j.upn, name: null, lastDay: Math.min(j.at, now) }],
+            channelId,
+            registeredBy: c.idp === "azure" ? "idp:entra" : "idp:okta",
+            source: "idp",
+          });
+      }
+      const added = joins.filter((j) => j.kind !== "remove");
+      const toExpect = added.filter((j) => assigned.has(j.groupId));
       if (toExpect.length) {
         const channelId =
           (await onboardingChannelFor(deps.links, c.tenantId, deps.alertChannel)) ?? "";
@@ -101,7 +122,7 @@ export async function autoExpect(deps: AutoExpectDeps): Promise<number> {
         }
       }
       const mappedAlerts: Outgoing[] = [];
-      for (const j of joins) {
+      for (const j of added) {
         const role = mapped.get(j.groupName.toLowerCase());
         if (assigned.has(j.groupId) || !role) continue;
         mappedAlerts.push({
