@@ -258,6 +258,55 @@ describe("/scim reconcile", () => {
     }
   });
 
+  it("weekly across two replicas: one run per tenant, a new orphan alerted once", async () => {
+    const h2 = await startHarness(
+      {
+        SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+        ENTRA_CLIENT_ID: entra.clientId,
+        ENTRA_CLIENT_SECRET: entra.clientSecret,
+        ENTRA_LOGIN_URL: entra.url,
+        GRAPH_API_URL: entra.url,
+      },
+      (d) => {
+        d.tenants.push({ id: "T-acme", name: "Acme" }, { id: "T-beta", name: "Beta" });
+        d.users.push(...h.descope.users.map((x) => ({ ...x })));
+      },
+      { role: "all", prefix: h.prefix },
+    );
+    try {
+      const fresh = user({ loginId: "newleft@acme.com", tenantId: "T-acme", tenantName: "Acme" });
+      h.descope.users.push(fresh);
+      h2.descope.users.push({ ...fresh });
+      const orphanAlerts = () =>
+        [h, h2].flatMap((x) =>
+          x.slack
+            .callsTo("chat.postMessage")
+            .filter(
+              (c) =>
+                c.args.channel === "CALERTS" &&
+                /newleft@acme.com/.test(JSON.stringify(c.args.blocks)),
+            ),
+        );
+      const started = await Promise.all([h.runtime.reconcileAll(), h2.runtime.reconcileAll()]);
+      // One connected tenant (Acme): one run between the two replicas.
+      expect(started.reduce((a, b) => a + b, 0)).toBe(1);
+      await h.slack.waitFor(() => orphanAlerts().length > 0 || undefined, 20_000);
+      const run = async () =>
+        JSON.parse((await h.redis.get(`${h.prefix}:reconcile:T-acme:run`)) ?? "{}");
+      for (let i = 0; i < 200 && (await run()).phase !== "done"; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect((await run()).trigger).toBe("weekly");
+      // The next week: the same orphan, same episode, no second alert.
+      await Promise.all([h.runtime.reconcileAll(), h2.runtime.reconcileAll()]);
+      for (let i = 0; i < 200 && (await run()).phase !== "done"; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(orphanAlerts()).toHaveLength(1);
+    } finally {
+      await h2.stop().catch(() => {});
+    }
+  });
+
   it("only where the tenant may be seen: not in an unlinked channel for a member", async () => {
     const r = await h.command("reconcile Acme", { user: "UMEMBER", channel: "CRANDOM" });
     const ans = await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0]);
