@@ -87,6 +87,17 @@ async function main(): Promise<number> {
       createdAt: now() - 3 * 86_400_000,
     }),
   );
+  // eve (leaving this week) and old@ (left in the spring, never deprovisioned) were provisioned long ago.
+  for (const who of ["eve", "old"])
+    descope.users.push(
+      user({
+        loginId: `${who}@acme.com`,
+        userId: `U-${who}`,
+        ...acme,
+        roles: ["member"],
+        createdAt: now() - 200 * 86_400_000,
+      }),
+    );
   descope.groups["T-acme"] = [
     {
       id: "g-all",
@@ -142,14 +153,27 @@ async function main(): Promise<number> {
   const ENTRA_TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
   entra.consented.add(ENTRA_TENANT);
   entra.tenants[ENTRA_TENANT] = {
-    users: ["ana", "ben", "carl", "dan"].map((n) => ({
-      id: `e-${n}`,
-      userPrincipalName: `${n}@acme.com`,
-      mail: `${n}@acme.com`,
-      accountEnabled: true,
-    })),
+    users: [
+      ...["ana", "ben", "carl", "dan", "eve", "fay"].map((n) => ({
+        id: `e-${n}`,
+        userPrincipalName: `${n}@acme.com`,
+        mail: `${n}@acme.com`,
+        accountEnabled: true,
+      })),
+      {
+        id: "e-priya",
+        userPrincipalName: "priya.s@acme.onmicrosoft.com",
+        mail: "priya@acme.com",
+        accountEnabled: true,
+      },
+    ],
     groups: [
-      { id: "g-all", displayName: "All Employees", members: ["e-ana", "e-ben", "e-dan"] },
+      {
+        id: "g-all",
+        displayName: "All Employees",
+        // fay joined months ago; Entra's push of her failed and nobody noticed.
+        members: ["e-ana", "e-ben", "e-dan", "e-eve", "e-fay", "e-priya"],
+      },
       { id: "g-eng", displayName: "Engineering", members: ["e-carl"] },
     ],
     sps: [
@@ -205,7 +229,17 @@ async function main(): Promise<number> {
             ? "edited"
             : method === "views.publish"
               ? "App Home"
-              : null;
+              : method === "files.completeUploadExternal"
+                ? "file shared in the thread"
+                : null;
+      if (label === "file shared in the thread") {
+        const f = slack.files.find((x) => x.id === (args.files as Array<{ id: string }>)?.[0]?.id);
+        const where = NAMES[String(args.channel_id)] ?? String(args.channel_id);
+        say(
+          `\n${stamp()} ${where} — ${label}: ${f?.filename ?? "a file"} (${f?.content.split("\r\n").length ?? 0} lines of CSV)`,
+        );
+        return;
+      }
       if (!label) return;
       say(
         `\n${stamp()} ${where} — ${label}\n${indent(blocksToPlain((args.blocks ?? (args.view as { blocks?: unknown[] })?.blocks) as never, String(args.text ?? "")))}`,
@@ -396,6 +430,8 @@ async function main(): Promise<number> {
     );
     const dan = descope.users.find((u) => u.loginIds[0] === "dan@acme.com");
     if (dan) dan.status = "disabled";
+    const all = entra.tenants[ENTRA_TENANT]?.groups[0];
+    if (all) all.members = all.members.filter((m) => m !== "e-dan");
     descope.audits.push(
       scimEvent({
         at: now(),
@@ -405,6 +441,14 @@ async function main(): Promise<number> {
         scimAction: "PatchUser",
         active: false,
       }),
+    );
+    await until(55);
+    say(
+      `\n${stamp()} HR: eve@acme.com's last day was two days ago. IT took her out of "Sales" (a role-mapped group), not out of "All Employees"…`,
+    );
+    await slash(
+      `leaver eve@acme.com Acme last=${new Date(now() - 2 * 86_400_000).toISOString().slice(0, 10)}`,
+      CH.it,
     );
     await until(82);
     say(`\n${stamp()} The support team checks everyone:`);
@@ -429,6 +473,34 @@ async function main(): Promise<number> {
       verdicts[p] = String(body.text ?? "").split(":")[0] ?? "";
     }
 
+    say(`\n${stamp()} An admin reconciles the whole tenant: Entra's scope against Descope's users`);
+    const rec = await slash("reconcile Acme", CH.support, "U0ADMIN", true);
+    await slack.waitFor(() => slack.respondedTo(rec.rid)[0], 15_000);
+    const reconciled = await slack.waitFor(
+      () =>
+        slack
+          .callsTo("chat.update")
+          .find((c) => /^Reconciliation of Acme/.test(String(c.args.text))),
+      30_000,
+    );
+    const csvShared = await slack
+      .waitFor(() => slack.files.find((f) => f.completed && f.channel === CH.support), 10_000)
+      .catch(() => undefined);
+
+    // The orphan it found is alerted to the tenant's alert channel.
+    await slack
+      .waitFor(
+        () =>
+          slack
+            .callsTo("chat.postMessage")
+            .find(
+              (c) =>
+                c.args.channel === CH.alerts &&
+                /still enabled in Descope \(Acme\)/.test(String(c.args.text)),
+            ),
+        10_000,
+      )
+      .catch(() => undefined);
     const alerts = slack.callsTo("chat.postMessage").filter((c) => c.args.channel === CH.alerts);
     const checklistEdits = slack
       .callsTo("chat.update")
@@ -448,6 +520,12 @@ async function main(): Promise<number> {
       "  • priya exists, under her UPN: SSO sends her e-mail. Not 'never provisioned': one identifier-mismatch alert, and the check names both identifiers and the mapping to align.",
     );
     say("  • dan was removed from the assigned group: deprovisioned.");
+    say(
+      "  • eve left two days ago but was only taken out of a role-mapped group: still enabled in Descope; one alert naming what Entra did, and the fix.",
+    );
+    say(
+      `  • The reconciliation (${String(reconciled.args.text).replace(/^Reconciliation of Acme: /, "")}) found fay (in scope, never arrived) and old@ (left Entra's scope, still enabled in Descope); the whole list as CSV in its thread.`,
+    );
     say(
       "  • Acme's SCIM key expires in 6 days: one warning ahead of time, with how to rotate it without an outage.",
     );
@@ -489,6 +567,20 @@ async function main(): Promise<number> {
     const keyWarnings = alerts.filter((a) =>
       String(a.args.text).startsWith("Acme's SCIM key entra-provisioning expires in 6 days"),
     ).length;
+    const eveAlert = alerts.some((a) =>
+      String(a.args.text).startsWith("eve@acme.com left Acme on"),
+    );
+    const orphanAlert = alerts.some((a) =>
+      String(a.args.text).startsWith(
+        "1 person left Microsoft Entra ID but is still enabled in Descope (Acme)",
+      ),
+    );
+    const recText = String(reconciled.args.text);
+    const recOk =
+      /missing 1\b/.test(recText) &&
+      /orphaned 1\b/.test(recText) &&
+      Boolean(csvShared?.content.includes("fay@acme.com,missing,")) &&
+      Boolean(csvShared?.content.includes("old@acme.com,orphaned,"));
     const globexAlerts = alerts.filter((a) =>
       String(a.args.text).startsWith("Globex: 6 of 6 SCIM calls"),
     ).length;
@@ -501,6 +593,9 @@ async function main(): Promise<number> {
       priyaWrong ||
       globexAlerts !== 1 ||
       keyWarnings !== 1 ||
+      !eveAlert ||
+      !recOk ||
+      !orphanAlert ||
       !tickedAt ||
       tickedAt - pushedAt > 5_000
     ) {
@@ -513,6 +608,9 @@ async function main(): Promise<number> {
           ...(priyaAlert && !priyaWrong ? [] : ["priya's identifier-mismatch alert"]),
           ...(globexAlerts === 1 ? [] : [`${globexAlerts} Globex alerts`]),
           ...(keyWarnings === 1 ? [] : [`${keyWarnings} SCIM key warnings`]),
+          ...(eveAlert ? [] : ["eve's still-enabled alert"]),
+          ...(recOk ? [] : [`the reconciliation (${recText})`]),
+          ...(orphanAlert ? [] : ["the orphan alert"]),
           ...(tickedAt && tickedAt - pushedAt <= 5_000
             ? []
             : ["the checklist did not tick from the push"]),

@@ -14,7 +14,7 @@ import {
 } from "../core/reconcile/model.js";
 import type { ReconcileRun } from "../core/reconcile/run-record.js";
 import { type Block, context, header, LIMITS, type SlackMessage, section } from "./blocks.js";
-import { clip, esc, iso, untrusted } from "./mrkdwn.js";
+import { clip, esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
 export const CATEGORY_TITLES: Record<Category, string> = {
   missing: "Missing from Descope",
@@ -56,7 +56,7 @@ export function progressMessage(r: ReconcileRun): SlackMessage {
         `:hourglass_flowing_sand: Reconciling *${esc(r.tenantName)}* (${esc(idpName(r))} ↔ Descope)${who}\n${esc(line)}`,
       ),
       context(
-        `Started ${iso(r.startedAt)}${r.resumed ? ` · resumed ${r.resumed}× after a stop, from the last page read` : ""}`,
+        `Started ${slackDate(iso(r.startedAt))}${r.resumed ? ` · resumed ${r.resumed}× after a stop, from the last page read` : ""}`,
       ),
     ],
   };
@@ -97,7 +97,7 @@ export function resultMessage(
   if (total && c.in_sync === total) blocks.push(section(":white_check_mark: Everyone is in sync."));
   blocks.push(
     context(
-      `Read ${iso(r.finishedAt ?? r.updatedAt)} · ${n(r.descopeRead)} Descope users, ${n(r.idpRead)} in the IdP's scope${r.resumed ? ` · resumed ${r.resumed}× after a stop, from the last page read` : ""}${o.csv === "thread" ? " · the whole list is in the thread as CSV" : ""}`,
+      `Read ${slackDate(iso(r.finishedAt ?? r.updatedAt))} · ${n(r.descopeRead)} Descope users, ${n(r.idpRead)} in the IdP's scope${r.resumed ? ` · resumed ${r.resumed}× after a stop, from the last page read` : ""}${o.csv === "thread" ? " · the whole list is in the thread as CSV" : ""}`,
     ),
   );
   return {

@@ -60,6 +60,20 @@ const CASES: Array<[string, LeaverFacts, string, boolean, RegExp]> = [
   ["enabled, IdP unreadable", f({ idp: null }), "still_enabled", true, /could not be read/],
   ["Descope unreadable", f({ descope: null }), "unknown", false, /./],
   [
+    "assigned, logs unreadable",
+    f({ idp: { cause: "idp_unreadable", inScope: true } }),
+    "still_enabled",
+    true,
+    /still assigned/,
+  ],
+  [
+    "not known whether assigned",
+    f({ idp: { cause: "app_not_found" } }),
+    "still_enabled",
+    true,
+    /could not tell whether/,
+  ],
+  [
     "disabled but still assigned",
     f({ descope: { status: "disabled" } }),
     "waiting",

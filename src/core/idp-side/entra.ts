@@ -145,9 +145,11 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
       );
     }
   }
+  // From here on they are assigned: every answer says so, whatever else could not be read.
+  const assignedSide = (...a: Parameters<typeof side>) => ({ ...side(...a), inScope: true });
   const job = f.job;
   if (job?.code === "Quarantine")
-    return side(
+    return assignedSide(
       "job_quarantined",
       `${u.upn} is ${how}, but ${app}'s provisioning job is in quarantine${job.quarantineReason ? ` (${job.quarantineReason})` : ""}: nothing is pushed until it is fixed.`,
       [
@@ -158,7 +160,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
       `Fix the cause (most often an expired or revoked Descope access key: paste a new one in ${app} › Provisioning › Admin credentials, Test connection, Save), then Restart provisioning.`,
     );
   if (job && ["Paused", "NotConfigured", "NotRun"].includes(job.code))
-    return side(
+    return assignedSide(
       "job_paused",
       `${u.upn} is ${how}, but ${app}'s provisioning job is ${job.code}: nothing is pushed.`,
       [`Provisioning job status: ${job.code}`],
@@ -166,7 +168,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
     );
   const last = f.logs?.find((l) => !(l.status === "skipped" && l.skipReason === "RedundantExport"));
   if (last?.status === "failure")
-    return side(
+    return assignedSide(
       "push_failed",
       `${u.upn} is ${how}; Entra tried to push them at ${last.at} and it failed: ${last.errorCode ?? "error"}${last.reason ? ` — ${last.reason}` : ""}.`,
       [
@@ -179,7 +181,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
           : `Fix what the error says (attribute mappings, required attributes), then Provision on demand.`,
     );
   if (last?.status === "skipped")
-    return side(
+    return assignedSide(
       "push_skipped",
       `${u.upn} is ${how}; Entra skipped them at ${last.at}${last.skipReason ? ` (${last.skipReason})` : ""}.`,
       [
@@ -190,14 +192,14 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         : `Check the user is in scope of ${app}'s provisioning (Provisioning › Provision on demand shows the scoping step).`,
     );
   if (last?.status === "success" || last?.status === "warning")
-    return side(
+    return assignedSide(
       "pushed",
       `${u.upn} is ${how}; Entra pushed them at ${last.at} (${last.action}, ${last.status}).`,
       [`Provisioning log ${last.at}: ${last.action} ${last.status}`],
       null,
     );
   if (f.logs === null || f.logsUnread)
-    return side(
+    return assignedSide(
       "idp_unreadable",
       `${u.upn} is ${how}, but scimwatch could not read Entra's provisioning logs, so it cannot tell whether Entra pushed them, failed, or has not got to them yet: ${f.logsUnread ?? "the logs were not readable"}.`,
       [`Provisioning logs not read: ${f.logsUnread ?? "not readable"}`],
@@ -206,7 +208,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         : `Grant scimwatch's Entra app AuditLog.Read.All and Directory.Read.All (admin consent), on a tenant with Entra ID P1 or P2; meanwhile, Enterprise apps › ${app} › Provisioning logs shows the row.`,
     );
   if (f.logsReach && !f.logsReach.ended)
-    return side(
+    return assignedSide(
       "idp_unreadable",
       `${u.upn} is ${how}, but no provisioning log row of theirs was found in the newest ${f.logsReach.pages} pages read (the bound), so scimwatch cannot tell what Entra did.`,
       [
@@ -218,7 +220,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
   // assigned long before that and unchanged since has no row, which is not "not processed yet".
   const assignedAt = direct?.createdDateTime ? Date.parse(direct.createdDateTime) : Number.NaN;
   if (f.readAt !== undefined && f.readAt - assignedAt > LOG_RETENTION_MS)
-    return side(
+    return assignedSide(
       "idp_unreadable",
       `${u.upn} is ${how}, and has no provisioning log row in the 30 days Entra keeps: Entra processed them before that (or has skipped them, unchanged, since), so the logs cannot say what it did.`,
       [

@@ -53,6 +53,11 @@ export const idpSideSchema = z.object({
     .object({ kind: z.enum(["at", "initial", "running"]), at: z.number().nullable() })
     .nullable()
     .optional(),
+  /**
+   * Known to be in the app's scope (assigned, enabled), whatever else could not
+   * be read (the provisioning logs): what offboarding asks. Absent: not proven.
+   */
+  inScope: z.boolean().optional(),
   /** Pages to open in the IdP's console for this person (core/links.ts). */
   links: z.array(z.object({ label: z.string(), url: z.string() })).optional(),
 });

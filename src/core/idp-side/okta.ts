@@ -60,11 +60,13 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
           .join(", ") || "a group"
       : null;
   const how = via ? `assigned to ${app} through ${via}` : `assigned to ${app} directly`;
+  // From here on they are assigned: every answer says so, whatever else could not be read.
+  const assignedSide = (...a: Parameters<typeof side>) => ({ ...side(...a), inScope: true });
   const lastEvent = f.events?.[0];
   // An externalId is Descope's ID for them: pushed, whatever the status says (ACTIVE also
   // covers imports) and whatever "Create Users" says now (it governs new accounts only).
   if (a.externalId)
-    return side(
+    return assignedSide(
       "pushed",
       `${u.login} is ${how}; Okta pushed them (Descope ID ${a.externalId})${a.syncState === "ERROR" ? `, but a later update failed${lastEvent?.reason ? `: ${lastEvent.reason}` : ""}` : ""}.`,
       [
@@ -75,14 +77,14 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
         : null,
     );
   if (f.lifecycleCreate === "DISABLED")
-    return side(
+    return assignedSide(
       "job_paused",
       `${u.login} is ${how}, but "Create Users" is off in ${app}'s provisioning: Okta will not create them in Descope.`,
       [`${app} › Provisioning › To App › Create Users: disabled`],
       `Turn on Create Users (Applications › ${app} › Provisioning › To App › Edit), then Provision User for those already assigned.`,
     );
   if (a.syncState === "ERROR" || lastEvent?.result === "FAILURE")
-    return side(
+    return assignedSide(
       "push_failed",
       `${u.login} is ${how}; Okta's push failed${lastEvent?.reason ? `: ${lastEvent.reason}` : ""}.`,
       [
@@ -96,20 +98,20 @@ export function decideOkta(f: OktaFacts, loginId: string): IdpSide {
       "Fix what the error says (a duplicate user in Descope, a missing attribute), then retry the task in Okta's Admin Console (Dashboard › Tasks) or Provision User.",
     );
   if (lastEvent?.result === "SUCCESS")
-    return side(
+    return assignedSide(
       "pushed",
       `${u.login} is ${how}; Okta pushed them (System Log ${lastEvent.at}).`,
       [`App assignment: status ${a.status}`, `System Log ${lastEvent.at}: push SUCCESS`],
       null,
     );
   if (a.status === "ACTIVE" && !a.externalId)
-    return side(
+    return assignedSide(
       "push_skipped",
       `${u.login} is ${how} but was never pushed: they were likely assigned before provisioning was enabled.`,
       [`App assignment: status ACTIVE, no externalId`],
       `Push them: Applications › ${app} › Assignments › the user › Provision User.`,
     );
-  return side(
+  return assignedSide(
     "waiting_for_cycle",
     `${u.login} is ${how}; the push is ${a.status === "STAGED" ? "queued" : "not done yet"} (Okta pushes within minutes of an assignment).`,
     [`App assignment: status ${a.status}${a.created ? `, assigned ${a.created}` : ""}`],

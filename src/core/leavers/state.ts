@@ -13,7 +13,7 @@ export interface LeaverFacts {
   /** Descope's user: its status, "deleted" when it is gone; null when it could not be read. */
   descope: { status: string } | "deleted" | null;
   /** The IdP's side: its cause for this person; "none" without a connector; null when unreadable. */
-  idp: { cause: Cause; appName?: string } | "none" | null;
+  idp: { cause: Cause; inScope?: boolean | undefined; appName?: string } | "none" | null;
   /** Their last successful sign-in scimwatch saw, or null. */
   lastSignInAt: number | null;
   now: number;
@@ -41,9 +41,13 @@ export function leaverView(l: Leaver, f: LeaverFacts, graceMinutes: number): Lea
       ? null
       : f.descope === "deleted" || ["disabled", "expired"].includes(f.descope.status);
   const idpRemoved =
-    f.idp === "none" || f.idp === null || ["idp_unreadable", "app_not_found"].includes(f.idp.cause)
+    f.idp === "none" || f.idp === null
       ? null
-      : !ASSIGNED.has(f.idp.cause);
+      : f.idp.inScope === true
+        ? false
+        : ["idp_unreadable", "app_not_found"].includes(f.idp.cause)
+          ? null
+          : !ASSIGNED.has(f.idp.cause);
   const after = f.lastSignInAt !== null && f.lastSignInAt > l.lastDay ? f.lastSignInAt : null;
   const lastDayOver = f.now > l.lastDay;
   const noSignin = after !== null ? false : lastDayOver ? true : null;
@@ -53,6 +57,8 @@ export function leaverView(l: Leaver, f: LeaverFacts, graceMinutes: number): Lea
   let idpDid: string;
   if (f.idp === "none") idpDid = `unknown: no ${idp.name} connector for this tenant`;
   else if (f.idp === null) idpDid = `unknown: ${idp.name} could not be read`;
+  else if (idpRemoved === null)
+    idpDid = `unknown: ${idp.name} could not tell whether they are still assigned (${f.idp.cause.replace(/_/g, " ")})`;
   else if (idpRemoved === false)
     idpDid = `nothing that ends access: they are still assigned to ${app} (removing someone from a role-mapped group changes their roles in Descope, not their access)`;
   else if (descopeDisabled === false)

@@ -40,7 +40,12 @@ async function factsOf(deps: LeaverDeps, l: Leaver, now: number): Promise<Leaver
   ]);
   return {
     descope: user,
-    idp: side === null ? "none" : side.side ? { cause: side.side.cause } : null,
+    idp:
+      side === null
+        ? "none"
+        : side.side
+          ? { cause: side.side.cause, inScope: side.side.inScope }
+          : null,
     lastSignInAt: last.get(l.loginId.toLowerCase()) ?? null,
     now,
   };
