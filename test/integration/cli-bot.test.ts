@@ -224,7 +224,7 @@ describe("scimwatch doctor: what a new user gets wrong", () => {
       });
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(
-        /^FAIL {2}Slack scopes: the bot token lacks channels:history, groups:history: add them under OAuth & Permissions/m,
+        /^FAIL {2}Slack scopes: the bot token lacks channels:history, groups:history, files:write: add them under OAuth & Permissions/m,
       );
       expect(r.stdout).toMatch(/^OK {4}Socket Mode: the app-level token opens a connection/m);
       expect(r.stdout).toMatch(
@@ -241,7 +241,7 @@ describe("scimwatch doctor: what a new user gets wrong", () => {
       /^FAIL {2}Socket Mode: apps\.connections\.open failed \(invalid_auth\)/m,
     );
     const ok = await cli(["doctor"], env);
-    expect(ok.stdout).toMatch(/^OK {4}Slack scopes: the manifest's 4 bot scopes are granted/m);
+    expect(ok.stdout).toMatch(/^OK {4}Slack scopes: the manifest's 5 bot scopes are granted/m);
     // The proxy in force is said, its password masked; NO_PROXY lets these loopback fakes through.
     const proxied = await cli(["doctor"], {
       ...env,

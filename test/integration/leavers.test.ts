@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENTRA_SAML, user } from "../fakes/builders.js";
+import { auditEvent, ENTRA_SAML, user } from "../fakes/builders.js";
 import { FakeEntra } from "../fakes/entra.js";
 import { webhookHeaders } from "../fakes/hris.js";
 import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
@@ -125,7 +125,16 @@ describe("leavers", () => {
     entra.tenants[TENANT]?.groups[0]?.members.splice(0, 1);
     const ana = h.descope.users.find((x) => x.loginIds[0] === "ana@acme.com");
     if (ana) ana.status = "disabled";
-    await h.runtime.notifyOnce();
+    // The audit tail sees Descope's UserModified: she is read again at once (not in 5 minutes).
+    h.descope.audits.push(
+      auditEvent("UserModified", {
+        at: Date.now(),
+        loginId: "ana@acme.com",
+        userId: ana?.userId ?? "",
+        tenant: "T-acme",
+      }),
+    );
+    await h.runtime.tailOnce();
     const resolved = await h.slack.waitFor(
       () => posts("CALERTS", /ana@acme.com is now deactivated/)[0],
     );

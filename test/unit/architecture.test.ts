@@ -35,7 +35,7 @@ const LAYERS: Record<string, number> = {
   "core/episodes": 0,
   "core/idp-side": 1,
   "core/reconcile": 2,
-  "core/leavers": 3,
+  "core/leavers": 3.5,
   config: 6,
   render: 6,
   log: 6,

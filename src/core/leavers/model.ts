@@ -46,6 +46,8 @@ export const leaverSchema = z.object({
     .default(null),
   /** Fingerprint of the checklist last drawn (edited only on change). */
   rendered: z.string().default(""),
+  /** When it was last evaluated (the evaluation reads each leaver at most every few minutes). */
+  checkedAt: z.number().nullable().default(null),
   closedAt: z.number().nullable().default(null),
 });
 export type Leaver = z.infer<typeof leaverSchema>;

@@ -6,6 +6,7 @@
  * (posted once, edited as it ticks), the "still enabled" alert once, its
  * resolution in the alert's thread. Done leavers stop being watched.
  */
+import { concerns } from "../../core/diagnosis/facts.js";
 import type { Leaver } from "../../core/leavers/model.js";
 import { type LeaverFacts, leaverView } from "../../core/leavers/state.js";
 import type { DescopeClient } from "../../descope/client.js";
@@ -20,7 +21,7 @@ export interface LeaverDeps {
   /** Users (to decide) and SSO settings (to know a new leaver's IdP). */
   descope: Pick<DescopeClient, "loadUser" | "loadSsoSettings">;
   leavers: LeaverStore;
-  index: Pick<AuditIndex, "lastSignIns">;
+  index: Pick<AuditIndex, "lastSignIns" | "eventsForTenant">;
   outbox: Pick<Outbox, "send">;
   /** The IdP's side of one person (features/idp-side.ts), null without a connection. */
   idpSide: (tenantId: string, loginId: string) => Promise<IdpSideAnswer | null>;
@@ -55,10 +56,34 @@ const tick = (prev: { at: number | null }, v: boolean | null, now: number) => ({
   at: v === true ? (prev.at ?? now) : null,
 });
 
-/** Evaluates open leavers (or those named); returns how many were evaluated. */
+/** A leaver is read again at most this often (Descope's user, the IdP's side). */
+const RECHECK_MS = 5 * 60_000;
+/** Leavers read per run, least recently read first: ten thousand open leavers never stall a read. */
+const PER_RUN = 200;
+
+/**
+ * Evaluates open leavers (or those named, at once): each at most every
+ * RECHECK_MS, PER_RUN a run, least recently read first. Returns how many were evaluated.
+ */
 export async function evaluateLeavers(deps: LeaverDeps, ids?: string[]): Promise<number> {
   const now = deps.now();
-  const list = await deps.leavers.getMany(ids ?? (await deps.leavers.openIds()));
+  let list = await deps.leavers.getMany(ids ?? (await deps.leavers.openIds()));
+  if (!ids) {
+    const touched = await touchedByTail(deps, list, now);
+    list = list
+      .filter(
+        (r) =>
+          touched.has(r.id) ||
+          r.leaver.checkedAt === null ||
+          now - r.leaver.checkedAt >= RECHECK_MS,
+      )
+      .sort(
+        (a, b) =>
+          Number(touched.has(b.id)) - Number(touched.has(a.id)) ||
+          (a.leaver.checkedAt ?? 0) - (b.leaver.checkedAt ?? 0),
+      )
+      .slice(0, PER_RUN);
+  }
   let n = 0;
   for (const { id, leaver } of list) {
     if (leaver.closedAt !== null) continue;
@@ -75,10 +100,38 @@ export async function evaluateLeavers(deps: LeaverDeps, ids?: string[]): Promise
   return n;
 }
 
+/**
+ * The audit tail's word: a leaver with an audit event since their last read
+ * (deactivated, deleted, signed in…) is read again now, not at the next
+ * RECHECK_MS. One index read per tenant (Redis, no Descope call).
+ */
+async function touchedByTail(
+  deps: LeaverDeps,
+  list: Array<{ id: string; leaver: Leaver }>,
+  now: number,
+): Promise<Set<string>> {
+  const touched = new Set<string>();
+  const byTenant = new Map<string, Array<{ id: string; leaver: Leaver }>>();
+  for (const r of list)
+    if (r.leaver.checkedAt !== null && r.leaver.closedAt === null)
+      byTenant.set(r.leaver.tenantId, [...(byTenant.get(r.leaver.tenantId) ?? []), r]);
+  for (const [tenantId, rows] of byTenant) {
+    const since = Math.min(...rows.map((r) => r.leaver.checkedAt as number));
+    const events = await deps.index.eventsForTenant(tenantId, since, now).catch(() => []);
+    for (const r of rows)
+      if (
+        events.some((e) => e.at > (r.leaver.checkedAt as number) && concerns(e, r.leaver.loginId))
+      )
+        touched.add(r.id);
+  }
+  return touched;
+}
+
 async function evaluateOne(deps: LeaverDeps, id: string, l0: Leaver, now: number) {
   const v = leaverView(l0, await factsOf(deps, l0, now), deps.graceMinutes);
   let l: Leaver = {
     ...l0,
+    checkedAt: now,
     status: v.status,
     idpDid: v.idpDid,
     signedInAfter: v.signedInAfter,

@@ -138,7 +138,20 @@ export async function requestReconcile(
         run = { ...run, ts: sent.ts };
     }
     await deps.reconciles.begin(run);
-    await deps.enqueue(o.tenantId, run.runId);
+    try {
+      await deps.enqueue(o.tenantId, run.runId);
+    } catch (e) {
+      // Not queued: said on the run (and its message), so the next request may start over.
+      const failed: ReconcileRun = {
+        ...run,
+        phase: "failed",
+        error: `could not queue the run (${(e as Error).message}): ask again in a minute`,
+        updatedAt: deps.now(),
+      };
+      await deps.reconciles.saveRun(failed).catch(() => {});
+      await show(deps, failed);
+      throw e;
+    }
     return { status: "started", run };
   } finally {
     await deps.reconciles.releaseStart(o.tenantId);
