@@ -1,13 +1,12 @@
 /** `scimwatch expect --tenant … --file …`: expected hires from a CSV or JSON-lines file. */
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { onboardingChannelFor } from "../features/hires/alert-channel.js";
-import { checkRows, readRows, registerIntake } from "../features/hires/intake.js";
+import { checkRows, registerIntake } from "../features/hires/intake.js";
 import { registerHires } from "../features/hires/register.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices } from "../services.js";
+import { intakeArgs } from "./intake-args.js";
 import { failureExit, type Io } from "./io.js";
 import { EXPECT_USAGE } from "./usage.js";
 
@@ -16,39 +15,10 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
     io.stderr(`scimwatch: ${m}\n${EXPECT_USAGE}\n`);
     return 2;
   };
-  let values: { tenant?: string; file?: string; channel?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tenant: { type: "string" },
-        file: { type: "string" },
-        channel: { type: "string" },
-        json: { type: "boolean" },
-      },
-    }));
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  if (!values.tenant) return usage("missing --tenant");
-  if (!values.file) return usage("missing --file");
-  if (values.channel && !/^[CG][A-Z0-9]{2,}$/.test(values.channel))
-    return usage("--channel takes a channel ID (C…)");
-  let text: string;
-  try {
-    text = readFileSync(values.file === "-" ? 0 : values.file, "utf8");
-  } catch (e) {
-    return usage(
-      `cannot read ${values.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  let parsed: ReturnType<typeof readRows>;
-  try {
-    parsed = readRows(text);
-  } catch (e) {
-    return usage(`${values.file} is not valid CSV: ${(e as Error).message}`);
-  }
+  const args = intakeArgs(argv, usage);
+  if (typeof args === "number") return args;
+  const { parsed } = args;
+  const values = args;
   let s: ReturnType<typeof buildServices> | undefined;
   try {
     const cfg = loadBotConfig(io.env);

@@ -1,14 +1,12 @@
 /** `scimwatch leave --tenant … --file …`: leavers from a CSV (email, name, last_day) or JSON-lines file. */
-import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
 import { checkLeaverRows } from "../core/leavers/intake.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { onboardingChannelFor } from "../features/hires/alert-channel.js";
-import { readRows } from "../features/hires/intake.js";
 import { registerLeavers } from "../features/leavers/register.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices } from "../services.js";
+import { intakeArgs } from "./intake-args.js";
 import { failureExit, type Io } from "./io.js";
 import { LEAVE_USAGE } from "./usage.js";
 
@@ -17,36 +15,10 @@ export async function runLeave(argv: string[], io: Io): Promise<number> {
     io.stderr(`scimwatch: ${m}\n${LEAVE_USAGE}\n`);
     return 2;
   };
-  let values: { tenant?: string; file?: string; channel?: string; json?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        tenant: { type: "string" },
-        file: { type: "string" },
-        channel: { type: "string" },
-        json: { type: "boolean" },
-      },
-    }));
-  } catch (e) {
-    return usage((e as Error).message);
-  }
-  if (!values.tenant) return usage("missing --tenant");
-  if (!values.file) return usage("missing --file");
-  if (values.channel && !/^[CG][A-Z0-9]{2,}$/.test(values.channel))
-    return usage("--channel takes a channel ID (C…)");
-  let parsed: ReturnType<typeof readRows>;
-  try {
-    parsed = readRows(readFileSync(values.file === "-" ? 0 : values.file, "utf8"));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return usage(
-      code
-        ? `cannot read ${values.file}: ${code}`
-        : `${values.file} is not valid CSV: ${(e as Error).message}`,
-    );
-  }
+  const args = intakeArgs(argv, usage);
+  if (typeof args === "number") return args;
+  const { parsed } = args;
+  const values = args;
   let s: ReturnType<typeof buildServices> | undefined;
   try {
     const cfg = loadBotConfig(io.env);
@@ -59,13 +31,16 @@ export async function runLeave(argv: string[], io: Io): Promise<number> {
       values.channel ??
       (await onboardingChannelFor(s.links, tenant.tenantId, s.settings.alertChannel)) ??
       "";
-    // Stored here; the bot's next evaluation (after its next audit read) posts each checklist.
+    // Stored, then evaluated here (checklists posted, as `expect` does); what fails is caught up
+    // by the bot's next evaluation.
     const r = intake.leavers.length
-      ? await registerLeavers(
-          s.leaver,
-          { ...tenant, leavers: intake.leavers, channelId, registeredBy: "cli", source: "file" },
-          { background: true },
-        )
+      ? await registerLeavers(s.leaver, {
+          ...tenant,
+          leavers: intake.leavers,
+          channelId,
+          registeredBy: "cli",
+          source: "file",
+        })
       : { registered: [], already: [] };
     const rejected = [...parsed.bad, ...intake.rejected];
     if (values.json)
