@@ -13,6 +13,7 @@ import { EntraHttp } from "./connectors/entra-http.js";
 import { hireId } from "./core/hires/model.js";
 import type { DescopeClient } from "./descope/client.js";
 import { descopeClientFromConfig } from "./descope/from-env.js";
+import type { ActionDeps } from "./features/actions/run.js";
 import { indexedEvents } from "./features/check/indexed-events.js";
 import { CheckService } from "./features/check/service.js";
 import { idpSideReader } from "./features/idp-side.js";
@@ -25,6 +26,7 @@ import { boltLogger, createLogger, type Logger } from "./log/logger.js";
 import { Metrics } from "./log/metrics.js";
 import { type EgressPolicy, egressFromSetting } from "./net/egress.js";
 import { observeHttpCalls } from "./net/http.js";
+import { ActionStore } from "./redis/action-store.js";
 import { AnswerStore } from "./redis/answers.js";
 import { AuditIndex } from "./redis/audit-index.js";
 import type { RedisClient } from "./redis/client.js";
@@ -82,6 +84,9 @@ export interface Services {
   /** Reconciliation runs: their records, staged pages and orphans. */
   reconciles: ReconcileStore;
   leavers: LeaverStore;
+  actions: ActionStore;
+  /** Fix-it actions (requests, approvals, the write calls), with the write app when configured. */
+  action: ActionDeps;
   /** What deciding about leavers needs (the command, the webhook, the after-read step). */
   leaver: LeaverDeps;
   /** What a reconciliation needs (the command, the job, the weekly run). */
@@ -108,6 +113,7 @@ function storesOf(redis: RedisClient, key: Keyer, prefix: string) {
     scimKeys: new ScimKeyStore(redis, key),
     reconciles: new ReconcileStore(redis, key),
     leavers: new LeaverStore(redis, key),
+    actions: new ActionStore(redis, key),
   };
 }
 
@@ -240,8 +246,25 @@ export function buildServices(
     graceMinutes: settings.graceMinutes,
   };
 
+  const entraWrite =
+    cfg.ENTRA_WRITE_CLIENT_ID && cfg.ENTRA_WRITE_CLIENT_SECRET
+      ? new EntraHttp({
+          clientId: cfg.ENTRA_WRITE_CLIENT_ID,
+          clientSecret: cfg.ENTRA_WRITE_CLIENT_SECRET,
+          loginUrl: cfg.ENTRA_LOGIN_URL,
+          graphUrl: cfg.GRAPH_API_URL,
+          redirectUri: cfg.ENTRA_REDIRECT_URI,
+        })
+      : null;
+  const action: ActionDeps = {
+    ...stores,
+    ...{ entra, entraWrite, outbox, checks, log, now, metrics },
+    approvers: new Set(cfg.SCIMWATCH_APPROVERS),
+  };
+
   return {
     ...stores,
+    action,
     reconcile,
     leaver,
     closeProducers,

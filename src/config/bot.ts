@@ -89,6 +89,8 @@ export const botEnvSchema = descopeEnvSchema.extend({
     .default("{scimwatch}"),
   SCIMWATCH_SUPPORT_CHANNELS: slackIds(/^[CG][A-Z0-9]+$/, "channel IDs (C…)"),
   SCIMWATCH_ADMIN_USERS: slackIds(/^[UW][A-Z0-9]+$/, "user IDs (U…)"),
+  /** Who may approve fix-it actions (never their own request); none: actions are off. */
+  SCIMWATCH_APPROVERS: slackIds(/^[UW][A-Z0-9]+$/, "user IDs (U…)"),
   SCIMWATCH_TAIL_INTERVAL: z.coerce.number().int().min(1).max(3600).default(60),
   SCIMWATCH_BACKFILL_DAYS: z.coerce.number().int().min(0).max(30).default(30),
   SCIMWATCH_LATE_WRITE_SEC: z.coerce.number().int().min(0).max(600).default(30),
@@ -138,6 +140,9 @@ export const botEnvSchema = descopeEnvSchema.extend({
     ),
   ENTRA_CLIENT_ID: z.string().trim().min(1).optional(),
   ENTRA_CLIENT_SECRET: z.string().trim().min(1).optional(),
+  /** A second, write-capable Entra app (provision on demand, restart): opt-in, consented per tenant. */
+  ENTRA_WRITE_CLIENT_ID: z.string().trim().min(1).optional(),
+  ENTRA_WRITE_CLIENT_SECRET: z.string().trim().min(1).optional(),
   ENTRA_LOGIN_URL: webUrl.default("https://login.microsoftonline.com"),
   GRAPH_API_URL: webUrl.default("https://graph.microsoft.com"),
   ENTRA_REDIRECT_URI: webUrl.optional(),
@@ -175,6 +180,7 @@ export function secretsOf(cfg: Partial<BotConfig>): string[] {
     cfg.SLACK_SIGNING_SECRET,
     cfg.DESCOPE_MANAGEMENT_KEY,
     cfg.ENTRA_CLIENT_SECRET,
+    cfg.ENTRA_WRITE_CLIENT_SECRET,
     cfg.SCIMWATCH_SECRETS_KEY,
     ...(cfg.SCIMWATCH_SECRETS_OLD_KEYS ?? []),
     cfg.SCIMWATCH_WEBHOOK_SECRET,

@@ -73,6 +73,11 @@ export const HINTS: Record<string, string> = {
     "earlier SCIMWATCH_SECRETS_KEY values, comma-separated (each 32 random bytes, base64), kept while rotating",
   ENTRA_CLIENT_ID: "the Application (client) ID of scimwatch's multi-tenant Entra app",
   ENTRA_CLIENT_SECRET: "a client secret of scimwatch's Entra app",
+  ENTRA_WRITE_CLIENT_ID:
+    "the application (client) ID of scimwatch's second, write-capable Entra app (Synchronization.ReadWrite.All)",
+  ENTRA_WRITE_CLIENT_SECRET: "a client secret of that write-capable Entra app",
+  SCIMWATCH_APPROVERS:
+    "Slack user IDs (U…), comma-separated, who may approve fix-it actions (never their own request); empty: actions are off",
   ENTRA_LOGIN_URL:
     "Entra's login URL (default https://login.microsoftonline.com; sovereign clouds differ)",
   GRAPH_API_URL: "Microsoft Graph's URL (default https://graph.microsoft.com)",

@@ -109,7 +109,7 @@ export async function findJob(http: EntraHttp, tenant: string, spId: string) {
   return jobs[0] ?? null;
 }
 
-async function findUser(http: EntraHttp, tenant: string, loginId: string) {
+export async function findUser(http: EntraHttp, tenant: string, loginId: string) {
   const direct = await http.get(
     tenant,
     `/users/${encodeURIComponent(loginId).replace(/%40/g, "@")}?$select=id,userPrincipalName,mail,accountEnabled,displayName`,

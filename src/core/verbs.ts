@@ -110,6 +110,13 @@ export const VERBS: readonly Verb[] = [
     admin: true,
   },
   {
+    verb: "write",
+    changes: true,
+    brief: "write <tenant> on|off",
+    does: "write access for fix-it actions (Entra: provision on demand, restart), after the customer's admin consents to the write app; approvers approve each call.",
+    admin: true,
+  },
+  {
     verb: "disconnect",
     changes: true,
     brief: "disconnect <tenant>",

@@ -11,6 +11,7 @@ import type { Logger } from "../log/logger.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
 import { type TailStateStore, tailHealth } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
+import { type ActionDeps, sweepActions } from "./actions/run.js";
 import { autoExpect } from "./hires/auto-expect.js";
 import { evaluateAll, type HireWork } from "./hires/evaluate-all.js";
 import {
@@ -25,6 +26,8 @@ import { watchStream } from "./stream-watch.js";
 import { watchTenants } from "./tenant-health/watch.js";
 
 export interface AfterReadDeps extends HireWork {
+  /** Fix-it actions: approved calls a stopped process left, requests past their hour. */
+  action?: ActionDeps;
   /** Leavers: their store and what decides them (absent: none are watched). */
   leaver?: LeaverDeps;
   tailState: TailStateStore;
@@ -54,6 +57,11 @@ export async function afterRead(deps: AfterReadDeps): Promise<void> {
       const n = await evaluateLeavers(leaver);
       if (n) deps.log.info({ kind: "leavers", evaluated: n });
     });
+  }
+  // Fix-it actions: an approval a stopped process left is carried out (once); old requests expire.
+  if (deps.action?.approvers.size) {
+    const action = deps.action;
+    await step(deps, "actions", () => sweepActions(action).then(() => {}));
   }
   // 4. Sign-ins by people never provisioned (or provisioned under another identifier).
   await step(deps, "signin_alert", () => signinAlerts(deps));

@@ -118,6 +118,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly actions = new Counter({
+    name: "scimwatch_actions_total",
+    help: "Fix-it actions by kind and outcome (requested, approved, declined, expired, done, failed, interrupted).",
+    labelNames: ["kind", "outcome"],
+    registers: [this.registry],
+  });
+
   constructor(build: { version: string } = { version: "unknown" }) {
     // Node's and the process's own (CPU, memory, event-loop lag, handles), under their standard names.
     collectDefaultMetrics({ register: this.registry });
@@ -215,6 +222,11 @@ export class Metrics {
   /** One call to an IdP's API (net/http.ts reports those that name their service). */
   idpCall(service: string, outcome: string, ms: number): void {
     this.idpSeconds.observe({ service, outcome }, ms / 1000);
+  }
+
+  /** One fix-it action's step (never its secrets: only the kind and the outcome). */
+  action(kind: string, outcome: string): void {
+    this.actions.inc({ kind, outcome });
   }
 
   /** One push of Descope's audit stream. */

@@ -17,7 +17,7 @@ export interface HttpAnswer {
 }
 
 export interface HttpOptions {
-  method?: "GET" | "POST";
+  method?: "GET" | "POST" | "PUT";
   headers?: Record<string, string>;
   body?: string;
   /** Bounds the whole exchange: connect, headers and body. */

@@ -27,6 +27,8 @@ const connectionSchema = z.discriminatedUnion("idp", [
     entraTenant: z.string().min(1),
     spId: z.string(),
     jobId: z.string().nullable(),
+    /** Write access granted (`/scim write <tenant> on`): the write app's consent was verified. */
+    write: z.boolean().default(false),
   }),
   z.object({
     ...common,
@@ -122,6 +124,8 @@ const patchSchema = z
     problem: z.string().nullable(),
     autoExpect: z.boolean(),
     autoExpectReadTo: z.number().nullable(),
+    /** Write access (Entra connections only). */
+    write: z.boolean(),
   })
   .partial()
   .strict();

@@ -57,6 +57,9 @@ export function redisKeys(key: Keyer) {
     /** A Slack channel's next free post slot, and the pause Slack asked for (redis/channel-pace.ts). */
     pace: (channel: string) => key("pace", channel),
     pacePaused: (channel: string) => key("pace", channel, "paused"),
+    /** Fix-it actions: one record each, and those not finished (for expiry and crash recovery). */
+    action: (id: string) => key("action", id),
+    actionsOpen: () => key("actions", "open"),
     /** Leavers: one record each, and the set of those still watched. */
     leaver: (id: string) => key("leaver", id),
     leaversOpen: () => key("leavers", "open"),

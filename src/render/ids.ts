@@ -48,6 +48,39 @@ export function decodeTenantAlert(raw: string): { tenantId: string; episode: str
   }
 }
 
+/** Fix-it actions: ask from an answer; approve or decline on the request. */
+export const FIX_ACTIONS = {
+  request: "scim_fix_request",
+  approve: "scim_fix_approve",
+  decline: "scim_fix_decline",
+} as const;
+
+const fixRequestSchema = z.object({
+  k: z.enum(["push_now", "restart_job"]),
+  t: z.string().min(1),
+  l: z.string().min(1).max(320),
+});
+
+/** What a "fix it" button asks for: the action, the tenant, the person. */
+export function encodeFixRequest(
+  kind: "push_now" | "restart_job",
+  tenantId: string,
+  loginId: string,
+): string {
+  return JSON.stringify({ k: kind, t: tenantId, l: loginId });
+}
+
+export function decodeFixRequest(
+  raw: string,
+): { kind: "push_now" | "restart_job"; tenantId: string; loginId: string } | null {
+  try {
+    const p = fixRequestSchema.safeParse(JSON.parse(raw));
+    return p.success ? { kind: p.data.k, tenantId: p.data.t, loginId: p.data.l } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The button on a SCIM key alert: send the customer's IT admin an SSO Setup Suite link. */
 export const KEY_ACTIONS = { setupLink: "scim_key_setup_link" } as const;
 

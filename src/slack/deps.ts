@@ -5,6 +5,7 @@
 import type { EntraHttp } from "../connectors/entra-http.js";
 import type { ExternalPolicy } from "../core/access.js";
 import type { DescopeClient } from "../descope/client.js";
+import type { ActionDeps } from "../features/actions/run.js";
 import type { CheckService } from "../features/check/service.js";
 import type { LeaverDeps } from "../features/leavers/evaluate.js";
 import type { Outbox } from "../features/notify/outbox.js";
@@ -69,6 +70,8 @@ export interface SlackDeps {
   once: OnceStore;
   now: () => number;
   settings: SlackSettings;
+  /** Fix-it actions: requests, approvals, the write calls (absent: actions are off). */
+  action?: ActionDeps;
   /** Leavers (/scim leaver, pending, App Home): their store and what decides them. */
   leaver?: LeaverDeps;
   /** Reconciliation (/scim reconcile): its store, connectors and queue. */

@@ -25,6 +25,7 @@ export type ScimCommand =
   | { kind: "disconnect"; tenant: string }
   | { kind: "webhook"; tenant: string }
   | { kind: "reconcile"; tenant?: string; syncAll: boolean }
+  | { kind: "write"; tenant: string; on: boolean }
   | { kind: "leaver"; email: string; tenant?: string; lastDay?: string }
   | {
       kind: "usage";
@@ -240,6 +241,18 @@ export function parseScimCommand(raw: string): ScimCommand {
             '`scope=all` is the only scope: use it when the app provisions every user (Entra\'s "Sync all users and groups").',
         };
       return tenant ? { kind: "reconcile", tenant, syncAll } : { kind: "reconcile", syncAll };
+    }
+    case "write": {
+      const last = rest.at(-1)?.toLowerCase();
+      const tenant = cleanTenant(rest.slice(0, -1));
+      if (!tenant || (last !== "on" && last !== "off"))
+        return {
+          kind: "usage",
+          topic: "write",
+          message:
+            "Usage: `/scim write <tenant> on|off` (admins): write access for fix-it actions.",
+        };
+      return { kind: "write", tenant, on: last === "on" };
     }
     case "leaver": {
       const last = rest.find((w) => /^last=/i.test(w));

@@ -48,11 +48,22 @@ export type EntraRoute =
   | "jobs"
   | "audits"
   | "group"
-  | "members";
+  | "members"
+  | "schema"
+  | "provision"
+  | "restart";
 
 export class FakeEntra {
   readonly clientId = "11111111-2222-3333-4444-555555555555";
   readonly clientSecret = "entra-fake-secret-value";
+  /** The second, write-capable app (Synchronization.ReadWrite.All), consented per tenant. */
+  readonly writeClientId = "99999999-8888-7777-6666-555555555555";
+  readonly writeClientSecret = "entra-fake-write-secret";
+  readonly writeConsented = new Set<string>();
+  /** Every write call: its route, the service principal and job, its body. */
+  readonly writes: Array<{ route: EntraRoute; url: string; body: unknown }> = [];
+  /** Called on provisionOnDemand with the user's object ID (a test makes Entra's push happen). */
+  onProvision: ((userObjectId: string) => void) | null = null;
   readonly tenants: Record<string, FakeEntraTenant> = {};
   /** Entra tenants whose admin granted consent. */
   readonly consented = new Set<string>();
@@ -165,29 +176,35 @@ export class FakeEntra {
     const tokenMatch = /^\/([^/]+)\/oauth2\/v2\.0\/token$/.exec(url.pathname);
     const route: EntraRoute | null = tokenMatch
       ? "token"
-      : /^\/v1\.0\/groups\/[^/]+\/members$/.test(url.pathname)
-        ? "members"
-        : /^\/v1\.0\/groups\/[^/]+$/.test(url.pathname)
-          ? "group"
-          : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
-            ? "sps"
-            : /\/appRoleAssignedTo$/.test(url.pathname)
-              ? "assigned"
-              : /\/synchronization\/jobs$/.test(url.pathname)
-                ? "jobs"
-                : /\/transitiveMemberOf$/.test(url.pathname)
-                  ? "transitive"
-                  : /\/memberOf$/.test(url.pathname)
-                    ? "memberOf"
-                    : /^\/v1\.0\/users$/.test(url.pathname)
-                      ? "users"
-                      : /^\/v1\.0\/users\//.test(url.pathname)
-                        ? "user"
-                        : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
-                          ? "logs"
-                          : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
-                            ? "audits"
-                            : null;
+      : /\/synchronization\/jobs\/[^/]+\/schema$/.test(url.pathname)
+        ? "schema"
+        : /\/synchronization\/jobs\/[^/]+\/provisionOnDemand$/.test(url.pathname)
+          ? "provision"
+          : /\/synchronization\/jobs\/[^/]+\/restart$/.test(url.pathname)
+            ? "restart"
+            : /^\/v1\.0\/groups\/[^/]+\/members$/.test(url.pathname)
+              ? "members"
+              : /^\/v1\.0\/groups\/[^/]+$/.test(url.pathname)
+                ? "group"
+                : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
+                  ? "sps"
+                  : /\/appRoleAssignedTo$/.test(url.pathname)
+                    ? "assigned"
+                    : /\/synchronization\/jobs$/.test(url.pathname)
+                      ? "jobs"
+                      : /\/transitiveMemberOf$/.test(url.pathname)
+                        ? "transitive"
+                        : /\/memberOf$/.test(url.pathname)
+                          ? "memberOf"
+                          : /^\/v1\.0\/users$/.test(url.pathname)
+                            ? "users"
+                            : /^\/v1\.0\/users\//.test(url.pathname)
+                              ? "user"
+                              : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
+                                ? "logs"
+                                : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
+                                  ? "audits"
+                                  : null;
     if (!route)
       return this.send(res, 404, {
         error: { code: "Request_ResourceNotFound", message: "no route" },
@@ -206,6 +223,25 @@ export class FakeEntra {
     if (route === "token") {
       const tenant = tokenMatch?.[1] as string;
       const form = new URLSearchParams(body);
+      if (form.get("client_id") === this.writeClientId) {
+        if (form.get("client_secret") !== this.writeClientSecret)
+          return this.send(res, 401, {
+            error: "invalid_client",
+            error_description: "AADSTS7000215: Invalid client secret provided.",
+            error_codes: [7000215],
+          });
+        if (!this.writeConsented.has(tenant))
+          return this.send(res, 400, {
+            error: "unauthorized_client",
+            error_description: `AADSTS700016: Application with identifier '${this.writeClientId}' was not found in the directory '${tenant}'.`,
+            error_codes: [700016],
+          });
+        return this.send(res, 200, {
+          token_type: "Bearer",
+          expires_in: 3599,
+          access_token: `tokw.${tenant}`,
+        });
+      }
       if (
         form.get("client_id") !== this.clientId ||
         form.get("client_secret") !== this.clientSecret
@@ -235,13 +271,26 @@ export class FakeEntra {
       });
     }
     const auth = req.headers.authorization ?? "";
-    const tenant = auth.startsWith("Bearer tok.") ? auth.slice("Bearer tok.".length) : "";
+    const writeToken = auth.startsWith("Bearer tokw.");
+    const tenant = writeToken
+      ? auth.slice("Bearer tokw.".length)
+      : auth.startsWith("Bearer tok.")
+        ? auth.slice("Bearer tok.".length)
+        : "";
     const t = this.tenants[tenant];
     if (!t || !this.consented.has(tenant))
       return this.send(res, 401, {
         error: { code: "InvalidAuthenticationToken", message: "Access token is empty." },
       });
     if (this.forbidden.has(route))
+      return this.send(res, 403, {
+        error: {
+          code: "Authorization_RequestDenied",
+          message: "Insufficient privileges to complete the operation.",
+        },
+      });
+    // Writes need the write app's token (Synchronization.ReadWrite.All): the read app's is refused.
+    if ((route === "provision" || route === "restart") && !writeToken)
       return this.send(res, 403, {
         error: {
           code: "Authorization_RequestDenied",
@@ -304,6 +353,53 @@ export class FakeEntra {
           });
         return this.send(res, 200, { "@odata.context": "x", businessPhones: [], ...u });
       }
+      case "schema":
+        return this.send(res, 200, {
+          id: "scim",
+          synchronizationRules: [
+            { id: "rule-groups", name: "Groups", objectMappings: [{ sourceObjectName: "Group" }] },
+            { id: "rule-users", name: "Users", objectMappings: [{ sourceObjectName: "User" }] },
+          ],
+        });
+      case "provision": {
+        const b = JSON.parse(body || "{}") as {
+          parameters?: Array<{ ruleId?: string; subjects?: Array<{ objectId?: string }> }>;
+        };
+        this.writes.push({ route, url: url.href, body: b });
+        const objectId = b.parameters?.[0]?.subjects?.[0]?.objectId ?? "";
+        const known = t.users.some((u) => u.id === objectId);
+        if (known) this.onProvision?.(objectId);
+        const step = (type: string, status: string, description: string) => ({
+          name: `${type}Step`,
+          type,
+          status,
+          description,
+          timestamp: new Date().toISOString(),
+          details: {},
+        });
+        return this.send(res, 200, {
+          "@odata.context":
+            "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair",
+          key: JSON.stringify({ result: known ? "Success" : "Failure", details: {} }),
+          value: JSON.stringify({
+            action: known ? "Create" : "Other",
+            provisioningSteps: known
+              ? [
+                  step("Import", "Success", "Retrieved the user from Microsoft Entra ID"),
+                  step("Scoping", "Success", "The user is in scope (assigned)"),
+                  step("Matching", "Success", "No matching user in Descope"),
+                  step("Export", "Success", "The user was created in Descope"),
+                ]
+              : [step("Import", "Failure", "No such user")],
+            statusInfo: { status: known ? "success" : "failure" },
+          }),
+        });
+      }
+      case "restart":
+        this.writes.push({ route, url: url.href, body: JSON.parse(body || "{}") });
+        res.writeHead(204);
+        res.end();
+        return;
       case "group": {
         const g = t.groups.find((x) => x.id === idOf(/groups\/([^/]+)$/));
         if (!g)

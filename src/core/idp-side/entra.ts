@@ -238,7 +238,7 @@ export function decideEntra(f: EntraFacts, loginId: string): IdpSide {
         : next?.kind === "running"
           ? "a cycle is running now and should push them"
           : "the next cycle (about every 40 minutes) pushes them";
-  const waiting = side(
+  const waiting = assignedSide(
     "waiting_for_cycle",
     `${u.upn} is ${how}; Entra has not processed them yet${job?.lastExecutionEnded ? ` (last cycle ended ${job.lastExecutionEnded})` : ""}: ${when}.`,
     [

@@ -47,6 +47,8 @@ const KINDS = {
   reconcile_result: { keepMs: 7 * DAY, priority: 1, alert: false },
   reconcile_file: { keepMs: 7 * DAY, priority: 1, alert: false },
   reconcile_orphaned: { keepMs: 400 * DAY, priority: 0, alert: true },
+  action_request: { keepMs: 30 * DAY, priority: 0, alert: false },
+  action_record: { keepMs: 30 * DAY, priority: 0, alert: false },
   leaver_checklist: { keepMs: 60 * DAY, priority: 1, alert: false },
   leaver_still_enabled: { keepMs: 60 * DAY, priority: 0, alert: true },
   leaver_resolved: { keepMs: 60 * DAY, priority: 0, alert: false },

@@ -4,6 +4,7 @@ import type { AckGate } from "../ack-first.js";
 import type { SlackDeps } from "../deps.js";
 import { guard } from "../guard.js";
 import { registerCheckButtons } from "./actions/check-buttons.js";
+import { registerFixButtons } from "./actions/fix-buttons.js";
 import { registerHireButtons } from "./actions/hire-buttons.js";
 import { registerHomeButtons } from "./actions/home-buttons.js";
 import { registerKeyButtons } from "./actions/key-buttons.js";
@@ -26,6 +27,7 @@ export function registerListeners(app: App, services: SlackDeps, acks: AckGate):
   registerHomeButtons(app, deps);
   registerTenantButtons(app, deps);
   registerKeyButtons(app, deps);
+  registerFixButtons(app, deps);
   registerOptions(app, deps);
   registerExpectForm(app, deps);
   registerCheckForm(app, deps);

@@ -1,6 +1,9 @@
 /** `/scim check <login ID> [tenant]`, and the Re-check button of its answer. */
 import { namesLinkedTenant } from "../../../core/access.js";
+import { actionsFitting } from "../../../core/actions/model.js";
 import { parseIdp } from "../../../core/idp/catalog.js";
+import { writeAccess } from "../../../features/actions/run.js";
+import { fixButtons } from "../../../render/actions.js";
 import { diagnosisMessage } from "../../../render/blocks.js";
 import { scopedRefusal, WORKING } from "../../../render/notices.js";
 import { type Request, withDeadline } from "../../middleware.js";
@@ -33,8 +36,21 @@ export async function runCheck(
     deps.settings.checkDeadlineMs ?? 90_000,
   );
   const answerId = await deps.answers.put(d, req.who.channelId);
-  await req.reply(diagnosisMessage(d, { answerId }));
+  const msg = diagnosisMessage(d, { answerId });
+  // The next click as a button, where an action fits and the tenant granted write access.
+  const fix =
+    deps.action && d.tenantId ? await fixFor(deps.action, d, d.tenantId).catch(() => []) : [];
+  await req.reply(fix.length ? { ...msg, blocks: [...msg.blocks, ...fix] } : msg);
   return d.verdict;
+}
+
+async function fixFor(
+  deps: NonNullable<ListenerDeps["action"]>,
+  d: Parameters<typeof actionsFitting>[0] & { loginId: string },
+  tenantId: string,
+) {
+  const w = await writeAccess(deps, tenantId);
+  return fixButtons(actionsFitting(d, { entra: w.ok }), tenantId, d.loginId);
 }
 
 export const check: CommandListener<Extract<ScimCommand, { kind: "check" }>> = {

@@ -23,6 +23,7 @@ import { link, unlink } from "./link.js";
 import { pending } from "./pending.js";
 import { reconcile } from "./reconcile.js";
 import { webhook } from "./webhook.js";
+import { write } from "./write.js";
 
 const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimCommand, { kind: K }>> } =
   {
@@ -45,6 +46,7 @@ const COMMANDS: { [K in ScimCommand["kind"]]: CommandListener<Extract<ScimComman
     webhook,
     reconcile,
     leaver,
+    write,
   };
 
 export function registerCommands(app: App, deps: ListenerDeps): void {

@@ -1,0 +1,134 @@
+/**
+ * Fix-it actions: the next click as a button, approved by a second person.
+ * Which actions exist, which fits an answer, the stored request (its type
+ * from its schema), and who may do what with it — one rule each. Pure.
+ */
+import * as z from "zod";
+import type { Verdict } from "../diagnosis/verdicts.js";
+import type { IdpSide } from "../idp-side/model.js";
+
+export const ACTION_KINDS = ["push_now", "restart_job"] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export const ACTION_TITLES: Record<ActionKind, string> = {
+  push_now: "Entra: provision on demand",
+  restart_job: "Entra: restart the provisioning job",
+};
+
+/** An approval is asked within this long, then the request expires. */
+export const APPROVAL_WINDOW_MS = 60 * 60_000;
+
+export const STATES = [
+  "requested",
+  "approved",
+  "declined",
+  "expired",
+  "running",
+  "done",
+  "failed",
+  /** The process stopped during the call: its outcome is unknown, and it is not sent again. */
+  "interrupted",
+] as const;
+export type ActionState = (typeof STATES)[number];
+
+export const actionSchema = z.object({
+  id: z.string(),
+  kind: z.enum(ACTION_KINDS),
+  tenantId: z.string(),
+  tenantName: z.string(),
+  loginId: z.string(),
+  requestedBy: z.string(),
+  channel: z.string(),
+  /** The request message (its thread holds the record). */
+  ts: z.string().nullable(),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+  state: z.enum(STATES),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.number().nullable(),
+  /** Exactly what will be called, shown before approval. */
+  call: z.string(),
+  /** What the connector needs to make the call. */
+  target: z.object({
+    entraTenant: z.string(),
+    spId: z.string(),
+    jobId: z.string(),
+    appName: z.string(),
+  }),
+  /** What the IdP answered (never a secret), and the verdict after. */
+  outcome: z.string().nullable().default(null),
+  // Redis's Lua (cjson) writes an empty array back as {}: read as [].
+  steps: z.preprocess(
+    (v) => (Array.isArray(v) ? v : []),
+    z.array(
+      z.object({ name: z.string(), type: z.string(), status: z.string(), description: z.string() }),
+    ),
+  ),
+  verdictAfter: z.string().nullable().default(null),
+  startedAt: z.number().nullable().default(null),
+  finishedAt: z.number().nullable().default(null),
+});
+export type Action = z.infer<typeof actionSchema>;
+
+/**
+ * The actions that fit an answer: provision on demand when Entra has the person
+ * in scope and nothing blocks the push; restart when the job is in quarantine.
+ * Only with write access for the tenant.
+ */
+export function actionsFitting(
+  d: { verdict: Verdict; idpSide?: IdpSide | null | undefined },
+  write: { entra: boolean },
+): ActionKind[] {
+  const side = d.idpSide;
+  if (!write.entra || side?.idp !== "azure") return [];
+  const out: ActionKind[] = [];
+  if (
+    side.inScope === true &&
+    ["pending_cycle", "not_provisioned", "scim_error"].includes(d.verdict) &&
+    ["waiting_for_cycle", "push_skipped", "push_failed", "idp_unreadable"].includes(side.cause)
+  )
+    out.push("push_now");
+  if (side.cause === "job_quarantined") out.push("restart_job");
+  return out;
+}
+
+export type Refusal =
+  | "not_an_approver"
+  | "own_request"
+  | "expired"
+  | "already_decided"
+  | "actions_off";
+
+/**
+ * May this person approve or decline this request now? Approvers only
+ * (SCIMWATCH_APPROVERS), never the requester, within the hour, once.
+ */
+export function mayDecide(
+  a: Pick<Action, "state" | "requestedBy" | "expiresAt">,
+  userId: string,
+  approvers: ReadonlySet<string>,
+  now: number,
+): Refusal | null {
+  if (!approvers.size) return "actions_off";
+  if (a.state !== "requested") return "already_decided";
+  if (now > a.expiresAt) return "expired";
+  if (userId === a.requestedBy) return "own_request";
+  if (!approvers.has(userId)) return "not_an_approver";
+  return null;
+}
+
+export const REFUSALS: Record<Refusal, string> = {
+  not_an_approver: "Only an approver (SCIMWATCH_APPROVERS) can approve or decline this.",
+  own_request: "You asked for this: another approver decides (a second pair of eyes).",
+  expired: "This request expired (an hour without a decision): ask again from a fresh answer.",
+  already_decided: "This request was already decided.",
+  actions_off: "Fix-it actions are off: no approvers are configured (SCIMWATCH_APPROVERS).",
+};
+
+/** The call, as shown before approval and recorded after. */
+export function callOf(kind: ActionKind, t: Action["target"], loginId: string): string {
+  const job = `/servicePrincipals/${t.spId}/synchronization/jobs/${t.jobId}`;
+  return kind === "push_now"
+    ? `POST ${job}/provisionOnDemand for ${loginId} (the job's user rule) in Entra tenant ${t.entraTenant}, app ${t.appName}`
+    : `POST ${job}/restart with empty criteria (Restart provisioning: lifts quarantine, re-reads everyone) in Entra tenant ${t.entraTenant}, app ${t.appName}`;
+}

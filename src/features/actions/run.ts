@@ -1,0 +1,296 @@
+/**
+ * Fix-it actions as use cases: a request (from an answer's button) is stored
+ * and shown with exactly what will be called; an approver (never the
+ * requester) approves or declines within the hour; the approved call is
+ * claimed once (however many clicks or replicas), made with the write app,
+ * and recorded in the request's thread with the verdict after. A process
+ * that stops between approval and call is caught up by `sweepActions`; one
+ * that stopped during the call leaves it "interrupted", never sent twice.
+ */
+import { randomUUID } from "node:crypto";
+import { findUser } from "../../connectors/entra-facts.js";
+import { ConnectorError, type EntraHttp } from "../../connectors/entra-http.js";
+import { provisionOnDemand, restartJob, userRuleId } from "../../connectors/entra-write.js";
+import {
+  type Action,
+  type ActionKind,
+  APPROVAL_WINDOW_MS,
+  callOf,
+  mayDecide,
+  REFUSALS,
+} from "../../core/actions/model.js";
+import { VERDICT_TITLES } from "../../core/diagnosis/verdicts.js";
+import type { Logger } from "../../log/logger.js";
+import type { ActionStore } from "../../redis/action-store.js";
+import type { ConnectionStore } from "../../redis/connections.js";
+import { recordMessage, requestMessage } from "../../render/actions.js";
+import type { CheckService } from "../check/service.js";
+import type { Outbox } from "../notify/outbox.js";
+
+export interface ActionDeps {
+  actions: ActionStore;
+  connections: ConnectionStore;
+  /** The read-only Entra app (schema, user look-up) and the write app (the calls). */
+  entra: EntraHttp | null;
+  entraWrite: EntraHttp | null;
+  outbox: Pick<Outbox, "send">;
+  checks: Pick<CheckService, "check">;
+  approvers: ReadonlySet<string>;
+  log: Logger;
+  now: () => number;
+  metrics?: { action(kind: string, outcome: string): void } | undefined;
+}
+
+/** Whether a tenant has write access for this action, or why not (one rule: the button, the request, /scim connections). */
+export async function writeAccess(
+  deps: Pick<ActionDeps, "connections" | "entraWrite" | "approvers">,
+  tenantId: string,
+): Promise<{ ok: true; target: Action["target"] } | { ok: false; why: string }> {
+  if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
+  const c = await deps.connections.get(tenantId);
+  if (c?.idp !== "azure")
+    return {
+      ok: false,
+      why: "this tenant has no Entra ID connection (Okta actions are not available yet)",
+    };
+  if (!deps.entraWrite)
+    return {
+      ok: false,
+      why: "ENTRA_WRITE_CLIENT_ID and ENTRA_WRITE_CLIENT_SECRET are not set on scimwatch",
+    };
+  if (!c.write)
+    return {
+      ok: false,
+      why: "write access is not granted for this tenant (`/scim write <tenant> on`, admins)",
+    };
+  if (!c.jobId) return { ok: false, why: "the enterprise app has no provisioning job" };
+  return {
+    ok: true,
+    target: { entraTenant: c.entraTenant, spId: c.spId, jobId: c.jobId, appName: c.appName },
+  };
+}
+
+async function show(deps: ActionDeps, a: Action) {
+  if (!a.ts) return;
+  await deps.outbox
+    .send([
+      {
+        kind: "action_request",
+        to: { channel: a.channel },
+        edit: { ts: a.ts },
+        message: requestMessage(a, [...deps.approvers]),
+      },
+    ])
+    .catch(() => {});
+}
+
+/** A request from an answer: stored, then posted in the channel for an approver. */
+export async function requestAction(
+  deps: ActionDeps,
+  o: {
+    kind: ActionKind;
+    tenantId: string;
+    tenantName: string;
+    loginId: string;
+    requestedBy: string;
+    channel: string;
+  },
+): Promise<{ ok: true; action: Action } | { ok: false; why: string }> {
+  const w = await writeAccess(deps, o.tenantId);
+  if (!w.ok) return w;
+  const now = deps.now();
+  let a: Action = {
+    id: randomUUID().replace(/-/g, "").slice(0, 16),
+    ...o,
+    ts: null,
+    createdAt: now,
+    expiresAt: now + APPROVAL_WINDOW_MS,
+    state: "requested",
+    decidedBy: null,
+    decidedAt: null,
+    call: callOf(o.kind, w.target, o.loginId),
+    target: w.target,
+    outcome: null,
+    steps: [],
+    verdictAfter: null,
+    startedAt: null,
+    finishedAt: null,
+  };
+  await deps.actions.create(a);
+  const [sent] = await deps.outbox.send([
+    {
+      key: `action-request:${a.id}`,
+      kind: "action_request",
+      to: { channel: o.channel },
+      message: requestMessage(a, [...deps.approvers]),
+    },
+  ]);
+  if (sent && (sent.status === "sent" || sent.status === "found"))
+    a = (await deps.actions.transition(a.id, ["requested"], { ts: sent.ts })) ?? a;
+  deps.log.info({
+    kind: "action",
+    action: a.kind,
+    id: a.id,
+    tenant: a.tenantId,
+    outcome: "requested",
+    user: o.requestedBy,
+  });
+  deps.metrics?.action(a.kind, "requested");
+  return { ok: true, action: a };
+}
+
+/** An approver's click: the one rule decides; the first click wins; an approval is then carried out. */
+export async function decideAction(
+  deps: ActionDeps,
+  id: string,
+  userId: string,
+  decision: "approve" | "decline",
+): Promise<{ ok: true; action: Action } | { ok: false; why: string }> {
+  const a = await deps.actions.get(id);
+  if (!a) return { ok: false, why: "This request is no longer known." };
+  const now = deps.now();
+  const refusal = mayDecide(a, userId, deps.approvers, now);
+  if (refusal === "expired") await expire(deps, a);
+  if (refusal) return { ok: false, why: REFUSALS[refusal] };
+  const next = await deps.actions.transition(id, ["requested"], {
+    state: decision === "approve" ? "approved" : "declined",
+    decidedBy: userId,
+    decidedAt: now,
+  });
+  if (!next) return { ok: false, why: REFUSALS.already_decided };
+  deps.log.info({
+    kind: "action",
+    action: a.kind,
+    id,
+    tenant: a.tenantId,
+    outcome: next.state,
+    user: userId,
+  });
+  deps.metrics?.action(a.kind, next.state);
+  await show(deps, next);
+  if (next.state === "approved") return { ok: true, action: (await carryOut(deps, id)) ?? next };
+  return { ok: true, action: next };
+}
+
+async function expire(deps: ActionDeps, a: Action) {
+  const e = await deps.actions.transition(a.id, ["requested"], { state: "expired" });
+  if (e) {
+    deps.metrics?.action(a.kind, "expired");
+    await show(deps, e);
+  }
+}
+
+/** The call, once: claimed (approved → running) by one process, made, recorded. */
+export async function carryOut(deps: ActionDeps, id: string): Promise<Action | null> {
+  const claimed = await deps.actions.transition(id, ["approved"], {
+    state: "running",
+    startedAt: deps.now(),
+  });
+  if (!claimed) return null;
+  let patch: Partial<Action>;
+  try {
+    patch = await call(deps, claimed);
+  } catch (e) {
+    const msg = e instanceof ConnectorError ? e.message : `unexpected: ${(e as Error).message}`;
+    if (!(e instanceof ConnectorError))
+      deps.log.error({ kind: "action", id, err: e }, "action failed");
+    patch = { state: "failed", outcome: msg };
+  }
+  // The verdict after, from the same check as /scim check.
+  const after = await deps.checks
+    .check({ loginId: claimed.loginId, tenant: claimed.tenantId })
+    .then((d) => VERDICT_TITLES[d.verdict])
+    .catch(() => null);
+  const done = await deps.actions.transition(id, ["running"], {
+    ...patch,
+    verdictAfter: after,
+    finishedAt: deps.now(),
+  });
+  if (!done) return null;
+  deps.log.info({
+    kind: "action",
+    action: done.kind,
+    id,
+    tenant: done.tenantId,
+    outcome: done.state,
+    user: done.decidedBy,
+  });
+  deps.metrics?.action(done.kind, done.state);
+  await show(deps, done);
+  if (done.ts)
+    await deps.outbox.send([
+      {
+        key: `action-record:${id}`,
+        kind: "action_record",
+        to: { channel: done.channel },
+        thread: done.ts,
+        message: recordMessage(done),
+      },
+    ]);
+  return done;
+}
+
+async function call(deps: ActionDeps, a: Action): Promise<Partial<Action>> {
+  const write = deps.entraWrite;
+  const read = deps.entra;
+  if (!write || !read)
+    throw new ConnectorError(
+      "bad_credentials",
+      "Entra's read or write app is not configured on scimwatch",
+    );
+  const t = a.target;
+  if (a.kind === "restart_job") {
+    await restartJob(write, t.entraTenant, t);
+    return {
+      state: "done",
+      outcome:
+        "Entra answered 204: the job restarts (quarantine lifted; the next cycle re-reads everyone and can take longer)",
+    };
+  }
+  const user = await findUser(read, t.entraTenant, a.loginId);
+  if (!user) return { state: "failed", outcome: `no Entra user ${a.loginId}: nothing was sent` };
+  const ruleId = await userRuleId(read, t.entraTenant, t.spId, t.jobId);
+  const r = await provisionOnDemand(write, t.entraTenant, { ...t, ruleId, userObjectId: user.id });
+  const ok = /success/i.test(r.result);
+  return {
+    state: ok ? "done" : "failed",
+    outcome: `${r.result}${r.action ? ` (${r.action})` : ""}${r.errorCode ? `: ${r.errorCode}` : ""}${r.error ? ` — ${r.error}` : ""}`,
+    steps: r.steps,
+  };
+}
+
+/**
+ * After a restart and from time to time: approved actions not yet carried out
+ * are carried out (once); a call cut short (running for more than two
+ * minutes) is "interrupted", not repeated; requests past their hour expire.
+ */
+export async function sweepActions(deps: ActionDeps): Promise<number> {
+  const now = deps.now();
+  let n = 0;
+  for (const a of await deps.actions.open()) {
+    if (a.state === "approved") {
+      if (await carryOut(deps, a.id)) n++;
+    } else if (a.state === "running" && a.startedAt !== null && now - a.startedAt > 120_000) {
+      const i = await deps.actions.transition(a.id, ["running"], {
+        state: "interrupted",
+        outcome:
+          "scimwatch stopped during the call: whether the IdP received it is unknown, and it was not sent again. Check the user before asking again.",
+        finishedAt: now,
+      });
+      if (i) {
+        await show(deps, i);
+        if (i.ts)
+          await deps.outbox.send([
+            {
+              key: `action-record:${a.id}`,
+              kind: "action_record",
+              to: { channel: i.channel },
+              thread: i.ts,
+              message: recordMessage(i),
+            },
+          ]);
+      }
+    } else if (a.state === "requested" && now > a.expiresAt) await expire(deps, a);
+  }
+  return n;
+}

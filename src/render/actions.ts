@@ -1,0 +1,95 @@
+/** Where fix-it actions are drawn: the button on an answer, the request with Approve/Decline, its decision, and the record in its thread. Pure. */
+import { ACTION_TITLES, type Action, type ActionKind } from "../core/actions/model.js";
+import { type Block, button, context, type SlackMessage, section } from "./blocks.js";
+import { encodeFixRequest, FIX_ACTIONS } from "./ids.js";
+import { esc, iso, slackDate, untrusted } from "./mrkdwn.js";
+
+/** The buttons an answer offers (only those that fit it, only with write access). */
+export function fixButtons(kinds: ActionKind[], tenantId: string, loginId: string): Block[] {
+  if (!kinds.length) return [];
+  return [
+    {
+      type: "actions",
+      block_id: "scim_fix",
+      elements: kinds.map((k) =>
+        button(
+          `${k === "push_now" ? "Push now" : "Restart the job"} (needs approval)`,
+          FIX_ACTIONS.request,
+          encodeFixRequest(k, tenantId, loginId),
+        ),
+      ),
+    },
+  ];
+}
+
+export function requestMessage(a: Action, approvers: string[]): SlackMessage {
+  const blocks: Block[] = [
+    section(
+      `:lock: <@${a.requestedBy}> asks: *${ACTION_TITLES[a.kind]}* for \`${esc(a.loginId)}\` in *${esc(a.tenantName)}*\n*What will be called:* ${untrusted(a.call)}`,
+    ),
+  ];
+  if (a.state === "requested")
+    blocks.push(
+      {
+        type: "actions",
+        block_id: "scim_fix_decide",
+        elements: [
+          button("Approve", FIX_ACTIONS.approve, a.id, "primary", {
+            title: "Approve this call?",
+            text: `${ACTION_TITLES[a.kind]} for ${a.loginId} in ${a.tenantName}, now.`,
+            confirm: "Approve",
+          }),
+          button("Decline", FIX_ACTIONS.decline, a.id, "danger"),
+        ],
+      },
+      context(
+        `An approver decides (${approvers.map((u) => `<@${u}>`).join(", ")}), never the requester · expires ${slackDate(iso(a.expiresAt))}`,
+      ),
+    );
+  else blocks.push(context(decisionLine(a)));
+  return {
+    text: `${ACTION_TITLES[a.kind]} for ${a.loginId} (${a.tenantName}): ${a.state}`,
+    blocks,
+  };
+}
+
+function decisionLine(a: Action): string {
+  const by = a.decidedBy ? `<@${a.decidedBy}>` : "";
+  switch (a.state) {
+    case "approved":
+    case "running":
+      return `:hourglass_flowing_sand: Approved by ${by}: calling now`;
+    case "done":
+      return `:white_check_mark: Approved by ${by}; done${a.verdictAfter ? ` · verdict after: ${esc(a.verdictAfter)}` : ""} (record in the thread)`;
+    case "failed":
+      return `:x: Approved by ${by}; the call failed (record in the thread)`;
+    case "interrupted":
+      return `:warning: Approved by ${by}; scimwatch stopped during the call: its outcome is unknown and it was not sent again (record in the thread)`;
+    case "declined":
+      return `:no_entry: Declined by ${by}: nothing was called`;
+    case "expired":
+      return ":hourglass: Expired without a decision: nothing was called";
+    default:
+      return "";
+  }
+}
+
+/** The record in the request's thread: who asked, who approved, what was sent, what came back, the verdict after. */
+export function recordMessage(a: Action): SlackMessage {
+  const steps = a.steps.length
+    ? `\n*Entra's steps:*\n${a.steps
+        .map(
+          (s) =>
+            `${/success/i.test(s.status) ? ":white_check_mark:" : /skip/i.test(s.status) ? ":fast_forward:" : ":x:"} ${esc(s.type || s.name)}: ${esc(s.status)}${s.description ? ` — ${untrusted(s.description)}` : ""}`,
+        )
+        .join("\n")}`
+    : "";
+  return {
+    text: `${ACTION_TITLES[a.kind]} for ${a.loginId}: ${a.state}`,
+    blocks: [
+      section(
+        `*Record* · asked by <@${a.requestedBy}> · approved by ${a.decidedBy ? `<@${a.decidedBy}>` : "—"}\n*Sent:* ${untrusted(a.call)}\n*Answer:* ${untrusted(a.outcome ?? "none")}${steps}${a.verdictAfter ? `\n*Verdict after:* ${esc(a.verdictAfter)}` : ""}`,
+      ),
+    ],
+  };
+}

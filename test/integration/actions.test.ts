@@ -1,0 +1,237 @@
+/**
+ * Fix it from Slack, through the real bot: write access granted per tenant
+ * (after the customer's admin consents to the write app), "Push now" on an
+ * answer where it fits, a request that shows exactly what will be called,
+ * approved by an approver who is not the requester, carried out once
+ * whoever clicks twice, recorded in the request's thread with Entra's steps
+ * and the verdict after. Declined, expired, refused without write access,
+ * and caught up after a stop between approval and call.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIX_ACTIONS } from "../../src/render/ids.js";
+import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
+import { FakeEntra } from "../fakes/entra.js";
+import { type Harness, startHarness, textsOf } from "../helpers.js";
+
+const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
+const entra = new FakeEntra();
+let h: Harness;
+
+beforeAll(async () => {
+  await entra.start();
+  const u = (id: string, upn: string) => ({
+    id,
+    userPrincipalName: upn,
+    mail: upn,
+    accountEnabled: true,
+  });
+  entra.tenants[TENANT] = {
+    users: [u("u-ben", "ben@acme.com"), u("u-cat", "cat@acme.com"), u("u-dan", "dan@acme.com")],
+    groups: [{ id: "g-all", displayName: "All Employees", members: ["u-ben", "u-cat", "u-dan"] }],
+    sps: [
+      {
+        id: "sp-d",
+        appId: "aaaaaaaa-1111-2222-3333-444444444444",
+        displayName: "Descope",
+        assignments: [
+          {
+            principalId: "g-all",
+            principalType: "Group",
+            principalDisplayName: "All Employees",
+            createdDateTime: "2026-01-01T00:00:00Z",
+          },
+        ],
+        jobs: [
+          {
+            id: "scim.job",
+            schedule: { interval: "PT40M", state: "Active" },
+            status: { code: "Active", steadyStateFirstAchievedTime: "2026-01-02T00:00:00Z" },
+          },
+        ],
+      },
+    ],
+    logs: [],
+  };
+  entra.consented.add(TENANT);
+  h = await startHarness(
+    {
+      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
+      SCIMWATCH_APPROVERS: "UAPPROVER",
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
+      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
+      ENTRA_LOGIN_URL: entra.url,
+      GRAPH_API_URL: entra.url,
+    },
+    (d) => {
+      d.tenants.push({ id: "T-acme", name: "Acme" });
+      d.sso["T-acme"] = { saml: ENTRA_SAML };
+    },
+  );
+  const r = await h.command("connect Acme entra app=Descope", {
+    user: "UADMIN",
+    channel: "CSUPPORT",
+  });
+  await h.slack.waitFor(() =>
+    h.slack.respondedTo(r.rid).find((x) => /is connected/.test(JSON.stringify(x.body))),
+  );
+  // Entra's push, when provision on demand is called: the user appears in Descope.
+  entra.onProvision = (id) => {
+    const upn = entra.tenants[TENANT]?.users.find((x) => x.id === id)?.userPrincipalName ?? "";
+    h.descope.users.push(user({ loginId: upn, tenantId: "T-acme", tenantName: "Acme" }));
+    h.descope.audits.push(
+      scimEvent({ at: Date.now(), loginId: upn, tenant: "T-acme", scimAction: "CreateUser" }),
+    );
+  };
+});
+afterAll(async () => {
+  await h.stop();
+  await entra.stop();
+});
+
+async function reply(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
+  const r = await h.command(cmd, { user: userId, channel });
+  return (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body as Record<
+    string,
+    unknown
+  >;
+}
+const all = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks as never).join("\n")}`;
+/** The fix button's value on a check answer, or undefined. */
+const fixValue = (b: Record<string, unknown>) =>
+  (b.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+    .flatMap((x) => x.elements ?? [])
+    .find((e) => e.action_id === FIX_ACTIONS.request)?.value;
+async function click(action: string, value: string, userId: string) {
+  const { rid } = await h.click(action, value, { user: userId, channel: "CSUPPORT" });
+  return h.slack
+    .waitFor(() => h.slack.respondedTo(rid)[0]?.body as Record<string, unknown> | undefined, 15_000)
+    .catch(() => undefined);
+}
+const requests = () =>
+  h.slack
+    .callsTo("chat.postMessage")
+    .filter((c) => /Entra: provision on demand for/.test(String(c.args.text)));
+async function requestFor(login: string): Promise<{ id: string; ts: string }> {
+  const answer = await reply(`check ${login} Acme`, "UREQ");
+  const v = fixValue(answer);
+  if (!v) throw new Error(`no fix button: ${all(answer)}`);
+  const before = requests().length;
+  await click(FIX_ACTIONS.request, v, "UREQ");
+  const req = await h.slack.waitFor(() => requests()[before]);
+  const id = (
+    req.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>
+  )
+    .flatMap((x) => x.elements ?? [])
+    .find((e) => e.action_id === FIX_ACTIONS.approve)?.value as string;
+  return { id, ts: String(req.result?.ts) };
+}
+
+describe("fix it from Slack", () => {
+  it("no button without write access; granting it needs the customer's consent to the write app", async () => {
+    expect(fixValue(await reply("check ben@acme.com Acme", "UREQ"))).toBeUndefined();
+    expect(all(await reply("write Acme on", "UREQ"))).toMatch(/Only scimwatch admins/);
+    const missing = all(await reply("write Acme on"));
+    expect(missing).toMatch(/not granted yet/);
+    expect(missing).toMatch(new RegExp(`adminconsent\\?client_id=${entra.writeClientId}`));
+    entra.writeConsented.add(TENANT);
+    expect(all(await reply("write Acme on"))).toMatch(/Write access for \*Acme\* is on/);
+  });
+
+  it("push now: requested, refused to the requester and non-approvers, approved once, recorded with the steps and the verdict after", async () => {
+    const { id, ts } = await requestFor("ben@acme.com");
+    const req = requests().at(-1);
+    expect(all(req?.args as never)).toMatch(
+      /What will be called:\* POST \/servicePrincipals\/sp-d\/synchronization\/jobs\/scim\.job\/provisionOnDemand for `?ben@acme.com/,
+    );
+    expect(all((await click(FIX_ACTIONS.approve, id, "UREQ")) ?? {})).toMatch(/You asked for this/);
+    expect(all((await click(FIX_ACTIONS.approve, id, "UOTHER")) ?? {})).toMatch(/Only an approver/);
+    expect(entra.writes).toHaveLength(0);
+    // Two approvals at once (a double click, two replicas): one call.
+    await Promise.all([
+      click(FIX_ACTIONS.approve, id, "UAPPROVER"),
+      click(FIX_ACTIONS.approve, id, "UAPPROVER"),
+    ]);
+    const record = await h.slack.waitFor(
+      () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === ts),
+      15_000,
+    );
+    expect(entra.writes.filter((w) => w.route === "provision")).toHaveLength(1);
+    const body = entra.writes[0]?.body as {
+      parameters: Array<{ ruleId: string; subjects: Array<{ objectId: string }> }>;
+    };
+    expect(body.parameters[0]).toEqual({
+      ruleId: "rule-users",
+      subjects: [{ objectId: "u-ben", objectTypeName: "User" }],
+    });
+    const text = textsOf(record.args.blocks as never).join("\n");
+    expect(text).toMatch(/asked by <@UREQ> · approved by <@UAPPROVER>/);
+    expect(text).toMatch(/Export: Success/);
+    expect(text).toMatch(/Verdict after:\* Provisioned/);
+    const edits = h.slack.callsTo("chat.update").filter((c) => c.args.ts === ts);
+    expect(String(edits.at(-1)?.args.text)).toMatch(/: done$/);
+    expect(all((await click(FIX_ACTIONS.approve, id, "UAPPROVER")) ?? {})).toMatch(
+      /already decided/,
+    );
+  });
+
+  it("declined: nothing is called; an expired request cannot be approved", async () => {
+    const writes = entra.writes.length;
+    const d = await requestFor("cat@acme.com");
+    await click(FIX_ACTIONS.decline, d.id, "UAPPROVER");
+    expect(all((await click(FIX_ACTIONS.approve, d.id, "UAPPROVER")) ?? {})).toMatch(
+      /already decided/,
+    );
+    const e = await requestFor("cat@acme.com");
+    const key = `${h.prefix}:action:${e.id}`;
+    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
+    await h.redis.set(key, JSON.stringify({ ...rec, expiresAt: Date.now() - 1 }));
+    expect(all((await click(FIX_ACTIONS.approve, e.id, "UAPPROVER")) ?? {})).toMatch(/expired/);
+    expect(entra.writes).toHaveLength(writes);
+  });
+
+  it("a stop between approval and call: the next sweep calls once; a call cut short is not repeated", async () => {
+    const a = await requestFor("cat@acme.com");
+    const key = `${h.prefix}:action:${a.id}`;
+    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
+    // The approval was stored, then the process died before the call.
+    await h.redis.set(
+      key,
+      JSON.stringify({ ...rec, state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() }),
+    );
+    const writes = entra.writes.length;
+    await h.runtime.notifyOnce();
+    await h.runtime.notifyOnce();
+    expect(entra.writes.length - writes).toBe(1);
+    // Another: the process died during the call (running for minutes): interrupted, never sent again.
+    const b = await requestFor("dan@acme.com");
+    const kb = `${h.prefix}:action:${b.id}`;
+    const rb = JSON.parse((await h.redis.get(kb)) ?? "{}");
+    await h.redis.set(
+      kb,
+      JSON.stringify({
+        ...rb,
+        state: "running",
+        decidedBy: "UAPPROVER",
+        startedAt: Date.now() - 600_000,
+      }),
+    );
+    const w2 = entra.writes.length;
+    await h.runtime.notifyOnce();
+    expect(entra.writes.length).toBe(w2);
+    expect(JSON.parse((await h.redis.get(kb)) ?? "{}").state).toBe("interrupted");
+    const note = await h.slack.waitFor(() =>
+      h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === b.ts),
+    );
+    expect(textsOf(note.args.blocks as never).join("\n")).toMatch(/not sent again/);
+  });
+
+  it("without write access the request is refused, even with a crafted button", async () => {
+    await reply("write Acme off");
+    const v = JSON.stringify({ k: "push_now", t: "T-acme", l: "cat@acme.com" });
+    expect(all((await click(FIX_ACTIONS.request, v, "UREQ")) ?? {})).toMatch(
+      /Not asked: write access is not granted/,
+    );
+  });
+});
