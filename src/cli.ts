@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-/** scimwatch command line: check, start, doctor, expect, leave, reconcile. */
+/** scimwatch command line: check, start, doctor, expect, leave, reconcile, act. */
 import { existsSync, readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { CHECK_HELP, CHECK_USAGE, runCheck } from "./cli/check.js";
 import { type Io, processIo } from "./cli/io.js";
 import { runManifest } from "./cli/manifest.js";
 import {
+  ACT_HELP,
+  ACT_USAGE,
   DOCTOR_HELP,
   DOCTOR_USAGE,
   EXPECT_HELP,
@@ -32,6 +34,7 @@ ${MANIFEST_USAGE}
 ${EXPECT_USAGE}
 ${RECONCILE_USAGE}
 ${LEAVE_USAGE}
+${ACT_USAGE}
 
 Every command reads ./.env (variables already set in the environment win).
 \`scimwatch <command> --help\` for more; \`scimwatch --version\`.
@@ -45,6 +48,7 @@ const HELP: Record<string, string> = {
   expect: EXPECT_HELP,
   reconcile: RECONCILE_HELP,
   leave: LEAVE_HELP,
+  act: ACT_HELP,
 };
 
 /** Reads ./.env into the environment, without overriding what is already set. */
@@ -80,6 +84,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return (await import("./cli/doctor.js")).runDoctor(rest, io);
     case "expect":
       return (await import("./cli/expect.js")).runExpect(rest, io);
+    case "act":
+      return (await import("./cli/act.js")).runAct(rest, io);
     case "leave":
       return (await import("./cli/leave.js")).runLeave(rest, io);
     case "reconcile":

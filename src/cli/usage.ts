@@ -78,3 +78,19 @@ them and no sign-in follows; an alert if they are still enabled in Descope
 after their last day plus the IdP's window. Needs the bot's settings (Redis,
 Descope, Slack). Exit 0 registered, 1 a failure, 2 bad usage.
 `;
+
+export const ACT_USAGE =
+  "usage: scimwatch act push-now|restart --entra-tenant <id> --entra-app <name|appId> [--login <loginId>] [--tenant <id-or-name>] [--dry-run] [--yes] [--json]";
+
+export const ACT_HELP = `${ACT_USAGE}
+
+A fix-it action from a terminal, for an operator who holds the credentials
+(no approval: you are the second pair of eyes). push-now: Entra's Provision on
+demand for one user (--login), with each step's result; restart: Restart
+provisioning (lifts quarantine; the next cycle re-reads everyone).
+  --dry-run   print exactly what would be called, send nothing (exit 0)
+  --yes       make the call (without it nothing is sent, exit 2)
+Environment: ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET (reads), ENTRA_WRITE_CLIENT_ID
+and ENTRA_WRITE_CLIENT_SECRET (the write app, Synchronization.ReadWrite.All).
+Exit 0 done, 1 the call failed or could not be made, 2 bad usage.
+`;

@@ -79,8 +79,9 @@ export function permissionFor(path: string): string {
 
 export class EntraHttp {
   private readonly loginUrl: string;
-  private readonly graphUrl: string;
-  private readonly timeoutMs: number;
+  /** Graph's base URL (no trailing slash). */
+  readonly graphUrl: string;
+  readonly timeoutMs: number;
   private readonly tokens = new Map<string, { token: string; until: number }>();
 
   constructor(private readonly opts: EntraHttpOptions) {
@@ -228,60 +229,6 @@ export class EntraHttp {
       }
       return json;
     }
-  }
-
-  /**
-   * One Graph write (POST/PUT) with the write-capable app's token: the status
-   * and the body, or a coded error that names what is missing. Never retried:
-   * a write whose answer was lost is not sent twice (the caller records it).
-   */
-  async write(
-    tenant: string,
-    method: "POST" | "PUT",
-    path: string,
-    body: unknown,
-  ): Promise<{ status: number; json: unknown }> {
-    const token = await this.token(tenant);
-    const res = await this.fetch(`${this.graphUrl}/v1.0${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        accept: "application/json",
-        "content-type": "application/json",
-      },
-      body: JSON.stringify(body),
-    });
-    const json = jsonOrNull(res);
-    const e = graphErrorSchema.safeParse(json);
-    const detail =
-      e.success && e.data.error
-        ? `${e.data.error.code ?? ""}${e.data.error.message ? `: ${e.data.error.message}` : ""}`
-        : "";
-    const where = path.split("?")[0];
-    if (res.status === 401 || res.status === 403)
-      throw new ConnectorError(
-        "permission_missing",
-        `Graph refused ${where} (${detail || res.status}): scimwatch's write app lacks Synchronization.ReadWrite.All, or the customer's admin has not consented to it`,
-      );
-    if (res.status === 429) {
-      const sec = Number(headerOf(res, "retry-after") ?? "10") || 10;
-      throw new ConnectorError(
-        "throttled",
-        `Microsoft Graph is throttling ${where}; retry in ${sec} s`,
-        sec,
-      );
-    }
-    if (res.status >= 500)
-      throw new ConnectorError(
-        "unreachable",
-        `Graph answered HTTP ${res.status} to ${where}${detail ? ` (${detail})` : ""}`,
-      );
-    if (res.status >= 400)
-      throw new ConnectorError(
-        "bad_response",
-        `Graph answered HTTP ${res.status} to ${where}${detail ? ` (${detail})` : ""}`,
-      );
-    return { status: res.status, json };
   }
 
   /**

@@ -7,7 +7,74 @@
  * (import, scoping, matching, action, export) with each status and error.
  */
 import * as z from "zod";
+import { headerOf, httpRequest, isTimeout, jsonOrNull, networkCodeOf } from "../net/http.js";
 import { ConnectorError, type EntraHttp } from "./entra-http.js";
+
+const graphErrorSchema = z.object({
+  error: z.object({ code: z.string().optional(), message: z.string().optional() }).optional(),
+});
+
+/**
+ * One Graph write (POST/PUT) with the write-capable app's token: the status
+ * and the body, or a coded error that names what is missing. Never retried:
+ * a write whose answer was lost is not sent twice (the caller records it).
+ */
+export async function graphWrite(
+  http: EntraHttp,
+  tenant: string,
+  method: "POST" | "PUT",
+  path: string,
+  body: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const token = await http.token(tenant);
+  const where = path.split("?")[0];
+  let res: Awaited<ReturnType<typeof httpRequest>>;
+  try {
+    res = await httpRequest(`${http.graphUrl}/v1.0${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: "application/json",
+        "content-type": "application/json",
+      },
+      body: JSON.stringify(body),
+      timeoutMs: Math.max(http.timeoutMs, 30_000),
+      service: "graph",
+    });
+  } catch (e) {
+    throw new ConnectorError(
+      "unreachable",
+      isTimeout(e)
+        ? `Microsoft did not answer ${where} in time: whether the call took effect is unknown`
+        : `could not reach Graph (${networkCodeOf(e)}): nothing was sent`,
+    );
+  }
+  const json = jsonOrNull(res);
+  const e = graphErrorSchema.safeParse(json);
+  const detail =
+    e.success && e.data.error
+      ? `${e.data.error.code ?? ""}${e.data.error.message ? `: ${e.data.error.message}` : ""}`
+      : "";
+  if (res.status === 401 || res.status === 403)
+    throw new ConnectorError(
+      "permission_missing",
+      `Graph refused ${where} (${detail || res.status}): scimwatch's write app lacks Synchronization.ReadWrite.All, or the customer's admin has not consented to it`,
+    );
+  if (res.status === 429) {
+    const sec = Number(headerOf(res, "retry-after") ?? "10") || 10;
+    throw new ConnectorError(
+      "throttled",
+      `Microsoft Graph is throttling ${where}; retry in ${sec} s`,
+      sec,
+    );
+  }
+  if (res.status >= 400)
+    throw new ConnectorError(
+      res.status >= 500 ? "unreachable" : "bad_response",
+      `Graph answered HTTP ${res.status} to ${where}${detail ? ` (${detail})` : ""}`,
+    );
+  return { status: res.status, json };
+}
 
 const schemaSchema = z.object({
   synchronizationRules: z
@@ -102,7 +169,8 @@ export async function provisionOnDemand(
   tenant: string,
   o: { spId: string; jobId: string; ruleId: string; userObjectId: string },
 ): Promise<DemandResult> {
-  const { json } = await write.write(
+  const { json } = await graphWrite(
+    write,
     tenant,
     "POST",
     `/servicePrincipals/${o.spId}/synchronization/jobs/${o.jobId}/provisionOnDemand`,
@@ -137,7 +205,8 @@ export async function restartJob(
   tenant: string,
   o: { spId: string; jobId: string },
 ): Promise<void> {
-  await write.write(
+  await graphWrite(
+    write,
     tenant,
     "POST",
     `/servicePrincipals/${o.spId}/synchronization/jobs/${o.jobId}/restart`,

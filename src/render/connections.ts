@@ -66,6 +66,8 @@ export function connectionsMessage(
     appName: string;
     lastOkAt: number | null;
     problem: string | null;
+    /** Fix-it actions: which are possible, or why none is. */
+    actions?: string;
   }>,
 ): SlackMessage {
   if (!list.length)
@@ -77,7 +79,7 @@ export function connectionsMessage(
     .slice(0, 40)
     .map(
       (c) =>
-        `• *${esc(c.tenantName)}* → ${esc(c.where)}, ${esc(c.appName)} · ${c.problem ? `:warning: ${esc(c.problem)}` : c.lastOkAt ? `last read ${slackDate(iso(c.lastOkAt))}` : "not used yet"}`,
+        `• *${esc(c.tenantName)}* → ${esc(c.where)}, ${esc(c.appName)} · ${c.problem ? `:warning: ${esc(c.problem)}` : c.lastOkAt ? `last read ${slackDate(iso(c.lastOkAt))}` : "not used yet"}${c.actions ? `\n    _Actions:_ ${esc(c.actions)}` : ""}`,
     );
   return notice(
     `*IdP connections* (${list.length})\n${rows.join("\n")}`,

@@ -6,6 +6,7 @@ import { EXPLAIN_TOPICS, type ExplainTopic } from "../core/explain.js";
 import { type IdpId, parseIdp } from "../core/idp/catalog.js";
 import { loginIdProblem } from "../core/login-id.js";
 import { closestVerb, verbNamed } from "../core/verbs.js";
+import { cleanTenant, parseWholeTenantVerb } from "./parse-ops.js";
 
 export type ScimCommand =
   | { kind: "help"; verb?: string }
@@ -65,11 +66,6 @@ function tokenize(text: string): string[] {
 const MENTION = /^<@[UW][A-Z0-9]+(?:\|[^>]*)?>$/;
 const MENTION_HINT =
   "That is a Slack mention, not a login ID: scimwatch checks Descope login IDs, usually the person's email, e.g. `/scim check jane@acme.com`.";
-
-function cleanTenant(words: string[]): string | undefined {
-  const t = words.join(" ").trim();
-  return t.length ? t : undefined;
-}
 
 export function parseScimCommand(raw: string): ScimCommand {
   const max = /^\s*expect\b/i.test(raw) ? MAX_EXPECT_TEXT : MAX_TEXT;
@@ -230,50 +226,10 @@ export function parseScimCommand(raw: string): ScimCommand {
       const tenant = cleanTenant(rest);
       return tenant ? { kind: "pending", tenant } : { kind: "pending" };
     }
-    case "reconcile": {
-      const syncAll = rest.some((w) => /^scope=all$/i.test(w));
-      const tenant = cleanTenant(rest.filter((w) => !/^scope=/i.test(w)));
-      if (rest.some((w) => /^scope=(?!all$)/i.test(w)))
-        return {
-          kind: "usage",
-          topic: "reconcile",
-          message:
-            '`scope=all` is the only scope: use it when the app provisions every user (Entra\'s "Sync all users and groups").',
-        };
-      return tenant ? { kind: "reconcile", tenant, syncAll } : { kind: "reconcile", syncAll };
-    }
-    case "write": {
-      const last = rest.at(-1)?.toLowerCase();
-      const tenant = cleanTenant(rest.slice(0, -1));
-      if (!tenant || (last !== "on" && last !== "off"))
-        return {
-          kind: "usage",
-          topic: "write",
-          message:
-            "Usage: `/scim write <tenant> on|off` (admins): write access for fix-it actions.",
-        };
-      return { kind: "write", tenant, on: last === "on" };
-    }
-    case "leaver": {
-      const last = rest.find((w) => /^last=/i.test(w));
-      const words = rest.filter((w) => w !== last);
-      const email = words[0];
-      if (!email)
-        return {
-          kind: "usage",
-          topic: "leaver",
-          message: "Who is leaving? `/scim leaver <email> [tenant] [last=<date>]`",
-        };
-      const tenant = cleanTenant(words.slice(1));
-      if (tenant && tenant.length > 200)
-        return { kind: "usage", topic: "leaver", message: "That tenant name is too long." };
-      return {
-        kind: "leaver",
-        email,
-        ...(tenant ? { tenant } : {}),
-        ...(last ? { lastDay: last.slice(5) } : {}),
-      };
-    }
+    case "reconcile":
+    case "write":
+    case "leaver":
+      return parseWholeTenantVerb(verb as "reconcile" | "write" | "leaver", rest);
     case "alerts":
       return channelArg(
         "alerts",

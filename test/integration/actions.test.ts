@@ -7,6 +7,9 @@
  * and the verdict after. Declined, expired, refused without write access,
  * and caught up after a stop between approval and call.
  */
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
@@ -14,6 +17,7 @@ import { FakeEntra } from "../fakes/entra.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const entra = new FakeEntra();
 let h: Harness;
 
@@ -136,7 +140,11 @@ describe("fix it from Slack", () => {
     expect(missing).toMatch(/not granted yet/);
     expect(missing).toMatch(new RegExp(`adminconsent\\?client_id=${entra.writeClientId}`));
     entra.writeConsented.add(TENANT);
+    expect(all(await reply("connections"))).toMatch(/Actions:_ none: write access is not granted/);
     expect(all(await reply("write Acme on"))).toMatch(/Write access for \*Acme\* is on/);
+    expect(all(await reply("connections"))).toMatch(
+      /Actions:_ push now \(Entra provision on demand\)/,
+    );
   });
 
   it("push now: requested, refused to the requester and non-approvers, approved once, recorded with the steps and the verdict after", async () => {
@@ -233,5 +241,53 @@ describe("fix it from Slack", () => {
     expect(all((await click(FIX_ACTIONS.request, v, "UREQ")) ?? {})).toMatch(
       /Not asked: write access is not granted/,
     );
+  });
+
+  it("scimwatch act: --dry-run prints the call, no --yes sends nothing, --yes calls once; a refused write app exits 1 without its secret", async () => {
+    const env = {
+      PATH: process.env.PATH ?? "",
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
+      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
+      ENTRA_LOGIN_URL: entra.url,
+      GRAPH_API_URL: entra.url,
+    };
+    const act = (args: string[], extra: Record<string, string> = {}) =>
+      promisify(execFile)(process.execPath, [CLI, "act", ...args], {
+        env: { ...env, ...extra },
+        cwd: tmpdir(),
+      })
+        .then((r) => ({ code: 0, ...r }))
+        .catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const base = [
+      "push-now",
+      "--entra-tenant",
+      TENANT,
+      "--entra-app",
+      "Descope",
+      "--login",
+      "cat@acme.com",
+    ];
+    const writes = entra.writes.length;
+    const dry = await act([...base, "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      /Would call: POST \/servicePrincipals\/sp-d\/synchronization\/jobs\/scim\.job\/provisionOnDemand for cat@acme.com/,
+    );
+    const unsure = await act(base);
+    expect(unsure.code).toBe(2);
+    expect(unsure.stderr).toMatch(/add --yes/);
+    expect(entra.writes.length).toBe(writes);
+    const yes = await act([...base, "--yes"]);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/Export: Success/);
+    expect(entra.writes.length).toBe(writes + 1);
+    const refused = await act([...base, "--yes", "--json"], {
+      ENTRA_WRITE_CLIENT_SECRET: "wrong-write-secret-value",
+    });
+    expect(refused.code).toBe(1);
+    expect(`${refused.stdout}${refused.stderr}`).not.toContain("wrong-write-secret-value");
+    expect(entra.writes.length).toBe(writes + 1);
   });
 });

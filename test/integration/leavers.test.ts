@@ -248,7 +248,7 @@ describe("leavers", () => {
     await reply("autoexpect Acme off");
   });
 
-  it("scimwatch leave --file: registered from a CSV; the bot's next evaluation posts the checklist", async () => {
+  it("scimwatch leave --file: registered from a CSV, its checklist posted and the leaver still enabled alerted", async () => {
     const dir = mkdtempSync(join(tmpdir(), "leave-"));
     const file = join(dir, "leavers.csv");
     writeFileSync(file, `email,name,last_day\ncsv@acme.com,Csv Leaver,${WEEK_AGO}\nnope,,\n`);
@@ -262,6 +262,8 @@ describe("leavers", () => {
       DESCOPE_PROJECT_ID: h.descope.projectId,
       DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
       DESCOPE_BASE_URL: h.descope.url,
+      // The bot's settings, as the operator's .env holds them: its alerts go where the bot's go.
+      SCIMWATCH_ALERT_CHANNEL: "CALERTS",
     };
     const out = await promisify(execFile)(
       process.execPath,

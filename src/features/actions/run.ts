@@ -231,14 +231,23 @@ export async function carryOut(deps: ActionDeps, id: string): Promise<Action | n
 }
 
 async function call(deps: ActionDeps, a: Action): Promise<Partial<Action>> {
-  const write = deps.entraWrite;
-  const read = deps.entra;
+  return makeCall(deps.entra, deps.entraWrite, a.kind, a.target, a.loginId);
+}
+
+/** The call itself (the bot after an approval, \`scimwatch act\` after --yes): what to record. */
+export async function makeCall(
+  read: EntraHttp | null,
+  write: EntraHttp | null,
+  kind: ActionKind,
+  t: Action["target"],
+  loginId: string,
+): Promise<Pick<Action, "state" | "outcome"> & Partial<Pick<Action, "steps">>> {
   if (!write || !read)
     throw new ConnectorError(
       "bad_credentials",
       "Entra's read or write app is not configured on scimwatch",
     );
-  const t = a.target;
+  const a = { kind, loginId };
   if (a.kind === "restart_job") {
     await restartJob(write, t.entraTenant, t);
     return {

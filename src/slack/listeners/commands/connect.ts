@@ -2,6 +2,7 @@
 
 import { entraTenantOf } from "../../../core/idp-side/model.js";
 import { resolveTenant } from "../../../descope/tenants.js";
+import { writeAccess } from "../../../features/actions/run.js";
 import { connectEntra } from "../../../features/connections/connect.js";
 import {
   CONNECT_ADMINS_ONLY,
@@ -86,12 +87,23 @@ export const connections: CommandListener<Extract<ScimCommand, { kind: "connecti
     // A channel linked to a tenant sees only that tenant's connection.
     const visible =
       access.kind === "tenant" ? all.filter((c) => c.tenantId === access.tenantId) : all;
+    // Which fix-it actions each tenant allows, and why not the others (the one write-access rule).
+    const actionsOf = async (tenantId: string) => {
+      if (!deps.action) return "off in this process";
+      const w = await writeAccess(deps.action, tenantId);
+      return w.ok
+        ? "push now (Entra provision on demand) and restart a quarantined job, each approved by an approver; Okta assignment and SCIM key rotation: not available yet"
+        : `none: ${w.why}`;
+    };
     await req.reply(
       connectionsMessage(
-        visible.map((c) => ({
-          ...c,
-          where: c.idp === "azure" ? `Entra ${c.entraTenant}` : `Okta ${c.oktaUrl}`,
-        })),
+        await Promise.all(
+          visible.map(async (c) => ({
+            ...c,
+            where: c.idp === "azure" ? `Entra ${c.entraTenant}` : `Okta ${c.oktaUrl}`,
+            actions: await actionsOf(c.tenantId),
+          })),
+        ),
       ),
     );
     return `listed_${visible.length}`;
