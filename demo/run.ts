@@ -152,6 +152,7 @@ async function main(): Promise<number> {
   const entra = new FakeEntra();
   const ENTRA_TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
   entra.consented.add(ENTRA_TENANT);
+  entra.writeConsented.add(ENTRA_TENANT);
   entra.tenants[ENTRA_TENANT] = {
     users: [
       ...["ana", "ben", "carl", "dan", "eve", "fay"].map((n) => ({
@@ -272,6 +273,10 @@ async function main(): Promise<number> {
     SCIMWATCH_AUDIT_HOOK_TOKEN: HOOK_TOKEN,
     ENTRA_CLIENT_ID: entra.clientId,
     ENTRA_CLIENT_SECRET: entra.clientSecret,
+    // Fix it from Slack: Acme's admin consented to the write app; Olga approves each call.
+    ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
+    ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
+    SCIMWATCH_APPROVERS: "U0OLGA",
     ENTRA_LOGIN_URL: entra.url,
     GRAPH_API_URL: entra.url,
     // The clock runs SPEED times faster, so the budget does too (10 per simulated minute).
@@ -323,6 +328,39 @@ async function main(): Promise<number> {
       SECRET,
     );
     return { rid, ack: r.body };
+  };
+
+  /** A button click, signed as Slack sends it (block_actions). */
+  const click = async (actionId: string, value: string, channel: string, userId: string) => {
+    const rid = `r${++n}`;
+    asked.set(rid, `a click on ${actionId.replace(/^scim_fix_/, "")}`);
+    say(`\n${stamp()} ${NAMES[channel]} — @${userId} clicks ${actionId.replace(/^scim_fix_/, "")}`);
+    await postSigned(
+      events,
+      {
+        payload: JSON.stringify({
+          type: "block_actions",
+          team: { id: "T0TEAM", domain: "acme" },
+          user: { id: userId, username: userId, team_id: "T0TEAM" },
+          api_app_id: "A0APP",
+          token: "legacy",
+          container: {
+            type: "message",
+            message_ts: "1.2",
+            channel_id: channel,
+            is_ephemeral: true,
+          },
+          trigger_id: "1.2.3",
+          channel: { id: channel, name: "c" },
+          response_url: slack.responseUrl(rid),
+          actions: [
+            { action_id: actionId, block_id: "b", type: "button", value, action_ts: "1.3" },
+          ],
+        }),
+      },
+      SECRET,
+    );
+    return rid;
   };
 
   say("scimwatch demo — the real bot against a simulated Descope and a Slack stand-in.");
@@ -487,6 +525,70 @@ async function main(): Promise<number> {
       .waitFor(() => slack.files.find((f) => f.completed && f.channel === CH.support), 10_000)
       .catch(() => undefined);
 
+    // fay is in scope but never arrived: IT pushes her now, with a second pair of eyes.
+    entra.onProvision = (id) => {
+      if (id !== "e-fay") return;
+      descope.users.push(
+        user({
+          loginId: "fay@acme.com",
+          userId: "U-fay",
+          ...acme,
+          roles: ["member"],
+          createdAt: now(),
+        }),
+      );
+      descope.audits.push(
+        scimEvent({
+          at: now(),
+          loginId: "fay@acme.com",
+          userId: "U-fay",
+          tenant: "T-acme",
+          scimAction: "CreateUser",
+        }),
+      );
+    };
+    const granted = await slash("write Acme on", CH.it, "U0ADMIN", true);
+    await slack.waitFor(() => slack.respondedTo(granted.rid)[0], 15_000);
+    const fayCheck = await slash("check fay@acme.com Acme", CH.it, "U0IT", true);
+    const fayAnswer = (await slack.waitFor(() => slack.respondedTo(fayCheck.rid)[0], 15_000)).body;
+    const pushValue = (
+      fayAnswer.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>
+    )
+      .flatMap((b) => b.elements ?? [])
+      .find((e) => e.action_id === "scim_fix_request")?.value;
+    let pushed = false;
+    if (pushValue) {
+      await click("scim_fix_request", pushValue, CH.it, "U0IT");
+      const request = await slack.waitFor(
+        () =>
+          slack
+            .callsTo("chat.postMessage")
+            .find((c) => /provision on demand for fay@acme.com/.test(String(c.args.text))),
+        15_000,
+      );
+      const approveId = (
+        request.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>
+      )
+        .flatMap((b) => b.elements ?? [])
+        .find((e) => e.action_id === "scim_fix_approve")?.value;
+      if (approveId) await click("scim_fix_approve", approveId, CH.it, "U0OLGA");
+      const record = await slack
+        .waitFor(
+          () =>
+            slack
+              .callsTo("chat.postMessage")
+              .find(
+                (c) =>
+                  c.args.thread_ts === request.result?.ts && /: done$/.test(String(c.args.text)),
+              ),
+          15_000,
+        )
+        .catch(() => undefined);
+      pushed = Boolean(
+        record && JSON.stringify(record.args.blocks).includes("Verdict after:* Provisioned"),
+      );
+    }
+
     // The orphan it found is alerted to the tenant's alert channel.
     await slack
       .waitFor(
@@ -570,6 +672,9 @@ async function main(): Promise<number> {
     const eveAlert = alerts.some((a) =>
       String(a.args.text).startsWith("eve@acme.com left Acme on"),
     );
+    say(
+      `  • fay was pushed now from Slack: requested by @U0IT, approved by @U0OLGA (an approver, not the requester), Entra's steps recorded in the request's thread${pushed ? ", verdict after: Provisioned" : ""}.`,
+    );
     const orphanAlert = alerts.some((a) =>
       String(a.args.text).startsWith(
         "1 person left Microsoft Entra ID but is still enabled in Descope (Acme)",
@@ -596,6 +701,7 @@ async function main(): Promise<number> {
       !eveAlert ||
       !recOk ||
       !orphanAlert ||
+      !pushed ||
       !tickedAt ||
       tickedAt - pushedAt > 5_000
     ) {
@@ -611,6 +717,7 @@ async function main(): Promise<number> {
           ...(eveAlert ? [] : ["eve's still-enabled alert"]),
           ...(recOk ? [] : [`the reconciliation (${recText})`]),
           ...(orphanAlert ? [] : ["the orphan alert"]),
+          ...(pushed ? [] : ["fay's push now"]),
           ...(tickedAt && tickedAt - pushedAt <= 5_000
             ? []
             : ["the checklist did not tick from the push"]),
