@@ -105,6 +105,8 @@ export class FakeDescope {
     }>
   > = {};
   groups: Record<string, WireGroup[]> = {};
+  /** When set, user search answers at most this many users a page, whatever the limit asked. */
+  userPageCap: number | null = null;
   /** SSO Setup Suite links generated: for whom, valid how long (s), e-mailed to whom. */
   readonly adminLinks: Array<{ tenantId: string; expireTime: number; email: string | null }> = [];
   audits: WireAudit[] = [];
@@ -241,9 +243,10 @@ export class FakeDescope {
           limit?: number;
           page?: number;
         };
-        const limit = b.limit ?? 100;
         const page = b.page ?? 0;
-        if (limit < 1 || limit > 1000)
+        // A server that caps the page size silently (Descope's largest page is unpublished).
+        const limit = Math.min(b.limit ?? 100, this.userPageCap ?? Number.POSITIVE_INFINITY);
+        if ((b.limit ?? 100) < 1 || (b.limit ?? 100) > 1000)
           return send(res, 400, { errorCode: "E011002", errorDescription: "limit out of range" });
         const ids = b.loginIds?.map((l) => l.toLowerCase());
         const emails = b.emails?.map((l) => l.toLowerCase());

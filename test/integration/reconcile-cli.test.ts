@@ -158,4 +158,16 @@ describe("scimwatch reconcile", () => {
     expect(down.code).toBe(1);
     expect(JSON.parse(down.stdout).error.message).toMatch(/Descope/);
   });
+
+  it("a Descope that caps the page size silently is read to the end, at the size it answers", async () => {
+    descope.userPageCap = 2;
+    try {
+      const r = await cli(["--tenant", "Globex", "--json"]);
+      expect(r.code).toBe(0);
+      const j = JSON.parse(r.stdout) as { people: unknown[] };
+      expect(j.people).toHaveLength(4);
+    } finally {
+      descope.userPageCap = null;
+    }
+  });
 });

@@ -131,9 +131,18 @@ async function descopePage(deps: RunDeps, r: ReconcileRun, source: ScopeSource) 
       Math.max(0, ...u.loginIds.map((l) => last.get(l.toLowerCase()) ?? 0)) || undefined,
     ),
   );
-  const ended = ans.users.length < r.descopeLimit;
+  // A first page shorter than asked while the total says more: Descope capped the page size
+  // (its largest is unpublished). Read on at the size it answered, so the pages line up.
+  const capped =
+    r.descopePage === 0 &&
+    ans.users.length > 0 &&
+    ans.users.length < r.descopeLimit &&
+    ans.total > ans.users.length;
+  const limit = capped ? ans.users.length : r.descopeLimit;
+  const ended = ans.users.length === 0 || ans.users.length < limit;
   const next: ReconcileRun = {
     ...r,
+    descopeLimit: limit,
     descopePage: r.descopePage + 1,
     descopeRead: r.descopeRead + people.length,
     descopeTotal: r.descopeTotal ?? ans.total,
