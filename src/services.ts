@@ -258,7 +258,7 @@ export function buildServices(
       : null;
   const action: ActionDeps = {
     ...stores,
-    ...{ entra, entraWrite, outbox, checks, log, now, metrics },
+    ...{ entra, entraWrite, secretBox, egress, outbox, checks, log, now, metrics },
     approvers: new Set(cfg.SCIMWATCH_APPROVERS),
   };
 

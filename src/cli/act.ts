@@ -9,12 +9,15 @@ import { parseArgs } from "node:util";
 import { findJob, findServicePrincipal } from "../connectors/entra-facts.js";
 import { EntraHttp } from "../connectors/entra-http.js";
 import { type ActionKind, callOf } from "../core/actions/model.js";
-import { makeCall } from "../features/actions/run.js";
+import { makeCall } from "../features/actions/calls.js";
 import { entraHttpFromEnv } from "./idp-side.js";
 import { failureExit, type Io } from "./io.js";
 import { ACT_USAGE } from "./usage.js";
 
-const KINDS: Record<string, ActionKind> = { "push-now": "push_now", restart: "restart_job" };
+const KINDS: Record<string, Exclude<ActionKind, "assign">> = {
+  "push-now": "push_now",
+  restart: "restart_job",
+};
 
 export async function runAct(argv: string[], io: Io): Promise<number> {
   const json = argv.includes("--json");
@@ -61,7 +64,13 @@ export async function runAct(argv: string[], io: Io): Promise<number> {
     if (!sp) return usage(`no enterprise app ${app} in Entra tenant ${entraTenant}`);
     const job = await findJob(read, entraTenant, sp.id);
     if (!job) return usage(`${sp.displayName} has no provisioning job`);
-    const target = { entraTenant, spId: sp.id, jobId: job.id, appName: sp.displayName || app };
+    const target = {
+      idp: "azure" as const,
+      entraTenant,
+      spId: sp.id,
+      jobId: job.id,
+      appName: sp.displayName || app,
+    };
     const call = callOf(kind, target, login);
     if (values["dry-run"] || !values.yes) {
       io.stdout(json ? `${JSON.stringify({ dryRun: true, call })}\n` : `Would call: ${call}\n`);
@@ -74,7 +83,7 @@ export async function runAct(argv: string[], io: Io): Promise<number> {
       loginUrl: io.env.ENTRA_LOGIN_URL,
       graphUrl: io.env.GRAPH_API_URL,
     });
-    const r = await makeCall(read, write, kind, target, login);
+    const r = await makeCall({ entraRead: read, entraWrite: write }, kind, target, login);
     if (json) io.stdout(`${JSON.stringify({ call, ...r })}\n`);
     else {
       io.stdout(`Sent: ${call}\nAnswer: ${r.state}: ${r.outcome}\n`);

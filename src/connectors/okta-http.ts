@@ -113,6 +113,47 @@ export class OktaHttp {
     }
   }
 
+  /**
+   * One write (POST/PUT) with this client's credentials (the write token):
+   * the status and body, or a coded error naming what is missing. Never
+   * retried: a write whose answer was lost is not sent twice.
+   */
+  async send(
+    method: "POST" | "PUT",
+    path: string,
+    body: unknown,
+  ): Promise<{ status: number; json: unknown }> {
+    const url = `${this.base}${path}`;
+    const auth = await this.auth.headers(method, url);
+    let res: HttpAnswer;
+    try {
+      res = await httpRequest(url, {
+        method,
+        headers: { ...auth, accept: "application/json", "content-type": "application/json" },
+        body: JSON.stringify(body ?? {}),
+        timeoutMs: Math.max(this.timeoutMs, 30_000),
+        egress: this.egress,
+        service: "okta",
+      });
+    } catch (e) {
+      throw oktaUnreachable(e, url);
+    }
+    const json = jsonOrNull(res);
+    const e = errorSchema.safeParse(json);
+    const why = e.success ? (e.data.errorSummary ?? e.data.errorCode ?? "") : "";
+    if (res.status === 401 || res.status === 403)
+      throw new ConnectorError(
+        "permission_missing",
+        `Okta refused ${new URL(url).pathname} (${why || res.status}): the write token's admin lacks ${path.startsWith("/api/v1/groups") ? "okta.groups.manage" : "okta.apps.manage"}`,
+      );
+    if (res.status >= 400)
+      throw new ConnectorError(
+        res.status >= 500 || res.status === 429 ? "unreachable" : "bad_response",
+        `Okta answered HTTP ${res.status} to ${new URL(url).pathname}${why ? ` (${why})` : ""}`,
+      );
+    return { status: res.status, json };
+  }
+
   /** Every page of a list, at most `maxPages`. */
   async list(path: string, maxPages = 10): Promise<unknown[] | null> {
     const out: unknown[] = [];

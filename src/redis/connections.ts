@@ -43,6 +43,12 @@ const connectionSchema = z.discriminatedUnion("idp", [
      * (redis/secret-box.ts): never stored in clear.
      */
     tokenSealed: z.string().regex(/^v[12]:/),
+    /** Write access: an API token with okta.apps.manage and okta.groups.manage, sealed like the read one. */
+    writeSealed: z
+      .string()
+      .regex(/^v[12]:/)
+      .nullable()
+      .default(null),
   }),
 ]);
 export type Connection = z.infer<typeof connectionSchema>;
@@ -59,6 +65,11 @@ export function oktaSealContext(c: {
   clientId: string | null;
 }): string {
   return `okta:${c.tenantId}:${c.oktaUrl}:${c.auth}:${c.clientId ?? ""}`;
+}
+
+/** What an Okta connection's sealed write token is bound to: its tenant and org URL. */
+export function oktaWriteSealContext(c: { tenantId: string; oktaUrl: string }): string {
+  return `okta-write:${c.tenantId}:${c.oktaUrl}`;
 }
 
 export class ConnectionStore extends RedisStore {
@@ -124,8 +135,9 @@ const patchSchema = z
     problem: z.string().nullable(),
     autoExpect: z.boolean(),
     autoExpectReadTo: z.number().nullable(),
-    /** Write access (Entra connections only). */
+    /** Write access: Entra's flag, Okta's sealed write token. */
     write: z.boolean(),
+    writeSealed: z.string().nullable(),
   })
   .partial()
   .strict();

@@ -1,7 +1,9 @@
 /** Where fix-it actions are drawn: the button on an answer, the request with Approve/Decline, its decision, and the record in its thread. Pure. */
+
+import type { ModalView } from "@slack/types";
 import { ACTION_TITLES, type Action, type ActionKind } from "../core/actions/model.js";
 import { type Block, button, context, type SlackMessage, section } from "./blocks.js";
-import { encodeFixRequest, FIX_ACTIONS } from "./ids.js";
+import { encodeFixRequest, FIX_ACTIONS, INPUT_ACTION, VIEWS } from "./ids.js";
 import { esc, iso, slackDate, untrusted } from "./mrkdwn.js";
 
 /** The buttons an answer offers (only those that fit it, only with write access). */
@@ -13,7 +15,7 @@ export function fixButtons(kinds: ActionKind[], tenantId: string, loginId: strin
       block_id: "scim_fix",
       elements: kinds.map((k) =>
         button(
-          `${k === "push_now" ? "Push now" : "Restart the job"} (needs approval)`,
+          `${k === "push_now" ? "Push now" : k === "assign" ? "Assign in Okta" : "Restart the job"} (needs approval)`,
           FIX_ACTIONS.request,
           encodeFixRequest(k, tenantId, loginId),
         ),
@@ -90,6 +92,31 @@ export function recordMessage(a: Action): SlackMessage {
       section(
         `*Record* · asked by <@${a.requestedBy}> · approved by ${a.decidedBy ? `<@${a.decidedBy}>` : "—"}\n*Sent:* ${untrusted(a.call)}\n*Answer:* ${untrusted(a.outcome ?? "none")}${steps}${a.verdictAfter ? `\n*Verdict after:* ${esc(a.verdictAfter)}` : ""}`,
       ),
+    ],
+  };
+}
+
+export const OKTA_WRITE_BLOCK = "okta_write_token";
+
+/** The form for Okta write access: a token with okta.apps.manage and okta.groups.manage, sealed once received. */
+export function oktaWriteModal(tenantId: string, tenantName: string): ModalView {
+  return {
+    type: "modal",
+    callback_id: VIEWS.oktaWrite,
+    private_metadata: tenantId,
+    title: { type: "plain_text", text: "Okta write access" },
+    submit: { type: "plain_text", text: "Grant" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      section(
+        `Fix-it actions for *${esc(tenantName)}* assign people in Okta (into the group assigned to the app), each approved by an approver. Paste an API token of an Okta admin whose role allows *okta.apps.manage* and *okta.groups.manage*. It is sealed with SCIMWATCH_SECRETS_KEY and never shown again.`,
+      ),
+      {
+        type: "input",
+        block_id: OKTA_WRITE_BLOCK,
+        label: { type: "plain_text", text: "Okta API token (write)" },
+        element: { type: "plain_text_input", action_id: INPUT_ACTION },
+      },
     ],
   };
 }

@@ -56,14 +56,14 @@ export const FIX_ACTIONS = {
 } as const;
 
 const fixRequestSchema = z.object({
-  k: z.enum(["push_now", "restart_job"]),
+  k: z.enum(["push_now", "restart_job", "assign"]),
   t: z.string().min(1),
   l: z.string().min(1).max(320),
 });
 
 /** What a "fix it" button asks for: the action, the tenant, the person. */
 export function encodeFixRequest(
-  kind: "push_now" | "restart_job",
+  kind: "push_now" | "restart_job" | "assign",
   tenantId: string,
   loginId: string,
 ): string {
@@ -72,7 +72,7 @@ export function encodeFixRequest(
 
 export function decodeFixRequest(
   raw: string,
-): { kind: "push_now" | "restart_job"; tenantId: string; loginId: string } | null {
+): { kind: "push_now" | "restart_job" | "assign"; tenantId: string; loginId: string } | null {
   try {
     const p = fixRequestSchema.safeParse(JSON.parse(raw));
     return p.success ? { kind: p.data.k, tenantId: p.data.t, loginId: p.data.l } : null;
@@ -119,6 +119,7 @@ export const VIEWS = {
   connectResult: "scim_connect_result",
   check: "scim_check_modal",
   setupLink: "scim_setup_link_modal",
+  oktaWrite: "scim_okta_write_modal",
 } as const;
 export const OKTA_BLOCKS = {
   url: "okta_url",

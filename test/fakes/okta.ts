@@ -56,6 +56,10 @@ function verifyJwt(
 
 export class FakeOkta {
   readonly token = "00okta-fake-api-token-value";
+  /** An admin's token whose role may manage apps and groups (the read token may not write). */
+  readonly writeToken = "00okta-fake-write-token-value";
+  /** Every write: method, path, body. */
+  readonly writes: Array<{ method: string; path: string; body: unknown }> = [];
   /** A service app: its client ID, its registered public key, the scopes granted, whether DPoP is required. */
   serviceApp: {
     clientId: string;
@@ -175,6 +179,54 @@ export class FakeOkta {
     this.send(res, 200, chunk, headers);
   }
 
+  /** O6: a user into a group (okta.groups.manage), or assigned to an app (okta.apps.manage). */
+  private write(req: IncomingMessage, res: ServerResponse, p: string): void {
+    let raw = "";
+    req.on("data", (c) => {
+      raw += c;
+    });
+    req.on("end", () => {
+      if (req.headers.authorization !== `SSWS ${this.writeToken}`)
+        return this.send(res, 403, {
+          errorCode: "E0000006",
+          errorSummary: "You do not have permission to perform the requested action",
+          errorId: "x",
+        });
+      const body = raw
+        ? (JSON.parse(raw) as { id?: string; credentials?: { userName?: string } })
+        : {};
+      this.writes.push({ method: String(req.method), path: p, body });
+      const inGroup = /^\/api\/v1\/groups\/([^/]+)\/users\/([^/]+)$/.exec(p);
+      if (req.method === "PUT" && inGroup) {
+        const g = this.groups.find((x) => x.id === inGroup[1]);
+        if (!g || !this.users.some((u) => u.id === inGroup[2]))
+          return this.send(res, 404, { errorCode: "E0000007", errorSummary: "Not found" });
+        if (!g.members.includes(inGroup[2] as string)) g.members.push(inGroup[2] as string);
+        for (const a of this.apps)
+          if (a.groups.includes(g.id))
+            a.users[inGroup[2] as string] ??= {
+              scope: "GROUP",
+              status: "PROVISIONED",
+              syncState: "SYNCHRONIZED",
+            };
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      const appUsers = /^\/api\/v1\/apps\/([^/]+)\/users$/.exec(p);
+      const a = appUsers ? this.apps.find((x) => x.id === appUsers[1]) : undefined;
+      if (req.method === "POST" && a && body.id) {
+        a.users[body.id] = {
+          scope: "USER",
+          status: "PROVISIONED",
+          userName: body.credentials?.userName,
+        };
+        return this.send(res, 200, { id: body.id, scope: "USER", status: "PROVISIONED" });
+      }
+      this.send(res, 404, { errorCode: "E0000007", errorSummary: "Not found" });
+    });
+  }
+
   private tokenEndpoint(req: IncomingMessage, res: ServerResponse): void {
     let raw = "";
     req.on("data", (c) => {
@@ -247,7 +299,7 @@ export class FakeOkta {
   /** Whether a request is authorised: the API token, or an issued access token (with its DPoP proof). */
   private authorised(req: IncomingMessage, url: URL, res: ServerResponse): boolean | "answered" {
     const auth = req.headers.authorization ?? "";
-    if (auth === `SSWS ${this.token}`) return true;
+    if (auth === `SSWS ${this.token}` || auth === `SSWS ${this.writeToken}`) return true;
     const [scheme, token] = auth.split(" ");
     const issued = token ? this.issued.get(token) : undefined;
     if (!issued) return false;
@@ -309,6 +361,7 @@ export class FakeOkta {
       );
     }
     const p = url.pathname;
+    if (req.method === "PUT" || req.method === "POST") return this.write(req, res, p);
     const notFound = () =>
       this.send(res, 404, {
         errorCode: "E0000007",

@@ -22,8 +22,21 @@ describe("actionsFitting", () => {
     ["already provisioned", "provisioned", side("pushed", true), true, []],
     ["quarantined job", "not_provisioned", side("job_quarantined", true), true, ["restart_job"]],
     ["no IdP side", "not_provisioned", undefined, true, []],
+    [
+      "Okta, not assigned",
+      "not_provisioned",
+      { ...side("not_assigned"), idp: "okta" as const },
+      true,
+      ["assign"],
+    ],
   ] as const)("%s", (_n, verdict, s, write, out) => {
-    expect(actionsFitting({ verdict, idpSide: s ?? null }, { entra: write })).toEqual(out);
+    const okta = s?.idp === "okta";
+    expect(
+      actionsFitting(
+        { verdict, idpSide: s ?? null },
+        { entra: write && !okta, okta: write && okta },
+      ),
+    ).toEqual(out);
   });
 });
 

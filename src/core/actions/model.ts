@@ -7,12 +7,13 @@ import * as z from "zod";
 import type { Verdict } from "../diagnosis/verdicts.js";
 import type { IdpSide } from "../idp-side/model.js";
 
-export const ACTION_KINDS = ["push_now", "restart_job"] as const;
+export const ACTION_KINDS = ["push_now", "restart_job", "assign"] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export const ACTION_TITLES: Record<ActionKind, string> = {
   push_now: "Entra: provision on demand",
   restart_job: "Entra: restart the provisioning job",
+  assign: "Okta: assign to the app",
 };
 
 /** An approval is asked within this long, then the request expires. */
@@ -49,12 +50,21 @@ export const actionSchema = z.object({
   /** Exactly what will be called, shown before approval. */
   call: z.string(),
   /** What the connector needs to make the call. */
-  target: z.object({
-    entraTenant: z.string(),
-    spId: z.string(),
-    jobId: z.string(),
-    appName: z.string(),
-  }),
+  target: z.discriminatedUnion("idp", [
+    z.object({
+      idp: z.literal("azure"),
+      entraTenant: z.string(),
+      spId: z.string(),
+      jobId: z.string(),
+      appName: z.string(),
+    }),
+    z.object({
+      idp: z.literal("okta"),
+      oktaUrl: z.string(),
+      appId: z.string(),
+      appName: z.string(),
+    }),
+  ]),
   /** What the IdP answered (never a secret), and the verdict after. */
   outcome: z.string().nullable().default(null),
   // Redis's Lua (cjson) writes an empty array back as {}: read as [].
@@ -77,9 +87,11 @@ export type Action = z.infer<typeof actionSchema>;
  */
 export function actionsFitting(
   d: { verdict: Verdict; idpSide?: IdpSide | null | undefined },
-  write: { entra: boolean },
+  write: { entra: boolean; okta?: boolean },
 ): ActionKind[] {
   const side = d.idpSide;
+  // Okta: someone who exists in Okta but is not assigned to the app (a group is the better fix).
+  if (write.okta && side?.idp === "okta" && side.cause === "not_assigned") return ["assign"];
   if (!write.entra || side?.idp !== "azure") return [];
   const out: ActionKind[] = [];
   if (
@@ -127,6 +139,8 @@ export const REFUSALS: Record<Refusal, string> = {
 
 /** The call, as shown before approval and recorded after. */
 export function callOf(kind: ActionKind, t: Action["target"], loginId: string): string {
+  if (t.idp === "okta")
+    return `PUT /api/v1/groups/{the group assigned to ${t.appName}}/users/{${loginId}'s Okta ID} at ${t.oktaUrl} (or, when the app has no group, POST /api/v1/apps/${t.appId}/users: a direct assignment)`;
   const job = `/servicePrincipals/${t.spId}/synchronization/jobs/${t.jobId}`;
   return kind === "push_now"
     ? `POST ${job}/provisionOnDemand for ${loginId} (the job's user rule) in Entra tenant ${t.entraTenant}, app ${t.appName}`

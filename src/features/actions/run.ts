@@ -8,9 +8,7 @@
  * that stopped during the call leaves it "interrupted", never sent twice.
  */
 import { randomUUID } from "node:crypto";
-import { findUser } from "../../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../../connectors/entra-http.js";
-import { provisionOnDemand, restartJob, userRuleId } from "../../connectors/entra-write.js";
 import {
   type Action,
   type ActionKind,
@@ -21,11 +19,14 @@ import {
 } from "../../core/actions/model.js";
 import { VERDICT_TITLES } from "../../core/diagnosis/verdicts.js";
 import type { Logger } from "../../log/logger.js";
+import type { EgressPolicy } from "../../net/egress.js";
 import type { ActionStore } from "../../redis/action-store.js";
 import type { ConnectionStore } from "../../redis/connections.js";
+import type { SecretBox } from "../../redis/secret-box.js";
 import { recordMessage, requestMessage } from "../../render/actions.js";
 import type { CheckService } from "../check/service.js";
 import type { Outbox } from "../notify/outbox.js";
+import { type ActionClients, makeCall, oktaWriteOf } from "./calls.js";
 
 export interface ActionDeps {
   actions: ActionStore;
@@ -33,6 +34,9 @@ export interface ActionDeps {
   /** The read-only Entra app (schema, user look-up) and the write app (the calls). */
   entra: EntraHttp | null;
   entraWrite: EntraHttp | null;
+  /** Opens Okta's sealed write tokens (SCIMWATCH_SECRETS_KEY); null when not set. */
+  secretBox: SecretBox | null;
+  egress: EgressPolicy;
   outbox: Pick<Outbox, "send">;
   checks: Pick<CheckService, "check">;
   approvers: ReadonlySet<string>;
@@ -43,16 +47,23 @@ export interface ActionDeps {
 
 /** Whether a tenant has write access for this action, or why not (one rule: the button, the request, /scim connections). */
 export async function writeAccess(
-  deps: Pick<ActionDeps, "connections" | "entraWrite" | "approvers">,
+  deps: Pick<ActionDeps, "connections" | "entraWrite" | "approvers" | "secretBox">,
   tenantId: string,
 ): Promise<{ ok: true; target: Action["target"] } | { ok: false; why: string }> {
   if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
   const c = await deps.connections.get(tenantId);
-  if (c?.idp !== "azure")
+  if (!c) return { ok: false, why: "this tenant has no IdP connection" };
+  if (c.idp === "okta") {
+    if (!c.writeSealed || !deps.secretBox)
+      return {
+        ok: false,
+        why: "write access is not granted for this tenant (`/scim write <tenant> on`, admins: an Okta token with okta.apps.manage and okta.groups.manage)",
+      };
     return {
-      ok: false,
-      why: "this tenant has no Entra ID connection (Okta actions are not available yet)",
+      ok: true,
+      target: { idp: "okta", oktaUrl: c.oktaUrl, appId: c.appId, appName: c.appName },
     };
+  }
   if (!deps.entraWrite)
     return {
       ok: false,
@@ -66,7 +77,13 @@ export async function writeAccess(
   if (!c.jobId) return { ok: false, why: "the enterprise app has no provisioning job" };
   return {
     ok: true,
-    target: { entraTenant: c.entraTenant, spId: c.spId, jobId: c.jobId, appName: c.appName },
+    target: {
+      idp: "azure",
+      entraTenant: c.entraTenant,
+      spId: c.spId,
+      jobId: c.jobId,
+      appName: c.appName,
+    },
   };
 }
 
@@ -230,42 +247,8 @@ export async function carryOut(deps: ActionDeps, id: string): Promise<Action | n
   return done;
 }
 
-async function call(deps: ActionDeps, a: Action): Promise<Partial<Action>> {
-  return makeCall(deps.entra, deps.entraWrite, a.kind, a.target, a.loginId);
-}
-
-/** The call itself (the bot after an approval, \`scimwatch act\` after --yes): what to record. */
-export async function makeCall(
-  read: EntraHttp | null,
-  write: EntraHttp | null,
-  kind: ActionKind,
-  t: Action["target"],
-  loginId: string,
-): Promise<Pick<Action, "state" | "outcome"> & Partial<Pick<Action, "steps">>> {
-  if (!write || !read)
-    throw new ConnectorError(
-      "bad_credentials",
-      "Entra's read or write app is not configured on scimwatch",
-    );
-  const a = { kind, loginId };
-  if (a.kind === "restart_job") {
-    await restartJob(write, t.entraTenant, t);
-    return {
-      state: "done",
-      outcome:
-        "Entra answered 204: the job restarts (quarantine lifted; the next cycle re-reads everyone and can take longer)",
-    };
-  }
-  const user = await findUser(read, t.entraTenant, a.loginId);
-  if (!user) return { state: "failed", outcome: `no Entra user ${a.loginId}: nothing was sent` };
-  const ruleId = await userRuleId(read, t.entraTenant, t.spId, t.jobId);
-  const r = await provisionOnDemand(write, t.entraTenant, { ...t, ruleId, userObjectId: user.id });
-  const ok = /success/i.test(r.result);
-  return {
-    state: ok ? "done" : "failed",
-    outcome: `${r.result}${r.action ? ` (${r.action})` : ""}${r.errorCode ? `: ${r.errorCode}` : ""}${r.error ? ` — ${r.error}` : ""}`,
-    steps: r.steps,
-  };
+function call(deps: ActionDeps, a: Action): Promise<Partial<Action>> {
+  return makeCall(clientsFor(deps, a.tenantId), a.kind, a.target, a.loginId);
 }
 
 /**
@@ -302,4 +285,21 @@ export async function sweepActions(deps: ActionDeps): Promise<number> {
     } else if (a.state === "requested" && now > a.expiresAt) await expire(deps, a);
   }
   return n;
+}
+
+/** The clients a tenant's action needs: Entra's read and write apps, Okta's write token (opened when asked). */
+function clientsFor(deps: ActionDeps, tenantId: string): ActionClients {
+  return {
+    entraRead: deps.entra,
+    entraWrite: deps.entraWrite,
+    oktaWrite: async () => {
+      const c = await deps.connections.get(tenantId);
+      if (c?.idp !== "okta" || !c.writeSealed || !deps.secretBox)
+        throw new ConnectorError(
+          "bad_credentials",
+          "no Okta write token is stored for this tenant",
+        );
+      return oktaWriteOf(c, deps.secretBox, deps.egress);
+    },
+  };
 }

@@ -17,6 +17,7 @@ import type { ListenerDeps } from "./types.js";
 import { registerCheckForm } from "./views/check-form.js";
 import { registerOktaConnectForm } from "./views/connect-okta.js";
 import { registerExpectForm } from "./views/expect-form.js";
+import { registerOktaWriteForm } from "./views/okta-write.js";
 
 export function registerListeners(app: App, services: SlackDeps, acks: AckGate): void {
   const deps: ListenerDeps = { ...services, guard: guard(services), acks };
@@ -32,5 +33,6 @@ export function registerListeners(app: App, services: SlackDeps, acks: AckGate):
   registerExpectForm(app, deps);
   registerCheckForm(app, deps);
   registerOktaConnectForm(app, deps);
+  registerOktaWriteForm(app, deps);
   registerAppHome(app, deps);
 }

@@ -50,7 +50,12 @@ async function fixFor(
   tenantId: string,
 ) {
   const w = await writeAccess(deps, tenantId);
-  return fixButtons(actionsFitting(d, { entra: w.ok }), tenantId, d.loginId);
+  const idp = w.ok ? w.target.idp : null;
+  return fixButtons(
+    actionsFitting(d, { entra: idp === "azure", okta: idp === "okta" }),
+    tenantId,
+    d.loginId,
+  );
 }
 
 export const check: CommandListener<Extract<ScimCommand, { kind: "check" }>> = {

@@ -91,9 +91,10 @@ export const connections: CommandListener<Extract<ScimCommand, { kind: "connecti
     const actionsOf = async (tenantId: string) => {
       if (!deps.action) return "off in this process";
       const w = await writeAccess(deps.action, tenantId);
-      return w.ok
-        ? "push now (Entra provision on demand) and restart a quarantined job, each approved by an approver; Okta assignment and SCIM key rotation: not available yet"
-        : `none: ${w.why}`;
+      if (!w.ok) return `none: ${w.why}`;
+      return w.target.idp === "azure"
+        ? "push now (Entra provision on demand) and restart a quarantined job, each approved by an approver; SCIM key rotation: not available yet"
+        : "assign in Okta (into the group assigned to the app), approved by an approver; SCIM key rotation: not available yet";
     };
     await req.reply(
       connectionsMessage(

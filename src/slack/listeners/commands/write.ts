@@ -1,5 +1,6 @@
 /** `/scim write <tenant> on|off` (admins): the opt-in write grant for fix-it actions, verified before it is kept. */
 import { ConnectorError } from "../../../connectors/entra-http.js";
+import { oktaWriteModal } from "../../../render/actions.js";
 import { notice } from "../../../render/blocks.js";
 import { esc } from "../../../render/mrkdwn.js";
 import type { ScimCommand } from "../../parse.js";
@@ -20,14 +21,32 @@ export const write: CommandListener<Extract<ScimCommand, { kind: "write" }>> = {
     const target = targetOf(req);
     const c = await deps.connections.get(target.tenantId);
     const name = esc(target.tenantName);
-    if (c?.idp !== "azure") {
+    if (!c) {
       await req.reply(
         say(
-          `*${name}* has no Entra ID connection: connect it first (\`/scim connect ${name} entra\`). Okta write access is not available yet.`,
-          "No Entra ID connection.",
+          `*${name}* has no IdP connection: connect it first (\`/scim connect ${name} entra|okta\`).`,
+          "No IdP connection.",
         ),
       );
       return "not_connected";
+    }
+    if (c.idp === "okta") {
+      if (!cmd.on) {
+        await deps.connections.update(c, { writeSealed: null });
+        await req.reply(
+          say(
+            `Write access for *${name}* is off: the Okta write token is forgotten.`,
+            "Write access off.",
+          ),
+        );
+        return "off";
+      }
+      // The write token is pasted in a form, never in the channel.
+      await req.client.views.open({
+        trigger_id: req.triggerId,
+        view: oktaWriteModal(c.tenantId, target.tenantName),
+      });
+      return "form_opened";
     }
     if (!cmd.on) {
       await deps.connections.update(c, { write: false });

@@ -1,0 +1,120 @@
+/**
+ * The calls fix-it actions make, once approved (or after `scimwatch act
+ * --yes`): Entra's provision on demand and restart (write app), Okta's
+ * assignment (write token): into the group assigned to the app, or directly
+ * when the app has none. What they return is what the record shows.
+ */
+import * as z from "zod";
+import { findUser } from "../../connectors/entra-facts.js";
+import { ConnectorError, type EntraHttp } from "../../connectors/entra-http.js";
+import { provisionOnDemand, restartJob, userRuleId } from "../../connectors/entra-write.js";
+import { appGroupsFrom, appGroupsPath } from "../../connectors/okta-facts.js";
+import { OktaHttp } from "../../connectors/okta-http.js";
+import type { Action, ActionKind } from "../../core/actions/model.js";
+import type { EgressPolicy } from "../../net/egress.js";
+import { type Connection, oktaWriteSealContext } from "../../redis/connections.js";
+import { SealError, type SecretBox } from "../../redis/secret-box.js";
+
+export interface ActionClients {
+  entraRead: EntraHttp | null;
+  entraWrite: EntraHttp | null;
+  /** Okta's write client for the tenant, opened only when an Okta call is made. */
+  oktaWrite?: () => Promise<OktaHttp>;
+}
+
+type Outcome = Pick<Action, "state" | "outcome"> & Partial<Pick<Action, "steps">>;
+
+/** Okta's write client of a stored connection: its sealed write token opened with SCIMWATCH_SECRETS_KEY. */
+export function oktaWriteOf(
+  c: Extract<Connection, { idp: "okta" }>,
+  secrets: SecretBox,
+  egress: EgressPolicy,
+): OktaHttp {
+  try {
+    return new OktaHttp(
+      c.oktaUrl,
+      secrets.open(c.writeSealed ?? "", oktaWriteSealContext(c)),
+      egress,
+    );
+  } catch (e) {
+    throw new ConnectorError(
+      "bad_credentials",
+      `the stored Okta write token cannot be opened: ${e instanceof SealError ? e.message : "grant write access again"}`,
+    );
+  }
+}
+
+const oktaUserSchema = z.object({
+  id: z.string(),
+  profile: z.object({ login: z.string() }).partial().default({}),
+});
+
+export async function makeCall(
+  c: ActionClients,
+  kind: ActionKind,
+  t: Action["target"],
+  loginId: string,
+): Promise<Outcome> {
+  if (t.idp === "okta") {
+    if (kind !== "assign" || !c.oktaWrite)
+      throw new ConnectorError("bad_response", `${kind} is not an Okta action`);
+    return assignInOkta(await c.oktaWrite(), t, loginId);
+  }
+  const write = c.entraWrite;
+  const read = c.entraRead;
+  if (!write || !read)
+    throw new ConnectorError(
+      "bad_credentials",
+      "Entra's read or write app is not configured on scimwatch",
+    );
+  if (kind === "restart_job") {
+    await restartJob(write, t.entraTenant, t);
+    return {
+      state: "done",
+      outcome:
+        "Entra answered 204: the job restarts (quarantine lifted; the next cycle re-reads everyone and can take longer)",
+    };
+  }
+  const user = await findUser(read, t.entraTenant, loginId);
+  if (!user) return { state: "failed", outcome: `no Entra user ${loginId}: nothing was sent` };
+  const ruleId = await userRuleId(read, t.entraTenant, t.spId, t.jobId);
+  const r = await provisionOnDemand(write, t.entraTenant, { ...t, ruleId, userObjectId: user.id });
+  return {
+    state: /success/i.test(r.result) ? "done" : "failed",
+    outcome: `${r.result}${r.action ? ` (${r.action})` : ""}${r.errorCode ? `: ${r.errorCode}` : ""}${r.error ? ` — ${r.error}` : ""}`,
+    steps: r.steps,
+  };
+}
+
+/** Okta (idp-apis.md O6): add them to the app's assigned group; without one, assign them directly. */
+async function assignInOkta(
+  http: OktaHttp,
+  t: Extract<Action["target"], { idp: "okta" }>,
+  loginId: string,
+): Promise<Outcome> {
+  const got = await http.get(`/api/v1/users/${encodeURIComponent(loginId)}`);
+  const u = got ? oktaUserSchema.safeParse(got.json) : null;
+  if (!u?.success) return { state: "failed", outcome: `no Okta user ${loginId}: nothing was sent` };
+  const groups = appGroupsFrom(await http.list(appGroupsPath(t.appId)));
+  const g = groups[0];
+  if (g) {
+    const r = await http.send(
+      "PUT",
+      `/api/v1/groups/${encodeURIComponent(g.id)}/users/${encodeURIComponent(u.data.id)}`,
+      {},
+    );
+    return {
+      state: "done",
+      outcome: `Okta answered ${r.status}: ${loginId} is now in ${g.name}, the group assigned to ${t.appName}; Okta pushes them to Descope on this event (usually within minutes).`,
+    };
+  }
+  const r = await http.send("POST", `/api/v1/apps/${encodeURIComponent(t.appId)}/users`, {
+    id: u.data.id,
+    scope: "USER",
+    credentials: { userName: loginId },
+  });
+  return {
+    state: "done",
+    outcome: `Okta answered ${r.status}: ${loginId} is assigned to ${t.appName} directly (the app has no group). Better: assign a group to the app, so the next person is not forgotten.`,
+  };
+}

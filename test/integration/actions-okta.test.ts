@@ -1,0 +1,177 @@
+/**
+ * Fix it from Slack, Okta: write access granted through a form (a token that
+ * can manage apps and groups, sealed; never echoed), "Assign in Okta" on an
+ * answer for someone Okta has but the app does not, approved by an approver,
+ * carried out once into the group assigned to the app; refused by Okta
+ * without the write permission (a read token stored as the write one).
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIX_ACTIONS } from "../../src/render/ids.js";
+import { OKTA_SAML } from "../fakes/builders.js";
+import { FakeOkta } from "../fakes/okta.js";
+import { type Harness, startHarness, textsOf } from "../helpers.js";
+
+const okta = new FakeOkta();
+let h: Harness;
+
+beforeAll(async () => {
+  await okta.start();
+  okta.users = [
+    { id: "00u-ana", login: "ana@globex.com" },
+    { id: "00u-carl", login: "carl@globex.com" },
+    { id: "00u-dee", login: "dee@globex.com" },
+  ];
+  okta.groups = [{ id: "00g-all", name: "Everyone at Globex", members: ["00u-ana"] }];
+  okta.apps = [
+    {
+      id: "0oa1descope0000000",
+      label: "Descope",
+      groups: ["00g-all"],
+      users: {
+        "00u-ana": {
+          scope: "GROUP",
+          status: "PROVISIONED",
+          syncState: "SYNCHRONIZED",
+          externalId: "U1",
+        },
+      },
+      lifecycleCreate: "ENABLED",
+    },
+  ];
+  h = await startHarness(
+    {
+      SCIMWATCH_SECRETS_KEY: randomBytes(32).toString("base64"),
+      SCIMWATCH_APPROVERS: "UAPPROVER",
+    },
+    (d) => {
+      d.tenants.push({ id: "T-globex", name: "Globex" });
+      d.sso["T-globex"] = { saml: OKTA_SAML };
+    },
+  );
+  await h.command("connect Globex okta", { user: "UADMIN", channel: "CSUPPORT" });
+  const opened = await h.slack.waitFor(() => h.slack.callsTo("views.open").at(-1));
+  await h.interaction({
+    type: "view_submission",
+    user: { id: "UADMIN", username: "admin", team_id: "T0TEAM" },
+    trigger_id: "1.2.3",
+    view: {
+      id: "V1",
+      type: "modal",
+      callback_id: "scim_connect_okta",
+      private_metadata: (opened.args.view as { private_metadata: string }).private_metadata,
+      state: {
+        values: {
+          okta_url: { value: { type: "plain_text_input", value: okta.url } },
+          okta_app: { value: { type: "plain_text_input", value: "Descope" } },
+          okta_token: { value: { type: "plain_text_input", value: okta.token } },
+        },
+      },
+    },
+  });
+});
+afterAll(async () => {
+  await h.stop();
+  await okta.stop();
+});
+
+async function reply(cmd: string, userId = "UADMIN") {
+  const r = await h.command(cmd, { user: userId, channel: "CSUPPORT" });
+  return (await h.slack.waitFor(() => h.slack.respondedTo(r.rid)[0])).body as Record<
+    string,
+    unknown
+  >;
+}
+const all = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks as never).join("\n")}`;
+const buttonValue = (blocks: unknown, id: string) =>
+  (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+    .flatMap((x) => x.elements ?? [])
+    .find((e) => e.action_id === id)?.value;
+async function grant(token: string) {
+  await h.command("write Globex on", { user: "UADMIN", channel: "CSUPPORT" });
+  const opened = await h.slack.waitFor(() =>
+    h.slack
+      .callsTo("views.open")
+      .find(
+        (c) =>
+          (c.args.view as { callback_id?: string }).callback_id === "scim_okta_write_modal" &&
+          !(c as { used?: boolean }).used,
+      ),
+  );
+  (opened as { used?: boolean }).used = true;
+  return h.interaction({
+    type: "view_submission",
+    user: { id: "UADMIN", username: "admin", team_id: "T0TEAM" },
+    trigger_id: "1.2.3",
+    view: {
+      id: "V2",
+      type: "modal",
+      callback_id: "scim_okta_write_modal",
+      private_metadata: (opened.args.view as { private_metadata: string }).private_metadata,
+      state: {
+        values: { okta_write_token: { value: { type: "plain_text_input", value: token } } },
+      },
+    },
+  });
+}
+async function assignFlow(login: string) {
+  const answer = await reply(`check ${login} Globex`, "UREQ");
+  const v = buttonValue(answer.blocks, FIX_ACTIONS.request);
+  if (!v) throw new Error(`no Assign button: ${all(answer)}`);
+  const before = h.slack.callsTo("chat.postMessage").length;
+  await h.click(FIX_ACTIONS.request, v, { user: "UREQ", channel: "CSUPPORT" });
+  const req = await h.slack.waitFor(() =>
+    h.slack
+      .callsTo("chat.postMessage")
+      .slice(before)
+      .find((c) => /Okta: assign to the app/.test(String(c.args.text))),
+  );
+  const id = buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string;
+  await Promise.all([
+    h.click(FIX_ACTIONS.approve, id, { user: "UAPPROVER", channel: "CSUPPORT" }),
+    h.click(FIX_ACTIONS.approve, id, { user: "UAPPROVER", channel: "CSUPPORT" }),
+  ]);
+  return h.slack.waitFor(
+    () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req.result?.ts),
+    15_000,
+  );
+}
+
+describe("fix it from Slack: Okta", () => {
+  it("no button before write access; the write token goes through a form, sealed, never echoed", async () => {
+    expect(
+      buttonValue(
+        (await reply("check carl@globex.com Globex", "UREQ")).blocks,
+        FIX_ACTIONS.request,
+      ),
+    ).toBeUndefined();
+    const res = await grant(okta.writeToken);
+    expect(res.status).toBe(200);
+    expect(all(await reply("connections"))).toMatch(/Actions:_ assign in Okta/);
+    const stored = await h.redis.hgetall(`${h.prefix}:connections`);
+    expect(JSON.stringify(stored)).not.toContain(okta.writeToken);
+    expect(h.logs.join("")).not.toContain(okta.writeToken);
+  });
+
+  it("Assign in Okta: approved once, into the group assigned to the app, recorded", async () => {
+    const record = await assignFlow("carl@globex.com");
+    const puts = okta.writes.filter((w) => w.method === "PUT");
+    expect(puts).toEqual([
+      { method: "PUT", path: "/api/v1/groups/00g-all/users/00u-carl", body: {} },
+    ]);
+    expect(textsOf(record.args.blocks as never).join("\n")).toMatch(
+      /now in Everyone at Globex, the group assigned to Descope/,
+    );
+  });
+
+  it("refused by Okta without the write permission: the call fails, said in the record", async () => {
+    await grant(okta.token);
+    const record = await assignFlow("dee@globex.com");
+    expect(textsOf(record.args.blocks as never).join("\n")).toMatch(
+      /Okta refused .*okta\.groups\.manage/,
+    );
+    // Okta refused it: dee is in no group the app is assigned to.
+    expect(okta.groups[0]?.members).not.toContain("00u-dee");
+    expect(okta.apps[0]?.users["00u-dee"]).toBeUndefined();
+  });
+});
