@@ -104,6 +104,7 @@ export function createRuntime(
       ...s,
       descope: s.descope.background(),
       lockKey: redisKeys(s.key).scimKeysLock(),
+      approvers: s.action.approvers,
     });
 
   const checksFor = (slackOk?: () => Promise<boolean>, socketOk?: () => boolean) =>

@@ -258,7 +258,7 @@ export function buildServices(
       : null;
   const action: ActionDeps = {
     ...stores,
-    ...{ entra, entraWrite, secretBox, egress, outbox, checks, log, now, metrics },
+    ...{ entra, entraWrite, secretBox, egress, outbox, checks, log, now, metrics, descope },
     approvers: new Set(cfg.SCIMWATCH_APPROVERS),
   };
 

@@ -302,6 +302,16 @@ export class DescopeClient {
     return this.http.parse(op, { status: ans.status, json: list }, groupSchema.array());
   }
 
+  /** One management call through the one transport (auth, budget, retries), its answer checked with `schema`. */
+  async managementCall<T>(
+    op: string,
+    path: string,
+    body: unknown,
+    schema: z.ZodType<T>,
+  ): Promise<T> {
+    return this.http.parse(op, await this.http.call(op, "POST", path, body, this.gate), schema);
+  }
+
   /** The project's rate-limit tier from the license handshake (done once), or null. */
   rateLimitTier(): Promise<string | null> {
     return this.http.rateLimitTier();

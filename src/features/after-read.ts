@@ -11,7 +11,8 @@ import type { Logger } from "../log/logger.js";
 import type { Keyer, RedisClient } from "../redis/client.js";
 import { type TailStateStore, tailHealth } from "../redis/tail-state.js";
 import type { TenantHealthStore } from "../redis/tenant-health-store.js";
-import { type ActionDeps, sweepActions } from "./actions/run.js";
+import type { ActionDeps } from "./actions/run.js";
+import { sweepActions } from "./actions/sweep.js";
 import { autoExpect } from "./hires/auto-expect.js";
 import { evaluateAll, type HireWork } from "./hires/evaluate-all.js";
 import {

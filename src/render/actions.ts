@@ -1,10 +1,28 @@
 /** Where fix-it actions are drawn: the button on an answer, the request with Approve/Decline, its decision, and the record in its thread. Pure. */
 
 import type { ModalView } from "@slack/types";
-import { ACTION_TITLES, type Action, type ActionKind } from "../core/actions/model.js";
+import {
+  ACTION_TITLES,
+  type Action,
+  type ActionKind,
+  DESCOPE_KINDS,
+  keySubject,
+} from "../core/actions/model.js";
 import { type Block, button, context, type SlackMessage, section } from "./blocks.js";
 import { encodeFixRequest, FIX_ACTIONS, INPUT_ACTION, VIEWS } from "./ids.js";
 import { esc, iso, slackDate, untrusted } from "./mrkdwn.js";
+
+const BUTTONS: Record<ActionKind, string> = {
+  push_now: "Push now",
+  restart_job: "Restart the job",
+  assign: "Assign in Okta",
+  rotate_key: "Rotate the SCIM key",
+  revoke_old_key: "Revoke the old keys",
+};
+
+/** What a request is about: a person, or the tenant's SCIM key. */
+const about = (a: Action) =>
+  DESCOPE_KINDS.has(a.kind) ? "the tenant's SCIM key" : `\`${esc(a.loginId)}\``;
 
 /** The buttons an answer offers (only those that fit it, only with write access). */
 export function fixButtons(kinds: ActionKind[], tenantId: string, loginId: string): Block[] {
@@ -15,7 +33,7 @@ export function fixButtons(kinds: ActionKind[], tenantId: string, loginId: strin
       block_id: "scim_fix",
       elements: kinds.map((k) =>
         button(
-          `${k === "push_now" ? "Push now" : k === "assign" ? "Assign in Okta" : "Restart the job"} (needs approval)`,
+          `${BUTTONS[k]} (needs approval)`,
           FIX_ACTIONS.request,
           encodeFixRequest(k, tenantId, loginId),
         ),
@@ -27,7 +45,7 @@ export function fixButtons(kinds: ActionKind[], tenantId: string, loginId: strin
 export function requestMessage(a: Action, approvers: string[]): SlackMessage {
   const blocks: Block[] = [
     section(
-      `:lock: <@${a.requestedBy}> asks: *${ACTION_TITLES[a.kind]}* for \`${esc(a.loginId)}\` in *${esc(a.tenantName)}*\n*What will be called:* ${untrusted(a.call)}`,
+      `:lock: <@${a.requestedBy}> asks: *${ACTION_TITLES[a.kind]}* for ${about(a)} in *${esc(a.tenantName)}*\n*What will be called:* ${untrusted(a.call)}`,
     ),
   ];
   if (a.state === "requested")
@@ -78,6 +96,10 @@ function decisionLine(a: Action): string {
 
 /** The record in the request's thread: who asked, who approved, what was sent, what came back, the verdict after. */
 export function recordMessage(a: Action): SlackMessage {
+  const next =
+    a.kind === "rotate_key" && a.state === "done" && a.newKeyId && a.target.idp === "descope"
+      ? fixButtons(["revoke_old_key"], a.tenantId, keySubject(a.target.ssoId, a.newKeyId))
+      : [];
   const steps = a.steps.length
     ? `\n*Entra's steps:*\n${a.steps
         .map(
@@ -92,6 +114,7 @@ export function recordMessage(a: Action): SlackMessage {
       section(
         `*Record* · asked by <@${a.requestedBy}> · approved by ${a.decidedBy ? `<@${a.decidedBy}>` : "—"}\n*Sent:* ${untrusted(a.call)}\n*Answer:* ${untrusted(a.outcome ?? "none")}${steps}${a.verdictAfter ? `\n*Verdict after:* ${esc(a.verdictAfter)}` : ""}`,
       ),
+      ...next,
     ],
   };
 }

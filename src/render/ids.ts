@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
+import { ACTION_KINDS, type ActionKind } from "../core/actions/model.js";
 
 /** Buttons on a check's answer and on /scim unlink's prompt. */
 export const ACTIONS = {
@@ -56,23 +57,19 @@ export const FIX_ACTIONS = {
 } as const;
 
 const fixRequestSchema = z.object({
-  k: z.enum(["push_now", "restart_job", "assign"]),
+  k: z.enum(ACTION_KINDS),
   t: z.string().min(1),
   l: z.string().min(1).max(320),
 });
 
 /** What a "fix it" button asks for: the action, the tenant, the person. */
-export function encodeFixRequest(
-  kind: "push_now" | "restart_job" | "assign",
-  tenantId: string,
-  loginId: string,
-): string {
+export function encodeFixRequest(kind: ActionKind, tenantId: string, loginId: string): string {
   return JSON.stringify({ k: kind, t: tenantId, l: loginId });
 }
 
 export function decodeFixRequest(
   raw: string,
-): { kind: "push_now" | "restart_job" | "assign"; tenantId: string; loginId: string } | null {
+): { kind: ActionKind; tenantId: string; loginId: string } | null {
   try {
     const p = fixRequestSchema.safeParse(JSON.parse(raw));
     return p.success ? { kind: p.data.k, tenantId: p.data.t, loginId: p.data.l } : null;

@@ -4,11 +4,19 @@
  */
 
 import type { ModalView } from "@slack/types";
+import { keySubject } from "../core/actions/model.js";
 import type { IdpId } from "../core/idp/catalog.js";
 import { IDPS } from "../core/idp/catalog.js";
 import { type KeyFinding, type KeySnapshot, lastUsableExpiry } from "../core/scim-keys.js";
 import { button, context, type SlackMessage, section } from "./blocks.js";
-import { encodeSetupLink, INPUT_ACTION, KEY_ACTIONS, VIEWS } from "./ids.js";
+import {
+  encodeFixRequest,
+  encodeSetupLink,
+  FIX_ACTIONS,
+  INPUT_ACTION,
+  KEY_ACTIONS,
+  VIEWS,
+} from "./ids.js";
 import { esc, iso, slackDate } from "./mrkdwn.js";
 
 /** Where the new token goes in each IdP (the menu path: no deep link is reliable for it). */
@@ -38,7 +46,12 @@ function steps(snap: KeySnapshot, idp: IdpId): string {
 }
 
 /** The alert for one finding. */
-export function keyAlertMessage(f: KeyFinding, snap: KeySnapshot, idp: IdpId): SlackMessage {
+export function keyAlertMessage(
+  f: KeyFinding,
+  snap: KeySnapshot,
+  idp: IdpId,
+  o: { rotate?: boolean } = {},
+): SlackMessage {
   const p = IDPS[idp];
   const tenant = esc(snap.tenantName);
   const head =
@@ -78,6 +91,20 @@ export function keyAlertMessage(f: KeyFinding, snap: KeySnapshot, idp: IdpId): S
             KEY_ACTIONS.setupLink,
             encodeSetupLink(snap.tenantId, "key" in f ? f.key.ssoId : null),
           ),
+          // A new key without an outage, approved by an approver (fix-it actions on).
+          ...(o.rotate && f.kind !== "never_called"
+            ? [
+                button(
+                  "Rotate the SCIM key (needs approval)",
+                  FIX_ACTIONS.request,
+                  encodeFixRequest(
+                    "rotate_key",
+                    snap.tenantId,
+                    keySubject("key" in f ? f.key.ssoId : null),
+                  ),
+                ),
+              ]
+            : []),
         ],
       },
     ],

@@ -76,6 +76,9 @@ export type Route =
   | "groups"
   | "scimKeys"
   | "adminLink"
+  | "scimKeyCreate"
+  | "scimKeyRevoke"
+  | "scimKeyActivate"
   | "license";
 
 const DAY = 86_400_000;
@@ -110,6 +113,8 @@ export class FakeDescope {
   /** SSO Setup Suite links generated: for whom, valid how long (s), e-mailed to whom. */
   readonly adminLinks: Array<{ tenantId: string; expireTime: number; email: string | null }> = [];
   audits: WireAudit[] = [];
+  /** SCIM keys created through the API, with the cleartext Descope answered once. */
+  readonly createdKeys: Array<{ tenantId: string; id: string; cleartext: string }> = [];
   /** Every request's route and parsed body, in order. */
   readonly calls: { route: Route; body: unknown; at: number }[] = [];
   /** Add unknown fields to every answer, to prove the client tolerates them. */
@@ -306,6 +311,47 @@ export class FakeDescope {
         }
         return send(res, 200, { keys: (this.scimKeys[id] ?? []).map((k) => this.extra(k)) });
       }
+      case "scimKeyCreate":
+      case "scimKeyRevoke":
+      case "scimKeyActivate": {
+        const b = (body ?? {}) as {
+          tenantId?: string;
+          ssoId?: string;
+          name?: string;
+          revokeMode?: unknown;
+          keyIds?: string[];
+        };
+        if (typeof b.tenantId !== "string" || !this.tenants.some((t) => t.id === b.tenantId))
+          return send(res, 400, { errorCode: "E116002", errorDescription: "Tenant not found" });
+        this.scimKeys[b.tenantId] ??= [];
+        const keys = this.scimKeys[b.tenantId] ?? [];
+        const mine = keys.filter((k) => (k.ssoId ?? "") === (b.ssoId ?? ""));
+        if (route === "scimKeyCreate") {
+          const id = `K-new-${keys.length + 1}`;
+          const cleartext = `scim-token-${id}-${Math.random().toString(36).slice(2)}`;
+          const key = {
+            id,
+            name: b.name ?? id,
+            status: "active",
+            expireTime: 0,
+            createdTime: Math.floor(Date.now() / 1000),
+          };
+          keys.push({ ...(b.ssoId ? { ssoId: b.ssoId } : {}), key });
+          this.createdKeys.push({ tenantId: b.tenantId, id, cleartext });
+          return send(res, 200, { cleartext, key });
+        }
+        if (route === "scimKeyRevoke") {
+          const deactivate =
+            b.revokeMode === "SCIM_KEY_REVOKE_MODE_DEACTIVATE" || b.revokeMode === 1;
+          for (const k of mine) k.key.status = deactivate ? "inactive" : "deleted";
+          if (!deactivate) this.scimKeys[b.tenantId] = keys.filter((k) => !mine.includes(k));
+          return send(res, 200, { revokedKeyIds: mine.map((k) => k.key.id) });
+        }
+        const ids = b.keyIds ?? [];
+        const back = mine.filter((k) => ids.includes(k.key.id) && k.key.status === "inactive");
+        for (const k of back) k.key.status = "active";
+        return send(res, 200, { activatedKeyIds: back.map((k) => k.key.id) });
+      }
       case "adminLink": {
         // SSO Setup Suite: `expireTime` a duration in seconds; `email` makes Descope send it.
         const b = (body ?? {}) as { tenantId?: unknown; expireTime?: unknown; email?: unknown };
@@ -414,6 +460,9 @@ function routeOf(method: string, path: string): Route | undefined {
     return "sso";
   if (method === "GET" && path === "/v1/mgmt/scim/key") return "scimKeys";
   if (method === "POST" && path === "/v2/mgmt/tenant/adminlinks/sso/generate") return "adminLink";
+  if (method === "POST" && path === "/v1/mgmt/scim/key/create") return "scimKeyCreate";
+  if (method === "POST" && path === "/v1/mgmt/scim/key/revoke") return "scimKeyRevoke";
+  if (method === "POST" && path === "/v1/mgmt/scim/key/activate") return "scimKeyActivate";
   if (method === "POST" && path === "/v1/mgmt/group/all") return "groups";
   if (method === "GET" && path === "/v1/mgmt/license") return "license";
   return undefined;

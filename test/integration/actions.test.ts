@@ -290,4 +290,88 @@ describe("fix it from Slack", () => {
     expect(`${refused.stdout}${refused.stderr}`).not.toContain("wrong-write-secret-value");
     expect(entra.writes.length).toBe(writes + 1);
   });
+
+  it("SCIM key rotation: a new key (the old stays valid), its token shown once to the approver only; then the old keys revoked as deactivated", async () => {
+    h.descope.scimKeys["T-acme"] = [
+      {
+        key: {
+          id: "K-old",
+          name: "entra",
+          status: "active",
+          expireTime: Math.floor((Date.now() + 3 * 86_400_000) / 1000),
+          createdTime: 1,
+        },
+      },
+    ];
+    await h.runtime.keyWatchOnce();
+    const alert = await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("chat.postMessage")
+        .find(
+          (c) => c.args.channel === "CALERTS" && /SCIM key entra expires/.test(String(c.args.text)),
+        ),
+    );
+    const v = buttonOf(alert.args.blocks, FIX_ACTIONS.request);
+    expect(v).toBeDefined();
+    const before = h.slack.callsTo("chat.postMessage").length;
+    await h.click(FIX_ACTIONS.request, v as string, { user: "UREQ", channel: "CALERTS" });
+    const req = await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("chat.postMessage")
+        .slice(before)
+        .find((c) => /a new SCIM key/.test(String(c.args.text))),
+    );
+    const id = buttonOf(req.args.blocks, FIX_ACTIONS.approve) as string;
+    const { rid } = await h.click(FIX_ACTIONS.approve, id, {
+      user: "UAPPROVER",
+      channel: "CALERTS",
+    });
+    const shown = JSON.stringify((await h.slack.waitFor(() => h.slack.respondedTo(rid)[0])).body);
+    const created = h.descope.createdKeys.at(-1);
+    expect(created).toBeDefined();
+    expect(shown).toContain(created?.cleartext);
+    // The old key stays valid until the IdP works with the new one.
+    expect(h.descope.scimKeys["T-acme"]?.find((k) => k.key.id === "K-old")?.key.status).toBe(
+      "active",
+    );
+    const record = await h.slack.waitFor(
+      () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req.result?.ts),
+      15_000,
+    );
+    // Never in the record, the request, the logs or the metrics.
+    const everywhere = [
+      JSON.stringify(h.slack.callsTo("chat.postMessage").map((c) => c.args)),
+      JSON.stringify(h.slack.callsTo("chat.update").map((c) => c.args)),
+      h.logs.join(""),
+      await (await fetch(`${h.url}/metrics`)).text(),
+      JSON.stringify(await h.redis.get(`${h.prefix}:action:${id}`)),
+    ].join("\n");
+    expect(everywhere).not.toContain(created?.cleartext);
+    // The second, approved step: the old keys deactivated (restorable), the new one kept.
+    const revoke = buttonOf(record.args.blocks, FIX_ACTIONS.request) as string;
+    const b2 = h.slack.callsTo("chat.postMessage").length;
+    await h.click(FIX_ACTIONS.request, revoke, { user: "UREQ", channel: "CALERTS" });
+    const req2 = await h.slack.waitFor(() =>
+      h.slack
+        .callsTo("chat.postMessage")
+        .slice(b2)
+        .find((c) => /revoke the old SCIM keys/.test(String(c.args.text))),
+    );
+    await h.click(FIX_ACTIONS.approve, buttonOf(req2.args.blocks, FIX_ACTIONS.approve) as string, {
+      user: "UAPPROVER",
+      channel: "CALERTS",
+    });
+    await h.slack.waitFor(
+      () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req2.result?.ts),
+      15_000,
+    );
+    const keys = h.descope.scimKeys["T-acme"] ?? [];
+    expect(keys.find((k) => k.key.id === "K-old")?.key.status).toBe("inactive");
+    expect(keys.find((k) => k.key.id === created?.id)?.key.status).toBe("active");
+  });
 });
+
+const buttonOf = (blocks: unknown, id: string) =>
+  (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+    .flatMap((x) => x.elements ?? [])
+    .find((e) => e.action_id === id)?.value;

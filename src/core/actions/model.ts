@@ -7,14 +7,36 @@ import * as z from "zod";
 import type { Verdict } from "../diagnosis/verdicts.js";
 import type { IdpSide } from "../idp-side/model.js";
 
-export const ACTION_KINDS = ["push_now", "restart_job", "assign"] as const;
+export const ACTION_KINDS = [
+  "push_now",
+  "restart_job",
+  "assign",
+  "rotate_key",
+  "revoke_old_key",
+] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
 export const ACTION_TITLES: Record<ActionKind, string> = {
   push_now: "Entra: provision on demand",
   restart_job: "Entra: restart the provisioning job",
   assign: "Okta: assign to the app",
+  rotate_key: "Descope: a new SCIM key (the old one stays valid)",
+  revoke_old_key: "Descope: revoke the old SCIM keys (deactivated, restorable)",
 };
+
+/** Descope's own actions (the key rotation): they concern the tenant's SCIM key, not a person. */
+export const DESCOPE_KINDS: ReadonlySet<ActionKind> = new Set(["rotate_key", "revoke_old_key"]);
+
+/**
+ * A key action's button carries its SSO configuration (and, for the revoke,
+ * the new key to keep) where a person's login ID goes: "key:<ssoId>[:<keep>]".
+ */
+export const keySubject = (ssoId: string | null, keep?: string) =>
+  `key:${ssoId ?? ""}${keep ? `:${keep}` : ""}`;
+export function parseKeySubject(s: string): { ssoId: string | null; keep: string | null } | null {
+  const m = /^key:([^:]*)(?::(.+))?$/.exec(s);
+  return m ? { ssoId: m[1] || null, keep: m[2] ?? null } : null;
+}
 
 /** An approval is asked within this long, then the request expires. */
 export const APPROVAL_WINDOW_MS = 60 * 60_000;
@@ -64,7 +86,16 @@ export const actionSchema = z.object({
       appId: z.string(),
       appName: z.string(),
     }),
+    z.object({
+      idp: z.literal("descope"),
+      tenantId: z.string(),
+      ssoId: z.string().nullable(),
+      /** The revoke keeps this key (the new one) active. */
+      keep: z.string().nullable(),
+    }),
   ]),
+  /** The key a rotation created (its ID, never its token). */
+  newKeyId: z.string().nullable().default(null),
   /** What the IdP answered (never a secret), and the verdict after. */
   outcome: z.string().nullable().default(null),
   // Redis's Lua (cjson) writes an empty array back as {}: read as [].
@@ -139,6 +170,10 @@ export const REFUSALS: Record<Refusal, string> = {
 
 /** The call, as shown before approval and recorded after. */
 export function callOf(kind: ActionKind, t: Action["target"], loginId: string): string {
+  if (t.idp === "descope")
+    return kind === "rotate_key"
+      ? `POST /v1/mgmt/scim/key/create for tenant ${t.tenantId}${t.ssoId ? `, SSO configuration ${t.ssoId}` : ""} (never expires; the old key stays valid; the token is shown once, to the approver)`
+      : `POST /v1/mgmt/scim/key/revoke (deactivate, restorable) then /activate ${t.keep} for tenant ${t.tenantId}${t.ssoId ? `, SSO configuration ${t.ssoId}` : ""}: every other key of the configuration stops working`;
   if (t.idp === "okta")
     return `PUT /api/v1/groups/{the group assigned to ${t.appName}}/users/{${loginId}'s Okta ID} at ${t.oktaUrl} (or, when the app has no group, POST /api/v1/apps/${t.appId}/users: a direct assignment)`;
   const job = `/servicePrincipals/${t.spId}/synchronization/jobs/${t.jobId}`;

@@ -11,6 +11,8 @@ import { provisionOnDemand, restartJob, userRuleId } from "../../connectors/entr
 import { appGroupsFrom, appGroupsPath } from "../../connectors/okta-facts.js";
 import { OktaHttp } from "../../connectors/okta-http.js";
 import type { Action, ActionKind } from "../../core/actions/model.js";
+import type { DescopeClient } from "../../descope/client.js";
+import { createScimKey, revokeAllBut } from "../../descope/scim-key-writes.js";
 import type { EgressPolicy } from "../../net/egress.js";
 import { type Connection, oktaWriteSealContext } from "../../redis/connections.js";
 import { SealError, type SecretBox } from "../../redis/secret-box.js";
@@ -20,9 +22,16 @@ export interface ActionClients {
   entraWrite: EntraHttp | null;
   /** Okta's write client for the tenant, opened only when an Okta call is made. */
   oktaWrite?: () => Promise<OktaHttp>;
+  /** Descope's management API (the SCIM key rotation). */
+  descope?: Pick<DescopeClient, "managementCall">;
 }
 
-type Outcome = Pick<Action, "state" | "outcome"> & Partial<Pick<Action, "steps">>;
+/**
+ * What a call returns: what the record shows, and — for a new SCIM key only —
+ * its token, handed to the approver once and never stored, logged or counted.
+ */
+export type Outcome = Pick<Action, "state" | "outcome"> &
+  Partial<Pick<Action, "steps" | "newKeyId">> & { secret?: string };
 
 /** Okta's write client of a stored connection: its sealed write token opened with SCIMWATCH_SECRETS_KEY. */
 export function oktaWriteOf(
@@ -55,6 +64,32 @@ export async function makeCall(
   t: Action["target"],
   loginId: string,
 ): Promise<Outcome> {
+  if (t.idp === "descope") {
+    if (!c.descope)
+      throw new ConnectorError("bad_credentials", "Descope's management API is not configured");
+    if (kind === "rotate_key") {
+      const k = await createScimKey(c.descope, {
+        tenantId: t.tenantId,
+        ssoId: t.ssoId,
+        name: `scimwatch-${new Date().toISOString().slice(0, 10)}`,
+      });
+      return {
+        state: "done",
+        outcome: `Descope created SCIM key ${k.name} (${k.id}), never expiring; the old key stays valid. Its token was shown once, to the approver: paste it into the IdP's provisioning credentials, test, save; then ask to revoke the old keys.`,
+        newKeyId: k.id,
+        secret: k.cleartext,
+      };
+    }
+    if (!t.keep) return { state: "failed", outcome: "no new key named to keep: nothing was sent" };
+    const r = await revokeAllBut(c.descope, { tenantId: t.tenantId, ssoId: t.ssoId, keep: t.keep });
+    const kept = r.activated.includes(t.keep);
+    return {
+      state: kept ? "done" : "failed",
+      outcome: kept
+        ? `Descope deactivated ${r.deactivated.length} old key(s) (${r.deactivated.join(", ") || "none"}; restorable with Activate) and kept ${t.keep} active.`
+        : `Descope deactivated ${r.deactivated.length} key(s) but did not activate ${t.keep} again: activate it in the console (Tenants › the tenant › SCIM) now.`,
+    };
+  }
   if (t.idp === "okta") {
     if (kind !== "assign" || !c.oktaWrite)
       throw new ConnectorError("bad_response", `${kind} is not an Okta action`);

@@ -14,10 +14,13 @@ import {
   type ActionKind,
   APPROVAL_WINDOW_MS,
   callOf,
+  DESCOPE_KINDS,
   mayDecide,
+  parseKeySubject,
   REFUSALS,
 } from "../../core/actions/model.js";
 import { VERDICT_TITLES } from "../../core/diagnosis/verdicts.js";
+import type { DescopeClient } from "../../descope/client.js";
 import type { Logger } from "../../log/logger.js";
 import type { EgressPolicy } from "../../net/egress.js";
 import type { ActionStore } from "../../redis/action-store.js";
@@ -26,7 +29,7 @@ import type { SecretBox } from "../../redis/secret-box.js";
 import { recordMessage, requestMessage } from "../../render/actions.js";
 import type { CheckService } from "../check/service.js";
 import type { Outbox } from "../notify/outbox.js";
-import { type ActionClients, makeCall, oktaWriteOf } from "./calls.js";
+import { type ActionClients, makeCall, type Outcome, oktaWriteOf } from "./calls.js";
 
 export interface ActionDeps {
   actions: ActionStore;
@@ -39,6 +42,8 @@ export interface ActionDeps {
   egress: EgressPolicy;
   outbox: Pick<Outbox, "send">;
   checks: Pick<CheckService, "check">;
+  /** Descope's management API (the SCIM key rotation: the management key is the write access). */
+  descope: Pick<DescopeClient, "managementCall">;
   approvers: ReadonlySet<string>;
   log: Logger;
   now: () => number;
@@ -87,7 +92,7 @@ export async function writeAccess(
   };
 }
 
-async function show(deps: ActionDeps, a: Action) {
+export async function show(deps: ActionDeps, a: Action) {
   if (!a.ts) return;
   await deps.outbox
     .send([
@@ -113,8 +118,19 @@ export async function requestAction(
     channel: string;
   },
 ): Promise<{ ok: true; action: Action } | { ok: false; why: string }> {
-  const w = await writeAccess(deps, o.tenantId);
-  if (!w.ok) return w;
+  let target: Action["target"];
+  if (DESCOPE_KINDS.has(o.kind)) {
+    // Descope's own key: the management key scimwatch holds is the write access; approvers decide.
+    const k = parseKeySubject(o.loginId);
+    if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
+    if (!k || (o.kind === "revoke_old_key" && !k.keep))
+      return { ok: false, why: "This button does not name the SCIM key it is about." };
+    target = { idp: "descope", tenantId: o.tenantId, ssoId: k.ssoId, keep: k.keep };
+  } else {
+    const w = await writeAccess(deps, o.tenantId);
+    if (!w.ok) return w;
+    target = w.target;
+  }
   const now = deps.now();
   let a: Action = {
     id: randomUUID().replace(/-/g, "").slice(0, 16),
@@ -125,8 +141,9 @@ export async function requestAction(
     state: "requested",
     decidedBy: null,
     decidedAt: null,
-    call: callOf(o.kind, w.target, o.loginId),
-    target: w.target,
+    call: callOf(o.kind, target, o.loginId),
+    target,
+    newKeyId: null,
     outcome: null,
     steps: [],
     verdictAfter: null,
@@ -162,7 +179,7 @@ export async function decideAction(
   id: string,
   userId: string,
   decision: "approve" | "decline",
-): Promise<{ ok: true; action: Action } | { ok: false; why: string }> {
+): Promise<{ ok: true; action: Action; secret?: string } | { ok: false; why: string }> {
   const a = await deps.actions.get(id);
   if (!a) return { ok: false, why: "This request is no longer known." };
   const now = deps.now();
@@ -185,11 +202,18 @@ export async function decideAction(
   });
   deps.metrics?.action(a.kind, next.state);
   await show(deps, next);
-  if (next.state === "approved") return { ok: true, action: (await carryOut(deps, id)) ?? next };
+  if (next.state === "approved") {
+    const done = await carryOut(deps, id);
+    return {
+      ok: true,
+      action: done?.action ?? next,
+      ...(done?.secret ? { secret: done.secret } : {}),
+    };
+  }
   return { ok: true, action: next };
 }
 
-async function expire(deps: ActionDeps, a: Action) {
+export async function expire(deps: ActionDeps, a: Action) {
   const e = await deps.actions.transition(a.id, ["requested"], { state: "expired" });
   if (e) {
     deps.metrics?.action(a.kind, "expired");
@@ -198,15 +222,22 @@ async function expire(deps: ActionDeps, a: Action) {
 }
 
 /** The call, once: claimed (approved → running) by one process, made, recorded. */
-export async function carryOut(deps: ActionDeps, id: string): Promise<Action | null> {
+export async function carryOut(
+  deps: ActionDeps,
+  id: string,
+): Promise<{ action: Action; secret?: string } | null> {
   const claimed = await deps.actions.transition(id, ["approved"], {
     state: "running",
     startedAt: deps.now(),
   });
   if (!claimed) return null;
   let patch: Partial<Action>;
+  // A new key's token goes to the approver once: never into the record, the logs or a metric.
+  let secret: string | undefined;
   try {
-    patch = await call(deps, claimed);
+    const { secret: s, ...rest } = await call(deps, claimed);
+    secret = s;
+    patch = rest;
   } catch (e) {
     const msg = e instanceof ConnectorError ? e.message : `unexpected: ${(e as Error).message}`;
     if (!(e instanceof ConnectorError))
@@ -244,47 +275,11 @@ export async function carryOut(deps: ActionDeps, id: string): Promise<Action | n
         message: recordMessage(done),
       },
     ]);
-  return done;
+  return { action: done, ...(secret ? { secret } : {}) };
 }
 
-function call(deps: ActionDeps, a: Action): Promise<Partial<Action>> {
+function call(deps: ActionDeps, a: Action): Promise<Outcome> {
   return makeCall(clientsFor(deps, a.tenantId), a.kind, a.target, a.loginId);
-}
-
-/**
- * After a restart and from time to time: approved actions not yet carried out
- * are carried out (once); a call cut short (running for more than two
- * minutes) is "interrupted", not repeated; requests past their hour expire.
- */
-export async function sweepActions(deps: ActionDeps): Promise<number> {
-  const now = deps.now();
-  let n = 0;
-  for (const a of await deps.actions.open()) {
-    if (a.state === "approved") {
-      if (await carryOut(deps, a.id)) n++;
-    } else if (a.state === "running" && a.startedAt !== null && now - a.startedAt > 120_000) {
-      const i = await deps.actions.transition(a.id, ["running"], {
-        state: "interrupted",
-        outcome:
-          "scimwatch stopped during the call: whether the IdP received it is unknown, and it was not sent again. Check the user before asking again.",
-        finishedAt: now,
-      });
-      if (i) {
-        await show(deps, i);
-        if (i.ts)
-          await deps.outbox.send([
-            {
-              key: `action-record:${a.id}`,
-              kind: "action_record",
-              to: { channel: i.channel },
-              thread: i.ts,
-              message: recordMessage(i),
-            },
-          ]);
-      }
-    } else if (a.state === "requested" && now > a.expiresAt) await expire(deps, a);
-  }
-  return n;
 }
 
 /** The clients a tenant's action needs: Entra's read and write apps, Okta's write token (opened when asked). */
@@ -292,6 +287,7 @@ function clientsFor(deps: ActionDeps, tenantId: string): ActionClients {
   return {
     entraRead: deps.entra,
     entraWrite: deps.entraWrite,
+    descope: deps.descope,
     oktaWrite: async () => {
       const c = await deps.connections.get(tenantId);
       if (c?.idp !== "okta" || !c.writeSealed || !deps.secretBox)

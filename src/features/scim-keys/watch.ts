@@ -36,6 +36,8 @@ export interface KeyWatchDeps {
   log: Logger;
   now: () => number;
   settings: { keyWarnDays: number[] };
+  /** Who approves fix-it actions: with any, key alerts offer "Rotate the SCIM key". */
+  approvers?: ReadonlySet<string>;
 }
 
 const DAY_MS = 86_400_000;
@@ -119,7 +121,9 @@ export async function watchScimKeys(
       if (!findings.length) continue;
       const idp = (await tenantIdp(deps.descope, tenant.id)).idp;
       for (const f of findings) {
-        const msg = keyAlertMessage(f, snap, idp);
+        const msg = keyAlertMessage(f, snap, idp, {
+          rotate: (deps.approvers?.size ?? 0) > 0,
+        });
         messages.push({
           key: onceKey(snap, f),
           kind:

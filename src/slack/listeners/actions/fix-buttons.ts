@@ -70,6 +70,16 @@ export function registerFixButtons(app: App, deps: ListenerDeps): void {
           await req.reply(say(r.why));
           return "refused";
         }
+        if (r.secret) {
+          // Shown once, to the approver only (this answer is ephemeral); never stored or logged.
+          await req.reply(
+            notice(
+              `:key: *The new SCIM key's token* (shown once, only to you): \`${esc(r.secret)}\`\nPaste it into the IdP's provisioning credentials, test the connection, save. Once the IdP works with it, ask *Revoke the old keys* from the record in the request's thread.`,
+              "The new SCIM key's token is shown once, only to you.",
+            ),
+          );
+          return r.action.state;
+        }
         await req.reply(
           say(
             r.action.state === "declined"
