@@ -235,6 +235,50 @@ describe("fix it from Slack", () => {
     expect(textsOf(note.args.blocks as never).join("\n")).toMatch(/not sent again/);
   });
 
+  it("restart a quarantined job: the quarantine is the cause shown; approved, restarted once", async () => {
+    const job = entra.tenants[TENANT]?.sps[0]?.jobs[0] as { status: Record<string, unknown> };
+    const before = job.status;
+    job.status = {
+      code: "Quarantine",
+      quarantine: {
+        reason: "EncounteredQuarantineException",
+        error: { message: "401 Unauthorized: the access key has expired" },
+      },
+    };
+    try {
+      const answer = await reply("check cat@acme.com Acme", "UREQ");
+      expect(all(answer)).toMatch(/in quarantine/);
+      const v = fixValue(answer) as string;
+      expect(JSON.parse(v).k).toBe("restart_job");
+      const n = h.slack.callsTo("chat.postMessage").length;
+      await click(FIX_ACTIONS.request, v, "UREQ");
+      const req = await h.slack.waitFor(() =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .slice(n)
+          .find((c) => /restart the provisioning job/.test(String(c.args.text))),
+      );
+      expect(all(req.args as never)).toMatch(/jobs\/scim\.job\/restart with empty criteria/);
+      expect(all(req.args as never)).toMatch(
+        /in quarantine \(EncounteredQuarantineException\): 401 Unauthorized/,
+      );
+      const id = buttonOf(req.args.blocks, FIX_ACTIONS.approve) as string;
+      await Promise.all([
+        click(FIX_ACTIONS.approve, id, "UAPPROVER"),
+        click(FIX_ACTIONS.approve, id, "UAPPROVER"),
+      ]);
+      await h.slack.waitFor(
+        () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req.result?.ts),
+        15_000,
+      );
+      const restarts = entra.writes.filter((w) => w.route === "restart");
+      expect(restarts).toHaveLength(1);
+      expect(restarts[0]?.body).toEqual({ criteria: {} });
+    } finally {
+      job.status = before;
+    }
+  });
+
   it("without write access the request is refused, even with a crafted button", async () => {
     await reply("write Acme off");
     const v = JSON.stringify({ k: "push_now", t: "T-acme", l: "cat@acme.com" });

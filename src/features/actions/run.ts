@@ -8,6 +8,7 @@
  * that stopped during the call leaves it "interrupted", never sent twice.
  */
 import { randomUUID } from "node:crypto";
+import { findJob } from "../../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../../connectors/entra-http.js";
 import {
   type Action,
@@ -141,7 +142,7 @@ export async function requestAction(
     state: "requested",
     decidedBy: null,
     decidedAt: null,
-    call: callOf(o.kind, target, o.loginId),
+    call: `${callOf(o.kind, target, o.loginId)}${await quarantineOf(deps, o.kind, target)}`,
     target,
     newKeyId: null,
     outcome: null,
@@ -298,4 +299,17 @@ function clientsFor(deps: ActionDeps, tenantId: string): ActionClients {
       return oktaWriteOf(c, deps.secretBox, deps.egress);
     },
   };
+}
+
+/** For a restart: the quarantine's reason, shown before approval (read with the read-only app). */
+async function quarantineOf(
+  deps: ActionDeps,
+  kind: ActionKind,
+  t: Action["target"],
+): Promise<string> {
+  if (kind !== "restart_job" || t.idp !== "azure" || !deps.entra) return "";
+  const job = await findJob(deps.entra, t.entraTenant, t.spId).catch(() => null);
+  const q = job?.status?.quarantine;
+  if (job?.status?.code !== "Quarantine") return "";
+  return `. The job is in quarantine${q?.reason ? ` (${q.reason})` : ""}${q?.error?.message ? `: ${q.error.message}` : ""}; fix that cause first, or it returns`;
 }
