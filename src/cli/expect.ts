@@ -1,40 +1,17 @@
 /** `scimwatch expect --tenant … --file …`: expected hires from a CSV or JSON-lines file. */
-import { loadBotConfig, secretsOf } from "../config/bot.js";
-import { resolveTenant } from "../descope/tenants.js";
-import { onboardingChannelFor } from "../features/hires/alert-channel.js";
 import { checkRows, registerIntake } from "../features/hires/intake.js";
 import { registerHires } from "../features/hires/register.js";
-import { createLogger } from "../log/logger.js";
-import { buildServices } from "../services.js";
-import { intakeArgs } from "./intake-args.js";
-import { failureExit, type Io } from "./io.js";
+import { runIntake } from "./intake-args.js";
+import type { Io } from "./io.js";
 import { EXPECT_USAGE } from "./usage.js";
 
-export async function runExpect(argv: string[], io: Io): Promise<number> {
-  const usage = (m: string) => {
-    io.stderr(`scimwatch: ${m}\n${EXPECT_USAGE}\n`);
-    return 2;
-  };
-  const args = intakeArgs(argv, usage);
-  if (typeof args === "number") return args;
-  const { parsed } = args;
-  const values = args;
-  let s: ReturnType<typeof buildServices> | undefined;
-  try {
-    const cfg = loadBotConfig(io.env);
-    s = buildServices(cfg, {
-      log: createLogger({ level: "error", destination: process.stderr, secrets: secretsOf(cfg) }),
-    });
-    const tenant = await resolveTenant(s.descope, values.tenant);
+export function runExpect(argv: string[], io: Io): Promise<number> {
+  return runIntake(argv, io, EXPECT_USAGE, async ({ args, s, tenant, channelId }) => {
+    const { parsed } = args;
     const intake = checkRows(parsed.rows, io.now());
-    const channelId =
-      values.channel ??
-      (await onboardingChannelFor(s.links, tenant.tenantId, s.settings.alertChannel)) ??
-      "";
-    const services = s;
     const r = await registerIntake(intake, (emails) =>
       registerHires(
-        { ...services, graceMinutes: services.settings.graceMinutes },
+        { ...s, graceMinutes: s.settings.graceMinutes },
         {
           ...tenant,
           emails,
@@ -46,7 +23,7 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
       ),
     );
     const rejected = [...parsed.bad, ...r.rejected];
-    if (values.json)
+    if (args.json)
       io.stdout(
         `${JSON.stringify({ registered: r.registered, rejected, ...(r.postError ? { postError: r.postError } : {}) })}\n`,
       );
@@ -64,12 +41,5 @@ export async function runExpect(argv: string[], io: Io): Promise<number> {
         );
     }
     return 0;
-  } catch (e) {
-    // Bad usage is 2; any other failure of a registration is 1.
-    const code = failureExit(e, io, usage);
-    return code === 2 ? code : 1;
-  } finally {
-    s?.hires.close();
-    s?.redis.disconnect();
-  }
+  });
 }

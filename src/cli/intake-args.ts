@@ -1,7 +1,13 @@
 /** What `expect` and `leave` share: --tenant, --file (CSV or JSON lines, "-" for stdin), --channel, --json, read and parsed once. */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { loadBotConfig, secretsOf } from "../config/bot.js";
+import { resolveTenant } from "../descope/tenants.js";
+import { onboardingChannelFor } from "../features/hires/alert-channel.js";
 import { readRows } from "../features/hires/intake.js";
+import { createLogger } from "../log/logger.js";
+import { buildServices, type Services } from "../services.js";
+import { failureExit, type Io } from "./io.js";
 
 export interface IntakeArgs {
   tenant: string;
@@ -50,5 +56,49 @@ export function intakeArgs(argv: string[], usage: (m: string) => number): Intake
     };
   } catch (e) {
     return usage(`${values.file} is not valid CSV: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * A file command's whole frame: its arguments and rows, the bot's services,
+ * the tenant, the channel for its checklists (--channel, else the tenant's
+ * onboarding channel, its linked channel, the alert channel); exit 2 for bad
+ * usage, 1 for any other failure; the connections closed after.
+ */
+export async function runIntake(
+  argv: string[],
+  io: Io,
+  usageText: string,
+  work: (c: {
+    args: IntakeArgs;
+    s: Services;
+    tenant: { tenantId: string; tenantName: string };
+    channelId: string;
+  }) => Promise<number>,
+): Promise<number> {
+  const usage = (m: string) => {
+    io.stderr(`scimwatch: ${m}\n${usageText}\n`);
+    return 2;
+  };
+  const args = intakeArgs(argv, usage);
+  if (typeof args === "number") return args;
+  let s: Services | undefined;
+  try {
+    const cfg = loadBotConfig(io.env);
+    s = buildServices(cfg, {
+      log: createLogger({ level: "error", destination: process.stderr, secrets: secretsOf(cfg) }),
+    });
+    const tenant = await resolveTenant(s.descope, args.tenant);
+    const channelId =
+      args.channel ??
+      (await onboardingChannelFor(s.links, tenant.tenantId, s.settings.alertChannel)) ??
+      "";
+    return await work({ args, s, tenant, channelId });
+  } catch (e) {
+    const code = failureExit(e, io, usage);
+    return code === 2 ? code : 1;
+  } finally {
+    s?.hires.close();
+    s?.redis.disconnect();
   }
 }

@@ -1,36 +1,13 @@
 /** `scimwatch leave --tenant … --file …`: leavers from a CSV (email, name, last_day) or JSON-lines file. */
-import { loadBotConfig, secretsOf } from "../config/bot.js";
 import { checkLeaverRows } from "../core/leavers/intake.js";
-import { resolveTenant } from "../descope/tenants.js";
-import { onboardingChannelFor } from "../features/hires/alert-channel.js";
 import { registerLeavers } from "../features/leavers/register.js";
-import { createLogger } from "../log/logger.js";
-import { buildServices } from "../services.js";
-import { intakeArgs } from "./intake-args.js";
-import { failureExit, type Io } from "./io.js";
+import { runIntake } from "./intake-args.js";
+import type { Io } from "./io.js";
 import { LEAVE_USAGE } from "./usage.js";
 
-export async function runLeave(argv: string[], io: Io): Promise<number> {
-  const usage = (m: string) => {
-    io.stderr(`scimwatch: ${m}\n${LEAVE_USAGE}\n`);
-    return 2;
-  };
-  const args = intakeArgs(argv, usage);
-  if (typeof args === "number") return args;
-  const { parsed } = args;
-  const values = args;
-  let s: ReturnType<typeof buildServices> | undefined;
-  try {
-    const cfg = loadBotConfig(io.env);
-    s = buildServices(cfg, {
-      log: createLogger({ level: "error", destination: process.stderr, secrets: secretsOf(cfg) }),
-    });
-    const tenant = await resolveTenant(s.descope, values.tenant);
-    const intake = checkLeaverRows(parsed.rows, io.now());
-    const channelId =
-      values.channel ??
-      (await onboardingChannelFor(s.links, tenant.tenantId, s.settings.alertChannel)) ??
-      "";
+export function runLeave(argv: string[], io: Io): Promise<number> {
+  return runIntake(argv, io, LEAVE_USAGE, async ({ args, s, tenant, channelId }) => {
+    const intake = checkLeaverRows(args.parsed.rows, io.now());
     // Stored, then evaluated here (checklists posted, as `expect` does); what fails is caught up
     // by the bot's next evaluation.
     const r = intake.leavers.length
@@ -42,8 +19,8 @@ export async function runLeave(argv: string[], io: Io): Promise<number> {
           source: "file",
         })
       : { registered: [], already: [] };
-    const rejected = [...parsed.bad, ...intake.rejected];
-    if (values.json)
+    const rejected = [...args.parsed.bad, ...intake.rejected];
+    if (args.json)
       io.stdout(
         `${JSON.stringify({ registered: r.registered.length, already: r.already.length, rejected })}\n`,
       );
@@ -57,11 +34,5 @@ export async function runLeave(argv: string[], io: Io): Promise<number> {
         );
     }
     return 0;
-  } catch (e) {
-    const code = failureExit(e, io, usage);
-    return code === 2 ? code : 1;
-  } finally {
-    s?.hires.close();
-    s?.redis.disconnect();
-  }
+  });
 }
