@@ -135,6 +135,9 @@ describe("scimwatch reconcile", () => {
     });
     const eve = j.people.find((p) => p.loginId === "eve@globex.com");
     expect(eve?.idpState).toMatch(/DEPROVISIONED/);
+    expect(j.people.find((p) => p.loginId === "bob@globex.com")?.idpState).toMatch(
+      /^assigned via a group · enabled · PROVISIONED · ERROR$/,
+    );
     expect(eve?.fix).toMatch(/Deactivate Users/);
     expect(readFileSync(csv, "utf8").split("\r\n")).toHaveLength(8);
     expect(r.stderr).toMatch(/Reading Descope users/);

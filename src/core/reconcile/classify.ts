@@ -47,7 +47,9 @@ function idpStateOf(p: IdpPerson | undefined, idpName: string, appName: string):
     p.scope === "direct"
       ? "assigned directly"
       : p.scope === "group"
-        ? `assigned via group ${p.via ?? "?"}`
+        ? p.via
+          ? `assigned via group ${p.via}`
+          : "assigned via a group"
         : p.scope === "all"
           ? "in scope (sync all users)"
           : p.scope === "nested"
