@@ -412,6 +412,25 @@ describe("fix it from Slack", () => {
     const keys = h.descope.scimKeys["T-acme"] ?? [];
     expect(keys.find((k) => k.key.id === "K-old")?.key.status).toBe("inactive");
     expect(keys.find((k) => k.key.id === created?.id)?.key.status).toBe("active");
+    // A rotation approved just before a stop is never carried out unseen: its token could be shown to nobody.
+    const b3 = h.slack.callsTo("chat.postMessage").length;
+    await h.click(FIX_ACTIONS.request, v as string, { user: "UREQ", channel: "CALERTS" });
+    const req3 = await h.slack.waitFor(
+      () =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .slice(b3)
+          .find((c) => /a new SCIM key/.test(String(c.args.text))),
+      15_000,
+    );
+    const id3 = buttonOf(req3.args.blocks, FIX_ACTIONS.approve) as string;
+    const k3 = `${h.prefix}:action:${id3}`;
+    const r3 = JSON.parse((await h.redis.get(k3)) ?? "{}");
+    await h.redis.set(k3, JSON.stringify({ ...r3, state: "approved", decidedBy: "UAPPROVER" }));
+    const createdBefore = h.descope.createdKeys.length;
+    await h.runtime.notifyOnce();
+    expect(JSON.parse((await h.redis.get(k3)) ?? "{}").state).toBe("interrupted");
+    expect(h.descope.createdKeys).toHaveLength(createdBefore);
   });
 });
 
