@@ -574,3 +574,40 @@ export function provisioningLog(o: {
       : [],
   };
 }
+
+/** A user as Graph returns it (mail = UPN). */
+export const entraUser = (id: string, upn: string, accountEnabled = true) => ({
+  id,
+  userPrincipalName: upn,
+  mail: upn,
+  accountEnabled,
+});
+
+/**
+ * The enterprise app "Descope" with its assignments (groups by default) and an
+ * active provisioning job (scim.job, every 40 minutes), as most tests need it.
+ */
+export function descopeApp(
+  spId: string,
+  appId: string,
+  assigned: Array<{ id: string; name: string; type?: "User" | "Group"; at?: string }>,
+): FakeEntraTenant["sps"][number] {
+  return {
+    id: spId,
+    appId,
+    displayName: "Descope",
+    assignments: assigned.map((a) => ({
+      principalId: a.id,
+      principalType: a.type ?? "Group",
+      principalDisplayName: a.name,
+      createdDateTime: a.at ?? "2026-01-01T00:00:00Z",
+    })),
+    jobs: [
+      {
+        id: "scim.job",
+        schedule: { interval: "PT40M", state: "Active" },
+        status: { code: "Active", steadyStateFirstAchievedTime: "2026-01-02T00:00:00Z" },
+      },
+    ],
+  };
+}

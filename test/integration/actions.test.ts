@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
-import { FakeEntra } from "../fakes/entra.js";
+import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
 import { type Harness, startHarness, textsOf } from "../helpers.js";
 
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
@@ -23,36 +23,14 @@ let h: Harness;
 
 beforeAll(async () => {
   await entra.start();
-  const u = (id: string, upn: string) => ({
-    id,
-    userPrincipalName: upn,
-    mail: upn,
-    accountEnabled: true,
-  });
+  const u = entraUser;
   entra.tenants[TENANT] = {
     users: [u("u-ben", "ben@acme.com"), u("u-cat", "cat@acme.com"), u("u-dan", "dan@acme.com")],
     groups: [{ id: "g-all", displayName: "All Employees", members: ["u-ben", "u-cat", "u-dan"] }],
     sps: [
-      {
-        id: "sp-d",
-        appId: "aaaaaaaa-1111-2222-3333-444444444444",
-        displayName: "Descope",
-        assignments: [
-          {
-            principalId: "g-all",
-            principalType: "Group",
-            principalDisplayName: "All Employees",
-            createdDateTime: "2026-01-01T00:00:00Z",
-          },
-        ],
-        jobs: [
-          {
-            id: "scim.job",
-            schedule: { interval: "PT40M", state: "Active" },
-            status: { code: "Active", steadyStateFirstAchievedTime: "2026-01-02T00:00:00Z" },
-          },
-        ],
-      },
+      descopeApp("sp-d", "aaaaaaaa-1111-2222-3333-444444444444", [
+        { id: "g-all", name: "All Employees" },
+      ]),
     ],
     logs: [],
   };

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvent, ENTRA_SAML, user } from "../fakes/builders.js";
-import { FakeEntra } from "../fakes/entra.js";
+import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
 import { webhookHeaders } from "../fakes/hris.js";
 import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
 
@@ -29,36 +29,14 @@ const NEXT_WEEK = date(Date.now() + 7 * DAY);
 
 beforeAll(async () => {
   await entra.start();
-  const u = (id: string, upn: string) => ({
-    id,
-    userPrincipalName: upn,
-    mail: upn,
-    accountEnabled: true,
-  });
+  const u = entraUser;
   entra.tenants[TENANT] = {
     users: [u("u-ana", "ana@acme.com"), u("u-ola", "ola@acme.com"), u("u-fin", "fin@acme.com")],
     groups: [{ id: "g-all", displayName: "All Employees", members: ["u-ana", "u-fin"] }],
     sps: [
-      {
-        id: "sp-d",
-        appId: "aaaaaaaa-1111-2222-3333-444444444444",
-        displayName: "Descope",
-        assignments: [
-          {
-            principalId: "g-all",
-            principalType: "Group",
-            principalDisplayName: "All Employees",
-            createdDateTime: "2026-01-01T00:00:00Z",
-          },
-        ],
-        jobs: [
-          {
-            id: "scim.job",
-            status: { code: "Active" },
-            schedule: { interval: "PT40M", state: "Active" },
-          },
-        ],
-      },
+      descopeApp("sp-d", "aaaaaaaa-1111-2222-3333-444444444444", [
+        { id: "g-all", name: "All Employees" },
+      ]),
     ],
     logs: [],
   };

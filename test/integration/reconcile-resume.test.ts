@@ -8,7 +8,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENTRA_SAML, user } from "../fakes/builders.js";
-import { FakeEntra } from "../fakes/entra.js";
+import { descopeApp, FakeEntra } from "../fakes/entra.js";
 import { type Harness, REDIS_URL, startHarness } from "../helpers.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
@@ -37,26 +37,9 @@ beforeAll(async () => {
     })),
     groups: [{ id: "g-all", displayName: "All Employees", members: ids }],
     sps: [
-      {
-        id: "sp-d",
-        appId: "aaaaaaaa-1111-2222-3333-4444444444aa",
-        displayName: "Descope",
-        assignments: [
-          {
-            principalId: "g-all",
-            principalType: "Group",
-            principalDisplayName: "All Employees",
-            createdDateTime: "2026-01-01T00:00:00Z",
-          },
-        ],
-        jobs: [
-          {
-            id: "scim.job",
-            status: { code: "Active" },
-            schedule: { interval: "PT40M", state: "Active" },
-          },
-        ],
-      },
+      descopeApp("sp-d", "aaaaaaaa-1111-2222-3333-4444444444aa", [
+        { id: "g-all", name: "All Employees" },
+      ]),
     ],
     logs: [],
   };

@@ -245,11 +245,13 @@ export async function carryOut(
       deps.log.error({ kind: "action", id, err: e }, "action failed");
     patch = { state: "failed", outcome: msg };
   }
-  // The verdict after, from the same check as /scim check.
-  const after = await deps.checks
-    .check({ loginId: claimed.loginId, tenant: claimed.tenantId })
-    .then((d) => VERDICT_TITLES[d.verdict])
-    .catch(() => null);
+  // The verdict after, from the same check as /scim check (a person's actions only: a key has none).
+  const after = DESCOPE_KINDS.has(claimed.kind)
+    ? null
+    : await deps.checks
+        .check({ loginId: claimed.loginId, tenant: claimed.tenantId })
+        .then((d) => VERDICT_TITLES[d.verdict])
+        .catch(() => null);
   const done = await deps.actions.transition(id, ["running"], {
     ...patch,
     verdictAfter: after,
