@@ -11,7 +11,7 @@ import { EntraHttp } from "../connectors/entra-http.js";
 import { type ActionKind, callOf } from "../core/actions/model.js";
 import { makeCall } from "../features/actions/calls.js";
 import { entraHttpFromEnv } from "./idp-side.js";
-import { failureExit, type Io } from "./io.js";
+import { failureExit, type Io, usageExit } from "./io.js";
 import { ACT_USAGE } from "./usage.js";
 
 const KINDS: Record<string, Exclude<ActionKind, "assign">> = {
@@ -21,11 +21,7 @@ const KINDS: Record<string, Exclude<ActionKind, "assign">> = {
 
 export async function runAct(argv: string[], io: Io): Promise<number> {
   const json = argv.includes("--json");
-  const usage = (m: string) => {
-    io.stderr(`scimwatch: ${m}\n${ACT_USAGE}\n`);
-    if (json) io.stdout(`${JSON.stringify({ error: { code: "usage", message: m } })}\n`);
-    return 2;
-  };
+  const usage = usageExit(io, ACT_USAGE, json);
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {

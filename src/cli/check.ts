@@ -12,7 +12,7 @@ import { descopeClientFromEnv } from "../descope/from-env.js";
 import { gatherFacts } from "../features/check/gather.js";
 import { renderReport } from "../render/text.js";
 import { CONNECTOR_OPTIONS, connectorChoice } from "./connector-args.js";
-import { failureExit, type Io } from "./io.js";
+import { failureExit, type Io, usageExit } from "./io.js";
 
 export const CHECK_USAGE = `usage: scimwatch check <loginId> [--tenant <id-or-name>] [--idp ${IDP_IDS.join("|")}] [--assigned-at <ISO-8601>] [--entra-tenant <id> --entra-app <name|appId> | --okta-url <url> --okta-app <label|id>] [--json]`;
 
@@ -50,11 +50,7 @@ export function graceOf(env: NodeJS.ProcessEnv): number {
 
 export async function runCheck(argv: string[], io: Io): Promise<number> {
   const json = argv.includes("--json");
-  const usage = (message: string): number => {
-    io.stderr(`scimwatch: ${message}\n${CHECK_USAGE}\n`);
-    if (json) io.stdout(`${JSON.stringify({ error: { code: "usage", message } })}\n`);
-    return 2;
-  };
+  const usage = usageExit(io, CHECK_USAGE, json);
 
   let values: {
     tenant?: string;

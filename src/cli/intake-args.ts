@@ -7,7 +7,7 @@ import { onboardingChannelFor } from "../features/hires/alert-channel.js";
 import { readRows } from "../features/hires/intake.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices, type Services } from "../services.js";
-import { failureExit, type Io } from "./io.js";
+import { failureExit, type Io, usageExit } from "./io.js";
 
 export interface IntakeArgs {
   tenant: string;
@@ -76,10 +76,7 @@ export async function runIntake(
     channelId: string;
   }) => Promise<number>,
 ): Promise<number> {
-  const usage = (m: string) => {
-    io.stderr(`scimwatch: ${m}\n${usageText}\n`);
-    return 2;
-  };
+  const usage = usageExit(io, usageText);
   const args = intakeArgs(argv, usage);
   if (typeof args === "number") return args;
   let s: Services | undefined;

@@ -33,3 +33,15 @@ export function failureExit(
   if (json) io.stdout(`${JSON.stringify({ error: { code: f.code, message: f.message } })}\n`);
   return f.exitCode;
 }
+
+/**
+ * A command's bad-usage answer: the reason and the usage on stderr (with
+ * `--json`, an error object on stdout too), exit code 2.
+ */
+export function usageExit(io: Io, usageText: string, json = false): (message: string) => number {
+  return (message) => {
+    io.stderr(`scimwatch: ${message}\n${usageText}\n`);
+    if (json) io.stdout(`${JSON.stringify({ error: { code: "usage", message } })}\n`);
+    return 2;
+  };
+}

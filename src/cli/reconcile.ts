@@ -16,7 +16,7 @@ import { csvOf, progressLine, reconcileReport, reconcileText } from "../render/r
 import { graceOf } from "./check.js";
 import { CONNECTOR_OPTIONS, type ConnectorChoice, connectorChoice } from "./connector-args.js";
 import { entraHttpFromEnv, oktaHttpFromEnv } from "./idp-side.js";
-import { failureExit, type Io } from "./io.js";
+import { failureExit, type Io, usageExit } from "./io.js";
 import { RECONCILE_USAGE } from "./usage.js";
 
 async function sourceOf(choice: ConnectorChoice, env: NodeJS.ProcessEnv): Promise<ScopeSource> {
@@ -51,11 +51,7 @@ async function sourceOf(choice: ConnectorChoice, env: NodeJS.ProcessEnv): Promis
 
 export async function runReconcile(argv: string[], io: Io): Promise<number> {
   const json = argv.includes("--json");
-  const usage = (message: string): number => {
-    io.stderr(`scimwatch: ${message}\n${RECONCILE_USAGE}\n`);
-    if (json) io.stdout(`${JSON.stringify({ error: { code: "usage", message } })}\n`);
-    return 2;
-  };
+  const usage = usageExit(io, RECONCILE_USAGE, json);
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
