@@ -5,7 +5,7 @@
  * when the app has none. What they return is what the record shows.
  */
 import * as z from "zod";
-import { findUser } from "../../connectors/entra-facts.js";
+import { findJob, findUser } from "../../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../../connectors/entra-http.js";
 import { provisionOnDemand, restartJob, userRuleId } from "../../connectors/entra-write.js";
 import { appGroupsFrom, appGroupsPath } from "../../connectors/okta-facts.js";
@@ -152,4 +152,17 @@ async function assignInOkta(
     state: "done",
     outcome: `Okta answered ${r.status}: ${loginId} is assigned to ${t.appName} directly (the app has no group). Better: assign a group to the app, so the next person is not forgotten.`,
   };
+}
+
+/** For a restart: the quarantine's reason, shown before approval (read with the read-only app). */
+export async function quarantineOf(
+  read: EntraHttp | null,
+  kind: ActionKind,
+  t: Action["target"],
+): Promise<string> {
+  if (kind !== "restart_job" || t.idp !== "azure" || !read) return "";
+  const job = await findJob(read, t.entraTenant, t.spId).catch(() => null);
+  const q = job?.status?.quarantine;
+  if (job?.status?.code !== "Quarantine") return "";
+  return `. The job is in quarantine${q?.reason ? ` (${q.reason})` : ""}${q?.error?.message ? `: ${q.error.message}` : ""}; fix that cause first, or it returns`;
 }

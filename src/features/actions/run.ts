@@ -8,7 +8,6 @@
  * that stopped during the call leaves it "interrupted", never sent twice.
  */
 import { randomUUID } from "node:crypto";
-import { findJob } from "../../connectors/entra-facts.js";
 import { ConnectorError, type EntraHttp } from "../../connectors/entra-http.js";
 import {
   type Action,
@@ -19,6 +18,7 @@ import {
   mayDecide,
   parseKeySubject,
   REFUSALS,
+  STATES,
 } from "../../core/actions/model.js";
 import { VERDICT_TITLES } from "../../core/diagnosis/verdicts.js";
 import type { DescopeClient } from "../../descope/client.js";
@@ -30,7 +30,7 @@ import type { SecretBox } from "../../redis/secret-box.js";
 import { recordMessage, requestMessage } from "../../render/actions.js";
 import type { CheckService } from "../check/service.js";
 import type { Outbox } from "../notify/outbox.js";
-import { type ActionClients, makeCall, type Outcome, oktaWriteOf } from "./calls.js";
+import { type ActionClients, makeCall, type Outcome, oktaWriteOf, quarantineOf } from "./calls.js";
 
 export interface ActionDeps {
   actions: ActionStore;
@@ -142,7 +142,7 @@ export async function requestAction(
     state: "requested",
     decidedBy: null,
     decidedAt: null,
-    call: `${callOf(o.kind, target, o.loginId)}${await quarantineOf(deps, o.kind, target)}`,
+    call: `${callOf(o.kind, target, o.loginId)}${await quarantineOf(deps.entra, o.kind, target)}`,
     target,
     newKeyId: null,
     outcome: null,
@@ -158,10 +158,15 @@ export async function requestAction(
       kind: "action_request",
       to: { channel: o.channel },
       message: requestMessage(a, [...deps.approvers]),
+      // Where the request is, kept as soon as Slack has it, whatever state a fast approver has
+      // moved it to already: the decision's edit and the record in its thread need it.
+      afterSend: async ({ ts }) => {
+        await deps.actions.transition(a.id, [...STATES], { ts });
+      },
     },
   ]);
   if (sent && (sent.status === "sent" || sent.status === "found"))
-    a = (await deps.actions.transition(a.id, ["requested"], { ts: sent.ts })) ?? a;
+    a = (await deps.actions.get(a.id)) ?? { ...a, ts: sent.ts };
   deps.log.info({
     kind: "action",
     action: a.kind,
@@ -301,17 +306,4 @@ function clientsFor(deps: ActionDeps, tenantId: string): ActionClients {
       return oktaWriteOf(c, deps.secretBox, deps.egress);
     },
   };
-}
-
-/** For a restart: the quarantine's reason, shown before approval (read with the read-only app). */
-async function quarantineOf(
-  deps: ActionDeps,
-  kind: ActionKind,
-  t: Action["target"],
-): Promise<string> {
-  if (kind !== "restart_job" || t.idp !== "azure" || !deps.entra) return "";
-  const job = await findJob(deps.entra, t.entraTenant, t.spId).catch(() => null);
-  const q = job?.status?.quarantine;
-  if (job?.status?.code !== "Quarantine") return "";
-  return `. The job is in quarantine${q?.reason ? ` (${q.reason})` : ""}${q?.error?.message ? `: ${q.error.message}` : ""}; fix that cause first, or it returns`;
 }
