@@ -215,3 +215,65 @@ export async function restartJob(
     },
   );
 }
+
+/** A provisioning credential as Graph names it (`BaseAddress`, `SecretToken`, `SyncAll`…). */
+export interface Credential {
+  key: string;
+  value: string;
+}
+
+const secretsSchema = z.object({
+  value: z.array(z.object({ key: z.string(), value: z.string().nullish() })),
+});
+
+/**
+ * The job's saved credentials (`GET …/synchronization/secrets`): not in the
+ * v1.0 pages read (idp-apis.md E8), so null whenever Entra does not answer it
+ * — the caller then sends what it knows. Values are passed through, never
+ * kept or logged (the old token may be among them).
+ */
+export async function readSecrets(
+  write: EntraHttp,
+  tenant: string,
+  spId: string,
+): Promise<Credential[] | null> {
+  const raw = await write
+    .get(tenant, `/servicePrincipals/${spId}/synchronization/secrets`)
+    .catch(() => null);
+  const s = secretsSchema.safeParse(raw);
+  return s.success ? s.data.value.map((c) => ({ key: c.key, value: c.value ?? "" })) : null;
+}
+
+/**
+ * `POST …/jobs/{jobId}/validateCredentials` (Learn: synchronizationJob
+ * validateCredentials): 204 when Entra reaches the SCIM endpoint with these
+ * credentials — or, with "saved", with the ones the job holds.
+ */
+export async function validateCredentials(
+  write: EntraHttp,
+  tenant: string,
+  o: { spId: string; jobId: string },
+  credentials: Credential[] | "saved",
+): Promise<void> {
+  await graphWrite(
+    write,
+    tenant,
+    "POST",
+    `/servicePrincipals/${o.spId}/synchronization/jobs/${o.jobId}/validateCredentials`,
+    credentials === "saved"
+      ? { useSavedCredentials: true }
+      : { useSavedCredentials: false, credentials },
+  );
+}
+
+/** `PUT …/synchronization/secrets` with the whole set (idp-apis.md E8: the doc example's `value` array): 204. */
+export async function putSecrets(
+  write: EntraHttp,
+  tenant: string,
+  spId: string,
+  credentials: Credential[],
+): Promise<void> {
+  await graphWrite(write, tenant, "PUT", `/servicePrincipals/${spId}/synchronization/secrets`, {
+    value: credentials,
+  });
+}

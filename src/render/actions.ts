@@ -97,11 +97,15 @@ function decisionLine(a: Action): string {
 /** The record in the request's thread: who asked, who approved, what was sent, what came back, the verdict after. */
 export function recordMessage(a: Action): SlackMessage {
   const next =
-    a.kind === "rotate_key" && a.state === "done" && a.newKeyId && a.target.idp === "descope"
+    a.kind === "rotate_key" &&
+    a.state === "done" &&
+    a.newKeyId &&
+    !a.keysRevoked &&
+    a.target.idp === "descope"
       ? fixButtons(["revoke_old_key"], a.tenantId, keySubject(a.target.ssoId, a.newKeyId))
       : [];
   const steps = a.steps.length
-    ? `\n*Entra's steps:*\n${a.steps
+    ? `\n*${a.target.idp === "azure" ? "Entra's steps" : "Steps"}:*\n${a.steps
         .map(
           (s) =>
             `${/success/i.test(s.status) ? ":white_check_mark:" : /skip/i.test(s.status) ? ":fast_forward:" : ":x:"} ${esc(s.type || s.name)}: ${esc(s.status)}${s.description ? ` — ${untrusted(s.description)}` : ""}`,

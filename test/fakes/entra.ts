@@ -51,7 +51,9 @@ export type EntraRoute =
   | "members"
   | "schema"
   | "provision"
-  | "restart";
+  | "restart"
+  | "validate"
+  | "secrets";
 
 export class FakeEntra {
   readonly clientId = "11111111-2222-3333-4444-555555555555";
@@ -62,6 +64,12 @@ export class FakeEntra {
   readonly writeConsented = new Set<string>();
   /** Every write call: its route, the service principal and job, its body. */
   readonly writes: Array<{ route: EntraRoute; url: string; body: unknown }> = [];
+  /** Each service principal's saved provisioning credentials (`PUT …/synchronization/secrets`). */
+  readonly secrets: Record<string, Array<{ key: string; value: string }>> = {};
+  /** Whether `GET …/synchronization/secrets` answers (no v1.0 page documents it: off by default). */
+  secretsReadable = false;
+  /** validateCredentials: whether Entra reaches this SCIM address with this token. */
+  acceptsToken: (token: string, baseAddress: string) => boolean = () => true;
   /** Called on provisionOnDemand with the user's object ID (a test makes Entra's push happen). */
   onProvision: ((userObjectId: string) => void) | null = null;
   readonly tenants: Record<string, FakeEntraTenant> = {};
@@ -182,29 +190,33 @@ export class FakeEntra {
           ? "provision"
           : /\/synchronization\/jobs\/[^/]+\/restart$/.test(url.pathname)
             ? "restart"
-            : /^\/v1\.0\/groups\/[^/]+\/members$/.test(url.pathname)
-              ? "members"
-              : /^\/v1\.0\/groups\/[^/]+$/.test(url.pathname)
-                ? "group"
-                : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
-                  ? "sps"
-                  : /\/appRoleAssignedTo$/.test(url.pathname)
-                    ? "assigned"
-                    : /\/synchronization\/jobs$/.test(url.pathname)
-                      ? "jobs"
-                      : /\/transitiveMemberOf$/.test(url.pathname)
-                        ? "transitive"
-                        : /\/memberOf$/.test(url.pathname)
-                          ? "memberOf"
-                          : /^\/v1\.0\/users$/.test(url.pathname)
-                            ? "users"
-                            : /^\/v1\.0\/users\//.test(url.pathname)
-                              ? "user"
-                              : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
-                                ? "logs"
-                                : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
-                                  ? "audits"
-                                  : null;
+            : /\/synchronization\/jobs\/[^/]+\/validateCredentials$/.test(url.pathname)
+              ? "validate"
+              : /^\/v1\.0\/servicePrincipals\/[^/]+\/synchronization\/secrets$/.test(url.pathname)
+                ? "secrets"
+                : /^\/v1\.0\/groups\/[^/]+\/members$/.test(url.pathname)
+                  ? "members"
+                  : /^\/v1\.0\/groups\/[^/]+$/.test(url.pathname)
+                    ? "group"
+                    : /^\/v1\.0\/servicePrincipals$/.test(url.pathname)
+                      ? "sps"
+                      : /\/appRoleAssignedTo$/.test(url.pathname)
+                        ? "assigned"
+                        : /\/synchronization\/jobs$/.test(url.pathname)
+                          ? "jobs"
+                          : /\/transitiveMemberOf$/.test(url.pathname)
+                            ? "transitive"
+                            : /\/memberOf$/.test(url.pathname)
+                              ? "memberOf"
+                              : /^\/v1\.0\/users$/.test(url.pathname)
+                                ? "users"
+                                : /^\/v1\.0\/users\//.test(url.pathname)
+                                  ? "user"
+                                  : /^\/v1\.0\/auditLogs\/provisioning$/.test(url.pathname)
+                                    ? "logs"
+                                    : /^\/v1\.0\/auditLogs\/directoryAudits$/.test(url.pathname)
+                                      ? "audits"
+                                      : null;
     if (!route)
       return this.send(res, 404, {
         error: { code: "Request_ResourceNotFound", message: "no route" },
@@ -290,7 +302,7 @@ export class FakeEntra {
         },
       });
     // Writes need the write app's token (Synchronization.ReadWrite.All): the read app's is refused.
-    if ((route === "provision" || route === "restart") && !writeToken)
+    if (["provision", "restart", "validate", "secrets"].includes(route) && !writeToken)
       return this.send(res, 403, {
         error: {
           code: "Authorization_RequestDenied",
@@ -400,6 +412,50 @@ export class FakeEntra {
         res.writeHead(204);
         res.end();
         return;
+      case "validate":
+      case "secrets": {
+        const spId = idOf(/servicePrincipals\/([^/]+)\//);
+        if (route === "secrets" && req.method === "GET")
+          return this.secretsReadable
+            ? this.send(res, 200, { value: this.secrets[spId] ?? [] })
+            : this.send(res, 405, {
+                error: {
+                  code: "Request_BadRequest",
+                  message: "The HTTP method 'GET' is not allowed",
+                },
+              });
+        const b = JSON.parse(body || "{}") as {
+          value?: Array<{ key: string; value: string }>;
+          credentials?: Array<{ key: string; value: string }>;
+          useSavedCredentials?: boolean;
+        };
+        this.writes.push({ route, url: url.href, body: b });
+        if (route === "secrets") {
+          if (req.method !== "PUT" || !Array.isArray(b.value))
+            return this.send(res, 400, {
+              error: { code: "BadRequest", message: "expected PUT with a value array" },
+            });
+          this.secrets[spId] = b.value;
+        } else {
+          const creds = b.useSavedCredentials ? (this.secrets[spId] ?? []) : (b.credentials ?? []);
+          const of = (k: string) => creds.find((c) => c.key === k)?.value ?? "";
+          if (
+            !of("BaseAddress") ||
+            !of("SecretToken") ||
+            !this.acceptsToken(of("SecretToken"), of("BaseAddress"))
+          )
+            return this.send(res, 400, {
+              error: {
+                code: "BadRequest",
+                message:
+                  "Failed to validate credentials: You appear to have entered invalid credentials (SystemForCrossDomainIdentityManagementCredentialValidationUnavailable)",
+              },
+            });
+        }
+        res.writeHead(204);
+        res.end();
+        return;
+      }
       case "group": {
         const g = t.groups.find((x) => x.id === idOf(/groups\/([^/]+)$/));
         if (!g)

@@ -92,10 +92,22 @@ export const actionSchema = z.object({
       ssoId: z.string().nullable(),
       /** The revoke keeps this key (the new one) active. */
       keep: z.string().nullable(),
+      /** With Entra write access: the app whose job takes the new key (validated before the old keys go). */
+      entra: z
+        .object({
+          entraTenant: z.string(),
+          spId: z.string(),
+          jobId: z.string(),
+          appName: z.string(),
+        })
+        .nullable()
+        .default(null),
     }),
   ]),
   /** The key a rotation created (its ID, never its token). */
   newKeyId: z.string().nullable().default(null),
+  /** The rotation also deactivated the old keys (Entra validated the new one): no second step to offer. */
+  keysRevoked: z.boolean().default(false),
   /** What the IdP answered (never a secret), and the verdict after. */
   outcome: z.string().nullable().default(null),
   // Redis's Lua (cjson) writes an empty array back as {}: read as [].
@@ -170,10 +182,16 @@ export const REFUSALS: Record<Refusal, string> = {
 
 /** The call, as shown before approval and recorded after. */
 export function callOf(kind: ActionKind, t: Action["target"], loginId: string): string {
-  if (t.idp === "descope")
+  if (t.idp === "descope") {
+    const where = `tenant ${t.tenantId}${t.ssoId ? `, SSO configuration ${t.ssoId}` : ""}`;
+    if (kind === "rotate_key" && t.entra) {
+      const job = `/servicePrincipals/${t.entra.spId}/synchronization`;
+      return `POST /v1/mgmt/scim/key/create for ${where} (never expires; the old key stays valid); then in Entra tenant ${t.entra.entraTenant}, app ${t.entra.appName}: POST ${job}/jobs/${t.entra.jobId}/validateCredentials with Descope's SCIM address and the new token, PUT ${job}/secrets, POST ${job}/jobs/${t.entra.jobId}/restart (empty criteria); only once Entra has validated and saved it, POST /v1/mgmt/scim/key/revoke (deactivate, restorable) and /activate the new key. The token is shown to no one (if Entra refuses it, once to the approver)`;
+    }
     return kind === "rotate_key"
-      ? `POST /v1/mgmt/scim/key/create for tenant ${t.tenantId}${t.ssoId ? `, SSO configuration ${t.ssoId}` : ""} (never expires; the old key stays valid; the token is shown once, to the approver)`
-      : `POST /v1/mgmt/scim/key/revoke (deactivate, restorable) then /activate ${t.keep} for tenant ${t.tenantId}${t.ssoId ? `, SSO configuration ${t.ssoId}` : ""}: every other key of the configuration stops working`;
+      ? `POST /v1/mgmt/scim/key/create for ${where} (never expires; the old key stays valid; the token is shown once, to the approver)`
+      : `POST /v1/mgmt/scim/key/revoke (deactivate, restorable) then /activate ${t.keep} for ${where}: every other key of the configuration stops working`;
+  }
   if (t.idp === "okta")
     return `PUT /api/v1/groups/{the group assigned to ${t.appName}}/users/{${loginId}'s Okta ID} at ${t.oktaUrl} (or, when the app has no group, POST /api/v1/apps/${t.appId}/users: a direct assignment)`;
   const job = `/servicePrincipals/${t.spId}/synchronization/jobs/${t.jobId}`;

@@ -12,10 +12,11 @@ import { appGroupsFrom, appGroupsPath } from "../../connectors/okta-facts.js";
 import { OktaHttp } from "../../connectors/okta-http.js";
 import type { Action, ActionKind } from "../../core/actions/model.js";
 import type { DescopeClient } from "../../descope/client.js";
-import { createScimKey, revokeAllBut } from "../../descope/scim-key-writes.js";
+import { revokeAllBut } from "../../descope/scim-key-writes.js";
 import type { EgressPolicy } from "../../net/egress.js";
 import { type Connection, oktaWriteSealContext } from "../../redis/connections.js";
 import { SealError, type SecretBox } from "../../redis/secret-box.js";
+import { rotateKey } from "./rotate.js";
 
 export interface ActionClients {
   entraRead: EntraHttp | null;
@@ -23,7 +24,7 @@ export interface ActionClients {
   /** Okta's write client for the tenant, opened only when an Okta call is made. */
   oktaWrite?: () => Promise<OktaHttp>;
   /** Descope's management API (the SCIM key rotation). */
-  descope?: Pick<DescopeClient, "managementCall">;
+  descope?: Pick<DescopeClient, "managementCall" | "baseUrl">;
 }
 
 /**
@@ -31,7 +32,7 @@ export interface ActionClients {
  * its token, handed to the approver once and never stored, logged or counted.
  */
 export type Outcome = Pick<Action, "state" | "outcome"> &
-  Partial<Pick<Action, "steps" | "newKeyId">> & { secret?: string };
+  Partial<Pick<Action, "steps" | "newKeyId" | "keysRevoked">> & { secret?: string };
 
 /** Okta's write client of a stored connection: its sealed write token opened with SCIMWATCH_SECRETS_KEY. */
 export function oktaWriteOf(
@@ -67,19 +68,7 @@ export async function makeCall(
   if (t.idp === "descope") {
     if (!c.descope)
       throw new ConnectorError("bad_credentials", "Descope's management API is not configured");
-    if (kind === "rotate_key") {
-      const k = await createScimKey(c.descope, {
-        tenantId: t.tenantId,
-        ssoId: t.ssoId,
-        name: `scimwatch-${new Date().toISOString().slice(0, 10)}`,
-      });
-      return {
-        state: "done",
-        outcome: `Descope created SCIM key ${k.name} (${k.id}), never expiring; the old key stays valid. Its token was shown once, to the approver: paste it into the IdP's provisioning credentials, test, save; then ask to revoke the old keys.`,
-        newKeyId: k.id,
-        secret: k.cleartext,
-      };
-    }
+    if (kind === "rotate_key") return rotateKey(c, t);
     if (!t.keep) return { state: "failed", outcome: "no new key named to keep: nothing was sent" };
     const r = await revokeAllBut(c.descope, { tenantId: t.tenantId, ssoId: t.ssoId, keep: t.keep });
     const kept = r.activated.includes(t.keep);

@@ -16,7 +16,6 @@ import {
   callOf,
   DESCOPE_KINDS,
   mayDecide,
-  parseKeySubject,
   REFUSALS,
   STATES,
 } from "../../core/actions/model.js";
@@ -30,6 +29,7 @@ import type { SecretBox } from "../../redis/secret-box.js";
 import { recordMessage, requestMessage } from "../../render/actions.js";
 import type { CheckService } from "../check/service.js";
 import type { Outbox } from "../notify/outbox.js";
+import { targetOf } from "./access.js";
 import { type ActionClients, makeCall, type Outcome, oktaWriteOf, quarantineOf } from "./calls.js";
 
 export interface ActionDeps {
@@ -44,53 +44,11 @@ export interface ActionDeps {
   outbox: Pick<Outbox, "send">;
   checks: Pick<CheckService, "check">;
   /** Descope's management API (the SCIM key rotation: the management key is the write access). */
-  descope: Pick<DescopeClient, "managementCall">;
+  descope: Pick<DescopeClient, "managementCall" | "baseUrl">;
   approvers: ReadonlySet<string>;
   log: Logger;
   now: () => number;
   metrics?: { action(kind: string, outcome: string): void } | undefined;
-}
-
-/** Whether a tenant has write access for this action, or why not (one rule: the button, the request, /scim connections). */
-export async function writeAccess(
-  deps: Pick<ActionDeps, "connections" | "entraWrite" | "approvers" | "secretBox">,
-  tenantId: string,
-): Promise<{ ok: true; target: Action["target"] } | { ok: false; why: string }> {
-  if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
-  const c = await deps.connections.get(tenantId);
-  if (!c) return { ok: false, why: "this tenant has no IdP connection" };
-  if (c.idp === "okta") {
-    if (!c.writeSealed || !deps.secretBox)
-      return {
-        ok: false,
-        why: "write access is not granted for this tenant (`/scim write <tenant> on`, admins: an Okta token with okta.apps.manage and okta.groups.manage)",
-      };
-    return {
-      ok: true,
-      target: { idp: "okta", oktaUrl: c.oktaUrl, appId: c.appId, appName: c.appName },
-    };
-  }
-  if (!deps.entraWrite)
-    return {
-      ok: false,
-      why: "ENTRA_WRITE_CLIENT_ID and ENTRA_WRITE_CLIENT_SECRET are not set on scimwatch",
-    };
-  if (!c.write)
-    return {
-      ok: false,
-      why: "write access is not granted for this tenant (`/scim write <tenant> on`, admins)",
-    };
-  if (!c.jobId) return { ok: false, why: "the enterprise app has no provisioning job" };
-  return {
-    ok: true,
-    target: {
-      idp: "azure",
-      entraTenant: c.entraTenant,
-      spId: c.spId,
-      jobId: c.jobId,
-      appName: c.appName,
-    },
-  };
 }
 
 export async function show(deps: ActionDeps, a: Action) {
@@ -119,19 +77,9 @@ export async function requestAction(
     channel: string;
   },
 ): Promise<{ ok: true; action: Action } | { ok: false; why: string }> {
-  let target: Action["target"];
-  if (DESCOPE_KINDS.has(o.kind)) {
-    // Descope's own key: the management key scimwatch holds is the write access; approvers decide.
-    const k = parseKeySubject(o.loginId);
-    if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
-    if (!k || (o.kind === "revoke_old_key" && !k.keep))
-      return { ok: false, why: "This button does not name the SCIM key it is about." };
-    target = { idp: "descope", tenantId: o.tenantId, ssoId: k.ssoId, keep: k.keep };
-  } else {
-    const w = await writeAccess(deps, o.tenantId);
-    if (!w.ok) return w;
-    target = w.target;
-  }
+  const t = await targetOf(deps, o.kind, o.tenantId, o.loginId);
+  if (!t.ok) return t;
+  const target = t.target;
   const now = deps.now();
   let a: Action = {
     id: randomUUID().replace(/-/g, "").slice(0, 16),
@@ -145,6 +93,7 @@ export async function requestAction(
     call: `${callOf(o.kind, target, o.loginId)}${await quarantineOf(deps.entra, o.kind, target)}`,
     target,
     newKeyId: null,
+    keysRevoked: false,
     outcome: null,
     steps: [],
     verdictAfter: null,

@@ -2,7 +2,7 @@
 import { namesLinkedTenant } from "../../../core/access.js";
 import { actionsFitting } from "../../../core/actions/model.js";
 import { parseIdp } from "../../../core/idp/catalog.js";
-import { writeAccess } from "../../../features/actions/run.js";
+import { writeAccess } from "../../../features/actions/access.js";
 import { fixButtons } from "../../../render/actions.js";
 import { diagnosisMessage } from "../../../render/blocks.js";
 import { scopedRefusal, WORKING } from "../../../render/notices.js";

@@ -2,7 +2,7 @@
 
 import { entraTenantOf } from "../../../core/idp-side/model.js";
 import { resolveTenant } from "../../../descope/tenants.js";
-import { writeAccess } from "../../../features/actions/run.js";
+import { writeAccess } from "../../../features/actions/access.js";
 import { connectEntra } from "../../../features/connections/connect.js";
 import {
   CONNECT_ADMINS_ONLY,
@@ -91,10 +91,13 @@ export const connections: CommandListener<Extract<ScimCommand, { kind: "connecti
     const actionsOf = async (tenantId: string) => {
       if (!deps.action) return "off in this process";
       const w = await writeAccess(deps.action, tenantId);
-      if (!w.ok) return `none: ${w.why}`;
+      // Descope's own key needs only approvers (the management key is the write access).
+      const manual =
+        "SCIM key rotation from the key alert (the new token shown once to the approver, the old keys revoked as a second step)";
+      if (!w.ok) return `none: ${w.why}${deps.action.approvers.size ? `; ${manual}` : ""}`;
       return w.target.idp === "azure"
-        ? "push now (Entra provision on demand) and restart a quarantined job, each approved by an approver; SCIM key rotation: not available yet"
-        : "assign in Okta (into the group assigned to the app), approved by an approver; SCIM key rotation: not available yet";
+        ? "push now (Entra provision on demand) and restart a quarantined job, each approved by an approver; SCIM key rotation from the key alert, handed to Entra (validated and saved as the job's secret, then the old keys deactivated)"
+        : `assign in Okta (into the group assigned to the app), approved by an approver; ${manual}`;
     };
     await req.reply(
       connectionsMessage(
