@@ -80,17 +80,27 @@ Descope, Slack). Exit 0 registered, 1 a failure, 2 bad usage.
 `;
 
 export const ACT_USAGE =
-  "usage: scimwatch act push-now|restart --entra-tenant <id> --entra-app <name|appId> [--login <loginId>] [--tenant <id-or-name>] [--dry-run] [--yes] [--json]";
+  "usage: scimwatch act push-now|restart|assign|rotate-key|revoke-old-keys --tenant <id-or-name> [--login <loginId>] [--sso <ssoId>] [--keep <keyId>] [--entra-tenant <id> --entra-app <name|appId>] [--dry-run] [--yes] [--json]";
 
 export const ACT_HELP = `${ACT_USAGE}
 
 A fix-it action from a terminal, for an operator who holds the credentials
-(no approval: you are the second pair of eyes). push-now: Entra's Provision on
-demand for one user (--login), with each step's result; restart: Restart
-provisioning (lifts quarantine; the next cycle re-reads everyone).
-  --dry-run   print exactly what would be called, send nothing (exit 0)
-  --yes       make the call (without it nothing is sent, exit 2)
-Environment: ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET (reads), ENTRA_WRITE_CLIENT_ID
-and ENTRA_WRITE_CLIENT_SECRET (the write app, Synchronization.ReadWrite.All).
+(no approval: you are the second pair of eyes).
+  push-now          Entra's Provision on demand for one user (--login), with each step's result
+  restart           Entra's Restart provisioning (lifts quarantine; the next cycle re-reads everyone)
+  assign            Okta: add --login to the group assigned to the app (else assign directly)
+  rotate-key        Descope: a new SCIM key (the old stays valid); with Entra write access it is
+                    validated and saved as the job's secret, then the old keys are deactivated;
+                    otherwise its token is printed once
+  revoke-old-keys   Descope: deactivate the old SCIM keys, keep --keep active
+  --tenant          the Descope tenant: the bot's settings (.env) and the tenant's stored
+                    connection and write access (/scim connect, /scim write) say what to call
+  --sso             the SSO configuration of the key (default: the tenant's default one)
+  --entra-tenant, --entra-app
+                    push-now/restart on this Entra app, without the bot's settings:
+                    ENTRA_CLIENT_ID/SECRET (reads), ENTRA_WRITE_CLIENT_ID/SECRET (the write app)
+  --dry-run         print exactly what would be called, send nothing (exit 0)
+  --yes             make the call (without it nothing is sent, exit 2)
+  --json            {call, state, outcome, steps, verdictAfter[, token]}
 Exit 0 done, 1 the call failed or could not be made, 2 bad usage.
 `;

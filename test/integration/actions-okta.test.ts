@@ -5,13 +5,18 @@
  * carried out once into the group assigned to the app; refused by Okta
  * without the write permission (a read token stored as the write one).
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { OKTA_SAML } from "../fakes/builders.js";
 import { FakeOkta } from "../fakes/okta.js";
-import { type Harness, startHarness, textsOf } from "../helpers.js";
+import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
 
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
+const SECRETS_KEY = randomBytes(32).toString("base64");
 const okta = new FakeOkta();
 let h: Harness;
 
@@ -21,6 +26,10 @@ beforeAll(async () => {
     { id: "00u-ana", login: "ana@globex.com" },
     { id: "00u-carl", login: "carl@globex.com" },
     { id: "00u-dee", login: "dee@globex.com" },
+    { id: "00u-eve", login: "eve@globex.com" },
+    { id: "00u-fay", login: "fay@globex.com" },
+    { id: "00u-gus", login: "gus@globex.com" },
+    { id: "00u-hal", login: "hal@globex.com" },
   ];
   okta.groups = [{ id: "00g-all", name: "Everyone at Globex", members: ["00u-ana"] }];
   okta.apps = [
@@ -41,7 +50,7 @@ beforeAll(async () => {
   ];
   h = await startHarness(
     {
-      SCIMWATCH_SECRETS_KEY: randomBytes(32).toString("base64"),
+      SCIMWATCH_SECRETS_KEY: SECRETS_KEY,
       SCIMWATCH_APPROVERS: "UAPPROVER",
     },
     (d) => {
@@ -114,7 +123,8 @@ async function grant(token: string) {
     },
   });
 }
-async function assignFlow(login: string) {
+/** "Assign in Okta" asked by UREQ from a check's answer: the request's id and ts. */
+async function requestAssign(login: string) {
   const answer = await reply(`check ${login} Globex`, "UREQ");
   const v = buttonValue(answer.blocks, FIX_ACTIONS.request);
   if (!v) throw new Error(`no Assign button: ${all(answer)}`);
@@ -126,15 +136,24 @@ async function assignFlow(login: string) {
       .slice(before)
       .find((c) => /Okta: assign to the app/.test(String(c.args.text))),
   );
-  const id = buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string;
+  return { id: buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string, ts: req.result?.ts };
+}
+const recordIn = (ts: unknown) =>
+  h.slack.waitFor(
+    () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === ts),
+    15_000,
+  );
+async function clickAs(action: string, id: string, user: string) {
+  const { rid } = await h.click(action, id, { user, channel: "CSUPPORT" });
+  return JSON.stringify((await h.slack.waitFor(() => h.slack.respondedTo(rid)[0], 15_000)).body);
+}
+async function assignFlow(login: string) {
+  const { id, ts } = await requestAssign(login);
   await Promise.all([
     h.click(FIX_ACTIONS.approve, id, { user: "UAPPROVER", channel: "CSUPPORT" }),
     h.click(FIX_ACTIONS.approve, id, { user: "UAPPROVER", channel: "CSUPPORT" }),
   ]);
-  return h.slack.waitFor(
-    () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req.result?.ts),
-    15_000,
-  );
+  return recordIn(ts);
 }
 
 describe("fix it from Slack: Okta", () => {
@@ -164,6 +183,97 @@ describe("fix it from Slack: Okta", () => {
     );
   });
 
+  it("refused to the requester and to non-approvers; declined or expired: nothing written in Okta", async () => {
+    const writes = okta.writes.length;
+    const d = await requestAssign("eve@globex.com");
+    expect(await clickAs(FIX_ACTIONS.approve, d.id, "UREQ")).toMatch(/You asked for this/);
+    expect(await clickAs(FIX_ACTIONS.approve, d.id, "UOTHER")).toMatch(/Only an approver/);
+    expect(await clickAs(FIX_ACTIONS.decline, d.id, "UAPPROVER")).toMatch(/Declined/);
+    expect(await clickAs(FIX_ACTIONS.approve, d.id, "UAPPROVER")).toMatch(/already decided/);
+    const e = await requestAssign("eve@globex.com");
+    const key = `${h.prefix}:action:${e.id}`;
+    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
+    await h.redis.set(key, JSON.stringify({ ...rec, expiresAt: Date.now() - 1 }));
+    expect(await clickAs(FIX_ACTIONS.approve, e.id, "UAPPROVER")).toMatch(/expired/);
+    expect(okta.writes).toHaveLength(writes);
+  });
+
+  it("a stop between approval and call: the next sweep assigns once", async () => {
+    const a = await requestAssign("fay@globex.com");
+    const key = `${h.prefix}:action:${a.id}`;
+    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
+    await h.redis.set(
+      key,
+      JSON.stringify({ ...rec, state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() }),
+    );
+    const writes = okta.writes.length;
+    await h.runtime.notifyOnce();
+    await h.runtime.notifyOnce();
+    expect(okta.writes.slice(writes)).toEqual([
+      { method: "PUT", path: "/api/v1/groups/00g-all/users/00u-fay", body: {} },
+    ]);
+    expect(textsOf((await recordIn(a.ts)).args.blocks as never).join("\n")).toMatch(
+      /approved by <@UAPPROVER>/,
+    );
+  });
+
+  it("an app with no group: a direct assignment, and the record says a group is the better fix", async () => {
+    const app = okta.apps[0] as { groups: string[] };
+    const groups = app.groups;
+    app.groups = [];
+    try {
+      const record = await assignFlow("gus@globex.com");
+      expect(okta.writes.at(-1)).toMatchObject({
+        method: "POST",
+        path: "/api/v1/apps/0oa1descope0000000/users",
+        body: { id: "00u-gus", scope: "USER" },
+      });
+      expect(textsOf(record.args.blocks as never).join("\n")).toMatch(
+        /assigned to Descope directly .*assign a group to the app/,
+      );
+    } finally {
+      app.groups = groups;
+    }
+  });
+
+  it("scimwatch act assign --tenant: the sealed write token of the stored connection, once with --yes", async () => {
+    const env = {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
+      SLACK_API_URL: h.slack.apiUrl,
+      REDIS_URL,
+      SCIMWATCH_REDIS_PREFIX: h.prefix,
+      SCIMWATCH_SECRETS_KEY: SECRETS_KEY,
+      SCIMWATCH_ALLOW_LOOPBACK_IDP: "true",
+      DESCOPE_PROJECT_ID: h.descope.projectId,
+      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+      DESCOPE_BASE_URL: h.descope.url,
+    };
+    const act = (args: string[]) =>
+      promisify(execFile)(process.execPath, [CLI, "act", "assign", ...args], {
+        env,
+        cwd: tmpdir(),
+      })
+        .then((r) => ({ code: 0, ...r }))
+        .catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const writes = okta.writes.length;
+    const dry = await act(["--tenant", "Globex", "--login", "hal@globex.com", "--dry-run"]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      /Would call: PUT \/api\/v1\/groups\/\{the group assigned to Descope\}/,
+    );
+    expect((await act(["--tenant", "Globex", "--login", "hal@globex.com"])).code).toBe(2);
+    expect(okta.writes).toHaveLength(writes);
+    const yes = await act(["--tenant", "Globex", "--login", "hal@globex.com", "--yes"]);
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/now in Everyone at Globex/);
+    expect(okta.writes.slice(writes)).toEqual([
+      { method: "PUT", path: "/api/v1/groups/00g-all/users/00u-hal", body: {} },
+    ]);
+    expect(`${yes.stdout}${yes.stderr}`).not.toContain(okta.writeToken);
+  });
+
   it("refused by Okta without the write permission: the call fails, said in the record", async () => {
     await grant(okta.token);
     const record = await assignFlow("dee@globex.com");
@@ -173,5 +283,13 @@ describe("fix it from Slack: Okta", () => {
     // Okta refused it: dee is in no group the app is assigned to.
     expect(okta.groups[0]?.members).not.toContain("00u-dee");
     expect(okta.apps[0]?.users["00u-dee"]).toBeUndefined();
+  });
+
+  it("write access taken back: a crafted button is refused, nothing is asked", async () => {
+    await reply("write Globex off");
+    const v = JSON.stringify({ k: "assign", t: "T-globex", l: "eve@globex.com" });
+    expect(await clickAs(FIX_ACTIONS.request, v, "UREQ")).toMatch(
+      /Not asked: write access is not granted/,
+    );
   });
 });

@@ -8,14 +8,18 @@
  * keys stay valid, and "Revoke the old keys" is offered. Declined and
  * expired requests create nothing.
  */
+import { execFile } from "node:child_process";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
-import { type Harness, startHarness, textsOf } from "../helpers.js";
+import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
 
 // The Entra tenant ENTRA_SAML names (its issuer).
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
+const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const entra = new FakeEntra();
 let h: Harness;
 
@@ -237,5 +241,58 @@ describe("SCIM key rotation with Entra write access", () => {
     expect(h.descope.createdKeys).toHaveLength(made);
     expect(entra.writes).toHaveLength(writes);
     expect(keyStatus("K-old")).toBe("active");
+  });
+
+  it("scimwatch act --tenant: the stored connection and write access decide, as in Slack; the token is never printed when Entra took it", async () => {
+    const env = {
+      PATH: process.env.PATH ?? "",
+      SLACK_BOT_TOKEN: "xoxb-test-token",
+      SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
+      SLACK_API_URL: h.slack.apiUrl,
+      REDIS_URL,
+      SCIMWATCH_REDIS_PREFIX: h.prefix,
+      DESCOPE_PROJECT_ID: h.descope.projectId,
+      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+      DESCOPE_BASE_URL: h.descope.url,
+      ENTRA_CLIENT_ID: entra.clientId,
+      ENTRA_CLIENT_SECRET: entra.clientSecret,
+      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
+      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
+      ENTRA_LOGIN_URL: entra.url,
+      GRAPH_API_URL: entra.url,
+    };
+    const act = (args: string[]) =>
+      promisify(execFile)(process.execPath, [CLI, "act", ...args], { env, cwd: tmpdir() })
+        .then((r) => ({ code: 0, ...r }))
+        .catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const writes = entra.writes.length;
+    const dry = await act([
+      "push-now",
+      "--tenant",
+      "Rotacme",
+      "--login",
+      "ben@acme.com",
+      "--dry-run",
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      /Would call: POST \/servicePrincipals\/sp-r\/synchronization\/jobs\/scim\.job\/provisionOnDemand for ben@acme\.com/,
+    );
+    expect((await act(["revoke-old-keys", "--tenant", "Rotacme"])).code).toBe(2);
+    const made = h.descope.createdKeys.length;
+    const r = await act(["rotate-key", "--tenant", "Rotacme", "--yes", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { state: string; keysRevoked: boolean; token?: string };
+    expect(out).toMatchObject({ state: "done", keysRevoked: true });
+    expect(out.token).toBeUndefined();
+    expect(h.descope.createdKeys).toHaveLength(made + 1);
+    const created = h.descope.createdKeys.at(-1);
+    expect(`${r.stdout}${r.stderr}`).not.toContain(created?.cleartext);
+    expect(entra.writes.slice(writes).map((w) => w.route)).toEqual([
+      "validate",
+      "secrets",
+      "restart",
+    ]);
+    expect(keyStatus("K-old")).toBe("inactive");
   });
 });

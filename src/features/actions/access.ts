@@ -6,12 +6,17 @@ import type { Action, ActionKind } from "../../core/actions/model.js";
 import { DESCOPE_KINDS, parseKeySubject, REFUSALS } from "../../core/actions/model.js";
 import type { ActionDeps } from "./run.js";
 
-/** Whether a tenant has write access for this action, or why not (one rule: the button, the request, /scim connections). */
+type AccessDeps = Pick<ActionDeps, "connections" | "entraWrite" | "approvers" | "secretBox">;
+/** From Slack a second person approves (no approvers: actions off); from a terminal the operator holding the credentials is that person. */
+export type Asker = "slack" | "operator";
+
+/** Whether a tenant has write access for this action, or why not (one rule: the button, the request, /scim connections, `scimwatch act`). */
 export async function writeAccess(
-  deps: Pick<ActionDeps, "connections" | "entraWrite" | "approvers" | "secretBox">,
+  deps: AccessDeps,
   tenantId: string,
+  asker: Asker = "slack",
 ): Promise<{ ok: true; target: Action["target"] } | { ok: false; why: string }> {
-  if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
+  if (asker === "slack" && !deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
   const c = await deps.connections.get(tenantId);
   if (!c) return { ok: false, why: "this tenant has no IdP connection" };
   if (c.idp === "okta") {
@@ -50,19 +55,20 @@ export async function writeAccess(
 
 /** What a request will call: the IdP's app for a person's action, Descope's key (and, with Entra write access, the job that takes it) for a rotation. */
 export async function targetOf(
-  deps: Pick<ActionDeps, "connections" | "entraWrite" | "approvers" | "secretBox">,
+  deps: AccessDeps,
   kind: ActionKind,
   tenantId: string,
   loginId: string,
+  asker: Asker = "slack",
 ): Promise<{ ok: true; target: Action["target"] } | { ok: false; why: string }> {
-  if (!DESCOPE_KINDS.has(kind)) return writeAccess(deps, tenantId);
+  if (!DESCOPE_KINDS.has(kind)) return writeAccess(deps, tenantId, asker);
   // Descope's own key: the management key scimwatch holds is the write access; approvers decide.
   const k = parseKeySubject(loginId);
-  if (!deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
+  if (asker === "slack" && !deps.approvers.size) return { ok: false, why: REFUSALS.actions_off };
   if (!k || (kind === "revoke_old_key" && !k.keep))
     return { ok: false, why: "This button does not name the SCIM key it is about." };
   // With Entra write access, the rotation hands the new key to the job itself (validated first).
-  const w = kind === "rotate_key" ? await writeAccess(deps, tenantId) : null;
+  const w = kind === "rotate_key" ? await writeAccess(deps, tenantId, asker) : null;
   const entra =
     w?.ok && w.target.idp === "azure"
       ? {

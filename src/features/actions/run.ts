@@ -240,7 +240,7 @@ function call(deps: ActionDeps, a: Action): Promise<Outcome> {
 }
 
 /** The clients a tenant's action needs: Entra's read and write apps, Okta's write token (opened when asked). */
-function clientsFor(deps: ActionDeps, tenantId: string): ActionClients {
+export function clientsFor(deps: ActionDeps, tenantId: string): ActionClients {
   return {
     entraRead: deps.entra,
     entraWrite: deps.entraWrite,
