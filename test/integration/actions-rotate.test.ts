@@ -224,6 +224,30 @@ describe("SCIM key rotation with Entra write access", () => {
     }
   });
 
+  it("approved just before a stop: the next sweep hands the new key to Entra once (no one needs its token)", async () => {
+    const { req, id } = await requestRotation();
+    const key = `${h.prefix}:action:${id}`;
+    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
+    await h.redis.set(
+      key,
+      JSON.stringify({ ...rec, state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() }),
+    );
+    const made = h.descope.createdKeys.length;
+    const writes = entra.writes.length;
+    await h.runtime.notifyOnce();
+    await h.runtime.notifyOnce();
+    expect(h.descope.createdKeys).toHaveLength(made + 1);
+    expect(entra.writes.slice(writes).map((w) => w.route)).toEqual([
+      "validate",
+      "secrets",
+      "restart",
+    ]);
+    expect(keyStatus("K-old")).toBe("inactive");
+    const text = textsOf((await recordOf(req.result?.ts)).args.blocks as never).join("\n");
+    expect(text).toMatch(/no one saw the token/);
+    expect(text).not.toContain(h.descope.createdKeys.at(-1)?.cleartext);
+  });
+
   it("declined or expired: no key is created, nothing is sent to Entra", async () => {
     const made = h.descope.createdKeys.length;
     const writes = entra.writes.length;

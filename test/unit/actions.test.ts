@@ -1,6 +1,6 @@
 /** Fix-it actions: which fits an answer, and who may decide — each one rule, as tables. */
 import { describe, expect, it } from "vitest";
-import { actionsFitting, mayDecide } from "../../src/core/actions/model.js";
+import { actionsFitting, callOf, mayDecide } from "../../src/core/actions/model.js";
 import type { IdpSide } from "../../src/core/idp-side/model.js";
 
 const side = (cause: IdpSide["cause"], inScope?: boolean): IdpSide => ({
@@ -54,5 +54,33 @@ describe("mayDecide", () => {
   });
   it("no approvers: actions are off", () => {
     expect(mayDecide(a, "UAPP", new Set(), 0)).toBe("actions_off");
+  });
+});
+
+describe("callOf: what a request shows before approval", () => {
+  const key = { idp: "descope" as const, tenantId: "T1", ssoId: null, keep: null };
+  const entra = { entraTenant: "E1", spId: "sp1", jobId: "job1", appName: "Descope" };
+  it.each([
+    [
+      "rotation, no Entra write access",
+      { ...key, entra: null },
+      [/key\/create for tenant T1/, /shown once, to the approver/],
+      [/validateCredentials/],
+    ],
+    [
+      "rotation handed to Entra",
+      { ...key, entra },
+      [
+        /validateCredentials with Descope's SCIM address/,
+        /PUT \/servicePrincipals\/sp1\/synchronization\/secrets/,
+        /only once Entra has validated and saved it, POST \/v1\/mgmt\/scim\/key\/revoke/,
+        /shown to no one/,
+      ],
+      [/shown once, to the approver\)$/],
+    ],
+  ] as const)("%s", (_n, t, has, hasNot) => {
+    const c = callOf("rotate_key", t, "key:");
+    for (const r of has) expect(c).toMatch(r);
+    for (const r of hasNot) expect(c).not.toMatch(r);
   });
 });

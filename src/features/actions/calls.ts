@@ -64,11 +64,13 @@ export async function makeCall(
   kind: ActionKind,
   t: Action["target"],
   loginId: string,
+  /** Whether someone is there to be shown a new key's token (not when a sweep catches up). */
+  tokenTo: "approver" | "nobody" = "approver",
 ): Promise<Outcome> {
   if (t.idp === "descope") {
     if (!c.descope)
       throw new ConnectorError("bad_credentials", "Descope's management API is not configured");
-    if (kind === "rotate_key") return rotateKey(c, t);
+    if (kind === "rotate_key") return rotateKey(c, t, tokenTo);
     if (!t.keep) return { state: "failed", outcome: "no new key named to keep: nothing was sent" };
     const r = await revokeAllBut(c.descope, { tenantId: t.tenantId, ssoId: t.ssoId, keep: t.keep });
     const kept = r.activated.includes(t.keep);

@@ -35,6 +35,7 @@ export const scimAddressOf = (descopeBaseUrl: string) =>
 export async function rotateKey(
   c: ActionClients,
   t: Extract<Action["target"], { idp: "descope" }>,
+  tokenTo: "approver" | "nobody" = "approver",
 ): Promise<Outcome> {
   if (!c.descope)
     throw new ConnectorError("bad_credentials", "Descope's management API is not configured");
@@ -48,13 +49,21 @@ export async function rotateKey(
   const scrub = (e: unknown) =>
     (e instanceof Error ? e.message : String(e)).split(k.cleartext).join("[the new token]");
   /** The manual path: the token to the approver once, the revoke as a second approved step. */
-  const toApprover = (why: string, steps: Step[]): Outcome => ({
-    state: "done",
-    outcome: `${created}${why ? ` ${why}` : ""} Its token was shown once, to the approver: paste it into the IdP's provisioning credentials, test, save; then ask to revoke the old keys.`,
-    newKeyId: k.id,
-    steps,
-    secret: k.cleartext,
-  });
+  const toApprover = (why: string, steps: Step[]): Outcome =>
+    tokenTo === "nobody"
+      ? {
+          // Caught up after a stop: no one to show the token to, so the key is left unused and said.
+          state: "failed",
+          outcome: `${created} ${why} Its token could be shown to no one (scimwatch had stopped before the call): key ${k.id} exists but no one has its token; delete it in the console (Tenants › the tenant › SCIM) and ask again.`,
+          steps,
+        }
+      : {
+          state: "done",
+          outcome: `${created}${why ? ` ${why}` : ""} Its token was shown once, to the approver: paste it into the IdP's provisioning credentials, test, save; then ask to revoke the old keys.`,
+          newKeyId: k.id,
+          steps,
+          secret: k.cleartext,
+        };
   const e = t.entra;
   if (!e) return toApprover("", []);
   const steps: Step[] = [step("Descope: create a key", true, `${k.name} (${k.id}), never expires`)];

@@ -180,6 +180,7 @@ export async function expire(deps: ActionDeps, a: Action) {
 export async function carryOut(
   deps: ActionDeps,
   id: string,
+  tokenTo: "approver" | "nobody" = "approver",
 ): Promise<{ action: Action; secret?: string } | null> {
   const claimed = await deps.actions.transition(id, ["approved"], {
     state: "running",
@@ -190,7 +191,7 @@ export async function carryOut(
   // A new key's token goes to the approver once: never into the record, the logs or a metric.
   let secret: string | undefined;
   try {
-    const { secret: s, ...rest } = await call(deps, claimed);
+    const { secret: s, ...rest } = await call(deps, claimed, tokenTo);
     secret = s;
     patch = rest;
   } catch (e) {
@@ -235,8 +236,8 @@ export async function carryOut(
   return { action: done, ...(secret ? { secret } : {}) };
 }
 
-function call(deps: ActionDeps, a: Action): Promise<Outcome> {
-  return makeCall(clientsFor(deps, a.tenantId), a.kind, a.target, a.loginId);
+function call(deps: ActionDeps, a: Action, tokenTo: "approver" | "nobody"): Promise<Outcome> {
+  return makeCall(clientsFor(deps, a.tenantId), a.kind, a.target, a.loginId, tokenTo);
 }
 
 /** The clients a tenant's action needs: Entra's read and write apps, Okta's write token (opened when asked). */

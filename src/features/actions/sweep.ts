@@ -15,8 +15,12 @@ export async function sweepActions(deps: ActionDeps): Promise<number> {
   const now = deps.now();
   let n = 0;
   for (const a of await deps.actions.open()) {
-    if (a.state === "approved" && a.kind === "rotate_key") {
-      // A new key's token can be shown only to the approver at the click: never created unseen.
+    if (
+      a.state === "approved" &&
+      a.kind === "rotate_key" &&
+      !(a.target.idp === "descope" && a.target.entra)
+    ) {
+      // Without Entra, a new key's token can be shown only to the approver at the click: never created unseen.
       const i = await deps.actions.transition(a.id, ["approved"], {
         state: "interrupted",
         outcome:
@@ -25,7 +29,8 @@ export async function sweepActions(deps: ActionDeps): Promise<number> {
       });
       if (i) await show(deps, i);
     } else if (a.state === "approved") {
-      if (await carryOut(deps, a.id)) n++;
+      // A rotation handed to Entra needs no one to see its token: caught up like the others.
+      if (await carryOut(deps, a.id, "nobody")) n++;
     } else if (a.state === "running" && a.startedAt !== null && now - a.startedAt > 120_000) {
       const i = await deps.actions.transition(a.id, ["running"], {
         state: "interrupted",
