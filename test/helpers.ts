@@ -261,3 +261,22 @@ export function mrkdwnTextsOf(blocks: unknown): string[] {
   walk(blocks);
   return out;
 }
+
+/**
+ * The environment a CLI command needs to act as the harness's bot (its .env):
+ * Slack, Descope and the same Redis keys, plus `extra`.
+ */
+export function botCliEnv(h: Harness, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    SLACK_BOT_TOKEN: "xoxb-test-token",
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: h.slack.apiUrl,
+    REDIS_URL,
+    SCIMWATCH_REDIS_PREFIX: h.prefix,
+    DESCOPE_PROJECT_ID: h.descope.projectId,
+    DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
+    DESCOPE_BASE_URL: h.descope.url,
+    ...extra,
+  };
+}

@@ -65,51 +65,45 @@ export function createBot(
   /** Routes served on the same port (the hires webhook). */
   routes: ExtraRoute[] = [],
 ): Bot {
-  let slackOk: { ok: boolean; at: number } = { ok: false, at: 0 };
-  // One auth.test at a time, its answer kept (5 min when the token works, 30 s when it does
-  // not): a load balancer probing /readyz never turns into a stream of calls to Slack.
-  let asking: Promise<boolean> | null = null;
+  // One auth.test at a time, its answer kept and shared: /readyz trusts it 5 min when the token
+  // works, 30 s when it does not (a load balancer probing never turns into a stream of calls to
+  // Slack); the bot's own workspace (Slack Connect members of another organisation are told
+  // apart from it) is kept from the first answer that named it.
+  type Home = { teamId: string; enterpriseId?: string | undefined };
+  let last: { ok: boolean; home: Home | null; at: number } = { ok: false, home: null, at: 0 };
+  let asking: Promise<typeof last> | null = null;
   let app: App;
+  const authTest = () => {
+    asking ??= app.client.auth
+      .test({ token: cfg.SLACK_BOT_TOKEN })
+      .then((r) => ({
+        ok: r.ok === true,
+        home: r.team_id
+          ? { teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}) }
+          : null,
+      }))
+      .catch(() => ({ ok: false, home: null }))
+      .then((a) => {
+        last = { ok: a.ok, home: a.home ?? last.home, at: Date.now() };
+        asking = null;
+        return last;
+      });
+    return asking;
+  };
   // Socket Mode: whether the WebSocket to Slack is up (events of Bolt's receiver's client).
   let socketUp = false;
   const checks = makeChecks(
     async () => {
-      const age = Date.now() - slackOk.at;
-      if (slackOk.at > 0 && age < (slackOk.ok ? 5 * 60_000 : 30_000)) return slackOk.ok;
-      asking ??= app.client.auth
-        .test({ token: cfg.SLACK_BOT_TOKEN })
-        .then((r) => r.ok === true)
-        .catch(() => false)
-        .then((ok) => {
-          slackOk = { ok, at: Date.now() };
-          asking = null;
-          return ok;
-        });
-      return asking;
+      const age = Date.now() - last.at;
+      if (last.at > 0 && age < (last.ok ? 5 * 60_000 : 30_000)) return last.ok;
+      return (await authTest()).ok;
     },
     cfg.mode === "socket" ? () => socketUp : undefined,
   );
   const health = healthHandler(checks);
   // With SCIMWATCH_ADMIN_PORT, health and metrics live on that port only (runtime.ts).
   const healthHere = cfg.SCIMWATCH_ADMIN_PORT === undefined;
-
-  // The bot's own workspace, asked once (retried after a failure): Slack Connect members of
-  // another organisation are told apart from it.
-  let home: Promise<{ teamId: string; enterpriseId?: string | undefined } | null> | undefined;
-  const homeTeam = () => {
-    home ??= app.client.auth
-      .test({ token: cfg.SLACK_BOT_TOKEN })
-      .then((r) =>
-        r.team_id
-          ? { teamId: r.team_id, ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}) }
-          : null,
-      )
-      .catch(() => {
-        home = undefined;
-        return null;
-      });
-    return home;
-  };
+  const homeTeam = async (): Promise<Home | null> => last.home ?? (await authTest()).home;
   const opts = appOptions(cfg, boltLogger(deps.log, deps.secrets));
   if (cfg.mode === "http") {
     opts.customRoutes = [

@@ -95,6 +95,22 @@ export class FakeEntra {
   /** Every Graph answer waits this long (a slow tenant, to stop a reconciliation midway). */
   delayMs = 0;
 
+  /** The environment that points scimwatch at this fake: the read app, and with `write` the write app too. */
+  env(o: { write?: boolean } = {}): Record<string, string> {
+    return {
+      ENTRA_CLIENT_ID: this.clientId,
+      ENTRA_CLIENT_SECRET: this.clientSecret,
+      ...(o.write
+        ? {
+            ENTRA_WRITE_CLIENT_ID: this.writeClientId,
+            ENTRA_WRITE_CLIENT_SECRET: this.writeClientSecret,
+          }
+        : {}),
+      ENTRA_LOGIN_URL: this.url,
+      GRAPH_API_URL: this.url,
+    };
+  }
+
   fail(route: EntraRoute, ...f: Array<{ status: number; headers?: Record<string, string> }>): void {
     this.faults[route] = [...(this.faults[route] ?? []), ...f];
   }

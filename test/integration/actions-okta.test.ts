@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { OKTA_SAML } from "../fakes/builders.js";
 import { FakeOkta } from "../fakes/okta.js";
-import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
+import { botCliEnv, type Harness, startHarness, textsOf } from "../helpers.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const SECRETS_KEY = randomBytes(32).toString("base64");
@@ -237,19 +237,10 @@ describe("fix it from Slack: Okta", () => {
   });
 
   it("scimwatch act assign --tenant: the sealed write token of the stored connection, once with --yes", async () => {
-    const env = {
-      PATH: process.env.PATH ?? "",
-      SLACK_BOT_TOKEN: "xoxb-test-token",
-      SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
-      SLACK_API_URL: h.slack.apiUrl,
-      REDIS_URL,
-      SCIMWATCH_REDIS_PREFIX: h.prefix,
+    const env = botCliEnv(h, {
       SCIMWATCH_SECRETS_KEY: SECRETS_KEY,
       SCIMWATCH_ALLOW_LOOPBACK_IDP: "true",
-      DESCOPE_PROJECT_ID: h.descope.projectId,
-      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-      DESCOPE_BASE_URL: h.descope.url,
-    };
+    });
     const act = (args: string[]) =>
       promisify(execFile)(process.execPath, [CLI, "act", "assign", ...args], {
         env,

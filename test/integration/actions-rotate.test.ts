@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
-import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
+import { botCliEnv, type Harness, startHarness, textsOf } from "../helpers.js";
 
 // The Entra tenant ENTRA_SAML names (its issuer).
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
@@ -41,12 +41,7 @@ beforeAll(async () => {
     {
       SCIMWATCH_ALERT_CHANNEL: "CALERTS",
       SCIMWATCH_APPROVERS: "UAPPROVER,UAPPROVER2",
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
-      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
+      ...entra.env({ write: true }),
     },
     (d) => {
       d.tenants.push({ id: "T-rot", name: "Rotacme" });
@@ -192,7 +187,22 @@ describe("SCIM key rotation with Entra write access", () => {
       expect(text).toMatch(/Entra: validate credentials: Failure/);
       expect(text).toMatch(/Entra did not validate the new token/);
       expect(text).not.toContain(created?.cleartext);
-      expect(buttonOf(record.args.blocks, FIX_ACTIONS.request)).toMatch(/revoke_old_key/);
+      const revoke = buttonOf(record.args.blocks, FIX_ACTIONS.request) as string;
+      expect(revoke).toMatch(/revoke_old_key/);
+      // The second step has the same rules: never the requester; declined, nothing is revoked.
+      const before = h.slack.callsTo("chat.postMessage").length;
+      await answerTo(FIX_ACTIONS.request, revoke, "UREQ");
+      const req2 = await h.slack.waitFor(() =>
+        h.slack
+          .callsTo("chat.postMessage")
+          .slice(before)
+          .find((c) => /revoke the old SCIM keys/.test(String(c.args.text))),
+      );
+      const id2 = buttonOf(req2.args.blocks, FIX_ACTIONS.approve) as string;
+      expect(await answerTo(FIX_ACTIONS.approve, id2, "UREQ")).toMatch(/You asked for this/);
+      expect(await answerTo(FIX_ACTIONS.decline, id2, "UAPPROVER")).toMatch(/Declined/);
+      expect(keyStatus("K-old")).toBe("active");
+      expect(keyStatus(created?.id)).toBe("active");
     } finally {
       entra.acceptsToken = accepts;
     }
@@ -268,23 +278,7 @@ describe("SCIM key rotation with Entra write access", () => {
   });
 
   it("scimwatch act --tenant: the stored connection and write access decide, as in Slack; the token is never printed when Entra took it", async () => {
-    const env = {
-      PATH: process.env.PATH ?? "",
-      SLACK_BOT_TOKEN: "xoxb-test-token",
-      SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
-      SLACK_API_URL: h.slack.apiUrl,
-      REDIS_URL,
-      SCIMWATCH_REDIS_PREFIX: h.prefix,
-      DESCOPE_PROJECT_ID: h.descope.projectId,
-      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-      DESCOPE_BASE_URL: h.descope.url,
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
-      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
-    };
+    const env = botCliEnv(h, entra.env({ write: true }));
     const act = (args: string[]) =>
       promisify(execFile)(process.execPath, [CLI, "act", ...args], { env, cwd: tmpdir() })
         .then((r) => ({ code: 0, ...r }))

@@ -39,12 +39,7 @@ beforeAll(async () => {
     {
       SCIMWATCH_ALERT_CHANNEL: "CALERTS",
       SCIMWATCH_APPROVERS: "UAPPROVER",
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
-      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
+      ...entra.env({ write: true }),
     },
     (d) => {
       d.tenants.push({ id: "T-acme", name: "Acme" });
@@ -252,6 +247,37 @@ describe("fix it from Slack", () => {
       const restarts = entra.writes.filter((w) => w.route === "restart");
       expect(restarts).toHaveLength(1);
       expect(restarts[0]?.body).toEqual({ criteria: {} });
+      // The same rules for a restart: the requester, a decline, an expiry, a stop before the call.
+      const ask = async () => {
+        const m = h.slack.callsTo("chat.postMessage").length;
+        await click(FIX_ACTIONS.request, v, "UREQ");
+        const r = await h.slack.waitFor(() =>
+          h.slack
+            .callsTo("chat.postMessage")
+            .slice(m)
+            .find((c) => /restart the provisioning job/.test(String(c.args.text))),
+        );
+        return buttonOf(r.args.blocks, FIX_ACTIONS.approve) as string;
+      };
+      const stored = async (rid: string, patch: Record<string, unknown>) => {
+        const k = `${h.prefix}:action:${rid}`;
+        const rec = JSON.parse((await h.redis.get(k)) ?? "{}");
+        await h.redis.set(k, JSON.stringify({ ...rec, ...patch }));
+      };
+      const d = await ask();
+      expect(all((await click(FIX_ACTIONS.approve, d, "UREQ")) ?? {})).toMatch(
+        /You asked for this/,
+      );
+      expect(all((await click(FIX_ACTIONS.decline, d, "UAPPROVER")) ?? {})).toMatch(/Declined/);
+      const e = await ask();
+      await stored(e, { expiresAt: Date.now() - 1 });
+      expect(all((await click(FIX_ACTIONS.approve, e, "UAPPROVER")) ?? {})).toMatch(/expired/);
+      expect(entra.writes.filter((w) => w.route === "restart")).toHaveLength(1);
+      const s = await ask();
+      await stored(s, { state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() });
+      await h.runtime.notifyOnce();
+      await h.runtime.notifyOnce();
+      expect(entra.writes.filter((w) => w.route === "restart")).toHaveLength(2);
     } finally {
       job.status = before;
     }
@@ -268,12 +294,7 @@ describe("fix it from Slack", () => {
   it("scimwatch act: --dry-run prints the call, no --yes sends nothing, --yes calls once; a refused write app exits 1 without its secret", async () => {
     const env = {
       PATH: process.env.PATH ?? "",
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_WRITE_CLIENT_ID: entra.writeClientId,
-      ENTRA_WRITE_CLIENT_SECRET: entra.writeClientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
+      ...entra.env({ write: true }),
     };
     const act = (args: string[], extra: Record<string, string> = {}) =>
       promisify(execFile)(process.execPath, [CLI, "act", ...args], {

@@ -105,10 +105,7 @@ function seedEntra() {
 
 /** The bot's settings for the fake Entra (its app, its login and Graph endpoints). */
 const entraEnv = () => ({
-  ENTRA_CLIENT_ID: entra.clientId,
-  ENTRA_CLIENT_SECRET: entra.clientSecret,
-  ENTRA_LOGIN_URL: entra.url,
-  GRAPH_API_URL: entra.url,
+  ...entra.env(),
 });
 
 beforeAll(async () => {
@@ -175,10 +172,7 @@ async function cliCheck(login: string, idp = true): Promise<Record<string, unkno
     DESCOPE_PROJECT_ID: h.descope.projectId,
     DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
     DESCOPE_BASE_URL: h.descope.url,
-    ENTRA_CLIENT_ID: entra.clientId,
-    ENTRA_CLIENT_SECRET: entra.clientSecret,
-    ENTRA_LOGIN_URL: entra.url,
-    GRAPH_API_URL: entra.url,
+    ...entra.env(),
   };
   const args = [CLI, "check", login, "--tenant", "Acme", "--json"];
   if (idp) args.push("--entra-tenant", TENANT, "--entra-app", "Descope");

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvent, ENTRA_SAML, user } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
 import { webhookHeaders } from "../fakes/hris.js";
-import { type Harness, REDIS_URL, startHarness, textsOf } from "../helpers.js";
+import { botCliEnv, type Harness, startHarness, textsOf } from "../helpers.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
@@ -45,10 +45,7 @@ beforeAll(async () => {
     {
       SCIMWATCH_ALERT_CHANNEL: "CALERTS",
       SCIMWATCH_WEBHOOK_SECRET: SECRET,
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
+      ...entra.env(),
     },
     (d) => {
       d.tenants.push({ id: "T-acme", name: "Acme" });
@@ -230,19 +227,10 @@ describe("leavers", () => {
     const dir = mkdtempSync(join(tmpdir(), "leave-"));
     const file = join(dir, "leavers.csv");
     writeFileSync(file, `email,name,last_day\ncsv@acme.com,Csv Leaver,${WEEK_AGO}\nnope,,\n`);
-    const env = {
-      PATH: process.env.PATH ?? "",
-      SLACK_BOT_TOKEN: "xoxb-test-token",
-      SLACK_SIGNING_SECRET: "test-signing-secret-0123456789",
-      SLACK_API_URL: h.slack.apiUrl,
-      REDIS_URL,
-      SCIMWATCH_REDIS_PREFIX: h.prefix,
-      DESCOPE_PROJECT_ID: h.descope.projectId,
-      DESCOPE_MANAGEMENT_KEY: h.descope.managementKey,
-      DESCOPE_BASE_URL: h.descope.url,
+    const env = botCliEnv(h, {
       // The bot's settings, as the operator's .env holds them: its alerts go where the bot's go.
       SCIMWATCH_ALERT_CHANNEL: "CALERTS",
-    };
+    });
     const out = await promisify(execFile)(
       process.execPath,
       [CLI, "leave", "--tenant", "Acme", "--file", file, "--channel", "CONBOARD", "--json"],

@@ -19,10 +19,7 @@ let h: Harness;
 const children: ChildProcess[] = [];
 
 const entraEnv = () => ({
-  ENTRA_CLIENT_ID: entra.clientId,
-  ENTRA_CLIENT_SECRET: entra.clientSecret,
-  ENTRA_LOGIN_URL: entra.url,
-  GRAPH_API_URL: entra.url,
+  ...entra.env(),
 });
 
 beforeAll(async () => {

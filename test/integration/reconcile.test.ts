@@ -95,10 +95,7 @@ beforeAll(async () => {
   h = await startHarness(
     {
       SCIMWATCH_ALERT_CHANNEL: "CALERTS",
-      ENTRA_CLIENT_ID: entra.clientId,
-      ENTRA_CLIENT_SECRET: entra.clientSecret,
-      ENTRA_LOGIN_URL: entra.url,
-      GRAPH_API_URL: entra.url,
+      ...entra.env(),
     },
     (d) => {
       d.tenants.push({ id: "T-acme", name: "Acme" }, { id: "T-beta", name: "Beta" });
@@ -262,10 +259,7 @@ describe("/scim reconcile", () => {
     const h2 = await startHarness(
       {
         SCIMWATCH_ALERT_CHANNEL: "CALERTS",
-        ENTRA_CLIENT_ID: entra.clientId,
-        ENTRA_CLIENT_SECRET: entra.clientSecret,
-        ENTRA_LOGIN_URL: entra.url,
-        GRAPH_API_URL: entra.url,
+        ...entra.env(),
       },
       (d) => {
         d.tenants.push({ id: "T-acme", name: "Acme" }, { id: "T-beta", name: "Beta" });
