@@ -280,3 +280,25 @@ export function botCliEnv(h: Harness, extra: Record<string, string> = {}): Recor
     ...extra,
   };
 }
+
+/**
+ * Rewrites a stored fix-it request (as a stop or an hour gone by would leave
+ * it), once Slack's ts is stored with it, as it is for a real request: a
+ * rewrite read before that would wipe the ts.
+ */
+export async function patchAction(
+  h: Harness,
+  id: string,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  const key = `${h.prefix}:action:${id}`;
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
+    if (rec.ts || Date.now() > until) {
+      await h.redis.set(key, JSON.stringify({ ...rec, ...patch }));
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { OKTA_SAML } from "../fakes/builders.js";
 import { FakeOkta } from "../fakes/okta.js";
-import { botCliEnv, type Harness, startHarness, textsOf } from "../helpers.js";
+import { botCliEnv, type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const SECRETS_KEY = randomBytes(32).toString("base64");
@@ -191,21 +191,19 @@ describe("fix it from Slack: Okta", () => {
     expect(await clickAs(FIX_ACTIONS.decline, d.id, "UAPPROVER")).toMatch(/Declined/);
     expect(await clickAs(FIX_ACTIONS.approve, d.id, "UAPPROVER")).toMatch(/already decided/);
     const e = await requestAssign("eve@globex.com");
-    const key = `${h.prefix}:action:${e.id}`;
-    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
-    await h.redis.set(key, JSON.stringify({ ...rec, expiresAt: Date.now() - 1 }));
+    const _key = `${h.prefix}:action:${e.id}`;
+    await patchAction(h, e.id, { expiresAt: Date.now() - 1 });
     expect(await clickAs(FIX_ACTIONS.approve, e.id, "UAPPROVER")).toMatch(/expired/);
     expect(okta.writes).toHaveLength(writes);
   });
 
   it("a stop between approval and call: the next sweep assigns once", async () => {
     const a = await requestAssign("fay@globex.com");
-    const key = `${h.prefix}:action:${a.id}`;
-    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
-    await h.redis.set(
-      key,
-      JSON.stringify({ ...rec, state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() }),
-    );
+    await patchAction(h, a.id, {
+      state: "approved",
+      decidedBy: "UAPPROVER",
+      decidedAt: Date.now(),
+    });
     const writes = okta.writes.length;
     await h.runtime.notifyOnce();
     await h.runtime.notifyOnce();

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
-import { botCliEnv, type Harness, startHarness, textsOf } from "../helpers.js";
+import { botCliEnv, type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
 
 // The Entra tenant ENTRA_SAML names (its issuer).
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
@@ -236,12 +236,8 @@ describe("SCIM key rotation with Entra write access", () => {
 
   it("approved just before a stop: the next sweep hands the new key to Entra once (no one needs its token)", async () => {
     const { req, id } = await requestRotation();
-    const key = `${h.prefix}:action:${id}`;
-    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
-    await h.redis.set(
-      key,
-      JSON.stringify({ ...rec, state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() }),
-    );
+    const _key = `${h.prefix}:action:${id}`;
+    await patchAction(h, id, { state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() });
     const made = h.descope.createdKeys.length;
     const writes = entra.writes.length;
     await h.runtime.notifyOnce();
@@ -268,9 +264,8 @@ describe("SCIM key rotation with Entra write access", () => {
     );
     expect(await answerTo(FIX_ACTIONS.approve, d.id, "UAPPROVER2")).toMatch(/already decided/);
     const e = await requestRotation();
-    const key = `${h.prefix}:action:${e.id}`;
-    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
-    await h.redis.set(key, JSON.stringify({ ...rec, expiresAt: Date.now() - 1 }));
+    const _key = `${h.prefix}:action:${e.id}`;
+    await patchAction(h, e.id, { expiresAt: Date.now() - 1 });
     expect(await answerTo(FIX_ACTIONS.approve, e.id, "UAPPROVER")).toMatch(/expired/);
     expect(h.descope.createdKeys).toHaveLength(made);
     expect(entra.writes).toHaveLength(writes);

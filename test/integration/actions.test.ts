@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
-import { type Harness, startHarness, textsOf } from "../helpers.js";
+import { type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
 
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
@@ -165,22 +165,20 @@ describe("fix it from Slack", () => {
       /already decided/,
     );
     const e = await requestFor("cat@acme.com");
-    const key = `${h.prefix}:action:${e.id}`;
-    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
-    await h.redis.set(key, JSON.stringify({ ...rec, expiresAt: Date.now() - 1 }));
+    const _key = `${h.prefix}:action:${e.id}`;
+    await patchAction(h, e.id, { expiresAt: Date.now() - 1 });
     expect(all((await click(FIX_ACTIONS.approve, e.id, "UAPPROVER")) ?? {})).toMatch(/expired/);
     expect(entra.writes).toHaveLength(writes);
   });
 
   it("a stop between approval and call: the next sweep calls once; a call cut short is not repeated", async () => {
     const a = await requestFor("cat@acme.com");
-    const key = `${h.prefix}:action:${a.id}`;
-    const rec = JSON.parse((await h.redis.get(key)) ?? "{}");
     // The approval was stored, then the process died before the call.
-    await h.redis.set(
-      key,
-      JSON.stringify({ ...rec, state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() }),
-    );
+    await patchAction(h, a.id, {
+      state: "approved",
+      decidedBy: "UAPPROVER",
+      decidedAt: Date.now(),
+    });
     const writes = entra.writes.length;
     await h.runtime.notifyOnce();
     await h.runtime.notifyOnce();
@@ -188,16 +186,11 @@ describe("fix it from Slack", () => {
     // Another: the process died during the call (running for minutes): interrupted, never sent again.
     const b = await requestFor("dan@acme.com");
     const kb = `${h.prefix}:action:${b.id}`;
-    const rb = JSON.parse((await h.redis.get(kb)) ?? "{}");
-    await h.redis.set(
-      kb,
-      JSON.stringify({
-        ...rb,
-        state: "running",
-        decidedBy: "UAPPROVER",
-        startedAt: Date.now() - 600_000,
-      }),
-    );
+    await patchAction(h, b.id, {
+      state: "running",
+      decidedBy: "UAPPROVER",
+      startedAt: Date.now() - 600_000,
+    });
     const w2 = entra.writes.length;
     await h.runtime.notifyOnce();
     expect(entra.writes.length).toBe(w2);
@@ -259,22 +252,17 @@ describe("fix it from Slack", () => {
         );
         return buttonOf(r.args.blocks, FIX_ACTIONS.approve) as string;
       };
-      const stored = async (rid: string, patch: Record<string, unknown>) => {
-        const k = `${h.prefix}:action:${rid}`;
-        const rec = JSON.parse((await h.redis.get(k)) ?? "{}");
-        await h.redis.set(k, JSON.stringify({ ...rec, ...patch }));
-      };
       const d = await ask();
       expect(all((await click(FIX_ACTIONS.approve, d, "UREQ")) ?? {})).toMatch(
         /You asked for this/,
       );
       expect(all((await click(FIX_ACTIONS.decline, d, "UAPPROVER")) ?? {})).toMatch(/Declined/);
       const e = await ask();
-      await stored(e, { expiresAt: Date.now() - 1 });
+      await patchAction(h, e, { expiresAt: Date.now() - 1 });
       expect(all((await click(FIX_ACTIONS.approve, e, "UAPPROVER")) ?? {})).toMatch(/expired/);
       expect(entra.writes.filter((w) => w.route === "restart")).toHaveLength(1);
       const s = await ask();
-      await stored(s, { state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() });
+      await patchAction(h, s, { state: "approved", decidedBy: "UAPPROVER", decidedAt: Date.now() });
       await h.runtime.notifyOnce();
       await h.runtime.notifyOnce();
       expect(entra.writes.filter((w) => w.route === "restart")).toHaveLength(2);
@@ -424,8 +412,7 @@ describe("fix it from Slack", () => {
     );
     const id3 = buttonOf(req3.args.blocks, FIX_ACTIONS.approve) as string;
     const k3 = `${h.prefix}:action:${id3}`;
-    const r3 = JSON.parse((await h.redis.get(k3)) ?? "{}");
-    await h.redis.set(k3, JSON.stringify({ ...r3, state: "approved", decidedBy: "UAPPROVER" }));
+    await patchAction(h, id3, { state: "approved", decidedBy: "UAPPROVER" });
     const createdBefore = h.descope.createdKeys.length;
     await h.runtime.notifyOnce();
     expect(JSON.parse((await h.redis.get(k3)) ?? "{}").state).toBe("interrupted");
