@@ -25,6 +25,8 @@ export async function graphWrite(
   method: "POST" | "PUT",
   path: string,
   body: unknown,
+  /** A 404 answered, not thrown (a call Entra may not offer for this job). */
+  o: { notFoundOk?: boolean } = {},
 ): Promise<{ status: number; json: unknown }> {
   const token = await http.token(tenant);
   const where = path.split("?")[0];
@@ -68,6 +70,7 @@ export async function graphWrite(
       sec,
     );
   }
+  if (res.status === 404 && o.notFoundOk) return { status: 404, json };
   if (res.status >= 400)
     throw new ConnectorError(
       res.status >= 500 ? "unreachable" : "bad_response",
@@ -247,15 +250,16 @@ export async function readSecrets(
 /**
  * `POST …/jobs/{jobId}/validateCredentials` (Learn: synchronizationJob
  * validateCredentials): 204 when Entra reaches the SCIM endpoint with these
- * credentials — or, with "saved", with the ones the job holds.
+ * credentials — or, with "saved", with the ones the job holds. "unavailable"
+ * when Entra answers 404 (not offered for this job); a refusal throws.
  */
 export async function validateCredentials(
   write: EntraHttp,
   tenant: string,
   o: { spId: string; jobId: string },
   credentials: Credential[] | "saved",
-): Promise<void> {
-  await graphWrite(
+): Promise<"validated" | "unavailable"> {
+  const r = await graphWrite(
     write,
     tenant,
     "POST",
@@ -263,7 +267,9 @@ export async function validateCredentials(
     credentials === "saved"
       ? { useSavedCredentials: true }
       : { useSavedCredentials: false, credentials },
+    { notFoundOk: true },
   );
+  return r.status === 404 ? "unavailable" : "validated";
 }
 
 /** `PUT …/synchronization/secrets` with the whole set (idp-apis.md E8: the doc example's `value` array): 204. */

@@ -208,6 +208,18 @@ describe("SCIM key rotation with Entra write access", () => {
     }
   });
 
+  it("Entra does not offer validation (404): saved and restarted with the new token, then the old keys go; the record says it was not validated", async () => {
+    entra.fail("validate", { status: 404 });
+    const { req, id } = await requestRotation();
+    const writes = entra.writes.length;
+    await answerTo(FIX_ACTIONS.approve, id, "UAPPROVER");
+    const text = textsOf((await recordOf(req.result?.ts)).args.blocks as never).join("\n");
+    expect(entra.writes.slice(writes).map((w) => w.route)).toEqual(["secrets", "restart"]);
+    expect(text).toMatch(/Entra: validate credentials: Skipped/);
+    expect(text).toMatch(/saved it as Descope's secret and restarted the job with it/);
+    expect(keyStatus("K-old")).toBe("inactive");
+  });
+
   it("the job's other settings, when Entra shows them, are sent back with the new token", async () => {
     entra.secretsReadable = true;
     const base = `${h.descope.url}/scim/v2`;

@@ -77,13 +77,26 @@ export async function rotateKey(
   const base =
     saved?.find((x) => x.key === "BaseAddress" && x.value)?.value ?? scimAddressOf(descope.baseUrl);
   const token: Credential = { key: "SecretToken", value: k.cleartext };
+  // Without Entra's validation (a 404: not offered for this job), the old keys are deactivated
+  // only once Entra has saved the token and restarted the job with it.
+  let validated = false;
   try {
-    await validateCredentials(write, e.entraTenant, e, [
-      { key: "BaseAddress", value: base },
-      token,
-    ]);
+    validated =
+      (await validateCredentials(write, e.entraTenant, e, [
+        { key: "BaseAddress", value: base },
+        token,
+      ])) === "validated";
     steps.push(
-      step("Entra: validate credentials", true, `Entra reached ${base} with the new token`),
+      validated
+        ? step("Entra: validate credentials", true, `Entra reached ${base} with the new token`)
+        : {
+            ...step(
+              "Entra: validate credentials",
+              false,
+              "Entra answered 404: it does not offer validation for this job; the job's restart with the new token decides",
+            ),
+            status: "Skipped",
+          },
     );
   } catch (err) {
     steps.push(step("Entra: validate credentials", false, scrub(err)));
@@ -118,8 +131,10 @@ export async function rotateKey(
       steps,
     );
   }
+  let restarted = false;
   try {
     await restartJob(write, e.entraTenant, e);
+    restarted = true;
     steps.push(step("Entra: restart the job", true, "the next cycle uses the new token"));
   } catch (err) {
     steps.push(
@@ -130,6 +145,13 @@ export async function rotateKey(
       ),
     );
   }
+  if (!validated && !restarted)
+    return {
+      state: "done",
+      outcome: `${created} Entra saved it as ${e.appName}'s secret but neither validated it nor restarted the job with it: the old keys stay valid. Test the connection in Entra (Provisioning › Admin credentials › Test connection), then ask to revoke the old keys from this record.`,
+      newKeyId: k.id,
+      steps,
+    };
   try {
     const r = await revokeAllBut(descope, { tenantId: t.tenantId, ssoId: t.ssoId, keep: k.id });
     const kept = r.activated.includes(k.id);
@@ -145,7 +167,7 @@ export async function rotateKey(
     return {
       state: kept ? "done" : "failed",
       outcome: kept
-        ? `${created} Entra validated it, saved it as ${e.appName}'s secret, and the old keys are deactivated: no outage, and no one saw the token.`
+        ? `${created} Entra ${validated ? "validated it, " : ""}saved it as ${e.appName}'s secret${validated ? "" : " and restarted the job with it"}, and the old keys are deactivated: no outage, and no one saw the token.`
         : `${created} Entra holds it, but Descope did not activate it again after the revoke: activate ${k.id} in the console (Tenants › the tenant › SCIM) now.`,
       newKeyId: k.id,
       keysRevoked: kept,
