@@ -589,6 +589,56 @@ async function main(): Promise<number> {
       );
     }
 
+    // Acme's SCIM key expires in 6 days: IT rotates it from the warning; with write access,
+    // Entra validates and saves the new key before the old one is deactivated.
+    let rotated = false;
+    const keyAlert = await slack
+      .waitFor(
+        () =>
+          slack
+            .callsTo("chat.postMessage")
+            .find((c) => /^Acme's SCIM key entra-provisioning expires/.test(String(c.args.text))),
+        15_000,
+      )
+      .catch(() => undefined);
+    const buttons = (m: { args: { blocks?: unknown } } | undefined) =>
+      (
+        (m?.args.blocks ?? []) as Array<{
+          elements?: Array<{ action_id?: string; value?: string }>;
+        }>
+      ).flatMap((b) => b.elements ?? []);
+    const rotateValue = buttons(keyAlert).find((e) => e.action_id === "scim_fix_request")?.value;
+    if (keyAlert && rotateValue) {
+      await click("scim_fix_request", rotateValue, String(keyAlert.args.channel), "U0IT");
+      const request = await slack.waitFor(
+        () =>
+          slack.callsTo("chat.postMessage").find((c) => /a new SCIM key/.test(String(c.args.text))),
+        15_000,
+      );
+      const approveId = buttons(request).find((e) => e.action_id === "scim_fix_approve")?.value;
+      if (approveId)
+        await click("scim_fix_approve", approveId, String(keyAlert.args.channel), "U0OLGA");
+      const record = await slack
+        .waitFor(
+          () =>
+            slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === request.result?.ts),
+          15_000,
+        )
+        .catch(() => undefined);
+      const made = descope.createdKeys.at(-1);
+      const keys = descope.scimKeys["T-acme"] ?? [];
+      rotated =
+        Boolean(record && made) &&
+        keys.find((k) => k.key.id === "K-acme")?.key.status === "inactive" &&
+        keys.find((k) => k.key.id === made?.id)?.key.status === "active" &&
+        Object.values(entra.secrets).some((set) =>
+          set.some((c) => c.key === "SecretToken" && c.value === made?.cleartext),
+        ) &&
+        !JSON.stringify(slack.callsTo("chat.postMessage").map((c) => c.args)).includes(
+          made?.cleartext ?? "-",
+        );
+    }
+
     // The orphan it found is alerted to the tenant's alert channel.
     await slack
       .waitFor(
@@ -675,6 +725,11 @@ async function main(): Promise<number> {
     say(
       `  • fay was pushed now from Slack: requested by @U0IT, approved by @U0OLGA (an approver, not the requester), Entra's steps recorded in the request's thread${pushed ? ", verdict after: Provisioned" : ""}.`,
     );
+    say(
+      rotated
+        ? "  • Acme's expiring SCIM key was rotated from its warning, approved by @U0OLGA: Entra validated and saved the new key, then the old one was deactivated — no outage, and the token was seen by no one."
+        : "  • Acme's SCIM key rotation did not happen as scripted.",
+    );
     const orphanAlert = alerts.some((a) =>
       String(a.args.text).startsWith(
         "1 person left Microsoft Entra ID but is still enabled in Descope (Acme)",
@@ -702,6 +757,7 @@ async function main(): Promise<number> {
       !recOk ||
       !orphanAlert ||
       !pushed ||
+      !rotated ||
       !tickedAt ||
       tickedAt - pushedAt > 5_000
     ) {
@@ -718,6 +774,7 @@ async function main(): Promise<number> {
           ...(recOk ? [] : [`the reconciliation (${recText})`]),
           ...(orphanAlert ? [] : ["the orphan alert"]),
           ...(pushed ? [] : ["fay's push now"]),
+          ...(rotated ? [] : ["the SCIM key rotation through Entra"]),
           ...(tickedAt && tickedAt - pushedAt <= 5_000
             ? []
             : ["the checklist did not tick from the push"]),

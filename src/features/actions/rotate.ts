@@ -45,7 +45,7 @@ export async function rotateKey(
     ssoId: t.ssoId,
     name: `scimwatch-${new Date().toISOString().slice(0, 10)}`,
   });
-  const created = `Descope created SCIM key ${k.name} (${k.id}), never expiring; the old key stays valid.`;
+  const created = `Descope created SCIM key ${k.name} (${k.id}), never expiring.`;
   const scrub = (e: unknown) =>
     (e instanceof Error ? e.message : String(e)).split(k.cleartext).join("[the new token]");
   /** The manual path: the token to the approver once, the revoke as a second approved step. */
@@ -54,12 +54,12 @@ export async function rotateKey(
       ? {
           // Caught up after a stop: no one to show the token to, so the key is left unused and said.
           state: "failed",
-          outcome: `${created} ${why} Its token could be shown to no one (scimwatch had stopped before the call): key ${k.id} exists but no one has its token; delete it in the console (Tenants › the tenant › SCIM) and ask again.`,
+          outcome: `${created} ${why} The old key stays valid. Its token could be shown to no one (scimwatch had stopped before the call): key ${k.id} exists but no one has its token; delete it in the console (Tenants › the tenant › SCIM) and ask again.`,
           steps,
         }
       : {
           state: "done",
-          outcome: `${created}${why ? ` ${why}` : ""} Its token was shown once, to the approver: paste it into the IdP's provisioning credentials, test, save; then ask to revoke the old keys.`,
+          outcome: `${created}${why ? ` ${why}` : ""} The old key stays valid. Its token was shown once, to the approver: paste it into the IdP's provisioning credentials, test, save; then ask to revoke the old keys.`,
           newKeyId: k.id,
           steps,
           secret: k.cleartext,
@@ -177,7 +177,7 @@ export async function rotateKey(
     steps.push(step("Descope: deactivate the old keys", false, scrub(err)));
     return {
       state: "done",
-      outcome: `${created} Entra validated it and saved it as ${e.appName}'s secret; the old keys could not be deactivated (${scrub(err)}): ask to revoke them from this record.`,
+      outcome: `${created} Entra validated it and saved it as ${e.appName}'s secret; the old keys could not be deactivated (${scrub(err)}) and stay valid: ask to revoke them from this record.`,
       newKeyId: k.id,
       steps,
     };
