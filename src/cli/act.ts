@@ -188,7 +188,9 @@ async function actOnTenant(a: ActArgs, io: Io, usage: (m: string) => number): Pr
     const subject = DESCOPE_KINDS.has(a.kind) ? keySubject(a.sso ?? null, a.keep) : a.login;
     const t = await targetOf(s.action, a.kind, tenant.tenantId, subject, "operator");
     if (!t.ok) {
-      io.stderr(`scimwatch: ${a.kind} is not possible for ${tenant.tenantName}: ${t.why}\n`);
+      const message = `${a.kind} is not possible for ${tenant.tenantName}: ${t.why}`;
+      io.stderr(`scimwatch: ${message}\n`);
+      if (a.json) io.stdout(`${JSON.stringify({ error: { code: "not_possible", message } })}\n`);
       return 1;
     }
     const call = `${callOf(a.kind, t.target, subject)}${await quarantineOf(s.entra, a.kind, t.target)}`;

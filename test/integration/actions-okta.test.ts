@@ -156,6 +156,15 @@ async function assignFlow(login: string) {
   return recordIn(ts);
 }
 
+/** `scimwatch act assign …` as an operator beside the harness's bot (its .env). */
+const act = (args: string[]) =>
+  promisify(execFile)(process.execPath, [CLI, "act", "assign", ...args], {
+    env: botCliEnv(h, { SCIMWATCH_SECRETS_KEY: SECRETS_KEY, SCIMWATCH_ALLOW_LOOPBACK_IDP: "true" }),
+    cwd: tmpdir(),
+  })
+    .then((r) => ({ code: 0, ...r }))
+    .catch((e: { code: number; stdout: string; stderr: string }) => e);
+
 describe("fix it from Slack: Okta", () => {
   it("no button before write access; the write token goes through a form, sealed, never echoed", async () => {
     expect(
@@ -235,17 +244,6 @@ describe("fix it from Slack: Okta", () => {
   });
 
   it("scimwatch act assign --tenant: the sealed write token of the stored connection, once with --yes", async () => {
-    const env = botCliEnv(h, {
-      SCIMWATCH_SECRETS_KEY: SECRETS_KEY,
-      SCIMWATCH_ALLOW_LOOPBACK_IDP: "true",
-    });
-    const act = (args: string[]) =>
-      promisify(execFile)(process.execPath, [CLI, "act", "assign", ...args], {
-        env,
-        cwd: tmpdir(),
-      })
-        .then((r) => ({ code: 0, ...r }))
-        .catch((e: { code: number; stdout: string; stderr: string }) => e);
     const writes = okta.writes.length;
     const dry = await act(["--tenant", "Globex", "--login", "hal@globex.com", "--dry-run"]);
     expect(dry.code).toBe(0);
@@ -280,5 +278,8 @@ describe("fix it from Slack: Okta", () => {
     expect(await clickAs(FIX_ACTIONS.request, v, "UREQ")).toMatch(
       /Not asked: write access is not granted/,
     );
+    const cli = await act(["--tenant", "Globex", "--login", "eve@globex.com", "--yes", "--json"]);
+    expect(cli.code).toBe(1);
+    expect(JSON.parse(cli.stdout).error).toMatchObject({ code: "not_possible" });
   });
 });
