@@ -31,6 +31,9 @@ export interface ActionClients {
  * What a call returns: what the record shows, and — for a new SCIM key only —
  * its token, handed to the approver once and never stored, logged or counted.
  */
+/** Whether someone is there to be shown a new key's token: the approver at the click, or nobody (a sweep catching up). */
+export type TokenTo = "approver" | "nobody";
+
 export type Outcome = Pick<Action, "state" | "outcome"> &
   Partial<Pick<Action, "steps" | "newKeyId" | "keysRevoked">> & { secret?: string };
 
@@ -64,8 +67,7 @@ export async function makeCall(
   kind: ActionKind,
   t: Action["target"],
   loginId: string,
-  /** Whether someone is there to be shown a new key's token (not when a sweep catches up). */
-  tokenTo: "approver" | "nobody" = "approver",
+  tokenTo: TokenTo = "approver",
 ): Promise<Outcome> {
   if (t.idp === "descope") {
     if (!c.descope)

@@ -18,7 +18,7 @@ import {
 } from "../../connectors/entra-write.js";
 import type { Action } from "../../core/actions/model.js";
 import { createScimKey, revokeAllBut } from "../../descope/scim-key-writes.js";
-import type { ActionClients, Outcome } from "./calls.js";
+import type { ActionClients, Outcome, TokenTo } from "./calls.js";
 
 type Step = Action["steps"][number];
 const step = (name: string, ok: boolean, description: string): Step => ({
@@ -35,7 +35,7 @@ export const scimAddressOf = (descopeBaseUrl: string) =>
 export async function rotateKey(
   c: ActionClients,
   t: Extract<Action["target"], { idp: "descope" }>,
-  tokenTo: "approver" | "nobody" = "approver",
+  tokenTo: TokenTo = "approver",
 ): Promise<Outcome> {
   if (!c.descope)
     throw new ConnectorError("bad_credentials", "Descope's management API is not configured");

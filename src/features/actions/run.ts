@@ -30,7 +30,14 @@ import { recordMessage, requestMessage } from "../../render/actions.js";
 import type { CheckService } from "../check/service.js";
 import type { Outbox } from "../notify/outbox.js";
 import { targetOf } from "./access.js";
-import { type ActionClients, makeCall, type Outcome, oktaWriteOf, quarantineOf } from "./calls.js";
+import {
+  type ActionClients,
+  makeCall,
+  type Outcome,
+  oktaWriteOf,
+  quarantineOf,
+  type TokenTo,
+} from "./calls.js";
 
 export interface ActionDeps {
   actions: ActionStore;
@@ -180,7 +187,7 @@ export async function expire(deps: ActionDeps, a: Action) {
 export async function carryOut(
   deps: ActionDeps,
   id: string,
-  tokenTo: "approver" | "nobody" = "approver",
+  tokenTo: TokenTo = "approver",
 ): Promise<{ action: Action; secret?: string } | null> {
   const claimed = await deps.actions.transition(id, ["approved"], {
     state: "running",
@@ -236,7 +243,7 @@ export async function carryOut(
   return { action: done, ...(secret ? { secret } : {}) };
 }
 
-function call(deps: ActionDeps, a: Action, tokenTo: "approver" | "nobody"): Promise<Outcome> {
+function call(deps: ActionDeps, a: Action, tokenTo: TokenTo): Promise<Outcome> {
   return makeCall(clientsFor(deps, a.tenantId), a.kind, a.target, a.loginId, tokenTo);
 }
 
