@@ -16,6 +16,7 @@ import { auditEvent, ENTRA_SAML, scimEvent, user } from "../test/fakes/builders.
 import { FakeDescope } from "../test/fakes/descope.js";
 import { FakeEntra, provisioningLog } from "../test/fakes/entra.js";
 import { FakeSlack, postSigned } from "../test/fakes/slack.js";
+import { buttonValue } from "../test/helpers.js";
 import { findRedis } from "./redis.js";
 
 const SPEED = Number(process.env.DEMO_SPEED ?? 120); // 40 simulated minutes ≈ 20 real seconds
@@ -551,11 +552,7 @@ async function main(): Promise<number> {
     await slack.waitFor(() => slack.respondedTo(granted.rid)[0], 15_000);
     const fayCheck = await slash("check fay@acme.com Acme", CH.it, "U0IT", true);
     const fayAnswer = (await slack.waitFor(() => slack.respondedTo(fayCheck.rid)[0], 15_000)).body;
-    const pushValue = (
-      fayAnswer.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>
-    )
-      .flatMap((b) => b.elements ?? [])
-      .find((e) => e.action_id === "scim_fix_request")?.value;
+    const pushValue = buttonValue(fayAnswer.blocks, "scim_fix_request");
     let pushed = false;
     if (pushValue) {
       await click("scim_fix_request", pushValue, CH.it, "U0IT");
@@ -566,11 +563,7 @@ async function main(): Promise<number> {
             .find((c) => /provision on demand for fay@acme.com/.test(String(c.args.text))),
         15_000,
       );
-      const approveId = (
-        request.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>
-      )
-        .flatMap((b) => b.elements ?? [])
-        .find((e) => e.action_id === "scim_fix_approve")?.value;
+      const approveId = buttonValue(request.args.blocks, "scim_fix_approve");
       if (approveId) await click("scim_fix_approve", approveId, CH.it, "U0OLGA");
       const record = await slack
         .waitFor(
@@ -601,13 +594,7 @@ async function main(): Promise<number> {
         15_000,
       )
       .catch(() => undefined);
-    const buttons = (m: { args: { blocks?: unknown } } | undefined) =>
-      (
-        (m?.args.blocks ?? []) as Array<{
-          elements?: Array<{ action_id?: string; value?: string }>;
-        }>
-      ).flatMap((b) => b.elements ?? []);
-    const rotateValue = buttons(keyAlert).find((e) => e.action_id === "scim_fix_request")?.value;
+    const rotateValue = buttonValue(keyAlert?.args.blocks, "scim_fix_request");
     if (keyAlert && rotateValue) {
       await click("scim_fix_request", rotateValue, String(keyAlert.args.channel), "U0IT");
       const request = await slack.waitFor(
@@ -615,7 +602,7 @@ async function main(): Promise<number> {
           slack.callsTo("chat.postMessage").find((c) => /a new SCIM key/.test(String(c.args.text))),
         15_000,
       );
-      const approveId = buttons(request).find((e) => e.action_id === "scim_fix_approve")?.value;
+      const approveId = buttonValue(request.args.blocks, "scim_fix_approve");
       if (approveId)
         await click("scim_fix_approve", approveId, String(keyAlert.args.channel), "U0OLGA");
       const record = await slack

@@ -212,6 +212,13 @@ export async function startHarness(
 }
 
 /** Every mrkdwn/plain text string inside a Block Kit structure. */
+/** The value of the button `actionId` among a message's blocks, or undefined. */
+export function buttonValue(blocks: unknown, actionId: string): string | undefined {
+  return ((blocks ?? []) as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
+    .flatMap((b) => b.elements ?? [])
+    .find((e) => e.action_id === actionId)?.value;
+}
+
 export function textsOf(blocks: unknown): string[] {
   const out: string[] = [];
   const walk = (v: unknown) => {

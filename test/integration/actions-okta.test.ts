@@ -13,7 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { OKTA_SAML } from "../fakes/builders.js";
 import { FakeOkta } from "../fakes/okta.js";
-import { botCliEnv, type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
+import {
+  botCliEnv,
+  buttonValue,
+  type Harness,
+  patchAction,
+  startHarness,
+  textsOf,
+} from "../helpers.js";
 
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
 const SECRETS_KEY = randomBytes(32).toString("base64");
@@ -92,10 +99,6 @@ async function reply(cmd: string, userId = "UADMIN") {
   >;
 }
 const all = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks as never).join("\n")}`;
-const buttonValue = (blocks: unknown, id: string) =>
-  (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
-    .flatMap((x) => x.elements ?? [])
-    .find((e) => e.action_id === id)?.value;
 async function grant(token: string) {
   await h.command("write Globex on", { user: "UADMIN", channel: "CSUPPORT" });
   const opened = await h.slack.waitFor(() =>

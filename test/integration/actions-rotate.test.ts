@@ -15,7 +15,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
-import { botCliEnv, type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
+import {
+  botCliEnv,
+  buttonValue,
+  type Harness,
+  patchAction,
+  startHarness,
+  textsOf,
+} from "../helpers.js";
 
 // The Entra tenant ENTRA_SAML names (its issuer).
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
@@ -82,10 +89,6 @@ beforeEach(() => {
   ];
 });
 
-const buttonOf = (blocks: unknown, id: string) =>
-  (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
-    .flatMap((x) => x.elements ?? [])
-    .find((e) => e.action_id === id)?.value;
 const answerTo = async (action: string, value: string, user: string) => {
   const { rid } = await h.click(action, value, { user, channel: "CALERTS" });
   return JSON.stringify((await h.slack.waitFor(() => h.slack.respondedTo(rid)[0])).body);
@@ -104,7 +107,7 @@ async function requestRotation() {
   const before = h.slack.callsTo("chat.postMessage").length;
   await answerTo(
     FIX_ACTIONS.request,
-    buttonOf(alert.args.blocks, FIX_ACTIONS.request) as string,
+    buttonValue(alert.args.blocks, FIX_ACTIONS.request) as string,
     "UREQ",
   );
   const req = await h.slack.waitFor(() =>
@@ -113,7 +116,7 @@ async function requestRotation() {
       .slice(before)
       .find((c) => /a new SCIM key/.test(String(c.args.text))),
   );
-  return { req, id: buttonOf(req.args.blocks, FIX_ACTIONS.approve) as string };
+  return { req, id: buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string };
 }
 const recordOf = (ts: unknown) =>
   h.slack.waitFor(
@@ -158,7 +161,7 @@ describe("SCIM key rotation with Entra write access", () => {
     expect(text).toMatch(/Entra: validate credentials: Success/);
     expect(text).toMatch(/Descope: deactivate the old keys: Success — K-old deactivated/);
     expect(text).toMatch(/no one saw the token/);
-    expect(buttonOf(record.args.blocks, FIX_ACTIONS.request)).toBeUndefined();
+    expect(buttonValue(record.args.blocks, FIX_ACTIONS.request)).toBeUndefined();
     expect(answers.join("\n")).toMatch(/already decided/);
     const everywhere = [
       answers.join("\n"),
@@ -187,7 +190,7 @@ describe("SCIM key rotation with Entra write access", () => {
       expect(text).toMatch(/Entra: validate credentials: Failure/);
       expect(text).toMatch(/Entra did not validate the new token/);
       expect(text).not.toContain(created?.cleartext);
-      const revoke = buttonOf(record.args.blocks, FIX_ACTIONS.request) as string;
+      const revoke = buttonValue(record.args.blocks, FIX_ACTIONS.request) as string;
       expect(revoke).toMatch(/revoke_old_key/);
       // The second step has the same rules: never the requester; declined, nothing is revoked.
       const before = h.slack.callsTo("chat.postMessage").length;
@@ -198,7 +201,7 @@ describe("SCIM key rotation with Entra write access", () => {
           .slice(before)
           .find((c) => /revoke the old SCIM keys/.test(String(c.args.text))),
       );
-      const id2 = buttonOf(req2.args.blocks, FIX_ACTIONS.approve) as string;
+      const id2 = buttonValue(req2.args.blocks, FIX_ACTIONS.approve) as string;
       expect(await answerTo(FIX_ACTIONS.approve, id2, "UREQ")).toMatch(/You asked for this/);
       expect(await answerTo(FIX_ACTIONS.decline, id2, "UAPPROVER")).toMatch(/Declined/);
       expect(keyStatus("K-old")).toBe("active");

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIX_ACTIONS } from "../../src/render/ids.js";
 import { ENTRA_SAML, scimEvent, user } from "../fakes/builders.js";
 import { descopeApp, entraUser, FakeEntra } from "../fakes/entra.js";
-import { type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
+import { buttonValue, type Harness, patchAction, startHarness, textsOf } from "../helpers.js";
 
 const TENANT = "6f1c7e2a-0000-4000-8000-000000000000";
 const CLI = new URL("../../dist/cli.js", import.meta.url).pathname;
@@ -76,10 +76,7 @@ async function reply(cmd: string, userId = "UADMIN", channel = "CSUPPORT") {
 }
 const all = (b: Record<string, unknown>) => `${b.text}\n${textsOf(b.blocks as never).join("\n")}`;
 /** The fix button's value on a check answer, or undefined. */
-const fixValue = (b: Record<string, unknown>) =>
-  (b.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
-    .flatMap((x) => x.elements ?? [])
-    .find((e) => e.action_id === FIX_ACTIONS.request)?.value;
+const fixValue = (b: Record<string, unknown>) => buttonValue(b.blocks, FIX_ACTIONS.request);
 async function click(action: string, value: string, userId: string) {
   const { rid } = await h.click(action, value, { user: userId, channel: "CSUPPORT" });
   return h.slack
@@ -97,11 +94,7 @@ async function requestFor(login: string): Promise<{ id: string; ts: string }> {
   const before = requests().length;
   await click(FIX_ACTIONS.request, v, "UREQ");
   const req = await h.slack.waitFor(() => requests()[before]);
-  const id = (
-    req.args.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>
-  )
-    .flatMap((x) => x.elements ?? [])
-    .find((e) => e.action_id === FIX_ACTIONS.approve)?.value as string;
+  const id = buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string;
   return { id, ts: String(req.result?.ts) };
 }
 
@@ -228,7 +221,7 @@ describe("fix it from Slack", () => {
       expect(all(req.args as never)).toMatch(
         /in quarantine \(EncounteredQuarantineException\): 401 Unauthorized/,
       );
-      const id = buttonOf(req.args.blocks, FIX_ACTIONS.approve) as string;
+      const id = buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string;
       await Promise.all([
         click(FIX_ACTIONS.approve, id, "UAPPROVER"),
         click(FIX_ACTIONS.approve, id, "UAPPROVER"),
@@ -250,7 +243,7 @@ describe("fix it from Slack", () => {
             .slice(m)
             .find((c) => /restart the provisioning job/.test(String(c.args.text))),
         );
-        return buttonOf(r.args.blocks, FIX_ACTIONS.approve) as string;
+        return buttonValue(r.args.blocks, FIX_ACTIONS.approve) as string;
       };
       const d = await ask();
       expect(all((await click(FIX_ACTIONS.approve, d, "UREQ")) ?? {})).toMatch(
@@ -342,7 +335,7 @@ describe("fix it from Slack", () => {
           (c) => c.args.channel === "CALERTS" && /SCIM key entra expires/.test(String(c.args.text)),
         ),
     );
-    const v = buttonOf(alert.args.blocks, FIX_ACTIONS.request);
+    const v = buttonValue(alert.args.blocks, FIX_ACTIONS.request);
     expect(v).toBeDefined();
     const before = h.slack.callsTo("chat.postMessage").length;
     await h.click(FIX_ACTIONS.request, v as string, { user: "UREQ", channel: "CALERTS" });
@@ -352,7 +345,7 @@ describe("fix it from Slack", () => {
         .slice(before)
         .find((c) => /a new SCIM key/.test(String(c.args.text))),
     );
-    const id = buttonOf(req.args.blocks, FIX_ACTIONS.approve) as string;
+    const id = buttonValue(req.args.blocks, FIX_ACTIONS.approve) as string;
     const { rid } = await h.click(FIX_ACTIONS.approve, id, {
       user: "UAPPROVER",
       channel: "CALERTS",
@@ -379,7 +372,7 @@ describe("fix it from Slack", () => {
     ].join("\n");
     expect(everywhere).not.toContain(created?.cleartext);
     // The second, approved step: the old keys deactivated (restorable), the new one kept.
-    const revoke = buttonOf(record.args.blocks, FIX_ACTIONS.request) as string;
+    const revoke = buttonValue(record.args.blocks, FIX_ACTIONS.request) as string;
     const b2 = h.slack.callsTo("chat.postMessage").length;
     await h.click(FIX_ACTIONS.request, revoke, { user: "UREQ", channel: "CALERTS" });
     const req2 = await h.slack.waitFor(() =>
@@ -388,10 +381,14 @@ describe("fix it from Slack", () => {
         .slice(b2)
         .find((c) => /revoke the old SCIM keys/.test(String(c.args.text))),
     );
-    await h.click(FIX_ACTIONS.approve, buttonOf(req2.args.blocks, FIX_ACTIONS.approve) as string, {
-      user: "UAPPROVER",
-      channel: "CALERTS",
-    });
+    await h.click(
+      FIX_ACTIONS.approve,
+      buttonValue(req2.args.blocks, FIX_ACTIONS.approve) as string,
+      {
+        user: "UAPPROVER",
+        channel: "CALERTS",
+      },
+    );
     await h.slack.waitFor(
       () => h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req2.result?.ts),
       15_000,
@@ -410,7 +407,7 @@ describe("fix it from Slack", () => {
           .find((c) => /a new SCIM key/.test(String(c.args.text))),
       15_000,
     );
-    const id3 = buttonOf(req3.args.blocks, FIX_ACTIONS.approve) as string;
+    const id3 = buttonValue(req3.args.blocks, FIX_ACTIONS.approve) as string;
     const k3 = `${h.prefix}:action:${id3}`;
     await patchAction(h, id3, { state: "approved", decidedBy: "UAPPROVER" });
     const createdBefore = h.descope.createdKeys.length;
@@ -419,8 +416,3 @@ describe("fix it from Slack", () => {
     expect(h.descope.createdKeys).toHaveLength(createdBefore);
   });
 });
-
-const buttonOf = (blocks: unknown, id: string) =>
-  (blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>)
-    .flatMap((x) => x.elements ?? [])
-    .find((e) => e.action_id === id)?.value;
