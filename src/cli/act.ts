@@ -24,7 +24,7 @@ import { VERDICT_TITLES } from "../core/diagnosis/verdicts.js";
 import { resolveTenant } from "../descope/tenants.js";
 import { targetOf } from "../features/actions/access.js";
 import { makeCall, type Outcome, quarantineOf } from "../features/actions/calls.js";
-import { clientsFor } from "../features/actions/run.js";
+import { clientsFor, counted } from "../features/actions/run.js";
 import { createLogger } from "../log/logger.js";
 import { buildServices, type Services } from "../services.js";
 import { entraHttpFromEnv } from "./idp-side.js";
@@ -197,15 +197,8 @@ async function actOnTenant(a: ActArgs, io: Io, usage: (m: string) => number): Pr
     const stop = confirm(a, io, call);
     if (stop !== null) return stop;
     const r = await makeCall(clientsFor(s.action, tenant.tenantId), a.kind, t.target, subject);
-    // One structured line per action, as from Slack (never the token).
-    s.log.info({
-      kind: "action",
-      action: a.kind,
-      tenant: tenant.tenantId,
-      outcome: r.state,
-      user: "cli",
-    });
-    s.metrics.action(a.kind, r.state);
+    // One structured line and count per action, as from Slack (never the token).
+    counted(s.action, { kind: a.kind, tenantId: tenant.tenantId }, r.state, "cli");
     const after = DESCOPE_KINDS.has(a.kind)
       ? null
       : await s.checks

@@ -58,6 +58,38 @@ export interface ActionDeps {
   metrics?: { action(kind: string, outcome: string): void } | undefined;
 }
 
+/** One structured log line and one count per action and outcome (never a secret). */
+export function counted(
+  deps: Pick<ActionDeps, "log" | "metrics">,
+  a: Pick<Action, "kind" | "tenantId"> & { id?: string },
+  outcome: string,
+  user: string | null,
+) {
+  deps.log.info({
+    kind: "action",
+    action: a.kind,
+    ...(a.id ? { id: a.id } : {}),
+    tenant: a.tenantId,
+    outcome,
+    user,
+  });
+  deps.metrics?.action(a.kind, outcome);
+}
+
+/** The record in the request's thread: who asked, who approved, what was sent, what came back. */
+export async function postRecord(deps: Pick<ActionDeps, "outbox">, a: Action) {
+  if (!a.ts) return;
+  await deps.outbox.send([
+    {
+      key: `action-record:${a.id}`,
+      kind: "action_record",
+      to: { channel: a.channel },
+      thread: a.ts,
+      message: recordMessage(a),
+    },
+  ]);
+}
+
 export async function show(deps: ActionDeps, a: Action) {
   if (!a.ts) return;
   await deps.outbox
@@ -123,15 +155,7 @@ export async function requestAction(
   ]);
   if (sent && (sent.status === "sent" || sent.status === "found"))
     a = (await deps.actions.get(a.id)) ?? { ...a, ts: sent.ts };
-  deps.log.info({
-    kind: "action",
-    action: a.kind,
-    id: a.id,
-    tenant: a.tenantId,
-    outcome: "requested",
-    user: o.requestedBy,
-  });
-  deps.metrics?.action(a.kind, "requested");
+  counted(deps, a, "requested", o.requestedBy);
   return { ok: true, action: a };
 }
 
@@ -154,15 +178,7 @@ export async function decideAction(
     decidedAt: now,
   });
   if (!next) return { ok: false, why: REFUSALS.already_decided };
-  deps.log.info({
-    kind: "action",
-    action: a.kind,
-    id,
-    tenant: a.tenantId,
-    outcome: next.state,
-    user: userId,
-  });
-  deps.metrics?.action(a.kind, next.state);
+  counted(deps, next, next.state, userId);
   await show(deps, next);
   if (next.state === "approved") {
     const done = await carryOut(deps, id);
@@ -220,26 +236,9 @@ export async function carryOut(
     finishedAt: deps.now(),
   });
   if (!done) return null;
-  deps.log.info({
-    kind: "action",
-    action: done.kind,
-    id,
-    tenant: done.tenantId,
-    outcome: done.state,
-    user: done.decidedBy,
-  });
-  deps.metrics?.action(done.kind, done.state);
+  counted(deps, done, done.state, done.decidedBy);
   await show(deps, done);
-  if (done.ts)
-    await deps.outbox.send([
-      {
-        key: `action-record:${id}`,
-        kind: "action_record",
-        to: { channel: done.channel },
-        thread: done.ts,
-        message: recordMessage(done),
-      },
-    ]);
+  await postRecord(deps, done);
   return { action: done, ...(secret ? { secret } : {}) };
 }
 

@@ -3,8 +3,7 @@
  * carried out (once), a call cut short is marked interrupted (never sent
  * again), requests past their hour expire.
  */
-import { recordMessage } from "../../render/actions.js";
-import { type ActionDeps, carryOut, expire, show } from "./run.js";
+import { type ActionDeps, carryOut, expire, postRecord, show } from "./run.js";
 
 /**
  * After a restart and from time to time: approved actions not yet carried out
@@ -40,16 +39,7 @@ export async function sweepActions(deps: ActionDeps): Promise<number> {
       });
       if (i) {
         await show(deps, i);
-        if (i.ts)
-          await deps.outbox.send([
-            {
-              key: `action-record:${a.id}`,
-              kind: "action_record",
-              to: { channel: i.channel },
-              thread: i.ts,
-              message: recordMessage(i),
-            },
-          ]);
+        await postRecord(deps, i);
       }
     } else if (a.state === "requested" && now > a.expiresAt) await expire(deps, a);
   }
