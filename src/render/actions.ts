@@ -84,7 +84,9 @@ function decisionLine(a: Action): string {
     case "failed":
       return `:x: Approved by ${by}; the call failed (record in the thread)`;
     case "interrupted":
-      return `:warning: Approved by ${by}; scimwatch stopped during the call: its outcome is unknown and it was not sent again (record in the thread)`;
+      return a.startedAt === null
+        ? `:warning: Approved by ${by}; scimwatch stopped before the call: nothing was sent (record in the thread)`
+        : `:warning: Approved by ${by}; scimwatch stopped during the call: its outcome is unknown and it was not sent again (record in the thread)`;
     case "declined":
       return `:no_entry: Declined by ${by}: nothing was called`;
     case "expired":

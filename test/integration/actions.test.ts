@@ -192,6 +192,10 @@ describe("fix it from Slack", () => {
       h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === b.ts),
     );
     expect(textsOf(note.args.blocks as never).join("\n")).toMatch(/not sent again/);
+    // Counted like every other outcome.
+    expect(await (await fetch(`${h.url}/metrics`)).text()).toMatch(
+      /scimwatch_actions_total\{kind="push_now",outcome="interrupted"\} 1/,
+    );
   });
 
   it("restart a quarantined job: the quarantine is the cause shown; approved, restarted once", async () => {
@@ -414,5 +418,14 @@ describe("fix it from Slack", () => {
     await h.runtime.notifyOnce();
     expect(JSON.parse((await h.redis.get(k3)) ?? "{}").state).toBe("interrupted");
     expect(h.descope.createdKeys).toHaveLength(createdBefore);
+    // Said where it was asked: before the call, nothing was sent; the record says to ask again.
+    const note3 = await h.slack.waitFor(() =>
+      h.slack.callsTo("chat.postMessage").find((c) => c.args.thread_ts === req3.result?.ts),
+    );
+    expect(textsOf(note3.args.blocks as never).join("\n")).toMatch(/Ask again/);
+    const edit3 = h.slack.callsTo("chat.update").filter((c) => c.args.ts === req3.result?.ts);
+    expect(textsOf(edit3.at(-1)?.args.blocks as never).join("\n")).toMatch(
+      /stopped before the call: nothing was sent/,
+    );
   });
 });

@@ -194,7 +194,7 @@ export async function decideAction(
 export async function expire(deps: ActionDeps, a: Action) {
   const e = await deps.actions.transition(a.id, ["requested"], { state: "expired" });
   if (e) {
-    deps.metrics?.action(a.kind, "expired");
+    counted(deps, e, "expired", null);
     await show(deps, e);
   }
 }

@@ -3,7 +3,7 @@
  * carried out (once), a call cut short is marked interrupted (never sent
  * again), requests past their hour expire.
  */
-import { type ActionDeps, carryOut, expire, postRecord, show } from "./run.js";
+import { type ActionDeps, carryOut, counted, expire, postRecord, show } from "./run.js";
 
 /**
  * After a restart and from time to time: approved actions not yet carried out
@@ -26,7 +26,11 @@ export async function sweepActions(deps: ActionDeps): Promise<number> {
           "not carried out: scimwatch stopped before the call, and a new key's token can only be shown to the approver at the click. Ask again.",
         finishedAt: now,
       });
-      if (i) await show(deps, i);
+      if (i) {
+        counted(deps, i, "interrupted", i.decidedBy);
+        await show(deps, i);
+        await postRecord(deps, i);
+      }
     } else if (a.state === "approved") {
       // A rotation handed to Entra needs no one to see its token: caught up like the others.
       if (await carryOut(deps, a.id, "nobody")) n++;
@@ -38,6 +42,7 @@ export async function sweepActions(deps: ActionDeps): Promise<number> {
         finishedAt: now,
       });
       if (i) {
+        counted(deps, i, "interrupted", i.decidedBy);
         await show(deps, i);
         await postRecord(deps, i);
       }
