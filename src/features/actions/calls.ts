@@ -12,11 +12,10 @@ import { appGroupsFrom, appGroupsPath } from "../../connectors/okta-facts.js";
 import { OktaHttp } from "../../connectors/okta-http.js";
 import type { Action, ActionKind } from "../../core/actions/model.js";
 import type { DescopeClient } from "../../descope/client.js";
-import { revokeAllBut } from "../../descope/scim-key-writes.js";
 import type { EgressPolicy } from "../../net/egress.js";
 import { type Connection, oktaWriteSealContext } from "../../redis/connections.js";
 import { SealError, type SecretBox } from "../../redis/secret-box.js";
-import { rotateKey } from "./rotate.js";
+import { revokeOldKeys, rotateKey } from "./rotate.js";
 
 export interface ActionClients {
   entraRead: EntraHttp | null;
@@ -74,14 +73,8 @@ export async function makeCall(
       throw new ConnectorError("bad_credentials", "Descope's management API is not configured");
     if (kind === "rotate_key") return rotateKey(c, t, tokenTo);
     if (!t.keep) return { state: "failed", outcome: "no new key named to keep: nothing was sent" };
-    const r = await revokeAllBut(c.descope, { tenantId: t.tenantId, ssoId: t.ssoId, keep: t.keep });
-    const kept = r.activated.includes(t.keep);
-    return {
-      state: kept ? "done" : "failed",
-      outcome: kept
-        ? `Descope deactivated ${r.deactivated.length} old key(s) (${r.deactivated.join(", ") || "none"}; restorable with Activate) and kept ${t.keep} active.`
-        : `Descope deactivated ${r.deactivated.length} key(s) but did not activate ${t.keep} again: activate it in the console (Tenants › the tenant › SCIM) now.`,
-    };
+    const { kept, said } = await revokeOldKeys(c.descope, { ...t, keep: t.keep });
+    return { state: kept ? "done" : "failed", outcome: `Descope: ${said}.` };
   }
   if (t.idp === "okta") {
     if (kind !== "assign" || !c.oktaWrite)

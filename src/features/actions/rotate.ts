@@ -17,6 +17,7 @@ import {
   validateCredentials,
 } from "../../connectors/entra-write.js";
 import type { Action } from "../../core/actions/model.js";
+import type { DescopeClient } from "../../descope/client.js";
 import { createScimKey, revokeAllBut } from "../../descope/scim-key-writes.js";
 import type { ActionClients, Outcome, TokenTo } from "./calls.js";
 
@@ -106,13 +107,11 @@ export async function rotateKey(
     );
   }
   // The whole set (idp-apis.md E8): the settings Entra showed, with the new token; else what is known.
-  const set: Credential[] = saved
-    ? [
-        ...saved.filter((x) => x.key !== "SecretToken" && x.key !== "BaseAddress"),
-        { key: "BaseAddress", value: base },
-        token,
-      ]
-    : [{ key: "BaseAddress", value: base }, token];
+  const set: Credential[] = [
+    ...(saved ?? []).filter((x) => x.key !== "SecretToken" && x.key !== "BaseAddress"),
+    { key: "BaseAddress", value: base },
+    token,
+  ];
   try {
     await putSecrets(write, e.entraTenant, e.spId, set);
     steps.push(
@@ -152,22 +151,16 @@ export async function rotateKey(
       newKeyId: k.id,
       steps,
     };
+  const took = validated
+    ? `validated it, saved it as ${e.appName}'s secret`
+    : `saved it as ${e.appName}'s secret and restarted the job with it`;
   try {
-    const r = await revokeAllBut(descope, { tenantId: t.tenantId, ssoId: t.ssoId, keep: k.id });
-    const kept = r.activated.includes(k.id);
-    steps.push(
-      step(
-        "Descope: deactivate the old keys",
-        kept,
-        kept
-          ? `${r.deactivated.join(", ") || "none"} deactivated (restorable with Activate); ${k.id} kept active`
-          : `deactivated, but ${k.id} was not activated again: activate it in the console now`,
-      ),
-    );
+    const { kept, said } = await revokeOldKeys(descope, { ...t, keep: k.id });
+    steps.push(step("Descope: deactivate the old keys", kept, said));
     return {
       state: kept ? "done" : "failed",
       outcome: kept
-        ? `${created} Entra ${validated ? "validated it, " : ""}saved it as ${e.appName}'s secret${validated ? "" : " and restarted the job with it"}, and the old keys are deactivated: no outage, and no one saw the token.`
+        ? `${created} Entra ${took}, and the old keys are deactivated: no outage, and no one saw the token.`
         : `${created} Entra holds it, but Descope did not activate it again after the revoke: activate ${k.id} in the console (Tenants › the tenant › SCIM) now.`,
       newKeyId: k.id,
       keysRevoked: kept,
@@ -177,9 +170,28 @@ export async function rotateKey(
     steps.push(step("Descope: deactivate the old keys", false, scrub(err)));
     return {
       state: "done",
-      outcome: `${created} Entra validated it and saved it as ${e.appName}'s secret; the old keys could not be deactivated (${scrub(err)}) and stay valid: ask to revoke them from this record.`,
+      outcome: `${created} Entra ${took}; the old keys could not be deactivated (${scrub(err)}) and stay valid: ask to revoke them from this record.`,
       newKeyId: k.id,
       steps,
     };
   }
+}
+
+/**
+ * The old keys of the configuration deactivated (restorable), `keep` active
+ * again: whether it was kept, and what Descope did — for the rotation's last
+ * step and for "Revoke the old keys".
+ */
+export async function revokeOldKeys(
+  descope: Pick<DescopeClient, "managementCall">,
+  o: { tenantId: string; ssoId: string | null; keep: string },
+): Promise<{ kept: boolean; said: string }> {
+  const r = await revokeAllBut(descope, o);
+  const kept = r.activated.includes(o.keep);
+  return {
+    kept,
+    said: kept
+      ? `${r.deactivated.join(", ") || "none"} deactivated (restorable with Activate); ${o.keep} kept active`
+      : `deactivated, but ${o.keep} was not activated again: activate it in the console (Tenants › the tenant › SCIM) now`,
+  };
 }
