@@ -12,7 +12,6 @@
 import { parseArgs } from "node:util";
 import { loadBotConfig, secretsOf } from "../config/bot.js";
 import { findJob, findServicePrincipal } from "../connectors/entra-facts.js";
-import { EntraHttp } from "../connectors/entra-http.js";
 import {
   type Action,
   type ActionKind,
@@ -163,12 +162,7 @@ async function actOnEntraApp(a: ActArgs, io: Io, usage: (m: string) => number): 
     const call = callOf(a.kind, target, a.login);
     const stop = confirm(a, io, call);
     if (stop !== null) return stop;
-    const write = new EntraHttp({
-      clientId: io.env.ENTRA_WRITE_CLIENT_ID as string,
-      clientSecret: io.env.ENTRA_WRITE_CLIENT_SECRET as string,
-      loginUrl: io.env.ENTRA_LOGIN_URL,
-      graphUrl: io.env.GRAPH_API_URL,
-    });
+    const write = entraHttpFromEnv(io.env, "write");
     const r = await makeCall({ entraRead: read, entraWrite: write }, a.kind, target, a.login);
     return report(a, io, call, r, null);
   } catch (e) {

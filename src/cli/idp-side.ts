@@ -11,11 +11,15 @@ import { withIdpSide } from "../features/check/service.js";
 import { entraSide, oktaSide } from "../features/idp-side.js";
 import { egressFromSetting } from "../net/egress.js";
 
-/** Graph's client from ENTRA_CLIENT_ID, ENTRA_CLIENT_SECRET (and the test URLs). */
-export function entraHttpFromEnv(env: NodeJS.ProcessEnv): EntraHttp {
+/** Graph's client from ENTRA_CLIENT_ID, ENTRA_CLIENT_SECRET — or, for `write`, the write app's ENTRA_WRITE_CLIENT_* — and the test URLs. */
+export function entraHttpFromEnv(
+  env: NodeJS.ProcessEnv,
+  app: "read" | "write" = "read",
+): EntraHttp {
+  const w = app === "write";
   return new EntraHttp({
-    clientId: env.ENTRA_CLIENT_ID as string,
-    clientSecret: env.ENTRA_CLIENT_SECRET as string,
+    clientId: (w ? env.ENTRA_WRITE_CLIENT_ID : env.ENTRA_CLIENT_ID) as string,
+    clientSecret: (w ? env.ENTRA_WRITE_CLIENT_SECRET : env.ENTRA_CLIENT_SECRET) as string,
     loginUrl: env.ENTRA_LOGIN_URL,
     graphUrl: env.GRAPH_API_URL,
     redirectUri: env.ENTRA_REDIRECT_URI,
